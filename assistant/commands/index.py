@@ -1,0 +1,29 @@
+"""`policy-assistant index`: build or rebuild the search index from the corpus."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from retrieval.corpus import CorpusError
+
+from assistant.runtime import rebuild_index
+from assistant.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `index` sub-command."""
+    parser = subparsers.add_parser("index", help="从 corpus/policies/ 构建或重建检索索引")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the index; a malformed corpus file stops the build and leaves the old index in service."""
+    try:
+        manifest = rebuild_index(settings)
+    except CorpusError as exc:
+        print(f"索引构建失败，原索引保持不变：{exc}", file=sys.stderr)
+        return 2
+    print(f"索引已构建：{manifest.clauses} 个条款，{manifest.chunks} 个向量片段，"
+          f"向量模型 {manifest.embedder}，用时 {manifest.build_seconds:.1f} 秒")
+    return 0

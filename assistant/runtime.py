@@ -1,0 +1,44 @@
+"""Assemble the retrieval stack from `Settings` (the only place that reads settings for retrieval)."""
+
+from __future__ import annotations
+
+from retrieval.embeddings import Embedder, make_embedder
+from retrieval.index import ChromaLocation, Manifest, build_index, ensure_index, open_index
+from retrieval.lexicon import Lexicon, Tokenizer
+from retrieval.search import CrossEncoderReranker, Retriever
+
+from assistant.settings import Settings
+
+
+def make_settings_embedder(settings: Settings) -> Embedder:
+    """The embedding backend the settings name."""
+    return make_embedder(settings.embedding_backend, settings.embedding_model,
+                         settings.embedding_query_prompt)
+
+
+def chroma_location(settings: Settings) -> ChromaLocation:
+    """Embedded Chroma unless `PA_CHROMA_HOST` names a server."""
+    return ChromaLocation(host=settings.chroma_host, port=settings.chroma_port)
+
+
+def rebuild_index(settings: Settings, embedder: Embedder | None = None) -> Manifest:
+    """Build a fresh index from the corpus and swap it in."""
+    embedder = embedder or make_settings_embedder(settings)
+    return build_index(settings.corpus_dir, settings.index_dir, embedder,
+                       Tokenizer(Lexicon.load()), chroma_location(settings))
+
+
+def load_retriever(settings: Settings, *, build_if_needed: bool = True,
+                   embedder: Embedder | None = None) -> Retriever:
+    """Open the index (building it when missing or stale, if allowed) and return a `Retriever`."""
+    embedder = embedder or make_settings_embedder(settings)
+    lexicon = Lexicon.load()
+    tokenizer = Tokenizer(lexicon)
+    location = chroma_location(settings)
+    if build_if_needed:
+        loaded = ensure_index(settings.corpus_dir, settings.index_dir, embedder, tokenizer, location)
+    else:
+        loaded = open_index(settings.index_dir, location)
+    reranker = CrossEncoderReranker(settings.reranker_model) if settings.reranker_model else None
+    return Retriever(index=loaded, embedder=embedder, tokenizer=tokenizer, lexicon=lexicon,
+                     reranker=reranker, candidates=settings.candidates)

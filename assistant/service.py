@@ -1,0 +1,69 @@
+"""`PolicyAssistant`: the one facade the CLI, the web app, the HTTP API and the eval harness call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from retrieval.models import Clause, Corpus, DocumentMeta, Hit
+from retrieval.search import Retriever, SearchFilters
+
+from assistant.followup import conversation_context
+from assistant.models import Answer, Turn
+from assistant.runtime import load_retriever
+from assistant.settings import Settings
+
+
+@dataclass
+class PolicyAssistant:
+    """Answers questions, searches clauses and runs pre-checks over one loaded index."""
+
+    settings: Settings
+    retriever: Retriever
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, build_if_needed: bool = True) -> "PolicyAssistant":
+        """Load (and if needed build) the index and everything the assistant needs."""
+        return cls(settings=settings, retriever=load_retriever(settings, build_if_needed=build_if_needed))
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.retriever.corpus
+
+    def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[Hit]:
+        """Ranked clauses for a query (raises `retrieval.search.QueryError` on unusable input)."""
+        return self.retriever.search(query, k=k, filters=filters)
+
+    def retrieve(self, question: str, history: list[Turn] | tuple[Turn, ...] = (), k: int = 10,
+                 ) -> list[Hit]:
+        """The clauses the assistant would answer from, after resolving a follow-up against history."""
+        context = conversation_context(question, list(history))
+        return self.retriever.search(question, k=k, context=context.text,
+                                     context_weight=context.weight)
+
+    def answer(self, question: str, history: list[Turn] | tuple[Turn, ...] = ()) -> Answer:
+        """Answer a question with citations (extractive, or through the LLM when configured)."""
+        from assistant.answering import answer
+
+        return answer(self, question, list(history))
+
+    def stream_answer(self, question: str, history: list[Turn] | tuple[Turn, ...] = (),
+                      ) -> Iterator[str | Answer]:
+        """Text pieces of the answer as they are ready, then the final `Answer` object last."""
+        from assistant.answering import stream_answer
+
+        return stream_answer(self, question, list(history))
+
+    def precheck(self, profile: Any) -> list[dict[str, Any]]:
+        """Pre-check results (JSON dicts) for a profile dict or `EnterpriseProfile`."""
+        from assistant.precheck_service import run_precheck
+
+        return run_precheck(self, profile)
+
+    def documents(self) -> list[DocumentMeta]:
+        """Every held document, in corpus order."""
+        return list(self.corpus.documents.values())
+
+    def clause(self, clause_id: str) -> Clause | None:
+        """One clause by id, or None."""
+        return self.corpus.clause(clause_id)

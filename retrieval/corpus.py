@@ -1,0 +1,132 @@
+"""Read `corpus/policies/*.md` into a validated `Corpus`.
+
+Every problem with a file stops loading with a `CorpusError` naming the file and the problem: a
+malformed document must never be silently dropped or half-indexed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import get_args
+
+import yaml
+
+from retrieval.models import Clause, Corpus, DocStatus, DocType, DocumentMeta, Level
+from retrieval.parser import parse_body
+
+REQUIRED_FIELDS = ("doc_id", "title", "short_title", "issuer", "level", "doc_type", "status",
+                   "language", "completeness", "source")
+OPTIONAL_FIELDS = ("doc_number", "published", "effective_from", "effective_to", "notes")
+_ENUMS: dict[str, tuple[str, ...]] = {
+    "level": get_args(Level),
+    "doc_type": get_args(DocType),
+    "status": get_args(DocStatus),
+    "completeness": ("full", "partial"),
+    "language": ("zh", "en"),
+}
+_DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class CorpusError(ValueError):
+    """A corpus file that cannot be indexed; the message names the file and the problem."""
+
+    def __init__(self, path: Path | str, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """The policy files of a corpus directory, sorted by name."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(corpus_dir, "语料目录不存在 (corpus directory not found)")
+    return sorted(p for p in corpus_dir.glob("*.md") if p.is_file())
+
+
+def fingerprint(files: list[Path]) -> str:
+    """A digest of the corpus files' names and bytes; it changes whenever any document changes."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def split_front_matter(path: Path, text: str) -> tuple[dict[str, object], str]:
+    """Split a document into its YAML front matter (as a dict) and its body."""
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise CorpusError(path, "缺少 YAML 头信息：文件须以 '---' 开头 (missing front matter)")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise CorpusError(path, "YAML 头信息没有结束的 '---' (unterminated front matter)") from None
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as exc:
+        raise CorpusError(path, f"YAML 头信息格式错误 (bad front matter): {exc}") from None
+    if not isinstance(meta, dict):
+        raise CorpusError(path, "YAML 头信息必须是键值对 (front matter is not a mapping)")
+    return meta, "\n".join(lines[end + 1:])
+
+
+def _as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip() or None
+
+
+def document_meta(path: Path, meta: dict[str, object]) -> DocumentMeta:
+    """Validate front matter fields and build the `DocumentMeta`."""
+    missing = [f for f in REQUIRED_FIELDS if not _as_text(meta.get(f))]
+    if missing:
+        raise CorpusError(path, f"缺少必填字段 (missing fields): {', '.join(missing)}")
+    fields = {f: _as_text(meta.get(f)) for f in REQUIRED_FIELDS + OPTIONAL_FIELDS}
+    for name, allowed in _ENUMS.items():
+        if fields[name] not in allowed:
+            raise CorpusError(path, f"字段 {name} 的值 {fields[name]!r} 无效，应为 {' | '.join(allowed)}")
+    doc_id = fields["doc_id"]
+    if not _DOC_ID.match(doc_id):
+        raise CorpusError(path, f"doc_id {doc_id!r} 只能包含小写字母、数字和连字符")
+    if doc_id != path.stem:
+        raise CorpusError(path, f"doc_id {doc_id!r} 与文件名 {path.stem!r} 不一致")
+    return DocumentMeta(**fields)  # type: ignore[arg-type]
+
+
+def load_document(path: Path) -> tuple[DocumentMeta, list[Clause]]:
+    """Parse one corpus file into its metadata and clauses."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(path, f"文件不是 UTF-8 编码 (not UTF-8): {exc}") from None
+    meta, body = split_front_matter(path, text)
+    doc = document_meta(path, meta)
+    parsed = parse_body(doc.doc_id, body, language=doc.language)
+    if not parsed.clauses:
+        raise CorpusError(path, "正文为空 (empty body)")
+    return replace(doc, gaps=parsed.gaps), parsed.clauses
+
+
+def load_corpus(corpus_dir: Path) -> Corpus:
+    """Load and validate every document of `corpus_dir`; raise `CorpusError` on the first problem."""
+    files = corpus_files(corpus_dir)
+    if not files:
+        raise CorpusError(corpus_dir, "语料目录中没有任何 .md 政策文件 (no policy files)")
+    documents: dict[str, DocumentMeta] = {}
+    clauses: list[Clause] = []
+    for path in files:
+        doc, doc_clauses = load_document(path)
+        if doc.doc_id in documents:
+            raise CorpusError(path, f"doc_id {doc.doc_id!r} 重复 (duplicate doc_id)")
+        documents[doc.doc_id] = doc
+        clauses.extend(doc_clauses)
+    return Corpus(documents=documents, clauses=tuple(clauses), fingerprint=fingerprint(files))

@@ -1,0 +1,99 @@
+"""Domain lexicon and the tokenizer of the lexical retriever (jieba with a domain dictionary)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+import yaml
+
+from retrieval.text import fold
+
+LEXICON_PATH = Path(__file__).parent / "data" / "lexicon.yaml"
+
+# Tokens that carry no retrieval signal: punctuation, single function characters, common particles.
+_STOPWORDS = frozenset(
+    "的 了 和 与 或 及 等 是 在 对 为 以 由 将 把 被 其 之 于 中 上 下 也 都 就 而 并 则 吗 呢 吧 啊 么 "
+    "什么 哪些 哪个 哪 怎么 怎样 如何 多少 是否 能否 可以 能 会 要 还 有 没有 我们 我 你 您 他 她 它 这 那 "
+    "这个 那个 一个 个 请问 一下 按 按照 根据 规定 里 呀 嘛 啥 谁 几 "
+    "the a an of to in and or for on by is are be with as at that this which".split()
+)
+_TOKEN = re.compile(r"[\w%]+", re.UNICODE)
+_MILLION_YUAN = re.compile(r"(\d+(?:\.\d+)?)\s*million\s*yuan")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Domain terms, user-word synonyms and document aliases (all folded)."""
+
+    terms: tuple[str, ...]
+    synonyms: dict[str, tuple[str, ...]]
+    doc_aliases: dict[str, tuple[str, ...]]
+    bilingual: dict[str, tuple[str, ...]]
+    digest: str  # of the lexicon file: an index built with another lexicon is stale
+
+    @classmethod
+    def load(cls, path: Path = LEXICON_PATH) -> "Lexicon":
+        """Read the lexicon YAML file."""
+        data = path.read_bytes()
+        raw = yaml.safe_load(data.decode("utf-8"))
+        return cls(
+            terms=tuple(fold(t) for t in raw.get("terms", [])),
+            synonyms={fold(k): tuple(fold(v) for v in vs) for k, vs in raw.get("synonyms", {}).items()},
+            doc_aliases={fold(k): tuple(v) if isinstance(v, list) else (v,)
+                         for k, v in raw.get("doc_aliases", {}).items()},
+            bilingual={fold(k): tuple(vs) for k, vs in raw.get("bilingual", {}).items()},
+            digest=hashlib.sha256(data).hexdigest(),
+        )
+
+    def expansions(self, folded_query: str) -> list[str]:
+        """Policy words to add for the user words found in a (folded) query."""
+        extra: list[str] = []
+        for key, words in self.synonyms.items():
+            if key in folded_query:
+                extra.extend(w for w in words if w not in folded_query)
+        return extra
+
+    def gloss(self, english_text: str) -> list[str]:
+        """Chinese terms for the English policy words of a text, for indexing English clauses.
+
+        Amounts in millions of yuan are glossed in 万元 too ("6 million yuan" -> 600万元), the unit
+        Chinese questions use.
+        """
+        folded = fold(english_text)
+        terms = [t for phrase, ts in self.bilingual.items()
+                 if re.search(rf"\b{re.escape(phrase)}\b", folded) for t in ts]
+        for match in _MILLION_YUAN.finditer(folded):
+            wan = float(match.group(1)) * 100
+            terms.append(f"{wan:g}万元")
+        return list(dict.fromkeys(terms))
+
+
+class Tokenizer:
+    """jieba search-mode tokens over folded text, with the domain terms kept whole."""
+
+    def __init__(self, lexicon: Lexicon):
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        for term in lexicon.terms:
+            self._jieba.add_word(term, freq=20000)
+        self.lexicon = lexicon
+
+    def tokens(self, text: str) -> list[str]:
+        """Index tokens of a text: words and their sub-words, without stopwords or punctuation."""
+        out: list[str] = []
+        for word in self._jieba.cut_for_search(fold(text)):
+            word = word.strip()
+            if word and word not in _STOPWORDS and _TOKEN.fullmatch(word):
+                out.append(word)
+        return out
+
+    def query_tokens(self, query: str) -> list[str]:
+        """Tokens of a query, with the policy words its user words stand for."""
+        folded = fold(query)
+        expanded = " ".join([folded, *self.lexicon.expansions(folded)])
+        return self.tokens(expanded)

@@ -1,0 +1,195 @@
+"""Structure-aware parsing of a policy body into citable clauses.
+
+Two shapes of document are held:
+- regulations and laws numbered by article (第X条), grouped in chapters (第X章) and sections (第X节):
+  each article, with its enumerated items, is one clause;
+- plans, measures and explanations numbered by outline (一、 / （一） in Chinese, 1. / (1) in English):
+  each second-level item is a clause, and a first-level section's own text is a clause too.
+Text before the first heading is the preamble. Markdown tables become one clause per row, carrying the
+table's title and header. The gap marker `〔以下原文未收录〕` is never text: it is recorded as a gap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from retrieval.models import GAP_MARKER, Clause, ClauseKind
+
+_CN_NUM = "一二三四五六七八九十百零〇两"
+_CHAPTER = re.compile(rf"^第[{_CN_NUM}\d]+章\s*\S*$")
+_SECTION = re.compile(rf"^第[{_CN_NUM}\d]+节\s*\S*$")
+_ARTICLE = re.compile(rf"^(第[{_CN_NUM}\d]+条)(?:[\s\u3000]+|$)(.*)$")
+_CN_L1 = re.compile(rf"^([{_CN_NUM}]+)、\s*(.*)$")
+_CN_L2 = re.compile(rf"^[（(]([{_CN_NUM}]+)[)）]\s*(.*)$")
+# A second-level item that follows its first-level heading on the same line: "一、标题 (一)正文".
+_CN_L2_INLINE = re.compile(rf"\s[（(][{_CN_NUM}]+[)）]")
+_EN_L1 = re.compile(r"^(\d+)\.\s+(.*)$")
+_EN_L2 = re.compile(r"^\((\d+)\)\s*(.*)$")
+_TABLE_TITLE = re.compile(r"^表\s*(\d+)")
+_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}")
+# Headings are short lines; a long sentence that starts with "第一章…" is content (e.g. a summary).
+_MAX_HEADING_LEN = 30
+
+PREAMBLE = "序言"
+
+
+@dataclass(frozen=True)
+class ParsedBody:
+    """The clauses of one document body and where its held copy has gaps."""
+
+    clauses: list[Clause]
+    gaps: tuple[int, ...]
+
+
+@dataclass
+class _Open:
+    """The clause being accumulated while lines are read."""
+
+    locator: str
+    kind: ClauseKind
+    heading_path: tuple[str, ...]
+    lines: list[str] = field(default_factory=list)
+    has_body: bool = False  # False while it holds only a heading line
+
+
+@dataclass
+class _State:
+    doc_id: str
+    clauses: list[Clause] = field(default_factory=list)
+    gaps: list[int] = field(default_factory=list)
+    seen: dict[str, int] = field(default_factory=dict)
+    chapter: str | None = None
+    section: str | None = None
+    l1_locator: str = ""
+    l1_heading: str | None = None
+    open: _Open | None = None
+    table_title: str | None = None
+    table_count: int = 0
+
+    def path(self) -> tuple[str, ...]:
+        return tuple(h for h in (self.chapter, self.section, self.l1_heading) if h)
+
+    def start(self, locator: str, kind: ClauseKind, line: str, *, has_body: bool,
+              heading_path: tuple[str, ...] | None = None) -> None:
+        self.close()
+        self.open = _Open(locator, kind, self.path() if heading_path is None else heading_path,
+                          [line], has_body)
+
+    def add_text(self, line: str) -> None:
+        if self.open is None:
+            self.open = _Open(PREAMBLE, "preamble", (), [], False)
+        self.open.lines.append(line)
+        self.open.has_body = True
+
+    def close(self) -> None:
+        # A first-level heading with no text of its own is not a clause: it lives on in the
+        # heading path of the items under it.
+        if self.open is not None and self.open.has_body:
+            self.emit(self.open.locator, self.open.kind, self.open.heading_path,
+                      "\n".join(self.open.lines))
+        self.open = None
+
+    def emit(self, locator: str, kind: ClauseKind, heading_path: tuple[str, ...], text: str,
+             ) -> None:
+        count = self.seen.get(locator, 0) + 1
+        self.seen[locator] = count
+        unique = locator if count == 1 else f"{locator}~{count}"
+        self.clauses.append(Clause(
+            clause_id=f"{self.doc_id}#{unique}", doc_id=self.doc_id, locator=unique, kind=kind,
+            heading_path=heading_path, text=text, ordinal=len(self.clauses)))
+
+    def gap(self) -> None:
+        self.close()
+        if not self.gaps or self.gaps[-1] != len(self.clauses):
+            self.gaps.append(len(self.clauses))
+
+
+def _is_heading(pattern: re.Pattern[str], line: str) -> bool:
+    return len(line) <= _MAX_HEADING_LEN and "。" not in line and bool(pattern.match(line))
+
+
+def _split_cells(row: str) -> list[str]:
+    return [c.strip() for c in row.strip().strip("|").split("|")]
+
+
+def _emit_table(state: _State, rows: list[str]) -> None:
+    """One clause per data row; each carries the table title and the header of every cell."""
+    state.close()
+    state.table_count += 1
+    header = _split_cells(rows[0])
+    body = [r for r in rows[1:] if not _TABLE_SEPARATOR.match(r.strip())]
+    title = state.table_title or f"表{state.table_count}"
+    match = _TABLE_TITLE.match(title)
+    table_no = match.group(1) if match else str(state.table_count)
+    for index, row in enumerate(body, start=1):
+        cells = _split_cells(row)
+        key = next((c for c in cells if c), str(index))
+        pairs = [f"{h}：{v}" for h, v in zip(header, cells) if v]
+        text = f"{title}｜" + "｜".join(pairs)
+        state.emit(f"表{table_no}/{key}", "table_row", state.path() + (title,), text)
+    state.table_title = None
+
+
+def _read_outline_line(state: _State, line: str, english: bool) -> None:
+    l1 = _EN_L1 if english else _CN_L1
+    l2 = _EN_L2 if english else _CN_L2
+    m1 = l1.match(line)
+    if m1:
+        inline = None if english else _CN_L2_INLINE.search(line)
+        heading = line[: inline.start()].strip() if inline else line
+        state.close()
+        state.l1_locator = f"{m1.group(1)}." if english else f"{m1.group(1)}、"
+        state.l1_heading = heading
+        state.start(state.l1_locator, "section", heading, has_body=False,
+                    heading_path=state.path()[:-1])
+        if inline:
+            _read_outline_line(state, line[inline.start():].strip(), english)
+        return
+    m2 = l2.match(line)
+    if m2:
+        number = f"({m2.group(1)})" if english else f"（{m2.group(1)}）"
+        state.start(f"{state.l1_locator}{number}", "item", line, has_body=True)
+        return
+    state.add_text(line)
+
+
+def parse_body(doc_id: str, body: str, language: str = "zh") -> ParsedBody:
+    """Parse a document body (front matter removed) into clauses in document order."""
+    english = language == "en"
+    lines = [ln.strip().strip("\u3000") for ln in body.splitlines()]
+    lines = [ln for ln in lines if ln]
+    by_article = any(_ARTICLE.match(ln) for ln in lines)
+    state = _State(doc_id)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if GAP_MARKER in line:
+            before = line.replace(GAP_MARKER, "").strip()
+            if before:
+                state.add_text(before)
+            state.gap()
+        elif line.startswith("|"):
+            j = i
+            while j < len(lines) and lines[j].startswith("|"):
+                j += 1
+            _emit_table(state, lines[i:j])
+            i = j
+            continue
+        elif _is_heading(_CHAPTER, line):
+            state.close()
+            state.chapter, state.section, state.l1_heading = line, None, None
+        elif _is_heading(_SECTION, line):
+            state.close()
+            state.section = line
+        elif by_article and (m := _ARTICLE.match(line)):
+            state.start(m.group(1), "article", line, has_body=True)
+        elif by_article:
+            state.add_text(line)
+        else:
+            if _TABLE_TITLE.match(line):
+                state.table_title = line
+            _read_outline_line(state, line, english)
+        i += 1
+    state.close()
+    return ParsedBody(clauses=state.clauses, gaps=tuple(state.gaps))

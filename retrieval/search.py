@@ -1,0 +1,246 @@
+"""Hybrid search: BM25 over jieba tokens + dense vectors in Chroma, fused by reciprocal rank.
+
+Exact references ("促进条例第十二条") resolve directly; a query that names a document prefers its
+clauses; an optional cross-encoder reranks the fused list when one is configured.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+import bm25s
+import numpy as np
+
+from retrieval.embeddings import Embedder
+from retrieval.index import LoadedIndex, dense_vectors
+from retrieval.lexicon import Lexicon, Tokenizer
+from retrieval.models import Clause, DocumentMeta, Hit
+from retrieval.text import fold, strip_controls
+
+Mode = Literal["hybrid", "bm25", "dense"]
+
+MAX_QUERY_CHARS = 2000
+RRF_K = 5  # small: with a few hundred clauses the top ranks carry the signal
+BM25_WEIGHT = 1.0
+DENSE_WEIGHT = 1.0
+DOC_PRIOR = 0.5  # weight of "the query names this document", in units of a rank-1 vote
+EXACT_BONUS = 10.0
+_EMBED_CHARS = 512  # e5-small reads 512 tokens; longer queries are cut for the dense side only
+
+_CN_DIGITS = "零一二三四五六七八九"
+_ARTICLE_REF = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*条")
+_WORDLIKE = re.compile(r"[\w]", re.UNICODE)
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched; the message is for users (Chinese)."""
+
+
+class Reranker(Protocol):
+    """Scores (query, passage) pairs; higher is more relevant."""
+
+    def score(self, query: str, passages: list[str]) -> list[float]: ...
+
+
+class CrossEncoderReranker:
+    """A sentence-transformers cross-encoder (e.g. BAAI/bge-reranker-v2-m3) by name or local path."""
+
+    def __init__(self, model: str):
+        from sentence_transformers import CrossEncoder
+
+        self._model = CrossEncoder(model, device="cpu")
+
+    def score(self, query: str, passages: list[str]) -> list[float]:
+        return [float(s) for s in self._model.predict([(query, p) for p in passages])]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrict results to some documents, levels or statuses (empty = no restriction)."""
+
+    doc_ids: frozenset[str] = frozenset()
+    levels: frozenset[str] = frozenset()
+    statuses: frozenset[str] = frozenset()
+
+    def allows(self, doc: DocumentMeta) -> bool:
+        """True when a document passes every filter."""
+        return ((not self.doc_ids or doc.doc_id in self.doc_ids)
+                and (not self.levels or doc.level in self.levels)
+                and (not self.statuses or doc.status in self.statuses))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.doc_ids or self.levels or self.statuses)
+
+
+def arabic_to_chinese(number: int) -> str:
+    """1..999 as Chinese numerals the way articles are numbered (12 -> 十二, 101 -> 一百零一)."""
+    if number < 10:
+        return _CN_DIGITS[number]
+    if number < 20:
+        return "十" + (_CN_DIGITS[number % 10] if number % 10 else "")
+    if number < 100:
+        return _CN_DIGITS[number // 10] + "十" + (_CN_DIGITS[number % 10] if number % 10 else "")
+    rest = number % 100
+    head = _CN_DIGITS[number // 100] + "百"
+    if rest == 0:
+        return head
+    if rest < 10:
+        return head + "零" + _CN_DIGITS[rest]
+    return head + (_CN_DIGITS[rest // 10] + "十" + (_CN_DIGITS[rest % 10] if rest % 10 else ""))
+
+
+def clean_query(query: str) -> str:
+    """Validate and clean a user query; raise `QueryError` with a Chinese message if unusable."""
+    if not isinstance(query, str):
+        raise QueryError("检索内容必须是文字")
+    text = strip_controls(query).strip()
+    if not text:
+        raise QueryError("请输入要检索的问题或关键词")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"问题过长（{len(text)}字），请精简到{MAX_QUERY_CHARS}字以内")
+    if not _WORDLIKE.search(text):
+        raise QueryError("没有识别到有效的文字，请用中文或英文描述您的问题")
+    return text
+
+
+@dataclass
+class Retriever:
+    """Searches one opened index. Build once per process and share; `search` is read-only."""
+
+    index: LoadedIndex
+    embedder: Embedder
+    tokenizer: Tokenizer
+    lexicon: Lexicon
+    reranker: Reranker | None = None
+    candidates: int = 40
+    _bm25: bm25s.BM25 = field(init=False, repr=False)
+    _doc_names: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(self.index.tokens, show_progress=False)
+        documents = self.index.corpus.documents
+        names = {fold(d.short_title): (d.doc_id,) for d in documents.values()}
+        names.update({fold(d.title).strip("《》"): (d.doc_id,) for d in documents.values()})
+        names.update(self.lexicon.doc_aliases)
+        self._doc_names = {k: tuple(v for v in ids if v in documents)
+                           for k, ids in names.items() if len(k) >= 2}
+
+    @property
+    def corpus(self):
+        return self.index.corpus
+
+    def documents_named(self, query: str) -> set[str]:
+        """doc_ids of the documents a query names (by title, short title or a known alias)."""
+        folded = fold(query)
+        return {doc_id for name, ids in self._doc_names.items() if name in folded for doc_id in ids}
+
+    def without_document_names(self, query: str) -> str:
+        """The query with the document names it mentions removed.
+
+        The document prior already rewards a named document; left in, its title words would make
+        the document's preamble (which repeats the title) outrank the clause actually asked about.
+        """
+        folded = fold(query)
+        for name in sorted(self._doc_names, key=len, reverse=True):
+            folded = folded.replace(name, " ")
+        return folded if folded.strip() else fold(query)
+
+    def exact_references(self, query: str, named: set[str]) -> list[Clause]:
+        """Clauses a query cites by article number, within the documents it names (or any)."""
+        out: list[Clause] = []
+        for match in _ARTICLE_REF.finditer(fold(query)):
+            raw = match.group(1)
+            number = arabic_to_chinese(int(raw)) if raw.isdigit() and 0 < int(raw) < 1000 else raw
+            locator = f"第{number}条"
+            for doc_id in (named or self.corpus.documents.keys()):
+                clause = self.corpus.clause(f"{doc_id}#{locator}")
+                if clause is not None:
+                    out.append(clause)
+        return out
+
+    def _bm25_ranking(self, query: str) -> list[int]:
+        tokens = self.tokenizer.query_tokens(query)
+        if not tokens:
+            return []
+        scores = self._bm25.get_scores(tokens)
+        n = min(self.candidates, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        return [int(i) for i in top[np.argsort(-scores[top])] if scores[i] > 0]
+
+    def _dense_ranking(self, query: str, n: int) -> list[int]:
+        vector = self.embedder.embed_queries([query[:_EMBED_CHARS]])[0]
+        positions = self._positions()
+        seen: list[int] = []
+        for clause_id, _similarity in dense_vectors(self.index, vector, n):
+            pos = positions[clause_id]
+            if pos not in seen:
+                seen.append(pos)
+        return seen
+
+    def _positions(self) -> dict[str, int]:
+        cached = self.__dict__.get("_position_cache")
+        if cached is None:
+            cached = {c.clause_id: i for i, c in enumerate(self.corpus.clauses)}
+            self.__dict__["_position_cache"] = cached
+        return cached
+
+    def search(self, query: str, k: int = 5, mode: Mode = "hybrid",
+               filters: SearchFilters | None = None, context: str = "",
+               context_weight: float = 0.0) -> list[Hit]:
+        """The `k` best clauses for a query, de-duplicated, best first.
+
+        `context` (earlier user turns of a conversation) is searched together with the query and
+        fused at `context_weight`, so a follow-up like "那2026年呢？" finds its topic while the
+        question's own words still decide between clauses of that topic.
+        """
+        text = clean_query(query)
+        k = max(1, min(int(k), 50))
+        filters = filters or SearchFilters()
+        clauses = self.corpus.clauses
+        docs = self.corpus.documents
+        pool = self.candidates * (4 if filters.active else 1)
+        queries = [(text, 1.0)]
+        context = strip_controls(context).strip()[-MAX_QUERY_CHARS:]
+        if context and context_weight > 0:
+            queries.append((f"{context} {text}", context_weight))
+        rankings: list[tuple[str, float, list[int]]] = []
+        for n, (q, weight) in enumerate(queries):
+            suffix = "" if n == 0 else "+context"
+            if mode in ("hybrid", "bm25"):
+                lexical = self.without_document_names(q) if mode == "hybrid" else q
+                rankings.append(("bm25" + suffix, weight * BM25_WEIGHT, self._bm25_ranking(lexical)))
+            if mode in ("hybrid", "dense"):
+                rankings.append(("dense" + suffix, weight * DENSE_WEIGHT, self._dense_ranking(q, pool)))
+
+        scores: dict[int, float] = {}
+        sources: dict[int, dict[str, int]] = {}
+        for name, weight, ranking in rankings:
+            for rank, pos in enumerate(ranking, start=1):
+                scores[pos] = scores.get(pos, 0.0) + weight / (RRF_K + rank)
+                sources.setdefault(pos, {})[name] = rank
+        named: set[str] = set()
+        if mode == "hybrid":
+            named = self.documents_named(text) or (self.documents_named(context) if context else set())
+        if named:
+            for pos in scores:
+                if clauses[pos].doc_id in named:
+                    scores[pos] += DOC_PRIOR / (RRF_K + 1)
+        if mode == "hybrid":
+            for clause in self.exact_references(text, named):
+                pos = self._positions()[clause.clause_id]
+                scores[pos] = scores.get(pos, 0.0) + EXACT_BONUS
+                sources.setdefault(pos, {})["exact"] = 1
+
+        ranked = sorted((p for p in scores if filters.allows(docs[clauses[p].doc_id])),
+                        key=lambda p: (-scores[p], p))
+        if self.reranker is not None and ranked:
+            head = ranked[: max(k, 20)]
+            rerank = self.reranker.score(text, [clauses[p].text for p in head])
+            order = sorted(range(len(head)), key=lambda i: -rerank[i])
+            ranked = [head[i] for i in order] + ranked[len(head):]
+        return [Hit(clause=clauses[p], doc=docs[clauses[p].doc_id], score=scores[p],
+                    sources=sources.get(p, {})) for p in ranked[:k]]
