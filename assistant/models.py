@@ -29,7 +29,8 @@ class Answer:
     refused: bool = False
     intent: Intent = "policy"
     backend: str = "extractive"
-    rewritten_query: str | None = None
+    # Formulas of figures computed from cited clauses (table arithmetic, pre-checks): grounded text.
+    calculations: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape of `ask --json` and `POST /api/ask` (DESIGN.md)."""
@@ -40,4 +41,5 @@ class Answer:
             "refused": self.refused,
             "intent": self.intent,
             "backend": self.backend,
+            "calculations": self.calculations,
         }

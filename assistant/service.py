@@ -8,7 +8,11 @@ from typing import Any, Iterator
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit
 from retrieval.search import Retriever, SearchFilters
 
+from prechecks.rules import RuleSet, load_rules
+
+from assistant import answering
 from assistant.followup import conversation_context
+from assistant.precheck_service import run_precheck
 from assistant.models import Answer, Turn
 from assistant.runtime import load_retriever
 from assistant.settings import Settings
@@ -20,11 +24,13 @@ class PolicyAssistant:
 
     settings: Settings
     retriever: Retriever
+    rules: RuleSet
 
     @classmethod
     def from_settings(cls, settings: Settings, *, build_if_needed: bool = True) -> "PolicyAssistant":
-        """Load (and if needed build) the index and everything the assistant needs."""
-        return cls(settings=settings, retriever=load_retriever(settings, build_if_needed=build_if_needed))
+        """Load (and if needed build) the index, the pre-check rules and everything else needed."""
+        return cls(settings=settings, retriever=load_retriever(settings, build_if_needed=build_if_needed),
+                   rules=load_rules())
 
     @property
     def corpus(self) -> Corpus:
@@ -43,21 +49,18 @@ class PolicyAssistant:
 
     def answer(self, question: str, history: list[Turn] | tuple[Turn, ...] = ()) -> Answer:
         """Answer a question with citations (extractive, or through the LLM when configured)."""
-        from assistant.answering import answer
-
-        return answer(self, question, list(history))
+        return answering.answer(self, question, list(history))
 
     def stream_answer(self, question: str, history: list[Turn] | tuple[Turn, ...] = (),
                       ) -> Iterator[str | Answer]:
         """Text pieces of the answer as they are ready, then the final `Answer` object last."""
-        from assistant.answering import stream_answer
-
-        return stream_answer(self, question, list(history))
+        return answering.stream_answer(self, question, list(history))
 
     def precheck(self, profile: Any) -> list[dict[str, Any]]:
-        """Pre-check results (JSON dicts) for a profile dict or `EnterpriseProfile`."""
-        from assistant.precheck_service import run_precheck
+        """Pre-check results (JSON dicts) for a profile dict or `EnterpriseProfile`.
 
+        Raises `prechecks.profile.ProfileError` (Chinese message naming the field) on bad input.
+        """
         return run_precheck(self, profile)
 
     def documents(self) -> list[DocumentMeta]:

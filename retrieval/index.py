@@ -32,7 +32,7 @@ from retrieval.embeddings import Embedder
 from retrieval.lexicon import Lexicon, Tokenizer
 from retrieval.models import Clause, Corpus, DocumentMeta
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # bump when tokenisation or chunking changes
 CHUNK_CHARS = 320
 CHUNK_OVERLAP = 60
 KEEP_OLD_BUILDS = 1  # the build replaced last stays on disk so that open readers can finish

@@ -6,6 +6,7 @@ clauses; an optional cross-encoder reranks the fused list when one is configured
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -32,6 +33,8 @@ _EMBED_CHARS = 512  # e5-small reads 512 tokens; longer queries are cut for the 
 _CN_DIGITS = "零一二三四五六七八九"
 _ARTICLE_REF = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*条")
 _WORDLIKE = re.compile(r"[\w]", re.UNICODE)
+# "2026年印发的《…》": words that only say which document is meant.
+_DOC_DESCRIPTOR = re.compile(r"(?:\d{4}年)?(?:新|新版|旧版|最新)?(?:印发|发布|出台|修订|制定)?的?(?=《)")
 
 
 class QueryError(ValueError):
@@ -118,10 +121,18 @@ class Retriever:
     candidates: int = 40
     _bm25: bm25s.BM25 = field(init=False, repr=False)
     _doc_names: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+    _idf: dict[str, float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._bm25 = bm25s.BM25()
         self._bm25.index(self.index.tokens, show_progress=False)
+        df: dict[str, int] = {}
+        for tokens in self.index.tokens:
+            for token in set(tokens):
+                df[token] = df.get(token, 0) + 1
+        n = len(self.index.tokens)
+        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self._max_idf = math.log(1 + (n + 0.5) / 0.5)
         documents = self.index.corpus.documents
         names = {fold(d.short_title): (d.doc_id,) for d in documents.values()}
         names.update({fold(d.title).strip("《》"): (d.doc_id,) for d in documents.values()})
@@ -133,10 +144,24 @@ class Retriever:
     def corpus(self):
         return self.index.corpus
 
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token over the clauses (unseen tokens weigh most)."""
+        return self._idf.get(token, self._max_idf)
+
     def documents_named(self, query: str) -> set[str]:
         """doc_ids of the documents a query names (by title, short title or a known alias)."""
         folded = fold(query)
         return {doc_id for name, ids in self._doc_names.items() if name in folded for doc_id in ids}
+
+    def document_mentions(self, query: str) -> dict[str, int]:
+        """How many of each document's names a query uses (more names: more surely that document)."""
+        folded = fold(query)
+        counts: dict[str, int] = {}
+        for name, ids in self._doc_names.items():
+            if name in folded:
+                for doc_id in ids:
+                    counts[doc_id] = counts.get(doc_id, 0) + 1
+        return counts
 
     def without_document_names(self, query: str) -> str:
         """The query with the document names it mentions removed.
@@ -144,7 +169,7 @@ class Retriever:
         The document prior already rewards a named document; left in, its title words would make
         the document's preamble (which repeats the title) outrank the clause actually asked about.
         """
-        folded = fold(query)
+        folded = _DOC_DESCRIPTOR.sub("", fold(query))
         for name in sorted(self._doc_names, key=len, reverse=True):
             folded = folded.replace(name, " ")
         return folded if folded.strip() else fold(query)

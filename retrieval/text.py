@@ -9,6 +9,7 @@ from functools import lru_cache
 from opencc import OpenCC
 
 _WHITESPACE = re.compile(r"\s+")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 
@@ -22,10 +23,14 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Normalise for matching: NFKC (widths), traditional→simplified, lower case, single spaces."""
+    """Normalise for matching: NFKC (widths), traditional→simplified, lower case, single spaces.
+
+    Cached: clause texts and their sentences are folded again on every query.
+    """
     text = unicodedata.normalize("NFKC", strip_controls(text))
-    text = _t2s().convert(text)
+    text = _DASHES.sub("-", _t2s().convert(text))  # "2023—2024年" and "2023-2024年" are one range
     return _WHITESPACE.sub(" ", text).strip().lower()
 
 

@@ -1,0 +1,165 @@
+"""Answer a message: route it, retrieve, pre-check stated facts, compose, refuse when unsupported."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Iterator
+
+from retrieval.models import Hit
+from retrieval.search import clean_query
+from retrieval.text import fold
+
+from assistant.compose import DISCLAIMER, Draft, add_evidence, add_prechecks, add_table
+from assistant.evidence import select_evidence
+from assistant.facts import ExtractedFacts, extract_facts
+from assistant.followup import ConversationContext, conversation_context
+from assistant.intent import route
+from assistant.models import Answer, Intent, Turn
+from assistant.precheck_service import ChatPrecheck, chat_precheck
+from assistant.tables import answer_from_table
+
+if TYPE_CHECKING:
+    from assistant.service import PolicyAssistant
+
+RETRIEVE_K = 8
+MAX_TURN_CHARS = 2000
+_DISTRICT = re.compile(r"区里|区级|龙岗")
+_CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
+
+HELP_TEXT = (
+    "您好！我是“政策通”，可以帮您：\n"
+    "· 查询龙岗区及深圳市人工智能产业扶持政策的具体条款（回答附条款出处）；\n"
+    "· 根据您提供的信息测算可申请的扶持金额，例如：“我们在龙岗注册纳税，去年买算力花了三百万元，能补多少？”；\n"
+    "· 说明申报条件、扶持项目、文件是否正式印发等。\n"
+    "请直接输入您的问题。"
+)
+OUT_OF_SCOPE_TEXT = (
+    "抱歉，这个问题不在“政策通”的解答范围内。本助手只收录龙岗区人工智能产业扶持及相关的深圳市、"
+    "广东省和国家政策文件，无法解答其他地区的政策、税收法规或与政策无关的问题。"
+    "如需咨询，请联系相关主管部门；龙岗区人工智能扶持政策可咨询龙岗区工业和信息化局。"
+)
+CONTACT = "如需确认，建议咨询龙岗区工业和信息化局或政策发布部门。"
+
+
+def _history(history: list[Turn]) -> list[Turn]:
+    """Earlier turns, cleaned: empty ones dropped, long ones cut."""
+    return [Turn(t.role, t.content[:MAX_TURN_CHARS]) for t in history
+            if t.role in ("user", "assistant") and isinstance(t.content, str) and t.content.strip()]
+
+
+def _stated_facts(question: str, history: list[Turn]) -> ExtractedFacts:
+    """Facts from this message, completed by what the person said earlier in the conversation."""
+    facts = ExtractedFacts()
+    for turn in history:
+        if turn.role == "user":
+            facts = extract_facts(turn.content).merged_over(facts)
+    return extract_facts(question).merged_over(facts)
+
+
+def _items_in_scope(question: str, context: str, rules) -> set[str] | None:
+    """District or city items only, when the person asked about one of them."""
+    folded = fold(question + " " + context)
+    district, city = bool(_DISTRICT.search(folded)), bool(_CITY.search(folded))
+    if district == city:
+        return None
+    ids = {item.item_id for item in rules.items}
+    return {i for i in ids if i.startswith("lg-")} if district else {i for i in ids if i.startswith("sz-")}
+
+
+def _item_clauses(assistant: "PolicyAssistant", item_ids: list[str]) -> set[str]:
+    """Clauses that belong to support items: those their rules cite, and those that name them."""
+    rules = assistant.rules
+    out: set[str] = set()
+    for item_id in item_ids:
+        item = rules.item(item_id)
+        sources = [item.activity, item.budget, item.standard_not_held]
+        if item.amount is not None:
+            sources += [item.amount.ratio, item.amount.startup_ratio, item.amount.cap]
+        out.update(s.clause for s in sources if s is not None)
+        names = [fold(n) for n in (item.name, *item.synonyms)]
+        out.update(c.clause_id for c in assistant.corpus.clauses if any(n in fold(c.text) for n in names))
+    return out
+
+
+def refusal_text(assistant: "PolicyAssistant", question: str, item_ids: list[str], hits: list[Hit]) -> str:
+    """Say the held documents do not state it, where it would be stated, and whom to ask."""
+    lines = ["抱歉，所存政策文件中没有找到能回答这个问题的明确规定，为避免误导，不作推测。"]
+    not_held = [assistant.rules.item(i).standard_not_held for i in item_ids]
+    notes = list(dict.fromkeys(n.text for n in not_held if n is not None))
+    if notes:
+        lines.extend(notes)
+    else:
+        partial = list(dict.fromkeys(f"《{h.doc.short_title}》" for h in hits[:3] if h.doc.is_partial))
+        if partial:
+            lines.append(f"相关文件{'、'.join(partial)}所存副本不完整（部分条款未收录），相应规定可能在未收录部分。")
+    lines.append(CONTACT)
+    return "\n".join(lines)
+
+
+def _compose(assistant: "PolicyAssistant", question: str, context: ConversationContext,
+             hits: list[Hit], checks: list[ChatPrecheck], intent: Intent) -> Answer:
+    draft = Draft()
+    followup_context = context.text if context.is_followup else ""
+    named = assistant.rules.match_items(question) or \
+        (assistant.rules.match_items(followup_context) if followup_context else [])
+    if checks:
+        add_prechecks(draft, checks)
+    table = answer_from_table(question, hits, assistant.corpus) if not checks else None
+    if table is not None:
+        add_table(draft, table, assistant.corpus.documents)
+    else:
+        eligible = _item_clauses(assistant, named) if named else None
+        evidence = select_evidence(assistant.retriever, question, hits, context=followup_context,
+                                   eligible=eligible)
+        if evidence and not checks:
+            add_evidence(draft, question, evidence)
+        elif evidence and checks:
+            pass  # the pre-check lines already cite the clauses the amounts rest on
+        elif not checks:
+            return Answer(text=refusal_text(assistant, question, named, hits), citations=[],
+                          refused=True, intent=intent)
+    draft.lines.append(DISCLAIMER)
+    return Answer(text=draft.text, citations=draft.citations, prechecks=[c.to_dict() for c in checks],
+                  refused=False, intent=intent, calculations=draft.calculations)
+
+
+def answer_extractive(assistant: "PolicyAssistant", question: str, history: list[Turn]) -> Answer:
+    """The deterministic, model-free answer."""
+    question = clean_query(question)
+    history = _history(history)
+    intent = route(question, extract_facts(question))
+    if intent == "greeting":
+        return Answer(text=HELP_TEXT, citations=[], intent=intent)
+    if intent == "out_of_scope":
+        return Answer(text=OUT_OF_SCOPE_TEXT, citations=[], refused=True, intent=intent)
+    context = conversation_context(question, history)
+    hits = assistant.retriever.search(question, k=RETRIEVE_K, context=context.text,
+                                      context_weight=context.weight)
+    checks: list[ChatPrecheck] = []
+    if intent in ("self_assessment", "mixed") or (context.is_followup and extract_facts(question).profile):
+        facts = _stated_facts(question, history)
+        scope = _items_in_scope(question, context.text, assistant.rules)
+        checks = chat_precheck(assistant.rules, assistant.corpus, facts.profile, scope)
+        if checks and intent == "policy":
+            intent = "mixed"
+    return _compose(assistant, question, context, hits, checks, intent)
+
+
+def answer(assistant: "PolicyAssistant", question: str, history: list[Turn]) -> Answer:
+    """Answer with the configured backend; the LLM path falls back to the extractive answer."""
+    extractive = answer_extractive(assistant, question, history)
+    if not assistant.settings.llm_base_url or extractive.refused or extractive.intent in (
+            "greeting", "out_of_scope"):
+        return extractive
+    from assistant.compose_llm import answer_with_llm  # only deployments with an LLM need it
+
+    return answer_with_llm(question, _history(history), extractive, assistant)
+
+
+def stream_answer(assistant: "PolicyAssistant", question: str, history: list[Turn],
+                  ) -> Iterator[str | Answer]:
+    """Pieces of the answer text as they are ready, then the final `Answer`."""
+    result = answer(assistant, question, history)
+    for line in result.text.split("\n"):
+        yield line + "\n"
+    yield result

@@ -1,0 +1,131 @@
+"""Compose the extractive answer: a short lead, then the clauses quoted, each with a numbered marker.
+
+Deterministic and model-free. Every figure in the text is a quoted clause's, a table cell's with its
+formula, or a pre-check's computed from cited parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from retrieval.models import Citation, Clause, DocumentMeta, cite
+
+from assistant.evidence import Evidence, sentences
+from assistant.precheck_service import ChatPrecheck
+from assistant.tables import TableAnswer
+
+SHORT_CLAUSE = 180  # a clause this short is quoted whole
+DISCLAIMER = "以上内容仅供参考，具体以主管部门正式文件和审核结果为准。"
+_STATUS_QUESTION = re.compile(r"正式|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行|征求意见稿吗|草案")
+# Several clauses are quoted only when a question asks about each of several things.
+_EACH_QUESTION = re.compile(r"分别|各[是有最自]|几种|每种|每一种")
+# A question that asks for an enumeration or for several facts: quote more of the clause.
+_LIST_QUESTION = re.compile(r"哪几|哪些|几大|三大|四大|五大|哪几类|哪几种|什么原则|分为|其中|以及")
+LONG_QUOTE = 600
+_STATUS_LINES = {
+    "draft-for-comment": "所存文件显示，{title}目前为征求意见稿，尚未收录其正式印发文本。",
+    "official": "{title}为正式印发的文件。",
+    "expired": "{title}已失效。",
+}
+
+
+@dataclass
+class Draft:
+    """An answer being written: lines of text and the citations their markers point to."""
+
+    lines: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    calculations: list[str] = field(default_factory=list)
+
+    def marker(self, citation: Citation) -> str:
+        """The marker "[n]" of a citation, adding it on first use."""
+        for n, existing in enumerate(self.citations, start=1):
+            if existing.clause_id == citation.clause_id:
+                return f"[{n}]"
+        self.citations.append(citation)
+        return f"[{len(self.citations)}]"
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def quote_for(evidence: Evidence, question: str) -> str:
+    """The words quoted from a clause: all of a short clause, else the sentence (with context).
+
+    For a question that asks for an enumeration or several facts, the clause is quoted whole when
+    it is not long, else from the answering sentence on, up to two more sentences.
+    """
+    text = evidence.hit.clause.text
+    several = bool(_LIST_QUESTION.search(question)) or question.count("？") + question.count("?") >= 2
+    if len(text) <= SHORT_CLAUSE or (several and len(text) <= LONG_QUOTE):
+        return re.sub(r"\s*\n\s*", " ", text).strip()
+    parts = sentences(text)
+    end = evidence.index + (3 if several else 1)
+    return "".join(parts[evidence.start:end])
+
+
+def _label(doc: DocumentMeta) -> str:
+    return "" if doc.status == "official" else f"（{doc.status_label}）"
+
+
+def add_evidence(draft: Draft, question: str, evidence: list[Evidence]) -> None:
+    """Quote the best evidence, and more clauses for list questions that need several."""
+    chosen = [evidence[0]]
+    if _EACH_QUESTION.search(question):
+        for other in evidence[1:]:
+            if other.hit.clause.clause_id not in {e.hit.clause.clause_id for e in chosen} \
+                    and other.score >= 0.7 * evidence[0].score and len(chosen) < 3:
+                chosen.append(other)
+    if _STATUS_QUESTION.search(question):
+        doc = chosen[0].hit.doc
+        draft.lines.append(_STATUS_LINES[doc.status].format(title=f"《{doc.short_title}》"))
+    for item in chosen:
+        quote = quote_for(item, question)
+        citation = cite(item.hit.clause, item.hit.doc, quote)
+        draft.lines.append(f"根据{citation.display}{_label(item.hit.doc)}{draft.marker(citation)}：“{quote}”")
+    drafts = {e.hit.doc.short_title for e in chosen if e.hit.doc.status == "draft-for-comment"}
+    for title in sorted(drafts):
+        draft.lines.append(f"注意：以上《{title}》的内容出自征求意见稿，不是正式生效的政策，请以正式印发文件为准。")
+
+
+def add_table(draft: Draft, table: TableAnswer, docs: dict[str, DocumentMeta]) -> None:
+    """A computed table answer, citing every row it uses."""
+    markers = "".join(draft.marker(cite(r.clause, docs[r.clause.doc_id])) for r in table.rows)
+    draft.lines.append(f"{table.text}{markers}")
+    if table.formula:
+        draft.calculations.append(table.formula)
+    doc = docs[table.rows[0].clause.doc_id]
+    draft.lines.append(f"数据来源：{doc.short_title}中的“{table.rows[0].title}”{_label(doc)}。")
+
+
+def add_prechecks(draft: Draft, checks: list[ChatPrecheck]) -> None:
+    """One line per support item: status, formula with its clauses, and what is still to confirm."""
+    draft.lines.append("按您提供的信息测算：")
+    for check in checks:
+        result = check.result
+        # Cite the clauses stating the ratio and cap (or the activity), not every condition's.
+        parameters = [r.citation for r in result.reasons if r.kind in ("parameter", "activity")]
+        markers = "".join(draft.marker(c) for c in dict.fromkeys(parameters[:2]))
+        if result.status == "eligible" and result.estimate_wan is not None:
+            head = "如满足全部申报条件，预计可获" if check.to_confirm else "预计可获"
+            draft.lines.append(f"· {result.name}：{head}{result.estimate_wan:.2f}万元。{result.formula}{markers}")
+        elif result.status == "ineligible":
+            why = "；".join(r.text for r in result.reasons if r.kind == "not_met") or result.formula
+            draft.lines.append(f"· {result.name}：不符合申报条件。{why}{markers}")
+        elif result.status == "not_estimable":
+            draft.lines.append(f"· {result.name}：{result.formula}{markers}")
+        else:
+            draft.lines.append(f"· {result.name}：需要补充信息后才能测算。{result.formula}{markers}")
+        if check.to_confirm:
+            draft.lines.append("  还需确认：" + " ".join(check.to_confirm))
+        draft.calculations.append(result.formula)
+    caveats = {c.text for check in checks for c in check.result.caveats}
+    if caveats:
+        draft.lines.append("提示：" + " ".join(sorted(caveats)))
+
+
+def clause_citation(clause: Clause, doc: DocumentMeta) -> Citation:
+    """The citation of a whole clause."""
+    return cite(clause, doc)

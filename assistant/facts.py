@@ -1,0 +1,169 @@
+"""Extract an enterprise's facts from what a person writes, without an LLM.
+
+"我们在龙岗注册，去年买算力花了3百万" -> registered_in_longgang=True, compute_expense_wan=300. Only what
+the text states is extracted; anything else stays unknown and is asked back, never assumed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from retrieval.text import fold
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_UNIT_WAN = {"亿": 10000.0, "千万": 1000.0, "百万": 100.0, "万": 1.0, "千": 0.1, "元": 0.0001}
+
+_NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+# An amount with its unit: 800万, 3百万, 1,200万元, 1.5亿, 三百万, 3000000元, 800w.
+AMOUNT = re.compile(rf"({_NUMBER})\s*(亿元?|千万元?|百万元?|万元?|w|千元?|元)(?![a-z])", re.IGNORECASE)
+
+# Which profile field an amount belongs to, from the words around it (checked in this order).
+_TRAINING = re.compile(r"训练|训力券|训模型|训大模型")
+_COMPUTE = re.compile(r"算力|gpu|显卡|智算|服务器租|租卡|云算力|计算资源")
+_CORPUS = re.compile(r"语料|数据集|数据交易|买数据|购买数据|语料券")
+
+_PLACES = ("龙岗", "南山", "福田", "罗湖", "宝安", "龙华", "坪山", "光明", "盐田", "大鹏", "前海", "深汕",
+           "广州", "东莞", "惠州", "外地", "市外", "区外")
+_PLACE = "|".join(_PLACES)
+# Where something is: keyword, then (negation) place on its right, or a place (+注册) on its left.
+_REGISTER = re.compile(r"注册|登记")
+_TAX = re.compile(r"(?:纳|交|报|缴)?税(?:务)?")
+_STATS = re.compile(r"统计")
+_NEGATIONS = ("不在", "没在", "并不在", "未在", "不是在", "不是")
+_RIGHT = re.compile(rf"^(?:地|关系)?(?:也|都|还)?(不在|没在|并不在|未在|不是在|不是|在|于|是|为)?\s*({_PLACE})")
+_LEFT = re.compile(rf"(不在|没在|未在)?({_PLACE})(?:区)?(?:注册|登记)?(?:和|、|及|并)?$")
+_STARTUP = re.compile(r"初创|刚成立|新成立|刚注册|创业公司|初创期|成立不久|成立不到")
+_NOT_STARTUP = re.compile(r"不是初创|非初创|不属于初创")
+
+_ORG_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("private_non_enterprise", re.compile(r"民办非企业|民非")),
+    ("social_organization", re.compile(r"协会|商会|学会|联合会|社会团体|社团|促进会|研究会")),
+    ("university", re.compile(r"大学|高校|学院|高等院校")),
+    ("research_institute", re.compile(r"研究院|研究所|科研机构|实验室|研究中心")),
+    ("individual", re.compile(r"我个人|个人申请|个体户|自然人")),
+    ("enterprise", re.compile(r"公司|企业|集团|厂|我们是做|创业团队")),
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One amount found in text, converted to 万元, with where it was found."""
+
+    wan: float
+    raw: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ExtractedFacts:
+    """Profile fields a person stated, and the amounts that could not be attributed to a field."""
+
+    profile: dict[str, Any] = field(default_factory=dict)
+    unattributed: tuple[Amount, ...] = ()
+
+    @property
+    def has_amount(self) -> bool:
+        """True when the person gave at least one amount."""
+        return any(k.endswith("_wan") for k in self.profile) or bool(self.unattributed)
+
+    def merged_over(self, earlier: "ExtractedFacts") -> "ExtractedFacts":
+        """These facts, completed by facts stated earlier in the conversation."""
+        return ExtractedFacts({**earlier.profile, **self.profile},
+                              self.unattributed or earlier.unattributed)
+
+
+def chinese_number(text: str) -> float | None:
+    """A number written in digits or Chinese numerals (1,200 / 三百 / 十二 / 两千五百)."""
+    text = text.replace(",", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    if not text or any(ch not in _CN_DIGIT and ch not in _CN_UNIT for ch in text):
+        return None
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGIT:
+            current = _CN_DIGIT[ch]
+        else:
+            total += (current or 1) * _CN_UNIT[ch]
+            current = 0
+    return float(total + current)
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Every amount with a money unit in a text, converted to 万元."""
+    folded = fold(text)
+    out: list[Amount] = []
+    for match in AMOUNT.finditer(folded):
+        value = chinese_number(match.group(1))
+        unit = match.group(2).lower().rstrip("元") or "元"
+        if value is None:
+            continue
+        factor = 1.0 if unit == "w" else _UNIT_WAN[unit]
+        out.append(Amount(round(value * factor, 6), match.group(0), match.start(), match.end()))
+    return out
+
+
+def _field_for(folded: str, amount: Amount) -> list[str]:
+    """The profile fields an amount belongs to, judged from the clause it sits in."""
+    left = max(folded.rfind(p, 0, amount.start) for p in "，。；,;！？!?")
+    right_candidates = [folded.find(p, amount.end) for p in "，。；,;！？!?"]
+    right = min([r for r in right_candidates if r != -1] or [len(folded)])
+    window = folded[max(0, left - 12): right]  # the clause, plus a little of the one before
+    fields: list[str] = []
+    if _CORPUS.search(window):
+        fields.append("corpus_contract_wan")
+        if not _COMPUTE.search(window):
+            return fields  # buying corpus to train a model is not a compute expense
+    if _COMPUTE.search(window) or _TRAINING.search(window):
+        fields.append("compute_expense_wan")
+        if _TRAINING.search(window) or "租" in window:
+            fields.append("training_compute_contract_wan")
+    return fields
+
+
+def _place_flag(keyword: re.Pattern[str], folded: str) -> bool | None:
+    """True/False when the text says where (in Longgang or elsewhere); None when it does not say."""
+    for match in keyword.finditer(folded):
+        located = _RIGHT.match(folded[match.end(): match.end() + 10]) or \
+            _LEFT.search(folded[max(0, match.start() - 10): match.start()])
+        if located:
+            negated = located.group(1) in _NEGATIONS
+            in_longgang = located.group(2) == "龙岗"
+            return (not in_longgang) if negated else in_longgang
+    return None
+
+
+def extract_facts(text: str) -> ExtractedFacts:
+    """The profile fields a message states (see module docstring)."""
+    folded = fold(text)
+    profile: dict[str, Any] = {}
+    unattributed: list[Amount] = []
+    for amount in find_amounts(text):
+        fields = _field_for(folded, amount)
+        if not fields:
+            unattributed.append(amount)
+        for name in fields:
+            profile.setdefault(name, amount.wan)
+    for name, pattern in (("registered_in_longgang", _REGISTER), ("tax_in_longgang", _TAX),
+                          ("stats_in_longgang", _STATS)):
+        flag = _place_flag(pattern, folded)
+        if flag is not None:
+            profile[name] = flag
+    if _NOT_STARTUP.search(folded):
+        profile["is_startup"] = False
+    elif _STARTUP.search(folded):
+        profile["is_startup"] = True
+    for org_type, pattern in _ORG_TYPES:
+        if pattern.search(folded):
+            profile["org_type"] = org_type
+            break
+    if profile.get("org_type") in ("enterprise", "social_organization", "private_non_enterprise",
+                                   "university", "research_institute") \
+            and re.search(r"独立法人|法人资格|有限公司|股份公司|法人企业", folded):
+        profile["independent_legal_person"] = True
+    return ExtractedFacts(profile, tuple(unattributed))

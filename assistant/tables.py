@@ -1,0 +1,146 @@
+"""Answer questions about a budget table's cells: a value, a sum, a multiple, a share, zero cells.
+
+Every figure shown is a cell of a cited row or arithmetic on such cells, with the formula written out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from retrieval.models import Clause, Corpus, Hit
+from retrieval.text import fold
+
+from assistant.evidence import ask_types, per_units
+
+_SUM = re.compile(r"合计|总共|一共|加起来|累计|总额是|三年|几年")
+_MULTIPLE = re.compile(r"倍")
+_SHARE = re.compile(r"占.{0,20}(比例|比重|百分之|多少)|占比")
+_ZERO = re.compile(r"为0(?!\d)|为零|是0(?!\d)|没有安排|未安排|(?<![\d.])0万元")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_NAME_HEADERS = ("项目名称", "名称", "项目")
+_TOTAL_NAMES = ("总计", "合计")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a table clause: its title, ordered (header, value) cells, and the clause."""
+
+    clause: Clause
+    title: str
+    cells: tuple[tuple[str, str], ...]
+
+    @property
+    def name(self) -> str:
+        """The row's name cell (e.g. 具身智能机器人应用扶持, or 总计)."""
+        for header, value in self.cells:
+            if header in _NAME_HEADERS:
+                return value
+        return self.cells[0][1] if self.cells else ""
+
+    @property
+    def unit(self) -> str:
+        """The unit the title gives its figures, e.g. 万元."""
+        match = re.search(r"[（(]([^）)]*元)[）)]", self.title)
+        return match.group(1) if match else ""
+
+    def numeric(self) -> dict[str, Decimal]:
+        """The cells holding numbers, by header."""
+        return {h: Decimal(v) for h, v in self.cells if _NUMBER.match(v) and h != "序号"}
+
+
+@dataclass(frozen=True)
+class TableAnswer:
+    """A lead sentence computed from table rows, the rows it rests on, and its formula."""
+
+    text: str
+    rows: tuple[TableRow, ...]
+    formula: str = ""
+
+
+def parse_row(clause: Clause) -> TableRow:
+    """Split a table-row clause text ("title｜h：v｜h：v") into a `TableRow`."""
+    title, *pairs = clause.text.split("｜")
+    cells = tuple(tuple(p.split("：", 1)) for p in pairs if "：" in p)
+    return TableRow(clause, title, cells)  # type: ignore[arg-type]
+
+
+def table_of(corpus: Corpus, clause: Clause) -> list[TableRow]:
+    """All rows of the table a row clause belongs to, in order."""
+    prefix = clause.locator.split("/")[0] + "/"
+    return [parse_row(c) for c in corpus.doc_clauses(clause.doc_id)
+            if c.kind == "table_row" and c.locator.startswith(prefix)]
+
+
+def _fmt(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _mentioned(columns: list[str], folded: str) -> list[str]:
+    """Columns the question names, in the order it names them."""
+    found = [(folded.find(fold(c)), c) for c in columns if fold(c) in folded]
+    return [c for _, c in sorted(found)]
+
+
+def answer_from_table(question: str, hits: list[Hit], corpus: Corpus) -> TableAnswer | None:
+    """A computed answer when the question is about cells of a table the top hits point to.
+
+    Only questions a table can answer get one: a question for a ratio, a cap, a date or a per-unit
+    rate is not answered by a budget table's cells (its share of a total excepted).
+    """
+    folded = fold(question)
+    asked = ask_types(question) | ({"per_unit"} if per_units(question) else set())
+    if asked - {"money", "ratio"} or ("ratio" in asked and not _SHARE.search(folded)):
+        return None
+    table_hits = [h.clause for h in hits[:3] if h.clause.kind == "table_row"]
+    if not table_hits:
+        return None
+    rows = table_of(corpus, table_hits[0])
+    named = sorted((r for r in rows if r.name and fold(r.name) in folded and r.name not in _TOTAL_NAMES),
+                   key=lambda r: -len(r.name))
+    named = [r for r in named if not any(r.name in o.name and r is not o for o in named)]
+    total = next((r for r in rows if r.name in _TOTAL_NAMES), None)
+    columns = list(rows[0].numeric()) if rows else []
+    years = _mentioned(columns, folded)
+    unit = rows[0].unit if rows else ""
+
+    if _ZERO.search(folded):
+        zero = [(r, [h for h, v in r.numeric().items() if v == 0]) for r in rows if r is not total]
+        zero = [(r, hs) for r, hs in zero if hs]
+        if zero:
+            parts = [f"{r.name}（{'、'.join(hs)}为0）" for r, hs in zero]
+            return TableAnswer(f"测算资金为0的项目有：{'；'.join(parts)}。", tuple(r for r, _ in zero))
+    if not named:
+        return None
+    row = named[0]
+    values = row.numeric()
+    if _SHARE.search(folded) and total is not None and years:
+        year = years[0]
+        share = (values[year] / total.numeric()[year] * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        rounded = share.quantize(Decimal("1"), ROUND_HALF_UP)
+        formula = f"{_fmt(values[year])} ÷ {_fmt(total.numeric()[year])} × 100% ≈ {_fmt(share)}%"
+        text = (f"{year}{row.name}测算{_fmt(values[year])}{unit}，当年测算总计{_fmt(total.numeric()[year])}"
+                f"{unit}，占比约{_fmt(share)}%（约{_fmt(rounded)}%）：{formula}。")
+        return TableAnswer(text, (row, total), formula)
+    if _MULTIPLE.search(folded) and len(years) >= 2:
+        a, b = values[years[0]], values[years[1]]
+        if b != 0:
+            multiple = (a / b).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            formula = f"{_fmt(a)} ÷ {_fmt(b)} = {_fmt(multiple)}"
+            text = (f"{row.name}{years[0]}测算{_fmt(a)}{unit}，{years[1]}测算{_fmt(b)}{unit}，"
+                    f"是其{_fmt(multiple)}倍（{formula}）。")
+            return TableAnswer(text, (row,), formula)
+    if _SUM.search(folded):
+        summed = [c for c in (years if len(years) >= 2 and "三年" not in folded else columns)]
+        total_value = sum((values[c] for c in summed), Decimal(0))
+        formula = " + ".join(_fmt(values[c]) for c in summed) + f" = {_fmt(total_value)}"
+        text = (f"{row.name}{summed[0]}至{summed[-1]}合计测算{_fmt(total_value)}{unit}"
+                f"（{formula}）。")
+        return TableAnswer(text, (row,), formula)
+    if years:
+        parts = [f"{c}测算{_fmt(values[c])}{unit}" for c in years]
+        return TableAnswer(f"{row.name}{'，'.join(parts)}。", (row,))
+    parts = [f"{c}为{_fmt(v)}{unit}" for c, v in values.items()]
+    return TableAnswer(f"{row.name}：{'，'.join(parts)}。", (row,))
