@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator
 
-from retrieval.models import Hit
+from retrieval.models import Citation, Hit
 from retrieval.search import clean_query
 from retrieval.text import fold
 
+from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
 from assistant.compose import DISCLAIMER, Draft, add_evidence, add_prechecks, add_table
 from assistant.evidence import select_evidence
 from assistant.facts import ExtractedFacts, extract_facts
@@ -145,21 +147,59 @@ def answer_extractive(assistant: "PolicyAssistant", question: str, history: list
     return _compose(assistant, question, context, hits, checks, intent)
 
 
+LLM_CLAUSES = 6  # clauses supplied to the generation model
+
+
+def _llm_inputs(assistant: "PolicyAssistant", question: str, history: list[Turn], extractive: Answer,
+                ) -> tuple[list[Citation], list[str]] | None:
+    """Clauses and grounded texts for the LLM, or None when the extractive answer must stand.
+
+    Refusals, greetings and out-of-scope replies are never handed to a model: what it could add
+    there is exactly what must not be invented.
+    """
+    if assistant.llm is None or extractive.refused or extractive.intent in ("greeting", "out_of_scope"):
+        return None
+    context = conversation_context(question, history)
+    hits = assistant.retriever.search(question, k=LLM_CLAUSES, context=context.text,
+                                      context_weight=context.weight)
+    citations = list({c.clause_id: c for c in [*extractive.citations, *(h.citation for h in hits)]}
+                     .values())[:LLM_CLAUSES + len(extractive.citations)]
+    grounded = [*extractive.calculations,
+                *(r["text"] for p in extractive.prechecks for r in p.get("reasons", []))]
+    return citations, grounded
+
+
 def answer(assistant: "PolicyAssistant", question: str, history: list[Turn]) -> Answer:
     """Answer with the configured backend; the LLM path falls back to the extractive answer."""
+    history = _history(history)
     extractive = answer_extractive(assistant, question, history)
-    if not assistant.settings.llm_base_url or extractive.refused or extractive.intent in (
-            "greeting", "out_of_scope"):
+    inputs = _llm_inputs(assistant, question, history, extractive)
+    if inputs is None:
         return extractive
-    from assistant.compose_llm import answer_with_llm  # only deployments with an LLM need it
-
-    return answer_with_llm(question, _history(history), extractive, assistant)
+    citations, grounded = inputs
+    result = answer_with_llm(question, history, citations, grounded, assistant.llm,
+                             lambda: extractive, tools=assistant.precheck_tools)
+    return replace(result, prechecks=extractive.prechecks, intent=extractive.intent,
+                   calculations=extractive.calculations)
 
 
 def stream_answer(assistant: "PolicyAssistant", question: str, history: list[Turn],
                   ) -> Iterator[str | Answer]:
-    """Pieces of the answer text as they are ready, then the final `Answer`."""
-    result = answer(assistant, question, history)
-    for line in result.text.split("\n"):
-        yield line + "\n"
-    yield result
+    """Pieces of the answer text as they are ready, then the final `Answer`.
+
+    The extractive answer is complete at once and is sent line by line; an LLM answer is sent
+    sentence by sentence as each passes the grounding guard.
+    """
+    history = _history(history)
+    extractive = answer_extractive(assistant, question, history)
+    inputs = _llm_inputs(assistant, question, history, extractive)
+    if inputs is None:
+        for line in extractive.text.split("\n"):
+            yield line + "\n"
+        yield extractive
+        return
+    citations, grounded = inputs
+    result = yield from stream_answer_with_llm(question, history, citations, grounded, assistant.llm,
+                                               lambda: extractive, tools=assistant.precheck_tools)
+    yield replace(result, prechecks=extractive.prechecks, intent=extractive.intent,
+                  calculations=extractive.calculations)

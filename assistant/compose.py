@@ -106,8 +106,9 @@ def add_prechecks(draft: Draft, checks: list[ChatPrecheck]) -> None:
     for check in checks:
         result = check.result
         # Cite the clauses stating the ratio and cap (or the activity), not every condition's.
-        parameters = [r.citation for r in result.reasons if r.kind in ("parameter", "activity")]
-        markers = "".join(draft.marker(c) for c in dict.fromkeys(parameters[:2]))
+        parameters = {r.citation.clause_id: r.citation for r in result.reasons
+                      if r.kind in ("parameter", "activity")}
+        markers = "".join(draft.marker(c) for c in list(parameters.values())[:2])
         if result.status == "eligible" and result.estimate_wan is not None:
             head = "如满足全部申报条件，预计可获" if check.to_confirm else "预计可获"
             draft.lines.append(f"· {result.name}：{head}{result.estimate_wan:.2f}万元。{result.formula}{markers}")

@@ -24,6 +24,7 @@ _FAVOURABLE: dict[str, Any] = {
     "tax_in_longgang": True,
     "stats_in_longgang": True,
 }
+MET_PREFIX = "符合："  # how the engine words a met condition
 _AMOUNT_FIELDS = ("compute_expense_wan", "training_compute_contract_wan", "corpus_contract_wan")
 
 
@@ -33,10 +34,16 @@ class ChatPrecheck:
 
     result: PrecheckResult
     to_confirm: tuple[str, ...]  # questions about conditions assumed met for the estimate
+    assumed: tuple[str, ...] = ()  # texts of those conditions
 
     def to_dict(self) -> dict[str, Any]:
-        """The result's JSON, plus the questions to confirm."""
+        """The result's JSON; conditions assumed for the estimate are marked, not reported as met."""
         data = self.result.to_dict()
+        for reason in data["reasons"]:
+            condition = reason["text"].removeprefix(MET_PREFIX)
+            if reason["kind"] == "met" and condition in self.assumed:
+                reason["kind"] = "assumed"
+                reason["text"] = f"待确认（测算时按满足计算）：{condition}"
         data["to_confirm"] = list(self.to_confirm)
         return data
 
@@ -47,17 +54,14 @@ def run_precheck(assistant: "PolicyAssistant", profile: Any) -> list[dict[str, A
     return [r.to_dict() for r in evaluate(model, assistant.rules, assistant.corpus)]
 
 
-def _unstated_questions(rules: RuleSet, item_id: str, stated: dict[str, Any], org_type: str,
-                        ) -> tuple[str, ...]:
+def _unstated(rules: RuleSet, item_id: str, stated: dict[str, Any], org_type: str,
+              ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Questions and texts of an item's conditions the person has not stated."""
     item = rules.item(item_id)
-    questions: list[str] = []
-    for condition in rules.condition_sets[item.applicants].conditions:
-        if condition.field in stated:
-            continue
-        if condition.only_for and org_type not in condition.only_for:
-            continue
-        questions.append(condition.question)
-    return tuple(dict.fromkeys(questions))
+    conditions = [c for c in rules.condition_sets[item.applicants].conditions
+                  if c.field not in stated and (not c.only_for or org_type in c.only_for)]
+    return (tuple(dict.fromkeys(c.question for c in conditions)),
+            tuple(dict.fromkeys(c.text for c in conditions)))
 
 
 def chat_precheck(rules: RuleSet, corpus, stated: dict[str, Any], item_ids: set[str] | None = None,
@@ -75,7 +79,8 @@ def chat_precheck(rules: RuleSet, corpus, stated: dict[str, Any], item_ids: set[
     for result in evaluate(profile, rules, corpus):
         if item_ids is not None and result.item_id not in item_ids:
             continue
-        confirm = () if result.status == "ineligible" else \
-            _unstated_questions(rules, result.item_id, stated, org_type)
-        out.append(ChatPrecheck(result, confirm))
+        questions, texts = _unstated(rules, result.item_id, stated, org_type)
+        if result.status == "ineligible":
+            questions = ()
+        out.append(ChatPrecheck(result, questions, texts))
     return out

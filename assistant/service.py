@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
+
+from langchain_core.tools import BaseTool
 
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit
 from retrieval.search import Retriever, SearchFilters
 
 from prechecks.rules import RuleSet, load_rules
+from prechecks.tools import make_precheck_tools
 
 from assistant import answering
 from assistant.followup import conversation_context
+from assistant.llm import GenerationBackend, backend_from_settings
 from assistant.precheck_service import run_precheck
 from assistant.models import Answer, Turn
 from assistant.runtime import load_retriever
@@ -25,12 +29,17 @@ class PolicyAssistant:
     settings: Settings
     retriever: Retriever
     rules: RuleSet
+    llm: GenerationBackend | None = None  # None: extractive answers only
+    precheck_tools: list[BaseTool] = field(default_factory=list)  # bound to the LLM
 
     @classmethod
     def from_settings(cls, settings: Settings, *, build_if_needed: bool = True) -> "PolicyAssistant":
         """Load (and if needed build) the index, the pre-check rules and everything else needed."""
-        return cls(settings=settings, retriever=load_retriever(settings, build_if_needed=build_if_needed),
-                   rules=load_rules())
+        retriever = load_retriever(settings, build_if_needed=build_if_needed)
+        rules = load_rules()
+        llm = backend_from_settings(settings)
+        tools = make_precheck_tools(rules, retriever.corpus) if llm is not None else []
+        return cls(settings=settings, retriever=retriever, rules=rules, llm=llm, precheck_tools=tools)
 
     @property
     def corpus(self) -> Corpus:

@@ -1,0 +1,165 @@
+"""The retrieval systems the harness compares.
+
+hybrid  the product: `PolicyAssistant.retrieve` (follow-ups resolved against history, BM25 + dense fusion,
+        document and article-number priors).
+bm25    `Retriever.search(mode="bm25")` on the product's index: an ablation of the fusion, with the same
+        query the product searches (follow-ups resolved the same way).
+dense   `Retriever.search(mode="dense")`, likewise.
+naive   the LangChain RAG a user would build first: each corpus file's body (front matter stripped) split by
+        `RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)`, embedded with the same model
+        into a fresh Chroma store, `similarity_search(question, k)`. Follow-ups use the raw question.
+
+Until `assistant.answering.retrieval_query` exists the product cannot resolve follow-ups; hybrid, bm25 and
+dense then search the raw question and `follow_ups_resolved()` returns False so the harness can say so.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+from pathlib import Path
+from typing import Callable, Protocol
+
+import chromadb
+from langchain_chroma import Chroma
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from assistant.models import Turn
+from assistant.service import PolicyAssistant
+from eval.dataset import Question
+from eval.metrics import Retrieved
+from retrieval.corpus import corpus_files, split_front_matter
+from retrieval.embeddings import Embedder, LangChainEmbeddings
+from retrieval.models import Hit
+from retrieval.search import Mode, QueryError, Retriever
+
+SYSTEMS: tuple[str, ...] = ("hybrid", "bm25", "dense", "naive")
+NAIVE_CHUNK_SIZE = 500
+NAIVE_CHUNK_OVERLAP = 50
+
+
+class RetrievalSystem(Protocol):
+    """Anything that ranks passages for a question."""
+
+    name: str
+
+    def retrieve(self, question: Question, k: int) -> list[Retrieved]:
+        """The top `k` passages for the question, best first."""
+        ...
+
+
+def answering_provides(name: str) -> bool:
+    """True when `assistant.answering` (written separately) exists and defines `name`."""
+    try:
+        module = importlib.import_module("assistant.answering")
+    except ModuleNotFoundError as exc:
+        if exc.name != "assistant.answering":
+            raise
+        return False
+    return hasattr(module, name)
+
+
+def follow_ups_resolved() -> bool:
+    """True when the product's follow-up resolution (`assistant.answering.retrieval_query`) exists."""
+    return answering_provides("retrieval_query")
+
+
+def history_turns(question: Question) -> list[Turn]:
+    """The question's history as the assistant's `Turn` objects."""
+    return [Turn(role=t.role, content=t.content) for t in question.history]  # type: ignore[arg-type]
+
+
+def _from_hits(hits: list[Hit]) -> list[Retrieved]:
+    return [Retrieved(clause_id=h.clause.clause_id, doc_id=h.clause.doc_id, text=h.clause.text)
+            for h in hits]
+
+
+def product_query(question: Question) -> str:
+    """The query the product searches for a question: the follow-up resolved against history."""
+    if not follow_ups_resolved():
+        return question.question
+    from assistant.answering import retrieval_query
+
+    return retrieval_query(question.question, history_turns(question))
+
+
+class HybridSystem:
+    """The product's retrieval, exactly as the assistant answers from it."""
+
+    name = "hybrid"
+
+    def __init__(self, assistant: PolicyAssistant):
+        self._assistant = assistant
+
+    def retrieve(self, question: Question, k: int) -> list[Retrieved]:
+        try:
+            if follow_ups_resolved():
+                return _from_hits(self._assistant.retrieve(question.question, history_turns(question), k=k))
+            return _from_hits(self._assistant.retriever.search(question.question, k=k))
+        except QueryError:
+            return []
+
+
+class ModeSystem:
+    """One retriever of the product alone (`bm25` or `dense`) on the product's index."""
+
+    def __init__(self, retriever: Retriever, mode: Mode,
+                 query: Callable[[Question], str] = product_query):
+        self.name = mode
+        self._retriever = retriever
+        self._mode = mode
+        self._query = query
+
+    def retrieve(self, question: Question, k: int) -> list[Retrieved]:
+        try:
+            return _from_hits(self._retriever.search(self._query(question), k=k, mode=self._mode))
+        except QueryError:
+            return []
+
+
+class NaiveSystem:
+    """A plain LangChain RAG over the raw corpus files; call `close()` to delete its Chroma store."""
+
+    name = "naive"
+
+    def __init__(self, corpus_dir: Path, embedder: Embedder):
+        self._workdir = tempfile.TemporaryDirectory(prefix="pa-naive-")
+        splitter = RecursiveCharacterTextSplitter(chunk_size=NAIVE_CHUNK_SIZE,
+                                                  chunk_overlap=NAIVE_CHUNK_OVERLAP)
+        texts: list[str] = []
+        metadatas: list[dict[str, str | int]] = []
+        for path in corpus_files(corpus_dir):
+            _meta, body = split_front_matter(path, path.read_text(encoding="utf-8"))
+            for n, chunk in enumerate(splitter.split_text(body)):
+                texts.append(chunk)
+                metadatas.append({"doc_id": path.stem, "chunk": n})
+        self.chunks = len(texts)
+        self._store = Chroma(collection_name="naive-rag", embedding_function=LangChainEmbeddings(embedder),
+                             persist_directory=self._workdir.name,
+                             client_settings=chromadb.Settings(anonymized_telemetry=False))
+        self._store.add_texts(texts, metadatas=metadatas,
+                              ids=[f"{m['doc_id']}::{m['chunk']}" for m in metadatas])
+
+    def retrieve(self, question: Question, k: int) -> list[Retrieved]:
+        docs = self._store.similarity_search(question.question, k=k)
+        return [Retrieved(clause_id=f"{d.metadata['doc_id']}::chunk{d.metadata['chunk']}",
+                          doc_id=str(d.metadata["doc_id"]), text=d.page_content) for d in docs]
+
+    def close(self) -> None:
+        """Drop the collection and remove the temporary directory."""
+        try:
+            self._store.delete_collection()
+        finally:
+            self._workdir.cleanup()
+
+
+def make_system(name: str, assistant: PolicyAssistant) -> RetrievalSystem:
+    """Build one named system over the assistant's index and embedder."""
+    retriever = assistant.retriever
+    if name == "hybrid":
+        return HybridSystem(assistant)
+    if name in ("bm25", "dense"):
+        return ModeSystem(retriever, name)  # type: ignore[arg-type]
+    if name == "naive":
+        return NaiveSystem(assistant.settings.corpus_dir, retriever.embedder)
+    raise ValueError(f"unknown system {name!r} (choose from {', '.join(SYSTEMS)})")

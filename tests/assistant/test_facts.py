@@ -1,0 +1,86 @@
+"""Fact extraction from what a person writes: amounts with units, places, startup, organisation type."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.facts import chinese_number, extract_facts, find_amounts
+
+
+@pytest.mark.parametrize(("text", "wan"), [
+    ("花了800万", 800.0),
+    ("花了3百万", 300.0),
+    ("花了1,200万元", 1200.0),
+    ("投入1.5亿", 15000.0),
+    ("合同三百万元", 300.0),
+    ("支付3000000元", 300.0),
+    ("大约两千五百万", 2500.0),
+    ("800w", 800.0),
+    ("一千万", 1000.0),
+])
+def test_amounts_are_converted_to_wan(text: str, wan: float) -> None:
+    amounts = find_amounts(text)
+    assert [a.wan for a in amounts] == [wan]
+
+
+def test_numbers_without_a_money_unit_are_not_amounts() -> None:
+    assert find_amounts("成立3年，员工50人，2024年") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [("十二", 12.0), ("两千五百", 2500.0), ("三百", 300.0),
+                                             ("1,200", 1200.0), ("一百零五", 105.0), ("abc", None)])
+def test_chinese_numbers(text: str, value: float | None) -> None:
+    assert chinese_number(text) == value
+
+
+def test_district_self_assessment_message() -> None:
+    facts = extract_facts("我们公司在龙岗注册纳税，去年租算力花了800万，区里能补多少？")
+    assert facts.profile["compute_expense_wan"] == 800.0
+    assert facts.profile["registered_in_longgang"] is True
+    assert facts.profile["tax_in_longgang"] is True
+    assert facts.profile["org_type"] == "enterprise"
+    assert "stats_in_longgang" not in facts.profile  # not said, so not assumed
+
+
+def test_tax_elsewhere_is_false_not_missing() -> None:
+    facts = extract_facts("公司注册在龙岗，但是税在南山交的")
+    assert facts.profile["registered_in_longgang"] is True
+    assert facts.profile["tax_in_longgang"] is False
+
+
+@pytest.mark.parametrize("text", ["纳税不在龙岗", "我们纳税地不在龙岗区", "税务关系在宝安"])
+def test_negated_or_other_district_tax(text: str) -> None:
+    assert extract_facts(text).profile["tax_in_longgang"] is False
+
+
+def test_corpus_purchase_is_not_a_compute_expense() -> None:
+    facts = extract_facts("花了1000万在数据交易平台上买语料训练我们的大模型")
+    assert facts.profile == {"corpus_contract_wan": 1000.0}
+
+
+def test_training_rental_fills_the_voucher_field() -> None:
+    facts = extract_facts("一家初创企业租用智能算力开展大模型训练，服务合同金额800万元")
+    assert facts.profile["training_compute_contract_wan"] == 800.0
+    assert facts.profile["is_startup"] is True
+
+
+@pytest.mark.parametrize(("text", "org_type"), [
+    ("我们是龙岗注册的行业协会", "social_organization"),
+    ("我们是民办非企业单位", "private_non_enterprise"),
+    ("我们是一所大学", "university"),
+    ("我们研究院", "research_institute"),
+    ("我们公司", "enterprise"),
+])
+def test_organisation_type(text: str, org_type: str) -> None:
+    assert extract_facts(text).profile["org_type"] == org_type
+
+
+def test_not_a_startup() -> None:
+    assert extract_facts("我们不是初创企业").profile["is_startup"] is False
+
+
+def test_later_turns_override_earlier_ones() -> None:
+    earlier = extract_facts("我们在龙岗注册，买算力花了300万")
+    later = extract_facts("算力其实花了500万").merged_over(earlier)
+    assert later.profile["compute_expense_wan"] == 500.0
+    assert later.profile["registered_in_longgang"] is True

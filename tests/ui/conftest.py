@@ -1,0 +1,51 @@
+"""Fixtures for the web app and API tests: one index build per session, real servers on free ports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.service import PolicyAssistant
+from assistant.settings import Settings
+from ui_helpers import ADMIN_TOKEN, ThreadedServer, free_port
+
+
+@pytest.fixture(scope="session")
+def ui_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data directory (index, feedback store) every UI test shares."""
+    return tmp_path_factory.mktemp("ui-data")
+
+
+@pytest.fixture(scope="session")
+def ui_settings(ui_data_dir: Path) -> Settings:
+    """Settings for the shared app: admin routes on, rate limiting off (tests with limits make their own)."""
+    return Settings(data_dir=ui_data_dir, admin_token=ADMIN_TOKEN, rate_limit_per_minute=0,
+                    cors_origins="", host="127.0.0.1")
+
+
+@pytest.fixture(scope="session")
+def shared_assistant(ui_settings: Settings) -> PolicyAssistant:
+    """The one PolicyAssistant of the session (building the index takes a while)."""
+    return PolicyAssistant.from_settings(ui_settings)
+
+
+@pytest.fixture(scope="session")
+def live_server(ui_settings: Settings, shared_assistant: PolicyAssistant) -> Iterator[str]:
+    """The real app (API and web pages) over HTTP on a free port; yields its base URL."""
+    from ui.app import create_app
+
+    server = ThreadedServer(create_app(ui_settings, assistant=shared_assistant), free_port()).start()
+    try:
+        yield server.base_url
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def http(live_server: str) -> Iterator[httpx.Client]:
+    """An HTTP client for the live server."""
+    with httpx.Client(base_url=live_server, timeout=30.0) as client:
+        yield client

@@ -1,0 +1,317 @@
+"""HTML and Markdown the web pages show. Pure functions of facade results; everything is escaped."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Iterable, Mapping, Sequence
+
+from assistant.models import Answer
+from retrieval.models import GAP_MARKER, Citation, Clause, DocumentMeta, Hit, cite
+
+from ui.present import DISCLAIMER, LEVEL_LABELS, highlight, standard_reply
+
+_URL = re.compile(r"https?://[^\s；;，,（）()<>\"'“”]+")
+_MARKER = re.compile(r"\[(\d{1,2})\]")
+
+STATUS_TEXT: dict[str, str] = {
+    "eligible": "符合条件",
+    "ineligible": "不符合条件",
+    "needs_info": "需补充信息",
+    "not_estimable": "符合条件但无法估算金额",
+}
+
+
+def esc(value: object) -> str:
+    """HTML-escape any value (None becomes empty)."""
+    return html.escape("" if value is None else str(value))
+
+
+def linkify_source(source: str) -> str:
+    """A source line as HTML, with its URLs as links that open in a new tab."""
+    out: list[str] = []
+    last = 0
+    for match in _URL.finditer(source):
+        out.append(esc(source[last:match.start()]))
+        url = match.group(0)
+        out.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(url)}</a>')
+        last = match.end()
+    out.append(esc(source[last:]))
+    return "".join(out)
+
+
+def status_badge(status_label: str) -> str:
+    """A coloured badge for 正式 / 征求意见稿 / 已失效."""
+    css = {"正式": "pa-badge-official", "征求意见稿": "pa-badge-draft"}.get(status_label, "pa-badge-expired")
+    return f'<span class="pa-badge {css}">{esc(status_label)}</span>'
+
+
+def cite_link(number: int, citation: Citation) -> str:
+    """A clickable citation marker; the page script opens the clause in the side panel."""
+    return (f'<a class="pa-cite" href="#cite:{esc(citation.clause_id)}" '
+            f'data-clause="{esc(citation.clause_id)}" '
+            f'title="{esc(citation.display)}">[{number}]</a>')
+
+
+# ---------------------------------------------------------------------------------------------------
+# 政策问答
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The final answer for the chat: text with clickable markers, then the numbered citations."""
+    citations = answer.citations
+    text = esc(answer.text)
+
+    def link(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if 1 <= number <= len(citations):
+            return cite_link(number, citations[number - 1])
+        return match.group(0)
+
+    body = _MARKER.sub(link, text)
+    if not citations:
+        return body
+    lines = [body, "", '<div class="pa-cite-list"><b>引用条文</b>（点击编号查看原文）<br>']
+    for number, citation in enumerate(citations, start=1):
+        draft = "" if citation.status == "正式" else f"（{esc(citation.status)}）"
+        lines.append(f"{cite_link(number, citation)} {esc(citation.display)}{draft}<br>")
+    lines.append("</div>")
+    return "\n".join(lines)
+
+
+def streaming_markdown(text: str) -> str:
+    """Partial answer text while it streams (escaped; markers become links at the end)."""
+    return esc(text) + " ▌"
+
+
+def clause_panel_html(clause: Clause, doc: DocumentMeta, quote: str | None = None) -> str:
+    """The side panel: the quoted clause, its document, status and source."""
+    path = " › ".join(clause.heading_path)
+    draft_note = ""
+    if doc.status != "official":
+        draft_note = (f'<p class="pa-warn">注意：该文件为{esc(doc.status_label)}，'
+                      "内容可能与正式发布文本不同，请以正式文件为准。</p>")
+    partial_note = '<p class="pa-muted">本文件收录不完整（部分原文未收录）。</p>' if doc.is_partial else ""
+    quoted = ""
+    if quote and quote.strip() and quote.strip() != clause.text.strip():
+        quoted = f'<div class="pa-quote-label">回答引用的原文：</div><blockquote class="pa-quote">{esc(quote)}</blockquote>'
+    meta = [f"<dt>文件</dt><dd>{esc(doc.title)}</dd>",
+            f"<dt>发文机关</dt><dd>{esc(doc.issuer)}</dd>"]
+    if doc.doc_number:
+        meta.append(f"<dt>文号</dt><dd>{esc(doc.doc_number)}</dd>")
+    if doc.published:
+        meta.append(f"<dt>发布日期</dt><dd>{esc(doc.published)}</dd>")
+    meta.append(f"<dt>层级</dt><dd>{esc(LEVEL_LABELS.get(doc.level, doc.level))}</dd>")
+    meta.append(f"<dt>来源</dt><dd>{linkify_source(doc.source)}</dd>")
+    return (
+        f'<div class="pa-panel" data-clause="{esc(clause.clause_id)}">'
+        f'<h3>《{esc(doc.short_title)}》{esc(clause.label)} {status_badge(doc.status_label)}</h3>'
+        f'{draft_note}'
+        f'<div class="pa-muted">{esc(path)}</div>'
+        f'{quoted}'
+        f'<div class="pa-clause-text">{esc(clause.text)}</div>'
+        f'<dl class="pa-meta">{"".join(meta)}</dl>{partial_note}</div>'
+    )
+
+
+EMPTY_PANEL = ('<div class="pa-panel pa-muted">点击回答中的引用编号（如 [1]），'
+               "可在此查看所引条文原文、所在文件、文件状态（正式/征求意见稿）及来源。</div>")
+
+
+# ---------------------------------------------------------------------------------------------------
+# 条文检索
+
+
+def search_results_html(query: str, hits: Sequence[Hit], terms: Iterable[str]) -> str:
+    """Result cards with matched words highlighted and a one-click 复制答复 button each."""
+    if not hits:
+        return f'<div class="pa-muted">没有找到与“{esc(query)}”相关的条文，请换个说法或减少筛选条件。</div>'
+    words = list(terms)
+    cards = [f'<div class="pa-muted">共 {len(hits)} 条结果</div>']
+    for rank, hit in enumerate(hits, start=1):
+        citation = hit.citation
+        reply = standard_reply(citation)
+        cards.append(
+            f'<div class="pa-result" data-clause="{esc(hit.clause.clause_id)}">'
+            f'<div class="pa-result-head"><span class="pa-rank">{rank}</span>'
+            f'<b>{esc(citation.display)}</b> {status_badge(hit.doc.status_label)}'
+            f'<span class="pa-muted"> {esc(LEVEL_LABELS.get(hit.doc.level, hit.doc.level))}</span></div>'
+            f'<div class="pa-clause-text">{highlight(hit.clause.text, words)}</div>'
+            f'<div class="pa-actions"><button type="button" class="pa-copy">复制答复</button>'
+            f'<span class="pa-copied" aria-live="polite"></span></div>'
+            f'<textarea class="pa-reply" readonly rows="4" hidden>{esc(reply)}</textarea>'
+            f'</div>'
+        )
+    return "\n".join(cards)
+
+
+def document_html(doc: DocumentMeta, clauses: Sequence[Clause]) -> str:
+    """A whole held document: metadata, then every clause in order with gaps marked."""
+    gaps = set(doc.gaps)
+    parts = [
+        f'<div class="pa-doc" data-doc="{esc(doc.doc_id)}">',
+        f'<h3>{esc(doc.title)} {status_badge(doc.status_label)}</h3>',
+        '<dl class="pa-meta">',
+        f"<dt>发文机关</dt><dd>{esc(doc.issuer)}</dd>",
+        f"<dt>文号</dt><dd>{esc(doc.doc_number or '—')}</dd>",
+        f"<dt>发布日期</dt><dd>{esc(doc.published or '—')}</dd>",
+        f"<dt>层级</dt><dd>{esc(LEVEL_LABELS.get(doc.level, doc.level))}</dd>",
+        f"<dt>收录</dt><dd>{'不完整（缺漏处已标出）' if doc.is_partial else '全文'}，共 {len(clauses)} 条</dd>",
+        f"<dt>来源</dt><dd>{linkify_source(doc.source)}</dd>",
+        "</dl>",
+    ]
+    for position, clause in enumerate(clauses):
+        if position in gaps:
+            parts.append(f'<div class="pa-gap">{esc(GAP_MARKER)}</div>')
+        parts.append(f'<div class="pa-doc-clause" id="clause-{position}">'
+                     f'<span class="pa-locator">{esc(clause.label)}</span>'
+                     f'<div class="pa-clause-text">{esc(clause.text)}</div></div>')
+    if len(clauses) in gaps:
+        parts.append(f'<div class="pa-gap">{esc(GAP_MARKER)}</div>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------
+# 申报自测
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _text_of(entry: Any) -> str:
+    if isinstance(entry, Mapping):
+        for key in ("text", "question", "reason", "message", "description", "field", "label"):
+            if entry.get(key):
+                return str(entry[key])
+        return "；".join(f"{k}：{v}" for k, v in entry.items())
+    return str(entry)
+
+
+def _citation_text(entry: Any) -> str:
+    if isinstance(entry, Mapping):
+        title = str(entry.get("title", ""))
+        label = str(entry.get("label", ""))
+        status = str(entry.get("status", ""))
+        suffix = f"（{status}）" if status and status != "正式" else ""
+        return f"{title}{label}{suffix}" or str(entry.get("clause_id", ""))
+    return str(entry)
+
+
+def _item_citation_refs(entry: Any) -> list[str]:
+    if isinstance(entry, Mapping):
+        refs = _as_list(entry.get("citations")) + _as_list(entry.get("citation"))
+        return [_citation_text(r) for r in refs]
+    return []
+
+
+def item_fields(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of one pre-check result the page shows, read defensively."""
+    estimate = item.get("estimate_wan")
+    return {
+        "name": str(item.get("name") or item.get("item_id") or ""),
+        "item_id": str(item.get("item_id") or ""),
+        "status": str(item.get("status") or ""),
+        "status_text": STATUS_TEXT.get(str(item.get("status")), str(item.get("status") or "")),
+        "estimate": "—" if estimate is None else f"{float(estimate):,.2f}",
+        "formula": str(item.get("formula") or "—"),
+        "reasons": [(_text_of(r), _item_citation_refs(r)) for r in _as_list(item.get("reasons"))],
+        "citations": [_citation_text(c) for c in _as_list(item.get("citations"))],
+        "missing": [_text_of(m) for m in _as_list(item.get("missing") or item.get("missing_info")
+                                                   or item.get("needs"))],
+        "caveats": [_with_refs(c) for c in _as_list(item.get("caveats") or item.get("notes"))],
+    }
+
+
+def _with_refs(entry: Any) -> str:
+    refs = _item_citation_refs(entry)
+    return _text_of(entry) + (f"（{'；'.join(refs)}）" if refs else "")
+
+
+def _ul(entries: Sequence[str]) -> str:
+    if not entries:
+        return "—"
+    return "<ul>" + "".join(f"<li>{esc(e)}</li>" for e in entries) + "</ul>"
+
+
+def precheck_table_html(items: Sequence[Mapping[str, Any]]) -> str:
+    """One row per support item: status, estimate, formula, reasons with citations, missing, caveats."""
+    if not items:
+        return '<div class="pa-muted">没有可自测的扶持项目。</div>'
+    rows = []
+    for item in items:
+        f = item_fields(item)
+        reasons = []
+        for text, refs in f["reasons"]:
+            ref = f'<span class="pa-muted">（{esc("；".join(refs))}）</span>' if refs else ""
+            reasons.append(f"<li>{esc(text)}{ref}</li>")
+        reason_html = "<ul>" + "".join(reasons) + "</ul>" if reasons else "—"
+        if f["citations"]:
+            reason_html += '<div class="pa-muted">依据：' + esc("；".join(f["citations"])) + "</div>"
+        rows.append(
+            f'<tr data-item="{esc(f["item_id"])}" class="pa-status-{esc(f["status"])}">'
+            f'<td>{esc(f["name"])}</td>'
+            f'<td><span class="pa-status">{esc(f["status_text"])}</span></td>'
+            f'<td class="pa-num">{esc(f["estimate"])}</td>'
+            f'<td>{esc(f["formula"])}</td>'
+            f'<td>{reason_html}</td>'
+            f'<td>{_ul(f["missing"])}</td>'
+            f'<td>{_ul(f["caveats"])}</td></tr>'
+        )
+    return (
+        '<div class="pa-table-wrap"><table class="pa-table"><thead><tr>'
+        "<th>扶持项目</th><th>状态</th><th>估算金额（万元）</th><th>计算方式</th>"
+        "<th>理由与依据</th><th>尚缺信息</th><th>注意事项</th>"
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+        f'<p class="pa-disclaimer">{esc(DISCLAIMER)}</p>'
+    )
+
+
+def precheck_markdown(profile: Mapping[str, Any], items: Sequence[Mapping[str, Any]],
+                      field_labels: Mapping[str, str], generated_at: str) -> str:
+    """The downloadable summary of a self-assessment (Markdown)."""
+    lines = ["# 政策通 · 申报自测结果", "", f"生成时间：{generated_at}", "",
+             f"> {DISCLAIMER}", "", "## 填写的企业信息", ""]
+    for key, value in profile.items():
+        if isinstance(value, bool):
+            shown = "是" if value else "否"
+        elif isinstance(value, list):
+            shown = "、".join(map(str, value)) or "—"
+        else:
+            shown = str(value)
+        lines.append(f"- {field_labels.get(key, key)}：{shown}")
+    lines += ["", "## 各扶持项目", ""]
+    lines += ["| 扶持项目 | 状态 | 估算金额（万元） | 计算方式 |", "|---|---|---|---|"]
+    for item in items:
+        f = item_fields(item)
+        lines.append(f"| {_md_cell(f['name'])} | {_md_cell(f['status_text'])} | {f['estimate']} "
+                     f"| {_md_cell(f['formula'])} |")
+    for item in items:
+        f = item_fields(item)
+        lines += ["", f"### {f['name']}（{f['status_text']}）", ""]
+        lines.append(f"- 估算金额（万元）：{f['estimate']}")
+        lines.append(f"- 计算方式：{f['formula']}")
+        for text, refs in f["reasons"]:
+            lines.append(f"- 理由：{text}" + (f"（{'；'.join(refs)}）" if refs else ""))
+        if f["citations"]:
+            lines.append(f"- 依据：{'；'.join(f['citations'])}")
+        for entry in f["missing"]:
+            lines.append(f"- 尚缺信息：{entry}")
+        for entry in f["caveats"]:
+            lines.append(f"- 注意：{entry}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "｜").replace("\n", " ")
+
+
+def citation_for(clause: Clause, doc: DocumentMeta) -> Citation:
+    """The citation of a clause (for the 复制答复 text of a browsed clause)."""
+    return cite(clause, doc)

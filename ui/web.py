@@ -1,0 +1,90 @@
+"""The Gradio web app: 政策问答, 条文检索 and 申报自测 in one page, mounted on the FastAPI app.
+
+Everything the page loads comes from this server: analytics off, system fonts only, local CSS/JS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from fastapi import FastAPI
+
+from ui.present import DISCLAIMER
+from ui.state import AppState
+from ui.tab_chat import build_chat_tab
+from ui.tab_precheck import build_precheck_tab
+from ui.tab_search import build_search_tab, document_choices, show_document
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+PAGE_TITLE = "政策通 · 龙岗区人工智能产业扶持政策助手"
+
+# System fonts only: a closed network cannot reach web font hosts, and CJK fonts are large.
+SANS_FONTS = ["PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC",
+              "Source Han Sans SC", "WenQuanYi Micro Hei", "system-ui", "sans-serif"]
+MONO_FONTS = ["SFMono-Regular", "Consolas", "Liberation Mono", "Noto Sans Mono CJK SC", "monospace"]
+
+
+def make_theme() -> gr.themes.Base:
+    """The page theme: Gradio's default look with system fonts."""
+    return gr.themes.Default(primary_hue="blue", font=SANS_FONTS, font_mono=MONO_FONTS)
+
+
+def page_head() -> str:
+    """Inline page script (citation clicks, 复制答复) and meta tags for the <head>."""
+    script = (STATIC_DIR / "app.js").read_text(encoding="utf-8")
+    return ('<meta name="referrer" content="same-origin">\n'
+            f"<script>\n{script}\n</script>")
+
+
+def build_blocks(state: AppState) -> gr.Blocks:
+    """The three-tab page."""
+    with gr.Blocks(title=PAGE_TITLE, analytics_enabled=False, fill_width=False) as demo:
+        gr.Markdown("# 政策通\n龙岗区人工智能产业扶持政策问答、条文检索与申报自测　"
+                    f"<span class='pa-disclaimer'>（{DISCLAIMER}）</span>",
+                    elem_classes=["pa-header"], elem_id="pa-header")
+        with gr.Tabs(elem_id="pa-tabs") as tabs:
+            with gr.Tab("政策问答", id="ask", elem_id="pa-tab-ask"):
+                chat = build_chat_tab(state)
+            with gr.Tab("条文检索", id="search", elem_id="pa-tab-search"):
+                search = build_search_tab(state)
+            with gr.Tab("申报自测", id="precheck", elem_id="pa-tab-precheck"):
+                build_precheck_tab(state)
+
+        def _open_document(doc_id: str | None) -> tuple[Any, Any, str]:
+            if not doc_id:
+                gr.Warning("请先点击回答中的引用编号")
+                return gr.update(), gr.update(), gr.update()
+            return gr.Tabs(selected="search"), gr.update(value=doc_id), show_document(state, doc_id)
+
+        chat.open_doc.click(_open_document, chat.panel_doc, [tabs, search.doc_select, search.doc_view],
+                            show_progress="hidden")
+
+        def _refresh_documents() -> tuple[Any, Any]:
+            # After an admin re-index the held documents may differ from those at start-up.
+            choices = document_choices(state)
+            return gr.update(choices=choices), gr.update(choices=choices)
+
+        demo.load(_refresh_documents, None, [search.doc_filter, search.doc_select], show_progress="hidden")
+    # Several people use the page at once; the answers and searches are read-only and thread-safe.
+    demo.queue(default_concurrency_limit=16, max_size=256)
+    return demo
+
+
+def mount_web(app: FastAPI, state: AppState, path: str = "/") -> FastAPI:
+    """Mount the Gradio page on `app` at `path` (after the API routes, which keep precedence)."""
+    demo = build_blocks(state)
+    return gr.mount_gradio_app(
+        app, demo, path=path,
+        server_name=state.settings.host, server_port=state.settings.port,
+        footer_links=[],  # no links to gradio.app or the Gradio API page
+        theme=make_theme(),
+        css_paths=[STATIC_DIR / "app.css"],
+        head=page_head(),
+        ssr_mode=False,
+        show_error=False,
+        enable_monitoring=False,
+        pwa=False,
+        mcp_server=False,
+    )
