@@ -7,7 +7,7 @@ formula, or a pre-check's computed from cited parameters.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from retrieval.models import Citation, Clause, DocumentMeta, cite
 
@@ -100,14 +100,27 @@ def add_table(draft: Draft, table: TableAnswer, docs: dict[str, DocumentMeta]) -
     draft.lines.append(f"数据来源：{doc.short_title}中的“{table.rows[0].title}”{_label(doc)}。")
 
 
+def merge_quotes(earlier: Citation | None, citation: Citation) -> Citation:
+    """`citation`, quoting also what `earlier` (a citation of the same clause) quoted."""
+    if earlier is None or citation.quote in earlier.quote:
+        return earlier or citation
+    if earlier.quote in citation.quote:
+        return citation
+    return replace(citation, quote=f"{earlier.quote}……{citation.quote}")
+
+
 def add_prechecks(draft: Draft, checks: list[ChatPrecheck]) -> None:
     """One line per support item: status, formula with its clauses, and what is still to confirm."""
     draft.lines.append("按您提供的信息测算：")
     for check in checks:
         result = check.result
-        # Cite the clauses stating the ratio and cap (or the activity), not every condition's.
-        parameters = {r.citation.clause_id: r.citation for r in result.reasons
-                      if r.kind in ("parameter", "activity")}
+        # Cite the clauses stating the ratio and cap (or the activity), not every condition's; one
+        # clause stating both is cited once, quoting both.
+        parameters: dict[str, Citation] = {}
+        for reason in result.reasons:
+            if reason.kind in ("parameter", "activity"):
+                parameters[reason.citation.clause_id] = merge_quotes(
+                    parameters.get(reason.citation.clause_id), reason.citation)
         markers = "".join(draft.marker(c) for c in list(parameters.values())[:2])
         if result.status == "eligible" and result.estimate_wan is not None:
             head = "如满足全部申报条件，预计可获" if check.to_confirm else "预计可获"

@@ -120,9 +120,9 @@ def answer_from_table(question: str, hits: list[Hit], corpus: Corpus) -> TableAn
         year = years[0]
         share = (values[year] / total.numeric()[year] * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
         rounded = share.quantize(Decimal("1"), ROUND_HALF_UP)
-        formula = f"{_fmt(values[year])} ÷ {_fmt(total.numeric()[year])} × 100% ≈ {_fmt(share)}%"
+        formula = f"{_fmt(values[year])} ÷ {_fmt(total.numeric()[year])} × 100% ≈ {_fmt(share)}% ≈ {_fmt(rounded)}%"
         text = (f"{year}{row.name}测算{_fmt(values[year])}{unit}，当年测算总计{_fmt(total.numeric()[year])}"
-                f"{unit}，占比约{_fmt(share)}%（约{_fmt(rounded)}%）：{formula}。")
+                f"{unit}，占比约{_fmt(share)}%：{formula}。")
         return TableAnswer(text, (row, total), formula)
     if _MULTIPLE.search(folded) and len(years) >= 2:
         a, b = values[years[0]], values[years[1]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -18,8 +18,8 @@ from assistant.service import PolicyAssistant
 from eval.dataset import Question
 from eval.metrics import (AnswerScore, Retrieved, score_answer, score_retrieval, summarize_answers,
                           summarize_latency, summarize_retrieval)
-from eval.systems import (RetrievalSystem, answering_provides, follow_ups_resolved, history_turns,
-                          make_system)
+from eval.prechecks import run_precheck_cases
+from eval.systems import RetrievalSystem, history_turns, make_system
 from retrieval.models import Corpus
 
 TOP_K = 10
@@ -56,7 +56,6 @@ class EvalRun:
     retrieval: dict[str, list[RetrievalRecord]]
     answers: list[AnswerRecord] | None = None
     prechecks: dict[str, Any] | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def _quiet(_: str) -> None:
@@ -82,7 +81,8 @@ def answer_record(question: Question, answer: Any, latency_ms: float, corpus: Co
     for citation in answer.citations:
         clause = corpus.clause(citation.clause_id)
         cited.append(Retrieved(citation.clause_id, citation.doc_id, clause.text if clause else ""))
-    sources = [c.quote for c in answer.citations]
+    # A number inside a citation's own name (《…（2023—2024年）》, 表1/4) names the source; it is no claim.
+    sources = [f"{c.display} {c.quote}" for c in answer.citations]
     sources += [json.dumps(p, ensure_ascii=False) for p in answer.prechecks]
     sources += [question.question] + [t.content for t in question.history if t.role == "user"]
     return AnswerRecord(
@@ -92,7 +92,8 @@ def answer_record(question: Question, answer: Any, latency_ms: float, corpus: Co
         citations=tuple({"clause_id": c.clause_id, "doc_id": c.doc_id, "label": c.label, "quote": c.quote}
                         for c in answer.citations),
         latency_ms=latency_ms,
-        score=score_answer(question, answer.text, bool(answer.refused), cited, sources),
+        score=score_answer(question, answer.text, bool(answer.refused), cited, sources,
+                           answer.calculations),
     )
 
 
@@ -112,16 +113,6 @@ def run_answers(assistant: PolicyAssistant, questions: Sequence[Question]) -> li
     return records
 
 
-def run_prechecks(path: Path, corpus: Corpus) -> tuple[dict[str, Any] | None, str | None]:
-    """Run pre-check cases through `eval.prechecks` if it exists: (outcome, None) or (None, reason)."""
-    try:
-        from eval.prechecks import run_precheck_cases
-        from prechecks.rules import load_rules
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("eval.prechecks", "prechecks.rules"):
-            raise
-        return None, f"pre-checks skipped: module {exc.name} is not available yet"
-    return run_precheck_cases(path, load_rules(), corpus), None
 
 
 def evaluate(assistant: PolicyAssistant, questions: Sequence[Question], systems: Sequence[str],
@@ -130,9 +121,6 @@ def evaluate(assistant: PolicyAssistant, questions: Sequence[Question], systems:
     """Run every named system (the product, `hybrid`, always), answers and pre-checks."""
     names = [PRODUCT] + [s for s in systems if s != PRODUCT]
     run = EvalRun(questions=list(questions), retrieval={})
-    if not follow_ups_resolved():
-        run.notes.append("assistant.answering.retrieval_query is not available: "
-                         "follow-ups were searched as raw questions")
     with ExitStack() as stack:
         for name in names:
             progress(f"[{name}] preparing")
@@ -141,16 +129,12 @@ def evaluate(assistant: PolicyAssistant, questions: Sequence[Question], systems:
                 stack.callback(system.close)
             progress(f"[{name}] retrieving {len(questions)} questions")
             run.retrieval[name] = run_retrieval(system, questions)
-    if answers and answering_provides("answer"):
+    if answers:
         progress(f"[answers] answering {len(questions)} questions")
         run.answers = run_answers(assistant, questions)
-    elif answers:
-        run.notes.append("answers skipped: assistant.answering.answer is not available yet")
     if precheck_path is not None:
         progress("[prechecks] running cases")
-        run.prechecks, reason = run_prechecks(precheck_path, assistant.corpus)
-        if reason:
-            run.notes.append(reason)
+        run.prechecks = run_precheck_cases(precheck_path, assistant.rules, assistant.corpus)
     return run
 
 
@@ -199,8 +183,6 @@ def metrics(run: EvalRun) -> dict[str, Any]:
     if run.answers is not None:
         overall["ungrounded_numbers"] = {r.question.id: list(r.score.ungrounded)
                                          for r in run.answers if r.score.ungrounded}
-    overall["follow_ups_resolved"] = follow_ups_resolved()
-    overall["notes"] = list(run.notes)
     out: dict[str, Any] = {
         "overall": overall,
         "by_kind": {k: product_block(of_kind(hybrid, k), of_kind(run.answers, k)) for k in kinds},

@@ -139,9 +139,17 @@ def extract_numbers(text: str) -> list[str]:
     return _NUMBER.findall(normal)
 
 
-def ungrounded_numbers(answer: str, sources: Iterable[str]) -> list[str]:
-    """Numbers of `answer` whose value appears in none of the `sources` (each listed once, in order)."""
+def ungrounded_numbers(answer: str, sources: Iterable[str], calculations: Iterable[str] = ()) -> list[str]:
+    """Numbers of `answer` whose value appears in none of the `sources` (each listed once, in order).
+
+    A calculation ("400 + 500 + 800 = 1700") grounds its results only when every operand (the numbers
+    before its first "=" or "≈") is itself grounded: a figure derived from cited figures is grounded.
+    """
     known = {normalise_number(n) for source in sources for n in extract_numbers(source)}
+    for formula in calculations:
+        operands = re.split(r"[=≈]", formula, maxsplit=1)[0]
+        if all(normalise_number(n) in known or n == "100%" for n in extract_numbers(operands)):
+            known.update(normalise_number(n) for n in extract_numbers(formula))
     out: list[str] = []
     for raw in extract_numbers(answer):
         if normalise_number(raw) not in known and raw not in out:
@@ -150,11 +158,12 @@ def ungrounded_numbers(answer: str, sources: Iterable[str]) -> list[str]:
 
 
 def score_answer(question: Question, text: str, refused: bool, cited: Sequence[Retrieved],
-                 number_sources: Iterable[str]) -> AnswerScore:
+                 number_sources: Iterable[str], calculations: Iterable[str] = ()) -> AnswerScore:
     """Score one answer: refusal, key facts, which cited clauses hit evidence, ungrounded numbers.
 
     `cited` holds the cited clauses with their full text (empty text for a clause that does not exist);
-    `number_sources` are the texts an answer's numbers may come from (quotes, pre-checks, the question).
+    `number_sources` are the texts an answer's numbers may come from (quotes, citation titles and
+    labels, pre-checks, the question); `calculations` are the answer's formulas (see `ungrounded_numbers`).
     """
     groups = question.answer_must_include
     return AnswerScore(
@@ -163,7 +172,7 @@ def score_answer(question: Question, text: str, refused: bool, cited: Sequence[R
         citations=len(cited),
         citation_hits=sum(hits_any(c, question.evidence) for c in cited),
         key_facts=key_facts_present(text, groups) if groups else None,
-        ungrounded=tuple(ungrounded_numbers(text, number_sources)),
+        ungrounded=tuple(ungrounded_numbers(text, number_sources, calculations)),
     )
 
 

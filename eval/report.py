@@ -166,8 +166,6 @@ def render(output: dict[str, Any], questions: Sequence[Question], info: RunInfo)
              f"- questions: `{info.questions_file}` ({len(questions)} questions, "
              f"{sum(q.answerable for q in questions)} answerable)",
              f"- machine: {info.machine}", ""]
-    for note in m["overall"].get("notes", []):
-        lines.append(f"> note: {note}")
     lines += ["", "## Retrieval (answerable questions; recall counts a question when every evidence item "
               "is hit; latency warm, per question)", "", *comparison_table(m["systems"]), "",
               "### Recall@5 by kind", "", *recall_by_kind_table(m["systems"]), ""]

@@ -3,27 +3,24 @@
 hybrid  the product: `PolicyAssistant.retrieve` (follow-ups resolved against history, BM25 + dense fusion,
         document and article-number priors).
 bm25    `Retriever.search(mode="bm25")` on the product's index: an ablation of the fusion, with the same
-        query the product searches (follow-ups resolved the same way).
+        conversation context the product searches with (follow-ups resolved the same way).
 dense   `Retriever.search(mode="dense")`, likewise.
 naive   the LangChain RAG a user would build first: each corpus file's body (front matter stripped) split by
         `RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)`, embedded with the same model
         into a fresh Chroma store, `similarity_search(question, k)`. Follow-ups use the raw question.
-
-Until `assistant.answering.retrieval_query` exists the product cannot resolve follow-ups; hybrid, bm25 and
-dense then search the raw question and `follow_ups_resolved()` returns False so the harness can say so.
 """
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 import chromadb
 from langchain_chroma import Chroma
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from assistant.followup import conversation_context
 from assistant.models import Turn
 from assistant.service import PolicyAssistant
 from eval.dataset import Question
@@ -48,22 +45,6 @@ class RetrievalSystem(Protocol):
         ...
 
 
-def answering_provides(name: str) -> bool:
-    """True when `assistant.answering` (written separately) exists and defines `name`."""
-    try:
-        module = importlib.import_module("assistant.answering")
-    except ModuleNotFoundError as exc:
-        if exc.name != "assistant.answering":
-            raise
-        return False
-    return hasattr(module, name)
-
-
-def follow_ups_resolved() -> bool:
-    """True when the product's follow-up resolution (`assistant.answering.retrieval_query`) exists."""
-    return answering_provides("retrieval_query")
-
-
 def history_turns(question: Question) -> list[Turn]:
     """The question's history as the assistant's `Turn` objects."""
     return [Turn(role=t.role, content=t.content) for t in question.history]  # type: ignore[arg-type]
@@ -72,15 +53,6 @@ def history_turns(question: Question) -> list[Turn]:
 def _from_hits(hits: list[Hit]) -> list[Retrieved]:
     return [Retrieved(clause_id=h.clause.clause_id, doc_id=h.clause.doc_id, text=h.clause.text)
             for h in hits]
-
-
-def product_query(question: Question) -> str:
-    """The query the product searches for a question: the follow-up resolved against history."""
-    if not follow_ups_resolved():
-        return question.question
-    from assistant.answering import retrieval_query
-
-    return retrieval_query(question.question, history_turns(question))
 
 
 class HybridSystem:
@@ -93,9 +65,7 @@ class HybridSystem:
 
     def retrieve(self, question: Question, k: int) -> list[Retrieved]:
         try:
-            if follow_ups_resolved():
-                return _from_hits(self._assistant.retrieve(question.question, history_turns(question), k=k))
-            return _from_hits(self._assistant.retriever.search(question.question, k=k))
+            return _from_hits(self._assistant.retrieve(question.question, history_turns(question), k=k))
         except QueryError:
             return []
 
@@ -103,16 +73,17 @@ class HybridSystem:
 class ModeSystem:
     """One retriever of the product alone (`bm25` or `dense`) on the product's index."""
 
-    def __init__(self, retriever: Retriever, mode: Mode,
-                 query: Callable[[Question], str] = product_query):
+    def __init__(self, retriever: Retriever, mode: Mode):
         self.name = mode
         self._retriever = retriever
         self._mode = mode
-        self._query = query
 
     def retrieve(self, question: Question, k: int) -> list[Retrieved]:
+        context = conversation_context(question.question, history_turns(question))
         try:
-            return _from_hits(self._retriever.search(self._query(question), k=k, mode=self._mode))
+            return _from_hits(self._retriever.search(question.question, k=k, mode=self._mode,
+                                                     context=context.text,
+                                                     context_weight=context.weight))
         except QueryError:
             return []
 
