@@ -6,18 +6,18 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator
 
-from retrieval.models import Citation, Hit
+from retrieval.models import Citation, Corpus, Hit, final_version
 from retrieval.search import clean_query
 from retrieval.text import fold
 
 from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
-from assistant.compose import DISCLAIMER, Draft, add_evidence, add_prechecks, add_table
-from assistant.evidence import select_evidence
+from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
+from assistant.evidence import Evidence, candidate_evidence, cut_off_subject, supported
 from assistant.facts import ExtractedFacts, extract_facts
 from assistant.followup import ConversationContext, conversation_context
 from assistant.intent import route
 from assistant.models import Answer, Intent, Turn
-from assistant.precheck_service import ChatPrecheck, chat_precheck
+from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck
 from assistant.tables import answer_from_table
 
 if TYPE_CHECKING:
@@ -27,6 +27,9 @@ RETRIEVE_K = 8
 MAX_TURN_CHARS = 2000
 _DISTRICT = re.compile(r"区里|区级|龙岗")
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
+# "What does the officially issued version say …" (not "is it official?").
+_ASKS_OFFICIAL = re.compile(r"正式(?:印发|发布|出台)?(?:的|稿|版|文本)|定稿|最终稿|现行")
+_ASKS_IF_OFFICIAL = re.compile(r"正式[^，。？?]{0,8}[吗么]|是不是正式|是否正式|算不算正式|正式.{0,4}了没")
 
 HELP_TEXT = (
     "您好！我是“政策通”，可以帮您：\n"
@@ -52,10 +55,12 @@ def _history(history: list[Turn]) -> list[Turn]:
 def _stated_facts(question: str, history: list[Turn]) -> ExtractedFacts:
     """Facts from this message, completed by what the person said earlier in the conversation."""
     facts = ExtractedFacts()
+    earlier: list[str] = []
     for turn in history:
         if turn.role == "user":
-            facts = extract_facts(turn.content).merged_over(facts)
-    return extract_facts(question).merged_over(facts)
+            facts = extract_facts(turn.content, " ".join(earlier)).merged_over(facts)
+            earlier.append(turn.content)
+    return extract_facts(question, " ".join(earlier[-2:])).merged_over(facts)
 
 
 def _items_in_scope(question: str, context: str, rules) -> set[str] | None:
@@ -83,12 +88,39 @@ def _item_clauses(assistant: "PolicyAssistant", item_ids: list[str]) -> set[str]
     return out
 
 
-def refusal_text(assistant: "PolicyAssistant", question: str, item_ids: list[str], hits: list[Hit]) -> str:
+def cut_off_note(evidence: Evidence) -> str:
+    """Where the held copy stops just as it comes to what the question asks."""
+    doc, clause = evidence.hit.doc, evidence.hit.clause
+    return (f"所存《{doc.short_title}》{clause.label}的原文在论及此事处中断（其后原文未收录），"
+            f"相关规定应在该文件未收录的部分。")
+
+
+def superseded_draft(corpus: Corpus, question: str, evidence: list[Evidence]) -> str:
+    """Why draft evidence cannot answer a question about the official version, or "".
+
+    When the question asks what the officially issued document says and the held copy of that
+    document does not say it, a draft's clause is no answer: the final text may differ.
+    """
+    folded = fold(question)
+    if not evidence or not _ASKS_OFFICIAL.search(folded) or _ASKS_IF_OFFICIAL.search(folded):
+        return ""
+    finals = {final_version(corpus, e.hit.doc) for e in evidence}
+    if None in finals or any(e.hit.doc.status != "draft-for-comment" for e in evidence):
+        return ""
+    titles = "、".join(f"《{corpus.documents[f].short_title}》" for f in sorted(finals))
+    return (f"所存的正式印发文本{titles}为部分收录，其中没有找到这项规定；征求意见稿中的相关内容"
+            f"不代表正式政策，正式稿是否保留、如何规定，所存文件无法确认。")
+
+
+def refusal_text(assistant: "PolicyAssistant", question: str, item_ids: list[str], hits: list[Hit],
+                 why: str = "") -> str:
     """Say the held documents do not state it, where it would be stated, and whom to ask."""
     lines = ["抱歉，所存政策文件中没有找到能回答这个问题的明确规定，为避免误导，不作推测。"]
     not_held = [assistant.rules.item(i).standard_not_held for i in item_ids]
     notes = list(dict.fromkeys(n.text for n in not_held if n is not None))
-    if notes:
+    if why:
+        lines.append(why)
+    elif notes:
         lines.extend(notes)
     else:
         partial = list(dict.fromkeys(f"《{h.doc.short_title}》" for h in hits[:3] if h.doc.is_partial))
@@ -99,26 +131,35 @@ def refusal_text(assistant: "PolicyAssistant", question: str, item_ids: list[str
 
 
 def _compose(assistant: "PolicyAssistant", question: str, context: ConversationContext,
-             hits: list[Hit], checks: list[ChatPrecheck], intent: Intent) -> Answer:
+             hits: list[Hit], checks: list[ChatPrecheck], eligibility: list[EligibilityCheck],
+             intent: Intent) -> Answer:
     draft = Draft()
     followup_context = context.text if context.is_followup else ""
     named = assistant.rules.match_items(question) or \
         (assistant.rules.match_items(followup_context) if followup_context else [])
     if checks:
         add_prechecks(draft, checks)
-    table = answer_from_table(question, hits, assistant.corpus) if not checks else None
+    elif eligibility:
+        add_eligibility(draft, eligibility)
+    table = answer_from_table(question, hits, assistant.corpus) if not (checks or eligibility) else None
     if table is not None:
         add_table(draft, table, assistant.corpus.documents)
     else:
         eligible = _item_clauses(assistant, named) if named else None
-        evidence = select_evidence(assistant.retriever, question, hits, context=followup_context,
-                                   eligible=eligible)
-        if evidence and not checks:
-            add_evidence(draft, question, evidence)
-        elif evidence and checks:
-            pass  # the pre-check lines already cite the clauses the amounts rest on
-        elif not checks:
-            return Answer(text=refusal_text(assistant, question, named, hits), citations=[],
+        candidates = candidate_evidence(assistant.retriever, question, hits, context=followup_context,
+                                        eligible=eligible)
+        cut = cut_off_subject(candidates)
+        evidence = [] if cut else supported(candidates)
+        superseded = superseded_draft(assistant.corpus, question, evidence)
+        if superseded:
+            evidence = []
+        if evidence and not (checks or eligibility):
+            add_evidence(draft, question, evidence, assistant.corpus)
+        elif evidence:
+            pass  # the pre-check lines already cite the clauses the amounts and conditions rest on
+        elif not (checks or eligibility):
+            why = cut_off_note(cut) if cut else superseded
+            return Answer(text=refusal_text(assistant, question, named, hits, why), citations=[],
                           refused=True, intent=intent)
     draft.lines.append(DISCLAIMER)
     return Answer(text=draft.text, citations=draft.citations, prechecks=[c.to_dict() for c in checks],
@@ -138,13 +179,16 @@ def answer_extractive(assistant: "PolicyAssistant", question: str, history: list
     hits = assistant.retriever.search(question, k=RETRIEVE_K, context=context.text,
                                       context_weight=context.weight)
     checks: list[ChatPrecheck] = []
+    eligibility: list[EligibilityCheck] = []
     if intent in ("self_assessment", "mixed") or (context.is_followup and extract_facts(question).profile):
         facts = _stated_facts(question, history)
         scope = _items_in_scope(question, context.text, assistant.rules)
         checks = chat_precheck(assistant.rules, assistant.corpus, facts.profile, scope)
         if checks and intent == "policy":
             intent = "mixed"
-    return _compose(assistant, question, context, hits, checks, intent)
+        if not checks and intent == "mixed":
+            eligibility = chat_eligibility(assistant.rules, assistant.corpus, facts.profile, scope)
+    return _compose(assistant, question, context, hits, checks, eligibility, intent)
 
 
 LLM_CLAUSES = 6  # clauses supplied to the generation model

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from retrieval.models import Citation, Clause, DocumentMeta, cite
+from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final_version
 
 from assistant.evidence import Evidence, sentences
-from assistant.precheck_service import ChatPrecheck
+from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
 
 SHORT_CLAUSE = 180  # a clause this short is quoted whole
@@ -25,6 +25,7 @@ _LIST_QUESTION = re.compile(r"哪几|哪些|几大|三大|四大|五大|哪几�
 LONG_QUOTE = 600
 _STATUS_LINES = {
     "draft-for-comment": "所存文件显示，{title}目前为征求意见稿，尚未收录其正式印发文本。",
+    "superseded-draft": "{title}是征求意见稿，所存文件中另有其正式印发文本{final}，请以正式文本为准。",
     "official": "{title}为正式印发的文件。",
     "expired": "{title}已失效。",
 }
@@ -70,7 +71,7 @@ def _label(doc: DocumentMeta) -> str:
     return "" if doc.status == "official" else f"（{doc.status_label}）"
 
 
-def add_evidence(draft: Draft, question: str, evidence: list[Evidence]) -> None:
+def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: Corpus) -> None:
     """Quote the best evidence, and more clauses for list questions that need several."""
     chosen = [evidence[0]]
     if _EACH_QUESTION.search(question):
@@ -80,7 +81,11 @@ def add_evidence(draft: Draft, question: str, evidence: list[Evidence]) -> None:
                 chosen.append(other)
     if _STATUS_QUESTION.search(question):
         doc = chosen[0].hit.doc
-        draft.lines.append(_STATUS_LINES[doc.status].format(title=f"《{doc.short_title}》"))
+        final = final_version(corpus, doc)
+        status = "superseded-draft" if final else doc.status
+        draft.lines.append(_STATUS_LINES[status].format(
+            title=f"《{doc.short_title}》",
+            final=f"《{corpus.documents[final].short_title}》" if final else ""))
     for item in chosen:
         quote = quote_for(item, question)
         citation = cite(item.hit.clause, item.hit.doc, quote)
@@ -138,6 +143,26 @@ def add_prechecks(draft: Draft, checks: list[ChatPrecheck]) -> None:
     caveats = {c.text for check in checks for c in check.result.caveats}
     if caveats:
         draft.lines.append("提示：" + " ".join(sorted(caveats)))
+
+
+def add_eligibility(draft: Draft, checks: list[EligibilityCheck]) -> None:
+    """Per condition set: the conditions the stated facts fail, or those met and those to confirm."""
+    draft.lines.append("按您提供的信息对照申报条件：")
+    for check in checks:
+        cited: dict[str, Citation] = {}
+        for reason in (*check.reasons, *check.to_confirm):
+            cited[reason.citation.clause_id] = merge_quotes(cited.get(reason.citation.clause_id),
+                                                            reason.citation)
+        markers = "".join(draft.marker(c) for c in cited.values())
+        if check.failed:
+            why = "；".join(r.text for r in check.failed)
+            draft.lines.append(f"· {check.title}：{why}{markers}")
+            continue
+        met = "；".join(r.text.removeprefix(MET_PREFIX) for r in check.reasons if r.kind == "met")
+        unknown = "；".join(r.text.removeprefix(MET_PREFIX) for r in check.to_confirm)
+        parts = [f"已符合：{met}" if met else "", f"还需确认：{unknown}" if unknown else "",
+                 *(r.text for r in check.reasons if r.kind == "not_applicable")]
+        draft.lines.append(f"· {check.title}：{'。'.join(p for p in parts if p)}{markers}")
 
 
 def clause_citation(clause: Clause, doc: DocumentMeta) -> Citation:

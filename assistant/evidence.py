@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.models import Hit
+from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.search import Retriever
-from retrieval.text import fold
+from retrieval.text import compact, fold
 
 # What a question asks for -> what the answering sentence must contain.
 _ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
@@ -20,10 +20,11 @@ _ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
               re.compile(r"\d+(?:\.\d+)?\s*%|百分之|percent")),
     "cap": (re.compile(r"最高|最多|上限|封顶|顶格"),
             re.compile(r"最高|上限|不超过|封顶|maximum|up to|至多")),
-    "money": (re.compile(r"多少钱|多少万|补多少|能补|能拿|拿多少|资助多少|补贴多少|给多少|罚款.{0,8}多少|多少元|几万|扶持多少"),
+    "money": (re.compile(r"多少钱|多少万|补多少|能补|能拿|拿多少|资助多少|补贴多少|给多少|罚款.{0,8}多少|多少元|几万|扶持多少"
+                         r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]"),
               re.compile(r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)"
                          r"|million yuan|（万元）|\(万元\)")),
-    "date": (re.compile(r"什么时候|何时|哪天|哪一天|几号|截止|日期|期限|有效期|哪一年|哪年|几月|多久|多长时间"),
+    "date": (re.compile(r"什么时候|何时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月"),
              re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年|\d{1,2}\s*月|\d{1,2}\s*日|上半年|下半年|"
                         r"年底|年末|年初|季度|起施行|之日起")),
     # A deadline or a validity is a particular date: a date that says it is one.
@@ -32,12 +33,28 @@ _ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # Whether a document is in force is stated by words of issuing, consulting or coming into force.
     "status": (re.compile(r"正式|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行"),
                re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布")),
+    # A length of time or a count of years ("几年内不能再申报").
+    "duration": (re.compile(r"几年|多少年|多久|多长时间|几个月|多少个月|多少天|几天|多长"),
+                 re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|日|天|周|个工作日)")),
+    # Who: a department, an office, a body.
+    "agency": (re.compile(r"哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|哪个机构|什么机构|谁负责|由谁|谁来|"
+                          r"谁管|谁牵头|牵头|责任单位|主管部门是|会同|哪个局|哪个委"),
+               re.compile(r"[局厅]|委员会|人民政府|部门|单位|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"
+                          r"government|take charge")),
+    # What a term means: a definition.
+    "definition": (re.compile(r"什么意思|啥意思|指什么|指的是什么|是指什么|定义|含义|怎么理解|怎么界定"),
+                   re.compile(r"是指|指的是|所称|，指|包括|不包括")),
+    "doc_number": (re.compile(r"文号|发文字号|字号|几号文"),
+                   re.compile(r"[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号")),
+    "draft_stage": (re.compile(r"什么稿|哪一稿|哪个稿|哪一版稿|稿子"), re.compile(r"稿")),
     "place": (re.compile(r"在哪(?:里|儿)?(?:申|办|提交|报|领|交|登记)|哪个系统|什么系统|什么平台|哪个平台|网址|链接"
                          r"|窗口|地址|去哪"),
               re.compile(r"系统|平台|网站|网址|窗口|地址|室|邮箱|电子邮件|信函")),
 }
 _PER_UNIT = re.compile(r"每(平方米|平米|平|月|年|人|台|家|个|项|小时|卡)")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,40})[”\"」』]")
+_COMPLETE_END = re.compile(r"[。！？；!?;.)）」”]\s*$")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n")
 # A notice's title line ("…关于印发《…》的通知") names a document; it never answers a question.
 _TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的通知|的通告|起草说明|政策解读)$")
@@ -47,12 +64,16 @@ _ASK_WORDS = frozenset(
     "多少 比例 最高 最多 上限 时间 什么 哪些 哪个 哪天 哪一天 何时 截止 日期 期限 有效期 钱 万元 万 元 "
     "几 怎么 怎样 如何 可以 能 吗 呢 要 需要 一共 总共 大约 大概 具体 规定 提出 按 标准".split())
 
+# Rarity in general Chinese (jieba's dictionary) between which an unseen word goes from filler to subject.
+EVERYDAY_IDF, RARE_IDF = 9.0, 14.0
+MIN_UNKNOWN_SHARE = 0.05
 SUPPORT_THRESHOLD = 0.22  # coverage, or
 SCORE_THRESHOLD = 0.30  # score: calibrated on the dev set; below both no held clause answers
 SHORT_SENTENCE = 25
 WINDOW_BACK = 2  # a short line is read with up to this many lines before it  # calibrated on the dev set: below it no held clause answers the question
 SENTENCE_WEIGHT, CLAUSE_WEIGHT, RANK_WEIGHT = 0.5, 0.35, 0.15
 NAMED_DOC_BONUS = 0.1  # the question names the clause's document
+DEFINITION_BONUS = 0.3  # the sentence defines the term a "what does X mean" question asks about
 CONTEXT_WEIGHT = 0.3
 SYNONYM_WEIGHT = 0.7  # colloquial questions reach the policy words only through synonyms  # weight of a follow-up's earlier turns relative to its own words
 
@@ -67,6 +88,9 @@ class Evidence:
     coverage: float  # how much of the question's subject the sentence and its clause cover
     start: int = 0  # index of the first sentence of the window read with it (short lines)
     index: int = 0  # index of the answering sentence in the clause
+    # The sentence breaks off where the held copy stops (〔以下原文未收录〕): it cannot state the
+    # fact, but when it is what the question is about, the fact is in the part not held.
+    cut_off: bool = False
 
 
 def ask_types(question: str) -> set[str]:
@@ -130,14 +154,27 @@ def states(sentence: str, kinds: set[str], units: set[str], years: set[str], tab
     return "date" not in kinds or not years or any(y in folded for y in years)
 
 
+def subject_weight(retriever: Retriever, token: str) -> float:
+    """How much a question word says about what the question is about.
+
+    A word some clause contains weighs its IDF over the clauses. A word no clause contains is weighed
+    by how rare it is in general Chinese: everyday words of a colloquial question (到底, 对方, 这边) say
+    little, while a rare one (诈骗, 工程款) names a subject the held clauses may simply not cover.
+    """
+    if retriever.is_known(token):
+        return retriever.idf(token)
+    rarity = (retriever.tokenizer.general_idf(token) - EVERYDAY_IDF) / (RARE_IDF - EVERYDAY_IDF)
+    return retriever.max_idf * min(1.0, max(MIN_UNKNOWN_SHARE, rarity))
+
+
 def _weights(retriever: Retriever, question: str, context: str) -> dict[str, float]:
-    """IDF weight of each subject word: the question's own, its synonyms at half, context at less."""
+    """Weight of each subject word: the question's own, its synonyms at less, context at less."""
     weights: dict[str, float] = {}
     sources = [(question, 1.0), (context, CONTEXT_WEIGHT)] if context else [(question, 1.0)]
     for text, factor in sources:
         for t in retriever.tokenizer.tokens(retriever.without_document_names(text)):
             if t not in weights and t not in _ASK_WORDS:
-                weights[t] = factor * retriever.idf(t)
+                weights[t] = factor * subject_weight(retriever, t)
         for word in retriever.lexicon.expansions(fold(text)):
             for t in retriever.tokenizer.tokens(word):
                 if t not in weights and t not in _ASK_WORDS:
@@ -165,12 +202,54 @@ def select_evidence(retriever: Retriever, question: str, hits: list[Hit], *, con
     ids (e.g. the clauses of the support item the question names). An empty list means the held
     clauses do not answer the question.
     """
+    return supported(candidate_evidence(retriever, question, hits, context=context, limit=limit,
+                                        eligible=eligible))
+
+
+def supported(candidates: list[Evidence]) -> list[Evidence]:
+    """The candidates that support an answer: complete sentences above the calibrated thresholds."""
+    return [e for e in candidates if not e.cut_off
+            and (e.coverage >= SUPPORT_THRESHOLD or e.score >= SCORE_THRESHOLD)]
+
+
+def cut_off_subject(candidates: list[Evidence]) -> Evidence | None:
+    """A sentence broken off by a gap in the held copy that matches the question better than every
+    complete sentence: the answer is then in the part of the document that is not held."""
+    best_cut = next((e for e in candidates if e.cut_off), None)
+    best = next((e for e in candidates if not e.cut_off), None)
+    if best_cut is None or best_cut.coverage < SUPPORT_THRESHOLD:
+        return None
+    return best_cut if best is None or best_cut.score >= best.score else None
+
+
+def quoted_phrases(question: str) -> list[str]:
+    """Phrases a question puts in quotation marks (“打造通用人工智能算力生态”), folded and compacted."""
+    return [compact(fold(m)) for m in _QUOTED.findall(question)]
+
+
+def _focus(candidates: list[Evidence], keep) -> list[Evidence]:
+    """The candidates `keep` accepts, when there are any; otherwise all of them."""
+    kept = [e for e in candidates if keep(e)]
+    return kept or candidates
+
+
+def _is_cut(clause: Clause, doc: DocumentMeta, index: int, parts: list[str]) -> bool:
+    """True for the last sentence of a clause the held copy breaks off in."""
+    return (index == len(parts) - 1 and clause.ordinal + 1 in doc.gaps
+            and not _COMPLETE_END.search(parts[index]))
+
+
+def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, context: str = "",
+                       limit: int = 8, eligible: set[str] | None = None) -> list[Evidence]:
+    """Every sentence of the top hits that states what the question asks, scored, best first,
+    before the support thresholds are applied (arguments as for `select_evidence`)."""
     weights = _weights(retriever, question, context)
     kinds, units = ask_types(question), per_units(question)
     years = set(_YEAR.findall(fold(question)))
     counts = retriever.document_mentions(question) or retriever.document_mentions(context)
     documents = retriever.corpus.documents
     named_titles = [documents[d].title for d in counts]
+    terms = [t for t in weights if len(t) >= 2] if "definition" in kinds else []
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
         clause = hit.clause
@@ -191,12 +270,19 @@ def select_evidence(retriever: Retriever, question: str, hits: list[Hit], *, con
             # A short line ("2024年12月18日") is read with the lines before it.
             start = _window(parts, index)
             window = "".join(without_titles(p, titles) for p in parts[start:index + 1])
-            if not states(window, kinds, units, years, clause.kind == "table_row"):
+            cut = _is_cut(clause, hit.doc, index, parts)
+            if not cut and not states(window, kinds, units, years, clause.kind == "table_row"):
                 continue
             sentence_cov = _coverage(weights, _index_tokens(retriever, own, english))
             score = (SENTENCE_WEIGHT * sentence_cov + CLAUSE_WEIGHT * clause_cov
                      + RANK_WEIGHT / (1 + rank) + bonus)
+            if any(re.search(rf"{re.escape(t)}[，,]?(?:是指|指的是)", fold(own)) for t in terms):
+                score += DEFINITION_BONUS  # "匿名化，是指…" defines the term; other sentences use it
             coverage = 0.5 * sentence_cov + 0.5 * clause_cov
-            out.append(Evidence(hit, sentence, score, coverage, start, index))
+            out.append(Evidence(hit, sentence, score, coverage, start, index, cut))
+    # A question that names documents, or quotes words of a clause, is about those.
+    out = _focus(out, lambda e: e.hit.clause.doc_id in counts)
+    phrases = quoted_phrases(question)
+    out = _focus(out, lambda e: any(p in compact(fold(e.hit.clause.text)) for p in phrases))
     out.sort(key=lambda e: -e.score)
-    return [e for e in out if e.coverage >= SUPPORT_THRESHOLD or e.score >= SCORE_THRESHOLD]
+    return out

@@ -44,7 +44,8 @@ _ORG_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("social_organization", re.compile(r"协会|商会|学会|联合会|社会团体|社团|促进会|研究会")),
     ("university", re.compile(r"大学|高校|学院|高等院校")),
     ("research_institute", re.compile(r"研究院|研究所|科研机构|实验室|研究中心")),
-    ("individual", re.compile(r"我个人|个人申请|个体户|自然人")),
+    ("individual", re.compile(r"我个人|个人申请|个体户|自然人|个人开发者|(?:我|就)是个人|以个人名义|"
+                              r"没(?:有)?注册公司|未注册公司|没(?:有)?成立公司|还没开公司")),
     ("enterprise", re.compile(r"公司|企业|集团|厂|我们是做|创业团队")),
 )
 
@@ -113,7 +114,11 @@ def _field_for(folded: str, amount: Amount) -> list[str]:
     left = max(folded.rfind(p, 0, amount.start) for p in "，。；,;！？!?")
     right_candidates = [folded.find(p, amount.end) for p in "，。；,;！？!?"]
     right = min([r for r in right_candidates if r != -1] or [len(folded)])
-    window = folded[max(0, left - 12): right]  # the clause, plus a little of the one before
+    return _fields_named(folded[max(0, left - 12): right])  # the clause, plus a little before
+
+
+def _fields_named(window: str) -> list[str]:
+    """The amount fields a (folded) text is about: corpus purchase, compute, training compute."""
     fields: list[str] = []
     if _CORPUS.search(window):
         fields.append("corpus_contract_wan")
@@ -138,13 +143,17 @@ def _place_flag(keyword: re.Pattern[str], folded: str) -> bool | None:
     return None
 
 
-def extract_facts(text: str) -> ExtractedFacts:
-    """The profile fields a message states (see module docstring)."""
+def extract_facts(text: str, topic: str = "") -> ExtractedFacts:
+    """The profile fields a message states (see module docstring).
+
+    `topic` is what the conversation was about (earlier user turns): an amount the message does not
+    attribute ("那我们花了1,500万呢？") belongs to the spending the conversation was about.
+    """
     folded = fold(text)
     profile: dict[str, Any] = {}
     unattributed: list[Amount] = []
     for amount in find_amounts(text):
-        fields = _field_for(folded, amount)
+        fields = _field_for(folded, amount) or (_fields_named(fold(topic)) if topic else [])
         if not fields:
             unattributed.append(amount)
         for name in fields:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from prechecks.engine import PrecheckResult, evaluate
+from prechecks.engine import PrecheckResult, Reason, evaluate
 from prechecks.profile import EnterpriseProfile, parse_profile
 from prechecks.rules import RuleSet
 
@@ -84,3 +84,42 @@ def chat_precheck(rules: RuleSet, corpus, stated: dict[str, Any], item_ids: set[
             questions = ()
         out.append(ChatPrecheck(result, questions, texts))
     return out
+
+
+@dataclass(frozen=True)
+class EligibilityCheck:
+    """The applicant conditions of one condition set, judged on the facts a person stated."""
+
+    title: str  # e.g. 龙岗区申报条件
+    reasons: tuple[Reason, ...]  # met / not_met / not_applicable conditions, each with its clause
+    to_confirm: tuple[Reason, ...]  # conditions the person has not stated
+
+    @property
+    def failed(self) -> tuple[Reason, ...]:
+        """The conditions the stated facts do not meet."""
+        return tuple(r for r in self.reasons if r.kind == "not_met")
+
+
+def chat_eligibility(rules: RuleSet, corpus, stated: dict[str, Any], item_ids: set[str] | None = None,
+                     ) -> list[EligibilityCheck]:
+    """Whether a person may apply at all, before any amount: one check per condition set.
+
+    Only what the person stated is judged (an unstated organisation type is taken to be an
+    enterprise, the usual applicant); the other conditions come back in `to_confirm`.
+    """
+    first_item: dict[str, str] = {}
+    for item in rules.items:
+        if item_ids is None or item.item_id in item_ids:
+            first_item.setdefault(item.applicants, item.item_id)
+    if not first_item:
+        return []
+    profile = parse_profile({**_FAVOURABLE, **stated, "activities": list(first_item.values())})
+    results = {r.item_id: r for r in evaluate(profile, rules, corpus)}
+    checks = []
+    for set_id, item_id in first_item.items():
+        _questions, unstated = _unstated(rules, item_id, stated, profile.org_type)
+        conditions = [r for r in results[item_id].reasons if r.kind in ("met", "not_met", "not_applicable")]
+        assumed = [r for r in conditions if r.kind == "met" and r.text.removeprefix(MET_PREFIX) in unstated]
+        checks.append(EligibilityCheck(rules.condition_sets[set_id].title,
+                                       tuple(r for r in conditions if r not in assumed), tuple(assumed)))
+    return checks

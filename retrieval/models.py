@@ -171,3 +171,17 @@ class Corpus:
             cached = {c.clause_id: c for c in self.clauses}
             object.__setattr__(self, "_by_id_cache", cached)
         return cached
+
+
+DRAFT_MARKS = ("（征求意见稿）", "(征求意见稿)", "（送审稿）", "(送审稿)", "（草案）", "(草案)")
+
+
+def final_version(corpus: Corpus, draft: DocumentMeta) -> str | None:
+    """The doc_id of the held official version of a draft (same title without the draft mark), or None."""
+    if draft.status != "draft-for-comment":
+        return None
+    title = draft.title
+    for mark in DRAFT_MARKS:
+        title = title.replace(mark, "")
+    return next((d.doc_id for d in corpus.documents.values()
+                 if d.status == "official" and d.title == title.strip()), None)

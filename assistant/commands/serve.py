@@ -26,10 +26,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from ui.app import create_app
+    from ui.observability import configure_logging
 
+    # JSON log lines on stderr, uvicorn's included; no uvicorn access log: it would write query strings
+    # (questions typed into 条文检索) to the log. The app logs each request without them.
+    configure_logging(settings.log_level)
     app = create_app(settings)
     print(f"政策通已启动：http://{settings.host}:{settings.port}/ （API 文档：/docs，嵌入式窗口：/widget）",
           flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
-                proxy_headers=False, server_header=False, timeout_graceful_shutdown=5)
+                proxy_headers=False, server_header=False, timeout_graceful_shutdown=5,
+                log_config=None, access_log=False)
     return 0

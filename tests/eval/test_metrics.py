@@ -129,6 +129,16 @@ class TestNumbers:
         assert ungrounded_numbers(answer, ["30%", "600", '{"estimate_wan": 300.0}']) == []
         assert ungrounded_numbers("共27条", []) == ["27"]
 
+    def test_calculation_grounds_its_result_only_from_grounded_operands(self):
+        answer = "三年合计测算1700万元（400 + 500 + 800 = 1700）[1]。"
+        cells = ["2024年：400｜2025年：500｜2026年：800"]
+        assert ungrounded_numbers(answer, cells, ["400 + 500 + 800 = 1700"]) == []
+        # An operand that is in no source makes the whole calculation ungrounded.
+        assert ungrounded_numbers("合计1700", ["400 500"], ["400 + 500 + 800 = 1700"]) == ["1700"]
+        share = "占比约77.97%：12000 ÷ 15390 × 100% ≈ 77.97% ≈ 78%"
+        assert ungrounded_numbers(share, ["12000", "15390"],
+                                  ["12000 ÷ 15390 × 100% ≈ 77.97% ≈ 78%"]) == []
+
 
 class TestAnswerScore:
     def test_answerable(self):
