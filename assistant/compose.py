@@ -23,6 +23,7 @@ _EACH_QUESTION = re.compile(r"分别|各[是有最自]|几种|每种|每一种")
 # A question that asks for an enumeration or for several facts: quote more of the clause.
 _LIST_QUESTION = re.compile(r"哪几|哪些|几大|三大|四大|五大|哪几类|哪几种|什么原则|分为|其中|以及")
 LONG_QUOTE = 600
+_ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
 _STATUS_LINES = {
     "draft-for-comment": "所存文件显示，{title}目前为征求意见稿，尚未收录其正式印发文本。",
     "superseded-draft": "{title}是征求意见稿，所存文件中另有其正式印发文本{final}，请以正式文本为准。",
@@ -64,6 +65,11 @@ def quote_for(evidence: Evidence, question: str) -> str:
         return re.sub(r"\s*\n\s*", " ", text).strip()
     parts = sentences(text)
     end = evidence.index + (3 if several else 1)
+    if parts[evidence.index].rstrip().endswith(("：", ":")):
+        # "…有下列情形之一的除外：" says nothing without the items it introduces.
+        while end < len(parts) and _ENUMERATED.match(parts[end]) \
+                and sum(len(p) for p in parts[evidence.start:end + 1]) <= LONG_QUOTE:
+            end += 1
     return "".join(parts[evidence.start:end])
 
 

@@ -16,15 +16,16 @@ from retrieval.text import compact, fold
 
 # What a question asks for -> what the answering sentence must contain.
 _ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    "ratio": (re.compile(r"比例|百分之|几成|百分比|占比|%"),
+    "ratio": (re.compile(r"比例|百分之|几成|百分比|占比|%|what share|what percentage|what proportion|ratio"),
               re.compile(r"\d+(?:\.\d+)?\s*%|百分之|percent")),
-    "cap": (re.compile(r"最高|最多|上限|封顶|顶格"),
+    "cap": (re.compile(r"最高|最多|上限|封顶|顶格|\bcap\b|maximum|at most"),
             re.compile(r"最高|上限|不超过|封顶|maximum|up to|至多")),
     "money": (re.compile(r"多少钱|多少万|补多少|能补|能拿|拿多少|资助多少|补贴多少|给多少|罚款.{0,8}多少|多少元|几万|扶持多少"
-                         r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]"),
+                         r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度"),
               re.compile(r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)"
                          r"|million yuan|（万元）|\(万元\)")),
-    "date": (re.compile(r"什么时候|何时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月"),
+    "date": (re.compile(r"什么时候|何时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
+                        r"|which year"),
              re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年|\d{1,2}\s*月|\d{1,2}\s*日|上半年|下半年|"
                         r"年底|年末|年初|季度|起施行|之日起")),
     # A deadline or a validity is a particular date: a date that says it is one.
@@ -39,8 +40,12 @@ _ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # Who: a department, an office, a body.
     "agency": (re.compile(r"哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|哪个机构|什么机构|谁负责|由谁|谁来|"
                           r"谁管|谁牵头|牵头|责任单位|主管部门是|会同|哪个局|哪个委"),
-               re.compile(r"[局厅]|委员会|人民政府|部门|单位|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"
+               re.compile(r"[局厅]|委员会|人民政府|部门|单位|机构|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"
                           r"government|take charge")),
+    # A question for a kind of thing is answered by a sentence that names that kind.
+    "principles": (re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])原则"), re.compile(r"原则")),
+    "materials": (re.compile(r"(?:什么|哪些|准备|提交|提供|带).{0,4}(?:材料|资料)"),
+                  re.compile(r"材料|资料|证明|复印件")),
     # What a term means: a definition.
     "definition": (re.compile(r"什么意思|啥意思|指什么|指的是什么|是指什么|定义|含义|怎么理解|怎么界定"),
                    re.compile(r"是指|指的是|所称|，指|包括|不包括")),
@@ -53,6 +58,9 @@ _ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 _PER_UNIT = re.compile(r"每(平方米|平米|平|月|年|人|台|家|个|项|小时|卡)")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_LATIN = re.compile(r"[a-z][a-z'-]*")
+_LATIN_CHAR = re.compile(r"[A-Za-z]")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,40})[”\"」』]")
 _COMPLETE_END = re.compile(r"[。！？；!?;.)）」”]\s*$")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n")
@@ -140,11 +148,14 @@ def _window(parts: list[str], index: int) -> int:
     return start
 
 
-def states(sentence: str, kinds: set[str], units: set[str], years: set[str], table_row: bool) -> bool:
-    """True when a sentence states every kind of fact asked, for every per-unit and year asked."""
+def states(sentence: str, kinds: set[str], units: set[str], years: set[str], money_table: bool) -> bool:
+    """True when a sentence states every kind of fact asked, for every per-unit and year asked.
+
+    `money_table`: the sentence is the cells of a table row whose title gives a money unit.
+    """
     folded = fold(sentence)
     for kind in kinds:
-        if kind == "money" and table_row and "万元" in folded:
+        if kind == "money" and money_table and re.search(r"\d", folded):
             continue  # a budget table's cells are amounts in the unit its title gives
         if not _ASKS[kind][1].search(folded):
             return False
@@ -172,14 +183,26 @@ def _weights(retriever: Retriever, question: str, context: str) -> dict[str, flo
     weights: dict[str, float] = {}
     sources = [(question, 1.0), (context, CONTEXT_WEIGHT)] if context else [(question, 1.0)]
     for text, factor in sources:
+        # In an English question the Chinese terms of its policy words carry the subject, since
+        # the clauses are Chinese; its English words weigh only as much as a clause shares them.
+        english = is_english(text)
         for t in retriever.tokenizer.tokens(retriever.without_document_names(text)):
             if t not in weights and t not in _ASK_WORDS:
-                weights[t] = factor * subject_weight(retriever, t)
+                own = retriever.idf(t) if english and retriever.is_known(t) else \
+                    MIN_UNKNOWN_SHARE * retriever.max_idf if english and _LATIN.fullmatch(t) else \
+                    subject_weight(retriever, t)
+                weights[t] = factor * own
+        synonym = 1.0 if english else SYNONYM_WEIGHT
         for word in retriever.lexicon.expansions(fold(text)):
             for t in retriever.tokenizer.tokens(word):
                 if t not in weights and t not in _ASK_WORDS:
-                    weights[t] = SYNONYM_WEIGHT * factor * retriever.idf(t)
+                    weights[t] = synonym * factor * retriever.idf(t)
     return weights
+
+
+def is_english(text: str) -> bool:
+    """True when a text is written mostly in English (Latin letters outnumber Chinese characters)."""
+    return len(_LATIN_CHAR.findall(text)) > 2 * len(_CJK_CHAR.findall(text))
 
 
 def _index_tokens(retriever: Retriever, text: str, english: bool) -> set[str]:
@@ -227,6 +250,13 @@ def quoted_phrases(question: str) -> list[str]:
     return [compact(fold(m)) for m in _QUOTED.findall(question)]
 
 
+def related_documents(documents: dict[str, DocumentMeta], named: set[str]) -> set[str]:
+    """The named documents and those whose title contains a named one's (its interpretation, its
+    explanation, the notice that issues it)."""
+    bases = [re.sub(r"[（(][^）)]*[）)]$", "", documents[d].title).strip("《》") for d in named]
+    return named | {d.doc_id for d in documents.values() if any(b and b in d.title for b in bases)}
+
+
 def _focus(candidates: list[Evidence], keep) -> list[Evidence]:
     """The candidates `keep` accepts, when there are any; otherwise all of them."""
     kept = [e for e in candidates if keep(e)]
@@ -249,15 +279,22 @@ def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, 
     counts = retriever.document_mentions(question) or retriever.document_mentions(context)
     documents = retriever.corpus.documents
     named_titles = [documents[d].title for d in counts]
-    terms = [t for t in weights if len(t) >= 2] if "definition" in kinds else []
+    terms = [*quoted_phrases(question), *(t for t in weights if len(t) >= 2)] \
+        if "definition" in kinds else []
+    # A document's interpretation or explanation is about it: naming one names both.
+    focus = related_documents(documents, set(counts))
+    # A Chinese clause cannot share an English question's English words: only their Chinese terms.
+    chinese_weights = {t: w for t, w in weights.items() if not _LATIN.fullmatch(t)} \
+        if is_english(question) else weights
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
         clause = hit.clause
         if eligible is not None and clause.clause_id not in eligible:
             continue
         english = hit.doc.language == "en"
-        clause_cov = _coverage(weights, _index_tokens(
-            retriever, " ".join(clause.heading_path) + " " + clause.text, english))
+        clause_weights = weights if english else chinese_weights
+        clause_cov = _coverage(clause_weights, _index_tokens(
+            retriever, " ".join([hit.doc.title, *clause.heading_path, clause.text]), english))
         bonus = NAMED_DOC_BONUS * min(counts.get(clause.doc_id, 0), 2)
         parts = sentences(clause.text)
         titles = [hit.doc.title, *named_titles]
@@ -271,17 +308,23 @@ def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, 
             start = _window(parts, index)
             window = "".join(without_titles(p, titles) for p in parts[start:index + 1])
             cut = _is_cut(clause, hit.doc, index, parts)
-            if not cut and not states(window, kinds, units, years, clause.kind == "table_row"):
+            money_table = False
+            if clause.kind == "table_row":
+                # The title speaks of the whole table ("未来三年所需资金测算表（万元）"), the cells of the row.
+                title, _, window = window.partition("｜")
+                money_table = "元" in title
+            if not cut and not states(window, kinds, units, years, money_table):
                 continue
-            sentence_cov = _coverage(weights, _index_tokens(retriever, own, english))
+            sentence_cov = _coverage(clause_weights, _index_tokens(retriever, own, english))
             score = (SENTENCE_WEIGHT * sentence_cov + CLAUSE_WEIGHT * clause_cov
                      + RANK_WEIGHT / (1 + rank) + bonus)
-            if any(re.search(rf"{re.escape(t)}[，,]?(?:是指|指的是)", fold(own)) for t in terms):
+            if any(re.search(rf"{re.escape(t)}[^，。；]{{0,2}}[，,]?(?:是指|指的是)", compact(fold(own)))
+                   for t in terms):
                 score += DEFINITION_BONUS  # "匿名化，是指…" defines the term; other sentences use it
             coverage = 0.5 * sentence_cov + 0.5 * clause_cov
             out.append(Evidence(hit, sentence, score, coverage, start, index, cut))
     # A question that names documents, or quotes words of a clause, is about those.
-    out = _focus(out, lambda e: e.hit.clause.doc_id in counts)
+    out = _focus(out, lambda e: e.hit.clause.doc_id in focus)
     phrases = quoted_phrases(question)
     out = _focus(out, lambda e: any(p in compact(fold(e.hit.clause.text)) for p in phrases))
     out.sort(key=lambda e: -e.score)
