@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator
 
 from retrieval.models import Citation, Corpus, Hit, final_version
-from retrieval.search import clean_query
+from retrieval.search import SearchFilters, clean_query
 from retrieval.text import fold
 
 from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
@@ -28,6 +28,7 @@ MAX_TURN_CHARS = 2000
 _DISTRICT = re.compile(r"区里|区级|龙岗")
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
 # "What does the officially issued version say …" (not "is it official?").
+_COMPARE = re.compile(r"分别|不一样|不同|区别|差别|差异|变化|相比|对比|一样吗|同一个|改了|变了")
 _ASKS_OFFICIAL = re.compile(r"正式(?:印发|发布|出台)?(?:的|稿|版|文本)|定稿|最终稿|现行")
 _ASKS_IF_OFFICIAL = re.compile(r"正式[^，。？?]{0,8}[吗么]|是不是正式|是否正式|算不算正式|正式.{0,4}了没")
 
@@ -88,6 +89,31 @@ def _item_clauses(assistant: "PolicyAssistant", item_ids: list[str]) -> set[str]
     return out
 
 
+def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
+    """The documents a comparison question sets against each other: a draft and its final version
+    when both are named, otherwise every document named (at least two)."""
+    drafts = {d for d in named if final_version(corpus, corpus.documents[d]) in named}
+    if drafts:
+        return sorted(drafts | {final_version(corpus, corpus.documents[d]) for d in drafts})
+    return sorted(named) if len(named) >= 2 else []
+
+
+def comparison_evidence(assistant: "PolicyAssistant", question: str) -> list[Evidence]:
+    """For "征求意见稿和正式稿分别…" / "A和B是同一个吗": the best supported sentence of each document
+    compared, searched within each; empty unless at least two documents answer."""
+    if not _COMPARE.search(fold(question)):
+        return []
+    docs = compared_documents(assistant.corpus, set(assistant.retriever.document_mentions(question)))
+    found: list[Evidence] = []
+    for doc_id in docs:
+        hits = assistant.retriever.search(question, k=RETRIEVE_K,
+                                          filters=SearchFilters(doc_ids=frozenset({doc_id})))
+        evidence = supported(candidate_evidence(assistant.retriever, question, hits))
+        if evidence:
+            found.append(evidence[0])
+    return found if len(found) >= 2 else []
+
+
 def cut_off_note(evidence: Evidence) -> str:
     """Where the held copy stops just as it comes to what the question asks."""
     doc, clause = evidence.hit.doc, evidence.hit.clause
@@ -145,6 +171,11 @@ def _compose(assistant: "PolicyAssistant", question: str, context: ConversationC
     if table is not None:
         add_table(draft, table, assistant.corpus.documents)
     else:
+        compared = comparison_evidence(assistant, question)
+        if compared:
+            add_evidence(draft, question, compared, assistant.corpus, compare=True)
+            draft.lines.append(DISCLAIMER)
+            return Answer(text=draft.text, citations=draft.citations, intent=intent)
         eligible = _item_clauses(assistant, named) if named else None
         candidates = candidate_evidence(assistant.retriever, question, hits, context=followup_context,
                                         eligible=eligible)

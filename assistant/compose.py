@@ -77,10 +77,14 @@ def _label(doc: DocumentMeta) -> str:
     return "" if doc.status == "official" else f"（{doc.status_label}）"
 
 
-def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: Corpus) -> None:
-    """Quote the best evidence, and more clauses for list questions that need several."""
-    chosen = [evidence[0]]
-    if _EACH_QUESTION.search(question):
+def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: Corpus,
+                 *, compare: bool = False) -> None:
+    """Quote the best evidence, and more clauses for list questions that need several.
+
+    `compare`: the evidence is one sentence per document compared, and all of it is quoted.
+    """
+    chosen = list(evidence) if compare else [evidence[0]]
+    if not compare and _EACH_QUESTION.search(question):
         for other in evidence[1:]:
             if other.hit.clause.clause_id not in {e.hit.clause.clause_id for e in chosen} \
                     and other.score >= 0.7 * evidence[0].score and len(chosen) < 3:
