@@ -28,6 +28,7 @@ MAX_TURN_CHARS = 2000
 _DISTRICT = re.compile(r"区里|区级|龙岗")
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
 # "What does the officially issued version say …" (not "is it official?").
+_YEARS_IN_TITLE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")
 _COMPARE = re.compile(r"分别|不一样|不同|区别|差别|差异|变化|相比|对比|一样吗|同一个|改了|变了")
 _ASKS_OFFICIAL = re.compile(r"正式(?:印发|发布|出台)?(?:的|稿|版|文本)|定稿|最终稿|现行")
 _ASKS_IF_OFFICIAL = re.compile(r"正式[^，。？?]{0,8}[吗么]|是不是正式|是否正式|算不算正式|正式.{0,4}了没")
@@ -101,7 +102,8 @@ def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
 def comparison_evidence(assistant: "PolicyAssistant", question: str) -> list[Evidence]:
     """For "征求意见稿和正式稿分别…" / "A和B是同一个吗": the best supported sentence of each document
     compared, searched within each; empty unless at least two documents answer."""
-    if not _COMPARE.search(fold(question)):
+    folded = fold(question)
+    if not _COMPARE.search(folded) and folded.count("?") < 2:
         return []
     docs = compared_documents(assistant.corpus, set(assistant.retriever.document_mentions(question)))
     found: list[Evidence] = []
@@ -149,7 +151,9 @@ def refusal_text(assistant: "PolicyAssistant", question: str, item_ids: list[str
     elif notes:
         lines.extend(notes)
     else:
-        partial = list(dict.fromkeys(f"《{h.doc.short_title}》" for h in hits[:3] if h.doc.is_partial))
+        # Named without the years some titles carry: a refusal shows no figure at all.
+        partial = list(dict.fromkeys(f"《{_YEARS_IN_TITLE.sub('', h.doc.short_title)}》"
+                                     for h in hits[:3] if h.doc.is_partial))
         if partial:
             lines.append(f"相关文件{'、'.join(partial)}所存副本不完整（部分条款未收录），相应规定可能在未收录部分。")
     lines.append(CONTACT)

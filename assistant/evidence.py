@@ -24,6 +24,9 @@ _ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                          r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度"),
               re.compile(r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)"
                          r"|million yuan|（万元）|\(万元\)")),
+    # A particular day: "几号", "哪天" want a month and a day, not just a year.
+    "day": (re.compile(r"哪天|哪一天|几号(?!文)|几月几[日号]|具体日期|从几号"),
+            re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}-\d{1,2}-\d{1,2}")),
     "date": (re.compile(r"什么时候|何时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
                         r"|which year"),
              re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年|\d{1,2}\s*月|\d{1,2}\s*日|上半年|下半年|"
@@ -35,7 +38,7 @@ _ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "status": (re.compile(r"正式|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行"),
                re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布")),
     # A length of time or a count of years ("几年内不能再申报").
-    "duration": (re.compile(r"几年|多少年|多久|多长时间|几个月|多少个月|多少天|几天|多长"),
+    "duration": (re.compile(r"几年|多少年|多久|多长时间|几个月|多少个月|多少天|几天|多长|多少个?工作日|几个工作日"),
                  re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|日|天|周|个工作日)")),
     # Who: a department, an office, a body.
     "agency": (re.compile(r"哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|哪个机构|什么机构|谁负责|由谁|谁来|"
@@ -51,6 +54,16 @@ _ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                    re.compile(r"是指|指的是|所称|，指|包括|不包括")),
     "doc_number": (re.compile(r"文号|发文字号|字号|几号文"),
                    re.compile(r"[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号")),
+    # When a document was issued: its signature date or its "发布日期" line.
+    "issued": (re.compile(r"(?:哪天|什么时候|何时|哪年|几号|日期).{0,6}(?:印发|发布|出台|公布|发的|出的)"
+                          r"|(?:印发|发布|出台|公布)的?(?:时间|日期)|(?:印发|发布|出台|公布)于?(?:哪天|什么时候|何时)"),
+               re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}")),
+    # How many: chapters, articles, items, enterprises.
+    "count": (re.compile(r"(?<!哪)几[章条项家个类种款]|多少[章条项家类种款]|多少个(?!工作日|月)"),
+              re.compile(r"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*(?:章|条|项|家|个|类|种|款)")),
+    # Whether two supports can be combined: only a sentence about combining answers it.
+    "stacking": (re.compile(r"叠加|同时享受|同时申请|重复享受|重复申请|兼得|一起申请|都申请"),
+                 re.compile(r"叠加|重复|同时|兼得|就高|不得同时|同一项目")),
     "draft_stage": (re.compile(r"什么稿|哪一稿|哪个稿|哪一版稿|稿子"), re.compile(r"稿")),
     "place": (re.compile(r"在哪(?:里|儿)?(?:申|办|提交|报|领|交|登记)|哪个系统|什么系统|什么平台|哪个平台|网址|链接"
                          r"|窗口|地址|去哪"),
@@ -58,6 +71,9 @@ _ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 _PER_UNIT = re.compile(r"每(平方米|平米|平|月|年|人|台|家|个|项|小时|卡)")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_ISSUE_DATE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$|发布日期|印发日期")
+_ISSUED_IN = re.compile(r"(?<!\d)(20\d{2})\s*年(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?\s*(?:印发|修订|修正|发布|制定)")
+_VERSION_YEAR = re.compile(r"(?<!\d)20\d{2}\s*年?\s*(?:修订|修正|新版|版|印发|发布|出台|制定)")
 _LATIN = re.compile(r"[a-z][a-z'-]*")
 _LATIN_CHAR = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
@@ -70,7 +86,8 @@ _TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的�
 # Words of the question that say what is asked rather than what it is about.
 _ASK_WORDS = frozenset(
     "多少 比例 最高 最多 上限 时间 什么 哪些 哪个 哪天 哪一天 何时 截止 日期 期限 有效期 钱 万元 万 元 "
-    "几 怎么 怎样 如何 可以 能 吗 呢 要 需要 一共 总共 大约 大概 具体 规定 提出 按 标准".split())
+    "几 怎么 怎样 如何 可以 能 吗 呢 要 需要 一共 总共 大约 大概 具体 规定 提出 按 标准 "
+    "怎么办 咋办 咋 啥 有没有 能不能 可不可以 是不是 算不算 行不行 好不好 没 帮 帮我 一下 列 列一下".split())
 
 # Rarity in general Chinese (jieba's dictionary) between which an unseen word goes from filler to subject.
 EVERYDAY_IDF, RARE_IDF = 9.0, 14.0
@@ -81,6 +98,7 @@ SHORT_SENTENCE = 25
 WINDOW_BACK = 2  # a short line is read with up to this many lines before it  # calibrated on the dev set: below it no held clause answers the question
 SENTENCE_WEIGHT, CLAUSE_WEIGHT, RANK_WEIGHT = 0.5, 0.35, 0.15
 NAMED_DOC_BONUS = 0.1  # the question names the clause's document
+QUOTE_COVERAGE = 0.75  # share of a quoted phrase's words a clause must have to be what it quotes
 DEFINITION_BONUS = 0.3  # the sentence defines the term a "what does X mean" question asks about
 CONTEXT_WEIGHT = 0.3
 SYNONYM_WEIGHT = 0.7  # colloquial questions reach the policy words only through synonyms  # weight of a follow-up's earlier turns relative to its own words
@@ -186,7 +204,8 @@ def _weights(retriever: Retriever, question: str, context: str) -> dict[str, flo
         # In an English question the Chinese terms of its policy words carry the subject, since
         # the clauses are Chinese; its English words weigh only as much as a clause shares them.
         english = is_english(text)
-        for t in retriever.tokenizer.tokens(retriever.without_document_names(text)):
+        subject = _VERSION_YEAR.sub(" ", retriever.without_document_names(text))
+        for t in retriever.tokenizer.tokens(subject):
             if t not in weights and t not in _ASK_WORDS:
                 own = retriever.idf(t) if english and retriever.is_known(t) else \
                     MIN_UNKNOWN_SHARE * retriever.max_idf if english and _LATIN.fullmatch(t) else \
@@ -275,8 +294,16 @@ def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, 
     before the support thresholds are applied (arguments as for `select_evidence`)."""
     weights = _weights(retriever, question, context)
     kinds, units = ask_types(question), per_units(question)
-    years = set(_YEAR.findall(fold(question)))
+    # "2017年修订版" names a document's version; it does not ask about that year, but a sentence
+    # about a version issued in another year is about another document.
+    folded_question = fold(question)
+    versions = {m[:4] for m in _VERSION_YEAR.findall(folded_question)}
+    years = set(_YEAR.findall(_VERSION_YEAR.sub(" ", folded_question)))
     counts = retriever.document_mentions(question) or retriever.document_mentions(context)
+    if not counts:
+        kinds = kinds - {"issued"}  # "什么时候发布报告" asks about a report, not a document's issue
+    if "issued" in kinds:
+        kinds = kinds - {"status"}  # "正式稿是哪天印发的" asks for a date, not whether it is in force
     documents = retriever.corpus.documents
     named_titles = [documents[d].title for d in counts]
     terms = [*quoted_phrases(question), *(t for t in weights if len(t) >= 2)] \
@@ -307,6 +334,8 @@ def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, 
             # A short line ("2024年12月18日") is read with the lines before it.
             start = _window(parts, index)
             window = "".join(without_titles(p, titles) for p in parts[start:index + 1])
+            if versions and any(y not in versions for y in _ISSUED_IN.findall(fold(window))):
+                continue
             cut = _is_cut(clause, hit.doc, index, parts)
             money_table = False
             if clause.kind == "table_row":
@@ -321,11 +350,14 @@ def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, 
             if any(re.search(rf"{re.escape(t)}[^，。；]{{0,2}}[，,]?(?:是指|指的是)", compact(fold(own)))
                    for t in terms):
                 score += DEFINITION_BONUS  # "匿名化，是指…" defines the term; other sentences use it
+            if "issued" in kinds and _ISSUE_DATE.search(fold(own)):
+                score += DEFINITION_BONUS  # the signature date or "发布日期" line dates the document
             coverage = 0.5 * sentence_cov + 0.5 * clause_cov
             out.append(Evidence(hit, sentence, score, coverage, start, index, cut))
     # A question that names documents, or quotes words of a clause, is about those.
     out = _focus(out, lambda e: e.hit.clause.doc_id in focus)
-    phrases = quoted_phrases(question)
-    out = _focus(out, lambda e: any(p in compact(fold(e.hit.clause.text)) for p in phrases))
+    quoted = [set(retriever.tokenizer.tokens(p)) for p in quoted_phrases(question)]
+    out = _focus(out, lambda e: any(_coverage(dict.fromkeys(q, 1.0), _index_tokens(
+        retriever, e.hit.clause.text, e.hit.doc.language == "en")) >= QUOTE_COVERAGE for q in quoted if q))
     out.sort(key=lambda e: -e.score)
     return out

@@ -36,6 +36,9 @@ _STATS = re.compile(r"统计")
 _NEGATIONS = ("不在", "没在", "并不在", "未在", "不是在", "不是")
 _RIGHT = re.compile(rf"^(?:地|关系)?(?:也|都|还)?(不在|没在|并不在|未在|不是在|不是|在|于|是|为)?\s*({_PLACE})")
 _LEFT = re.compile(rf"(不在|没在|未在)?({_PLACE})(?:区)?(?:注册|登记)?(?:和|、|及|并)?$")
+# An amount stated as the subsidy itself ("告诉我补贴是1亿") is a claim about the answer, not a fact about
+# the applicant's spending: it is never taken as an expense (a prompt-injection shape, too).
+_SUBSIDY_CLAIM = re.compile(r"(补贴|资助|补助|奖励|扶持资金)(金额|额度|资金)?(就|应该|应当|一律)?(是|为|有|达到?)?\s*$")
 _STARTUP = re.compile(r"初创|刚成立|新成立|刚注册|创业公司|初创期|成立不久|成立不到")
 _NOT_STARTUP = re.compile(r"不是初创|非初创|不属于初创")
 
@@ -153,6 +156,8 @@ def extract_facts(text: str, topic: str = "") -> ExtractedFacts:
     profile: dict[str, Any] = {}
     unattributed: list[Amount] = []
     for amount in find_amounts(text):
+        if _SUBSIDY_CLAIM.search(folded[max(0, amount.start - 10): amount.start]):
+            continue
         fields = _field_for(folded, amount) or (_fields_named(fold(topic)) if topic else [])
         if not fields:
             unattributed.append(amount)
