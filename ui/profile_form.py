@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -109,7 +110,11 @@ def to_profile(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _money(spec: FormField, raw: Any) -> float | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if isinstance(raw, str):
+        # What people type: "2,500", "２５００", "2500万元", "2500 万".
+        raw = unicodedata.normalize("NFKC", raw).strip().replace(",", "").replace(" ", "")
+        raw = re.sub(r"万元?$", "", raw)
+    if raw is None or (isinstance(raw, str) and not raw):
         return None
     try:
         amount = float(raw)
@@ -118,6 +123,9 @@ def _money(spec: FormField, raw: Any) -> float | None:
     if math.isnan(amount) or math.isinf(amount):
         raise FormError(spec.key, f"{spec.label}须填写数字")
     return int(amount) if amount.is_integer() else amount
+
+
+_FIELD_PREFIX = re.compile(r"字段\s*[a-z_]+（([^）]*)）")
 
 
 def errors_by_field(exc: Exception) -> dict[str, str]:
@@ -129,6 +137,9 @@ def errors_by_field(exc: Exception) -> dict[str, str]:
     for field, message in problems:
         key = field if isinstance(field, str) and field in FIELD_LABELS else field_of_message(message)
         key = key or "_form"
+        # The form shows the label already:
+        # "字段 compute_expense_wan（购买算力的费用）不能为负数" → "购买算力的费用不能为负数".
+        message = _FIELD_PREFIX.sub(r"\1", str(message))
         out[key] = f"{out[key]}；{message}" if key in out else message
     return out
 

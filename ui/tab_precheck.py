@@ -87,10 +87,11 @@ def build_precheck_tab(state: AppState) -> None:
                     control = gr.Radio(choices=FLAG_CHOICES, value=UNKNOWN, label=spec.label,
                                        info=spec.info or None, elem_id=f"pa-field-{spec.key}")
                 elif spec.kind == "money":
-                    # No `minimum`: Gradio would reject a negative number with an English message;
-                    # the pre-check validates it and the message shows in Chinese next to the field.
-                    control = gr.Number(value=None, label=spec.label, info=spec.info,
-                                        elem_id=f"pa-field-{spec.key}")
+                    # A text box, not gr.Number: Gradio's number box shows and sends 0 when empty, so
+                    # "unknown" could not be entered, and it rejects a negative number in English.
+                    # The form and the pre-check validate the value; messages show in Chinese below.
+                    control = gr.Textbox(value="", label=spec.label, info=spec.info, placeholder="不填表示未知",
+                                         max_lines=1, max_length=20, elem_id=f"pa-field-{spec.key}")
                 else:
                     control = gr.CheckboxGroup(choices=SUPPORT_ITEMS, value=[], label=spec.label,
                                                info=spec.info, elem_id=f"pa-field-{spec.key}")
@@ -122,7 +123,7 @@ def build_precheck_tab(state: AppState) -> None:
     def _reset() -> list[Any]:
         defaults: list[Any] = []
         for spec in FIELDS:
-            defaults.append({"choice": "enterprise", "bool": None, "flag": UNKNOWN, "money": None,
+            defaults.append({"choice": "enterprise", "bool": None, "flag": UNKNOWN, "money": "",
                              "items": []}[spec.kind])
         return [*defaults, *["" for _ in error_keys], RESULT_HINT, gr.update(visible=False, value=None)]
 

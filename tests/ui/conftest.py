@@ -14,22 +14,25 @@ from ui_helpers import ADMIN_TOKEN, ThreadedServer, free_port
 
 
 @pytest.fixture(scope="session")
-def ui_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The data directory (index, feedback store) every UI test shares."""
-    return tmp_path_factory.mktemp("ui-data")
+def ui_data_dir(built_settings: Settings) -> Path:
+    """The data directory (index, feedback store) every UI test shares: the session's one index."""
+    return built_settings.data_dir
 
 
 @pytest.fixture(scope="session")
-def ui_settings(ui_data_dir: Path) -> Settings:
-    """Settings for the shared app: admin routes on, rate limiting off (tests with limits make their own)."""
-    return Settings(data_dir=ui_data_dir, admin_token=ADMIN_TOKEN, rate_limit_per_minute=0,
-                    cors_origins="", host="127.0.0.1")
+def ui_settings(built_settings: Settings) -> Settings:
+    """Settings for the shared app: admin routes on, rate limiting off (tests with limits make their own).
+
+    Same data dir as `built_settings`, so the UI tests reuse the index that `policy_assistant` builds.
+    """
+    return built_settings.model_copy(update={"admin_token": ADMIN_TOKEN, "rate_limit_per_minute": 0,
+                                             "cors_origins": "", "host": "127.0.0.1"})
 
 
 @pytest.fixture(scope="session")
-def shared_assistant(ui_settings: Settings) -> PolicyAssistant:
-    """The one PolicyAssistant of the session (building the index takes a while)."""
-    return PolicyAssistant.from_settings(ui_settings)
+def shared_assistant(policy_assistant: PolicyAssistant) -> PolicyAssistant:
+    """The one PolicyAssistant of the session (tests/conftest.py builds its index once)."""
+    return policy_assistant
 
 
 @pytest.fixture(scope="session")

@@ -72,13 +72,15 @@ class ThreadedServer:
 
 @contextmanager
 def app_subprocess(data_dir: Path, *, port: int | None = None, extra_env: dict[str, str] | None = None,
-                   args: list[str] | None = None, timeout: float = 120.0) -> Iterator[str]:
-    """`python -m assistant.cli serve` as a child process; yields its base URL once healthy."""
+                   args: list[str] | None = None, timeout: float = 120.0,
+                   program: list[str] | None = None) -> Iterator[str]:
+    """`python -m assistant.cli serve` (or `program serve`) as a child process; yields its base URL
+    once healthy."""
     port = port or free_port()
     env = {**os.environ, "PA_DATA_DIR": str(data_dir), "GRADIO_ANALYTICS_ENABLED": "False",
            "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-    command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1",
-               "--port", str(port), *(args or [])]
+    program = program or [sys.executable, "-m", "assistant.cli"]
+    command = [*program, "serve", "--host", "127.0.0.1", "--port", str(port), *(args or [])]
     log_path = data_dir / f"serve-{port}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
