@@ -1,4 +1,4 @@
-"""Shared fixtures of the eval tests: one assistant over an index built once per session in a temp dir."""
+"""Shared fixtures of the eval tests: the session's assistant and index, and the dev question file."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ DEV_QUESTIONS = PROJECT_ROOT / "eval" / "data" / "dev.jsonl"
 
 
 @pytest.fixture(scope="session")
-def eval_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings whose data dir is a session temp dir, so tests never touch the developer's data/."""
-    return Settings(data_dir=tmp_path_factory.mktemp("pa-eval-data"))
+def eval_settings(built_settings: Settings) -> Settings:
+    """The session's settings (data dir in a session temp dir, never the developer's data/)."""
+    return built_settings
 
 
 @pytest.fixture(scope="session")
-def eval_assistant(eval_settings: Settings) -> PolicyAssistant:
-    """The product over the real corpus, its index built once for the whole session."""
-    return PolicyAssistant.from_settings(eval_settings)
+def eval_assistant(policy_assistant: PolicyAssistant) -> PolicyAssistant:
+    """The product over the real corpus, on the index the whole test session shares."""
+    return policy_assistant
 
 
 @pytest.fixture(scope="session")
