@@ -15,10 +15,10 @@ from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, 
 from assistant.evidence import Evidence, candidate_evidence, cut_off_subject, supported
 from assistant.facts import ExtractedFacts, extract_facts
 from assistant.followup import ConversationContext, conversation_context
-from assistant.intent import route
+from assistant.intent import route, without_instructions
 from assistant.models import Answer, Intent, Turn
 from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck
-from assistant.tables import answer_from_table
+from assistant.tables import answer_from_table, list_from_table
 
 if TYPE_CHECKING:
     from assistant.service import PolicyAssistant
@@ -45,6 +45,9 @@ OUT_OF_SCOPE_TEXT = (
     "广东省和国家政策文件，无法解答其他地区的政策、税收法规或与政策无关的问题。"
     "如需咨询，请联系相关主管部门；龙岗区人工智能扶持政策可咨询龙岗区工业和信息化局。"
 )
+INSTRUCTION_TEXT = ("“政策通”只依据所存政策文件的原文作答，不会按提问中的指令改变规则、条款或金额。"
+                    "请直接提出您想了解的政策问题。")
+_SUBSTANCE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CONTACT = "如需确认，建议咨询龙岗区工业和信息化局或政策发布部门。"
 
 
@@ -99,13 +102,23 @@ def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
     return sorted(named) if len(named) >= 2 else []
 
 
+def _is_version(corpus: Corpus, doc_id: str, named: set[str]) -> bool:
+    """True for a named draft whose final is named too, and for that final."""
+    return final_version(corpus, corpus.documents[doc_id]) in named or any(
+        final_version(corpus, corpus.documents[d]) == doc_id for d in named)
+
+
 def comparison_evidence(assistant: "PolicyAssistant", question: str) -> list[Evidence]:
     """For "征求意见稿和正式稿分别…" / "A和B是同一个吗": the best supported sentence of each document
     compared, searched within each; empty unless at least two documents answer."""
     folded = fold(question)
-    if not _COMPARE.search(folded) and folded.count("?") < 2:
+    named = set(assistant.retriever.document_mentions(question))
+    if _COMPARE.search(folded):
+        docs = compared_documents(assistant.corpus, named)
+    elif folded.count("?") >= 2:  # "正式稿是哪天印发的？征求意见稿呢？": two questions, two versions
+        docs = compared_documents(assistant.corpus, {d for d in named if _is_version(assistant.corpus, d, named)})
+    else:
         return []
-    docs = compared_documents(assistant.corpus, set(assistant.retriever.document_mentions(question)))
     found: list[Evidence] = []
     for doc_id in docs:
         hits = assistant.retriever.search(question, k=RETRIEVE_K,
@@ -171,7 +184,9 @@ def _compose(assistant: "PolicyAssistant", question: str, context: ConversationC
         add_prechecks(draft, checks)
     elif eligibility:
         add_eligibility(draft, eligibility)
-    table = answer_from_table(question, hits, assistant.corpus) if not (checks or eligibility) else None
+    table = None if checks or eligibility else (
+        answer_from_table(question, hits, assistant.corpus, followup_context)
+        or list_from_table(question, hits, assistant.corpus))
     if table is not None:
         add_table(draft, table, assistant.corpus.documents)
     else:
@@ -205,6 +220,9 @@ def answer_extractive(assistant: "PolicyAssistant", question: str, history: list
     """The deterministic, model-free answer."""
     question = clean_query(question)
     history = _history(history)
+    question = without_instructions(question)
+    if not _SUBSTANCE.search(question):
+        return Answer(text=INSTRUCTION_TEXT, citations=[], refused=True, intent="out_of_scope")
     intent = route(question, extract_facts(question))
     if intent == "greeting":
         return Answer(text=HELP_TEXT, citations=[], intent=intent)
@@ -217,7 +235,8 @@ def answer_extractive(assistant: "PolicyAssistant", question: str, history: list
     eligibility: list[EligibilityCheck] = []
     if intent in ("self_assessment", "mixed") or (context.is_followup and extract_facts(question).profile):
         facts = _stated_facts(question, history)
-        scope = _items_in_scope(question, context.text, assistant.rules)
+        scope = set(assistant.rules.match_items(question)) or \
+            _items_in_scope(question, context.text, assistant.rules)
         checks = chat_precheck(assistant.rules, assistant.corpus, facts.profile, scope)
         if checks and intent == "policy":
             intent = "mixed"

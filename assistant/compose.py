@@ -106,8 +106,9 @@ def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: 
 
 
 def add_table(draft: Draft, table: TableAnswer, docs: dict[str, DocumentMeta]) -> None:
-    """A computed table answer, citing every row it uses."""
-    markers = "".join(draft.marker(cite(r.clause, docs[r.clause.doc_id])) for r in table.rows)
+    """A computed table answer, citing every row it uses (a whole-table answer: the table once)."""
+    cited = table.rows[:1] if table.whole_table else table.rows
+    markers = "".join(draft.marker(cite(r.clause, docs[r.clause.doc_id])) for r in cited)
     draft.lines.append(f"{table.text}{markers}")
     if table.formula:
         draft.calculations.append(table.formula)

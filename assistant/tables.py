@@ -19,6 +19,7 @@ _MULTIPLE = re.compile(r"倍")
 _SHARE = re.compile(r"占.{0,20}(比例|比重|百分之|多少)|占比")
 _ZERO = re.compile(r"为0(?!\d)|为零|是0(?!\d)|没有安排|未安排|(?<![\d.])0万元")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_LIST = re.compile(r"哪些|哪几|有什么|列一下|列出|都有|清单")
 _NAME_HEADERS = ("项目名称", "名称", "项目")
 _TOTAL_NAMES = ("总计", "合计")
 
@@ -57,6 +58,7 @@ class TableAnswer:
     text: str
     rows: tuple[TableRow, ...]
     formula: str = ""
+    whole_table: bool = False  # the answer reads the table as a whole: cite it once, by its first row
 
 
 def parse_row(clause: Clause) -> TableRow:
@@ -84,11 +86,34 @@ def _mentioned(columns: list[str], folded: str) -> list[str]:
     return [c for _, c in sorted(found)]
 
 
-def answer_from_table(question: str, hits: list[Hit], corpus: Corpus) -> TableAnswer | None:
+def list_from_table(question: str, hits: list[Hit], corpus: Corpus) -> TableAnswer | None:
+    """"有哪些扶持项目": the names of the rows of a table in a retrieved document, when the question
+    asks for a list of what the table's name column holds (项目名称 -> 项目)."""
+    folded = fold(question)
+    if not _LIST.search(folded):
+        return None
+    tables: dict[tuple[str, str], Clause] = {}  # (doc, table) -> its first row
+    for doc_id in dict.fromkeys(h.clause.doc_id for h in hits):
+        for clause in corpus.doc_clauses(doc_id):
+            if clause.kind == "table_row":
+                tables.setdefault((doc_id, clause.locator.split("/")[0]), clause)
+    for clause in tables.values():
+        rows = [r for r in table_of(corpus, clause) if r.name not in _TOTAL_NAMES]
+        header = next((h for h, _ in rows[0].cells if h in _NAME_HEADERS), "") if rows else ""
+        noun = header.removesuffix("名称")
+        if noun and noun in folded:
+            names = "、".join(r.name for r in rows)
+            return TableAnswer(f"{rows[0].title}所列{noun}有：{names}。", tuple(rows), whole_table=True)
+    return None
+
+
+def answer_from_table(question: str, hits: list[Hit], corpus: Corpus, context: str = "",
+                      ) -> TableAnswer | None:
     """A computed answer when the question is about cells of a table the top hits point to.
 
     Only questions a table can answer get one: a question for a ratio, a cap, a date or a per-unit
-    rate is not answered by a budget table's cells (its share of a total excepted).
+    rate is not answered by a budget table's cells (its share of a total excepted). `context` (the
+    earlier turns of a follow-up such as "那2026年呢？") supplies the row when the question names none.
     """
     folded = fold(question)
     asked = ask_types(question) | ({"per_unit"} if per_units(question) else set())
@@ -101,6 +126,10 @@ def answer_from_table(question: str, hits: list[Hit], corpus: Corpus) -> TableAn
     named = sorted((r for r in rows if r.name and fold(r.name) in folded and r.name not in _TOTAL_NAMES),
                    key=lambda r: -len(r.name))
     named = [r for r in named if not any(r.name in o.name and r is not o for o in named)]
+    if not named and context:
+        topic = fold(context)
+        named = sorted((r for r in rows if r.name and fold(r.name) in topic and r.name not in _TOTAL_NAMES),
+                       key=lambda r: -len(r.name))[:1]
     total = next((r for r in rows if r.name in _TOTAL_NAMES), None)
     columns = list(rows[0].numeric()) if rows else []
     years = _mentioned(columns, folded)
