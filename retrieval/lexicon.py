@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ _STOPWORDS = frozenset(
     "the a an of to in and or for on by is are be with as at that this which".split()
 )
 _TOKEN = re.compile(r"[\w%]+", re.UNICODE)
+_RELIABLE_FREQ = 10  # jieba dictionary counts below this are noise
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
 _MILLION_YUAN = re.compile(r"(\d+(?:\.\d+)?)\s*million\s*yuan")
 
 
@@ -51,12 +54,18 @@ class Lexicon:
         )
 
     def expansions(self, folded_query: str) -> list[str]:
-        """Policy words to add for the user words found in a (folded) query."""
+        """Policy words to add for the user words found in a (folded) query.
+
+        A query in English also gets the Chinese terms for its policy words, so that it reaches the
+        Chinese clauses through the lexical retriever too.
+        """
         extra: list[str] = []
         for key, words in self.synonyms.items():
             if key in folded_query:
                 extra.extend(w for w in words if w not in folded_query)
-        return extra
+        if _LATIN_WORD.search(folded_query):
+            extra.extend(t for t in self.gloss(folded_query) if t not in folded_query)
+        return list(dict.fromkeys(extra))
 
     def gloss(self, english_text: str) -> list[str]:
         """Chinese terms for the English policy words of a text, for indexing English clauses.
@@ -91,6 +100,20 @@ class Tokenizer:
             if word and word not in _STOPWORDS and _TOKEN.fullmatch(word):
                 out.append(word)
         return out
+
+    def general_idf(self, word: str) -> float:
+        """How rare a word is in general Chinese (jieba's dictionary frequencies): log(total / (freq + 1)).
+
+        Around 6 for everyday words (说, 他们), 12 and more for specialised ones (诈骗, 工程款).
+        """
+        self._jieba.check_initialized()
+        freq, total = self._jieba.FREQ, self._jieba.total
+        count = freq.get(word, 0)
+        if count >= _RELIABLE_FREQ:
+            return math.log(total / (count + 1))
+        # Unlisted, or listed with too few counts to trust (太多, 那块): a word made of everyday
+        # characters is read as everyday words; a rare character makes it rare.
+        return max(math.log(total / (freq.get(ch, 0) + 1)) for ch in word) if word else 0.0
 
     def query_tokens(self, query: str) -> list[str]:
         """Tokens of a query, with the policy words its user words stand for."""

@@ -66,6 +66,8 @@ class _State:
     open: _Open | None = None
     table_title: str | None = None
     table_count: int = 0
+    # The clause a table interrupted: text after the table (before any heading) continues it.
+    resume: _Open | None = None
 
     def path(self) -> tuple[str, ...]:
         return tuple(h for h in (self.chapter, self.section, self.l1_heading) if h)
@@ -77,6 +79,8 @@ class _State:
                           [line], has_body)
 
     def add_text(self, line: str) -> None:
+        if self.open is None and self.resume is not None:
+            self.open = _Open(self.resume.locator, self.resume.kind, self.resume.heading_path)
         if self.open is None:
             self.open = _Open(PREAMBLE, "preamble", (), [], False)
         self.open.lines.append(line)
@@ -85,6 +89,7 @@ class _State:
     def close(self) -> None:
         # A first-level heading with no text of its own is not a clause: it lives on in the
         # heading path of the items under it.
+        self.resume = None
         if self.open is not None and self.open.has_body:
             self.emit(self.open.locator, self.open.kind, self.open.heading_path,
                       "\n".join(self.open.lines))
@@ -109,12 +114,24 @@ def _is_heading(pattern: re.Pattern[str], line: str) -> bool:
     return len(line) <= _MAX_HEADING_LEN and "。" not in line and bool(pattern.match(line))
 
 
+def _is_title(rest: str, english: bool) -> bool:
+    """True when what follows an outline number is a title only, not text of its own.
+
+    "一、总体目标" is a title; "一、总体要求。到2025年……" carries a sentence. English titles are
+    longer ("1. Enhancing the supply of AI computing power"), so there a sentence ends with a period.
+    """
+    if english:
+        return len(rest) <= 150 and not re.search(r"[.;:](\s|$)", rest)
+    return len(rest) <= _MAX_HEADING_LEN and not any(p in rest for p in "。；;：:")
+
+
 def _split_cells(row: str) -> list[str]:
     return [c.strip() for c in row.strip().strip("|").split("|")]
 
 
 def _emit_table(state: _State, rows: list[str]) -> None:
     """One clause per data row; each carries the table title and the header of every cell."""
+    interrupted = state.open or state.resume  # two tables in a row interrupt the same clause
     state.close()
     state.table_count += 1
     header = _split_cells(rows[0])
@@ -129,6 +146,8 @@ def _emit_table(state: _State, rows: list[str]) -> None:
         text = f"{title}｜" + "｜".join(pairs)
         state.emit(f"表{table_no}/{key}", "table_row", state.path() + (title,), text)
     state.table_title = None
+    if interrupted is not None and interrupted.kind != "preamble":
+        state.resume = interrupted
 
 
 def _read_outline_line(state: _State, line: str, english: bool) -> None:
@@ -141,7 +160,10 @@ def _read_outline_line(state: _State, line: str, english: bool) -> None:
         state.close()
         state.l1_locator = f"{m1.group(1)}." if english else f"{m1.group(1)}、"
         state.l1_heading = heading
-        state.start(state.l1_locator, "section", heading, has_body=False,
+        # A bare title ("一、总体目标") is not a clause on its own; a heading line that carries its
+        # own text ("一、总体要求。到2025年……") is, even when no other line follows it.
+        own_text = not _is_title(heading[m1.end(1) + 1:].strip(), english)
+        state.start(state.l1_locator, "section", heading, has_body=own_text,
                     heading_path=state.path()[:-1])
         if inline:
             _read_outline_line(state, line[inline.start():].strip(), english)
@@ -157,17 +179,23 @@ def _read_outline_line(state: _State, line: str, english: bool) -> None:
 def parse_body(doc_id: str, body: str, language: str = "zh") -> ParsedBody:
     """Parse a document body (front matter removed) into clauses in document order."""
     english = language == "en"
-    lines = [ln.strip().strip("\u3000") for ln in body.splitlines()]
-    lines = [ln for ln in lines if ln]
+    lines: list[str] = []
+    for raw in body.splitlines():
+        # A gap marker inside a line ("第二条 对符合条件的〔以下原文未收录〕") splits it: the words
+        # before it are read as a line of their own (with their heading), then the gap is recorded.
+        pieces = raw.split(GAP_MARKER)
+        for n, piece in enumerate(pieces):
+            if n:
+                lines.append(GAP_MARKER)
+            piece = piece.strip().strip("\u3000").strip()
+            if piece:
+                lines.append(piece)
     by_article = any(_ARTICLE.match(ln) for ln in lines)
     state = _State(doc_id)
     i = 0
     while i < len(lines):
         line = lines[i]
-        if GAP_MARKER in line:
-            before = line.replace(GAP_MARKER, "").strip()
-            if before:
-                state.add_text(before)
+        if line == GAP_MARKER:
             state.gap()
         elif line.startswith("|"):
             j = i
@@ -182,13 +210,17 @@ def parse_body(doc_id: str, body: str, language: str = "zh") -> ParsedBody:
         elif _is_heading(_SECTION, line):
             state.close()
             state.section = line
+        elif _TABLE_TITLE.match(line) and i + 1 < len(lines) and lines[i + 1].startswith("|"):
+            # A table's title: every row carries it; it stays text of the clause it sits in, and
+            # starts no clause of its own (e.g. between two tables).
+            state.table_title = line
+            if state.open is not None:
+                state.add_text(line)
         elif by_article and (m := _ARTICLE.match(line)):
             state.start(m.group(1), "article", line, has_body=True)
         elif by_article:
             state.add_text(line)
         else:
-            if _TABLE_TITLE.match(line):
-                state.table_title = line
             _read_outline_line(state, line, english)
         i += 1
     state.close()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -29,10 +31,15 @@ DENSE_WEIGHT = 1.0
 DOC_PRIOR = 0.5  # weight of "the query names this document", in units of a rank-1 vote
 EXACT_BONUS = 10.0
 _EMBED_CHARS = 512  # e5-small reads 512 tokens; longer queries are cut for the dense side only
+QUERY_CACHE_SIZE = 4096  # query vectors kept (1.5 KB each at 384 dimensions)
 
 _CN_DIGITS = "零一二三四五六七八九"
 _ARTICLE_REF = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*条")
 _WORDLIKE = re.compile(r"[\w]", re.UNICODE)
+# Markup pasted into a question ("<p>", "</script>") carries no meaning; "营收<1000万" is no tag.
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?\s*>")
+# An alias that ends like a document title ("龙岗若干措施") names the document, not a subject.
+_TITLE_LIKE = re.compile(r"(?:措施|条例|办法|细则|方案|计划|意见|通知|通告|说明|解读|法|规定|征求意见稿)$")
 # "2026年印发的《…》": words that only say which document is meant.
 _DOC_DESCRIPTOR = re.compile(r"(?:\d{4}年)?(?:新|新版|旧版|最新)?(?:印发|发布|出台|修订|制定)?的?(?=《)")
 
@@ -99,7 +106,7 @@ def clean_query(query: str) -> str:
     """Validate and clean a user query; raise `QueryError` with a Chinese message if unusable."""
     if not isinstance(query, str):
         raise QueryError("检索内容必须是文字")
-    text = strip_controls(query).strip()
+    text = _MARKUP.sub(" ", strip_controls(query)).strip()
     if not text:
         raise QueryError("请输入要检索的问题或关键词")
     if len(text) > MAX_QUERY_CHARS:
@@ -122,8 +129,14 @@ class Retriever:
     _bm25: bm25s.BM25 = field(init=False, repr=False)
     _doc_names: dict[str, tuple[str, ...]] = field(init=False, repr=False)
     _idf: dict[str, float] = field(init=False, repr=False)
+    _vectors: OrderedDict[str, np.ndarray] = field(init=False, repr=False)
+    _vectors_lock: threading.Lock = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        # Embedding the query is most of a search's time; the same text (a repeated or popular
+        # question, a follow-up's context, the answer path searching again) is embedded once.
+        self._vectors = OrderedDict()
+        self._vectors_lock = threading.Lock()
         self._bm25 = bm25s.BM25()
         self._bm25.index(self.index.tokens, show_progress=False)
         df: dict[str, int] = {}
@@ -139,6 +152,13 @@ class Retriever:
         names.update(self.lexicon.doc_aliases)
         self._doc_names = {k: tuple(v for v in ids if v in documents)
                            for k, ids in names.items() if len(k) >= 2}
+        # Names that are (part of) a title are left out of the lexical query; an alias that is a
+        # subject of the document ("训力券" for the measures that issue it) is a content word and stays.
+        titles = {doc_id: fold(d.title) + " " + fold(d.short_title) for doc_id, d in documents.items()}
+        self._title_names = sorted((k for k, ids in self._doc_names.items()
+                                    if _TITLE_LIKE.search(k)
+                                    or any(k in titles[doc_id] for doc_id in ids)),
+                                   key=len, reverse=True)
 
     @property
     def corpus(self):
@@ -147,6 +167,15 @@ class Retriever:
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over the clauses (unseen tokens weigh most)."""
         return self._idf.get(token, self._max_idf)
+
+    @property
+    def max_idf(self) -> float:
+        """The weight of a token no clause contains."""
+        return self._max_idf
+
+    def is_known(self, token: str) -> bool:
+        """True when some clause contains the token."""
+        return token in self._idf
 
     def documents_named(self, query: str) -> set[str]:
         """doc_ids of the documents a query names (by title, short title or a known alias)."""
@@ -170,7 +199,7 @@ class Retriever:
         the document's preamble (which repeats the title) outrank the clause actually asked about.
         """
         folded = _DOC_DESCRIPTOR.sub("", fold(query))
-        for name in sorted(self._doc_names, key=len, reverse=True):
+        for name in self._title_names:
             folded = folded.replace(name, " ")
         return folded if folded.strip() else fold(query)
 
@@ -196,15 +225,39 @@ class Retriever:
         top = np.argpartition(-scores, n - 1)[:n]
         return [int(i) for i in top[np.argsort(-scores[top])] if scores[i] > 0]
 
-    def _dense_ranking(self, query: str, n: int) -> list[int]:
-        vector = self.embedder.embed_queries([query[:_EMBED_CHARS]])[0]
+    def query_vector(self, query: str) -> np.ndarray:
+        """The embedding of a query (the first `_EMBED_CHARS` characters), from a bounded LRU cache."""
+        return self.query_vectors([query])[0]
+
+    def query_vectors(self, queries: list[str]) -> list[np.ndarray]:
+        """Embeddings of several queries; those not cached are embedded together in one call
+        (a batch runs one text per core, faster than one text after the other)."""
+        texts = [q[:_EMBED_CHARS] for q in queries]
+        found: dict[str, np.ndarray] = {}
+        with self._vectors_lock:
+            for text in texts:
+                vector = self._vectors.get(text)
+                if vector is not None:
+                    self._vectors.move_to_end(text)
+                    found[text] = vector
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            vectors = self.embedder.embed_queries(missing)
+            with self._vectors_lock:
+                for text, vector in zip(missing, vectors):
+                    vector = np.array(vector, dtype=np.float32)
+                    vector.setflags(write=False)
+                    found[text] = self._vectors[text] = vector
+                while len(self._vectors) > QUERY_CACHE_SIZE:
+                    self._vectors.popitem(last=False)
+        return [found[text] for text in texts]
+
+    def _dense_ranking(self, vector: np.ndarray, n: int) -> list[int]:
         positions = self._positions()
-        seen: list[int] = []
+        seen: dict[int, None] = {}
         for clause_id, _similarity in dense_vectors(self.index, vector, n):
-            pos = positions[clause_id]
-            if pos not in seen:
-                seen.append(pos)
-        return seen
+            seen.setdefault(positions[clause_id], None)
+        return list(seen)
 
     def _positions(self) -> dict[str, int]:
         cached = self.__dict__.get("_position_cache")
@@ -233,13 +286,15 @@ class Retriever:
         if context and context_weight > 0:
             queries.append((f"{context} {text}", context_weight))
         rankings: list[tuple[str, float, list[int]]] = []
+        vectors = self.query_vectors([q for q, _ in queries]) if mode in ("hybrid", "dense") else []
         for n, (q, weight) in enumerate(queries):
             suffix = "" if n == 0 else "+context"
             if mode in ("hybrid", "bm25"):
                 lexical = self.without_document_names(q) if mode == "hybrid" else q
                 rankings.append(("bm25" + suffix, weight * BM25_WEIGHT, self._bm25_ranking(lexical)))
             if mode in ("hybrid", "dense"):
-                rankings.append(("dense" + suffix, weight * DENSE_WEIGHT, self._dense_ranking(q, pool)))
+                rankings.append(("dense" + suffix, weight * DENSE_WEIGHT,
+                                 self._dense_ranking(vectors[n], pool)))
 
         scores: dict[int, float] = {}
         sources: dict[int, dict[str, int]] = {}
