@@ -20,7 +20,7 @@ from eval.metrics import Retrieved, score_retrieval, summarize_retrieval
 from eval.systems import NaiveSystem
 from retrieval.models import Citation, Clause, Corpus
 
-RECALL_AT_5_FLOOR = 0.90  # product target 0.95; retrieval is being tuned
+RECALL_AT_5_FLOOR = 0.95  # the target on the dev set
 RESULT_KEYS = {"id", "retrieved", "answer", "refused", "citations", "latency_ms"}
 RETRIEVED_KEYS = {"clause_id", "doc_id", "text"}
 CITATION_KEYS = {"clause_id", "doc_id", "label", "quote"}
@@ -84,6 +84,7 @@ def test_output_shape(dev_run, dev_questions_path):
 def test_hybrid_recall_at_5(dev_run, dev_questions_path):
     output, _ = dev_run
     assert output["metrics"]["overall"]["recall@5"] >= RECALL_AT_5_FLOOR
+    assert output["metrics"]["overall"]["mrr@10"] >= 0.85
     assert output["metrics"]["systems"]["hybrid"]["overall"]["recall@5"] == \
         output["metrics"]["overall"]["recall@5"]
 
