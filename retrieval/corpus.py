@@ -15,6 +15,7 @@ from typing import get_args
 
 import yaml
 
+from retrieval.injection import injection_text
 from retrieval.models import Clause, Corpus, DocStatus, DocType, DocumentMeta, Level
 from retrieval.parser import parse_body
 
@@ -113,6 +114,11 @@ def load_document(path: Path) -> tuple[DocumentMeta, list[Clause]]:
     parsed = parse_body(doc.doc_id, body, language=doc.language)
     if not parsed.clauses:
         raise CorpusError(path, "正文为空 (empty body)")
+    for clause in parsed.clauses:  # text addressed to the assistant is not policy text: refuse the file
+        found = injection_text(clause.text)
+        if found:
+            raise CorpusError(path, f"条款 {clause.label} 含有疑似提示注入的文字“{found}”，不是政策原文应有的内容；"
+                                    "请核对原文后再建立索引 (suspected prompt injection)")
     return replace(doc, gaps=parsed.gaps), parsed.clauses
 
 

@@ -287,8 +287,10 @@ def build_router() -> APIRouter:
                       include_in_schema=False)
     def unknown_api_route(request: Request) -> None:
         # Without this, unknown /api/ paths would fall through to the web app's HTML 404.
-        path = request.url.path
-        for route in request.app.router.routes:
+        # Scan this router's own routes: FastAPI ≥ 0.16x wraps included routers, so the app's route
+        # list no longer holds the `APIRoute`s themselves.
+        path = request.scope.get("path", request.url.path)
+        for route in router.routes:
             if not isinstance(route, APIRoute) or route.path in ("/api", "/api/{rest:path}"):
                 continue
             if route.path_regex.match(path):
@@ -307,8 +309,8 @@ def _reindex(state: AppState) -> dict[str, Any]:
     except CorpusError as exc:
         raise ApiError(500, "reindex_failed", f"索引构建失败，原索引保持不变：{exc}") from exc
     state.load()
-    if state.assistant is None:
-        raise ApiError(500, "reindex_failed", f"索引已构建但无法加载：{state.load_error}")
+    if state.load_error is not None:
+        raise ApiError(500, "reindex_failed", f"索引已构建但无法加载，原索引继续使用：{state.load_error}")
     return {"status": "ok", "clauses": manifest.clauses, "chunks": manifest.chunks,
             "embedder": manifest.embedder, "build_seconds": round(manifest.build_seconds, 2),
             "message": "索引已重建"}

@@ -19,6 +19,7 @@ from ui.api import build_router
 from ui.errors import install_error_handlers
 from ui.feedback import FeedbackStore
 from ui.middleware import BodySizeLimitMiddleware, RateLimitMiddleware, SecurityHeadersMiddleware
+from ui.observability import install_observability
 from ui.ratelimit import TokenBucketLimiter
 from ui.state import AppState
 
@@ -66,11 +67,12 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
     per_minute = settings.rate_limit_per_minute
     state = AppState(
         settings=settings,
-        feedback=FeedbackStore(settings.data_dir / "feedback.sqlite3"),
+        feedback=FeedbackStore(settings.data_dir / "feedback.sqlite3",
+                               retention_days=settings.feedback_retention_days),
         api_limiter=TokenBucketLimiter(per_minute),
         web_limiter=TokenBucketLimiter(per_minute * WEB_RATE_FACTOR if per_minute > 0 else 0),
     )
-    state.feedback.purge_older_than(settings.feedback_retention_days)
+    state.feedback.purge_expired()  # and again at most hourly while the app runs
     if assistant is not None:
         state.assistant = assistant
     else:
@@ -81,7 +83,7 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
         title="政策通 API",
         description=API_DESCRIPTION,
         version="0.1.0",
-        docs_url=None if docs_assets else "/docs",
+        docs_url=None,  # never FastAPI's default page: it loads Swagger UI from a CDN
         redoc_url=None,
     )
     app.state.pa = state
@@ -99,7 +101,15 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
                 swagger_js_url=f"{root}{DOCS_STATIC_URL}/swagger-ui-bundle.js",
                 swagger_css_url=f"{root}{DOCS_STATIC_URL}/swagger-ui.css",
                 swagger_favicon_url=f"{root}{DOCS_STATIC_URL}/favicon.png",
+                swagger_ui_parameters={"validatorUrl": None},  # no online spec validator
             )
+    else:
+        @app.get("/docs", include_in_schema=False)
+        def plain_docs(request: Request) -> HTMLResponse:
+            root = request.scope.get("root_path", "")
+            return HTMLResponse("<!doctype html><meta charset='utf-8'><title>政策通 API 文档</title>"
+                                "<p>接口文档页面所需的 fastapi-offline 未安装；接口定义见 "
+                                f"<a href='{root}{app.openapi_url}'>openapi.json</a>。</p>")
 
     @app.get("/widget", include_in_schema=False)
     def widget() -> FileResponse:
@@ -115,6 +125,8 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "Authorization", "Accept"], max_age=600)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost: request id, access log and /metrics see every answer, the limits' 413/429 included.
+    install_observability(app, state)
 
     if web:
         from ui.web import mount_web

@@ -1,5 +1,8 @@
 """Pure ASGI middleware: request size limits, per-client rate limits and security headers.
 
+The size limit also rejects JSON bodies that are not UTF-8 or that hold lone surrogates (``"\\ud800"``),
+which no part of the product could encode again; both get a 400 with a Chinese message.
+
 Pure ASGI (not `BaseHTTPMiddleware`) so that streamed responses (server-sent events, Gradio's queue)
 pass through untouched.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any, Awaitable, Callable
 
 from ui.errors import error_body
@@ -34,6 +38,36 @@ async def send_json_error(send: Send, status: int, code: str, message: str,
         raw_headers.append((key.lower().encode(), value.encode()))
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": body})
+
+
+# A JSON \u escape of a UTF-16 surrogate: only then can a body decode to a string with a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def json_body_problem(body: bytes) -> tuple[str, str] | None:
+    """(code, Chinese message) when a JSON body is not UTF-8 or decodes to unencodable text, else None.
+
+    Malformed JSON is left to the app, which answers 400 `invalid_json` itself.
+    """
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "invalid_encoding", "请求体必须是 UTF-8 编码的 JSON"
+    if _SURROGATE_ESCAPE.search(body):
+        try:
+            json.dumps(json.loads(text), ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return "invalid_characters", "请求中含有无效的 Unicode 字符（孤立的代理项），请删除后重试"
+        except (ValueError, RecursionError):
+            return None
+    return None
+
+
+def _is_json(content_type: str | None) -> bool:
+    if not content_type:
+        return True  # FastAPI parses a body without a content type as JSON
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -85,6 +119,11 @@ class BodySizeLimitMiddleware:
             if not event.get("more_body", False):
                 break
         body = b"".join(chunks)
+        if body and _is_json(_header(scope, b"content-type")):
+            problem = json_body_problem(body)
+            if problem is not None:
+                await send_json_error(send, 400, *problem)
+                return
         replayed = False
 
         async def replay() -> Message:

@@ -40,29 +40,49 @@ class AppState:
         return current
 
     def load(self) -> None:
-        """Build the assistant; on failure keep serving (healthz 503) and remember why."""
+        """Build the assistant; on failure remember why and keep serving what was loaded before.
+
+        At start-up nothing was loaded (healthz 503); after a re-index whose build cannot be loaded the
+        previous assistant, over the previous complete build, keeps answering.
+        """
         try:
             self.assistant = self.factory(self.settings)
             self.load_error = None
-        except Exception as exc:  # noqa: BLE001 - any failure leaves the app up but not ready
+        except Exception as exc:  # noqa: BLE001 - any failure leaves the app up
             log.exception("failed to load the policy assistant")
-            self.assistant = None
             self.load_error = f"{type(exc).__name__}: {exc}"
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        """(ready, details): ready when the index and the embedding model are loaded."""
+        """(ready, details): ready when the index answers and the embedding model is loaded and fits it.
+
+        Probed on every call, cheaply: the vector store still answers with the build's chunk count and
+        the model has the index's dimension, so a damaged store or a swapped model reads as not ready.
+        """
         current = self.assistant
         if current is None:
             return False, {"status": "unavailable", "reason": self.load_error or NOT_READY_MESSAGE}
         retriever = current.retriever
         embedder = getattr(retriever, "embedder", None)
         index = getattr(retriever, "index", None)
-        if embedder is None or index is None:
-            return False, {"status": "unavailable", "reason": NOT_READY_MESSAGE}
         manifest = getattr(index, "manifest", None)
-        return True, {
+        if embedder is None or index is None or manifest is None:
+            return False, {"status": "unavailable", "reason": NOT_READY_MESSAGE}
+        if getattr(embedder, "dim", manifest.dim) != manifest.dim:
+            return False, {"status": "unavailable", "reason": "向量模型与索引不一致（维度不同），请重建索引"}
+        try:
+            chunks = index.collection.count()
+        except Exception as exc:  # noqa: BLE001 - any failure of the store means not ready
+            log.warning("index probe failed: %s", type(exc).__name__, extra={"error_class": type(exc).__name__})
+            return False, {"status": "unavailable", "reason": "检索索引无法读取，请重建索引或重启服务"}
+        if chunks != manifest.chunks:
+            return False, {"status": "unavailable", "reason": "检索索引不完整，请重建索引"}
+        details: dict[str, Any] = {
             "status": "ok",
             "documents": len(current.corpus.documents),
             "clauses": len(current.corpus.clauses),
-            "embedder": getattr(manifest, "embedder", type(embedder).__name__),
+            "embedder": manifest.embedder,
         }
+        stale = getattr(index, "stale_reason", None)
+        if stale:
+            details["warning"] = f"语料有误，仍在使用原索引：{stale}"
+        return True, details

@@ -12,6 +12,7 @@ from assistant.models import Answer, Turn
 from retrieval.index import IndexNotReady
 from retrieval.search import QueryError
 
+from ui.feedback import FeedbackUnavailable
 from ui.present import DISCLAIMER
 from ui.render import EMPTY_PANEL, answer_markdown, clause_panel_html, esc, streaming_markdown
 from ui.state import NOT_READY_MESSAGE, AppState
@@ -141,12 +142,16 @@ def on_like(state: AppState, conv: dict[str, Any], data: gr.LikeData,
     if record is None or data.liked not in (True, False):
         return conv, gr.update(), gr.update()
     rating = "up" if data.liked else "down"
-    if record["feedback_id"] is None:
-        record["feedback_id"] = state.feedback.add(
-            rating=rating, question=record["question"], answer=record["answer"],
-            citations=record["citations"], channel="web")
-    else:
-        state.feedback.set_rating(record["feedback_id"], rating)
+    try:
+        if record["feedback_id"] is None:
+            record["feedback_id"] = state.feedback.add(
+                rating=rating, question=record["question"], answer=record["answer"],
+                citations=record["citations"], channel="web")
+        else:
+            state.feedback.set_rating(record["feedback_id"], rating)
+    except FeedbackUnavailable as exc:  # logged by the store; the conversation carries on
+        gr.Warning(exc.message)
+        return conv, gr.update(), gr.update()
     conv = {**conv, "last_feedback_id": record["feedback_id"]}
     gr.Info("感谢评价！如愿意，可在下方补充意见。")
     label = "补充意见（可选）：哪里有帮助？" if rating == "up" else "补充意见（可选）：哪里不准确或缺少了什么？"
@@ -166,7 +171,11 @@ def submit_comment(state: AppState, conv: dict[str, Any], comment: str) -> tuple
     if len(text) > 1000:
         gr.Warning("意见过长，请精简到1000字以内")
         return gr.update(), gr.update()
-    state.feedback.set_comment(int(feedback_id), text)
+    try:
+        state.feedback.set_comment(int(feedback_id), text)
+    except FeedbackUnavailable as exc:  # logged by the store; keep the comment box for a retry
+        gr.Warning(exc.message)
+        return gr.update(), gr.update()
     gr.Info("意见已提交，感谢您的反馈")
     return gr.update(visible=False), gr.update(value="")
 
