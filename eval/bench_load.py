@@ -27,20 +27,18 @@ import argparse
 import asyncio
 import json
 import math
-import os
 import random
 import shlex
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 import httpx
+
+from eval.serve import ServeProcess, free_port, wait_healthy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REPORT = PROJECT_ROOT / "eval" / "reports" / "benchmarks.md"
@@ -284,61 +282,6 @@ def page_ready(base_url: str, loads: int = 3) -> dict[str, Any] | None:
 # ------------------------------------------------------------------------------------- server
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_healthy(base_url: str, process: subprocess.Popen | None, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with code {process.returncode}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=2.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{base_url}/healthz not healthy after {timeout:.0f} s")
-
-
-class Server:
-    """`python -m assistant.cli serve` on loopback (extractive answers, no per-client rate limit)."""
-
-    def __init__(self, port: int, data_dir: Path | None) -> None:
-        self.port = port
-        self.base_url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "PA_LLM_BASE_URL": "", "PA_RATE_LIMIT_PER_MINUTE": "0",
-               "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
-               "PA_LOG_LEVEL": "WARNING"}
-        if data_dir is not None:
-            env["PA_DATA_DIR"] = str(data_dir)
-        self.log = tempfile.NamedTemporaryFile(prefix="pa-bench-load-", suffix=".log", delete=False)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-
-    def wait(self, timeout: float) -> None:
-        try:
-            wait_healthy(self.base_url, self.process, timeout)
-        except (TimeoutError, RuntimeError) as exc:
-            self.stop()
-            tail = Path(self.log.name).read_text(errors="replace")[-3000:]
-            raise RuntimeError(f"{exc}\n--- server log ({self.log.name}) ---\n{tail}") from exc
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        self.log.close()
-
-
 # ------------------------------------------------------------------------------------- report
 
 
@@ -426,14 +369,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.users < 1 or args.seconds <= 0 or args.think[0] < 0 or args.think[1] < args.think[0]:
         print("--users ≥ 1, --seconds > 0 and 0 ≤ think MIN ≤ MAX", file=sys.stderr)
         return 2
-    server: Server | None = None
+    server: ServeProcess | None = None
     if args.url:
         base_url = args.url.rstrip("/")
-        wait_healthy(base_url, None, args.startup_timeout)
+        wait_healthy(base_url, args.startup_timeout)
     else:
-        server = Server(args.port or free_port(), args.data_dir)
+        server = ServeProcess(args.data_dir, env={"PA_LOG_LEVEL": "WARNING"}, port=args.port or free_port())
         print(f"starting the app on {server.base_url} …", file=sys.stderr)
-        server.wait(args.startup_timeout)
+        server.start(args.startup_timeout)
         base_url = server.base_url
     try:
         page = None if args.no_page else page_ready(base_url)

@@ -27,12 +27,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -48,6 +44,7 @@ import httpx
 from assistant.settings import PROJECT_ROOT, Settings
 from eval.metrics import percentile
 from eval.report import machine_description
+from eval.serve import ServeProcess, free_port
 
 DEFAULT_OUT = PROJECT_ROOT / "eval" / "reports" / "soak.json"
 QUESTIONS = PROJECT_ROOT / "eval" / "data" / "dev.jsonl"
@@ -118,12 +115,6 @@ class SoakResult:
 # --------------------------------------------------------------------------------------- helpers
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def rss_kib(pid: int) -> int | None:
     """VmRSS of a process in KiB (Linux), or None when unreadable."""
     try:
@@ -159,41 +150,6 @@ def prepare_data_dir(target: Path, index_from: Path | None) -> str:
             (target / "index" / "current").symlink_to(Path("builds") / build.name)
             return f"index copied from {index_from}"
     return "index built at start-up"
-
-
-def start_server(data_dir: Path, port: int, corpus_dir: Path | None, log_path: Path,
-                 timeout_s: float = 900.0) -> subprocess.Popen:
-    env = {**os.environ, "PA_DATA_DIR": str(data_dir), "PA_LLM_BASE_URL": "", "PA_RATE_LIMIT_PER_MINUTE": "0",
-           "PA_ADMIN_TOKEN": "", "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
-           "PYTHONUNBUFFERED": "1"}
-    if corpus_dir is not None:
-        env["PA_CORPUS_DIR"] = str(corpus_dir)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1",
-                                    "--port", str(port)], cwd=PROJECT_ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}; see {log_path}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    process.kill()
-    raise RuntimeError(f"server not healthy after {timeout_s:.0f}s; see {log_path}")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 # ------------------------------------------------------------------------------------- requests
@@ -397,16 +353,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = Path(tmp) / "data"
         prepared = prepare_data_dir(data, index_from)
         log_path = Path(tmp) / "server.log"
-        port = args.port or free_port()
-        print(f"starting the server on 127.0.0.1:{port} ({prepared}) …", file=sys.stderr, flush=True)
-        process = start_server(data, port, args.corpus_dir, log_path)
+        env = {"PA_ADMIN_TOKEN": ""}
+        if args.corpus_dir is not None:
+            env["PA_CORPUS_DIR"] = str(args.corpus_dir)
+        server = ServeProcess(data, env=env, port=args.port or free_port(), log_path=log_path)
+        print(f"starting the server on {server.base_url} ({prepared}) …", file=sys.stderr, flush=True)
+        server.start(timeout=900)
         try:
-            samples, rss, late = run_soak(f"http://127.0.0.1:{port}", process.pid, total_s, args.rate,
-                                          args.workers)
+            samples, rss, late = run_soak(server.base_url, server.pid, total_s, args.rate, args.workers)
         finally:
-            stop_server(process)
-        server_errors = sum(1 for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-                            if '"level": "ERROR"' in line)
+            server.stop()
+        error_lines = [line for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+                       if '"level": "ERROR"' in line]
+        for line in error_lines[:3]:
+            print(f"server error: {line[:300]}", file=sys.stderr)
+        server_errors = len(error_lines)
     result = summarise(samples, rss, late, minutes=args.minutes, rate=args.rate, warmup_s=warmup,
                        window_s=args.window_s, command=command, server_errors=server_errors)
     if args.out != "-":

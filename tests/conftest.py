@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.corpus import load_corpus
-from retrieval.models import Corpus
-
 from assistant.service import PolicyAssistant
 from assistant.settings import PROJECT_ROOT, Settings
+from retrieval.corpus import load_corpus
+from retrieval.models import Corpus
 
 CORPUS_DIR = PROJECT_ROOT / "corpus" / "policies"
 

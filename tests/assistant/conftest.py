@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from fake_openai_server import FakeOpenAIServer
 
 from assistant.settings import Settings
-from fake_openai_server import FakeOpenAIServer
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ recorded so tests can check what the client sent (e.g. the tool message of a fol
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections import deque
@@ -45,13 +44,6 @@ class Reply:
     delay_s: float = 0.0  # slow: before answering; stall: after `stall_after` content deltas
     chunk_chars: int = 4  # streaming: characters per content delta
     stall_after: int = 1
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 with nothing listening on it (at the time of asking)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

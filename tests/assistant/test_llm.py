@@ -7,7 +7,9 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 import pytest
+from fake_openai_server import FakeOpenAIServer, Reply, ToolCall
 from langchain_core.tools import StructuredTool
+from servers import free_port
 
 from assistant.compose_llm import (
     FALLBACK_BACKEND,
@@ -16,10 +18,15 @@ from assistant.compose_llm import (
     answer_with_llm,
     stream_answer_with_llm,
 )
-from assistant.llm import LLMUnavailable, OpenAIBackend, ToolResult, build_messages, chat_base_url
+from assistant.llm import (
+    LLMUnavailable,
+    OpenAIBackend,
+    ToolResult,
+    build_messages,
+    chat_base_url,
+)
 from assistant.models import Answer, Turn
 from assistant.settings import Settings
-from fake_openai_server import FakeOpenAIServer, Reply, ToolCall, free_port
 from retrieval.models import Citation
 
 TIMEOUT_S = 1.0

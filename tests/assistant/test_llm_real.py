@@ -18,13 +18,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from servers import free_port
 
 from assistant.compose_llm import FALLBACK_BACKEND, answer_with_llm
 from assistant.grounding import ground
 from assistant.llm import OpenAIBackend
 from assistant.models import Answer
 from assistant.settings import Settings
-from fake_openai_server import free_port
 from retrieval.models import Citation
 
 GGUF = os.environ.get("PA_TEST_LLM_GGUF", "")

@@ -15,7 +15,14 @@ from assistant.models import Answer
 from assistant.settings import PROJECT_ROOT
 from eval.__main__ import main
 from eval.dataset import Evidence, Question, load_questions
-from eval.harness import EvalRun, RetrievalRecord, answer_block, results, run_answers, to_json
+from eval.harness import (
+    EvalRun,
+    RetrievalRecord,
+    answer_block,
+    results,
+    run_answers,
+    to_json,
+)
 from eval.metrics import Retrieved, score_retrieval, summarize_retrieval
 from eval.systems import NaiveSystem
 from retrieval.models import Citation, Clause, Corpus

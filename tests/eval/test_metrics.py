@@ -5,9 +5,23 @@ from __future__ import annotations
 import pytest
 
 from eval.dataset import Evidence, Question
-from eval.metrics import (AnswerScore, Retrieved, evidence_ranks, extract_numbers, first_hit_rank, hits,
-                          key_facts_present, normalise_number, percentile, score_answer, score_retrieval,
-                          summarize_answers, summarize_latency, summarize_retrieval, ungrounded_numbers)
+from eval.metrics import (
+    AnswerScore,
+    Retrieved,
+    evidence_ranks,
+    extract_numbers,
+    first_hit_rank,
+    hits,
+    key_facts_present,
+    normalise_number,
+    percentile,
+    score_answer,
+    score_retrieval,
+    summarize_answers,
+    summarize_latency,
+    summarize_retrieval,
+    ungrounded_numbers,
+)
 
 EV_A = Evidence("doc-a", "共二十七条")
 EV_B = Evidence("doc-b", "按不超过合同金额的30%")

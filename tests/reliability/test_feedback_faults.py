@@ -18,10 +18,11 @@ import gradio as gr
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from rel_helpers import ADMIN_TOKEN, assert_error
+from servers import ServerProcess
 
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
-from rel_helpers import ADMIN_TOKEN, ServerProcess, assert_error
 from ui.app import create_app
 from ui.feedback import FeedbackStore
 from ui.state import AppState

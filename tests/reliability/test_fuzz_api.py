@@ -15,10 +15,10 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
+from rel_helpers import ADMIN_TOKEN, is_chinese
 
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
-from rel_helpers import ADMIN_TOKEN, is_chinese
 from ui.api import build_router
 from ui.app import create_app
 

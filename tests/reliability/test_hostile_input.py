@@ -8,21 +8,23 @@ a plain 4xx from the static/web routes), never a 5xx, and never a file from outs
 from __future__ import annotations
 
 import ast
+import hmac
 import http.client
 import inspect
 import json
 from collections.abc import Iterator
 
-import hmac
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rel_helpers import ADMIN_TOKEN, ELIGIBLE_PROFILE, assert_error, is_chinese
+from servers import ThreadedServer
 
+import ui.api
 from assistant.service import PolicyAssistant
 from assistant.settings import PROJECT_ROOT, Settings
-from rel_helpers import ADMIN_TOKEN, ELIGIBLE_PROFILE, ThreadedServer, assert_error, is_chinese
-import ui.api
 from ui.app import create_app
 from ui.middleware import API_BODY_LIMIT, WEB_BODY_LIMIT
 

@@ -12,13 +12,20 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from rel_helpers import ADMIN_TOKEN, assert_error, is_chinese
 
 from assistant.runtime import make_settings_embedder, rebuild_index
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
-from rel_helpers import ADMIN_TOKEN, assert_error, is_chinese
 from retrieval.corpus import load_corpus
-from retrieval.index import IndexNotReady, build_index, dense_vectors, index_status, open_index, read_manifest
+from retrieval.index import (
+    IndexNotReady,
+    build_index,
+    dense_vectors,
+    index_status,
+    open_index,
+    read_manifest,
+)
 from retrieval.lexicon import Lexicon, Tokenizer
 from ui.app import create_app
 

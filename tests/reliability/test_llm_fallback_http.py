@@ -14,14 +14,14 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from fake_openai_server import FakeOpenAIServer, Reply
 from fastapi.testclient import TestClient
+from servers import free_port, sse_events
 
 from assistant.compose_llm import FALLBACK_BACKEND
 from assistant.llm import OpenAIBackend
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
-from fake_openai_server import FakeOpenAIServer, Reply, free_port
-from rel_helpers import sse_events
 from ui.app import create_app
 
 TIMEOUT_S = 1.0

@@ -15,10 +15,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from rel_helpers import ELIGIBLE_PROFILE, assert_error
+from servers import ServerProcess
 
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
-from rel_helpers import ELIGIBLE_PROFILE, ServerProcess, assert_error
 from ui.app import create_app
 from ui.observability import JsonFormatter, configure_logging, safe_traceback
 

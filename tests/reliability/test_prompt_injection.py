@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from rel_helpers import ADMIN_TOKEN, assert_error
 
 from assistant.models import Turn
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
-from rel_helpers import ADMIN_TOKEN, assert_error
 from retrieval.corpus import CorpusError, load_corpus
 from ui.app import create_app
 

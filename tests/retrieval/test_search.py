@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import pytest
 
+from assistant.settings import PROJECT_ROOT, Settings
 from retrieval.models import Hit
 from retrieval.search import (
     MAX_QUERY_CHARS,
@@ -19,8 +20,6 @@ from retrieval.search import (
     arabic_to_chinese,
     clean_query,
 )
-
-from assistant.settings import PROJECT_ROOT, Settings
 
 TRAINING_VOUCHER = "sz-ai-pioneer-measures-2024#一、（二）"
 ROBOT_BUDGET_ROW = "lg-ai-rules-explainer#表1/4"

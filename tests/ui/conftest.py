@@ -7,10 +7,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from servers import ThreadedServer
+from ui_helpers import ADMIN_TOKEN
 
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
-from ui_helpers import ADMIN_TOKEN, ThreadedServer, free_port
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +41,7 @@ def live_server(ui_settings: Settings, shared_assistant: PolicyAssistant) -> Ite
     """The real app (API and web pages) over HTTP on a free port; yields its base URL."""
     from ui.app import create_app
 
-    server = ThreadedServer(create_app(ui_settings, assistant=shared_assistant), free_port()).start()
+    server = ThreadedServer(create_app(ui_settings, assistant=shared_assistant)).start()
     try:
         yield server.base_url
     finally:

@@ -9,12 +9,13 @@ from urllib.parse import quote
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from servers import sse_events
+from ui_helpers import ADMIN_TOKEN
 
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
 from ui.app import create_app
 from ui.feedback import FeedbackStore
-from ui_helpers import ADMIN_TOKEN
 
 ASK_KEYS = {"answer", "citations", "prechecks", "refused"}
 CITATION_KEYS = {"clause_id", "title", "label", "quote"}
@@ -38,21 +39,6 @@ def assert_error(response: httpx.Response, status: int, code: str | None = None)
 
 def clause_url(clause_id: str) -> str:
     return "/api/clauses/" + quote(clause_id, safe="")
-
-
-def sse_events(text: str) -> list[tuple[str, str]]:
-    """(event, data) pairs of a server-sent events body."""
-    events = []
-    for block in text.replace("\r\n", "\n").split("\n\n"):
-        name, data = "message", []
-        for line in block.split("\n"):
-            if line.startswith("event:"):
-                name = line[6:].strip()
-            elif line.startswith("data:"):
-                data.append(line[5:].removeprefix(" "))
-        if data:
-            events.append((name, "\n".join(data)))
-    return events
 
 
 def variant(settings: Settings, assistant: PolicyAssistant, **overrides: object) -> TestClient:

@@ -15,7 +15,6 @@ from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 import pytest
-
 from ui_helpers import ARTIFACTS
 
 CHROMIUM = Path("/usr/bin/chromium")

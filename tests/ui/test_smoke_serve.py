@@ -9,17 +9,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from servers import ServerProcess
 
 from assistant.settings import PROJECT_ROOT, Settings
-from ui_helpers import app_subprocess
 
 
-def serve_program() -> list[str]:
+def serve_program() -> tuple[str, ...]:
     """The installed console script next to this interpreter (what scripts/run.sh execs)."""
     script = Path(sys.executable).with_name("policy-assistant")
     if not script.exists():
         pytest.skip(f"console script not installed at {script}; run scripts/setup.sh")
-    return [str(script)]
+    return (str(script),)
 
 
 def test_run_script_execs_policy_assistant_serve() -> None:
@@ -33,8 +33,8 @@ def test_run_script_execs_policy_assistant_serve() -> None:
 def test_policy_assistant_serve_starts_and_is_healthy(built_settings: Settings,
                                                       policy_assistant: object) -> None:
     """`policy-assistant serve --port <free>` over the session's index (already built: no rebuild)."""
-    with app_subprocess(built_settings.data_dir, program=serve_program(),
-                        extra_env={"PA_LLM_BASE_URL": ""}, timeout=180) as base_url:
+    with ServerProcess(built_settings.data_dir, program=serve_program()) as server:
+        base_url = server.base_url
         health = httpx.get(f"{base_url}/healthz", timeout=10)
         assert health.status_code == 200 and health.json()["status"] == "ok"
         page = httpx.get(f"{base_url}/", timeout=30)
