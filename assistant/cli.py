@@ -11,7 +11,7 @@ from assistant.settings import Settings
 # Each module exposes `register(subparsers)`, which adds its parser and sets `func(args, settings) -> int`.
 COMMANDS = ("index", "search", "ask", "precheck", "serve")
 
-EXIT_USAGE = 2
+from assistant.commands import EXIT_USAGE
 
 
 def build_parser() -> argparse.ArgumentParser:

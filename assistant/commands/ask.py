@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from retrieval.corpus import CorpusError
 from retrieval.index import IndexNotReady
 from retrieval.search import QueryError
 
 from assistant.models import Answer, Turn
+from assistant.commands import report_error
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
 
@@ -73,11 +73,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return _interactive(assistant)
         answer = assistant.answer(args.question)
     except (QueryError, IndexNotReady, CorpusError) as exc:
-        if args.json:
-            print(json.dumps({"error": {"code": type(exc).__name__, "message": str(exc)}},
-                             ensure_ascii=False))
-        print(f"无法回答：{exc}", file=sys.stderr)
-        return 2
+        return report_error(exc, args.json, "无法回答")
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from retrieval.corpus import CorpusError
 from retrieval.index import IndexNotReady
 from retrieval.search import QueryError
 
+from assistant.commands import report_error
 from assistant.runtime import load_retriever
 from assistant.settings import Settings
 
@@ -29,11 +29,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         retriever = load_retriever(settings)
         hits = retriever.search(args.query, k=args.k)
     except (QueryError, IndexNotReady, CorpusError) as exc:
-        if args.json:
-            print(json.dumps({"error": {"code": type(exc).__name__, "message": str(exc)}},
-                             ensure_ascii=False))
-        print(f"无法检索：{exc}", file=sys.stderr)
-        return 2
+        return report_error(exc, args.json, "无法检索")
     if args.json:
         payload = {"query": args.query, "results": [h.to_dict() for h in hits]}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
