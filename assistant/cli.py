@@ -6,12 +6,11 @@ import argparse
 import importlib
 import sys
 
+from assistant.commands import EXIT_USAGE
 from assistant.settings import Settings
 
 # Each module exposes `register(subparsers)`, which adds its parser and sets `func(args, settings) -> int`.
 COMMANDS = ("index", "search", "ask", "precheck", "serve")
-
-from assistant.commands import EXIT_USAGE
 
 
 def build_parser() -> argparse.ArgumentParser:
