@@ -204,7 +204,8 @@ def _compose(assistant: "PolicyAssistant", question: str, context: ConversationC
         if superseded:
             evidence = []
         if evidence and not (checks or eligibility):
-            add_evidence(draft, question, evidence, assistant.corpus)
+            add_evidence(draft, question, evidence, assistant.corpus,
+                         named=set(assistant.retriever.document_mentions(question)))
         elif evidence:
             pass  # the pre-check lines already cite the clauses the amounts and conditions rest on
         elif not (checks or eligibility):

@@ -23,6 +23,8 @@ _EACH_QUESTION = re.compile(r"分别|各[是有最自]|几种|每种|每一种")
 # A question that asks for an enumeration or for several facts: quote more of the clause.
 _LIST_QUESTION = re.compile(r"哪几|哪些|几大|三大|四大|五大|哪几类|哪几种|什么原则|分为|其中|以及")
 LONG_QUOTE = 600
+# How surely a document type is the policy itself (lower: more surely) rather than a text about it.
+_SUBJECT_RANK = {"explanation": 1, "interpretation": 2, "notice": 3}
 _ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
 _STATUS_LINES = {
     "draft-for-comment": "所存文件显示，{title}目前为征求意见稿，尚未收录其正式印发文本。",
@@ -77,11 +79,21 @@ def _label(doc: DocumentMeta) -> str:
     return "" if doc.status == "official" else f"（{doc.status_label}）"
 
 
+def status_subject(corpus: Corpus, evidence_doc: DocumentMeta, named: set[str]) -> DocumentMeta:
+    """The document a "is it in force?" question is about: of the documents it names (or else the
+    evidence's), the policy itself rather than its explanation, interpretation or notice."""
+    docs = [corpus.documents[d] for d in sorted(named)] or [evidence_doc]
+    if evidence_doc.doc_id in named:
+        docs.insert(0, evidence_doc)
+    return min(docs, key=lambda d: _SUBJECT_RANK.get(d.doc_type, 0))
+
+
 def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: Corpus,
-                 *, compare: bool = False) -> None:
+                 *, compare: bool = False, named: set[str] = frozenset()) -> None:
     """Quote the best evidence, and more clauses for list questions that need several.
 
     `compare`: the evidence is one sentence per document compared, and all of it is quoted.
+    `named`: the documents the question names (a status line speaks of the policy among them).
     """
     chosen = list(evidence) if compare else [evidence[0]]
     if not compare and _EACH_QUESTION.search(question):
@@ -90,7 +102,7 @@ def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: 
                     and other.score >= 0.7 * evidence[0].score and len(chosen) < 3:
                 chosen.append(other)
     if _STATUS_QUESTION.search(question):
-        doc = chosen[0].hit.doc
+        doc = status_subject(corpus, chosen[0].hit.doc, named)
         final = final_version(corpus, doc)
         status = "superseded-draft" if final else doc.status
         draft.lines.append(_STATUS_LINES[status].format(
@@ -100,9 +112,23 @@ def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: 
         quote = quote_for(item, question)
         citation = cite(item.hit.clause, item.hit.doc, quote)
         draft.lines.append(f"根据{citation.display}{_label(item.hit.doc)}{draft.marker(citation)}：“{quote}”")
+        if quote.rstrip().endswith(("：", ":")):
+            # "…主要包括以下五个方面：" — the items it introduces are the clauses under it.
+            for sub in _items_under(corpus, item.hit.clause):
+                heading = sentences(sub.text)[0]
+                sub_citation = cite(sub, item.hit.doc, heading)
+                draft.lines.append(f"· {heading}{draft.marker(sub_citation)}")
     drafts = {e.hit.doc.short_title for e in chosen if e.hit.doc.status == "draft-for-comment"}
     for title in sorted(drafts):
         draft.lines.append(f"注意：以上《{title}》的内容出自征求意见稿，不是正式生效的政策，请以正式印发文件为准。")
+
+
+def _items_under(corpus: Corpus, section: Clause) -> list[Clause]:
+    """The numbered items of a section, in order (none for a clause that is not a section lead)."""
+    if section.kind != "section":
+        return []
+    return [c for c in corpus.doc_clauses(section.doc_id)
+            if c.kind == "item" and c.locator.startswith(section.locator)]
 
 
 def add_table(draft: Draft, table: TableAnswer, docs: dict[str, DocumentMeta]) -> None:

@@ -33,7 +33,12 @@ _ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                         r"年底|年末|年初|季度|起施行|之日起")),
     # A deadline or a validity is a particular date: a date that says it is one.
     "deadline": (re.compile(r"截止|最晚|最迟|之前提交|期限"), re.compile(r"截止|截至|[之以]?前|止|最迟|期限")),
-    "validity": (re.compile(r"有效期|失效|到期|过期"), re.compile(r"有效期|有效至|失效|到期|废止")),
+    "validity": (re.compile(r"有效期|失效|到期|过期|还(?:在)?(?:执行|有效|适用|管用)|继续执行|是否有效|执行吗|适用吗|"
+                            r"还在用"),
+                 re.compile(r"有效期|有效至|失效|到期|废止")),
+    # Who sits on a body, who chairs it.
+    "members": (re.compile(r"由哪些人|哪些人组成|什么人组成|成员(?:有|是|包括)|组成人员|主任是谁|谁(?:担任|当)"),
+                re.compile(r"组成|成员|委员由|主任由|担任")),
     # Whether a document is in force is stated by words of issuing, consulting or coming into force.
     "status": (re.compile(r"正式|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行"),
                re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布")),
@@ -59,8 +64,9 @@ _ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                           r"|(?:印发|发布|出台|公布)的?(?:时间|日期)|(?:印发|发布|出台|公布)于?(?:哪天|什么时候|何时)"),
                re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}")),
     # How many: chapters, articles, items, enterprises.
-    "count": (re.compile(r"(?<!哪)几[章条项家个类种款]|多少[章条项家类种款]|多少个(?!工作日|月)"),
-              re.compile(r"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*(?:章|条|项|家|个|类|种|款)")),
+    "count": (re.compile(r"(?<!哪)几[章条项家个类种款名]|多少[章条项家类种款人名]|多少个(?!工作日|月)"),
+              re.compile(r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
+                         r"(?:章|条|项|家|个|类|种|款|人|名)")),
     # Whether two supports can be combined: only a sentence about combining answers it.
     "stacking": (re.compile(r"叠加|同时享受|同时申请|重复享受|重复申请|兼得|一起申请|都申请"),
                  re.compile(r"叠加|重复|同时|兼得|就高|不得同时|同一项目")),

@@ -245,3 +245,21 @@ def test_english_question_is_answered_from_the_chinese_clause(policy_assistant: 
     assert not answer.refused
     assert "2023年8月15日" in answer.text
     assert answer.citations[0].doc_id == "cn-generative-ai-interim-measures-2023"
+
+
+def test_section_lead_is_quoted_with_the_items_under_it(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("实施细则起草说明讲的主要内容分哪几块？")
+    for heading in ("总则", "申报条件", "附则"):
+        assert heading in answer.text
+    assert "lg-ai-rules-explainer#四、（五）" in {c.clause_id for c in answer.citations}
+
+
+def test_article_numbers_do_not_answer_a_question_for_a_count(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("员工多少人以下才算小型企业？")
+    assert answer.refused
+
+
+def test_status_line_speaks_of_the_policy_not_its_notice(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("区里那个AI实施细则现在算正式生效了吗？")
+    assert "征求意见稿" in answer.text
+    assert "《实施细则征求意见通知》为正式印发的文件" not in answer.text
