@@ -10,7 +10,9 @@ from opencc import OpenCC
 
 _WHITESPACE = re.compile(r"\s+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Control and zero-width characters, and lone surrogates (undecodable bytes of a command line arrive
+# as them; no encoder accepts them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 
 
 @lru_cache(maxsize=1)
@@ -19,7 +21,7 @@ def _t2s() -> OpenCC:
 
 
 def strip_controls(text: str) -> str:
-    """Remove control and zero-width characters (they carry no meaning in a question)."""
+    """Remove control and zero-width characters and lone surrogates (they carry no meaning)."""
     return _CONTROL.sub("", text)
 
 

@@ -228,6 +228,12 @@ def test_control_characters_are_ignored(retriever: Retriever) -> None:
     assert noisy == ids(retriever.search("训力券 初创企业 比例", k=3))
 
 
+def test_lone_surrogates_are_ignored(retriever: Retriever) -> None:
+    # Undecodable bytes of a command-line argument reach Python as lone surrogates.
+    assert ids(retriever.search("训力券\udcff 初创企业\ud800 比例", k=3)) == \
+        ids(retriever.search("训力券 初创企业 比例", k=3))
+
+
 @pytest.mark.parametrize("query", ["🤖🤖🤖", "？？！！", "……"])
 def test_a_query_without_words_gets_a_chinese_message(retriever: Retriever, query: str) -> None:
     with pytest.raises(QueryError, match="没有识别到有效的文字"):
