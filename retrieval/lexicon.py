@@ -116,7 +116,10 @@ class Tokenizer:
         return max(math.log(total / (freq.get(ch, 0) + 1)) for ch in word) if word else 0.0
 
     def query_tokens(self, query: str) -> list[str]:
-        """Tokens of a query, with the policy words its user words stand for."""
+        """Distinct tokens of a query, with the policy words its user words stand for.
+
+        Distinct: a word the query and a synonym both bring ("区里" → 龙岗区) must not count twice.
+        """
         folded = fold(query)
         expanded = " ".join([folded, *self.lexicon.expansions(folded)])
-        return self.tokens(expanded)
+        return list(dict.fromkeys(self.tokens(expanded)))
