@@ -47,6 +47,7 @@ OUT_OF_SCOPE_TEXT = (
 )
 INSTRUCTION_TEXT = ("“政策通”只依据所存政策文件的原文作答，不会按提问中的指令改变规则、条款或金额。"
                     "请直接提出您想了解的政策问题。")
+NEGATIVE_AMOUNT_TEXT = "您提供的金额（{amounts}）是负数，无法测算。费用或合同金额不能为负数，请以万元为单位核对后重新提问。"
 _SUBSTANCE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CONTACT = "如需确认，建议咨询龙岗区工业和信息化局或政策发布部门。"
 
@@ -236,6 +237,9 @@ def answer_extractive(assistant: "PolicyAssistant", question: str, history: list
     eligibility: list[EligibilityCheck] = []
     if intent in ("self_assessment", "mixed") or (context.is_followup and extract_facts(question).profile):
         facts = _stated_facts(question, history)
+        if facts.negative_amounts:
+            return Answer(text=NEGATIVE_AMOUNT_TEXT.format(amounts="、".join(facts.negative_amounts)),
+                          citations=[], refused=True, intent=intent)
         scope = set(assistant.rules.match_items(question)) or \
             _items_in_scope(question, context.text, assistant.rules)
         checks = chat_precheck(assistant.rules, assistant.corpus, facts.profile, scope)

@@ -19,7 +19,8 @@ _UNIT_WAN = {"亿": 10000.0, "千万": 1000.0, "百万": 100.0, "万": 1.0, "千
 
 _NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
 # An amount with its unit: 800万, 3百万, 1,200万元, 1.5亿, 三百万, 3000000元, 800w.
-AMOUNT = re.compile(rf"({_NUMBER})\s*(亿元?|千万元?|百万元?|万元?|w|千元?|元)(?![a-z])", re.IGNORECASE)
+# A minus sign only counts where it is not a range ("100-200万").
+AMOUNT = re.compile(rf"((?<![\d.,])-|负)?\s*({_NUMBER})\s*(亿元?|千万元?|百万元?|万元?|w|千元?|元|块钱?)(?![a-z])", re.IGNORECASE)
 
 # Which profile field an amount belongs to, from the words around it (checked in this order).
 _TRAINING = re.compile(r"训练|训力券|训模型|训大模型")
@@ -71,6 +72,12 @@ class ExtractedFacts:
     unattributed: tuple[Amount, ...] = ()
 
     @property
+    def negative_amounts(self) -> tuple[str, ...]:
+        """Amounts stated as negative ("-100万"): no expense is below zero, so they are asked back."""
+        amounts = [*(v for k, v in self.profile.items() if k.endswith("_wan")), *(a.wan for a in self.unattributed)]
+        return tuple(f"{a:g}万元" for a in amounts if isinstance(a, (int, float)) and a < 0)
+
+    @property
     def has_amount(self) -> bool:
         """True when the person gave at least one amount."""
         return any(k.endswith("_wan") for k in self.profile) or bool(self.unattributed)
@@ -103,12 +110,13 @@ def find_amounts(text: str) -> list[Amount]:
     folded = fold(text)
     out: list[Amount] = []
     for match in AMOUNT.finditer(folded):
-        value = chinese_number(match.group(1))
-        unit = match.group(2).lower().rstrip("元") or "元"
+        value = chinese_number(match.group(2))
+        unit = match.group(3).lower().rstrip("元钱").replace("块", "") or "元"
         if value is None:
             continue
         factor = 1.0 if unit == "w" else _UNIT_WAN[unit]
-        out.append(Amount(round(value * factor, 6), match.group(0), match.start(), match.end()))
+        sign = -1 if match.group(1) else 1
+        out.append(Amount(sign * round(value * factor, 6), match.group(0), match.start(), match.end()))
     return out
 
 

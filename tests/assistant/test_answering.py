@@ -263,3 +263,9 @@ def test_status_line_speaks_of_the_policy_not_its_notice(policy_assistant: Polic
     answer = policy_assistant.answer("区里那个AI实施细则现在算正式生效了吗？")
     assert "征求意见稿" in answer.text
     assert "《实施细则征求意见通知》为正式印发的文件" not in answer.text
+
+
+def test_negative_amount_is_asked_back_not_estimated(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("我们公司买算力花了-100万能补多少")
+    assert answer.refused and answer.prechecks == []
+    assert "负数" in answer.text and "30" not in answer.text

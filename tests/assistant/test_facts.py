@@ -17,6 +17,10 @@ from assistant.facts import chinese_number, extract_facts, find_amounts
     ("大约两千五百万", 2500.0),
     ("800w", 800.0),
     ("一千万", 1000.0),
+    ("才500块钱", 0.05),
+    ("0.3亿", 3000.0),
+    ("花了-100万", -100.0),
+    ("花了负50万", -50.0),
 ])
 def test_amounts_are_converted_to_wan(text: str, wan: float) -> None:
     amounts = find_amounts(text)
@@ -84,3 +88,12 @@ def test_later_turns_override_earlier_ones() -> None:
     later = extract_facts("算力其实花了500万").merged_over(earlier)
     assert later.profile["compute_expense_wan"] == 500.0
     assert later.profile["registered_in_longgang"] is True
+
+
+def test_a_range_is_not_a_negative_amount() -> None:
+    assert extract_facts("买算力花了100-200万").negative_amounts == ()
+    assert extract_facts("2023-2024年买算力花了300万").profile["compute_expense_wan"] == 300.0
+
+
+def test_negative_amounts_are_reported() -> None:
+    assert extract_facts("买算力花了-100万").negative_amounts == ("-100万元",)
