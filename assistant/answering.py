@@ -94,19 +94,16 @@ def _item_clauses(assistant: "PolicyAssistant", item_ids: list[str]) -> set[str]
     return out
 
 
+def version_pairs(corpus: Corpus, named: set[str]) -> list[str]:
+    """The named drafts whose final version is named too, and those finals."""
+    drafts = {d for d in named if final_version(corpus, corpus.documents[d]) in named}
+    return sorted(drafts | {final_version(corpus, corpus.documents[d]) for d in drafts})
+
+
 def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
     """The documents a comparison question sets against each other: a draft and its final version
     when both are named, otherwise every document named (at least two)."""
-    drafts = {d for d in named if final_version(corpus, corpus.documents[d]) in named}
-    if drafts:
-        return sorted(drafts | {final_version(corpus, corpus.documents[d]) for d in drafts})
-    return sorted(named) if len(named) >= 2 else []
-
-
-def _is_version(corpus: Corpus, doc_id: str, named: set[str]) -> bool:
-    """True for a named draft whose final is named too, and for that final."""
-    return final_version(corpus, corpus.documents[doc_id]) in named or any(
-        final_version(corpus, corpus.documents[d]) == doc_id for d in named)
+    return version_pairs(corpus, named) or (sorted(named) if len(named) >= 2 else [])
 
 
 def comparison_evidence(assistant: "PolicyAssistant", question: str) -> list[Evidence]:
@@ -117,7 +114,7 @@ def comparison_evidence(assistant: "PolicyAssistant", question: str) -> list[Evi
     if _COMPARE.search(folded):
         docs = compared_documents(assistant.corpus, named)
     elif folded.count("?") >= 2:  # "正式稿是哪天印发的？征求意见稿呢？": two questions, two versions
-        docs = compared_documents(assistant.corpus, {d for d in named if _is_version(assistant.corpus, d, named)})
+        docs = version_pairs(assistant.corpus, named)
     else:
         return []
     found: list[Evidence] = []

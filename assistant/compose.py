@@ -7,9 +7,12 @@ formula, or a pre-check's computed from cited parameters.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final_version
+
+from prechecks.engine import Reason
 
 from assistant.evidence import Evidence, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
@@ -151,19 +154,23 @@ def merge_quotes(earlier: Citation | None, citation: Citation) -> Citation:
     return replace(citation, quote=f"{earlier.quote}……{citation.quote}")
 
 
+def cited_once(reasons: Iterable[Reason]) -> list[Citation]:
+    """The reasons' citations, one per clause, in order: a clause stating several of them (a ratio and
+    a cap) is cited once, quoting each."""
+    cited: dict[str, Citation] = {}
+    for reason in reasons:
+        cited[reason.citation.clause_id] = merge_quotes(cited.get(reason.citation.clause_id), reason.citation)
+    return list(cited.values())
+
+
 def add_prechecks(draft: Draft, checks: list[ChatPrecheck]) -> None:
     """One line per support item: status, formula with its clauses, and what is still to confirm."""
     draft.lines.append("按您提供的信息测算：")
     for check in checks:
         result = check.result
-        # Cite the clauses stating the ratio and cap (or the activity), not every condition's; one
-        # clause stating both is cited once, quoting both.
-        parameters: dict[str, Citation] = {}
-        for reason in result.reasons:
-            if reason.kind in ("parameter", "activity"):
-                parameters[reason.citation.clause_id] = merge_quotes(
-                    parameters.get(reason.citation.clause_id), reason.citation)
-        markers = "".join(draft.marker(c) for c in list(parameters.values())[:2])
+        # Cite the clauses stating the ratio and cap (or the activity), not every condition's.
+        parameters = cited_once(r for r in result.reasons if r.kind in ("parameter", "activity"))
+        markers = "".join(draft.marker(c) for c in parameters[:2])
         if result.status == "eligible" and result.estimate_wan is not None:
             head = "如满足全部申报条件，预计可获" if check.to_confirm else "预计可获"
             draft.lines.append(f"· {result.name}：{head}{result.estimate_wan:.2f}万元。{result.formula}{markers}")
@@ -186,11 +193,7 @@ def add_eligibility(draft: Draft, checks: list[EligibilityCheck]) -> None:
     """Per condition set: the conditions the stated facts fail, or those met and those to confirm."""
     draft.lines.append("按您提供的信息对照申报条件：")
     for check in checks:
-        cited: dict[str, Citation] = {}
-        for reason in (*check.reasons, *check.to_confirm):
-            cited[reason.citation.clause_id] = merge_quotes(cited.get(reason.citation.clause_id),
-                                                            reason.citation)
-        markers = "".join(draft.marker(c) for c in cited.values())
+        markers = "".join(draft.marker(c) for c in cited_once((*check.reasons, *check.to_confirm)))
         if check.failed:
             why = "；".join(r.text for r in check.failed)
             draft.lines.append(f"· {check.title}：{why}{markers}")
@@ -200,8 +203,3 @@ def add_eligibility(draft: Draft, checks: list[EligibilityCheck]) -> None:
         parts = [f"已符合：{met}" if met else "", f"还需确认：{unknown}" if unknown else "",
                  *(r.text for r in check.reasons if r.kind == "not_applicable")]
         draft.lines.append(f"· {check.title}：{'。'.join(p for p in parts if p)}{markers}")
-
-
-def clause_citation(clause: Clause, doc: DocumentMeta) -> Citation:
-    """The citation of a whole clause."""
-    return cite(clause, doc)

@@ -213,9 +213,8 @@ def _weights(retriever: Retriever, question: str, context: str) -> dict[str, flo
         subject = _VERSION_YEAR.sub(" ", retriever.without_document_names(text))
         for t in retriever.tokenizer.tokens(subject):
             if t not in weights and t not in _ASK_WORDS:
-                own = retriever.idf(t) if english and retriever.is_known(t) else \
-                    MIN_UNKNOWN_SHARE * retriever.max_idf if english and _LATIN.fullmatch(t) else \
-                    subject_weight(retriever, t)
+                english_only = english and _LATIN.fullmatch(t) and not retriever.is_known(t)
+                own = MIN_UNKNOWN_SHARE * retriever.max_idf if english_only else subject_weight(retriever, t)
                 weights[t] = factor * own
         synonym = 1.0 if english else SYNONYM_WEIGHT
         for word in retriever.lexicon.expansions(fold(text)):
@@ -240,18 +239,6 @@ def _index_tokens(retriever: Retriever, text: str, english: bool) -> set[str]:
 def _coverage(weights: dict[str, float], tokens: set[str]) -> float:
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
-
-
-def select_evidence(retriever: Retriever, question: str, hits: list[Hit], *, context: str = "",
-                    limit: int = 8, eligible: set[str] | None = None) -> list[Evidence]:
-    """Candidate answering sentences, best first, that state what the question asks.
-
-    `context` is the earlier user turns of a follow-up. `eligible` restricts evidence to some clause
-    ids (e.g. the clauses of the support item the question names). An empty list means the held
-    clauses do not answer the question.
-    """
-    return supported(candidate_evidence(retriever, question, hits, context=context, limit=limit,
-                                        eligible=eligible))
 
 
 def supported(candidates: list[Evidence]) -> list[Evidence]:
@@ -296,8 +283,13 @@ def _is_cut(clause: Clause, doc: DocumentMeta, index: int, parts: list[str]) -> 
 
 def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, context: str = "",
                        limit: int = 8, eligible: set[str] | None = None) -> list[Evidence]:
-    """Every sentence of the top hits that states what the question asks, scored, best first,
-    before the support thresholds are applied (arguments as for `select_evidence`)."""
+    """Every sentence of the top hits that states what the question asks, scored, best first, before
+    the support thresholds are applied (`supported` applies them; none supported means the held
+    clauses do not answer the question).
+
+    `context` is the earlier user turns of a follow-up. `eligible` restricts evidence to some clause
+    ids (e.g. the clauses of the support item the question names).
+    """
     weights = _weights(retriever, question, context)
     kinds, units = ask_types(question), per_units(question)
     # "2017年修订版" names a document's version; it does not ask about that year, but a sentence

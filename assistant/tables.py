@@ -86,6 +86,12 @@ def _mentioned(columns: list[str], folded: str) -> list[str]:
     return [c for _, c in sorted(found)]
 
 
+def _rows_named(rows: list[TableRow], folded: str) -> list[TableRow]:
+    """The rows (totals aside) whose name a folded text mentions, longest name first."""
+    return sorted((r for r in rows if r.name and fold(r.name) in folded and r.name not in _TOTAL_NAMES),
+                  key=lambda r: -len(r.name))
+
+
 def list_from_table(question: str, hits: list[Hit], corpus: Corpus) -> TableAnswer | None:
     """"有哪些扶持项目": the names of the rows of a table in a retrieved document, when the question
     asks for a list of what the table's name column holds (项目名称 -> 项目)."""
@@ -123,13 +129,10 @@ def answer_from_table(question: str, hits: list[Hit], corpus: Corpus, context: s
     if not table_hits:
         return None
     rows = table_of(corpus, table_hits[0])
-    named = sorted((r for r in rows if r.name and fold(r.name) in folded and r.name not in _TOTAL_NAMES),
-                   key=lambda r: -len(r.name))
+    named = _rows_named(rows, folded)
     named = [r for r in named if not any(r.name in o.name and r is not o for o in named)]
     if not named and context:
-        topic = fold(context)
-        named = sorted((r for r in rows if r.name and fold(r.name) in topic and r.name not in _TOTAL_NAMES),
-                       key=lambda r: -len(r.name))[:1]
+        named = _rows_named(rows, fold(context))[:1]
     total = next((r for r in rows if r.name in _TOTAL_NAMES), None)
     columns = list(rows[0].numeric()) if rows else []
     years = _mentioned(columns, folded)
