@@ -149,22 +149,20 @@ def search_filters(assistant: PolicyAssistant, docs: list[str], levels: list[str
     unknown = sorted(d for d in doc_ids if d not in assistant.corpus.documents)
     if unknown:
         raise ApiError(400, "unknown_document", f"未找到文件：{'、'.join(unknown)}")
-    level_keys = {v: k for k, v in LEVEL_LABELS.items()} | {k: k for k in LEVEL_LABELS}
-    status_keys = {v: k for k, v in STATUS_CHOICES.items()} | {k: k for k in STATUS_CHOICES}
-    chosen_levels: set[str] = set()
-    for value in _split_values(levels):
-        if value not in level_keys:
-            raise ApiError(400, "invalid_level",
-                           f"层级“{value}”无效，可选：{'、'.join(LEVEL_LABELS)}（或{'、'.join(LEVEL_LABELS.values())}）")
-        chosen_levels.add(level_keys[value])
-    chosen_statuses: set[str] = set()
-    for value in _split_values(statuses):
-        if value not in status_keys:
-            raise ApiError(400, "invalid_status",
-                           f"状态“{value}”无效，可选：{'、'.join(STATUS_CHOICES)}（或{'、'.join(STATUS_CHOICES.values())}）")
-        chosen_statuses.add(status_keys[value])
-    return SearchFilters(doc_ids=frozenset(doc_ids), levels=frozenset(chosen_levels),
-                         statuses=frozenset(chosen_statuses))
+    return SearchFilters(doc_ids=frozenset(doc_ids),
+                         levels=_chosen(levels, LEVEL_LABELS, "invalid_level", "层级"),
+                         statuses=_chosen(statuses, STATUS_CHOICES, "invalid_status", "状态"))
+
+
+def _chosen(raw: list[str], labels: dict[str, str], code: str, name: str) -> frozenset[str]:
+    """The keys a filter parameter selects, each given as a key or its Chinese label."""
+    keys = {v: k for k, v in labels.items()} | {k: k for k in labels}
+    chosen: set[str] = set()
+    for value in _split_values(raw):
+        if value not in keys:
+            raise ApiError(400, code, f"{name}“{value}”无效，可选：{'、'.join(labels)}（或{'、'.join(labels.values())}）")
+        chosen.add(keys[value])
+    return frozenset(chosen)
 
 
 def _facade_error(exc: Exception) -> ApiError:
