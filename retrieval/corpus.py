@@ -21,7 +21,9 @@ from retrieval.parser import parse_body
 
 REQUIRED_FIELDS = ("doc_id", "title", "short_title", "issuer", "level", "doc_type", "status",
                    "language", "completeness", "source")
-OPTIONAL_FIELDS = ("doc_number", "published", "effective_from", "effective_to", "notes")
+OPTIONAL_FIELDS = ("doc_number", "published", "effective_from", "effective_to", "official_url", "notes")
+# Version links: lists of doc_ids (held documents or entries of known-documents.yaml).
+LINK_FIELDS = ("supersedes", "superseded_by")
 _ENUMS: dict[str, tuple[str, ...]] = {
     "level": get_args(Level),
     "doc_type": get_args(DocType),
@@ -86,12 +88,26 @@ def _as_text(value: object) -> str | None:
     return str(value).strip() or None
 
 
+def _as_ids(path: Path, name: str, value: object) -> tuple[str, ...]:
+    """A version-link field: absent, one id, or a list of ids."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    ids = tuple(str(item).strip() for item in items if item is not None and str(item).strip())
+    bad = [i for i in ids if not _DOC_ID.match(i)]
+    if bad:
+        raise CorpusError(path, f"字段 {name} 中的 {bad[0]!r} 不是有效的 doc_id")
+    return ids
+
+
 def document_meta(path: Path, meta: dict[str, object]) -> DocumentMeta:
     """Validate front matter fields and build the `DocumentMeta`."""
     missing = [f for f in REQUIRED_FIELDS if not _as_text(meta.get(f))]
     if missing:
         raise CorpusError(path, f"缺少必填字段 (missing fields): {', '.join(missing)}")
-    fields = {f: _as_text(meta.get(f)) for f in REQUIRED_FIELDS + OPTIONAL_FIELDS}
+    fields: dict[str, object] = {f: _as_text(meta.get(f)) for f in REQUIRED_FIELDS + OPTIONAL_FIELDS}
+    for name in LINK_FIELDS:
+        fields[name] = _as_ids(path, name, meta.get(name))
     for name, allowed in _ENUMS.items():
         if fields[name] not in allowed:
             raise CorpusError(path, f"字段 {name} 的值 {fields[name]!r} 无效，应为 {' | '.join(allowed)}")

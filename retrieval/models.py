@@ -44,6 +44,10 @@ class DocumentMeta:
     published: str | None = None
     effective_from: str | None = None
     effective_to: str | None = None
+    # The issuer's own address for the text; `source` is only where this copy came from (provenance).
+    official_url: str | None = None
+    supersedes: tuple[str, ...] = ()
+    superseded_by: tuple[str, ...] = ()
     notes: str | None = None
     # Ordinals of the clauses before which the held copy has a gap (`〔以下原文未收录〕`);
     # an ordinal equal to the clause count means the gap is at the end.
