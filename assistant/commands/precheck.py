@@ -18,7 +18,8 @@ from typing import Any, TextIO
 from prechecks.engine import STATUS_LABELS, PrecheckResult, evaluate
 from prechecks.lint import lint_rules, summary
 from prechecks.numbers import fmt_cent, to_decimal
-from prechecks.profile import EnterpriseProfile, ProfileError, parse_profile
+from prechecks.profile import FIELD_LABELS, EnterpriseProfile, ProfileError, parse_profile
+from prechecks.results import APPLICATION_LABELS
 from prechecks.rules import RulesError, load_rules
 from retrieval.corpus import CorpusError, load_corpus
 from retrieval.models import Citation
@@ -98,6 +99,9 @@ def render_text(results: list[PrecheckResult], out: TextIO) -> None:
               + (f"，测算 {_estimate_text(result)} 万元" if result.estimate_wan is not None else ""),
               file=out)
         print(f"  测算：{result.formula}", file=out)
+        for warning in result.warnings:
+            print(f"  ⚠ {warning}", file=out)
+        print(f"  申报条件：满足 {result.conditions_met}", file=out)
         print("  依据：", file=out)
         for reason in result.reasons:
             mark = _MARKS.get(reason.kind, "·")
@@ -106,10 +110,17 @@ def render_text(results: list[PrecheckResult], out: TextIO) -> None:
             print("  需补充：", file=out)
             for info in result.missing:
                 print(f"    ？ {info.question}（字段 {info.field}）", file=out)
+        if result.irrelevant_unknowns:
+            names = "、".join(FIELD_LABELS[f] for f in result.irrelevant_unknowns)
+            print(f"  未填写但不影响结果：{names}", file=out)
         if result.caveats:
             print("  提示：", file=out)
             for caveat in result.caveats:
                 print(f"    ! {caveat.text} —— {_citation_label(caveat.citation)}", file=out)
+        print("  申报信息：", file=out)
+        for key, fact in result.application.items():
+            source = f" —— {_citation_label(fact.citation)}" if fact.citation else ""
+            print(f"    {APPLICATION_LABELS[key]}：{fact.text}{source}", file=out)
 
 
 def run(args: argparse.Namespace, settings: Any) -> int:
