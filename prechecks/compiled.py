@@ -7,7 +7,7 @@ evaluation (`prechecks.engine`) only walks conditions and does exact decimal ari
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -79,6 +79,9 @@ class CompiledItem:
     reads_by_org: Mapping[str | None, tuple[str, ...]]  # the same, once the org type is known
     questions: Mapping[str, MissingInfo]  # the question to ask for each of them
     application: Mapping[str, ApplicationFact]
+    key_fields: tuple[str, ...] = ()  # every profile field a result of this item depends on
+    # Results by the values of `key_fields` (results are immutable; see prechecks.engine).
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -234,12 +237,14 @@ def _compile_item(item: SupportItem, rules: RuleSet, corpus: Corpus) -> Compiled
             used.add("is_startup")
         reads_by_org[org] = tuple(f for f in reads if f in used and f != "org_type")
     application = _application(item, rules, citer)
+    when_fields = [key for when, _ in caveats if when for key in when]
+    key_fields = tuple(dict.fromkeys([*reads, *when_fields, *([amount.field] if amount else [])]))
     return CompiledItem(
         item_id=item.item_id, name=item.name, checks=checks, amount=amount, listed=listed,
         unlisted=unlisted, not_held=not_held, budget=budget, budget_text=budget_text,
         caveats=caveats, whole_clauses=dict(citer.whole), reads=reads,
         reads_by_org=MappingProxyType(reads_by_org),
-        questions=MappingProxyType(questions), application=application,
+        questions=MappingProxyType(questions), application=application, key_fields=key_fields,
     )
 
 

@@ -195,42 +195,84 @@ def _conditions(item: CompiledItem, facts: Mapping[str, Any]) -> tuple[list[Reas
     return reasons, conditions
 
 
-def _evaluate_item(item: CompiledItem, facts: Mapping[str, Any], listed: bool) -> PrecheckResult:
+@dataclass(frozen=True)
+class _Part:
+    """What an item's result owes to the discrete facts and to whether the amount is known (memoised)."""
+
+    before: tuple[Reason, ...]  # the conditions, then the activity (or why the amount is unknown or zero)
+    after: tuple[Reason, ...]  # parameters, startup ratio or note, budget
+    conditions: tuple[ConditionVerdict, ...]
+    startup: StartupState
+    failed: tuple[str, ...]
+    unknown: tuple[str, ...]  # discrete facts the item reads that the profile leaves unknown
+    caveats: tuple[CaveatNote, ...]
+    citations: tuple[Citation, ...]
+
+
+def _part(item: CompiledItem, facts: Mapping[str, Any], listed: bool, base: Decimal | None) -> _Part:
     reasons, conditions = _conditions(item, facts)
     amount = item.amount
-    base: Decimal | None = None
+    after: list[Reason] = []
     startup: StartupState = "not_applicable"
-    warnings: list[str] = []
+    used = list(reasons)  # in order of use, for the citations
     if amount is None:
         reasons.extend(r for r in (item.listed if listed else item.unlisted, item.not_held) if r is not None)
+        used = list(reasons)
     else:
-        raw = facts[amount.field]
-        base = to_decimal(raw) if raw is not None else None
         if base is None:
             reasons.append(Reason("unknown", f"待确认：{amount.activity_text}的金额（{amount.label}）",
                                   amount.activity_citation))
         elif base == 0:
             reasons.append(Reason("not_met", f"{amount.activity_text}：填报金额为0万元，没有可按比例扶持的费用",
                                   amount.activity_citation))
-        else:
-            reasons.append(Reason("activity", f"{amount.activity_text}：填报金额{fmt(base)}万元",
-                                  amount.activity_citation))
-            warnings = unit_warnings(amount, base)
-        reasons.extend(amount.parameters)
-        startup = _startup_state(amount, facts, reasons)
+        used.append(Reason("activity", "", amount.activity_citation))
+        after.extend(amount.parameters)
+        startup = _startup_state(amount, facts, after)
+    if item.budget is not None:
+        after.append(item.budget)
+    caveats = tuple(note for when, note in item.caveats if _applies(when, facts))
+    return _Part(
+        before=tuple(reasons), after=tuple(after), conditions=tuple(conditions), startup=startup,
+        failed=tuple(r.text.removeprefix("不符合：") for r in reasons if r.kind == "not_met"),
+        unknown=tuple(f for f in item.reads_by_org[facts["org_type"]] if facts[f] is None),
+        caveats=caveats, citations=_citations(used + after, list(caveats), item),
+    )
+
+
+def _evaluate_item(item: CompiledItem, facts: Mapping[str, Any], listed: bool) -> PrecheckResult:
+    amount = item.amount
+    raw = facts[amount.field] if amount is not None else None
+    base = to_decimal(raw) if raw is not None else None
+    state = None if base is None else bool(base)
+    key = (listed, state, *(facts[f] for f in item.key_fields if amount is None or f != amount.field))
+    part = item.memo.get(("part", key))
+    if part is None:
+        part = item.memo[("part", key)] = _part(item, facts, listed, base)
+    reasons = part.before
+    warnings: list[str] = []
+    if amount is not None and base:
+        reasons += (Reason("activity", f"{amount.activity_text}：填报金额{fmt(base)}万元", amount.activity_citation),)
+        warnings = unit_warnings(amount, base)
+    reasons += part.after
 
     status: Status
     estimate: Decimal | None = None
     missing: list[MissingInfo] = []
     irrelevant: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
-    failed = [r.text.removeprefix("不符合：") for r in reasons if r.kind == "not_met"]
-    calc = _estimate_text(amount, base, startup) if amount is not None and base else ""
-    if failed:
-        status, formula = "ineligible", f"不符合申报条件：{'；'.join(failed)}。不予测算。"
+    calc = _estimate_text(amount, base, part.startup) if amount is not None and base else ""
+    if part.failed:
+        status, formula = "ineligible", f"不符合申报条件：{'；'.join(part.failed)}。不予测算。"
     else:
-        unknown = [f for f in item.reads_by_org[facts["org_type"]] if facts[f] is None]
-        decision = decide(unknown, facts, partial(_outcome, item)) if unknown else None
+        decision = None
+        if part.unknown:
+            # The decision depends on the amount only through the estimates it gives at each ratio.
+            estimates = tuple(_capped(base, r, amount.cap)[1] for r in (amount.ratio, amount.startup_ratio) if r) \
+                if amount is not None and base else ()
+            decision = item.memo.get(("decision", key, estimates))
+            if decision is None:
+                decision = item.memo[("decision", key, estimates)] = decide(part.unknown, facts,
+                                                                            partial(_outcome, item))
         if decision is None or decision.outcome is not None:
             status, estimate = decision.outcome if decision is not None else _outcome(item, facts)
             irrelevant = decision.irrelevant if decision is not None else ()
@@ -239,22 +281,19 @@ def _evaluate_item(item: CompiledItem, facts: Mapping[str, Any], listed: bool) -
             missing = [item.questions[f] for f in decision.relevant]
         if amount is not None and base is None and status != "ineligible":
             missing.append(amount.missing)
-        formula = _formula_text(item, status, calc, alternatives, irrelevant, decision is not None)
+        formula = _formula_text(item, status, calc, alternatives, irrelevant)
 
-    caveats = [note for when, note in item.caveats if _applies(when, facts)]
-    if item.budget is not None:
-        reasons.append(item.budget)
     return PrecheckResult(
         item_id=item.item_id,
         name=item.name,
         status=status,
         estimate_wan=float(estimate) if estimate is not None else None,
         formula=formula,
-        reasons=tuple(reasons),
-        citations=_citations(reasons, caveats, item),
+        reasons=reasons,
+        citations=part.citations,
         missing=tuple(missing),
-        caveats=tuple(caveats),
-        conditions=tuple(conditions),
+        caveats=part.caveats,
+        conditions=part.conditions,
         irrelevant_unknowns=irrelevant,
         alternatives=alternatives,
         warnings=tuple(warnings),
@@ -267,7 +306,7 @@ def _whether(field: str) -> str:
 
 
 def _formula_text(item: CompiledItem, status: Status, calc: str, alternatives: tuple[str, ...],
-                  irrelevant: tuple[str, ...], had_unknowns: bool) -> str:
+                  irrelevant: tuple[str, ...]) -> str:
     """The calculation (or why there is none) in words, with the alternatives the unknown facts leave."""
     amount = item.amount
     choices = "；".join(alternatives) + "。" if alternatives else ""
@@ -286,6 +325,20 @@ def _formula_text(item: CompiledItem, status: Status, calc: str, alternatives: t
     if amount is not None:
         return f"尚缺信息，暂无法测算（测算方法：{_method(amount)}）。{choices}{unaffected}"
     return f"尚缺信息；已收录文件未公布该项目的扶持标准，无法测算金额。{item.budget_text}{choices}"
+
+
+MEMO_LIMIT = 50_000  # entries kept per item; a batch repeats the same few combinations of facts
+
+
+def _memo_evaluate(item: CompiledItem, facts: Mapping[str, Any], listed: bool) -> PrecheckResult:
+    """`_evaluate_item`, remembered by the facts the item depends on (it is a pure function of them)."""
+    key = ("result", listed, *(facts[f] for f in item.key_fields))
+    result = item.memo.get(key)
+    if result is None:
+        if len(item.memo) >= MEMO_LIMIT:
+            item.memo.clear()
+        result = item.memo[key] = _evaluate_item(item, facts, listed)
+    return result
 
 
 def _selected(compiled: CompiledRules, profile: EnterpriseProfile,
@@ -312,5 +365,5 @@ def evaluate(profile: EnterpriseProfile, rules: RuleSet, corpus: Corpus,
     """
     facts = profile.__dict__  # read only: the field values by name, without a copy
     listed = profile.activities
-    return [_evaluate_item(item, facts, item.item_id in listed)
+    return [_memo_evaluate(item, facts, item.item_id in listed)
             for item in _selected(compiled_rules(rules, corpus), profile, item_ids)]
