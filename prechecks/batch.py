@@ -22,8 +22,16 @@ from typing import Any
 
 from prechecks.engine import evaluate
 from prechecks.numbers import fmt_cent, to_decimal
-from prechecks.profile import (AMOUNT_FIELDS, FIELD_LABELS, FLAG_FIELDS, ORG_TYPE_LABELS, SUPPORT_ITEM_IDS,
-                               EnterpriseProfile, ProfileError, parse_profile)
+from prechecks.profile import (
+    AMOUNT_FIELDS,
+    FIELD_LABELS,
+    FLAG_FIELDS,
+    ORG_TYPE_LABELS,
+    SUPPORT_ITEM_IDS,
+    EnterpriseProfile,
+    ProfileError,
+    parse_profile,
+)
 from prechecks.rules import RuleSet
 from retrieval.models import Corpus
 

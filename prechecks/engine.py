@@ -32,8 +32,7 @@ from prechecks.compiled import AmountTable, CompiledItem, CompiledRules, compile
 from prechecks.decide import Outcome, decide
 from prechecks.numbers import fmt, percent_of, round_cent, to_decimal, wan_to_yi, yuan_to_wan
 from prechecks.profile import FIELD_LABELS, FLAG_PHRASES, ORG_TYPE_LABELS, EnterpriseProfile
-from prechecks.results import (STATUS_LABELS, CaveatNote, ConditionVerdict, MissingInfo, PrecheckResult, Reason,
-                               Status)
+from prechecks.results import STATUS_LABELS, CaveatNote, ConditionVerdict, MissingInfo, PrecheckResult, Reason, Status
 from prechecks.rules import RuleSet
 from retrieval.models import Citation, Corpus
 
