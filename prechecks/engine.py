@@ -280,7 +280,8 @@ def _evaluate_item(item: CompiledItem, facts: Mapping[str, Any], listed: bool) -
             missing = [item.questions[f] for f in decision.relevant]
         if amount is not None and base is None and status != "ineligible":
             missing.append(amount.missing)
-        formula = _formula_text(item, status, calc, alternatives, irrelevant)
+        relevant = decision.relevant if decision is not None else ()
+        formula = _formula_text(item, status, calc, alternatives, relevant, irrelevant)
 
     return PrecheckResult(
         item_id=item.item_id,
@@ -305,7 +306,7 @@ def _whether(field: str) -> str:
 
 
 def _formula_text(item: CompiledItem, status: Status, calc: str, alternatives: tuple[str, ...],
-                  irrelevant: tuple[str, ...]) -> str:
+                  relevant: tuple[str, ...], irrelevant: tuple[str, ...]) -> str:
     """The calculation (or why there is none) in words, with the alternatives the unknown facts leave."""
     amount = item.amount
     choices = "；".join(alternatives) + "。" if alternatives else ""
@@ -318,8 +319,8 @@ def _formula_text(item: CompiledItem, status: Status, calc: str, alternatives: t
     if status == "ineligible":
         return "不符合申报条件：任何情况下均不符合。不予测算。"
     if calc:
-        if alternatives and alternatives[0].startswith(("若为初创企业", "若不是初创企业")) and len(alternatives) == 2:
-            return calc  # the two ratios are the alternatives
+        if relevant == ("is_startup",):
+            return calc  # the formula already gives the result at both ratios
         return f"如符合全部申报条件：{calc}。{choices}"
     if amount is not None:
         return f"尚缺信息，暂无法测算（测算方法：{_method(amount)}）。{choices}{unaffected}"
