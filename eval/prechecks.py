@@ -112,3 +112,18 @@ def run_precheck_cases(path: Path, rules: RuleSet, corpus: Corpus) -> dict[str, 
         "by_status": _rates(by_status),
     }
     return {"results": results, "metrics": metrics, "mismatches": mismatches}
+
+
+def precheck_report(cases: dict[str, Any], source: str) -> str:
+    """A short Markdown summary of a case run: exactness overall, per item and status, and each mismatch."""
+    overall = cases["metrics"]["overall"]
+    lines = [f"# Pre-check cases: {source}", "",
+             f"- items exact: {overall['exact']}/{overall['items']} ({overall['exactness']:.1%})",
+             f"- cases exact: {overall['cases_exact']}/{overall['cases']} ({overall['case_exactness']:.1%})", "",
+             "| by | key | exact | items |", "|---|---|---|---|"]
+    for by in ("by_item", "by_status"):
+        for key, value in cases["metrics"][by].items():
+            lines.append(f"| {by[3:]} | {key} | {value['exact']} | {value['items']} |")
+    for miss in cases["mismatches"]:
+        lines.append(f"- mismatch {miss['id']} {miss['item_id']}: expected {miss['expected']}, got {miss['got']}")
+    return "\n".join(lines) + "\n"

@@ -1,6 +1,6 @@
 """The rule linter: every rule must rest on words the corpus really contains.
 
-Checks, for every condition, caveat and parameter of every rule file:
+Checks, for every condition, caveat, application fact and parameter of every rule file:
 - the cited clause exists in the corpus and its document has not expired;
 - the quoted words occur literally in that clause (after NFKC and removal of all whitespace);
 - every numeric parameter occurs in its own quote: a ratio as ``30%``; an amount in 万元 as ``600万``,
@@ -24,7 +24,8 @@ from pathlib import Path
 
 from prechecks.numbers import fmt, wan_to_yi, wan_to_yuan
 from prechecks.profile import SUPPORT_ITEM_IDS
-from prechecks.rules import Cap, LoadedFile, Ratio, RulesError, RuleSet, Source, SupportItem, load_rules
+from prechecks.rules import (APPLICATION_KEYS, Cap, LoadedFile, Ratio, RulesError, RuleSet, Source, SupportItem,
+                             load_rules)
 from retrieval.models import Corpus
 from retrieval.text import compact
 
@@ -155,6 +156,11 @@ def _file_problems(loaded: LoadedFile, corpus: Corpus) -> Iterator[LintProblem]:
                                        "condition", [condition.text, condition.question])
     for caveat_id, caveat in loaded.rules.caveats.items():
         yield from _entry_problems(caveat, corpus, path, f"caveats.{caveat_id}", "caveat", [caveat.text])
+    for app_id, info in loaded.rules.application_sets.items():
+        for key in APPLICATION_KEYS:
+            fact = getattr(info, key)
+            if fact is not None:
+                yield from _entry_problems(fact, corpus, path, f"application_sets.{app_id}", key, [fact.text])
     for item in loaded.rules.items:
         yield from _item_problems(item, corpus, path)
 

@@ -124,18 +124,19 @@ AmountWan = Annotated[
 
 
 class EnterpriseProfile(BaseModel):
-    """What an applicant tells the pre-check about itself. Amounts in 万元; unknown flags are null."""
+    """What an applicant tells the pre-check about itself. Amounts in 万元; every field may be left out
+    (null): an unknown fact gives ``needs_info`` with the question to ask, never an input error."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    org_type: OrgType = Field(
-        title="主体类型",
+    org_type: OrgType | None = Field(
+        None, title="主体类型",
         description="enterprise 法人企业 | private_non_enterprise 民办非企业单位 | social_organization "
                     "社会团体 | university 高等院校 | research_institute 科研机构 | individual 个人")
-    registered_in_longgang: StrictBool = Field(
-        title="在龙岗区登记注册", description="是否在龙岗区行政区域内依法登记注册")
-    independent_legal_person: StrictBool = Field(
-        title="独立法人资格", description="是否具有独立法人资格")
+    registered_in_longgang: StrictBool | None = Field(
+        None, title="在龙岗区登记注册", description="是否在龙岗区行政区域内依法登记注册；不清楚填 null")
+    independent_legal_person: StrictBool | None = Field(
+        None, title="独立法人资格", description="是否具有独立法人资格；不清楚填 null")
     tax_in_longgang: StrictBool | None = Field(
         None, title="纳税地在龙岗区", description="纳税地是否在龙岗区（法人企业申报龙岗项目时需要）；不清楚填 null")
     stats_in_longgang: StrictBool | None = Field(
@@ -157,6 +158,15 @@ class EnterpriseProfile(BaseModel):
 
 FIELD_LABELS: MappingProxyType[str, str] = MappingProxyType(
     {name: str(info.title) for name, info in EnterpriseProfile.model_fields.items()})
+
+# How a known flag reads in a sentence ("若纳税地在龙岗区…；若纳税地不在龙岗区…"), by value.
+FLAG_PHRASES: MappingProxyType[str, tuple[str, str]] = MappingProxyType({
+    "registered_in_longgang": ("在龙岗区行政区域内依法登记注册", "未在龙岗区行政区域内依法登记注册"),
+    "independent_legal_person": ("具有独立法人资格", "不具有独立法人资格"),
+    "tax_in_longgang": ("纳税地在龙岗区", "纳税地不在龙岗区"),
+    "stats_in_longgang": ("统计地在龙岗区", "统计地不在龙岗区"),
+    "is_startup": ("为初创企业", "不是初创企业"),
+})
 
 
 class ProfileError(ValueError):
@@ -188,14 +198,12 @@ def _translate(error: dict[str, Any]) -> tuple[str | None, str]:
         return None, "企业画像必须是 JSON 对象（键值对）"
     if kind == "amount":
         return field, str(error.get("msg"))
-    if kind == "missing":
-        return field, f"缺少必填字段 {field}（{label}）"
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(field, list(FIELD_LABELS), n=1)
         hint = f"，是否想填写 {close[0]}（{FIELD_LABELS[close[0]]}）？" if close else "。"
         return field, f"未知字段 {field}：企业画像不接受该字段{hint}可用字段：{', '.join(FIELD_LABELS)}"
     if field == "org_type":
-        return field, f"字段 org_type（主体类型）的值 {value!r} 无效，可选：{_choices_text()}"
+        return field, f"字段 org_type（主体类型）的值 {value!r} 无效，可选：{_choices_text()}（不清楚可填 null）"
     if field == "activities":
         if len(loc) > 1:
             return field, (f"字段 activities 第{int(loc[1]) + 1}项 {value!r} 不是已知的扶持项目编号，"
@@ -223,9 +231,6 @@ def parse_profile(data: object) -> EnterpriseProfile:
     if not isinstance(data, dict):
         kind = "空内容" if data is None else type(data).__name__
         raise ProfileError([(None, f"企业画像必须是 JSON 对象（键值对），收到 {kind}")])
-    if not data:
-        raise ProfileError([(None, "企业画像为空：至少需要 org_type、registered_in_longgang、"
-                                   "independent_legal_person 三个字段")])
     try:
         return EnterpriseProfile.model_validate(data)
     except ValidationError as exc:

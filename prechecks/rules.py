@@ -135,6 +135,25 @@ class NotHeld(Source):
     text: str
 
 
+class ApplicationFact(Source):
+    """One fact about how to apply (window, materials, …), in the words of the clause it comes from."""
+
+    text: str
+
+
+APPLICATION_KEYS: tuple[str, ...] = ("window", "materials", "department", "review_mode", "stacking")
+
+
+class ApplicationInfo(_Strict):
+    """How to apply for the items that refer to it; a fact no held clause states is left out."""
+
+    window: ApplicationFact | None = None
+    materials: ApplicationFact | None = None
+    department: ApplicationFact | None = None
+    review_mode: ApplicationFact | None = None
+    stacking: ApplicationFact | None = None
+
+
 class SupportItem(_Strict):
     """One support item: who may apply, what it covers, how much, and where each rule comes from."""
 
@@ -147,6 +166,7 @@ class SupportItem(_Strict):
     standard_not_held: NotHeld | None = None
     budget: Budget | None = None
     caveats: tuple[str, ...] = ()
+    application: str | None = None  # an id of `application_sets`
 
     @model_validator(mode="after")
     def _amount_or_reason(self) -> SupportItem:
@@ -171,6 +191,7 @@ class RuleFile(_Strict):
     unit: Literal["万元"]
     condition_sets: Mapping[str, ConditionSet] = Field(default_factory=dict)
     caveats: Mapping[str, Caveat] = Field(default_factory=dict)
+    application_sets: Mapping[str, ApplicationInfo] = Field(default_factory=dict)
     items: tuple[SupportItem, ...] = ()
 
 
@@ -191,6 +212,7 @@ class RuleSet:
     condition_sets: Mapping[str, ConditionSet]
     caveats: Mapping[str, Caveat]
     item_files: Mapping[str, Path]
+    application_sets: Mapping[str, ApplicationInfo] = field(default_factory=dict)
     # Engine tables compiled against a corpus, keyed by the corpus fingerprint (see prechecks.engine).
     compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -249,12 +271,15 @@ def load_rules(rules_dir: Path | None = None) -> RuleSet:
     condition_sets: dict[str, ConditionSet] = {}
     caveats: dict[str, Caveat] = {}
     items: dict[str, SupportItem] = {}
+    applications: dict[str, ApplicationInfo] = {}
+    application_origin: dict[str, Path] = {}
     set_origin: dict[str, Path] = {}
     caveat_origin: dict[str, Path] = {}
     item_origin: dict[str, Path] = {}
     for loaded in files:
         _merge("条件集", condition_sets, set_origin, loaded.rules.condition_sets, loaded.path)
         _merge("提示", caveats, caveat_origin, loaded.rules.caveats, loaded.path)
+        _merge("申报信息", applications, application_origin, loaded.rules.application_sets, loaded.path)
         _merge("扶持项目", items, item_origin, {i.item_id: i for i in loaded.rules.items}, loaded.path)
     for item_id, item in items.items():
         path = item_origin[item_id]
@@ -263,10 +288,13 @@ def load_rules(rules_dir: Path | None = None) -> RuleSet:
         for caveat_id in item.caveats:
             if caveat_id not in caveats:
                 raise RulesError(f"{path}: {item_id}: 提示 {caveat_id!r} 未定义")
+        if item.application is not None and item.application not in applications:
+            raise RulesError(f"{path}: {item_id}: 申报信息 {item.application!r} 未定义")
     return RuleSet(
         files=files,
         items=tuple(items.values()),
         condition_sets=MappingProxyType(condition_sets),
         caveats=MappingProxyType(caveats),
         item_files=MappingProxyType(item_origin),
+        application_sets=MappingProxyType(applications),
     )

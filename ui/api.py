@@ -22,6 +22,8 @@ from retrieval.search import QueryError, SearchFilters
 
 from ui.errors import ApiError, error_body, profile_error_type
 from ui.feedback import MAX_COMMENT_CHARS
+from ui.precheck_batch import (BATCH_PATH, MAX_BATCH_BYTES, MAX_BATCH_PROFILES, BatchRunner, batch_json,
+                               result_download, template_download, upload_bytes)
 from ui.present import LEVEL_LABELS, STATUS_CHOICES, clause_json, document_items, document_json
 from ui.state import AppState
 
@@ -222,8 +224,13 @@ def build_router() -> APIRouter:
         return {"query": q, "results": [h.to_dict() for h in hits]}
 
     @router.post("/api/precheck", tags=["申报自测"], summary="申报自测",
-                 description="请求体为企业画像（EnterpriseProfile 字段），返回 `precheck --json` 的 JSON："
-                             "每个扶持项目一项。")
+                 description="请求体为企业画像（EnterpriseProfile 字段，均可不填：未知的事实只在影响结论时追问），"
+                             "返回 `precheck --json` 的 JSON：每个扶持项目一项，含 status、estimate_wan、formula、"
+                             "reasons、citations、missing、caveats，以及 conditions（每个条件的 verdict "
+                             "met/unmet/unknown "
+                             "与出处）、conditions_met（“X/N”）、irrelevant_unknowns、alternatives、warnings（如疑似按元误填"
+                             "的金额）和 application（window/materials/department/review_mode/stacking，各为 {text, "
+                             "citation}，未载明时 text 为“所存文件未载明”、citation 为 null）。")
     async def precheck(assistant: AssistantDep,
                        profile: Annotated[dict[str, Any], Body(description="企业画像")],
                        ) -> list[dict[str, Any]]:
@@ -231,6 +238,26 @@ def build_router() -> APIRouter:
             return await run_in_threadpool(assistant.precheck, profile)
         except Exception as exc:  # noqa: BLE001 - mapped or re-raised
             raise _facade_error(exc) from exc
+
+    batches = BatchRunner()
+
+    @router.post(BATCH_PATH, tags=["申报自测"], summary="批量筛查（CSV 上传）",
+                 description="上传 CSV（表单字段 `file`，或请求体为 `text/csv`），每行一个单位，表头为企业画像字段名或"
+                             "中文名称（模板见 `GET /api/precheck/template.csv`）；UTF-8（可带 BOM）或 GB18030。"
+                             "返回每个单位 × 每个扶持项目一行：`{\"columns\", \"rows\", \"warnings\", \"profiles\", "
+                             "\"errors\"}`；`format=csv` 时返回 CSV 文件。有误的行在 `error` 列说明，不影响其他行。"
+                             f"文件上限 {MAX_BATCH_BYTES // 1024 // 1024} MiB、{MAX_BATCH_PROFILES} 个单位。",
+                 response_model=None)
+    async def precheck_batch(request: Request, assistant: AssistantDep,
+                             format: Annotated[Literal["json", "csv"], Query(description="返回格式")] = "json",
+                             ) -> Any:
+        data = await upload_bytes(request)
+        batch = await batches.run(data, assistant.rules, assistant.corpus)
+        return result_download(batch) if format == "csv" else batch_json(batch)
+
+    @router.get("/api/precheck/template.csv", tags=["申报自测"], summary="批量筛查 CSV 模板", response_model=None)
+    def precheck_template() -> Any:
+        return template_download()
 
     @router.get("/api/documents", tags=["文件"], summary="收录的全部政策文件")
     def documents(assistant: AssistantDep) -> dict[str, Any]:

@@ -18,8 +18,9 @@ from assistant.settings import Settings
 from ui.api import build_router
 from ui.errors import install_error_handlers
 from ui.feedback import FeedbackStore
-from ui.middleware import BodySizeLimitMiddleware, RateLimitMiddleware, SecurityHeadersMiddleware
+from ui.middleware import RateLimitMiddleware, SecurityHeadersMiddleware
 from ui.observability import install_observability
+from ui.precheck_batch import BodyLimits
 from ui.ratelimit import TokenBucketLimiter
 from ui.state import AppState
 
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
                             headers={"Cache-Control": "no-cache"})
 
     # Middleware runs outermost-last-added: security headers wrap everything, then CORS, then limits.
-    app.add_middleware(BodySizeLimitMiddleware)
+    app.add_middleware(BodyLimits)  # the general limits, and the batch upload's own
     app.add_middleware(RateLimitMiddleware, api=state.api_limiter, web=state.web_limiter)
     origins = cors_origins(settings)
     if origins:

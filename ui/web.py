@@ -80,7 +80,7 @@ def mount_web(app: FastAPI, state: AppState, path: str = "/") -> FastAPI:
         server_name=state.settings.host, server_port=state.settings.port,
         footer_links=[],  # no links to gradio.app or the Gradio API page
         theme=make_theme(),
-        css_paths=[STATIC_DIR / "app.css"],
+        css_paths=[STATIC_DIR / "app.css", STATIC_DIR / "precheck.css"],
         head=page_head(),
         ssr_mode=False,
         show_error=False,

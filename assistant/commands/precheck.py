@@ -1,7 +1,8 @@
 """`policy-assistant precheck`: eligibility and support estimates for an enterprise profile.
 
-Exit codes: 0 done; 1 the rules or the corpus are broken (or `--lint` found problems); 2 bad input
-(missing or unreadable profile file, invalid JSON, a field that fails validation). Errors are printed
+Exit codes: 0 done (a batch with bad rows too: each gets its `error` cell); 1 the rules or the corpus are
+broken (or `--lint` found problems); 2 bad input (missing or unreadable profile file, invalid JSON, a field
+that fails validation, a batch file that cannot be decoded or has no known header). Errors are printed
 in Chinese on stderr, never as a traceback.
 """
 
@@ -15,10 +16,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TextIO
 
+from prechecks.batch import BatchError, screen_csv, template_csv, to_csv
 from prechecks.engine import STATUS_LABELS, PrecheckResult, evaluate
 from prechecks.lint import lint_rules, summary
 from prechecks.numbers import fmt_cent, to_decimal
-from prechecks.profile import EnterpriseProfile, ProfileError, parse_profile
+from prechecks.profile import FIELD_LABELS, EnterpriseProfile, ProfileError, parse_profile
+from prechecks.results import APPLICATION_LABELS
 from prechecks.rules import RulesError, load_rules
 from retrieval.corpus import CorpusError, load_corpus
 from retrieval.models import Citation
@@ -42,6 +45,11 @@ def register(subparsers: Any) -> None:
                         help="企业画像 JSON 文件（字段见 shared/eval/README.md）")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出每个项目的结果")
     parser.add_argument("--lint", action="store_true", help="检查规则文件的引文和数字是否与政策原文一致")
+    parser.add_argument("--batch", type=Path, metavar="IN.csv",
+                        help="批量筛查：CSV 文件每行一个单位（表头为字段名或中文名称，见 --template）")
+    parser.add_argument("--out", type=Path, metavar="OUT.csv",
+                        help="批量筛查结果文件（每个单位 × 每个扶持项目一行；UTF-8 带 BOM，Excel 可直接打开）")
+    parser.add_argument("--template", type=Path, metavar="FILE.csv", help="写出批量筛查的 CSV 模板")
     parser.set_defaults(func=run)
 
 
@@ -98,6 +106,9 @@ def render_text(results: list[PrecheckResult], out: TextIO) -> None:
               + (f"，测算 {_estimate_text(result)} 万元" if result.estimate_wan is not None else ""),
               file=out)
         print(f"  测算：{result.formula}", file=out)
+        for warning in result.warnings:
+            print(f"  ⚠ {warning}", file=out)
+        print(f"  申报条件：满足 {result.conditions_met}", file=out)
         print("  依据：", file=out)
         for reason in result.reasons:
             mark = _MARKS.get(reason.kind, "·")
@@ -106,16 +117,63 @@ def render_text(results: list[PrecheckResult], out: TextIO) -> None:
             print("  需补充：", file=out)
             for info in result.missing:
                 print(f"    ？ {info.question}（字段 {info.field}）", file=out)
+        if result.irrelevant_unknowns:
+            names = "、".join(FIELD_LABELS[f] for f in result.irrelevant_unknowns)
+            print(f"  未填写但不影响结果：{names}", file=out)
         if result.caveats:
             print("  提示：", file=out)
             for caveat in result.caveats:
                 print(f"    ! {caveat.text} —— {_citation_label(caveat.citation)}", file=out)
+        print("  申报信息：", file=out)
+        for key, fact in result.application.items():
+            source = f" —— {_citation_label(fact.citation)}" if fact.citation else ""
+            print(f"    {APPLICATION_LABELS[key]}：{fact.text}{source}", file=out)
+
+
+def write_template(path: Path) -> int:
+    """Write the batch template (UTF-8 with BOM, as Excel expects)."""
+    try:
+        path.write_text(template_csv(), encoding="utf-8-sig")
+    except OSError as exc:
+        print(f"错误：无法写入模板 {path}：{exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"已写出批量筛查模板：{path}")
+    return EXIT_OK
+
+
+def run_batch(source: Path, target: Path, rules: Any, corpus: Any) -> int:
+    """Screen every row of `source` into `target`; a bad row is reported in its `error` cell."""
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        print(f"错误：无法读取 {source}：{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        batch = screen_csv(data, rules, corpus)
+    except BatchError as exc:
+        print(f"错误：{source}：{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for warning in batch.warnings:
+        print(f"提示：{warning}", file=sys.stderr)
+    try:
+        target.write_text(to_csv(batch), encoding="utf-8-sig")
+    except OSError as exc:
+        print(f"错误：无法写入 {target}：{exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"已筛查 {batch.profiles} 个单位（{batch.errors} 行有误，见 error 列），结果写入 {target}")
+    return EXIT_OK
 
 
 def run(args: argparse.Namespace, settings: Any) -> int:
     """Run the sub-command; see the module docstring for exit codes."""
-    if not args.lint and args.profile is None:
-        print("错误：请用 --profile FILE.json 指定企业画像文件，或用 --lint 检查规则文件。", file=sys.stderr)
+    if args.template is not None:
+        return write_template(args.template)
+    if (args.batch is None) != (args.out is None):
+        print("错误：批量筛查须同时指定 --batch IN.csv 和 --out OUT.csv。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not args.lint and args.profile is None and args.batch is None:
+        print("错误：请用 --profile FILE.json 指定企业画像文件，用 --batch IN.csv --out OUT.csv 批量筛查，"
+              "或用 --lint 检查规则文件。", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         rules = load_rules(getattr(settings, "rules_dir", None))
@@ -133,8 +191,10 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         return EXIT_BROKEN_RULES
     if args.lint:
         print(summary(rules))
-        if args.profile is None:
+        if args.profile is None and args.batch is None:
             return EXIT_OK
+    if args.batch is not None:
+        return run_batch(args.batch, args.out, rules, corpus)
 
     try:
         profile = read_profile(args.profile)

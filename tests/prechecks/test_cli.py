@@ -61,8 +61,9 @@ def test_json_output_is_one_object_per_item(tmp_path, capsys) -> None:
     assert list(items) == ["lg-compute", "sz-training-voucher"]
     assert (items["lg-compute"]["status"], items["lg-compute"]["estimate_wan"]) == ("eligible", 600.0)
     assert items["sz-training-voucher"]["estimate_wan"] == 750.0
-    assert {"item_id", "name", "status", "estimate_wan", "formula", "reasons", "citations",
-            "missing", "caveats"} == set(items["lg-compute"])
+    assert {"item_id", "name", "status", "status_label", "estimate_wan", "formula", "reasons", "citations",
+            "missing", "caveats", "conditions", "conditions_met", "irrelevant_unknowns", "alternatives",
+            "warnings", "application"} == set(items["lg-compute"])
     assert any(c["clause_id"] == "lg-ai-measures-en#1.(2)" for c in items["lg-compute"]["citations"])
 
 
@@ -104,7 +105,7 @@ def test_broken_corpus_is_reported(tmp_path, capsys, monkeypatch) -> None:
     ({**ENTERPRISE, "compute_expense_wan": "很多"}, ["compute_expense_wan", "数字"]),
     ({**ENTERPRISE, "compute_expense_wan": "3000000元"}, ["compute_expense_wan", "3000000元 = 300万元"]),
     ({**ENTERPRISE, "compute_expense_wan": 3000000}, ["compute_expense_wan", "300 亿元", "以元为单位"]),
-    ({"org_type": "enterprise", "independent_legal_person": True}, ["缺少必填字段 registered_in_longgang"]),
+    ({**ENTERPRISE, "registered_in_longgang": "否"}, ["registered_in_longgang", "true 或 false"]),
     ({**ENTERPRISE, "tax_in_longgang": "是"}, ["tax_in_longgang", "true 或 false"]),
     ({**ENTERPRISE, "org_type": "公司"}, ["org_type", "enterprise（法人企业）"]),
     ({**ENTERPRISE, "activities": ["lg-unknown"]}, ["activities", "lg-unknown"]),

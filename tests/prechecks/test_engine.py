@@ -22,8 +22,9 @@ DEV_CASES = Path(__file__).resolve().parents[2] / "eval" / "data" / "precheck_de
 CASES = [json.loads(line) for line in DEV_CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
 EXPECTED = [pytest.param(case["profile"], expected, id=f"{case['id']}-{expected['item_id']}")
             for case in CASES for expected in case["expect"]]
-RESULT_KEYS = {"item_id", "name", "status", "estimate_wan", "formula", "reasons", "citations",
-               "missing", "caveats"}
+RESULT_KEYS = {"item_id", "name", "status", "status_label", "estimate_wan", "formula", "reasons", "citations",
+               "missing", "caveats", "conditions", "conditions_met", "irrelevant_unknowns", "alternatives",
+               "warnings", "application"}
 
 
 def by_id(results: list[Any]) -> dict[str, Any]:

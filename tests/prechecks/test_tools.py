@@ -47,7 +47,7 @@ def test_precheck_tool_as_a_model_tool_call(tools) -> None:
 @pytest.mark.parametrize(("args", "field"), [
     ({**PROFILE, "compute_expense_wan": "3000000元"}, "compute_expense_wan"),
     ({**PROFILE, "bogus": 1}, "bogus"),
-    ({k: v for k, v in PROFILE.items() if k != "org_type"}, "org_type"),
+    ({**PROFILE, "org_type": "公司"}, "org_type"),
 ])
 def test_invalid_arguments_return_a_chinese_error_json(tools, args, field) -> None:
     output = json.loads(tools[PRECHECK_TOOL_NAME].invoke(args))

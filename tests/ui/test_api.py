@@ -233,7 +233,7 @@ def test_precheck_estimate(http: httpx.Client) -> None:
 @pytest.mark.parametrize("profile, field", [
     ({**ELIGIBLE_PROFILE, "compute_expense_wan": -5}, "compute_expense_wan"),
     ({**ELIGIBLE_PROFILE, "org_type": "company"}, "org_type"),
-    ({"org_type": "enterprise"}, "registered_in_longgang"),
+    ({"org_type": "enterprise", "registered_in_longgang": "是"}, "registered_in_longgang"),
     ({**ELIGIBLE_PROFILE, "tax_in_longgang": "yes"}, "tax_in_longgang"),
 ])
 def test_precheck_invalid_profile(http: httpx.Client, profile: dict, field: str) -> None:

@@ -275,50 +275,7 @@ def test_search_highlight_copy_reply_and_document_browser(run: PageRun) -> None:
     run.screenshot("tab-search-document.png")
 
 
-# ------------------------------------------------------------------------------------- 申报自测
-
-
-def test_precheck_estimate_and_validation(run: PageRun) -> None:
-    page = open_app(run)
-    open_tab(page, "申报自测")
-    page.locator("#pa-precheck-form").wait_for(state="visible")
-    assert "万元" in page.locator("#pa-field-compute_expense_wan").inner_text()
-    for field in ("registered_in_longgang", "independent_legal_person", "tax_in_longgang",
-                  "stats_in_longgang"):
-        choose_radio(page, f"pa-field-{field}", "是")
-    text_field(page, "pa-field-compute_expense_wan").fill("2500")
-    page.locator("#pa-precheck-run").click()
-
-    row = page.locator("#pa-precheck-result tr[data-item='lg-compute']")
-    row.wait_for(state="visible")
-    cells = row.locator("td").all_inner_texts()
-    assert cells[1] == "符合条件"
-    assert cells[2] == "600.00"
-    assert "2500" in cells[3] and "30%" in cells[3] and "600" in cells[3], cells[3]
-    assert "《" in cells[4]  # reasons carry citations
-    # A blank amount means unknown (not 0): the training voucher is not ruled out for a 0 contract.
-    assert page.locator("#pa-precheck-result tr[data-item='sz-training-voucher'].pa-status-ineligible"
-                        ).count() == 0
-    assert page.locator("#pa-precheck-download").is_visible()
-    run.screenshot("tab-precheck.png")
-
-    # A negative amount: a Chinese message next to the field, and no result table.
-    text_field(page, "pa-field-compute_expense_wan").fill("-5")
-    page.locator("#pa-precheck-run").click()
-    error = page.locator("#pa-error-compute_expense_wan .pa-field-error")
-    error.wait_for(state="visible")
-    message = error.inner_text()
-    assert "不能为负数" in message and "compute_expense_wan" not in message, message
-    assert page.locator("#pa-precheck-result tr[data-item]").count() == 0
-    # The message sits right under its field.
-    field_box = page.locator("#pa-field-compute_expense_wan").bounding_box()
-    error_box = error.bounding_box()
-    assert field_box and error_box and 0 <= error_box["y"] - (field_box["y"] + field_box["height"]) < 80
-    run.screenshot("tab-precheck-error.png")
-
-    text_field(page, "pa-field-compute_expense_wan").fill("两千五")
-    page.locator("#pa-precheck-run").click()
-    page.locator("#pa-error-compute_expense_wan .pa-field-error").filter(has_text="数字").wait_for()
+# 申报自测: tests/ui/test_browser_precheck.py (phone and laptop viewports, unit selector, batch upload).
 
 
 # ------------------------------------------------------------------------------------------ widget
