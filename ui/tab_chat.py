@@ -95,7 +95,7 @@ def respond(state: AppState, message: str, conv: dict[str, Any],
         return
     if final is None:
         final = Answer(text=text, citations=[])
-    messages[-1] = {"role": "assistant", "content": answer_markdown(final)}
+    messages[-1] = {"role": "assistant", "content": answer_markdown(final, assistant.corpus.documents)}
     record = {
         "question": question,
         "answer": final.text,
@@ -124,7 +124,7 @@ def show_clause(state: AppState, target: str, conv: dict[str, Any]) -> tuple[str
                 break
         if quote:
             break
-    return clause_panel_html(clause, doc, quote), doc.doc_id
+    return clause_panel_html(clause, doc, quote, assistant.corpus.documents), doc.doc_id
 
 
 def _record_for(conv: dict[str, Any], index: Any) -> dict[str, Any] | None:

@@ -39,6 +39,14 @@
     });
   }
 
+  function fetchReply(clauseId) {
+    if (!clauseId || !window.fetch) return Promise.resolve("");
+    var url = "/api/clauses/" + encodeURIComponent(clauseId) + "/reply";
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
+      return response.ok ? response.json() : {};
+    }).then(function (body) { return (body && body.text) || ""; }, function () { return ""; });
+  }
+
   document.addEventListener("click", function (event) {
     var target = event.target;
     if (!(target instanceof Element)) return;
@@ -58,11 +66,16 @@
     var copy = target.closest("button.pa-copy");
     if (copy) {
       event.preventDefault();
-      var card = copy.closest(".pa-result");
+      var card = copy.closest(".pa-result, .pa-panel");
       var area = card && card.querySelector("textarea.pa-reply");
       var note = card && card.querySelector(".pa-copied");
       if (!area) return;
-      copyText(area.value, area).then(function () {
+      // The reply comes from the one server-side builder (GET /api/clauses/{id}/reply); the copy
+      // embedded in the card is the same text, used when the request fails.
+      fetchReply(copy.dataset.clause).then(function (text) {
+        if (text) area.value = text;
+        return copyText(area.value, area);
+      }).then(function () {
         if (note) note.textContent = "已复制，可直接粘贴或朗读";
       }, function () {
         if (note) note.textContent = "浏览器不允许自动复制，请手动选中下方文字复制";
