@@ -96,7 +96,7 @@ def answer_markdown(answer: Answer, documents: Mapping[str, DocumentMeta] | None
             return cite_link(number, citations[number - 1])
         return match.group(0)
 
-    body = _MARKER.sub(link, text)
+    body = caveats_as_list(_MARKER.sub(link, text))
     if not citations:
         return body
     lines = [body, "", '<div class="pa-cite-list"><b>引用条文</b>（点击编号查看原文）<br>']
@@ -104,6 +104,34 @@ def answer_markdown(answer: Answer, documents: Mapping[str, DocumentMeta] | None
         lines.append(f"{cite_link(number, citation)} {citation_line(citation, documents)}<br>")
     lines.append("</div>")
     return "\n".join(lines)
+
+
+_CAVEAT = re.compile(r"^(注意|提示|说明|提醒)[:：]\s*")
+_SENTENCE_GAP = re.compile(r"(?<=[。！？；])\s+")
+CAVEATS_OPEN_MAX = 2  # more caveats than this fold into a closed <details>
+
+
+def caveats_as_list(body: str) -> str:
+    """The answer with its caveat lines (注意：…, 提示：…) gathered into a short list after the text,
+    folded into 注意事项（N 条） when there are many."""
+    kept: list[str] = []
+    caveats: list[str] = []
+    for line in body.split("\n"):
+        match = _CAVEAT.match(line.strip())
+        if match:
+            caveats += [c for c in _SENTENCE_GAP.split(line.strip()[match.end():]) if c.strip()]
+        else:
+            kept.append(line)
+    if not caveats:
+        return body
+    items = "".join(f"<li>{c}</li>" for c in caveats)
+    listing = f'<ul class="pa-caveats">{items}</ul>'
+    if len(caveats) > CAVEATS_OPEN_MAX:
+        listing = (f'<details class="pa-caveats-box"><summary>注意事项（{len(caveats)} 条，点击展开）</summary>'
+                   f"{listing}</details>")
+    else:
+        listing = f'<div class="pa-caveats-box"><b>注意事项</b>{listing}</div>'
+    return "\n".join(kept).rstrip() + "\n\n" + listing
 
 
 def streaming_markdown(text: str) -> str:
