@@ -81,8 +81,13 @@ class PageFilter:
 
 
 def make_theme() -> gr.themes.Base:
-    """The page theme: Gradio's default look with system fonts."""
-    return gr.themes.Default(primary_hue="blue", font=SANS_FONTS, font_mono=MONO_FONTS)
+    """The page theme: Gradio's default look with system fonts, its blues and greys dark enough for a
+    contrast of at least 4.5:1 (white on the 发送 button, the selected tab, field hints)."""
+    return gr.themes.Default(primary_hue="blue", font=SANS_FONTS, font_mono=MONO_FONTS).set(
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        body_text_color_subdued="*neutral_600",
+    )
 
 
 def page_head() -> str:

@@ -48,6 +48,14 @@
         if (LABELS[value]) node.setAttribute(name, LABELS[value]);
       });
     });
+    // The chat's example questions: a list role without list items (axe), English button names.
+    root.querySelectorAll("#pa-chatbot .examples[role='list']").forEach(function (node) {
+      node.setAttribute("role", "group");
+      node.setAttribute("aria-label", "示例问题");
+    });
+    root.querySelectorAll("#pa-chatbot button[aria-label^='Select example']").forEach(function (node) {
+      node.setAttribute("aria-label", node.getAttribute("aria-label").replace(/^Select example (\d+):\s*/, "示例问题$1："));
+    });
     root.querySelectorAll(".toast-title, [data-testid='toast-body'] .toast-title").forEach(function (node) {
       var value = node.textContent.trim();
       if (LABELS[value]) node.textContent = LABELS[value];
