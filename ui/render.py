@@ -10,7 +10,7 @@ from assistant.models import Answer
 from retrieval.articles import ArticleLookup
 from retrieval.models import GAP_MARKER, Citation, Clause, DocumentMeta, Hit
 
-from ui.present import DISCLAIMER, LEVEL_LABELS, cited_title, clause_reply, highlight, status_facts
+from ui.present import DISCLAIMER, LEVEL_LABELS, cited_title, clause_reply, highlight, spoken_label, status_facts
 
 _URL = re.compile(r"https?://[^\s；;，,（）()<>\"'“”]+")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
@@ -159,7 +159,7 @@ def clause_panel_html(clause: Clause, doc: DocumentMeta, quote: str | None = Non
     meta.append(f"<dt>官方原文</dt><dd>{official_link(doc)}</dd>")
     return (
         f'<div class="pa-panel" data-clause="{esc(clause.clause_id)}">'
-        f'<h3>{esc(cited_title(doc))}{esc(clause.label)} {status_badges(doc, documents)}</h3>'
+        f'<h3>{esc(cited_title(doc))}{esc(spoken_label(clause))} {status_badges(doc, documents)}</h3>'
         f'{notes}'
         f'<div class="pa-muted">{esc(path)}</div>'
         f'{quoted}'
@@ -190,7 +190,7 @@ def result_card_html(rank: int, hit: Hit, words: Sequence[str],
                      documents: Mapping[str, DocumentMeta] | None = None, exact: bool = False) -> str:
     """One result: citation, badges, highlighted text, then its 复制答复 (the next Tab stop after the card)."""
     clause, doc = hit.clause, hit.doc
-    label = f"{cited_title(doc)}{clause.label}"
+    label = f"{cited_title(doc)}{spoken_label(clause)}"
     reply = clause_reply(clause, doc, documents=documents)
     return (
         f'<article class="pa-result{" pa-result-exact" if exact else ""}" data-clause="{esc(clause.clause_id)}" '
@@ -208,18 +208,21 @@ def result_card_html(rank: int, hit: Hit, words: Sequence[str],
 
 
 def search_results_html(query: str, hits: Sequence[Hit], terms: Iterable[str], *, total: int | None = None,
-                        shown: int | None = None, lookups: Sequence[ArticleLookup] = (),
+                        shown: int | None = None, lookups: Sequence[ArticleLookup] = (), notes: Sequence[str] = (),
                         documents: Mapping[str, DocumentMeta] | None = None, total_capped: bool = False) -> str:
     """Result cards: exact-article answers first, an honest count, and one 复制答复 per card.
 
     `hits` is every ranked result (`total` of them, `total_capped` when the search stopped counting);
-    the first `shown` are displayed.
+    the first `shown` are displayed; `notes` are said above them (e.g. an article no document has).
     """
     notices = [article_notice_html(lookup) for lookup in lookups if not lookup.found]
+    notices += [f'<div class="pa-article-notice pa-warn pa-article-missing" role="status">{esc(n)}</div>'
+                for n in notes]
     exact = {lookup.clause.clause_id for lookup in lookups if lookup.found and lookup.clause is not None}
+    wrap = f'<div class="pa-results" data-query="{esc(query)}">'
     if not hits:
-        return "\n".join(notices + [f'<div class="pa-muted">没有找到与“{esc(query)}”相关的条文，'
-                                     "请换个说法或减少筛选条件。</div>"])
+        return "\n".join([wrap, *notices, f'<div class="pa-muted pa-count">没有找到与“{esc(query)}”相关的条文，'
+                                            "请换个说法或减少筛选条件。</div></div>"])
     words = list(terms)
     total = len(hits) if total is None else total
     shown = min(len(hits), shown or len(hits))
@@ -227,10 +230,10 @@ def search_results_html(query: str, hits: Sequence[Hit], terms: Iterable[str], *
     count = f"显示前 {shown} 条，共 {total} 条{more}" if total > shown else f"共 {total} 条"
     if notices and not exact:
         count += "（以下为其他相关条文，并非所查条款）"
-    parts = notices + [f'<div class="pa-muted pa-count" role="status">{count}</div>']
+    parts = [wrap, *notices, f'<div class="pa-muted pa-count" role="status">{count}</div>']
     for rank, hit in enumerate(hits[:shown], start=1):
         parts.append(result_card_html(rank, hit, words, documents, exact=hit.clause.clause_id in exact))
-    return "\n".join(parts)
+    return "\n".join([*parts, "</div>"])
 
 
 def document_html(doc: DocumentMeta, clauses: Sequence[Clause],

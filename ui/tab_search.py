@@ -66,13 +66,10 @@ def run_search(state: AppState, query: str, docs: list[str] | None, levels: list
         except Exception:  # noqa: BLE001 - highlighting is cosmetic
             log.debug("query tokens unavailable", exc_info=True)
     terms = match_terms(text, [h.clause.text for h in hits[:SEARCH_K]], tokens)
-    page = search_results_html(text, hits, terms, total=len(hits), shown=SEARCH_K, lookups=lookups,
+    notes = [f"收录的文件中都没有{'、'.join(missing)}；如查某份文件的条款，请写明文件名称，例如“数据条例第十条”。"
+             ] if missing else []
+    return search_results_html(text, hits, terms, total=len(hits), shown=SEARCH_K, lookups=lookups, notes=notes,
                                documents=assistant.corpus.documents, total_capped=len(hits) >= COUNT_K)
-    if missing:
-        page = (f'<div class="pa-article-notice pa-warn pa-article-missing" role="status">收录的文件中都没有'
-                f'{esc("、".join(missing))}；如查某份文件的条款，请写明文件名称，例如“数据条例第十条”。</div>\n'
-                + page)
-    return page
 
 
 def article_lookups(state: AppState, text: str) -> tuple[list[ArticleLookup], list[str]]:

@@ -99,7 +99,9 @@ def search_for(page: "sync_api.Page", text: str) -> "sync_api.Locator":
     box.fill(text)
     box.press("Enter")
     results = page.locator("#pa-search-results")
-    results.locator(".pa-count, .pa-article-notice").first.wait_for(state="visible")
+    # The results of this query, not those of the one before.
+    page.wait_for_function("(q) => { const r = document.querySelector('#pa-search-results .pa-results');"
+                           " return r && r.dataset.query === q; }", arg=text)
     return results
 
 
@@ -148,6 +150,10 @@ def test_exact_article_copy_reply_by_keyboard(visit: Visit, http: httpx.Client) 
     assert "全文共100条" in notice.inner_text() and "没有第一百零五条" in notice.inner_text()
     assert results.locator(".pa-result-exact").count() == 0
     assert "并非所查条款" in results.locator(".pa-count").inner_text()
+
+    # An article no held document has, when the query names none.
+    search_for(page, "第105条")
+    assert "收录的文件中都没有第一百零五条" in results.locator(".pa-article-missing").inner_text()
 
     # An article beyond a partial copy: the held copy stops before it.
     search_for(page, "专项资金管理办法第九条")
