@@ -63,10 +63,9 @@
     var note = el("span", "pw-rate-note", "");
     note.setAttribute("aria-live", "polite");
     [["up", "👍", "有帮助"], ["down", "👎", "没帮助"]].forEach(function (spec) {
-      var button = el("button", "pw-rate-btn", spec[1]);
+      // Words beside the emoji: a system without an emoji font still shows what the button does.
+      var button = el("button", "pw-rate-btn", spec[1] + " " + spec[2]);
       button.type = "button";
-      button.setAttribute("aria-label", spec[2]);
-      button.title = spec[2];
       button.addEventListener("click", function () {
         bar.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
         fetch("/api/feedback", {
