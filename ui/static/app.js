@@ -37,7 +37,8 @@
     "Remove": "移除", "Close": "关闭", "Loading...": "加载中…", "Info": "提示", "Warning": "注意",
     "Error": "错误", "Success": "成功", "chatbot conversation": "对话记录", "Submit": "提交",
     "Clear all": "全部清除", "Scroll down": "滚动到底部", "Open": "展开", "Collapse": "收起",
-    "Expand": "展开", "dropdown": "下拉选择", "Remove all": "全部移除", "Select all": "全选"
+    "Expand": "展开", "dropdown": "下拉选择", "Remove all": "全部移除", "Select all": "全选",
+    "More tabs": "更多标签页"
   };
   function relabel(root) {
     if (!(root instanceof Element)) return;
