@@ -242,7 +242,7 @@ def document_html(doc: DocumentMeta, clauses: Sequence[Clause],
     gaps = set(doc.gaps)
     parts = [
         f'<div class="pa-doc" data-doc="{esc(doc.doc_id)}">',
-        f'<h3>{esc(cited_title(doc))} {status_badges(doc, documents)}</h3>',
+        f'<h2 class="pa-doc-title">{esc(cited_title(doc))} {status_badges(doc, documents)}</h2>',
         '<dl class="pa-meta">',
         f"<dt>发文机关</dt><dd>{esc(doc.issuer)}</dd>",
         f"<dt>文号</dt><dd>{esc(doc.doc_number or '—')}</dd>",

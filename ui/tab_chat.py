@@ -212,7 +212,7 @@ def build_chat_tab(state: AppState) -> ChatTab:
             gr.Markdown(f"⚠️ 回答由系统根据收录的政策原文自动生成，{DISCLAIMER}",
                         elem_classes=["pa-disclaimer"], elem_id="pa-disclaimer")
         with gr.Column(scale=2, min_width=300):
-            gr.Markdown("#### 引用条文", elem_id="pa-cite-heading")
+            gr.Markdown("## 引用条文", elem_id="pa-cite-heading")
             panel = gr.HTML(EMPTY_PANEL, elem_id="pa-cite-panel", js_on_load=None)
             open_doc = gr.Button("在“条文检索”中查看该文件全文", size="sm", elem_id="pa-open-doc")
     # Written by the page script when a citation marker is clicked; hidden but present in the DOM.
