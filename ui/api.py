@@ -24,7 +24,7 @@ from ui.errors import ApiError, error_body, profile_error_type
 from ui.feedback import MAX_COMMENT_CHARS
 from ui.precheck_batch import (BATCH_PATH, MAX_BATCH_BYTES, MAX_BATCH_PROFILES, BatchRunner, batch_json,
                                result_download, template_download, upload_bytes)
-from ui.present import LEVEL_LABELS, STATUS_CHOICES, clause_json, document_items, document_json
+from ui.present import LEVEL_LABELS, STATUS_CHOICES, clause_json, clause_reply, document_items, document_json
 from ui.state import AppState
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,12 @@ class FeedbackRequest(BaseModel):
     citations: list[dict[str, Any] | StrictStr] = Field(default_factory=list, max_length=50)
     rating: Literal["up", "down"]
     comment: StrictStr = Field("", max_length=MAX_COMMENT_CHARS)
+
+
+class ReplyResponse(BaseModel):
+    """Body of `GET /api/clauses/{clause_id}/reply`."""
+
+    text: str = Field(description="标准答复全文")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -272,6 +278,19 @@ def build_router() -> APIRouter:
             raise ApiError(404, "document_not_found", f"未找到文件：{doc_id}")
         clauses = assistant.corpus.doc_clauses(doc_id)
         return {"document": document_json(doc, len(clauses)), "items": document_items(doc, clauses)}
+
+    # Before the plain clause route, whose `path` parameter would otherwise take "…/reply" too.
+    @router.get("/api/clauses/{clause_id:path}/reply", tags=["文件"], summary="一个条文的标准答复（热线坐席朗读或粘贴）",
+                response_model=ReplyResponse,
+                description="返回 `{\"text\"}`：文件正式名称、文号（如有）、条款、所引原文（完整或标明“节选”）、"
+                            "文件状态和官方原文网址（如有；不给出转载来源）。条文编号须 URL 编码（# 为 %23）。")
+    def clause_reply_text(clause_id: str, assistant: AssistantDep) -> dict[str, str]:
+        check_clause_id(clause_id)
+        found = assistant.clause(clause_id)
+        if found is None:
+            raise ApiError(404, "clause_not_found", f"未找到条文：{clause_id}")
+        documents = assistant.corpus.documents
+        return {"text": clause_reply(found, documents[found.doc_id], documents=documents)}
 
     @router.get("/api/clauses/{clause_id:path}", tags=["文件"], summary="一个条文",
                 description="条文编号形如 `sz-ai-industry-regulation-2022#第十二条`，须 URL 编码（# 为 %23）。")

@@ -7,9 +7,10 @@ import re
 from typing import Any, Iterable, Mapping, Sequence
 
 from assistant.models import Answer
-from retrieval.models import GAP_MARKER, Citation, Clause, DocumentMeta, Hit, cite
+from retrieval.articles import ArticleLookup
+from retrieval.models import GAP_MARKER, Citation, Clause, DocumentMeta, Hit
 
-from ui.present import DISCLAIMER, LEVEL_LABELS, highlight, standard_reply
+from ui.present import DISCLAIMER, LEVEL_LABELS, cited_title, clause_reply, highlight, spoken_label, status_facts
 
 _URL = re.compile(r"https?://[^\s；;，,（）()<>\"'“”]+")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
@@ -40,10 +41,28 @@ def linkify_source(source: str) -> str:
     return "".join(out)
 
 
-def status_badge(status_label: str) -> str:
-    """A coloured badge for 正式 / 征求意见稿 / 已失效."""
-    css = {"正式": "pa-badge-official", "征求意见稿": "pa-badge-draft"}.get(status_label, "pa-badge-expired")
-    return f'<span class="pa-badge {css}">{esc(status_label)}</span>'
+_BADGE_CSS = {"正式": "pa-badge-official", "征求意见稿": "pa-badge-draft", "征求意见通知": "pa-badge-draft",
+              "尚未施行": "pa-badge-draft"}
+
+
+def status_badge(status_label: str, note: str = "") -> str:
+    """A coloured badge for 正式 / 征求意见稿 / 征求意见通知 / 已失效 / 已被取代 / 尚未施行."""
+    css = _BADGE_CSS.get(status_label, "pa-badge-expired")
+    title = f' title="{esc(note)}"' if note else ""
+    return f'<span class="pa-badge {css}"{title}>{esc(status_label)}</span>'
+
+
+def status_badges(doc: DocumentMeta, documents: Mapping[str, DocumentMeta] | None = None) -> str:
+    """Every badge a document's standing calls for (a notice about a draft never shows a bare 正式)."""
+    return " ".join(status_badge(badge, sentence) for badge, sentence in status_facts(doc, documents))
+
+
+def official_link(doc: DocumentMeta) -> str:
+    """The issuer's own address as a link, or a plain statement that none is on file."""
+    if not doc.official_url:
+        return "所存资料未载明"
+    url = esc(doc.official_url)
+    return f'<a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>'
 
 
 def cite_link(number: int, citation: Citation) -> str:
@@ -57,7 +76,16 @@ def cite_link(number: int, citation: Citation) -> str:
 # 政策问答
 
 
-def answer_markdown(answer: Answer) -> str:
+def citation_line(citation: Citation, documents: Mapping[str, DocumentMeta] | None = None) -> str:
+    """A citation as the chat lists it: the official title and label, and the status when not plainly 正式."""
+    doc = (documents or {}).get(citation.doc_id)
+    if doc is None:
+        return esc(citation.display) + ("" if citation.status == "正式" else f"（{esc(citation.status)}）")
+    notes = [badge for badge, _ in status_facts(doc, documents) if badge != "正式"]
+    return esc(cited_title(doc) + citation.label) + (f"（{esc('、'.join(notes))}）" if notes else "")
+
+
+def answer_markdown(answer: Answer, documents: Mapping[str, DocumentMeta] | None = None) -> str:
     """The final answer for the chat: text with clickable markers, then the numbered citations."""
     citations = answer.citations
     text = esc(answer.text)
@@ -68,15 +96,42 @@ def answer_markdown(answer: Answer) -> str:
             return cite_link(number, citations[number - 1])
         return match.group(0)
 
-    body = _MARKER.sub(link, text)
+    body = caveats_as_list(_MARKER.sub(link, text))
     if not citations:
         return body
     lines = [body, "", '<div class="pa-cite-list"><b>引用条文</b>（点击编号查看原文）<br>']
     for number, citation in enumerate(citations, start=1):
-        draft = "" if citation.status == "正式" else f"（{esc(citation.status)}）"
-        lines.append(f"{cite_link(number, citation)} {esc(citation.display)}{draft}<br>")
+        lines.append(f"{cite_link(number, citation)} {citation_line(citation, documents)}<br>")
     lines.append("</div>")
     return "\n".join(lines)
+
+
+_CAVEAT = re.compile(r"^(注意|提示|说明|提醒)[:：]\s*")
+_SENTENCE_GAP = re.compile(r"(?<=[。！？；])\s+")
+CAVEATS_OPEN_MAX = 2  # more caveats than this fold into a closed <details>
+
+
+def caveats_as_list(body: str) -> str:
+    """The answer with its caveat lines (注意：…, 提示：…) gathered into a short list after the text,
+    folded into 注意事项（N 条） when there are many."""
+    kept: list[str] = []
+    caveats: list[str] = []
+    for line in body.split("\n"):
+        match = _CAVEAT.match(line.strip())
+        if match:
+            caveats += [c for c in _SENTENCE_GAP.split(line.strip()[match.end():]) if c.strip()]
+        else:
+            kept.append(line)
+    if not caveats:
+        return body
+    items = "".join(f"<li>{c}</li>" for c in caveats)
+    listing = f'<ul class="pa-caveats">{items}</ul>'
+    if len(caveats) > CAVEATS_OPEN_MAX:
+        listing = (f'<details class="pa-caveats-box"><summary>注意事项（{len(caveats)} 条，点击展开）</summary>'
+                   f"{listing}</details>")
+    else:
+        listing = f'<div class="pa-caveats-box"><b>注意事项</b>{listing}</div>'
+    return "\n".join(kept).rstrip() + "\n\n" + listing
 
 
 def streaming_markdown(text: str) -> str:
@@ -84,33 +139,36 @@ def streaming_markdown(text: str) -> str:
     return esc(text) + " ▌"
 
 
-def clause_panel_html(clause: Clause, doc: DocumentMeta, quote: str | None = None) -> str:
-    """The side panel: the quoted clause, its document, status and source."""
+def clause_panel_html(clause: Clause, doc: DocumentMeta, quote: str | None = None,
+                      documents: Mapping[str, DocumentMeta] | None = None) -> str:
+    """The side panel: the quoted clause, its document, status and official address (as in the reply)."""
     path = " › ".join(clause.heading_path)
-    draft_note = ""
-    if doc.status != "official":
-        draft_note = (f'<p class="pa-warn">注意：该文件为{esc(doc.status_label)}，'
-                      "内容可能与正式发布文本不同，请以正式文件为准。</p>")
+    notes = "".join(f'<p class="pa-warn">{esc(sentence)}。</p>'
+                    for badge, sentence in status_facts(doc, documents) if badge != "正式")
     partial_note = '<p class="pa-muted">本文件收录不完整（部分原文未收录）。</p>' if doc.is_partial else ""
     quoted = ""
     if quote and quote.strip() and quote.strip() != clause.text.strip():
         quoted = f'<div class="pa-quote-label">回答引用的原文：</div><blockquote class="pa-quote">{esc(quote)}</blockquote>'
-    meta = [f"<dt>文件</dt><dd>{esc(doc.title)}</dd>",
+    meta = [f"<dt>文件</dt><dd>{esc(cited_title(doc))}</dd>",
             f"<dt>发文机关</dt><dd>{esc(doc.issuer)}</dd>"]
     if doc.doc_number:
         meta.append(f"<dt>文号</dt><dd>{esc(doc.doc_number)}</dd>")
     if doc.published:
         meta.append(f"<dt>发布日期</dt><dd>{esc(doc.published)}</dd>")
     meta.append(f"<dt>层级</dt><dd>{esc(LEVEL_LABELS.get(doc.level, doc.level))}</dd>")
-    meta.append(f"<dt>来源</dt><dd>{linkify_source(doc.source)}</dd>")
+    meta.append(f"<dt>官方原文</dt><dd>{official_link(doc)}</dd>")
     return (
         f'<div class="pa-panel" data-clause="{esc(clause.clause_id)}">'
-        f'<h3>《{esc(doc.short_title)}》{esc(clause.label)} {status_badge(doc.status_label)}</h3>'
-        f'{draft_note}'
+        f'<h3>{esc(cited_title(doc))}{esc(spoken_label(clause))} {status_badges(doc, documents)}</h3>'
+        f'{notes}'
         f'<div class="pa-muted">{esc(path)}</div>'
         f'{quoted}'
         f'<div class="pa-clause-text">{esc(clause.text)}</div>'
-        f'<dl class="pa-meta">{"".join(meta)}</dl>{partial_note}</div>'
+        f'<dl class="pa-meta">{"".join(meta)}</dl>{partial_note}'
+        f'<button type="button" class="pa-copy pa-copy-reply" data-clause="{esc(clause.clause_id)}">复制答复</button>'
+        f'<span class="pa-copied" aria-live="polite"></span>'
+        f'<textarea class="pa-reply" readonly rows="4" hidden aria-label="标准答复">'
+        f'{esc(clause_reply(clause, doc, quote, documents))}</textarea></div>'
     )
 
 
@@ -122,42 +180,78 @@ EMPTY_PANEL = ('<div class="pa-panel pa-muted">点击回答中的引用编号（
 # 条文检索
 
 
-def search_results_html(query: str, hits: Sequence[Hit], terms: Iterable[str]) -> str:
-    """Result cards with matched words highlighted and a one-click 复制答复 button each."""
+def article_notice_html(lookup: ArticleLookup) -> str:
+    """What the search says about an article the query names exactly but a document does not hold."""
+    css = "pa-article-found" if lookup.found else "pa-warn pa-article-missing"
+    return f'<div class="pa-article-notice {css}" role="status">{esc(lookup.message(cited_title(lookup.doc)))}</div>'
+
+
+def result_card_html(rank: int, hit: Hit, words: Sequence[str],
+                     documents: Mapping[str, DocumentMeta] | None = None, exact: bool = False) -> str:
+    """One result: citation, badges, highlighted text, then its 复制答复 (the next Tab stop after the card)."""
+    clause, doc = hit.clause, hit.doc
+    label = f"{cited_title(doc)}{spoken_label(clause)}"
+    reply = clause_reply(clause, doc, documents=documents)
+    return (
+        f'<article class="pa-result{" pa-result-exact" if exact else ""}" data-clause="{esc(clause.clause_id)}" '
+        f'tabindex="0" aria-label="第{rank}条结果：{esc(label)}">'
+        f'<div class="pa-result-head"><span class="pa-rank">{rank}</span>'
+        f'<b class="pa-result-title">{esc(label)}</b> {status_badges(doc, documents)}'
+        f'<span class="pa-muted"> {esc(LEVEL_LABELS.get(doc.level, doc.level))}</span></div>'
+        f'<div class="pa-clause-text">{highlight(clause.text, words)}</div>'
+        f'<div class="pa-actions"><button type="button" class="pa-copy" data-clause="{esc(clause.clause_id)}" '
+        f'aria-label="复制答复：{esc(label)}">复制答复</button>'
+        f'<span class="pa-copied" aria-live="polite"></span></div>'
+        f'<textarea class="pa-reply" readonly rows="4" hidden aria-label="标准答复">{esc(reply)}</textarea>'
+        f'</article>'
+    )
+
+
+def search_results_html(query: str, hits: Sequence[Hit], terms: Iterable[str], *, total: int | None = None,
+                        shown: int | None = None, lookups: Sequence[ArticleLookup] = (), notes: Sequence[str] = (),
+                        documents: Mapping[str, DocumentMeta] | None = None, total_capped: bool = False) -> str:
+    """Result cards: exact-article answers first, an honest count, and one 复制答复 per card.
+
+    `hits` is every ranked result (`total` of them, `total_capped` when the search stopped counting);
+    the first `shown` are displayed; `notes` are said above them (e.g. an article no document has).
+    """
+    notices = [article_notice_html(lookup) for lookup in lookups if not lookup.found]
+    notices += [f'<div class="pa-article-notice pa-warn pa-article-missing" role="status">{esc(n)}</div>'
+                for n in notes]
+    exact = {lookup.clause.clause_id for lookup in lookups if lookup.found and lookup.clause is not None}
+    wrap = f'<div class="pa-results" data-query="{esc(query)}">'
     if not hits:
-        return f'<div class="pa-muted">没有找到与“{esc(query)}”相关的条文，请换个说法或减少筛选条件。</div>'
+        return "\n".join([wrap, *notices, f'<div class="pa-muted pa-count">没有找到与“{esc(query)}”相关的条文，'
+                                            "请换个说法或减少筛选条件。</div></div>"])
     words = list(terms)
-    cards = [f'<div class="pa-muted">共 {len(hits)} 条结果</div>']
-    for rank, hit in enumerate(hits, start=1):
-        citation = hit.citation
-        reply = standard_reply(citation)
-        cards.append(
-            f'<div class="pa-result" data-clause="{esc(hit.clause.clause_id)}">'
-            f'<div class="pa-result-head"><span class="pa-rank">{rank}</span>'
-            f'<b>{esc(citation.display)}</b> {status_badge(hit.doc.status_label)}'
-            f'<span class="pa-muted"> {esc(LEVEL_LABELS.get(hit.doc.level, hit.doc.level))}</span></div>'
-            f'<div class="pa-clause-text">{highlight(hit.clause.text, words)}</div>'
-            f'<div class="pa-actions"><button type="button" class="pa-copy">复制答复</button>'
-            f'<span class="pa-copied" aria-live="polite"></span></div>'
-            f'<textarea class="pa-reply" readonly rows="4" hidden>{esc(reply)}</textarea>'
-            f'</div>'
-        )
-    return "\n".join(cards)
+    total = len(hits) if total is None else total
+    shown = min(len(hits), shown or len(hits))
+    more = "以上" if total_capped else ""
+    count = f"显示前 {shown} 条，共 {total} 条{more}" if total > shown else f"共 {total} 条"
+    if notices and not exact:
+        count += "（以下为其他相关条文，并非所查条款）"
+    parts = [wrap, *notices, f'<div class="pa-muted pa-count" role="status">{count}</div>']
+    for rank, hit in enumerate(hits[:shown], start=1):
+        parts.append(result_card_html(rank, hit, words, documents, exact=hit.clause.clause_id in exact))
+    return "\n".join([*parts, "</div>"])
 
 
-def document_html(doc: DocumentMeta, clauses: Sequence[Clause]) -> str:
+def document_html(doc: DocumentMeta, clauses: Sequence[Clause],
+                  documents: Mapping[str, DocumentMeta] | None = None) -> str:
     """A whole held document: metadata, then every clause in order with gaps marked."""
     gaps = set(doc.gaps)
     parts = [
         f'<div class="pa-doc" data-doc="{esc(doc.doc_id)}">',
-        f'<h3>{esc(doc.title)} {status_badge(doc.status_label)}</h3>',
+        f'<h2 class="pa-doc-title">{esc(cited_title(doc))} {status_badges(doc, documents)}</h2>',
         '<dl class="pa-meta">',
         f"<dt>发文机关</dt><dd>{esc(doc.issuer)}</dd>",
         f"<dt>文号</dt><dd>{esc(doc.doc_number or '—')}</dd>",
         f"<dt>发布日期</dt><dd>{esc(doc.published or '—')}</dd>",
         f"<dt>层级</dt><dd>{esc(LEVEL_LABELS.get(doc.level, doc.level))}</dd>",
         f"<dt>收录</dt><dd>{'不完整（缺漏处已标出）' if doc.is_partial else '全文'}，共 {len(clauses)} 条</dd>",
-        f"<dt>来源</dt><dd>{linkify_source(doc.source)}</dd>",
+        f"<dt>官方原文</dt><dd>{official_link(doc)}</dd>",
+        # The provenance of the held copy (may be a repost): shown here only, never in a reply.
+        f"<dt>本副本来源</dt><dd>{linkify_source(doc.source)}</dd>",
         "</dl>",
     ]
     for position, clause in enumerate(clauses):
@@ -310,8 +404,3 @@ def precheck_markdown(profile: Mapping[str, Any], items: Sequence[Mapping[str, A
 
 def _md_cell(text: str) -> str:
     return text.replace("|", "｜").replace("\n", " ")
-
-
-def citation_for(clause: Clause, doc: DocumentMeta) -> Citation:
-    """The citation of a clause (for the 复制答复 text of a browsed clause)."""
-    return cite(clause, doc)

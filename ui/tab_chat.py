@@ -57,12 +57,12 @@ def respond(state: AppState, message: str, conv: dict[str, Any],
     question = (message or "").strip()
     messages = list(conv["messages"])
     if not question:
-        gr.Warning("请输入问题")
+        gr.Warning("请输入问题", title="注意")
         yield messages, message, conv
         return
     limit = state.settings.max_question_chars
     if len(question) > limit:
-        gr.Warning(f"问题过长（{len(question)}字），请精简到{limit}字以内")
+        gr.Warning(f"问题过长（{len(question)}字），请精简到{limit}字以内", title="注意")
         yield messages, message, conv
         return
     messages.append({"role": "user", "content": esc(question)})
@@ -95,7 +95,7 @@ def respond(state: AppState, message: str, conv: dict[str, Any],
         return
     if final is None:
         final = Answer(text=text, citations=[])
-    messages[-1] = {"role": "assistant", "content": answer_markdown(final)}
+    messages[-1] = {"role": "assistant", "content": answer_markdown(final, assistant.corpus.documents)}
     record = {
         "question": question,
         "answer": final.text,
@@ -124,7 +124,7 @@ def show_clause(state: AppState, target: str, conv: dict[str, Any]) -> tuple[str
                 break
         if quote:
             break
-    return clause_panel_html(clause, doc, quote), doc.doc_id
+    return clause_panel_html(clause, doc, quote, assistant.corpus.documents), doc.doc_id
 
 
 def _record_for(conv: dict[str, Any], index: Any) -> dict[str, Any] | None:
@@ -150,10 +150,10 @@ def on_like(state: AppState, conv: dict[str, Any], data: gr.LikeData,
         else:
             state.feedback.set_rating(record["feedback_id"], rating)
     except FeedbackUnavailable as exc:  # logged by the store; the conversation carries on
-        gr.Warning(exc.message)
+        gr.Warning(exc.message, title="注意")
         return conv, gr.update(), gr.update()
     conv = {**conv, "last_feedback_id": record["feedback_id"]}
-    gr.Info("感谢评价！如愿意，可在下方补充意见。")
+    gr.Info("感谢评价！如愿意，可在下方补充意见。", title="提示")
     label = "补充意见（可选）：哪里有帮助？" if rating == "up" else "补充意见（可选）：哪里不准确或缺少了什么？"
     return conv, gr.update(visible=True), gr.update(label=label, value="")
 
@@ -163,20 +163,20 @@ def submit_comment(state: AppState, conv: dict[str, Any], comment: str) -> tuple
     feedback_id = conv.get("last_feedback_id")
     text = (comment or "").strip()
     if feedback_id is None:
-        gr.Warning("请先点击回答下方的 👍 或 👎")
+        gr.Warning("请先点击回答下方的 👍 或 👎", title="注意")
         return gr.update(), gr.update()
     if not text:
-        gr.Warning("请填写意见内容")
+        gr.Warning("请填写意见内容", title="注意")
         return gr.update(), gr.update()
     if len(text) > 1000:
-        gr.Warning("意见过长，请精简到1000字以内")
+        gr.Warning("意见过长，请精简到1000字以内", title="注意")
         return gr.update(), gr.update()
     try:
         state.feedback.set_comment(int(feedback_id), text)
     except FeedbackUnavailable as exc:  # logged by the store; keep the comment box for a retry
-        gr.Warning(exc.message)
+        gr.Warning(exc.message, title="注意")
         return gr.update(), gr.update()
-    gr.Info("意见已提交，感谢您的反馈")
+    gr.Info("意见已提交，感谢您的反馈", title="提示")
     return gr.update(visible=False), gr.update(value="")
 
 
@@ -188,6 +188,7 @@ def build_chat_tab(state: AppState) -> ChatTab:
         with gr.Column(scale=3, min_width=360):
             chatbot = gr.Chatbot(
                 label="政策问答",
+                show_label=False,  # the tab already names it; a floating label covered the first message
                 elem_id="pa-chatbot",
                 height=520,
                 examples=[{"text": q} for q in SUGGESTED_QUESTIONS],
@@ -211,7 +212,7 @@ def build_chat_tab(state: AppState) -> ChatTab:
             gr.Markdown(f"⚠️ 回答由系统根据收录的政策原文自动生成，{DISCLAIMER}",
                         elem_classes=["pa-disclaimer"], elem_id="pa-disclaimer")
         with gr.Column(scale=2, min_width=300):
-            gr.Markdown("#### 引用条文")
+            gr.Markdown("## 引用条文", elem_id="pa-cite-heading")
             panel = gr.HTML(EMPTY_PANEL, elem_id="pa-cite-panel", js_on_load=None)
             open_doc = gr.Button("在“条文检索”中查看该文件全文", size="sm", elem_id="pa-open-doc")
     # Written by the page script when a citation marker is clicked; hidden but present in the DOM.

@@ -6,6 +6,8 @@
   var input = document.getElementById("pw-input");
   var send = document.getElementById("pw-send");
   var history = [];
+  // The welcome and example questions, restored by 新对话.
+  var welcome = log.innerHTML;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -16,20 +18,69 @@
 
   function scroll() { log.scrollTop = log.scrollHeight; }
 
+  function clauseUrl(id, tail) { return "/api/clauses/" + encodeURIComponent(id) + (tail || ""); }
+
   function renderCitations(box, citations) {
     if (!citations || !citations.length) return;
     var wrap = el("div", "pw-cites");
-    wrap.appendChild(el("div", "", "引用条文："));
+    wrap.appendChild(el("div", "", "引用条文（点击展开原文）："));
     citations.forEach(function (c, i) {
       var d = el("details");
-      var s = el("summary", "", "[" + (i + 1) + "] " + c.title + c.label);
+      var s = el("summary", "", "");
+      var name = el("span", "", "[" + (i + 1) + "] " + c.title + c.label);
+      s.appendChild(name);
       if (c.status && c.status !== "正式") s.appendChild(el("span", "pw-draft", "（" + c.status + "）"));
       d.appendChild(s);
       d.appendChild(el("blockquote", "", c.quote));
-      if (c.source) d.appendChild(el("div", "", "来源：" + c.source));
+      var where = el("div", "pw-where", "");
+      d.appendChild(where);
       wrap.appendChild(d);
+      // The official title and address come from the clause itself; the provenance of the held copy
+      // (possibly a repost) is never shown as the source.
+      fetch(clauseUrl(c.clause_id)).then(function (r) { return r.ok ? r.json() : null; }).then(function (clause) {
+        if (!clause) return;
+        name.textContent = "[" + (i + 1) + "] " + clause.title + clause.label;
+        if (clause.official_url) {
+          where.appendChild(document.createTextNode("官方原文："));
+          var link = el("a", "", clause.official_url);
+          link.href = clause.official_url;
+          link.target = "_blank";
+          link.rel = "noopener noreferrer";
+          where.appendChild(link);
+        } else {
+          where.textContent = "官方原文网址：所存资料未载明";
+        }
+      }, function () { /* the quote stays; only the address is missing */ });
+      d.addEventListener("toggle", function () {
+        if (d.open) d.scrollIntoView({ block: "nearest", behavior: "smooth" });
+      });
     });
     box.appendChild(wrap);
+  }
+
+  function renderFeedback(box, question, payload) {
+    var bar = el("div", "pw-rate");
+    var note = el("span", "pw-rate-note", "");
+    note.setAttribute("aria-live", "polite");
+    [["up", "👍", "有帮助"], ["down", "👎", "没帮助"]].forEach(function (spec) {
+      // Words beside the emoji: a system without an emoji font still shows what the button does.
+      var button = el("button", "pw-rate-btn", spec[1] + " " + spec[2]);
+      button.type = "button";
+      button.addEventListener("click", function () {
+        bar.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+        fetch("/api/feedback", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ question: question, answer: payload.answer, rating: spec[0],
+                                 citations: (payload.citations || []).map(function (c) { return c.clause_id; }) })
+        }).then(function (r) {
+          note.textContent = r.ok ? "感谢您的反馈" : "反馈未能提交，请稍后再试";
+        }, function () { note.textContent = "反馈未能提交，请稍后再试"; });
+      });
+      bar.appendChild(button);
+    });
+    bar.appendChild(note);
+    box.appendChild(bar);
   }
 
   function parseEvents(buffer, onEvent) {
@@ -85,6 +136,7 @@
           } else if (name === "final") {
             text.textContent = payload.answer;
             renderCitations(bot, payload.citations);
+            renderFeedback(bot, question, payload);
             history.push({ role: "user", content: question });
             history.push({ role: "assistant", content: payload.answer });
             finished = true;
@@ -116,12 +168,15 @@
       form.requestSubmit();
     }
   });
-  document.getElementById("pw-suggest").addEventListener("click", function (event) {
-    if (event.target.tagName === "BUTTON") ask(event.target.textContent);
+  log.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target instanceof Element && target.closest("#pw-suggest") && target.tagName === "BUTTON") {
+      ask(target.textContent);
+    }
   });
   document.getElementById("pw-new").addEventListener("click", function () {
     history = [];
-    log.innerHTML = "";
-    log.appendChild(el("div", "pw-msg pw-bot", "已开始新对话，请输入问题。"));
+    log.innerHTML = welcome;
+    input.focus();
   });
 })();

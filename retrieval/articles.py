@@ -1,0 +1,130 @@
+"""Exact-article lookup over the parsed corpus.
+
+Given a document and a locator a person typed ("第六十五条", "第105条", "一、(二)"), answer with the
+clause, or say why there is none: the held copy stops before it (a partial document, or a
+`〔以下原文未收录〕` gap where it would be), or the document has no such article (a full document of N
+articles). Pure functions: the chat and the search tab both use them, so they say the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+from retrieval.models import GAP_MARKER, Clause, DocumentMeta
+from retrieval.search import arabic_to_chinese
+from retrieval.text import fold
+
+Outcome = Literal["found", "beyond_held_copy", "no_such_article"]
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_ARTICLE = re.compile(r"第\s*([零〇一二两三四五六七八九十百千\d]+)\s*条")
+# An action plan's item: "一、（二）" / "一、(二)" / "一（二）", or a section "三、".
+_ITEM = re.compile(r"([一二三四五六七八九十]+)、?\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]")
+
+
+def chinese_to_int(numeral: str) -> int | None:
+    """An article number in Chinese numerals or digits as an int (一百零五 -> 105), else None."""
+    if numeral.isdigit():
+        return int(numeral)
+    if not numeral or any(ch not in _CN_DIGIT and ch not in _CN_UNIT for ch in numeral):
+        return None
+    total, current = 0, 0
+    for ch in numeral:
+        if ch in _CN_DIGIT:
+            current = _CN_DIGIT[ch]
+        else:
+            total += (current or 1) * _CN_UNIT[ch]
+            current = 0
+    return total + current
+
+
+def article_locator(number: int) -> str:
+    """The locator the parser gives article `number` (105 -> 第一百零五条)."""
+    return f"第{arabic_to_chinese(number)}条"
+
+
+def locators_in(query: str) -> list[str]:
+    """The article and item locators a query names, normalised to the parser's form, in order."""
+    text = fold(query)
+    found: list[str] = []
+    for match in _ARTICLE.finditer(text):
+        number = chinese_to_int(match.group(1))
+        if number is not None and 0 < number < 1000:
+            found.append(article_locator(number))
+    for match in _ITEM.finditer(text):
+        found.append(f"{match.group(1)}、（{match.group(2)}）")
+    return list(dict.fromkeys(found))
+
+
+def _article_number(clause: Clause) -> int | None:
+    if clause.kind != "article":
+        return None
+    match = _ARTICLE.fullmatch(clause.locator)
+    return chinese_to_int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class ArticleLookup:
+    """What a document holds at a locator: the clause, or why there is none."""
+
+    doc: DocumentMeta
+    locator: str
+    outcome: Outcome
+    clause: Clause | None = None
+    article_count: int = 0  # articles in the held copy
+    last_held: str | None = None  # locator of the last held article or item before the gap/end
+
+    @property
+    def found(self) -> bool:
+        return self.outcome == "found"
+
+    def message(self, title: str) -> str:
+        """One Chinese sentence for a user; `title` is how the document is cited (《…》)."""
+        if self.outcome == "found":
+            return f"{title}{self.locator}如下。"
+        if self.outcome == "beyond_held_copy":
+            held = f"只收录到{self.last_held}，" if self.last_held else ""
+            return (f"{title}的所存文本不完整，{held}{self.locator}不在所存文本中（原文此处标有{GAP_MARKER}），"
+                    "无法引用，请查阅正式发布的文件。")
+        last = f"（最后一条是{self.last_held}）" if self.last_held else ""
+        return f"{title}全文共{self.article_count}条{last}，没有{self.locator}。"
+
+
+def find_article(doc: DocumentMeta, clauses: Sequence[Clause], locator: str) -> ArticleLookup:
+    """Look `locator` up in one document's clauses (in document order, as the corpus holds them)."""
+    for clause in clauses:
+        if clause.locator == locator:
+            return ArticleLookup(doc, locator, "found", clause=clause)
+    articles = [(n, c) for c in clauses if (n := _article_number(c)) is not None]
+    wanted = _ARTICLE.fullmatch(locator)
+    number = chinese_to_int(wanted.group(1)) if wanted else None
+    if number is not None and articles:
+        before = [(n, c) for n, c in articles if n < number]
+        last_held = before[-1][1].locator if before else None
+        # A gap right after the last article numbered below it, or a copy marked partial that ends
+        # before it: the article may well exist in the original text.
+        if doc.is_partial and _gap_after(doc, clauses, before[-1][1] if before else None, number, articles):
+            return ArticleLookup(doc, locator, "beyond_held_copy", article_count=len(articles),
+                                 last_held=last_held)
+        return ArticleLookup(doc, locator, "no_such_article", article_count=len(articles),
+                             last_held=articles[-1][1].locator)
+    # Items ("一、（二）") carry no total; a partial copy may hold fewer than the original.
+    last_held = clauses[-1].locator if clauses else None
+    outcome: Outcome = "beyond_held_copy" if doc.is_partial else "no_such_article"
+    return ArticleLookup(doc, locator, outcome, article_count=len(articles), last_held=last_held)
+
+
+def _gap_after(doc: DocumentMeta, clauses: Sequence[Clause], previous: Clause | None, number: int,
+               articles: list[tuple[int, Clause]]) -> bool:
+    """True when the held copy has a gap between the article before `number` and the one after it."""
+    start = previous.ordinal + 1 if previous is not None else 0
+    following = [c for n, c in articles if n > number]
+    end = following[0].ordinal if following else len(clauses)
+    if any(start <= gap <= end for gap in doc.gaps):
+        return True
+    # A copy declared partial without a marked gap: only what comes after the last held article is unknown.
+    return not following and doc.completeness == "partial"

@@ -1,0 +1,78 @@
+"""Exact-article lookup: the clause, or "the held copy stops before it", or "no such article"."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.articles import article_locator, chinese_to_int, find_article, locators_in
+from retrieval.models import Clause, DocumentMeta
+
+
+def _doc(completeness: str = "full", gaps: tuple[int, ...] = ()) -> DocumentMeta:
+    return DocumentMeta(doc_id="t-reg", title="测试条例", short_title="测试条例", issuer="测试机关",
+                        level="municipal", doc_type="regulation", status="official", language="zh",
+                        completeness=completeness, source="test", gaps=gaps)  # type: ignore[arg-type]
+
+
+def _articles(numbers: list[int]) -> list[Clause]:
+    return [Clause(clause_id=f"t-reg#{article_locator(n)}", doc_id="t-reg", locator=article_locator(n),
+                   kind="article", heading_path=(), text=f"{article_locator(n)} 内容{n}。", ordinal=i)
+            for i, n in enumerate(numbers)]
+
+
+@pytest.mark.parametrize(("numeral", "value"), [("十二", 12), ("一百零五", 105), ("105", 105), ("二十", 20),
+                                                ("一百", 100), ("两", 2), ("abc", None)])
+def test_chinese_to_int(numeral: str, value: int | None) -> None:
+    assert chinese_to_int(numeral) == value
+
+
+def test_locators_in_queries_written_either_way() -> None:
+    assert locators_in("数据条例第六十五条") == ["第六十五条"]
+    assert locators_in("第105条是什么") == ["第一百零五条"]
+    assert locators_in("第 12 条和第十二条") == ["第十二条"]
+    assert locators_in("若干措施一、(二)的训力券") == ["一、（二）"]
+    assert locators_in("训力券怎么申请") == []
+
+
+def test_found_article() -> None:
+    clauses = _articles(list(range(1, 11)))
+    lookup = find_article(_doc(), clauses, "第三条")
+    assert lookup.found and lookup.clause is clauses[2]
+
+
+def test_full_document_has_no_such_article() -> None:
+    lookup = find_article(_doc(), _articles(list(range(1, 11))), article_locator(105))
+    assert lookup.outcome == "no_such_article" and lookup.clause is None
+    assert lookup.article_count == 10 and lookup.last_held == "第十条"
+    assert lookup.message("《测试条例》") == "《测试条例》全文共10条（最后一条是第十条），没有第一百零五条。"
+
+
+def test_partial_copy_stops_before_the_article() -> None:
+    # Articles 1-4 held, then 〔以下原文未收录〕 at the end.
+    lookup = find_article(_doc("partial", gaps=(4,)), _articles([1, 2, 3, 4]), "第九条")
+    assert lookup.outcome == "beyond_held_copy" and lookup.last_held == "第四条"
+    message = lookup.message("《测试条例》")
+    assert "所存文本不完整" in message and "第九条不在所存文本中" in message and "〔以下原文未收录〕" in message
+
+
+def test_gap_in_the_middle_hides_the_missing_articles_only() -> None:
+    # 1, 2, gap, 7, 8 (full otherwise): 第五条 falls in the gap; 第二十条 is past a complete end.
+    doc = _doc("full", gaps=(2,))
+    clauses = _articles([1, 2, 7, 8])
+    assert find_article(doc, clauses, "第五条").outcome == "beyond_held_copy"
+    assert find_article(doc, clauses, "第二十条").outcome == "no_such_article"
+
+
+def test_missing_item_in_a_partial_plan() -> None:
+    clause = Clause(clause_id="t-reg#一、（一）", doc_id="t-reg", locator="一、（一）", kind="item",
+                    heading_path=("一、总体要求",), text="（一）内容。", ordinal=0)
+    assert find_article(_doc("partial", gaps=(1,)), [clause], "一、（五）").outcome == "beyond_held_copy"
+    assert find_article(_doc(), [clause], "一、（五）").outcome == "no_such_article"
+
+
+def test_real_corpus_data_regulation(corpus) -> None:  # noqa: ANN001 - session fixture
+    doc = corpus.documents["sz-data-regulation-2021"]
+    clauses = corpus.doc_clauses(doc.doc_id)
+    assert find_article(doc, clauses, "第六十五条").found
+    missing = find_article(doc, clauses, article_locator(105))
+    assert missing.outcome == "no_such_article" and missing.article_count == 100
