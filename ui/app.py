@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
+from storage import open_database
 
 from ui.api import build_router
 from ui.errors import install_error_handlers
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
     per_minute = settings.rate_limit_per_minute
     state = AppState(
         settings=settings,
-        feedback=FeedbackStore(settings.data_dir / "feedback.sqlite3",
+        feedback=FeedbackStore(open_database(settings.database_url, settings.data_dir),
                                retention_days=settings.feedback_retention_days),
         api_limiter=TokenBucketLimiter(per_minute),
         web_limiter=TokenBucketLimiter(per_minute * WEB_RATE_FACTOR if per_minute > 0 else 0),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 import sys
 import time
 import traceback
@@ -35,6 +34,7 @@ from prometheus_client.process_collector import ProcessCollector
 from starlette.responses import Response
 from starlette.routing import Mount
 
+from storage import StorageError
 from ui.middleware import send_json_error
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPT
 # Routes whose requests are logged at DEBUG: probes and scrapes would drown the access log.
 QUIET_ROUTES = frozenset({"/healthz", METRICS_PATH})
 # Exceptions whose messages describe the system (disk, database, network), not what a user typed.
-SYSTEM_ERRORS: tuple[type[BaseException], ...] = (OSError, sqlite3.Error, MemoryError, RecursionError)
+SYSTEM_ERRORS: tuple[type[BaseException], ...] = (*StorageError, MemoryError, RecursionError)
 
 # An incoming id is reused (so that a proxy's id correlates) only when it is short and plain.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
