@@ -19,7 +19,13 @@ from storage import open_database
 from ui.api import build_router
 from ui.errors import install_error_handlers
 from ui.feedback import FeedbackStore
-from ui.middleware import BodySizeLimitMiddleware, RateLimitMiddleware, SecurityHeadersMiddleware
+from ui.middleware import (
+    BodySizeLimitMiddleware,
+    ClientAddressMiddleware,
+    RateLimitMiddleware,
+    SecurityHeadersMiddleware,
+    TrustedProxies,
+)
 from ui.observability import install_observability
 from ui.ratelimit import TokenBucketLimiter
 from ui.state import AppState
@@ -65,6 +71,7 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
     settings = settings or Settings()
     # Gradio reads this at import and at launch; the page must not call home from a closed network.
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    proxies = TrustedProxies(settings.trusted_proxies)  # a mistyped setting stops here, before any loading
     per_minute = settings.rate_limit_per_minute
     state = AppState(
         settings=settings,
@@ -126,6 +133,8 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "Authorization", "Accept"], max_age=600)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Behind nginx: the limits and everything inside see the client nginx names, not nginx itself.
+    app.add_middleware(ClientAddressMiddleware, proxies=proxies)
     # Outermost: request id, access log and /metrics see every answer, the limits' 413/429 included.
     install_observability(app, state)
 
