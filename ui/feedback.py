@@ -57,6 +57,7 @@ class FeedbackStore:
         self.table = FeedbackTable(self.db)
         self.retention_days = int(retention_days)
         self.write_failures = 0
+        self.on_failure: Callable[[], None] | None = None  # the app's metrics count failures through it
         self._lock = threading.Lock()  # opening the store
         self._count_lock = threading.Lock()
         self._ready = False
@@ -92,6 +93,8 @@ class FeedbackStore:
         """Log and count a storage failure (no feedback text is logged) and return the error to raise."""
         with self._count_lock:
             self.write_failures += 1
+        if self.on_failure is not None:
+            self.on_failure()
         log.error("feedback store %s failed: %s: %s", operation, type(exc).__name__, exc,
                   extra={"event": "feedback_store_failure", "operation": operation,
                          "error_class": error_class_of(exc)})
