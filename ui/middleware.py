@@ -240,7 +240,7 @@ class ClientAddressMiddleware:
             peer, port = scope.get("client") or ("", 0)
             if self.proxies.trusts(str(peer)):
                 forwarded = [v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"x-forwarded-for"]
-                scope = dict(scope)
+                # In place, not a copy: the outer middleware reads what the router records in this scope.
                 scope["client"] = (self.proxies.client(str(peer), forwarded), port)
                 proto = (_header(scope, b"x-forwarded-proto") or "").split(",")[-1].strip().lower()
                 if proto in ("http", "https"):

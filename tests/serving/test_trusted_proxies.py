@@ -72,6 +72,13 @@ def test_rate_limit_counts_real_clients_behind_a_trusted_proxy(tmp_path: Path) -
     assert forged[-1] == 429
 
 
+def test_metrics_still_name_the_route_behind_a_proxy(tmp_path: Path) -> None:
+    """The rewritten client must not hide the route template from the access log and /metrics."""
+    app = _app(tmp_path, "10.0.0.0/8")
+    _statuses(app, PROXY, ["203.0.113.1"])
+    assert 'route="/api/search"' in app.state.metrics.render().decode()
+
+
 def test_headers_from_an_untrusted_peer_change_nothing(tmp_path: Path) -> None:
     app = _app(tmp_path, "")
     statuses = _statuses(app, "192.0.2.50", ["203.0.113.1", "203.0.113.2", "203.0.113.3"])

@@ -1,0 +1,80 @@
+"""Real parts for the replica tests, started once per session on loopback: PostgreSQL (a temporary
+cluster), a Chroma server with a small corpus indexed into it, and a shared data directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import PROJECT_ROOT
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "storage"))
+
+from pg_cluster import TempCluster, missing_reason  # noqa: E402
+from realparts import NGINX, ChromaServer  # noqa: E402
+
+ADMIN_TOKEN = "serving-test-admin-token"
+# Two documents keep the index build to seconds; the answers under test cite them.
+DOCS = ("sz-ai-pioneer-measures-2024", "lg-ai-rules-explainer")
+
+
+@dataclass(frozen=True)
+class Backends:
+    """What the replicas share: database, Chroma server, corpus and data directory."""
+
+    database_url: str
+    chroma: ChromaServer
+    corpus_dir: Path
+    data_dir: Path
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {"PA_DATABASE_URL": self.database_url, "PA_CHROMA_HOST": "127.0.0.1",
+                "PA_CHROMA_PORT": str(self.chroma.port), "PA_CORPUS_DIR": str(self.corpus_dir),
+                "PA_DATA_DIR": str(self.data_dir), "PA_ADMIN_TOKEN": ADMIN_TOKEN,
+                "PA_TRUSTED_PROXIES": "127.0.0.1", "PA_LOG_LEVEL": "WARNING", **extra}
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[TempCluster]:
+    reason = missing_reason()
+    if reason:
+        pytest.skip(reason)
+    cluster = TempCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def backends(tmp_path_factory: pytest.TempPathFactory, pg_cluster: TempCluster) -> Iterator[Backends]:
+    """A Chroma server holding the index of a two-document corpus, a PostgreSQL database, a data dir."""
+    root = tmp_path_factory.mktemp("serving")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for doc_id in DOCS:
+        shutil.copy(PROJECT_ROOT / "corpus" / "policies" / f"{doc_id}.md", corpus / f"{doc_id}.md")
+    chroma = ChromaServer(root / "chroma").start()
+    try:
+        shared = Backends(database_url=pg_cluster.create_database(), chroma=chroma, corpus_dir=corpus,
+                          data_dir=root / "data")
+        built = subprocess.run([sys.executable, "-m", "assistant.cli", "index"], cwd=PROJECT_ROOT,
+                               env={**os.environ, "HF_HUB_OFFLINE": "1", **shared.env()},
+                               capture_output=True, text=True, timeout=600)
+        assert built.returncode == 0, built.stderr[-3000:]
+        yield shared
+    finally:
+        chroma.stop()
+
+
+@pytest.fixture(scope="session")
+def nginx_required() -> None:
+    if NGINX is None:
+        pytest.skip("nginx is not installed: run scripts/install-nginx.sh")
