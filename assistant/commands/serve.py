@@ -1,7 +1,8 @@
 """`policy-assistant serve`: the web app and HTTP API (127.0.0.1:7860 by default).
 
-``--workers N`` (or ``PA_WORKERS``) runs N uvicorn worker processes on one port. Each worker loads its
-own assistant, so the vector store must be a Chroma server (``PA_CHROMA_HOST``): the embedded store
+``--workers N`` (or ``PA_WORKERS``) runs N uvicorn worker processes on one port, for the JSON API: the
+Gradio page keeps sessions in process memory and needs one process per port behind a sticky proxy (see
+docs/deploy.md). Each worker loads its own assistant, so the vector store must be a Chroma server (``PA_CHROMA_HOST``): the embedded store
 cannot be opened by several processes. The index is made ready once, before the workers start, and
 Prometheus runs in multiprocess mode so that `/metrics` adds up every worker.
 """
@@ -99,6 +100,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     _prepare_workers(settings)
     print(banner, flush=True)
+    print("注意：网页应用的会话保存在各进程内，多进程共用一个端口时网页可能无法正常对话；需要网页时请每个进程单独一个端口、"
+          "经 nginx 按 Cookie 粘滞（见 docs/deploy.md）。JSON API 和 /widget 不受影响。", file=sys.stderr, flush=True)
     uvicorn.run(f"{__name__}:worker_app", factory=True, workers=settings.workers, **options)
     return 0
 
