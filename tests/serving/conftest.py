@@ -21,8 +21,9 @@ from pg_cluster import TempCluster, missing_reason  # noqa: E402
 from realparts import NGINX, ChromaServer  # noqa: E402
 
 ADMIN_TOKEN = "serving-test-admin-token"
-# Two documents keep the index build to seconds; the answers under test cite them.
-DOCS = ("sz-ai-pioneer-measures-2024", "lg-ai-rules-explainer")
+# The documents the pre-check rules cite (pre-checks need them all); small enough to index in seconds.
+DOCS = ("lg-ai-measures-en", "lg-ai-rules-consultation-notice", "lg-ai-rules-explainer", "lg-itc-fund-measures-2026",
+        "sz-ai-pioneer-measures-2024")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def pg_cluster() -> Iterator[TempCluster]:
 
 @pytest.fixture(scope="session")
 def backends(tmp_path_factory: pytest.TempPathFactory, pg_cluster: TempCluster) -> Iterator[Backends]:
-    """A Chroma server holding the index of a two-document corpus, a PostgreSQL database, a data dir."""
+    """A Chroma server holding the index of a small corpus, a PostgreSQL database, a data dir."""
     root = tmp_path_factory.mktemp("serving")
     corpus = root / "corpus"
     corpus.mkdir()

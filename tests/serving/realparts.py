@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,45 @@ class ChromaServer:
         _stop(self.process)
 
 
-def nginx_config(sample: str, *, listen_port: int, upstreams: list[int], root: Path) -> str:
+class SlowEvents:
+    """An upstream that sends server-sent events one second apart, without ``X-Accel-Buffering``: through
+    a proxy that buffers, they would all arrive together at the end."""
+
+    def __init__(self, events: int = 3, gap_s: float = 1.0) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for number in range(outer.events):
+                    data = f"event: delta\ndata: {number}\n\n".encode()
+                    self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                    self.wfile.flush()
+                    time.sleep(outer.gap_s)
+                self.wfile.write(b"0\r\n\r\n")
+
+        self.events, self.gap_s = events, gap_s
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = int(self.httpd.server_address[1])
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def nginx_config(sample: str, *, listen_port: int, upstreams: list[int], root: Path, extra: str = "") -> str:
     """The sample deploy/nginx.conf made runnable as an unprivileged foreground process on loopback.
 
     Only addresses, ports and paths change: the proxying rules under test are the sample's own.
@@ -77,6 +116,8 @@ def nginx_config(sample: str, *, listen_port: int, upstreams: list[int], root: P
     # Which replica answered, for the stickiness and fail-over checks.
     text = text.replace("add_header Set-Cookie $pa_set_cookie;",
                         "add_header Set-Cookie $pa_set_cookie;\n    add_header X-PA-Upstream $upstream_addr always;")
+    # Test-only locations go in the sample's server block, so they inherit its proxy settings.
+    text = text.replace("    location / {", extra + "    location / {", 1)
     head = (f"daemon off;\nworker_processes 2;\npid {root}/nginx.pid;\nerror_log {root}/error.log warn;\n"
             "events { worker_connections 1024; }\nhttp {\n"
             f"  access_log off;\n  client_body_temp_path {root}/body;\n  proxy_temp_path {root}/proxy;\n"
@@ -90,6 +131,7 @@ class Nginx:
 
     root: Path
     upstreams: list[int]
+    extra: str = ""
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
@@ -102,7 +144,8 @@ class Nginx:
         self.root.mkdir(parents=True, exist_ok=True)
         conf = self.root / "nginx.conf"
         conf.write_text(nginx_config(SAMPLE_CONFIG.read_text(encoding="utf-8"), listen_port=self.port,
-                                     upstreams=self.upstreams, root=self.root), encoding="utf-8")
+                                     upstreams=self.upstreams, root=self.root, extra=self.extra),
+                     encoding="utf-8")
         check = subprocess.run([NGINX, "-t", "-c", str(conf), "-p", str(self.root)], capture_output=True, text=True)
         if check.returncode != 0:
             raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
