@@ -62,8 +62,7 @@ class Database:
 
     dialect: Dialect
     path: Path | None = None
-    url: str = ""
-    _migrated: bool = field(default=False, repr=False)
+    url: str = field(default="", repr=False)  # may hold a password: never in a repr or a log
 
     @property
     def description(self) -> str:
@@ -84,10 +83,6 @@ class Database:
         import psycopg
 
         return psycopg.connect(self.url, connect_timeout=PG_CONNECT_TIMEOUT_S)
-
-    @property
-    def migrated(self) -> bool:
-        return self._migrated
 
     def migrate(self) -> list[int]:
         """Apply missing migrations (idempotent); returns the versions applied now.
@@ -120,7 +115,6 @@ class Database:
                              (migration.version, time.time()))
                 applied.append(migration.version)
             conn.commit()
-        self._migrated = True
         return applied
 
     def schema_version(self) -> int:

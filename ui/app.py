@@ -28,6 +28,7 @@ from ui.middleware import (
 )
 from ui.observability import install_observability
 from ui.ratelimit import TokenBucketLimiter
+from ui.replicas import BuildFollower
 from ui.state import AppState
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,10 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
     app.add_middleware(ClientAddressMiddleware, proxies=proxies)
     # Outermost: request id, access log and /metrics see every answer, the limits' 413/429 included.
     install_observability(app, state)
+
+    if settings.database_url or settings.workers > 1:
+        # Replicas share the store: follow the index builds the others publish.
+        app.state.build_follower = BuildFollower(state).start()
 
     if web:
         from ui.web import mount_web
