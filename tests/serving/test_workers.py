@@ -1,4 +1,5 @@
-"""`serve --workers N`: several processes on one port over a Chroma server, `/metrics` adding them up.
+"""`serve --workers N`: several processes on one port over a Chroma server, `/metrics` adding them up
+(the two-worker server is in the slow suite: two full processes start).
 
 N > 1 without a Chroma server stops at once with a Chinese explanation: the embedded vector store cannot
 be opened by several processes.
@@ -6,14 +7,19 @@ be opened by several processes.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 from conftest import Backends
 
 from assistant.cli import main
+from assistant.settings import PROJECT_ROOT
 from eval.serve import ServeProcess
 
 
@@ -34,6 +40,28 @@ def _counter(metrics: str, route: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
+MULTIPROCESS_WORKER = """
+from ui.observability import Metrics
+metrics = Metrics()
+for _ in range({count}):
+    metrics.observe("GET", "/api/search", 200, 0.01)
+metrics.in_progress.inc()
+print(metrics.render().decode())
+"""
+
+
+def test_metrics_add_up_across_processes(tmp_path: Path) -> None:
+    """In multiprocess mode each process writes its counts to the shared directory; any scrape sums them."""
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "PYTHONPATH": str(PROJECT_ROOT)}
+    outputs = [subprocess.run([sys.executable, "-c", MULTIPROCESS_WORKER.format(count=count)], env=env,
+                              capture_output=True, text=True, timeout=120, check=True).stdout
+               for count in (3, 4)]
+    assert _counter(outputs[0], "/api/search") == 3.0  # the first worker alone so far
+    assert _counter(outputs[1], "/api/search") == 7.0  # the second scrape sees both
+    assert "process_resident_memory_bytes" not in outputs[1]  # would describe one worker only
+
+
+@pytest.mark.slow
 def test_two_workers_share_the_port_and_metrics_count_every_request(backends: Backends) -> None:
     server = ServeProcess(env=backends.env(PA_WORKERS="2")).start(timeout=300)
     try:
