@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,29 +17,7 @@ from assistant.settings import PROJECT_ROOT
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "storage"))
 
 from pg_cluster import TempCluster, missing_reason  # noqa: E402
-from realparts import NGINX, ChromaServer  # noqa: E402
-
-ADMIN_TOKEN = "serving-test-admin-token"
-# The documents the pre-check rules cite (pre-checks need them all); small enough to index in seconds.
-DOCS = ("lg-ai-measures-en", "lg-ai-rules-consultation-notice", "lg-ai-rules-explainer", "lg-itc-fund-measures-2026",
-        "sz-ai-pioneer-measures-2024")
-
-
-@dataclass(frozen=True)
-class Backends:
-    """What the replicas share: database, Chroma server, corpus and data directory."""
-
-    database_url: str
-    chroma: ChromaServer
-    corpus_dir: Path
-    data_dir: Path
-
-    def env(self, **extra: str) -> dict[str, str]:
-        return {"PA_DATABASE_URL": self.database_url, "PA_CHROMA_HOST": "127.0.0.1",
-                "PA_CHROMA_PORT": str(self.chroma.port), "PA_CORPUS_DIR": str(self.corpus_dir),
-                "PA_DATA_DIR": str(self.data_dir), "PA_ADMIN_TOKEN": ADMIN_TOKEN,
-                "PA_TRUSTED_PROXIES": "127.0.0.1", "PA_LOG_LEVEL": "WARNING", **extra}
-
+from realparts import DOCS, NGINX, Backends, ChromaServer  # noqa: E402
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[TempCluster]:

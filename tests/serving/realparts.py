@@ -1,5 +1,6 @@
 """Real servers the replica tests start on loopback: a Chroma server (`chroma run`) and nginx in the
-foreground with a generated configuration. PostgreSQL comes from tests/storage/pg_cluster.py.
+foreground with a generated configuration, and what the replicas share (`Backends`). PostgreSQL comes from
+tests/storage/pg_cluster.py.
 """
 
 from __future__ import annotations
@@ -165,3 +166,25 @@ class Nginx:
 
     def stop(self) -> None:
         _stop(self.process, signal.SIGQUIT)  # graceful shutdown of the master and its workers
+
+
+ADMIN_TOKEN = "serving-test-admin-token"
+# The documents the pre-check rules cite (pre-checks need them all); small enough to index in seconds.
+DOCS = ("lg-ai-measures-en", "lg-ai-rules-consultation-notice", "lg-ai-rules-explainer", "lg-itc-fund-measures-2026",
+        "sz-ai-pioneer-measures-2024")
+
+
+@dataclass(frozen=True)
+class Backends:
+    """What the replicas share: database, Chroma server, corpus and data directory."""
+
+    database_url: str
+    chroma: ChromaServer
+    corpus_dir: Path
+    data_dir: Path
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {"PA_DATABASE_URL": self.database_url, "PA_CHROMA_HOST": "127.0.0.1",
+                "PA_CHROMA_PORT": str(self.chroma.port), "PA_CORPUS_DIR": str(self.corpus_dir),
+                "PA_DATA_DIR": str(self.data_dir), "PA_ADMIN_TOKEN": ADMIN_TOKEN,
+                "PA_TRUSTED_PROXIES": "127.0.0.1", "PA_LOG_LEVEL": "WARNING", **extra}

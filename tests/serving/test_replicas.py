@@ -22,8 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ADMIN_TOKEN, Backends
-from realparts import Nginx, SlowEvents
+from realparts import ADMIN_TOKEN, Backends, Nginx, SlowEvents
 from servers import sse_events
 
 from assistant.settings import PROJECT_ROOT

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import Backends
+from realparts import Backends
 
 from assistant.cli import main
 from assistant.settings import PROJECT_ROOT
