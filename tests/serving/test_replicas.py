@@ -227,8 +227,8 @@ def test_killing_a_replica_loses_no_acknowledged_feedback(deployment: Deployment
         deadline = time.monotonic() + 60
         while len(acked) < 40 and time.monotonic() < deadline:
             time.sleep(0.05)
+        victim.kill()  # returns once the process is gone: requests started after this must all succeed
         killed_at[0] = time.monotonic()
-        victim.kill()
         after_kill = len(acked)
         deadline = time.monotonic() + 60
         while len(acked) < after_kill + 40 and time.monotonic() < deadline:
@@ -237,6 +237,10 @@ def test_killing_a_replica_loses_no_acknowledged_feedback(deployment: Deployment
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
+    record_property("acknowledged_before_kill", after_kill)
+    record_property("acknowledged_total", len(acked))
+    record_property("failures_in_flight", len(failures))
+    print(f"kill: {after_kill} acknowledged before, {len(acked)} in all, failures {failures}")
     assert after_kill >= 20 and len(acked) >= after_kill + 20, (after_kill, len(acked))
     # Only requests already under way when the replica died may fail: at most one per client.
     late = [f for f in failures if f[1] > killed_at[0]]
@@ -254,6 +258,3 @@ def test_killing_a_replica_loses_no_acknowledged_feedback(deployment: Deployment
         # nginx may still try the dead replica first ("dead, survivor"): the answer comes from the survivor.
         answered_by = response.headers["x-pa-upstream"].split(",")[-1].strip()
         assert response.status_code == 200 and answered_by == deployment.upstream_of(survivor)
-    record_property("acknowledged_before_kill", after_kill)
-    record_property("acknowledged_total", len(acked))
-    record_property("failures_in_flight", len(failures))
