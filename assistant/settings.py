@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     feedback_retention_days: int = 365
     log_level: str = "INFO"
+    database_url: str = Field("", description="postgresql://… for feedback and shared state; empty = SQLite "
+                                              "under data_dir")
+    trusted_proxies: str = Field("", description="Comma-separated addresses/CIDRs of reverse proxies whose "
+                                                 "X-Forwarded-For is believed; empty = none")
+    workers: int = Field(1, description="Server processes for `serve` (more than 1 needs PA_CHROMA_HOST)")
 
     @property
     def index_dir(self) -> Path:

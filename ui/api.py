@@ -25,6 +25,7 @@ from ui.feedback import MAX_COMMENT_CHARS
 from ui.precheck_batch import (BATCH_PATH, MAX_BATCH_BYTES, MAX_BATCH_PROFILES, BatchRunner, batch_json,
                                result_download, template_download, upload_bytes)
 from ui.present import LEVEL_LABELS, STATUS_CHOICES, clause_json, clause_reply, document_items, document_json
+from ui.replicas import publish_build
 from ui.state import AppState
 
 log = logging.getLogger(__name__)
@@ -355,6 +356,7 @@ def _reindex(state: AppState) -> dict[str, Any]:
     state.load()
     if state.load_error is not None:
         raise ApiError(500, "reindex_failed", f"索引已构建但无法加载，原索引继续使用：{state.load_error}")
+    publish_build(state)  # the other replicas load it within seconds
     return {"status": "ok", "clauses": manifest.clauses, "chunks": manifest.chunks,
             "embedder": manifest.embedder, "build_seconds": round(manifest.build_seconds, 2),
             "message": "索引已重建"}

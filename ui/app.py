@@ -14,14 +14,16 @@ from fastapi.staticfiles import StaticFiles
 
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
+from storage import open_database
 
 from ui.api import build_router
 from ui.errors import install_error_handlers
 from ui.feedback import FeedbackStore
-from ui.middleware import RateLimitMiddleware, SecurityHeadersMiddleware
+from ui.middleware import ClientAddressMiddleware, RateLimitMiddleware, SecurityHeadersMiddleware, TrustedProxies
 from ui.observability import install_observability
 from ui.precheck_batch import BodyLimits
 from ui.ratelimit import TokenBucketLimiter
+from ui.replicas import BuildFollower
 from ui.state import AppState
 
 log = logging.getLogger(__name__)
@@ -65,10 +67,11 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
     settings = settings or Settings()
     # Gradio reads this at import and at launch; the page must not call home from a closed network.
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    proxies = TrustedProxies(settings.trusted_proxies)  # a mistyped setting stops here, before any loading
     per_minute = settings.rate_limit_per_minute
     state = AppState(
         settings=settings,
-        feedback=FeedbackStore(settings.data_dir / "feedback.sqlite3",
+        feedback=FeedbackStore(open_database(settings.database_url, settings.data_dir),
                                retention_days=settings.feedback_retention_days),
         api_limiter=TokenBucketLimiter(per_minute),
         web_limiter=TokenBucketLimiter(per_minute * WEB_RATE_FACTOR if per_minute > 0 else 0),
@@ -126,8 +129,14 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "Authorization", "Accept"], max_age=600)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Behind nginx: the limits and everything inside see the client nginx names, not nginx itself.
+    app.add_middleware(ClientAddressMiddleware, proxies=proxies)
     # Outermost: request id, access log and /metrics see every answer, the limits' 413/429 included.
     install_observability(app, state)
+
+    if settings.database_url or settings.workers > 1:
+        # Replicas share the store: follow the index builds the others publish.
+        app.state.build_follower = BuildFollower(state).start()
 
     if web:
         from ui.web import mount_web

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: request size limits, per-client rate limits and security headers.
+"""Pure ASGI middleware: the real client behind trusted proxies, request size limits, per-client rate
+limits and security headers.
 
 The size limit also rejects JSON bodies that are not UTF-8 or that hold lone surrogates (``"\\ud800"``),
 which no part of the product could encode again; both get a 400 with a Chinese message.
@@ -9,6 +10,7 @@ pass through untouched.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 import re
@@ -163,6 +165,86 @@ class RateLimitMiddleware:
                                       f"请求过于频繁，请{retry_after}秒后再试",
                                       {"Retry-After": retry_after})
                 return
+        await self.app(scope, receive, send)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # "[2001:db8::1]:443"
+        text = text[1:text.index("]")]
+    elif text.count(":") == 1:  # "203.0.113.9:51234"
+        text = text.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+class TrustedProxies:
+    """The reverse proxies whose ``X-Forwarded-For`` is believed (``PA_TRUSTED_PROXIES``: addresses or CIDRs).
+
+    Only a request whose peer is one of them is read through the header, and the client is the rightmost
+    address in the chain that is not a trusted proxy: anything to its left was written by the client
+    itself and may be forged. With no proxies configured the peer is the client, whatever the header says.
+    """
+
+    def __init__(self, spec: str = "") -> None:
+        networks: list[Network] = []
+        for item in (part.strip() for part in spec.split(",")):
+            if not item:
+                continue
+            try:
+                networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                raise ValueError(f"PA_TRUSTED_PROXIES 中的“{item}”不是 IP 地址或网段（例如 10.0.0.0/8、127.0.0.1）") from None
+        self.networks = tuple(networks)
+
+    def __bool__(self) -> bool:
+        return bool(self.networks)
+
+    def trusts(self, address: str) -> bool:
+        parsed = _address(address)
+        return parsed is not None and any(parsed in network for network in self.networks)
+
+    def client(self, peer: str, forwarded_for: list[str]) -> str:
+        """The client's address given the connection's peer and the ``X-Forwarded-For`` values in order."""
+        if not self.trusts(peer):
+            return peer
+        hops = [hop.strip() for value in forwarded_for for hop in value.split(",") if hop.strip()]
+        for hop in reversed(hops):
+            parsed = _address(hop)
+            if parsed is None:  # garbage where an address should be: stop at the last address we trust
+                break
+            if not self.trusts(hop):
+                return str(parsed)
+            peer = str(parsed)
+        return peer
+
+
+class ClientAddressMiddleware:
+    """Sets ``scope["client"]`` (and the scheme from ``X-Forwarded-Proto``) from a trusted proxy's headers.
+
+    Everything inside (rate limits, error pages, Gradio) then sees the real client. Requests from other
+    peers are left as they are, so the headers cannot be used to dodge a per-client limit.
+    """
+
+    def __init__(self, app: ASGIApp, proxies: TrustedProxies) -> None:
+        self.app = app
+        self.proxies = proxies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and self.proxies:
+            peer, port = scope.get("client") or ("", 0)
+            if self.proxies.trusts(str(peer)):
+                forwarded = [v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"x-forwarded-for"]
+                # In place, not a copy: the outer middleware reads what the router records in this scope.
+                scope["client"] = (self.proxies.client(str(peer), forwarded), port)
+                proto = (_header(scope, b"x-forwarded-proto") or "").split(",")[-1].strip().lower()
+                if proto in ("http", "https"):
+                    scope["scheme"] = proto if scope["type"] == "http" else {"http": "ws", "https": "wss"}[proto]
         await self.app(scope, receive, send)
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
-import sqlite3
 import sys
 import time
 import traceback
@@ -30,11 +30,13 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.process_collector import ProcessCollector
 from starlette.responses import Response
 from starlette.routing import Mount
 
+from storage import StorageError
 from ui.middleware import send_json_error
 
 if TYPE_CHECKING:
@@ -50,6 +52,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 REQUEST_ID_HEADER = "X-Request-ID"
 METRICS_PATH = "/metrics"
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 ACCESS_LOGGER = "pa.access"
 UNMATCHED_ROUTE = "unmatched"
 # A request slower than this is logged as a warning.
@@ -60,7 +63,7 @@ KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPT
 # Routes whose requests are logged at DEBUG: probes and scrapes would drown the access log.
 QUIET_ROUTES = frozenset({"/healthz", METRICS_PATH})
 # Exceptions whose messages describe the system (disk, database, network), not what a user typed.
-SYSTEM_ERRORS: tuple[type[BaseException], ...] = (OSError, sqlite3.Error, MemoryError, RecursionError)
+SYSTEM_ERRORS: tuple[type[BaseException], ...] = (*StorageError, MemoryError, RecursionError)
 
 # An incoming id is reused (so that a proxy's id correlates) only when it is short and plain.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -183,7 +186,7 @@ def configure_logging(level: str = "INFO", stream: Any = None) -> logging.Handle
 
 
 class _StateCollector:
-    """Index readiness and feedback-store failures, read from the app state at scrape time."""
+    """Index readiness, read from the app state at scrape time (with several workers: the one answering)."""
 
     def __init__(self, state: "AppState") -> None:
         self.state = state
@@ -197,17 +200,25 @@ class _StateCollector:
             ok, details = False, {}
         ready.add_metric([], 1.0 if ok else 0.0)
         clauses.add_metric([], float(details.get("clauses", 0) or 0))
-        failures = CounterMetricFamily("pa_feedback_write_failures",
-                                       "Feedback records that could not be stored (disk, database)")
-        failures.add_metric([], float(getattr(self.state.feedback, "write_failures", 0)))
-        return [ready, clauses, failures]
+        return [ready, clauses]
 
     def describe(self) -> Iterable[Any]:
         return []
 
 
+def multiprocess_dir() -> str | None:
+    """Prometheus multiprocess mode's directory, set by `serve --workers N` before the workers start."""
+    return os.environ.get(MULTIPROC_ENV) or None
+
+
 class Metrics:
-    """The app's Prometheus metrics, in a registry of its own."""
+    """The app's Prometheus metrics, in a registry of its own.
+
+    With several worker processes (``PROMETHEUS_MULTIPROC_DIR`` set before they start) every counter and
+    histogram writes its values to files in that directory, and a scrape — whichever worker answers it —
+    adds up all workers' files, so `/metrics` counts every request once. Process metrics (memory, CPU)
+    are then left out: they would describe only the worker that happened to answer.
+    """
 
     def __init__(self, state: "AppState | None" = None) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
@@ -217,19 +228,32 @@ class Metrics:
                                  "HTTP request latency by method and route template (until the last byte)",
                                  ["method", "route"], buckets=LATENCY_BUCKETS, registry=self.registry)
         self.in_progress = Gauge("pa_http_requests_in_progress", "HTTP requests being handled",
-                                 registry=self.registry)
+                                 registry=self.registry, multiprocess_mode="livesum")
         self.exceptions = Counter("pa_http_exceptions", "Unhandled exceptions by class",
                                   ["error_class"], registry=self.registry)
-        ProcessCollector(registry=self.registry)  # process_resident_memory_bytes, cpu, open fds
+        self.feedback_failures = Counter("pa_feedback_write_failures",
+                                         "Feedback records that could not be stored (disk, database)",
+                                         registry=self.registry)
+        self.multiprocess = multiprocess_dir() is not None
+        if self.multiprocess:
+            self.scrape_registry = CollectorRegistry()
+            MultiProcessCollector(self.scrape_registry)
+        else:
+            self.scrape_registry = self.registry
+            ProcessCollector(registry=self.registry)  # process_resident_memory_bytes, cpu, open fds
         if state is not None:
-            self.registry.register(_StateCollector(state))
+            self.scrape_registry.register(_StateCollector(state))
+            store = state.feedback
+            # Failures before the metrics existed (the store could not open at start-up) count too.
+            self.feedback_failures.inc(store.write_failures)
+            store.on_failure = self.feedback_failures.inc
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(seconds)
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        return generate_latest(self.scrape_registry)
 
 
 def route_label(scope: Scope, routes: Iterable[Any] = ()) -> str:

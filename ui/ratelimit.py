@@ -18,8 +18,12 @@ class _Bucket:
 class TokenBucketLimiter:
     """Allows `per_minute` requests per client per minute on average, with bursts up to `burst`.
 
-    Buckets live in memory only: one process serves the app, and a restart forgetting recent traffic is
-    harmless. Idle buckets are dropped so that many distinct clients cannot grow memory without bound.
+    Buckets live in the memory of one process, and a restart forgetting recent traffic is harmless. With
+    several workers or replicas each keeps its own buckets, so a client may get up to N times the limit:
+    the deployment's shared limit is the reverse proxy's job (nginx ``limit_req`` keeps one counter per
+    client in shared memory for every replica behind it, see deploy/nginx.conf), which keeps a database
+    round trip off every request. The client is the address `ClientAddressMiddleware` established.
+    Idle buckets are dropped so that many distinct clients cannot grow memory without bound.
     """
 
     def __init__(self, per_minute: int, burst: int | None = None,
