@@ -267,7 +267,7 @@ def test_arabic_article_numbers_convert_like_article_numbering() -> None:
 def run_search(args: list[str], settings: Settings) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PA_DATA_DIR": str(settings.data_dir), "PA_CORPUS_DIR": str(settings.corpus_dir),
            "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
-    return subprocess.run([sys.executable, "-m", "assistant.cli", "search", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", "search", *args], capture_output=True,
                           text=True, env=env, cwd=PROJECT_ROOT, timeout=300)
 
 

@@ -9,7 +9,7 @@ from retrieval.corpus import CorpusError
 from retrieval.index import IndexNotReady
 from retrieval.search import QueryError
 
-from assistant.commands import report_error
+from ui.commands import report_error
 from assistant.runtime import load_retriever
 from assistant.settings import Settings
 

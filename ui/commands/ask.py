@@ -10,7 +10,7 @@ from retrieval.index import IndexNotReady
 from retrieval.search import QueryError
 
 from assistant.models import Answer, Turn
-from assistant.commands import report_error
+from ui.commands import report_error
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
 
