@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 from retrieval.models import Citation, Corpus, Hit, final_version
 from retrieval.search import SearchFilters, clean_query
@@ -18,10 +18,8 @@ from assistant.followup import ConversationContext, conversation_context
 from assistant.intent import route, without_instructions
 from assistant.models import Answer, Intent, Turn
 from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck
+from assistant.resources import Resources
 from assistant.tables import answer_from_table, list_from_table
-
-if TYPE_CHECKING:
-    from assistant.service import PolicyAssistant
 
 RETRIEVE_K = 8
 MAX_TURN_CHARS = 2000
@@ -79,9 +77,9 @@ def _items_in_scope(question: str, context: str, rules) -> set[str] | None:
     return {i for i in ids if i.startswith("lg-")} if district else {i for i in ids if i.startswith("sz-")}
 
 
-def _item_clauses(assistant: "PolicyAssistant", item_ids: list[str]) -> set[str]:
+def _item_clauses(res: Resources, item_ids: list[str]) -> set[str]:
     """Clauses that belong to support items: those their rules cite, and those that name them."""
-    rules = assistant.rules
+    rules = res.rules
     out: set[str] = set()
     for item_id in item_ids:
         item = rules.item(item_id)
@@ -90,7 +88,7 @@ def _item_clauses(assistant: "PolicyAssistant", item_ids: list[str]) -> set[str]
             sources += [item.amount.ratio, item.amount.startup_ratio, item.amount.cap]
         out.update(s.clause for s in sources if s is not None)
         names = [fold(n) for n in (item.name, *item.synonyms)]
-        out.update(c.clause_id for c in assistant.corpus.clauses if any(n in fold(c.text) for n in names))
+        out.update(c.clause_id for c in res.corpus.clauses if any(n in fold(c.text) for n in names))
     return out
 
 
@@ -106,22 +104,22 @@ def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
     return version_pairs(corpus, named) or (sorted(named) if len(named) >= 2 else [])
 
 
-def comparison_evidence(assistant: "PolicyAssistant", question: str) -> list[Evidence]:
+def comparison_evidence(res: Resources, question: str) -> list[Evidence]:
     """For "征求意见稿和正式稿分别…" / "A和B是同一个吗": the best supported sentence of each document
     compared, searched within each; empty unless at least two documents answer."""
     folded = fold(question)
-    named = set(assistant.retriever.document_mentions(question))
+    named = set(res.retriever.document_mentions(question))
     if _COMPARE.search(folded):
-        docs = compared_documents(assistant.corpus, named)
+        docs = compared_documents(res.corpus, named)
     elif folded.count("?") >= 2:  # "正式稿是哪天印发的？征求意见稿呢？": two questions, two versions
-        docs = version_pairs(assistant.corpus, named)
+        docs = version_pairs(res.corpus, named)
     else:
         return []
     found: list[Evidence] = []
     for doc_id in docs:
-        hits = assistant.retriever.search(question, k=RETRIEVE_K,
+        hits = res.retriever.search(question, k=RETRIEVE_K,
                                           filters=SearchFilters(doc_ids=frozenset({doc_id})))
-        evidence = supported(candidate_evidence(assistant.retriever, question, hits))
+        evidence = supported(candidate_evidence(res.retriever, question, hits))
         if evidence:
             found.append(evidence[0])
     return found if len(found) >= 2 else []
@@ -151,11 +149,11 @@ def superseded_draft(corpus: Corpus, question: str, evidence: list[Evidence]) ->
             f"不代表正式政策，正式稿是否保留、如何规定，所存文件无法确认。")
 
 
-def refusal_text(assistant: "PolicyAssistant", question: str, item_ids: list[str], hits: list[Hit],
+def refusal_text(res: Resources, question: str, item_ids: list[str], hits: list[Hit],
                  why: str = "") -> str:
     """Say the held documents do not state it, where it would be stated, and whom to ask."""
     lines = ["抱歉，所存政策文件中没有找到能回答这个问题的明确规定，为避免误导，不作推测。"]
-    not_held = [assistant.rules.item(i).standard_not_held for i in item_ids]
+    not_held = [res.rules.item(i).standard_not_held for i in item_ids]
     notes = list(dict.fromkeys(n.text for n in not_held if n is not None))
     if why:
         lines.append(why)
@@ -171,51 +169,51 @@ def refusal_text(assistant: "PolicyAssistant", question: str, item_ids: list[str
     return "\n".join(lines)
 
 
-def _compose(assistant: "PolicyAssistant", question: str, context: ConversationContext,
+def _compose(res: Resources, question: str, context: ConversationContext,
              hits: list[Hit], checks: list[ChatPrecheck], eligibility: list[EligibilityCheck],
              intent: Intent) -> Answer:
     draft = Draft()
     followup_context = context.text if context.is_followup else ""
-    named = assistant.rules.match_items(question) or \
-        (assistant.rules.match_items(followup_context) if followup_context else [])
+    named = res.rules.match_items(question) or \
+        (res.rules.match_items(followup_context) if followup_context else [])
     if checks:
         add_prechecks(draft, checks)
     elif eligibility:
         add_eligibility(draft, eligibility)
     table = None if checks or eligibility else (
-        answer_from_table(question, hits, assistant.corpus, followup_context)
-        or list_from_table(question, hits, assistant.corpus))
+        answer_from_table(question, hits, res.corpus, followup_context)
+        or list_from_table(question, hits, res.corpus))
     if table is not None:
-        add_table(draft, table, assistant.corpus.documents)
+        add_table(draft, table, res.corpus.documents)
     else:
-        compared = comparison_evidence(assistant, question)
+        compared = comparison_evidence(res, question)
         if compared:
-            add_evidence(draft, question, compared, assistant.corpus, compare=True)
+            add_evidence(draft, question, compared, res.corpus, compare=True)
             draft.lines.append(DISCLAIMER)
             return Answer(text=draft.text, citations=draft.citations, intent=intent)
-        eligible = _item_clauses(assistant, named) if named else None
-        candidates = candidate_evidence(assistant.retriever, question, hits, context=followup_context,
+        eligible = _item_clauses(res, named) if named else None
+        candidates = candidate_evidence(res.retriever, question, hits, context=followup_context,
                                         eligible=eligible)
         cut = cut_off_subject(candidates)
         evidence = [] if cut else supported(candidates)
-        superseded = superseded_draft(assistant.corpus, question, evidence)
+        superseded = superseded_draft(res.corpus, question, evidence)
         if superseded:
             evidence = []
         if evidence and not (checks or eligibility):
-            add_evidence(draft, question, evidence, assistant.corpus,
-                         named=set(assistant.retriever.document_mentions(question)))
+            add_evidence(draft, question, evidence, res.corpus,
+                         named=set(res.retriever.document_mentions(question)))
         elif evidence:
             pass  # the pre-check lines already cite the clauses the amounts and conditions rest on
         elif not (checks or eligibility):
             why = cut_off_note(cut) if cut else superseded
-            return Answer(text=refusal_text(assistant, question, named, hits, why), citations=[],
+            return Answer(text=refusal_text(res, question, named, hits, why), citations=[],
                           refused=True, intent=intent)
     draft.lines.append(DISCLAIMER)
     return Answer(text=draft.text, citations=draft.citations, prechecks=[c.to_dict() for c in checks],
                   refused=False, intent=intent, calculations=draft.calculations)
 
 
-def answer_extractive(assistant: "PolicyAssistant", question: str, history: list[Turn]) -> Answer:
+def answer_extractive(res: Resources, question: str, history: list[Turn]) -> Answer:
     """The deterministic, model-free answer."""
     question = clean_query(question)
     history = _history(history)
@@ -228,7 +226,7 @@ def answer_extractive(assistant: "PolicyAssistant", question: str, history: list
     if intent == "out_of_scope":
         return Answer(text=OUT_OF_SCOPE_TEXT, citations=[], refused=True, intent=intent)
     context = conversation_context(question, history)
-    hits = assistant.retriever.search(question, k=RETRIEVE_K, context=context.text,
+    hits = res.retriever.search(question, k=RETRIEVE_K, context=context.text,
                                       context_weight=context.weight)
     checks: list[ChatPrecheck] = []
     eligibility: list[EligibilityCheck] = []
@@ -237,30 +235,30 @@ def answer_extractive(assistant: "PolicyAssistant", question: str, history: list
         if facts.negative_amounts:
             return Answer(text=NEGATIVE_AMOUNT_TEXT.format(amounts="、".join(facts.negative_amounts)),
                           citations=[], refused=True, intent=intent)
-        scope = set(assistant.rules.match_items(question)) or \
-            _items_in_scope(question, context.text, assistant.rules)
-        checks = chat_precheck(assistant.rules, assistant.corpus, facts.profile, scope)
+        scope = set(res.rules.match_items(question)) or \
+            _items_in_scope(question, context.text, res.rules)
+        checks = chat_precheck(res.rules, res.corpus, facts.profile, scope)
         if checks and intent == "policy":
             intent = "mixed"
         if not checks and intent == "mixed":
-            eligibility = chat_eligibility(assistant.rules, assistant.corpus, facts.profile, scope)
-    return _compose(assistant, question, context, hits, checks, eligibility, intent)
+            eligibility = chat_eligibility(res.rules, res.corpus, facts.profile, scope)
+    return _compose(res, question, context, hits, checks, eligibility, intent)
 
 
 LLM_CLAUSES = 6  # clauses supplied to the generation model
 
 
-def _llm_inputs(assistant: "PolicyAssistant", question: str, history: list[Turn], extractive: Answer,
+def _llm_inputs(res: Resources, question: str, history: list[Turn], extractive: Answer,
                 ) -> tuple[list[Citation], list[str]] | None:
     """Clauses and grounded texts for the LLM, or None when the extractive answer must stand.
 
     Refusals, greetings and out-of-scope replies are never handed to a model: what it could add
     there is exactly what must not be invented.
     """
-    if assistant.llm is None or extractive.refused or extractive.intent in ("greeting", "out_of_scope"):
+    if res.llm is None or extractive.refused or extractive.intent in ("greeting", "out_of_scope"):
         return None
     context = conversation_context(question, history)
-    hits = assistant.retriever.search(question, k=LLM_CLAUSES, context=context.text,
+    hits = res.retriever.search(question, k=LLM_CLAUSES, context=context.text,
                                       context_weight=context.weight)
     citations = list({c.clause_id: c for c in [*extractive.citations, *(h.citation for h in hits)]}
                      .values())[:LLM_CLAUSES + len(extractive.citations)]
@@ -269,21 +267,21 @@ def _llm_inputs(assistant: "PolicyAssistant", question: str, history: list[Turn]
     return citations, grounded
 
 
-def answer(assistant: "PolicyAssistant", question: str, history: list[Turn]) -> Answer:
+def answer(res: Resources, question: str, history: list[Turn]) -> Answer:
     """Answer with the configured backend; the LLM path falls back to the extractive answer."""
     history = _history(history)
-    extractive = answer_extractive(assistant, question, history)
-    inputs = _llm_inputs(assistant, question, history, extractive)
+    extractive = answer_extractive(res, question, history)
+    inputs = _llm_inputs(res, question, history, extractive)
     if inputs is None:
         return extractive
     citations, grounded = inputs
-    result = answer_with_llm(question, history, citations, grounded, assistant.llm,
-                             lambda: extractive, tools=assistant.precheck_tools)
+    result = answer_with_llm(question, history, citations, grounded, res.llm,
+                             lambda: extractive, tools=res.precheck_tools)
     return replace(result, prechecks=extractive.prechecks, intent=extractive.intent,
                    calculations=extractive.calculations)
 
 
-def stream_answer(assistant: "PolicyAssistant", question: str, history: list[Turn],
+def stream_answer(res: Resources, question: str, history: list[Turn],
                   ) -> Iterator[str | Answer]:
     """Pieces of the answer text as they are ready, then the final `Answer`.
 
@@ -291,15 +289,15 @@ def stream_answer(assistant: "PolicyAssistant", question: str, history: list[Tur
     sentence by sentence as each passes the grounding guard.
     """
     history = _history(history)
-    extractive = answer_extractive(assistant, question, history)
-    inputs = _llm_inputs(assistant, question, history, extractive)
+    extractive = answer_extractive(res, question, history)
+    inputs = _llm_inputs(res, question, history, extractive)
     if inputs is None:
         for line in extractive.text.split("\n"):
             yield line + "\n"
         yield extractive
         return
     citations, grounded = inputs
-    result = yield from stream_answer_with_llm(question, history, citations, grounded, assistant.llm,
-                                               lambda: extractive, tools=assistant.precheck_tools)
+    result = yield from stream_answer_with_llm(question, history, citations, grounded, res.llm,
+                                               lambda: extractive, tools=res.precheck_tools)
     yield replace(result, prechecks=extractive.prechecks, intent=extractive.intent,
                   calculations=extractive.calculations)

@@ -18,6 +18,7 @@ from assistant.followup import conversation_context
 from assistant.llm import GenerationBackend, backend_from_settings
 from assistant.precheck_service import run_precheck
 from assistant.models import Answer, Turn
+from assistant.resources import Resources
 from assistant.runtime import load_retriever
 from assistant.settings import Settings
 
@@ -45,6 +46,11 @@ class PolicyAssistant:
     def corpus(self) -> Corpus:
         return self.retriever.corpus
 
+    @property
+    def resources(self) -> Resources:
+        """What the answering stages read (built per call: tests and the app may swap `llm`)."""
+        return Resources(self.retriever, self.rules, self.llm, self.precheck_tools)
+
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[Hit]:
         """Ranked clauses for a query (raises `retrieval.search.QueryError` on unusable input)."""
         return self.retriever.search(query, k=k, filters=filters)
@@ -58,19 +64,19 @@ class PolicyAssistant:
 
     def answer(self, question: str, history: list[Turn] | tuple[Turn, ...] = ()) -> Answer:
         """Answer a question with citations (extractive, or through the LLM when configured)."""
-        return answering.answer(self, question, list(history))
+        return answering.answer(self.resources, question, list(history))
 
     def stream_answer(self, question: str, history: list[Turn] | tuple[Turn, ...] = (),
                       ) -> Iterator[str | Answer]:
         """Text pieces of the answer as they are ready, then the final `Answer` object last."""
-        return answering.stream_answer(self, question, list(history))
+        return answering.stream_answer(self.resources, question, list(history))
 
     def precheck(self, profile: Any) -> list[dict[str, Any]]:
         """Pre-check results (JSON dicts) for a profile dict or `EnterpriseProfile`.
 
         Raises `prechecks.profile.ProfileError` (Chinese message naming the field) on bad input.
         """
-        return run_precheck(self, profile)
+        return run_precheck(self.rules, self.corpus, profile)
 
     def documents(self) -> list[DocumentMeta]:
         """Every held document, in corpus order."""

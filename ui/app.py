@@ -126,7 +126,7 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
                            allow_headers=["Content-Type", "Authorization", "Accept"], max_age=600)
     app.add_middleware(SecurityHeadersMiddleware)
     # Outermost: request id, access log and /metrics see every answer, the limits' 413/429 included.
-    install_observability(app, state)
+    install_observability(app, state.health, lambda: getattr(state.feedback, "write_failures", 0))
 
     if web:
         from ui.web import mount_web

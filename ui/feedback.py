@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Literal, TypeVar
 
-from ui.errors import ApiError
-from ui.observability import error_class_of
+from ui.errors import ApiError, error_class_of
 
 Rating = Literal["up", "down"]
 

@@ -35,12 +35,15 @@ from prometheus_client.process_collector import ProcessCollector
 from starlette.responses import Response
 from starlette.routing import Mount
 
+from ui.errors import error_class_of
 from ui.middleware import send_json_error
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from ui.state import AppState
+# What the metrics read from the app at scrape time: readiness with details, and failed feedback writes.
+HealthProbe = Callable[[], "tuple[bool, dict[str, Any]]"]
+FailureCount = Callable[[], int]
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -78,12 +81,6 @@ error_log = logging.getLogger("pa.errors")
 def current_request_id() -> str | None:
     """The id of the request being handled in this context (None outside a request)."""
     return request_id_var.get()
-
-
-def error_class_of(exc: BaseException) -> str:
-    """The class name logged for an exception (module-qualified outside builtins)."""
-    cls = type(exc)
-    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
 
 
 def safe_error_text(exc: BaseException) -> str:
@@ -183,23 +180,24 @@ def configure_logging(level: str = "INFO", stream: Any = None) -> logging.Handle
 
 
 class _StateCollector:
-    """Index readiness and feedback-store failures, read from the app state at scrape time."""
+    """Index readiness and feedback-store failures, read from the app at scrape time."""
 
-    def __init__(self, state: "AppState") -> None:
-        self.state = state
+    def __init__(self, health: HealthProbe, feedback_failures: FailureCount) -> None:
+        self.health = health
+        self.feedback_failures = feedback_failures
 
     def collect(self) -> Iterable[Any]:
         ready = GaugeMetricFamily("pa_index_ready", "1 when the index and the embedding model are loaded")
         clauses = GaugeMetricFamily("pa_index_clauses", "Clauses in the index in service")
         try:
-            ok, details = self.state.health()
+            ok, details = self.health()
         except Exception:  # noqa: BLE001 - a failing probe is reported as not ready
             ok, details = False, {}
         ready.add_metric([], 1.0 if ok else 0.0)
         clauses.add_metric([], float(details.get("clauses", 0) or 0))
         failures = CounterMetricFamily("pa_feedback_write_failures",
                                        "Feedback records that could not be stored (disk, database)")
-        failures.add_metric([], float(getattr(self.state.feedback, "write_failures", 0)))
+        failures.add_metric([], float(self.feedback_failures()))
         return [ready, clauses, failures]
 
     def describe(self) -> Iterable[Any]:
@@ -209,7 +207,7 @@ class _StateCollector:
 class Metrics:
     """The app's Prometheus metrics, in a registry of its own."""
 
-    def __init__(self, state: "AppState | None" = None) -> None:
+    def __init__(self, health: HealthProbe | None = None, feedback_failures: FailureCount = lambda: 0) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter("pa_http_requests", "HTTP requests by method, route template and status",
                                 ["method", "route", "status"], registry=self.registry)
@@ -221,8 +219,8 @@ class Metrics:
         self.exceptions = Counter("pa_http_exceptions", "Unhandled exceptions by class",
                                   ["error_class"], registry=self.registry)
         ProcessCollector(registry=self.registry)  # process_resident_memory_bytes, cpu, open fds
-        if state is not None:
-            self.registry.register(_StateCollector(state))
+        if health is not None:
+            self.registry.register(_StateCollector(health, feedback_failures))
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
@@ -352,9 +350,9 @@ class ObservabilityMiddleware:
             request_id_var.reset(token)
 
 
-def install_observability(app: "FastAPI", state: "AppState") -> Metrics:
+def install_observability(app: "FastAPI", health: HealthProbe, feedback_failures: FailureCount) -> Metrics:
     """Add `/metrics` and the outermost `ObservabilityMiddleware` (call after the other middleware)."""
-    metrics = Metrics(state)
+    metrics = Metrics(health, feedback_failures)
 
     def prometheus_metrics() -> Response:
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST,
