@@ -8,7 +8,7 @@ from typing import Iterator
 
 from retrieval.models import Citation, Corpus, Hit, final_version
 from retrieval.search import SearchFilters, clean_query
-from retrieval.text import fold
+from retrieval.text import MAX_QUERY_CHARS, fold
 
 from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
 from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
@@ -22,7 +22,6 @@ from assistant.resources import Resources
 from assistant.tables import answer_from_table, list_from_table
 
 RETRIEVE_K = 8
-MAX_TURN_CHARS = 2000
 _DISTRICT = re.compile(r"区里|区级|龙岗")
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
 # "What does the officially issued version say …" (not "is it official?").
@@ -52,7 +51,7 @@ CONTACT = "如需确认，建议咨询龙岗区工业和信息化局或政策发
 
 def _history(history: list[Turn]) -> list[Turn]:
     """Earlier turns, cleaned: empty ones dropped, long ones cut."""
-    return [Turn(t.role, t.content[:MAX_TURN_CHARS]) for t in history
+    return [Turn(t.role, t.content[:MAX_QUERY_CHARS]) for t in history
             if t.role in ("user", "assistant") and isinstance(t.content, str) and t.content.strip()]
 
 
@@ -109,12 +108,9 @@ def comparison_evidence(res: Resources, question: str) -> list[Evidence]:
     compared, searched within each; empty unless at least two documents answer."""
     folded = fold(question)
     named = set(res.retriever.document_mentions(question))
-    if _COMPARE.search(folded):
-        docs = compared_documents(res.corpus, named)
-    elif folded.count("?") >= 2:  # "正式稿是哪天印发的？征求意见稿呢？": two questions, two versions
-        docs = version_pairs(res.corpus, named)
-    else:
+    if not _COMPARE.search(folded):
         return []
+    docs = compared_documents(res.corpus, named)
     found: list[Evidence] = []
     for doc_id in docs:
         hits = res.retriever.search(question, k=RETRIEVE_K,

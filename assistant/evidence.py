@@ -14,68 +14,8 @@ from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.search import Retriever
 from retrieval.text import compact, fold
 
-# What a question asks for -> what the answering sentence must contain.
-_ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    "ratio": (re.compile(r"比例|百分之|几成|百分比|占比|%|what share|what percentage|what proportion|ratio"),
-              re.compile(r"\d+(?:\.\d+)?\s*%|百分之|percent")),
-    "cap": (re.compile(r"最高|最多|上限|封顶|顶格|\bcap\b|maximum|at most"),
-            re.compile(r"最高|上限|不超过|封顶|maximum|up to|至多")),
-    "money": (re.compile(r"多少钱|多少万|补多少|能补|能拿|拿多少|资助多少|补贴多少|给多少|罚款.{0,8}多少|多少元|几万|扶持多少"
-                         r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度"),
-              re.compile(r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)"
-                         r"|million yuan|（万元）|\(万元\)")),
-    # A particular day: "几号", "哪天" want a month and a day, not just a year.
-    "day": (re.compile(r"哪天|哪一天|几号(?!文)|几月几[日号]|具体日期|从几号"),
-            re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}-\d{1,2}-\d{1,2}")),
-    "date": (re.compile(r"什么时候|何时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
-                        r"|which year"),
-             re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年|\d{1,2}\s*月|\d{1,2}\s*日|上半年|下半年|"
-                        r"年底|年末|年初|季度|起施行|之日起")),
-    # A deadline or a validity is a particular date: a date that says it is one.
-    "deadline": (re.compile(r"截止|最晚|最迟|之前提交|期限"), re.compile(r"截止|截至|[之以]?前|止|最迟|期限")),
-    "validity": (re.compile(r"有效期|失效|到期|过期|还(?:在)?(?:执行|有效|适用|管用)|继续执行|是否有效|执行吗|适用吗|"
-                            r"还在用"),
-                 re.compile(r"有效期|有效至|失效|到期|废止")),
-    # Who sits on a body, who chairs it.
-    "members": (re.compile(r"由哪些人|哪些人组成|什么人组成|成员(?:有|是|包括)|组成人员|主任是谁|谁(?:担任|当)"),
-                re.compile(r"组成|成员|委员由|主任由|担任")),
-    # Whether a document is in force is stated by words of issuing, consulting or coming into force.
-    "status": (re.compile(r"正式|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行"),
-               re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布")),
-    # A length of time or a count of years ("几年内不能再申报").
-    "duration": (re.compile(r"几年|多少年|多久|多长时间|几个月|多少个月|多少天|几天|多长|多少个?工作日|几个工作日"),
-                 re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|日|天|周|个工作日)")),
-    # Who: a department, an office, a body.
-    "agency": (re.compile(r"哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|哪个机构|什么机构|谁负责|由谁|谁来|"
-                          r"谁管|谁牵头|牵头|责任单位|主管部门是|会同|哪个局|哪个委"),
-               re.compile(r"[局厅]|委员会|人民政府|部门|单位|机构|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"
-                          r"government|take charge")),
-    # A question for a kind of thing is answered by a sentence that names that kind.
-    "principles": (re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])原则"), re.compile(r"原则")),
-    "materials": (re.compile(r"(?:什么|哪些|准备|提交|提供|带).{0,4}(?:材料|资料)"),
-                  re.compile(r"材料|资料|证明|复印件")),
-    # What a term means: a definition.
-    "definition": (re.compile(r"什么意思|啥意思|指什么|指的是什么|是指什么|定义|含义|怎么理解|怎么界定"),
-                   re.compile(r"是指|指的是|所称|，指|包括|不包括")),
-    "doc_number": (re.compile(r"文号|发文字号|字号|几号文"),
-                   re.compile(r"[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号")),
-    # When a document was issued: its signature date or its "发布日期" line.
-    "issued": (re.compile(r"(?:哪天|什么时候|何时|哪年|几号|日期).{0,6}(?:印发|发布|出台|公布|发的|出的)"
-                          r"|(?:印发|发布|出台|公布)的?(?:时间|日期)|(?:印发|发布|出台|公布)于?(?:哪天|什么时候|何时)"),
-               re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}")),
-    # How many: chapters, articles, items, enterprises.
-    "count": (re.compile(r"(?<!哪)几[章条项家个类种款名]|多少[章条项家类种款人名]|多少个(?!工作日|月)"),
-              re.compile(r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
-                         r"(?:章|条|项|家|个|类|种|款|人|名)")),
-    # Whether two supports can be combined: only a sentence about combining answers it.
-    "stacking": (re.compile(r"叠加|同时享受|同时申请|重复享受|重复申请|兼得|一起申请|都申请"),
-                 re.compile(r"叠加|重复|同时|兼得|就高|不得同时|同一项目")),
-    "draft_stage": (re.compile(r"什么稿|哪一稿|哪个稿|哪一版稿|稿子"), re.compile(r"稿")),
-    "place": (re.compile(r"在哪(?:里|儿)?(?:申|办|提交|报|领|交|登记)|哪个系统|什么系统|什么平台|哪个平台|网址|链接"
-                         r"|窗口|地址|去哪"),
-              re.compile(r"系统|平台|网站|网址|窗口|地址|室|邮箱|电子邮件|信函")),
-}
-_PER_UNIT = re.compile(r"每(平方米|平米|平|月|年|人|台|家|个|项|小时|卡)")
+from assistant.understanding.asks import answer_pattern, ask_types, per_units
+
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _ISSUE_DATE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$|发布日期|印发日期")
 _ISSUED_IN = re.compile(r"(?<!\d)(20\d{2})\s*年(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?\s*(?:印发|修订|修正|发布|制定)")
@@ -93,7 +33,7 @@ _TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的�
 _ASK_WORDS = frozenset(
     "多少 比例 最高 最多 上限 时间 什么 哪些 哪个 哪天 哪一天 何时 截止 日期 期限 有效期 钱 万元 万 元 "
     "几 怎么 怎样 如何 可以 能 吗 呢 要 需要 一共 总共 大约 大概 具体 规定 提出 按 标准 "
-    "怎么办 咋办 咋 啥 有没有 能不能 可不可以 是不是 算不算 行不行 好不好 没 帮 帮我 一下 列 列一下".split())
+    "怎么办 咋办 咋 啥 有没有 能不能 可不可以 是不是 算不算 行不行 好不好 没 帮 帮我 一下".split())
 
 # Rarity in general Chinese (jieba's dictionary) between which an unseen word goes from filler to subject.
 EVERYDAY_IDF, RARE_IDF = 9.0, 14.0
@@ -123,17 +63,6 @@ class Evidence:
     # The sentence breaks off where the held copy stops (〔以下原文未收录〕): it cannot state the
     # fact, but when it is what the question is about, the fact is in the part not held.
     cut_off: bool = False
-
-
-def ask_types(question: str) -> set[str]:
-    """The kinds of fact a question asks for (ratio, cap, money, date, place)."""
-    folded = fold(question)
-    return {name for name, (asks, _) in _ASKS.items() if asks.search(folded)}
-
-
-def per_units(question: str) -> set[str]:
-    """Per-unit rates a question asks about ("每平方米每月" -> {平方米, 月})."""
-    return {m.group(1).replace("平米", "平方米") for m in _PER_UNIT.finditer(fold(question))}
 
 
 def sentences(text: str) -> list[str]:
@@ -181,7 +110,7 @@ def states(sentence: str, kinds: set[str], units: set[str], years: set[str], mon
     for kind in kinds:
         if kind == "money" and money_table and re.search(r"\d", folded):
             continue  # a budget table's cells are amounts in the unit its title gives
-        if not _ASKS[kind][1].search(folded):
+        if not answer_pattern(kind).search(folded):
             return False
     if any(unit not in folded for unit in units):
         return False

@@ -10,11 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from retrieval.numerals import number_value
 from retrieval.text import fold
 
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-             "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _UNIT_WAN = {"亿": 10000.0, "千万": 1000.0, "百万": 100.0, "万": 1.0, "千": 0.1, "元": 0.0001}
 
 _NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
@@ -90,19 +88,8 @@ class ExtractedFacts:
 
 def chinese_number(text: str) -> float | None:
     """A number written in digits or Chinese numerals (1,200 / 三百 / 十二 / 两千五百)."""
-    text = text.replace(",", "")
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
-    if not text or any(ch not in _CN_DIGIT and ch not in _CN_UNIT for ch in text):
-        return None
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGIT:
-            current = _CN_DIGIT[ch]
-        else:
-            total += (current or 1) * _CN_UNIT[ch]
-            current = 0
-    return float(total + current)
+    value = number_value(text)
+    return None if value is None else float(value)
 
 
 def find_amounts(text: str) -> list[Amount]:

@@ -12,14 +12,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from retrieval.models import Clause, Corpus, Hit
 from retrieval.text import fold
 
-from assistant.evidence import ask_types, per_units
+from assistant.understanding.asks import ask_types, per_units
 
 _SUM = re.compile(r"合计|总共|一共|加起来|累计|总额是|三年|几年")
 _MULTIPLE = re.compile(r"倍")
 _SHARE = re.compile(r"占.{0,20}(比例|比重|百分之|多少)|占比")
 _ZERO = re.compile(r"为0(?!\d)|为零|是0(?!\d)|没有安排|未安排|(?<![\d.])0万元")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-_LIST = re.compile(r"哪些|哪几|有什么|列一下|列出|都有|清单")
+_LIST = re.compile(r"哪些|哪几|有什么|列出|都有|清单")
 _NAME_HEADERS = ("项目名称", "名称", "项目")
 _TOTAL_NAMES = ("总计", "合计")
 

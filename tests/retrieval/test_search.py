@@ -17,9 +17,9 @@ from retrieval.search import (
     QueryError,
     Retriever,
     SearchFilters,
-    arabic_to_chinese,
     clean_query,
 )
+from retrieval.numerals import arabic_to_chinese
 
 TRAINING_VOUCHER = "sz-ai-pioneer-measures-2024#一、（二）"
 ROBOT_BUDGET_ROW = "lg-ai-rules-explainer#表1/4"
