@@ -10,6 +10,7 @@ from retrieval.models import Citation, Corpus, Hit, final_version
 from retrieval.search import SearchFilters, clean_query
 from retrieval.text import MAX_QUERY_CHARS, fold
 
+from assistant.calibration import CALIBRATION as CAL
 from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
 from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
 from assistant.evidence import Evidence, candidate_evidence, cut_off_subject, supported
@@ -21,7 +22,6 @@ from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_elig
 from assistant.resources import Resources
 from assistant.tables import answer_from_table, list_from_table
 
-RETRIEVE_K = 8
 _DISTRICT = re.compile(r"区里|区级|龙岗")
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
 # "What does the officially issued version say …" (not "is it official?").
@@ -113,7 +113,7 @@ def comparison_evidence(res: Resources, question: str) -> list[Evidence]:
     docs = compared_documents(res.corpus, named)
     found: list[Evidence] = []
     for doc_id in docs:
-        hits = res.retriever.search(question, k=RETRIEVE_K,
+        hits = res.retriever.search(question, k=CAL.retrieve_k,
                                           filters=SearchFilters(doc_ids=frozenset({doc_id})))
         evidence = supported(candidate_evidence(res.retriever, question, hits))
         if evidence:
@@ -222,7 +222,7 @@ def answer_extractive(res: Resources, question: str, history: list[Turn]) -> Ans
     if intent == "out_of_scope":
         return Answer(text=OUT_OF_SCOPE_TEXT, citations=[], refused=True, intent=intent)
     context = conversation_context(question, history)
-    hits = res.retriever.search(question, k=RETRIEVE_K, context=context.text,
+    hits = res.retriever.search(question, k=CAL.retrieve_k, context=context.text,
                                       context_weight=context.weight)
     checks: list[ChatPrecheck] = []
     eligibility: list[EligibilityCheck] = []
@@ -241,7 +241,6 @@ def answer_extractive(res: Resources, question: str, history: list[Turn]) -> Ans
     return _compose(res, question, context, hits, checks, eligibility, intent)
 
 
-LLM_CLAUSES = 6  # clauses supplied to the generation model
 
 
 def _llm_inputs(res: Resources, question: str, history: list[Turn], extractive: Answer,
@@ -254,10 +253,10 @@ def _llm_inputs(res: Resources, question: str, history: list[Turn], extractive: 
     if res.llm is None or extractive.refused or extractive.intent in ("greeting", "out_of_scope"):
         return None
     context = conversation_context(question, history)
-    hits = res.retriever.search(question, k=LLM_CLAUSES, context=context.text,
+    hits = res.retriever.search(question, k=CAL.llm_clauses, context=context.text,
                                       context_weight=context.weight)
     citations = list({c.clause_id: c for c in [*extractive.citations, *(h.citation for h in hits)]}
-                     .values())[:LLM_CLAUSES + len(extractive.citations)]
+                     .values())[:CAL.llm_clauses + len(extractive.citations)]
     grounded = [*extractive.calculations,
                 *(r["text"] for p in extractive.prechecks for r in p.get("reasons", []))]
     return citations, grounded

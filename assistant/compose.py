@@ -14,14 +14,13 @@ from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final
 
 from prechecks.engine import Reason
 
+from assistant.calibration import CALIBRATION as CAL
 from assistant.evidence import Evidence, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
 from assistant.understanding.asks import quoting, wants_status_line
 
-SHORT_CLAUSE = 180  # a clause this short is quoted whole
 DISCLAIMER = "以上内容仅供参考，具体以主管部门正式文件和审核结果为准。"
-LONG_QUOTE = 600
 # How surely a document type is the policy itself (lower: more surely) rather than a text about it.
 _SUBJECT_RANK = {"explanation": 1, "interpretation": 2, "notice": 3}
 _ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
@@ -62,14 +61,14 @@ def quote_for(evidence: Evidence, question: str) -> str:
     """
     text = evidence.hit.clause.text
     several = quoting(question) != "sentence"
-    if len(text) <= SHORT_CLAUSE or (several and len(text) <= LONG_QUOTE):
+    if len(text) <= CAL.short_clause or (several and len(text) <= CAL.long_quote):
         return re.sub(r"\s*\n\s*", " ", text).strip()
     parts = sentences(text)
     end = evidence.index + (3 if several else 1)
     if parts[evidence.index].rstrip().endswith(("：", ":")):
         # "…有下列情形之一的除外：" says nothing without the items it introduces.
         while end < len(parts) and _ENUMERATED.match(parts[end]) \
-                and sum(len(p) for p in parts[evidence.start:end + 1]) <= LONG_QUOTE:
+                and sum(len(p) for p in parts[evidence.start:end + 1]) <= CAL.long_quote:
             end += 1
     return "".join(parts[evidence.start:end])
 

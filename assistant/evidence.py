@@ -14,6 +14,7 @@ from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.search import Retriever
 from retrieval.text import compact, fold
 
+from assistant.calibration import CALIBRATION as CAL
 from assistant.understanding.asks import answer_pattern, ask_types, per_units
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -35,19 +36,6 @@ _ASK_WORDS = frozenset(
     "几 怎么 怎样 如何 可以 能 吗 呢 要 需要 一共 总共 大约 大概 具体 规定 提出 按 标准 "
     "怎么办 咋办 咋 啥 有没有 能不能 可不可以 是不是 算不算 行不行 好不好 没 帮 帮我 一下".split())
 
-# Rarity in general Chinese (jieba's dictionary) between which an unseen word goes from filler to subject.
-EVERYDAY_IDF, RARE_IDF = 9.0, 14.0
-MIN_UNKNOWN_SHARE = 0.05
-SUPPORT_THRESHOLD = 0.22  # coverage, or
-SCORE_THRESHOLD = 0.30  # score: calibrated on the dev set; below both no held clause answers
-SHORT_SENTENCE = 25
-WINDOW_BACK = 2  # a short line is read with up to this many lines before it  # calibrated on the dev set: below it no held clause answers the question
-SENTENCE_WEIGHT, CLAUSE_WEIGHT, RANK_WEIGHT = 0.5, 0.35, 0.15
-NAMED_DOC_BONUS = 0.1  # the question names the clause's document
-QUOTE_COVERAGE = 0.75  # share of a quoted phrase's words a clause must have to be what it quotes
-DEFINITION_BONUS = 0.3  # the sentence defines the term a "what does X mean" question asks about
-CONTEXT_WEIGHT = 0.3
-SYNONYM_WEIGHT = 0.7  # colloquial questions reach the policy words only through synonyms  # weight of a follow-up's earlier turns relative to its own words
 
 
 @dataclass(frozen=True)
@@ -95,8 +83,8 @@ def without_titles(text: str, titles: list[str]) -> str:
 def _window(parts: list[str], index: int) -> int:
     """Where the window read with sentence `index` starts (earlier lines complete a short one)."""
     start = index
-    while start > 0 and index - start < WINDOW_BACK and \
-            sum(len(p) for p in parts[start:index + 1]) < SHORT_SENTENCE:
+    while start > 0 and index - start < CAL.window_back and \
+            sum(len(p) for p in parts[start:index + 1]) < CAL.short_sentence:
         start -= 1
     return start
 
@@ -127,14 +115,14 @@ def subject_weight(retriever: Retriever, token: str) -> float:
     """
     if retriever.is_known(token):
         return retriever.idf(token)
-    rarity = (retriever.tokenizer.general_idf(token) - EVERYDAY_IDF) / (RARE_IDF - EVERYDAY_IDF)
-    return retriever.max_idf * min(1.0, max(MIN_UNKNOWN_SHARE, rarity))
+    rarity = (retriever.tokenizer.general_idf(token) - CAL.everyday_idf) / (CAL.rare_idf - CAL.everyday_idf)
+    return retriever.max_idf * min(1.0, max(CAL.min_unknown_share, rarity))
 
 
 def _weights(retriever: Retriever, question: str, context: str) -> dict[str, float]:
     """Weight of each subject word: the question's own, its synonyms at less, context at less."""
     weights: dict[str, float] = {}
-    sources = [(question, 1.0), (context, CONTEXT_WEIGHT)] if context else [(question, 1.0)]
+    sources = [(question, 1.0), (context, CAL.context_weight)] if context else [(question, 1.0)]
     for text, factor in sources:
         # In an English question the Chinese terms of its policy words carry the subject, since
         # the clauses are Chinese; its English words weigh only as much as a clause shares them.
@@ -143,9 +131,9 @@ def _weights(retriever: Retriever, question: str, context: str) -> dict[str, flo
         for t in retriever.tokenizer.tokens(subject):
             if t not in weights and t not in _ASK_WORDS:
                 english_only = english and _LATIN.fullmatch(t) and not retriever.is_known(t)
-                own = MIN_UNKNOWN_SHARE * retriever.max_idf if english_only else subject_weight(retriever, t)
+                own = CAL.min_unknown_share * retriever.max_idf if english_only else subject_weight(retriever, t)
                 weights[t] = factor * own
-        synonym = 1.0 if english else SYNONYM_WEIGHT
+        synonym = 1.0 if english else CAL.synonym_weight
         for word in retriever.lexicon.expansions(fold(text)):
             for t in retriever.tokenizer.tokens(word):
                 if t not in weights and t not in _ASK_WORDS:
@@ -173,7 +161,7 @@ def _coverage(weights: dict[str, float], tokens: set[str]) -> float:
 def supported(candidates: list[Evidence]) -> list[Evidence]:
     """The candidates that support an answer: complete sentences above the calibrated thresholds."""
     return [e for e in candidates if not e.cut_off
-            and (e.coverage >= SUPPORT_THRESHOLD or e.score >= SCORE_THRESHOLD)]
+            and (e.coverage >= CAL.support_threshold or e.score >= CAL.score_threshold)]
 
 
 def cut_off_subject(candidates: list[Evidence]) -> Evidence | None:
@@ -181,7 +169,7 @@ def cut_off_subject(candidates: list[Evidence]) -> Evidence | None:
     complete sentence: the answer is then in the part of the document that is not held."""
     best_cut = next((e for e in candidates if e.cut_off), None)
     best = next((e for e in candidates if not e.cut_off), None)
-    if best_cut is None or best_cut.coverage < SUPPORT_THRESHOLD:
+    if best_cut is None or best_cut.coverage < CAL.support_threshold:
         return None
     return best_cut if best is None or best_cut.score >= best.score else None
 
@@ -249,7 +237,7 @@ def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, 
         clause_weights = weights if english else chinese_weights
         clause_cov = _coverage(clause_weights, _index_tokens(
             retriever, " ".join([hit.doc.title, *clause.heading_path, clause.text]), english))
-        bonus = NAMED_DOC_BONUS * min(counts.get(clause.doc_id, 0), 2)
+        bonus = CAL.named_doc_bonus * min(counts.get(clause.doc_id, 0), 2)
         parts = sentences(clause.text)
         titles = [hit.doc.title, *named_titles]
         for index, sentence in enumerate(parts):
@@ -272,19 +260,19 @@ def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, 
             if not cut and not states(window, kinds, units, years, money_table):
                 continue
             sentence_cov = _coverage(clause_weights, _index_tokens(retriever, own, english))
-            score = (SENTENCE_WEIGHT * sentence_cov + CLAUSE_WEIGHT * clause_cov
-                     + RANK_WEIGHT / (1 + rank) + bonus)
+            score = (CAL.sentence_weight * sentence_cov + CAL.clause_weight * clause_cov
+                     + CAL.rank_weight / (1 + rank) + bonus)
             if any(re.search(rf"{re.escape(t)}[^，。；]{{0,2}}[，,]?(?:是指|指的是)", compact(fold(own)))
                    for t in terms):
-                score += DEFINITION_BONUS  # "匿名化，是指…" defines the term; other sentences use it
+                score += CAL.definition_bonus  # "匿名化，是指…" defines the term; other sentences use it
             if "issued" in kinds and _ISSUE_DATE.search(fold(own)):
-                score += DEFINITION_BONUS  # the signature date or "发布日期" line dates the document
+                score += CAL.definition_bonus  # the signature date or "发布日期" line dates the document
             coverage = 0.5 * sentence_cov + 0.5 * clause_cov
             out.append(Evidence(hit, sentence, score, coverage, start, index, cut))
     # A question that names documents, or quotes words of a clause, is about those.
     out = _focus(out, lambda e: e.hit.clause.doc_id in focus)
     quoted = [set(retriever.tokenizer.tokens(p)) for p in quoted_phrases(question)]
     out = _focus(out, lambda e: any(_coverage(dict.fromkeys(q, 1.0), _index_tokens(
-        retriever, e.hit.clause.text, e.hit.doc.language == "en")) >= QUOTE_COVERAGE for q in quoted if q))
+        retriever, e.hit.clause.text, e.hit.doc.language == "en")) >= CAL.quote_coverage for q in quoted if q))
     out.sort(key=lambda e: -e.score)
     return out
