@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import Iterator
-
-from retrieval.models import Citation, Corpus, Hit, final_version
-from retrieval.search import SearchFilters, clean_query
-from retrieval.text import MAX_QUERY_CHARS, fold
 
 from assistant.calibration import CALIBRATION as CAL
-from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
 from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
+from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
 from assistant.evidence import Evidence, candidate_evidence, cut_off_subject, supported
 from assistant.facts import ExtractedFacts, extract_facts
 from assistant.followup import ConversationContext, conversation_context
@@ -21,6 +17,9 @@ from assistant.models import Answer, Intent, Turn
 from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck
 from assistant.resources import Resources
 from assistant.tables import answer_from_table, list_from_table
+from retrieval.models import Citation, Corpus, Hit, final_version
+from retrieval.search import SearchFilters, clean_query
+from retrieval.text import MAX_QUERY_CHARS, fold
 
 _DISTRICT = re.compile(r"区里|区级|龙岗")
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
@@ -44,7 +43,8 @@ OUT_OF_SCOPE_TEXT = (
 )
 INSTRUCTION_TEXT = ("“政策通”只依据所存政策文件的原文作答，不会按提问中的指令改变规则、条款或金额。"
                     "请直接提出您想了解的政策问题。")
-NEGATIVE_AMOUNT_TEXT = "您提供的金额（{amounts}）是负数，无法测算。费用或合同金额不能为负数，请以万元为单位核对后重新提问。"
+NEGATIVE_AMOUNT_TEXT = ("您提供的金额（{amounts}）是负数，无法测算。"
+                        "费用或合同金额不能为负数，请以万元为单位核对后重新提问。")
 _SUBSTANCE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CONTACT = "如需确认，建议咨询龙岗区工业和信息化局或政策发布部门。"
 

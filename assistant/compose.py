@@ -10,15 +10,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final_version
-
-from prechecks.engine import Reason
-
 from assistant.calibration import CALIBRATION as CAL
 from assistant.evidence import Evidence, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
 from assistant.understanding.asks import quoting, wants_status_line
+from prechecks.engine import Reason
+from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final_version
 
 DISCLAIMER = "以上内容仅供参考，具体以主管部门正式文件和审核结果为准。"
 # How surely a document type is the policy itself (lower: more surely) rather than a text about it.

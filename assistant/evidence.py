@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.calibration import CALIBRATION as CAL
+from assistant.understanding.asks import answer_pattern, ask_types, per_units
 from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.search import Retriever
 from retrieval.text import compact, fold
-
-from assistant.calibration import CALIBRATION as CAL
-from assistant.understanding.asks import answer_pattern, ask_types, per_units
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _ISSUE_DATE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$|发布日期|印发日期")

@@ -18,7 +18,8 @@ _UNIT_WAN = {"亿": 10000.0, "千万": 1000.0, "百万": 100.0, "万": 1.0, "千
 _NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
 # An amount with its unit: 800万, 3百万, 1,200万元, 1.5亿, 三百万, 3000000元, 800w.
 # A minus sign only counts where it is not a range ("100-200万").
-AMOUNT = re.compile(rf"((?<![\d.,])-|负)?\s*({_NUMBER})\s*(亿元?|千万元?|百万元?|万元?|w|千元?|元|块钱?)(?![a-z])", re.IGNORECASE)
+AMOUNT = re.compile(rf"((?<![\d.,])-|负)?\s*({_NUMBER})\s*(亿元?|千万元?|百万元?|万元?|w|千元?|元|块钱?)(?![a-z])",
+                    re.IGNORECASE)
 
 # Which profile field an amount belongs to, from the words around it (checked in this order).
 _TRAINING = re.compile(r"训练|训力券|训模型|训大模型")
@@ -80,7 +81,7 @@ class ExtractedFacts:
         """True when the person gave at least one amount."""
         return any(k.endswith("_wan") for k in self.profile) or bool(self.unattributed)
 
-    def merged_over(self, earlier: "ExtractedFacts") -> "ExtractedFacts":
+    def merged_over(self, earlier: ExtractedFacts) -> ExtractedFacts:
         """These facts, completed by facts stated earlier in the conversation."""
         return ExtractedFacts({**earlier.profile, **self.profile},
                               self.unattributed or earlier.unattributed)

@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 
 from langchain_core.tools import BaseTool
 
+from assistant.llm import GenerationBackend
 from prechecks.rules import RuleSet
 from retrieval.models import Corpus
 from retrieval.search import Retriever
-
-from assistant.llm import GenerationBackend
 
 
 @dataclass(frozen=True)

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from langchain_core.tools import BaseTool
-
-from retrieval.models import Clause, Corpus, DocumentMeta, Hit
-from retrieval.search import Retriever, SearchFilters
-
-from prechecks.rules import RuleSet, load_rules
-from prechecks.tools import make_precheck_tools
 
 from assistant import answering
 from assistant.followup import conversation_context
 from assistant.llm import GenerationBackend, backend_from_settings
-from assistant.precheck_service import run_precheck
 from assistant.models import Answer, Turn
+from assistant.precheck_service import run_precheck
 from assistant.resources import Resources
 from assistant.runtime import load_retriever
 from assistant.settings import Settings
+from prechecks.rules import RuleSet, load_rules
+from prechecks.tools import make_precheck_tools
+from retrieval.models import Clause, Corpus, DocumentMeta, Hit
+from retrieval.search import Retriever, SearchFilters
 
 
 @dataclass
@@ -34,7 +33,7 @@ class PolicyAssistant:
     precheck_tools: list[BaseTool] = field(default_factory=list)  # bound to the LLM
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, build_if_needed: bool = True) -> "PolicyAssistant":
+    def from_settings(cls, settings: Settings, *, build_if_needed: bool = True) -> PolicyAssistant:
         """Load (and if needed build) the index, the pre-check rules and everything else needed."""
         retriever = load_retriever(settings, build_if_needed=build_if_needed)
         rules = load_rules()

@@ -9,10 +9,9 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from assistant.understanding.asks import ask_types, per_units
 from retrieval.models import Clause, Corpus, Hit
 from retrieval.text import fold
-
-from assistant.understanding.asks import ask_types, per_units
 
 _SUM = re.compile(r"合计|总共|一共|加起来|累计|总额是|三年|几年")
 _MULTIPLE = re.compile(r"倍")

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
+from assistant.runtime import load_retriever
+from assistant.settings import Settings
 from retrieval.corpus import CorpusError
 from retrieval.index import IndexNotReady
 from retrieval.search import QueryError
-
 from ui.commands import report_error
-from assistant.runtime import load_retriever
-from assistant.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
