@@ -58,7 +58,7 @@ def quote_for(evidence: Evidence, question: str) -> str:
     it is not long, else from the answering sentence on, up to two more sentences.
     """
     text = evidence.hit.clause.text
-    several = quoting(question) != "sentence"
+    several = "more" in quoting(question)
     if len(text) <= CAL.short_clause or (several and len(text) <= CAL.long_quote):
         return re.sub(r"\s*\n\s*", " ", text).strip()
     parts = sentences(text)
@@ -92,7 +92,7 @@ def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: 
     `named`: the documents the question names (a status line speaks of the policy among them).
     """
     chosen = list(evidence) if compare else [evidence[0]]
-    if not compare and quoting(question) == "each":
+    if not compare and "each" in quoting(question):
         for other in evidence[1:]:
             if other.hit.clause.clause_id not in {e.hit.clause.clause_id for e in chosen} \
                     and other.score >= 0.7 * evidence[0].score and len(chosen) < 3:

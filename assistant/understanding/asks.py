@@ -201,10 +201,10 @@ def answer_pattern(name: str) -> re.Pattern[str]:
     return pattern
 
 
-def quoting(question: str) -> Quoting:
-    """How much the answer quotes: "each" over "more" over "sentence"."""
-    policies = {t.quoting for t in asked(question)}
-    return "each" if "each" in policies else "more" if "more" in policies else "sentence"
+def quoting(question: str) -> set[Quoting]:
+    """How much the answer quotes: "more" of the clause, and/or "each" of several clauses; else {"sentence"}."""
+    policies = {t.quoting for t in asked(question)} - {"sentence"}
+    return policies or {"sentence"}
 
 
 def wants_status_line(question: str) -> bool:
