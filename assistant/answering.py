@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
@@ -82,7 +83,7 @@ def _item_clauses(res: Resources, item_ids: list[str]) -> set[str]:
     out: set[str] = set()
     for item_id in item_ids:
         item = rules.item(item_id)
-        sources = [item.activity, item.budget, item.standard_not_held]
+        sources: list[Any] = [item.activity, item.budget, item.standard_not_held]  # each cites a clause
         if item.amount is not None:
             sources += [item.amount.ratio, item.amount.startup_ratio, item.amount.cap]
         out.update(s.clause for s in sources if s is not None)
@@ -93,8 +94,9 @@ def _item_clauses(res: Resources, item_ids: list[str]) -> set[str]:
 
 def version_pairs(corpus: Corpus, named: set[str]) -> list[str]:
     """The named drafts whose final version is named too, and those finals."""
-    drafts = {d for d in named if final_version(corpus, corpus.documents[d]) in named}
-    return sorted(drafts | {final_version(corpus, corpus.documents[d]) for d in drafts})
+    pairs = {d: final for d in named
+             if (final := final_version(corpus, corpus.documents[d])) is not None and final in named}
+    return sorted(set(pairs) | set(pairs.values()))
 
 
 def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
@@ -138,9 +140,10 @@ def superseded_draft(corpus: Corpus, question: str, evidence: list[Evidence]) ->
     if not evidence or not _ASKS_OFFICIAL.search(folded) or _ASKS_IF_OFFICIAL.search(folded):
         return ""
     finals = {final_version(corpus, e.hit.doc) for e in evidence}
-    if None in finals or any(e.hit.doc.status != "draft-for-comment" for e in evidence):
+    held = {f for f in finals if f is not None}
+    if len(held) < len(finals) or any(e.hit.doc.status != "draft-for-comment" for e in evidence):
         return ""
-    titles = "、".join(f"《{corpus.documents[f].short_title}》" for f in sorted(finals))
+    titles = "、".join(f"《{corpus.documents[f].short_title}》" for f in sorted(held))
     return (f"所存的正式印发文本{titles}为部分收录，其中没有找到这项规定；征求意见稿中的相关内容"
             f"不代表正式政策，正式稿是否保留、如何规定，所存文件无法确认。")
 
@@ -267,7 +270,7 @@ def answer(res: Resources, question: str, history: list[Turn]) -> Answer:
     history = _history(history)
     extractive = answer_extractive(res, question, history)
     inputs = _llm_inputs(res, question, history, extractive)
-    if inputs is None:
+    if inputs is None or res.llm is None:
         return extractive
     citations, grounded = inputs
     result = answer_with_llm(question, history, citations, grounded, res.llm,
@@ -286,7 +289,7 @@ def stream_answer(res: Resources, question: str, history: list[Turn],
     history = _history(history)
     extractive = answer_extractive(res, question, history)
     inputs = _llm_inputs(res, question, history, extractive)
-    if inputs is None:
+    if inputs is None or res.llm is None:
         for line in extractive.text.split("\n"):
             yield line + "\n"
         yield extractive

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
 from assistant.calibration import CALIBRATION as CAL
@@ -75,7 +76,7 @@ def _label(doc: DocumentMeta) -> str:
     return "" if doc.status == "official" else f"（{doc.status_label}）"
 
 
-def status_subject(corpus: Corpus, evidence_doc: DocumentMeta, named: set[str]) -> DocumentMeta:
+def status_subject(corpus: Corpus, evidence_doc: DocumentMeta, named: AbstractSet[str]) -> DocumentMeta:
     """The document a "is it in force?" question is about: of the documents it names (or else the
     evidence's), the policy itself rather than its explanation, interpretation or notice."""
     docs = [corpus.documents[d] for d in sorted(named)] or [evidence_doc]
@@ -85,7 +86,7 @@ def status_subject(corpus: Corpus, evidence_doc: DocumentMeta, named: set[str]) 
 
 
 def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: Corpus,
-                 *, compare: bool = False, named: set[str] = frozenset()) -> None:
+                 *, compare: bool = False, named: AbstractSet[str] = frozenset()) -> None:
     """Quote the best evidence, and more clauses for list questions that need several.
 
     `compare`: the evidence is one sentence per document compared, and all of it is quoted.
