@@ -11,13 +11,13 @@ from assistant.calibration import CALIBRATION as CAL
 from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
 from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
 from assistant.evidence import Evidence, candidate_evidence, cut_off_subject, supported
-from assistant.facts import ExtractedFacts, extract_facts
-from assistant.followup import ConversationContext, conversation_context
-from assistant.intent import route, without_instructions
 from assistant.models import Answer, Intent, Turn
 from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck
 from assistant.resources import Resources
 from assistant.tables import answer_from_table, list_from_table
+from assistant.understanding.facts import ExtractedFacts, extract_facts
+from assistant.understanding.followup import ConversationContext, conversation_context
+from assistant.understanding.intent import route, without_instructions
 from retrieval.models import Citation, Corpus, Hit, final_version
 from retrieval.search import SearchFilters, clean_query
 from retrieval.text import MAX_QUERY_CHARS, fold

@@ -9,13 +9,13 @@ from typing import Any
 from langchain_core.tools import BaseTool
 
 from assistant import answering
-from assistant.followup import conversation_context
 from assistant.llm import GenerationBackend, backend_from_settings
 from assistant.models import Answer, Turn
 from assistant.precheck_service import run_precheck
 from assistant.resources import Resources
 from assistant.runtime import load_retriever
 from assistant.settings import Settings
+from assistant.understanding.followup import conversation_context
 from prechecks.rules import RuleSet, load_rules
 from prechecks.tools import make_precheck_tools
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.facts import ExtractedFacts
 from assistant.models import Intent
+from assistant.understanding.facts import ExtractedFacts
 from retrieval.injection import injection_text
 from retrieval.text import fold
 
