@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.calibration import CALIBRATION as CAL
+from assistant.claims import split_sentences
 from assistant.understanding.asks import answer_pattern, ask_types, per_units
 from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.search import Retriever
@@ -25,7 +26,6 @@ _LATIN_CHAR = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,40})[”\"」』]")
 _COMPLETE_END = re.compile(r"[。！？；!?;.)）」”]\s*$")
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n")
 # A notice's title line ("…关于印发《…》的通知") names a document; it never answers a question.
 _TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的通知|的通告|起草说明|政策解读)$")
 
@@ -53,14 +53,12 @@ class Evidence:
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of a clause (Chinese and English punctuation, line breaks)."""
-    out: list[str] = []
-    for piece in _SENTENCE_END.split(text):
-        piece = piece.strip()
-        if not piece:
-            continue
-        out.extend(p.strip() for p in re.split(r"(?<=[a-z0-9\)]\.)\s+(?=[A-Z(])", piece) if p.strip())
-    return out
+    """Sentences of a clause (Chinese and English punctuation, line breaks), without surrounding space.
+
+    The one sentence splitter is the guard's (`assistant.claims.split_sentences`): a clause is read
+    sentence by sentence exactly as a generated answer is checked.
+    """
+    return [piece.strip() for piece in split_sentences(text) if piece.strip()]
 
 
 def without_titles(text: str, titles: list[str]) -> str:
