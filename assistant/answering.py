@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Iterator
+from typing import Any
 
-from retrieval.models import Citation, Corpus, Hit, final_version
-from retrieval.search import SearchFilters, clean_query
-from retrieval.text import fold
-
-from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
+from assistant.calibration import CALIBRATION as CAL
 from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
+from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
 from assistant.evidence import Evidence, candidate_evidence, cut_off_subject, supported
-from assistant.facts import ExtractedFacts, extract_facts
-from assistant.followup import ConversationContext, conversation_context
-from assistant.intent import route, without_instructions
 from assistant.models import Answer, Intent, Turn
 from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck
+from assistant.resources import Resources
 from assistant.tables import answer_from_table, list_from_table
+from assistant.understanding.facts import ExtractedFacts, extract_facts
+from assistant.understanding.followup import ConversationContext, conversation_context
+from assistant.understanding.intent import route, without_instructions
+from retrieval.models import Citation, Corpus, Hit, final_version
+from retrieval.search import SearchFilters, clean_query
+from retrieval.text import MAX_QUERY_CHARS, fold
 
-if TYPE_CHECKING:
-    from assistant.service import PolicyAssistant
-
-RETRIEVE_K = 8
-MAX_TURN_CHARS = 2000
 _DISTRICT = re.compile(r"区里|区级|龙岗")
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
 # "What does the officially issued version say …" (not "is it official?").
@@ -47,14 +44,15 @@ OUT_OF_SCOPE_TEXT = (
 )
 INSTRUCTION_TEXT = ("“政策通”只依据所存政策文件的原文作答，不会按提问中的指令改变规则、条款或金额。"
                     "请直接提出您想了解的政策问题。")
-NEGATIVE_AMOUNT_TEXT = "您提供的金额（{amounts}）是负数，无法测算。费用或合同金额不能为负数，请以万元为单位核对后重新提问。"
+NEGATIVE_AMOUNT_TEXT = ("您提供的金额（{amounts}）是负数，无法测算。"
+                        "费用或合同金额不能为负数，请以万元为单位核对后重新提问。")
 _SUBSTANCE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CONTACT = "如需确认，建议咨询龙岗区工业和信息化局或政策发布部门。"
 
 
 def _history(history: list[Turn]) -> list[Turn]:
     """Earlier turns, cleaned: empty ones dropped, long ones cut."""
-    return [Turn(t.role, t.content[:MAX_TURN_CHARS]) for t in history
+    return [Turn(t.role, t.content[:MAX_QUERY_CHARS]) for t in history
             if t.role in ("user", "assistant") and isinstance(t.content, str) and t.content.strip()]
 
 
@@ -79,25 +77,26 @@ def _items_in_scope(question: str, context: str, rules) -> set[str] | None:
     return {i for i in ids if i.startswith("lg-")} if district else {i for i in ids if i.startswith("sz-")}
 
 
-def _item_clauses(assistant: "PolicyAssistant", item_ids: list[str]) -> set[str]:
+def _item_clauses(res: Resources, item_ids: list[str]) -> set[str]:
     """Clauses that belong to support items: those their rules cite, and those that name them."""
-    rules = assistant.rules
+    rules = res.rules
     out: set[str] = set()
     for item_id in item_ids:
         item = rules.item(item_id)
-        sources = [item.activity, item.budget, item.standard_not_held]
+        sources: list[Any] = [item.activity, item.budget, item.standard_not_held]  # each cites a clause
         if item.amount is not None:
             sources += [item.amount.ratio, item.amount.startup_ratio, item.amount.cap]
         out.update(s.clause for s in sources if s is not None)
         names = [fold(n) for n in (item.name, *item.synonyms)]
-        out.update(c.clause_id for c in assistant.corpus.clauses if any(n in fold(c.text) for n in names))
+        out.update(c.clause_id for c in res.corpus.clauses if any(n in fold(c.text) for n in names))
     return out
 
 
 def version_pairs(corpus: Corpus, named: set[str]) -> list[str]:
     """The named drafts whose final version is named too, and those finals."""
-    drafts = {d for d in named if final_version(corpus, corpus.documents[d]) in named}
-    return sorted(drafts | {final_version(corpus, corpus.documents[d]) for d in drafts})
+    pairs = {d: final for d in named
+             if (final := final_version(corpus, corpus.documents[d])) is not None and final in named}
+    return sorted(set(pairs) | set(pairs.values()))
 
 
 def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
@@ -106,22 +105,19 @@ def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
     return version_pairs(corpus, named) or (sorted(named) if len(named) >= 2 else [])
 
 
-def comparison_evidence(assistant: "PolicyAssistant", question: str) -> list[Evidence]:
+def comparison_evidence(res: Resources, question: str) -> list[Evidence]:
     """For "征求意见稿和正式稿分别…" / "A和B是同一个吗": the best supported sentence of each document
     compared, searched within each; empty unless at least two documents answer."""
     folded = fold(question)
-    named = set(assistant.retriever.document_mentions(question))
-    if _COMPARE.search(folded):
-        docs = compared_documents(assistant.corpus, named)
-    elif folded.count("?") >= 2:  # "正式稿是哪天印发的？征求意见稿呢？": two questions, two versions
-        docs = version_pairs(assistant.corpus, named)
-    else:
+    named = set(res.retriever.document_mentions(question))
+    if not _COMPARE.search(folded):
         return []
+    docs = compared_documents(res.corpus, named)
     found: list[Evidence] = []
     for doc_id in docs:
-        hits = assistant.retriever.search(question, k=RETRIEVE_K,
+        hits = res.retriever.search(question, k=CAL.retrieve_k,
                                           filters=SearchFilters(doc_ids=frozenset({doc_id})))
-        evidence = supported(candidate_evidence(assistant.retriever, question, hits))
+        evidence = supported(candidate_evidence(res.retriever, question, hits))
         if evidence:
             found.append(evidence[0])
     return found if len(found) >= 2 else []
@@ -144,18 +140,19 @@ def superseded_draft(corpus: Corpus, question: str, evidence: list[Evidence]) ->
     if not evidence or not _ASKS_OFFICIAL.search(folded) or _ASKS_IF_OFFICIAL.search(folded):
         return ""
     finals = {final_version(corpus, e.hit.doc) for e in evidence}
-    if None in finals or any(e.hit.doc.status != "draft-for-comment" for e in evidence):
+    held = {f for f in finals if f is not None}
+    if len(held) < len(finals) or any(e.hit.doc.status != "draft-for-comment" for e in evidence):
         return ""
-    titles = "、".join(f"《{corpus.documents[f].short_title}》" for f in sorted(finals))
+    titles = "、".join(f"《{corpus.documents[f].short_title}》" for f in sorted(held))
     return (f"所存的正式印发文本{titles}为部分收录，其中没有找到这项规定；征求意见稿中的相关内容"
             f"不代表正式政策，正式稿是否保留、如何规定，所存文件无法确认。")
 
 
-def refusal_text(assistant: "PolicyAssistant", question: str, item_ids: list[str], hits: list[Hit],
+def refusal_text(res: Resources, question: str, item_ids: list[str], hits: list[Hit],
                  why: str = "") -> str:
     """Say the held documents do not state it, where it would be stated, and whom to ask."""
     lines = ["抱歉，所存政策文件中没有找到能回答这个问题的明确规定，为避免误导，不作推测。"]
-    not_held = [assistant.rules.item(i).standard_not_held for i in item_ids]
+    not_held = [res.rules.item(i).standard_not_held for i in item_ids]
     notes = list(dict.fromkeys(n.text for n in not_held if n is not None))
     if why:
         lines.append(why)
@@ -171,51 +168,51 @@ def refusal_text(assistant: "PolicyAssistant", question: str, item_ids: list[str
     return "\n".join(lines)
 
 
-def _compose(assistant: "PolicyAssistant", question: str, context: ConversationContext,
+def _compose(res: Resources, question: str, context: ConversationContext,
              hits: list[Hit], checks: list[ChatPrecheck], eligibility: list[EligibilityCheck],
              intent: Intent) -> Answer:
     draft = Draft()
     followup_context = context.text if context.is_followup else ""
-    named = assistant.rules.match_items(question) or \
-        (assistant.rules.match_items(followup_context) if followup_context else [])
+    named = res.rules.match_items(question) or \
+        (res.rules.match_items(followup_context) if followup_context else [])
     if checks:
         add_prechecks(draft, checks)
     elif eligibility:
         add_eligibility(draft, eligibility)
     table = None if checks or eligibility else (
-        answer_from_table(question, hits, assistant.corpus, followup_context)
-        or list_from_table(question, hits, assistant.corpus))
+        answer_from_table(question, hits, res.corpus, followup_context)
+        or list_from_table(question, hits, res.corpus))
     if table is not None:
-        add_table(draft, table, assistant.corpus.documents)
+        add_table(draft, table, res.corpus.documents)
     else:
-        compared = comparison_evidence(assistant, question)
+        compared = comparison_evidence(res, question)
         if compared:
-            add_evidence(draft, question, compared, assistant.corpus, compare=True)
+            add_evidence(draft, question, compared, res.corpus, compare=True)
             draft.lines.append(DISCLAIMER)
             return Answer(text=draft.text, citations=draft.citations, intent=intent)
-        eligible = _item_clauses(assistant, named) if named else None
-        candidates = candidate_evidence(assistant.retriever, question, hits, context=followup_context,
+        eligible = _item_clauses(res, named) if named else None
+        candidates = candidate_evidence(res.retriever, question, hits, context=followup_context,
                                         eligible=eligible)
         cut = cut_off_subject(candidates)
         evidence = [] if cut else supported(candidates)
-        superseded = superseded_draft(assistant.corpus, question, evidence)
+        superseded = superseded_draft(res.corpus, question, evidence)
         if superseded:
             evidence = []
         if evidence and not (checks or eligibility):
-            add_evidence(draft, question, evidence, assistant.corpus,
-                         named=set(assistant.retriever.document_mentions(question)))
+            add_evidence(draft, question, evidence, res.corpus,
+                         named=set(res.retriever.document_mentions(question)))
         elif evidence:
             pass  # the pre-check lines already cite the clauses the amounts and conditions rest on
         elif not (checks or eligibility):
             why = cut_off_note(cut) if cut else superseded
-            return Answer(text=refusal_text(assistant, question, named, hits, why), citations=[],
+            return Answer(text=refusal_text(res, question, named, hits, why), citations=[],
                           refused=True, intent=intent)
     draft.lines.append(DISCLAIMER)
     return Answer(text=draft.text, citations=draft.citations, prechecks=[c.to_dict() for c in checks],
                   refused=False, intent=intent, calculations=draft.calculations)
 
 
-def answer_extractive(assistant: "PolicyAssistant", question: str, history: list[Turn]) -> Answer:
+def answer_extractive(res: Resources, question: str, history: list[Turn]) -> Answer:
     """The deterministic, model-free answer."""
     question = clean_query(question)
     history = _history(history)
@@ -228,7 +225,7 @@ def answer_extractive(assistant: "PolicyAssistant", question: str, history: list
     if intent == "out_of_scope":
         return Answer(text=OUT_OF_SCOPE_TEXT, citations=[], refused=True, intent=intent)
     context = conversation_context(question, history)
-    hits = assistant.retriever.search(question, k=RETRIEVE_K, context=context.text,
+    hits = res.retriever.search(question, k=CAL.retrieve_k, context=context.text,
                                       context_weight=context.weight)
     checks: list[ChatPrecheck] = []
     eligibility: list[EligibilityCheck] = []
@@ -237,53 +234,52 @@ def answer_extractive(assistant: "PolicyAssistant", question: str, history: list
         if facts.negative_amounts:
             return Answer(text=NEGATIVE_AMOUNT_TEXT.format(amounts="、".join(facts.negative_amounts)),
                           citations=[], refused=True, intent=intent)
-        scope = set(assistant.rules.match_items(question)) or \
-            _items_in_scope(question, context.text, assistant.rules)
-        checks = chat_precheck(assistant.rules, assistant.corpus, facts.profile, scope)
+        scope = set(res.rules.match_items(question)) or \
+            _items_in_scope(question, context.text, res.rules)
+        checks = chat_precheck(res.rules, res.corpus, facts.profile, scope)
         if checks and intent == "policy":
             intent = "mixed"
         if not checks and intent == "mixed":
-            eligibility = chat_eligibility(assistant.rules, assistant.corpus, facts.profile, scope)
-    return _compose(assistant, question, context, hits, checks, eligibility, intent)
+            eligibility = chat_eligibility(res.rules, res.corpus, facts.profile, scope)
+    return _compose(res, question, context, hits, checks, eligibility, intent)
 
 
-LLM_CLAUSES = 6  # clauses supplied to the generation model
 
 
-def _llm_inputs(assistant: "PolicyAssistant", question: str, history: list[Turn], extractive: Answer,
+def _llm_inputs(res: Resources, question: str, history: list[Turn], extractive: Answer,
                 ) -> tuple[list[Citation], list[str]] | None:
     """Clauses and grounded texts for the LLM, or None when the extractive answer must stand.
 
     Refusals, greetings and out-of-scope replies are never handed to a model: what it could add
     there is exactly what must not be invented.
     """
-    if assistant.llm is None or extractive.refused or extractive.intent in ("greeting", "out_of_scope"):
+    if res.llm is None or extractive.refused or extractive.intent in ("greeting", "out_of_scope"):
         return None
     context = conversation_context(question, history)
-    hits = assistant.retriever.search(question, k=LLM_CLAUSES, context=context.text,
+    hits = res.retriever.search(question, k=CAL.llm_clauses, context=context.text,
                                       context_weight=context.weight)
     citations = list({c.clause_id: c for c in [*extractive.citations, *(h.citation for h in hits)]}
-                     .values())[:LLM_CLAUSES + len(extractive.citations)]
+                     .values())[:CAL.llm_clauses + len(extractive.citations)]
     grounded = [*extractive.calculations,
                 *(r["text"] for p in extractive.prechecks for r in p.get("reasons", []))]
     return citations, grounded
 
 
-def answer(assistant: "PolicyAssistant", question: str, history: list[Turn]) -> Answer:
+def answer(res: Resources, question: str, history: list[Turn]) -> Answer:
     """Answer with the configured backend; the LLM path falls back to the extractive answer."""
     history = _history(history)
-    extractive = answer_extractive(assistant, question, history)
-    inputs = _llm_inputs(assistant, question, history, extractive)
-    if inputs is None:
+    extractive = answer_extractive(res, question, history)
+    inputs = _llm_inputs(res, question, history, extractive)
+    if inputs is None or res.llm is None:
         return extractive
     citations, grounded = inputs
-    result = answer_with_llm(question, history, citations, grounded, assistant.llm,
-                             lambda: extractive, tools=assistant.precheck_tools)
+    result = answer_with_llm(question, history, citations, grounded, res.llm,
+                             lambda: extractive, tools=res.precheck_tools)
     return replace(result, prechecks=extractive.prechecks, intent=extractive.intent,
                    calculations=extractive.calculations)
 
 
-def stream_answer(assistant: "PolicyAssistant", question: str, history: list[Turn],
+def stream_answer(res: Resources, question: str, history: list[Turn],
                   ) -> Iterator[str | Answer]:
     """Pieces of the answer text as they are ready, then the final `Answer`.
 
@@ -291,15 +287,15 @@ def stream_answer(assistant: "PolicyAssistant", question: str, history: list[Tur
     sentence by sentence as each passes the grounding guard.
     """
     history = _history(history)
-    extractive = answer_extractive(assistant, question, history)
-    inputs = _llm_inputs(assistant, question, history, extractive)
-    if inputs is None:
+    extractive = answer_extractive(res, question, history)
+    inputs = _llm_inputs(res, question, history, extractive)
+    if inputs is None or res.llm is None:
         for line in extractive.text.split("\n"):
             yield line + "\n"
         yield extractive
         return
     citations, grounded = inputs
-    result = yield from stream_answer_with_llm(question, history, citations, grounded, assistant.llm,
-                                               lambda: extractive, tools=assistant.precheck_tools)
+    result = yield from stream_answer_with_llm(question, history, citations, grounded, res.llm,
+                                               lambda: extractive, tools=res.precheck_tools)
     yield replace(result, prechecks=extractive.prechecks, intent=extractive.intent,
                   calculations=extractive.calculations)

@@ -8,24 +8,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
-from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final_version
-
-from prechecks.engine import Reason
-
+from assistant.calibration import CALIBRATION as CAL
 from assistant.evidence import Evidence, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
+from assistant.understanding.asks import quoting, wants_status_line
+from prechecks.engine import Reason
+from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final_version
 
-SHORT_CLAUSE = 180  # a clause this short is quoted whole
 DISCLAIMER = "以上内容仅供参考，具体以主管部门正式文件和审核结果为准。"
-_STATUS_QUESTION = re.compile(r"正式|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行|征求意见稿吗|草案")
-# Several clauses are quoted only when a question asks about each of several things.
-_EACH_QUESTION = re.compile(r"分别|各[是有最自]|几种|每种|每一种")
-# A question that asks for an enumeration or for several facts: quote more of the clause.
-_LIST_QUESTION = re.compile(r"哪几|哪些|几大|三大|四大|五大|哪几类|哪几种|什么原则|分为|其中|以及")
-LONG_QUOTE = 600
 # How surely a document type is the policy itself (lower: more surely) rather than a text about it.
 _SUBJECT_RANK = {"explanation": 1, "interpretation": 2, "notice": 3}
 _ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
@@ -65,15 +59,15 @@ def quote_for(evidence: Evidence, question: str) -> str:
     it is not long, else from the answering sentence on, up to two more sentences.
     """
     text = evidence.hit.clause.text
-    several = bool(_LIST_QUESTION.search(question)) or question.count("？") + question.count("?") >= 2
-    if len(text) <= SHORT_CLAUSE or (several and len(text) <= LONG_QUOTE):
+    several = "more" in quoting(question)
+    if len(text) <= CAL.short_clause or (several and len(text) <= CAL.long_quote):
         return re.sub(r"\s*\n\s*", " ", text).strip()
     parts = sentences(text)
     end = evidence.index + (3 if several else 1)
     if parts[evidence.index].rstrip().endswith(("：", ":")):
         # "…有下列情形之一的除外：" says nothing without the items it introduces.
         while end < len(parts) and _ENUMERATED.match(parts[end]) \
-                and sum(len(p) for p in parts[evidence.start:end + 1]) <= LONG_QUOTE:
+                and sum(len(p) for p in parts[evidence.start:end + 1]) <= CAL.long_quote:
             end += 1
     return "".join(parts[evidence.start:end])
 
@@ -82,7 +76,7 @@ def _label(doc: DocumentMeta) -> str:
     return "" if doc.status == "official" else f"（{doc.status_label}）"
 
 
-def status_subject(corpus: Corpus, evidence_doc: DocumentMeta, named: set[str]) -> DocumentMeta:
+def status_subject(corpus: Corpus, evidence_doc: DocumentMeta, named: AbstractSet[str]) -> DocumentMeta:
     """The document a "is it in force?" question is about: of the documents it names (or else the
     evidence's), the policy itself rather than its explanation, interpretation or notice."""
     docs = [corpus.documents[d] for d in sorted(named)] or [evidence_doc]
@@ -92,19 +86,19 @@ def status_subject(corpus: Corpus, evidence_doc: DocumentMeta, named: set[str]) 
 
 
 def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: Corpus,
-                 *, compare: bool = False, named: set[str] = frozenset()) -> None:
+                 *, compare: bool = False, named: AbstractSet[str] = frozenset()) -> None:
     """Quote the best evidence, and more clauses for list questions that need several.
 
     `compare`: the evidence is one sentence per document compared, and all of it is quoted.
     `named`: the documents the question names (a status line speaks of the policy among them).
     """
     chosen = list(evidence) if compare else [evidence[0]]
-    if not compare and _EACH_QUESTION.search(question):
+    if not compare and "each" in quoting(question):
         for other in evidence[1:]:
             if other.hit.clause.clause_id not in {e.hit.clause.clause_id for e in chosen} \
                     and other.score >= 0.7 * evidence[0].score and len(chosen) < 3:
                 chosen.append(other)
-    if _STATUS_QUESTION.search(question):
+    if wants_status_line(question):
         doc = status_subject(corpus, chosen[0].hit.doc, named)
         final = final_version(corpus, doc)
         status = "superseded-draft" if final else doc.status

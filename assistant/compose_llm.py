@@ -1,4 +1,4 @@
-"""Answer composition with the LLM backend, guarded by `assistant.grounding`, falling back to extractive.
+"""Answer composition with the LLM backend, guarded by `assistant.guard`, falling back to extractive.
 
 The caller supplies the retrieved citations, the pre-check texts (formulas and reasons, which ground
 computed figures) and a `fallback` that builds the extractive answer; the fallback is only called when
@@ -14,7 +14,8 @@ from collections.abc import Callable, Generator, Sequence
 
 from langchain_core.tools import BaseTool
 
-from assistant.grounding import GroundingResult, StreamingGuard, ground, shift_markers
+from assistant.claims import shift_markers
+from assistant.guard import GroundingResult, StreamingGuard, ground
 from assistant.llm import GenerationBackend, LLMUnavailable, ToolResult
 from assistant.models import Answer, Turn
 from retrieval.models import Citation

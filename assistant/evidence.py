@@ -10,72 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.calibration import CALIBRATION as CAL
+from assistant.claims import split_sentences
+from assistant.understanding.asks import answer_pattern, ask_types, per_units
 from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.search import Retriever
 from retrieval.text import compact, fold
 
-# What a question asks for -> what the answering sentence must contain.
-_ASKS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    "ratio": (re.compile(r"比例|百分之|几成|百分比|占比|%|what share|what percentage|what proportion|ratio"),
-              re.compile(r"\d+(?:\.\d+)?\s*%|百分之|percent")),
-    "cap": (re.compile(r"最高|最多|上限|封顶|顶格|\bcap\b|maximum|at most"),
-            re.compile(r"最高|上限|不超过|封顶|maximum|up to|至多")),
-    "money": (re.compile(r"多少钱|多少万|补多少|能补|能拿|拿多少|资助多少|补贴多少|给多少|罚款.{0,8}多少|多少元|几万|扶持多少"
-                         r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度"),
-              re.compile(r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)"
-                         r"|million yuan|（万元）|\(万元\)")),
-    # A particular day: "几号", "哪天" want a month and a day, not just a year.
-    "day": (re.compile(r"哪天|哪一天|几号(?!文)|几月几[日号]|具体日期|从几号"),
-            re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}-\d{1,2}-\d{1,2}")),
-    "date": (re.compile(r"什么时候|何时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
-                        r"|which year"),
-             re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年|\d{1,2}\s*月|\d{1,2}\s*日|上半年|下半年|"
-                        r"年底|年末|年初|季度|起施行|之日起")),
-    # A deadline or a validity is a particular date: a date that says it is one.
-    "deadline": (re.compile(r"截止|最晚|最迟|之前提交|期限"), re.compile(r"截止|截至|[之以]?前|止|最迟|期限")),
-    "validity": (re.compile(r"有效期|失效|到期|过期|还(?:在)?(?:执行|有效|适用|管用)|继续执行|是否有效|执行吗|适用吗|"
-                            r"还在用"),
-                 re.compile(r"有效期|有效至|失效|到期|废止")),
-    # Who sits on a body, who chairs it.
-    "members": (re.compile(r"由哪些人|哪些人组成|什么人组成|成员(?:有|是|包括)|组成人员|主任是谁|谁(?:担任|当)"),
-                re.compile(r"组成|成员|委员由|主任由|担任")),
-    # Whether a document is in force is stated by words of issuing, consulting or coming into force.
-    "status": (re.compile(r"正式|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行"),
-               re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布")),
-    # A length of time or a count of years ("几年内不能再申报").
-    "duration": (re.compile(r"几年|多少年|多久|多长时间|几个月|多少个月|多少天|几天|多长|多少个?工作日|几个工作日"),
-                 re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|日|天|周|个工作日)")),
-    # Who: a department, an office, a body.
-    "agency": (re.compile(r"哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|哪个机构|什么机构|谁负责|由谁|谁来|"
-                          r"谁管|谁牵头|牵头|责任单位|主管部门是|会同|哪个局|哪个委"),
-               re.compile(r"[局厅]|委员会|人民政府|部门|单位|机构|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"
-                          r"government|take charge")),
-    # A question for a kind of thing is answered by a sentence that names that kind.
-    "principles": (re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])原则"), re.compile(r"原则")),
-    "materials": (re.compile(r"(?:什么|哪些|准备|提交|提供|带).{0,4}(?:材料|资料)"),
-                  re.compile(r"材料|资料|证明|复印件")),
-    # What a term means: a definition.
-    "definition": (re.compile(r"什么意思|啥意思|指什么|指的是什么|是指什么|定义|含义|怎么理解|怎么界定"),
-                   re.compile(r"是指|指的是|所称|，指|包括|不包括")),
-    "doc_number": (re.compile(r"文号|发文字号|字号|几号文"),
-                   re.compile(r"[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号")),
-    # When a document was issued: its signature date or its "发布日期" line.
-    "issued": (re.compile(r"(?:哪天|什么时候|何时|哪年|几号|日期).{0,6}(?:印发|发布|出台|公布|发的|出的)"
-                          r"|(?:印发|发布|出台|公布)的?(?:时间|日期)|(?:印发|发布|出台|公布)于?(?:哪天|什么时候|何时)"),
-               re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}")),
-    # How many: chapters, articles, items, enterprises.
-    "count": (re.compile(r"(?<!哪)几[章条项家个类种款名]|多少[章条项家类种款人名]|多少个(?!工作日|月)"),
-              re.compile(r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
-                         r"(?:章|条|项|家|个|类|种|款|人|名)")),
-    # Whether two supports can be combined: only a sentence about combining answers it.
-    "stacking": (re.compile(r"叠加|同时享受|同时申请|重复享受|重复申请|兼得|一起申请|都申请"),
-                 re.compile(r"叠加|重复|同时|兼得|就高|不得同时|同一项目")),
-    "draft_stage": (re.compile(r"什么稿|哪一稿|哪个稿|哪一版稿|稿子"), re.compile(r"稿")),
-    "place": (re.compile(r"在哪(?:里|儿)?(?:申|办|提交|报|领|交|登记)|哪个系统|什么系统|什么平台|哪个平台|网址|链接"
-                         r"|窗口|地址|去哪"),
-              re.compile(r"系统|平台|网站|网址|窗口|地址|室|邮箱|电子邮件|信函")),
-}
-_PER_UNIT = re.compile(r"每(平方米|平米|平|月|年|人|台|家|个|项|小时|卡)")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _ISSUE_DATE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$|发布日期|印发日期")
 _ISSUED_IN = re.compile(r"(?<!\d)(20\d{2})\s*年(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?\s*(?:印发|修订|修正|发布|制定)")
@@ -85,7 +26,6 @@ _LATIN_CHAR = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,40})[”\"」』]")
 _COMPLETE_END = re.compile(r"[。！？；!?;.)）」”]\s*$")
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n")
 # A notice's title line ("…关于印发《…》的通知") names a document; it never answers a question.
 _TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的通知|的通告|起草说明|政策解读)$")
 
@@ -93,21 +33,8 @@ _TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的�
 _ASK_WORDS = frozenset(
     "多少 比例 最高 最多 上限 时间 什么 哪些 哪个 哪天 哪一天 何时 截止 日期 期限 有效期 钱 万元 万 元 "
     "几 怎么 怎样 如何 可以 能 吗 呢 要 需要 一共 总共 大约 大概 具体 规定 提出 按 标准 "
-    "怎么办 咋办 咋 啥 有没有 能不能 可不可以 是不是 算不算 行不行 好不好 没 帮 帮我 一下 列 列一下".split())
+    "怎么办 咋办 咋 啥 有没有 能不能 可不可以 是不是 算不算 行不行 好不好 没 帮 帮我 一下".split())
 
-# Rarity in general Chinese (jieba's dictionary) between which an unseen word goes from filler to subject.
-EVERYDAY_IDF, RARE_IDF = 9.0, 14.0
-MIN_UNKNOWN_SHARE = 0.05
-SUPPORT_THRESHOLD = 0.22  # coverage, or
-SCORE_THRESHOLD = 0.30  # score: calibrated on the dev set; below both no held clause answers
-SHORT_SENTENCE = 25
-WINDOW_BACK = 2  # a short line is read with up to this many lines before it  # calibrated on the dev set: below it no held clause answers the question
-SENTENCE_WEIGHT, CLAUSE_WEIGHT, RANK_WEIGHT = 0.5, 0.35, 0.15
-NAMED_DOC_BONUS = 0.1  # the question names the clause's document
-QUOTE_COVERAGE = 0.75  # share of a quoted phrase's words a clause must have to be what it quotes
-DEFINITION_BONUS = 0.3  # the sentence defines the term a "what does X mean" question asks about
-CONTEXT_WEIGHT = 0.3
-SYNONYM_WEIGHT = 0.7  # colloquial questions reach the policy words only through synonyms  # weight of a follow-up's earlier turns relative to its own words
 
 
 @dataclass(frozen=True)
@@ -125,26 +52,13 @@ class Evidence:
     cut_off: bool = False
 
 
-def ask_types(question: str) -> set[str]:
-    """The kinds of fact a question asks for (ratio, cap, money, date, place)."""
-    folded = fold(question)
-    return {name for name, (asks, _) in _ASKS.items() if asks.search(folded)}
-
-
-def per_units(question: str) -> set[str]:
-    """Per-unit rates a question asks about ("每平方米每月" -> {平方米, 月})."""
-    return {m.group(1).replace("平米", "平方米") for m in _PER_UNIT.finditer(fold(question))}
-
-
 def sentences(text: str) -> list[str]:
-    """Sentences of a clause (Chinese and English punctuation, line breaks)."""
-    out: list[str] = []
-    for piece in _SENTENCE_END.split(text):
-        piece = piece.strip()
-        if not piece:
-            continue
-        out.extend(p.strip() for p in re.split(r"(?<=[a-z0-9\)]\.)\s+(?=[A-Z(])", piece) if p.strip())
-    return out
+    """Sentences of a clause (Chinese and English punctuation, line breaks), without surrounding space.
+
+    The one sentence splitter is the guard's (`assistant.claims.split_sentences`): a clause is read
+    sentence by sentence exactly as a generated answer is checked.
+    """
+    return [piece.strip() for piece in split_sentences(text) if piece.strip()]
 
 
 def without_titles(text: str, titles: list[str]) -> str:
@@ -166,8 +80,8 @@ def without_titles(text: str, titles: list[str]) -> str:
 def _window(parts: list[str], index: int) -> int:
     """Where the window read with sentence `index` starts (earlier lines complete a short one)."""
     start = index
-    while start > 0 and index - start < WINDOW_BACK and \
-            sum(len(p) for p in parts[start:index + 1]) < SHORT_SENTENCE:
+    while start > 0 and index - start < CAL.window_back and \
+            sum(len(p) for p in parts[start:index + 1]) < CAL.short_sentence:
         start -= 1
     return start
 
@@ -181,7 +95,7 @@ def states(sentence: str, kinds: set[str], units: set[str], years: set[str], mon
     for kind in kinds:
         if kind == "money" and money_table and re.search(r"\d", folded):
             continue  # a budget table's cells are amounts in the unit its title gives
-        if not _ASKS[kind][1].search(folded):
+        if not answer_pattern(kind).search(folded):
             return False
     if any(unit not in folded for unit in units):
         return False
@@ -198,14 +112,14 @@ def subject_weight(retriever: Retriever, token: str) -> float:
     """
     if retriever.is_known(token):
         return retriever.idf(token)
-    rarity = (retriever.tokenizer.general_idf(token) - EVERYDAY_IDF) / (RARE_IDF - EVERYDAY_IDF)
-    return retriever.max_idf * min(1.0, max(MIN_UNKNOWN_SHARE, rarity))
+    rarity = (retriever.tokenizer.general_idf(token) - CAL.everyday_idf) / (CAL.rare_idf - CAL.everyday_idf)
+    return retriever.max_idf * min(1.0, max(CAL.min_unknown_share, rarity))
 
 
 def _weights(retriever: Retriever, question: str, context: str) -> dict[str, float]:
     """Weight of each subject word: the question's own, its synonyms at less, context at less."""
     weights: dict[str, float] = {}
-    sources = [(question, 1.0), (context, CONTEXT_WEIGHT)] if context else [(question, 1.0)]
+    sources = [(question, 1.0), (context, CAL.context_weight)] if context else [(question, 1.0)]
     for text, factor in sources:
         # In an English question the Chinese terms of its policy words carry the subject, since
         # the clauses are Chinese; its English words weigh only as much as a clause shares them.
@@ -214,9 +128,9 @@ def _weights(retriever: Retriever, question: str, context: str) -> dict[str, flo
         for t in retriever.tokenizer.tokens(subject):
             if t not in weights and t not in _ASK_WORDS:
                 english_only = english and _LATIN.fullmatch(t) and not retriever.is_known(t)
-                own = MIN_UNKNOWN_SHARE * retriever.max_idf if english_only else subject_weight(retriever, t)
+                own = CAL.min_unknown_share * retriever.max_idf if english_only else subject_weight(retriever, t)
                 weights[t] = factor * own
-        synonym = 1.0 if english else SYNONYM_WEIGHT
+        synonym = 1.0 if english else CAL.synonym_weight
         for word in retriever.lexicon.expansions(fold(text)):
             for t in retriever.tokenizer.tokens(word):
                 if t not in weights and t not in _ASK_WORDS:
@@ -244,7 +158,7 @@ def _coverage(weights: dict[str, float], tokens: set[str]) -> float:
 def supported(candidates: list[Evidence]) -> list[Evidence]:
     """The candidates that support an answer: complete sentences above the calibrated thresholds."""
     return [e for e in candidates if not e.cut_off
-            and (e.coverage >= SUPPORT_THRESHOLD or e.score >= SCORE_THRESHOLD)]
+            and (e.coverage >= CAL.support_threshold or e.score >= CAL.score_threshold)]
 
 
 def cut_off_subject(candidates: list[Evidence]) -> Evidence | None:
@@ -252,7 +166,7 @@ def cut_off_subject(candidates: list[Evidence]) -> Evidence | None:
     complete sentence: the answer is then in the part of the document that is not held."""
     best_cut = next((e for e in candidates if e.cut_off), None)
     best = next((e for e in candidates if not e.cut_off), None)
-    if best_cut is None or best_cut.coverage < SUPPORT_THRESHOLD:
+    if best_cut is None or best_cut.coverage < CAL.support_threshold:
         return None
     return best_cut if best is None or best_cut.score >= best.score else None
 
@@ -320,7 +234,7 @@ def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, 
         clause_weights = weights if english else chinese_weights
         clause_cov = _coverage(clause_weights, _index_tokens(
             retriever, " ".join([hit.doc.title, *clause.heading_path, clause.text]), english))
-        bonus = NAMED_DOC_BONUS * min(counts.get(clause.doc_id, 0), 2)
+        bonus = CAL.named_doc_bonus * min(counts.get(clause.doc_id, 0), 2)
         parts = sentences(clause.text)
         titles = [hit.doc.title, *named_titles]
         for index, sentence in enumerate(parts):
@@ -343,19 +257,19 @@ def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, 
             if not cut and not states(window, kinds, units, years, money_table):
                 continue
             sentence_cov = _coverage(clause_weights, _index_tokens(retriever, own, english))
-            score = (SENTENCE_WEIGHT * sentence_cov + CLAUSE_WEIGHT * clause_cov
-                     + RANK_WEIGHT / (1 + rank) + bonus)
+            score = (CAL.sentence_weight * sentence_cov + CAL.clause_weight * clause_cov
+                     + CAL.rank_weight / (1 + rank) + bonus)
             if any(re.search(rf"{re.escape(t)}[^，。；]{{0,2}}[，,]?(?:是指|指的是)", compact(fold(own)))
                    for t in terms):
-                score += DEFINITION_BONUS  # "匿名化，是指…" defines the term; other sentences use it
+                score += CAL.definition_bonus  # "匿名化，是指…" defines the term; other sentences use it
             if "issued" in kinds and _ISSUE_DATE.search(fold(own)):
-                score += DEFINITION_BONUS  # the signature date or "发布日期" line dates the document
+                score += CAL.definition_bonus  # the signature date or "发布日期" line dates the document
             coverage = 0.5 * sentence_cov + 0.5 * clause_cov
             out.append(Evidence(hit, sentence, score, coverage, start, index, cut))
     # A question that names documents, or quotes words of a clause, is about those.
     out = _focus(out, lambda e: e.hit.clause.doc_id in focus)
     quoted = [set(retriever.tokenizer.tokens(p)) for p in quoted_phrases(question)]
     out = _focus(out, lambda e: any(_coverage(dict.fromkeys(q, 1.0), _index_tokens(
-        retriever, e.hit.clause.text, e.hit.doc.language == "en")) >= QUOTE_COVERAGE for q in quoted if q))
+        retriever, e.hit.clause.text, e.hit.doc.language == "en")) >= CAL.quote_coverage for q in quoted if q))
     out.sort(key=lambda e: -e.score)
     return out

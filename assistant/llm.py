@@ -3,7 +3,7 @@
 The backend only talks to the model: it builds the prompt (rules in the system message, the numbered
 clauses in a delimited data block), runs at most `max_tool_rounds` rounds of local tool calls, and
 turns every failure into `LLMUnavailable` within the configured timeout, so the caller can fall back
-to the extractive answer. Checking the reply against its sources is `assistant.grounding`'s job.
+to the extractive answer. Checking the reply against its sources is `assistant.guard`'s job.
 """
 
 from __future__ import annotations

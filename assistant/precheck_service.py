@@ -7,14 +7,12 @@ not yet stated are met", and those conditions are asked back: they are never ass
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from prechecks.engine import PrecheckResult, Reason, evaluate
 from prechecks.profile import EnterpriseProfile, parse_profile
 from prechecks.rules import RuleSet
-
-if TYPE_CHECKING:
-    from assistant.service import PolicyAssistant
+from retrieval.models import Corpus
 
 # What "if met" means for a condition the person did not state.
 _FAVOURABLE: dict[str, Any] = {
@@ -48,10 +46,10 @@ class ChatPrecheck:
         return data
 
 
-def run_precheck(assistant: "PolicyAssistant", profile: Any) -> list[dict[str, Any]]:
+def run_precheck(rules: RuleSet, corpus: Corpus, profile: Any) -> list[dict[str, Any]]:
     """Evaluate a full profile (dict or model); raises `ProfileError` on invalid input."""
     model = profile if isinstance(profile, EnterpriseProfile) else parse_profile(profile)
-    return [r.to_dict() for r in evaluate(model, assistant.rules, assistant.corpus)]
+    return [r.to_dict() for r in evaluate(model, rules, corpus)]
 
 
 def _unstated(rules: RuleSet, item_id: str, stated: dict[str, Any], org_type: str,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from assistant.settings import Settings
 from retrieval.embeddings import Embedder, make_embedder
 from retrieval.index import ChromaLocation, Manifest, build_index, ensure_index, open_index
 from retrieval.lexicon import Lexicon, Tokenizer
 from retrieval.search import CrossEncoderReranker, Retriever
-
-from assistant.settings import Settings
 
 
 def make_settings_embedder(settings: Settings) -> Embedder:

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from langchain_core.tools import BaseTool
 
-from retrieval.models import Clause, Corpus, DocumentMeta, Hit
-from retrieval.search import Retriever, SearchFilters
-
-from prechecks.rules import RuleSet, load_rules
-from prechecks.tools import make_precheck_tools
-
 from assistant import answering
-from assistant.followup import conversation_context
 from assistant.llm import GenerationBackend, backend_from_settings
-from assistant.precheck_service import run_precheck
 from assistant.models import Answer, Turn
+from assistant.precheck_service import run_precheck
+from assistant.resources import Resources
 from assistant.runtime import load_retriever
 from assistant.settings import Settings
+from assistant.understanding.followup import conversation_context
+from prechecks.rules import RuleSet, load_rules
+from prechecks.tools import make_precheck_tools
+from retrieval.models import Clause, Corpus, DocumentMeta, Hit
+from retrieval.search import Retriever, SearchFilters
 
 
 @dataclass
@@ -33,7 +33,7 @@ class PolicyAssistant:
     precheck_tools: list[BaseTool] = field(default_factory=list)  # bound to the LLM
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, build_if_needed: bool = True) -> "PolicyAssistant":
+    def from_settings(cls, settings: Settings, *, build_if_needed: bool = True) -> PolicyAssistant:
         """Load (and if needed build) the index, the pre-check rules and everything else needed."""
         retriever = load_retriever(settings, build_if_needed=build_if_needed)
         rules = load_rules()
@@ -44,6 +44,11 @@ class PolicyAssistant:
     @property
     def corpus(self) -> Corpus:
         return self.retriever.corpus
+
+    @property
+    def resources(self) -> Resources:
+        """What the answering stages read (built per call: tests and the app may swap `llm`)."""
+        return Resources(self.retriever, self.rules, self.llm, self.precheck_tools)
 
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[Hit]:
         """Ranked clauses for a query (raises `retrieval.search.QueryError` on unusable input)."""
@@ -58,19 +63,19 @@ class PolicyAssistant:
 
     def answer(self, question: str, history: list[Turn] | tuple[Turn, ...] = ()) -> Answer:
         """Answer a question with citations (extractive, or through the LLM when configured)."""
-        return answering.answer(self, question, list(history))
+        return answering.answer(self.resources, question, list(history))
 
     def stream_answer(self, question: str, history: list[Turn] | tuple[Turn, ...] = (),
                       ) -> Iterator[str | Answer]:
         """Text pieces of the answer as they are ready, then the final `Answer` object last."""
-        return answering.stream_answer(self, question, list(history))
+        return answering.stream_answer(self.resources, question, list(history))
 
     def precheck(self, profile: Any) -> list[dict[str, Any]]:
         """Pre-check results (JSON dicts) for a profile dict or `EnterpriseProfile`.
 
         Raises `prechecks.profile.ProfileError` (Chinese message naming the field) on bad input.
         """
-        return run_precheck(self, profile)
+        return run_precheck(self.rules, self.corpus, profile)
 
     def documents(self) -> list[DocumentMeta]:
         """Every held document, in corpus order."""

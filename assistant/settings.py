@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from retrieval.text import MAX_QUERY_CHARS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,7 +41,7 @@ class Settings(BaseSettings):
     admin_token: str = Field("", description="Token for admin routes; empty disables them")
     host: str = "127.0.0.1"
     port: int = 7860
-    max_question_chars: int = 2000
+    max_question_chars: int = MAX_QUERY_CHARS  # one limit: the retriever refuses longer questions too
     rate_limit_per_minute: int = 120
     cors_origins: str = ""
     feedback_retention_days: int = 365

@@ -9,17 +9,17 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from assistant.understanding.asks import ask_types, per_units
+from prechecks.numbers import fmt
 from retrieval.models import Clause, Corpus, Hit
 from retrieval.text import fold
-
-from assistant.evidence import ask_types, per_units
 
 _SUM = re.compile(r"合计|总共|一共|加起来|累计|总额是|三年|几年")
 _MULTIPLE = re.compile(r"倍")
 _SHARE = re.compile(r"占.{0,20}(比例|比重|百分之|多少)|占比")
 _ZERO = re.compile(r"为0(?!\d)|为零|是0(?!\d)|没有安排|未安排|(?<![\d.])0万元")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-_LIST = re.compile(r"哪些|哪几|有什么|列一下|列出|都有|清单")
+_LIST = re.compile(r"哪些|哪几|有什么|列出|都有|清单")
 _NAME_HEADERS = ("项目名称", "名称", "项目")
 _TOTAL_NAMES = ("总计", "合计")
 
@@ -73,11 +73,6 @@ def table_of(corpus: Corpus, clause: Clause) -> list[TableRow]:
     prefix = clause.locator.split("/")[0] + "/"
     return [parse_row(c) for c in corpus.doc_clauses(clause.doc_id)
             if c.kind == "table_row" and c.locator.startswith(prefix)]
-
-
-def _fmt(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text[:-2] if text.endswith(".0") else text
 
 
 def _mentioned(columns: list[str], folded: str) -> list[str]:
@@ -152,27 +147,27 @@ def answer_from_table(question: str, hits: list[Hit], corpus: Corpus, context: s
         year = years[0]
         share = (values[year] / total.numeric()[year] * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
         rounded = share.quantize(Decimal("1"), ROUND_HALF_UP)
-        formula = f"{_fmt(values[year])} ÷ {_fmt(total.numeric()[year])} × 100% ≈ {_fmt(share)}% ≈ {_fmt(rounded)}%"
-        text = (f"{year}{row.name}测算{_fmt(values[year])}{unit}，当年测算总计{_fmt(total.numeric()[year])}"
-                f"{unit}，占比约{_fmt(share)}%：{formula}。")
+        formula = f"{fmt(values[year])} ÷ {fmt(total.numeric()[year])} × 100% ≈ {fmt(share)}% ≈ {fmt(rounded)}%"
+        text = (f"{year}{row.name}测算{fmt(values[year])}{unit}，当年测算总计{fmt(total.numeric()[year])}"
+                f"{unit}，占比约{fmt(share)}%：{formula}。")
         return TableAnswer(text, (row, total), formula)
     if _MULTIPLE.search(folded) and len(years) >= 2:
         a, b = values[years[0]], values[years[1]]
         if b != 0:
             multiple = (a / b).quantize(Decimal("0.01"), ROUND_HALF_UP)
-            formula = f"{_fmt(a)} ÷ {_fmt(b)} = {_fmt(multiple)}"
-            text = (f"{row.name}{years[0]}测算{_fmt(a)}{unit}，{years[1]}测算{_fmt(b)}{unit}，"
-                    f"是其{_fmt(multiple)}倍（{formula}）。")
+            formula = f"{fmt(a)} ÷ {fmt(b)} = {fmt(multiple)}"
+            text = (f"{row.name}{years[0]}测算{fmt(a)}{unit}，{years[1]}测算{fmt(b)}{unit}，"
+                    f"是其{fmt(multiple)}倍（{formula}）。")
             return TableAnswer(text, (row,), formula)
     if _SUM.search(folded):
         summed = [c for c in (years if len(years) >= 2 and "三年" not in folded else columns)]
         total_value = sum((values[c] for c in summed), Decimal(0))
-        formula = " + ".join(_fmt(values[c]) for c in summed) + f" = {_fmt(total_value)}"
-        text = (f"{row.name}{summed[0]}至{summed[-1]}合计测算{_fmt(total_value)}{unit}"
+        formula = " + ".join(fmt(values[c]) for c in summed) + f" = {fmt(total_value)}"
+        text = (f"{row.name}{summed[0]}至{summed[-1]}合计测算{fmt(total_value)}{unit}"
                 f"（{formula}）。")
         return TableAnswer(text, (row,), formula)
     if years:
-        parts = [f"{c}测算{_fmt(values[c])}{unit}" for c in years]
+        parts = [f"{c}测算{fmt(values[c])}{unit}" for c in years]
         return TableAnswer(f"{row.name}{'，'.join(parts)}。", (row,))
-    parts = [f"{c}为{_fmt(v)}{unit}" for c, v in values.items()]
+    parts = [f"{c}为{fmt(v)}{unit}" for c, v in values.items()]
     return TableAnswer(f"{row.name}：{'，'.join(parts)}。", (row,))

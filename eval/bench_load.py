@@ -1,12 +1,12 @@
 """Load benchmark of the web app's HTTP API: simulated users on loopback against the real server.
 
-    python -m eval.bench_load                          # 20 users for 60 s; section in eval/reports/benchmarks.md
-    python -m eval.bench_load --users 4 --seconds 5 --report -      # a short run, no report
+    python -m eval.bench_load --report eval/reports/benchmarks.md   # 20 users for 60 s; writes its section
+    python -m eval.bench_load --users 4 --seconds 5                 # a short run, no report
     options: --port N (default: a free port)  --url URL (use a running server instead of starting one)
              --data-dir DIR (index to serve; default PA_DATA_DIR or data/)  --think MIN MAX (seconds)
              --seed N  --no-page (skip the page-ready measurement)  --json
 
-The server is `python -m assistant.cli serve` started as a child process with the extractive backend
+The server is `python -m ui.cli serve` started as a child process with the extractive backend
 (PA_LLM_BASE_URL empty) and the per-client rate limit off: every simulated user comes from 127.0.0.1,
 whereas real users each have their own address and bucket. Each user loops until the time is up:
 - 45 %: POST /api/ask — a question drawn from varied templates (amounts, places, documents, follow-ups
@@ -41,7 +41,6 @@ import httpx
 from eval.serve import ServeProcess, free_port, wait_healthy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_REPORT = PROJECT_ROOT / "eval" / "reports" / "benchmarks.md"
 REPORT_HEADING = "Web app: HTTP API under load, page ready"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -356,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="每次操作后的思考时间范围（秒）")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-page", action="store_true", help="不测页面就绪时间")
-    parser.add_argument("--report", default=str(DEFAULT_REPORT), help="报告路径（'-' 表示不写）")
+    parser.add_argument("--report", default="", help="把结果写入此报告文件的相应小节（默认不写）")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     parser.add_argument("--startup-timeout", type=float, default=600.0,
                         help="等待服务就绪的秒数（索引缺失时会先构建）")
@@ -392,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         print(f"## {REPORT_HEADING}\n\n{body}\n")
-    if args.report != "-":
+    if args.report not in ("", "-"):
         from eval.bench_retrieval import update_section
 
         update_section(Path(args.report), REPORT_HEADING, body)

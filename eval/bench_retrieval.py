@@ -1,16 +1,16 @@
-"""Retrieval benchmarks; results go to a section of `eval/reports/benchmarks.md` each.
+"""Retrieval benchmarks; printed, and written as sections of a report only with `--report PATH`.
 
     python -m eval.bench_retrieval                  # index build time, cold start, warm search p50/p95
     python -m eval.bench_retrieval --scale 10000    # the same, then the corpus replicated to >= 10,000
                                                     # clauses: its build time and warm search p95
     options: --questions FILE (default eval/data/dev.jsonl)  --cold-runs N (default 3)
-             --report PATH (default eval/reports/benchmarks.md; '-' writes none)
+             --report PATH (e.g. eval/reports/benchmarks.md; none by default)
 
 Build      a full build (parse, BM25 tokens, embeddings, Chroma) of the configured corpus into a temp
            index dir with `retrieval.index.build_index`; the embedding model is loaded beforehand and its
            load time (with its first query: some backends load lazily) is reported separately.
 Cold start wall time of a fresh `policy-assistant search "…" --json` process (or `python -m
-           assistant.cli` where the script is not installed) against the built index.
+           ui.cli` where the script is not installed) against the built index.
 Warm       the product's retrieval (`PolicyAssistant.retrieve`, k=10) over the question file after one
            warm-up query, per question: wall time, and the process's CPU time (all threads), which
            other processes on the machine do not inflate; the load average is reported with them.
@@ -52,7 +52,6 @@ from retrieval.index import Manifest, build_index
 from retrieval.lexicon import Lexicon, Tokenizer
 
 DEFAULT_QUESTIONS = PROJECT_ROOT / "eval" / "data" / "dev.jsonl"
-DEFAULT_REPORT = PROJECT_ROOT / "eval" / "reports" / "benchmarks.md"
 COLD_QUERY = "龙岗区对购买算力的企业有什么扶持？"
 # Word substitutions that vary synthetic copies; copy i applies pair j when bit j of i is set.
 VARIATIONS: tuple[tuple[str, str], ...] = (
@@ -88,7 +87,7 @@ def timed_build(corpus_dir: Path, index_dir: Path, embedder: Embedder, settings:
 def search_command() -> list[str]:
     """The installed `policy-assistant` script, or the module that implements it."""
     script = shutil.which("policy-assistant")
-    return [script] if script else [sys.executable, "-m", "assistant.cli"]
+    return [script] if script else [sys.executable, "-m", "ui.cli"]
 
 
 def _display(command: Sequence[str]) -> str:
@@ -238,12 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="用于计时的问题文件")
     parser.add_argument("--scale", type=int, default=0, help="另测扩充到至少这么多条款的合成语料（如 10000）")
     parser.add_argument("--cold-runs", type=int, default=3, help="冷启动测量次数")
-    parser.add_argument("--report", default=str(DEFAULT_REPORT), help="报告路径（'-' 表示不写）")
+    parser.add_argument("--report", default="", help="把结果写入此报告文件的相应小节（默认不写）")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmarks, print each section and write it to the report."""
+    """Run the benchmarks, print each section and write it to the report when one is named."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     settings = Settings()
@@ -263,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                              bench_scale(settings, embedder, questions, args.scale, workdir, argv)))
     for heading, body in sections:
         print(f"## {heading}\n\n{body}\n")
-        if args.report != "-":
+        if args.report not in ("", "-"):
             update_section(Path(args.report), heading, body)
     return 0
 

@@ -1,4 +1,4 @@
-"""The product's server as a child process (`python -m assistant.cli serve`, exactly as deployed), for
+"""The product's server as a child process (`python -m ui.cli serve`, exactly as deployed), for
 the load and soak benchmarks and the tests that need a real process (kill it, read its log)."""
 
 from __future__ import annotations
@@ -45,14 +45,14 @@ class ServeProcess:
     """`serve` on loopback with the extractive backend and no per-client rate limit.
 
     `data_dir` None keeps the configured one; `env` adds or overrides `PA_*` settings; `program` is
-    the command before `serve` (default: this interpreter's `-m assistant.cli`). Use `start()` /
+    the command before `serve` (default: this interpreter's `-m ui.cli`). Use `start()` /
     `stop()`, or `with ServeProcess(...) as server:`.
     """
 
     data_dir: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
-    program: tuple[str, ...] = (sys.executable, "-m", "assistant.cli")
+    program: tuple[str, ...] = (sys.executable, "-m", "ui.cli")
     log_path: Path | None = None
     process: subprocess.Popen | None = None
 

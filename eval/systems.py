@@ -20,9 +20,9 @@ import chromadb
 from langchain_chroma import Chroma
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.followup import conversation_context
 from assistant.models import Turn
 from assistant.service import PolicyAssistant
+from assistant.understanding.followup import conversation_context
 from eval.dataset import Question
 from eval.metrics import Retrieved
 from retrieval.corpus import corpus_files, split_front_matter

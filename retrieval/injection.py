@@ -35,3 +35,20 @@ def injection_text(text: str) -> str | None:
         if match:
             return match.group(0)
     return None
+
+
+# Broader shapes, for reading a clause as evidence for a model's answer: words that address a reader as a
+# model ("告诉我", "请直接回答"). Too broad to refuse a file for; enough to keep a sentence out of evidence.
+_ADDRESSED_TO_MODEL = re.compile(
+    r"(?:忽略|无视|忽视|不要理会|不必遵守|忘记|忘掉)[^。！？!?\n]{0,12}(?:规则|指令|指示|要求|提示|设定|约束)"
+    r"|ignore\s+(?:all\s+|any\s+|the\s+)?(?:previous|above|prior|earlier)"
+    r"|disregard\s+(?:all|any|the|previous|above)"
+    r"|system\s*prompt|系统提示|告诉我|你(?:现在)?(?:必须|应该|要)?(?:扮演|是一个|是一名)"
+    r"|(?:请|务必)(?:直接)?(?:回答|回复|输出|告诉)",
+    re.IGNORECASE,
+)
+
+
+def addresses_model(text: str) -> bool:
+    """True when `text` reads as an instruction to a model (the patterns above, or the broader shapes)."""
+    return injection_text(text) is not None or bool(_ADDRESSED_TO_MODEL.search(text))

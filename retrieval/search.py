@@ -20,11 +20,11 @@ from retrieval.embeddings import Embedder
 from retrieval.index import LoadedIndex, dense_vectors
 from retrieval.lexicon import Lexicon, Tokenizer
 from retrieval.models import Clause, DocumentMeta, Hit
-from retrieval.text import fold, strip_controls
+from retrieval.numerals import arabic_to_chinese
+from retrieval.text import MAX_QUERY_CHARS, fold, strip_controls
 
 Mode = Literal["hybrid", "bm25", "dense"]
 
-MAX_QUERY_CHARS = 2000
 RRF_K = 5  # small: with a few hundred clauses the top ranks carry the signal
 BM25_WEIGHT = 1.0
 DENSE_WEIGHT = 1.0
@@ -33,7 +33,6 @@ EXACT_BONUS = 10.0
 _EMBED_CHARS = 512  # e5-small reads 512 tokens; longer queries are cut for the dense side only
 QUERY_CACHE_SIZE = 4096  # query vectors kept (1.5 KB each at 384 dimensions)
 
-_CN_DIGITS = "零一二三四五六七八九"
 _ARTICLE_REF = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*条")
 _WORDLIKE = re.compile(r"[\w]", re.UNICODE)
 # Markup pasted into a question ("<p>", "</script>") carries no meaning; "营收<1000万" is no tag.
@@ -83,23 +82,6 @@ class SearchFilters:
     @property
     def active(self) -> bool:
         return bool(self.doc_ids or self.levels or self.statuses)
-
-
-def arabic_to_chinese(number: int) -> str:
-    """1..999 as Chinese numerals the way articles are numbered (12 -> 十二, 101 -> 一百零一)."""
-    if number < 10:
-        return _CN_DIGITS[number]
-    if number < 20:
-        return "十" + (_CN_DIGITS[number % 10] if number % 10 else "")
-    if number < 100:
-        return _CN_DIGITS[number // 10] + "十" + (_CN_DIGITS[number % 10] if number % 10 else "")
-    rest = number % 100
-    head = _CN_DIGITS[number // 100] + "百"
-    if rest == 0:
-        return head
-    if rest < 10:
-        return head + "零" + _CN_DIGITS[rest]
-    return head + (_CN_DIGITS[rest // 10] + "十" + (_CN_DIGITS[rest % 10] if rest % 10 else ""))
 
 
 def clean_query(query: str) -> str:

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 from opencc import OpenCC
 
+# The one length limit on what a person types (a question, a search, an earlier turn); settings default to it.
+MAX_QUERY_CHARS = 2000
 _WHITESPACE = re.compile(r"\s+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 # Control and zero-width characters, and lone surrogates (undecodable bytes of a command line arrive

@@ -132,7 +132,7 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
     # Behind nginx: the limits and everything inside see the client nginx names, not nginx itself.
     app.add_middleware(ClientAddressMiddleware, proxies=proxies)
     # Outermost: request id, access log and /metrics see every answer, the limits' 413/429 included.
-    install_observability(app, state)
+    install_observability(app, state.health, state.feedback)
 
     if settings.database_url or settings.workers > 1:
         # Replicas share the store: follow the index builds the others publish.

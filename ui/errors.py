@@ -12,6 +12,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
 
+
+def error_class_of(exc: BaseException) -> str:
+    """The class name logged for an exception (module-qualified outside builtins)."""
+    cls = type(exc)
+    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
+
 # Messages for HTTP statuses raised by the framework itself (unknown route, wrong method …).
 _STATUS_MESSAGES: dict[int, tuple[str, str]] = {
     400: ("bad_request", "请求格式不正确"),

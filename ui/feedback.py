@@ -23,8 +23,7 @@ from typing import Any, Callable, TypeVar
 
 from storage import Database, FeedbackRecord, FeedbackRow, FeedbackTable, StorageError
 from storage.feedback import MAX_COMMENT_CHARS, Rating, check_rating
-from ui.errors import ApiError
-from ui.observability import error_class_of
+from ui.errors import ApiError, error_class_of
 
 __all__ = ["FeedbackRecord", "FeedbackStore", "FeedbackUnavailable", "MAX_COMMENT_CHARS", "Rating"]
 

@@ -20,7 +20,7 @@ import time
 import traceback
 import uuid
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Protocol
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -37,12 +37,21 @@ from starlette.responses import Response
 from starlette.routing import Mount
 
 from storage import StorageError
+from ui.errors import error_class_of
 from ui.middleware import send_json_error
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from ui.state import AppState
+# What the metrics read from the app at scrape time: readiness with details.
+HealthProbe = Callable[[], "tuple[bool, dict[str, Any]]"]
+
+
+class FailureSource(Protocol):
+    """A store that counts its failed writes and reports each new one (the feedback store)."""
+
+    write_failures: int
+    on_failure: Callable[[], None] | None
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -81,12 +90,6 @@ error_log = logging.getLogger("pa.errors")
 def current_request_id() -> str | None:
     """The id of the request being handled in this context (None outside a request)."""
     return request_id_var.get()
-
-
-def error_class_of(exc: BaseException) -> str:
-    """The class name logged for an exception (module-qualified outside builtins)."""
-    cls = type(exc)
-    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
 
 
 def safe_error_text(exc: BaseException) -> str:
@@ -188,14 +191,14 @@ def configure_logging(level: str = "INFO", stream: Any = None) -> logging.Handle
 class _StateCollector:
     """Index readiness, read from the app state at scrape time (with several workers: the one answering)."""
 
-    def __init__(self, state: "AppState") -> None:
-        self.state = state
+    def __init__(self, health: HealthProbe) -> None:
+        self.health = health
 
     def collect(self) -> Iterable[Any]:
         ready = GaugeMetricFamily("pa_index_ready", "1 when the index and the embedding model are loaded")
         clauses = GaugeMetricFamily("pa_index_clauses", "Clauses in the index in service")
         try:
-            ok, details = self.state.health()
+            ok, details = self.health()
         except Exception:  # noqa: BLE001 - a failing probe is reported as not ready
             ok, details = False, {}
         ready.add_metric([], 1.0 if ok else 0.0)
@@ -220,7 +223,7 @@ class Metrics:
     are then left out: they would describe only the worker that happened to answer.
     """
 
-    def __init__(self, state: "AppState | None" = None) -> None:
+    def __init__(self, health: HealthProbe | None = None, feedback: FailureSource | None = None) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter("pa_http_requests", "HTTP requests by method, route template and status",
                                 ["method", "route", "status"], registry=self.registry)
@@ -241,12 +244,12 @@ class Metrics:
         else:
             self.scrape_registry = self.registry
             ProcessCollector(registry=self.registry)  # process_resident_memory_bytes, cpu, open fds
-        if state is not None:
-            self.scrape_registry.register(_StateCollector(state))
-            store = state.feedback
+        if health is not None:
+            self.scrape_registry.register(_StateCollector(health))
+        if feedback is not None:
             # Failures before the metrics existed (the store could not open at start-up) count too.
-            self.feedback_failures.inc(store.write_failures)
-            store.on_failure = self.feedback_failures.inc
+            self.feedback_failures.inc(feedback.write_failures)
+            feedback.on_failure = self.feedback_failures.inc
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
@@ -376,9 +379,9 @@ class ObservabilityMiddleware:
             request_id_var.reset(token)
 
 
-def install_observability(app: "FastAPI", state: "AppState") -> Metrics:
+def install_observability(app: "FastAPI", health: HealthProbe, feedback: FailureSource | None = None) -> Metrics:
     """Add `/metrics` and the outermost `ObservabilityMiddleware` (call after the other middleware)."""
-    metrics = Metrics(state)
+    metrics = Metrics(health, feedback)
 
     def prometheus_metrics() -> Response:
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST,

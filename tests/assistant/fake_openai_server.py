@@ -10,6 +10,7 @@ recorded so tests can check what the client sent (e.g. the tool message of a fol
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -157,10 +158,8 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             request = json.loads(self.rfile.read(length) or b"{}")
             reply = server._next(request)
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
                 self._answer(request, reply)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (timeout tests): nothing to do
 
         def _answer(self, request: dict[str, Any], reply: Reply | None) -> None:
             if reply is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.facts import chinese_number, extract_facts, find_amounts
+from assistant.understanding.facts import chinese_number, extract_facts, find_amounts
 
 
 @pytest.mark.parametrize(("text", "wan"), [

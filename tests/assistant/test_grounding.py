@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.grounding import (
-    StreamingGuard,
-    claims_of,
-    ground,
-    markers_in,
-    parse_chinese_number,
-    shift_markers,
-    split_sentences,
-)
+from assistant.claims import claims_of, markers_in, shift_markers, split_sentences
+from assistant.guard import StreamingGuard, ground
 from retrieval.models import Citation
+from retrieval.numerals import parse_chinese_number
 
 MEASURES = "《深圳市人工智能先锋城市若干措施》"
 REGULATION = "《深圳经济特区人工智能产业促进条例》"

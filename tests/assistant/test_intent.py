@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.facts import extract_facts
-from assistant.followup import conversation_context, is_elliptical
-from assistant.intent import route
 from assistant.models import Turn
+from assistant.understanding.facts import extract_facts
+from assistant.understanding.followup import conversation_context, is_elliptical
+from assistant.understanding.intent import route
 
 
 @pytest.mark.parametrize(("text", "intent"), [

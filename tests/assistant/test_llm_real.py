@@ -21,7 +21,7 @@ import pytest
 from servers import free_port
 
 from assistant.compose_llm import FALLBACK_BACKEND, answer_with_llm
-from assistant.grounding import ground
+from assistant.guard import ground
 from assistant.llm import OpenAIBackend
 from assistant.models import Answer
 from assistant.settings import Settings

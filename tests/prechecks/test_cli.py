@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-import assistant.commands.precheck as precheck_command
-from assistant.cli import main
+import ui.commands.precheck as precheck_command
+from ui.cli import main
 from prechecks.rules import load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,11 +149,11 @@ def test_no_profile_and_no_lint_exits_2(capsys) -> None:
 def test_console_entry_point_in_a_subprocess(tmp_path) -> None:
     good = profile_file(tmp_path, {**ENTERPRISE, "compute_expense_wan": 2500}, "good.json")
     bad = profile_file(tmp_path, {**ENTERPRISE, "compute_expense_wan": "3000000元"}, "bad.json")
-    ok = subprocess.run([sys.executable, "-m", "assistant.cli", "precheck", "--profile", str(good)],
+    ok = subprocess.run([sys.executable, "-m", "ui.cli", "precheck", "--profile", str(good)],
                         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr
     assert re.search(r"^lg-compute\s+eligible\s+600\.00\b", ok.stdout, re.MULTILINE)
-    failed = subprocess.run([sys.executable, "-m", "assistant.cli", "precheck", "--profile", str(bad)],
+    failed = subprocess.run([sys.executable, "-m", "ui.cli", "precheck", "--profile", str(bad)],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert failed.returncode == 2
     assert "compute_expense_wan" in failed.stderr and "Traceback" not in failed.stderr

@@ -140,7 +140,7 @@ def test_missing_or_empty_corpus_directory(tmp_path: Path) -> None:
 def run_cli(args: list[str], corpus_dir: Path, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PA_CORPUS_DIR": str(corpus_dir), "PA_DATA_DIR": str(data_dir),
            "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True,
                           env=env, cwd=PROJECT_ROOT, timeout=300)
 
 

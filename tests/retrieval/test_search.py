@@ -17,9 +17,9 @@ from retrieval.search import (
     QueryError,
     Retriever,
     SearchFilters,
-    arabic_to_chinese,
     clean_query,
 )
+from retrieval.numerals import arabic_to_chinese
 
 TRAINING_VOUCHER = "sz-ai-pioneer-measures-2024#一、（二）"
 ROBOT_BUDGET_ROW = "lg-ai-rules-explainer#表1/4"
@@ -267,7 +267,7 @@ def test_arabic_article_numbers_convert_like_article_numbering() -> None:
 def run_search(args: list[str], settings: Settings) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PA_DATA_DIR": str(settings.data_dir), "PA_CORPUS_DIR": str(settings.corpus_dir),
            "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
-    return subprocess.run([sys.executable, "-m", "assistant.cli", "search", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", "search", *args], capture_output=True,
                           text=True, env=env, cwd=PROJECT_ROOT, timeout=300)
 
 

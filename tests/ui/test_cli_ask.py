@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from assistant.cli import main
 from assistant.settings import Settings
+from ui.cli import main
 
 
 @pytest.fixture()

@@ -5,20 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 
+from assistant.runtime import load_retriever
+from assistant.settings import Settings
 from retrieval.corpus import CorpusError
 from retrieval.index import IndexNotReady
 from retrieval.search import QueryError
-
-from assistant.commands import report_error
-from assistant.runtime import load_retriever
-from assistant.settings import Settings
+from ui.commands import report_error
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `search` sub-command."""
     parser = subparsers.add_parser("search", help="检索政策条文")
     parser.add_argument("query", help="问题或关键词")
-    parser.add_argument("--k", type=int, default=5, help="返回条数（默认 5）")
+    parser.add_argument("--k", type=int, default=None, help="返回条数（默认取 PA_SEARCH_K，即 5）")
     parser.add_argument("--json", action="store_true", help="输出 JSON")
     parser.set_defaults(func=run)
 
@@ -27,7 +26,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Search and print the results (JSON shape of DESIGN.md with --json)."""
     try:
         retriever = load_retriever(settings)
-        hits = retriever.search(args.query, k=args.k)
+        hits = retriever.search(args.query, k=settings.search_k if args.k is None else args.k)
     except (QueryError, IndexNotReady, CorpusError) as exc:
         return report_error(exc, args.json, "无法检索")
     if args.json:

@@ -9,17 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.calibration import CALIBRATION as CAL
 from assistant.models import Turn
 
 # Openings and endings that mark an elliptical follow-up ("那2026年呢？", "这个要什么条件").
 _ELLIPTICAL_START = re.compile(r"^(那|那么|还有|另外|如果|要是|这个|那个|这些|那些|这项|该|它|其|上述|此外|同样)")
 _ELLIPTICAL_END = re.compile(r"呢[？?。！!]*$")
 _ANAPHORA = re.compile(r"(这些|这个|这项|那个|那些|上述|该项|该条|该办法|该政策|它们?|其中)")
-_SHORT = 12
-
-FOLLOWUP_WEIGHT = 1.0  # the question is elliptical: the conversation supplies its topic
-TOPIC_SHIFT_WEIGHT = 0.3  # a complete question: earlier turns only break ties
-CONTEXT_TURNS = 2
 
 
 @dataclass(frozen=True)
@@ -34,7 +30,7 @@ class ConversationContext:
 def is_elliptical(question: str) -> bool:
     """True when a question leans on earlier turns for its subject."""
     q = question.strip()
-    return (len(q) <= _SHORT or bool(_ELLIPTICAL_START.search(q)) or bool(_ELLIPTICAL_END.search(q))
+    return (len(q) <= CAL.short_question or bool(_ELLIPTICAL_START.search(q)) or bool(_ELLIPTICAL_END.search(q))
             or bool(_ANAPHORA.search(q)))
 
 
@@ -44,5 +40,5 @@ def conversation_context(question: str, history: list[Turn]) -> ConversationCont
     if not earlier:
         return ConversationContext("", 0.0, False)
     followup = is_elliptical(question)
-    text = " ".join(earlier[-CONTEXT_TURNS:])
-    return ConversationContext(text, FOLLOWUP_WEIGHT if followup else TOPIC_SHIFT_WEIGHT, followup)
+    text = " ".join(earlier[-CAL.context_turns:])
+    return ConversationContext(text, CAL.followup_weight if followup else CAL.topic_shift_weight, followup)

@@ -1,4 +1,4 @@
-"""`policy-assistant` command line: one sub-command module per verb under `assistant/commands/`."""
+"""`policy-assistant` command line: one sub-command module per verb under `ui/commands/`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import argparse
 import importlib
 import sys
 
-from assistant.commands import EXIT_USAGE
 from assistant.settings import Settings
+from ui.commands import EXIT_USAGE
 
 # Each module exposes `register(subparsers)`, which adds its parser and sets `func(args, settings) -> int`.
 COMMANDS = ("index", "search", "ask", "precheck", "serve")
@@ -22,9 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f"assistant.commands.{name}")
+            module = importlib.import_module(f"ui.commands.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"assistant.commands.{name}":
+            if exc.name != f"ui.commands.{name}":
                 raise
             continue
         module.register(subparsers)

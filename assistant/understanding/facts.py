@@ -10,17 +10,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from retrieval.numerals import number_value
 from retrieval.text import fold
 
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-             "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _UNIT_WAN = {"亿": 10000.0, "千万": 1000.0, "百万": 100.0, "万": 1.0, "千": 0.1, "元": 0.0001}
 
 _NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
 # An amount with its unit: 800万, 3百万, 1,200万元, 1.5亿, 三百万, 3000000元, 800w.
 # A minus sign only counts where it is not a range ("100-200万").
-AMOUNT = re.compile(rf"((?<![\d.,])-|负)?\s*({_NUMBER})\s*(亿元?|千万元?|百万元?|万元?|w|千元?|元|块钱?)(?![a-z])", re.IGNORECASE)
+AMOUNT = re.compile(rf"((?<![\d.,])-|负)?\s*({_NUMBER})\s*(亿元?|千万元?|百万元?|万元?|w|千元?|元|块钱?)(?![a-z])",
+                    re.IGNORECASE)
 
 # Which profile field an amount belongs to, from the words around it (checked in this order).
 _TRAINING = re.compile(r"训练|训力券|训模型|训大模型")
@@ -82,7 +81,7 @@ class ExtractedFacts:
         """True when the person gave at least one amount."""
         return any(k.endswith("_wan") for k in self.profile) or bool(self.unattributed)
 
-    def merged_over(self, earlier: "ExtractedFacts") -> "ExtractedFacts":
+    def merged_over(self, earlier: ExtractedFacts) -> ExtractedFacts:
         """These facts, completed by facts stated earlier in the conversation."""
         return ExtractedFacts({**earlier.profile, **self.profile},
                               self.unattributed or earlier.unattributed)
@@ -90,19 +89,8 @@ class ExtractedFacts:
 
 def chinese_number(text: str) -> float | None:
     """A number written in digits or Chinese numerals (1,200 / 三百 / 十二 / 两千五百)."""
-    text = text.replace(",", "")
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
-    if not text or any(ch not in _CN_DIGIT and ch not in _CN_UNIT for ch in text):
-        return None
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGIT:
-            current = _CN_DIGIT[ch]
-        else:
-            total += (current or 1) * _CN_UNIT[ch]
-            current = 0
-    return float(total + current)
+    value = number_value(text)
+    return None if value is None else float(value)
 
 
 def find_amounts(text: str) -> list[Amount]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
+from assistant.models import Answer, Turn
+from assistant.service import PolicyAssistant
+from assistant.settings import Settings
 from retrieval.corpus import CorpusError
 from retrieval.index import IndexNotReady
 from retrieval.search import QueryError
-
-from assistant.models import Answer, Turn
-from assistant.commands import report_error
-from assistant.service import PolicyAssistant
-from assistant.settings import Settings
+from ui.commands import report_error
 
 PROMPT = "您的问题> "
 QUIT_WORDS = {"exit", "quit", "q", "退出", "再见"}

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from retrieval.corpus import CorpusError
-
 from assistant.runtime import rebuild_index
 from assistant.settings import Settings
+from retrieval.corpus import CorpusError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 
+from assistant.models import Intent
+from assistant.understanding.facts import ExtractedFacts
 from retrieval.injection import injection_text
 from retrieval.text import fold
-
-from assistant.facts import ExtractedFacts
-from assistant.models import Intent
 
 _GREETING = re.compile(r"^(你好|您好|hi|hello|hey|在吗|在不在|嗨|哈喽|早上好|上午好|下午好|晚上好|谢谢|感谢|多谢)"
                        r"[呀啊哈！!。.，,~\s]*$")
 _HELP = re.compile(r"你能做什么|你会什么|怎么用|如何使用|使用说明|帮助|你是谁|你是什么|能帮我什么|help")
 _OTHER_PLACES = r"南山|福田|罗湖|宝安|龙华|坪山|光明|盐田|大鹏|前海|广州|东莞|惠州|佛山|珠海|北京|上海|杭州|苏州|成都"
 # Another place's policy: the place, then within a short phrase a policy word ("南山区的人工智能专项政策").
-_OTHER_POLICY = re.compile(rf"({_OTHER_PLACES})(?:区|市)?[^，。？！,.?!；;]{{0,12}}?(政策|补贴|扶持|措施|资助|奖励|专项资金)")
+_OTHER_POLICY = re.compile(
+    rf"({_OTHER_PLACES})(?:区|市)?[^，。？！,.?!；;]{{0,12}}?(政策|补贴|扶持|措施|资助|奖励|专项资金)")
 _TAX_LAW = re.compile(r"个人所得税|个税|增值税|企业所得税|所得税税率|社保|公积金|印花税|出口退税|研发费用加计扣除")
 _CHITCHAT = re.compile(r"天气|股票|彩票|笑话|写(一)?首诗|菜谱|电影|星座|旅游|足球|篮球|外卖|游戏")
 _IN_SCOPE = re.compile(r"人工智能|ai|算力|大模型|训力券|语料券|扶持|补贴|资助|申报|政策|条例|办法|措施|细则")

@@ -1,0 +1,45 @@
+"""The calibrated constants of answering, in one object (tuned on the dev set; change them only with the
+eval figures before and after)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Thresholds, weights and sizes of retrieval for answering, evidence scoring and quoting."""
+
+    # Retrieval for an answer
+    retrieve_k: int = 8  # clauses retrieved to answer from
+    llm_clauses: int = 6  # clauses supplied to the generation model
+    # Conversation: how much earlier user turns weigh in retrieval
+    followup_weight: float = 1.0  # the question is elliptical: the conversation supplies its topic
+    topic_shift_weight: float = 0.3  # a complete question: earlier turns only break ties
+    context_turns: int = 2
+    short_question: int = 12  # a question this short leans on earlier turns
+    # Subject words: rarity in general Chinese (jieba's dictionary) between which an unseen word goes from
+    # filler to subject, and the least share of the rarest weight it keeps
+    everyday_idf: float = 9.0
+    rare_idf: float = 14.0
+    min_unknown_share: float = 0.05
+    context_weight: float = 0.3  # weight of a follow-up's earlier turns relative to its own words
+    synonym_weight: float = 0.7  # colloquial questions reach the policy words only through synonyms
+    # Support: below both thresholds no held clause answers the question
+    support_threshold: float = 0.22  # coverage
+    score_threshold: float = 0.30  # score
+    # Evidence scoring
+    sentence_weight: float = 0.5
+    clause_weight: float = 0.35
+    rank_weight: float = 0.15
+    named_doc_bonus: float = 0.1  # the question names the clause's document
+    definition_bonus: float = 0.3  # the sentence defines the term a "what does X mean" question asks about
+    quote_coverage: float = 0.75  # share of a quoted phrase's words a clause must have to be what it quotes
+    short_sentence: int = 25  # a line shorter than this is read with the lines before it …
+    window_back: int = 2  # … up to this many
+    # Quoting
+    short_clause: int = 180  # a clause this short is quoted whole
+    long_quote: int = 600  # the most quoted for a question that asks for a list or several facts
+
+
+CALIBRATION = Calibration()

@@ -1,0 +1,55 @@
+"""The answer-type registry: what each kind of question asks for, and how its answer is quoted.
+
+One row per answer type: a new type is a registry row and a row here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.understanding.asks import ANSWER_TYPES, answer_pattern, ask_types, quoting, wants_status_line
+
+# (question, the fact kinds it asks for, a sentence that states them)
+CASES = [
+    ("资助比例是多少？", {"ratio"}, "按合同金额的30%给予资助。"),
+    ("补贴上限是多少", {"cap"}, "每家单位最高不超过200万元。"),
+    ("申报截止日期是哪天？", {"date", "day", "deadline"}, "请于2030年3月15日前提交。"),
+    ("这个办法的文号是什么", {"doc_number"}, "某工信规〔2030〕7号"),
+    ("由哪个部门负责受理", {"agency"}, "由区工业和信息化局负责受理。"),
+    ("需要准备哪些材料", {"materials"}, "申请人应提交营业执照复印件等材料。"),
+    ("两项资助能叠加享受吗", {"stacking"}, "同一项目不得重复享受。"),
+    ("多久内不能再申报", {"duration"}, "三年内不得再次申报。"),
+]
+
+
+@pytest.mark.parametrize(("question", "kinds", "sentence"), CASES)
+def test_a_question_asks_for_its_kinds_and_a_sentence_states_them(question: str, kinds: set[str],
+                                                                   sentence: str) -> None:
+    assert kinds <= ask_types(question)
+    for kind in kinds:
+        assert answer_pattern(kind).search(sentence), kind
+
+
+@pytest.mark.parametrize(("question", "policies"), [
+    ("支持政策有哪些？", {"more"}),
+    ("两类项目的比例分别是多少", {"each"}),
+    ("哪些项目的比例分别是多少", {"more", "each"}),
+    ("资助比例是多少", {"sentence"}),
+])
+def test_quoting_policy(question: str, policies: set[str]) -> None:
+    assert quoting(question) == policies
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("这个文件正式印发了吗", True),
+    ("这是草案还是定稿", True),
+    ("资助比例是多少", False),
+])
+def test_status_line(question: str, expected: bool) -> None:
+    assert wants_status_line(question) is expected
+
+
+def test_names_are_unique_and_policy_only_rows_require_no_sentence() -> None:
+    names = [t.name for t in ANSWER_TYPES]
+    assert len(names) == len(set(names))
+    assert "list" not in ask_types("有哪些项目")  # a quoting policy, not a fact a sentence must state

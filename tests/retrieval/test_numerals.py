@@ -1,0 +1,27 @@
+"""The one numeral reader and writer: Chinese and Arabic numerals by value."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from retrieval.numerals import arabic_to_chinese, number_value, parse_chinese_number
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("二十七", 27), ("一百零五", 105), ("两千五百", 2500), ("五千万", 50_000_000), ("一亿二千万", 120_000_000),
+    ("一点二", Fraction(6, 5)), ("二〇二四", 2024), ("十四五", None), ("", None),
+])
+def test_chinese_numerals(text: str, value: int | Fraction | None) -> None:
+    assert parse_chinese_number(text) == value
+
+
+@pytest.mark.parametrize(("text", "value"), [("1,200", 1200), ("0.3", Fraction(3, 10)), ("三百", 300), ("abc", None)])
+def test_arabic_or_chinese(text: str, value: int | Fraction | None) -> None:
+    assert number_value(text) == value
+
+
+def test_written_back_as_articles_are_numbered() -> None:
+    for n in (1, 9, 10, 12, 20, 55, 100, 101, 110, 999):
+        assert parse_chinese_number(arabic_to_chinese(n)) == n
