@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import Any, Iterable, Mapping
 
-from assistant.grounding import split_sentences
+from assistant.claims import split_sentences
 from retrieval.models import DRAFT_MARKS, GAP_MARKER, Clause, DocumentMeta, Hit
 
 LEVEL_LABELS: dict[str, str] = {

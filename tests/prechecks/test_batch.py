@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from ui.cli import main
 from prechecks.batch import OUTPUT_COLUMNS, BatchError, screen_csv, template_csv, to_csv
 from prechecks.profile import SUPPORT_ITEM_IDS
 

@@ -43,7 +43,7 @@ def backends(tmp_path_factory: pytest.TempPathFactory, pg_cluster: TempCluster) 
     try:
         shared = Backends(database_url=pg_cluster.create_database(), chroma=chroma, corpus_dir=corpus,
                           data_dir=root / "data")
-        built = subprocess.run([sys.executable, "-m", "assistant.cli", "index"], cwd=PROJECT_ROOT,
+        built = subprocess.run([sys.executable, "-m", "ui.cli", "index"], cwd=PROJECT_ROOT,
                                env={**os.environ, "HF_HUB_OFFLINE": "1", **shared.env()},
                                capture_output=True, text=True, timeout=600)
         assert built.returncode == 0, built.stderr[-3000:]

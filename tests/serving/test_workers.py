@@ -18,7 +18,7 @@ import httpx
 import pytest
 from realparts import Backends
 
-from assistant.cli import main
+from ui.cli import main
 from assistant.settings import PROJECT_ROOT
 from eval.serve import ServeProcess
 

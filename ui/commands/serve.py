@@ -15,7 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from assistant.commands import EXIT_USAGE
+from ui.commands import EXIT_USAGE
 from assistant.settings import Settings
 
 WORKERS_NEED_CHROMA_SERVER = (
