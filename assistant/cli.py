@@ -10,7 +10,7 @@ from assistant.commands import EXIT_USAGE
 from assistant.settings import Settings
 
 # Each module exposes `register(subparsers)`, which adds its parser and sets `func(args, settings) -> int`.
-COMMANDS = ("index", "search", "ask", "precheck", "serve")
+COMMANDS = ("index", "search", "ask", "precheck", "serve", "importer")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -29,7 +29,7 @@ from typing import Iterator
 import chromadb
 import numpy as np
 
-from retrieval.corpus import CorpusError, corpus_files, fingerprint, load_corpus
+from retrieval.corpus import CorpusDirs, CorpusError, corpus_files, fingerprint, load_corpus
 from retrieval.embeddings import Embedder
 from retrieval.lexicon import Lexicon, Tokenizer
 from retrieval.models import Clause, Corpus, DocumentMeta
@@ -122,7 +122,10 @@ def _corpus_to_json(corpus: Corpus) -> dict[str, object]:
 
 
 def _corpus_from_json(data: dict) -> Corpus:
-    docs = {d["doc_id"]: DocumentMeta(**{**d, "gaps": tuple(d["gaps"])}) for d in data["documents"]}
+    # JSON has no tuples: the tuple fields of DocumentMeta come back as lists.
+    docs = {d["doc_id"]: DocumentMeta(**{**d, **{k: tuple(d.get(k, ())) for k in ("gaps", "supersedes",
+                                                                                 "superseded_by")}})
+            for d in data["documents"]}
     clauses = tuple(Clause(**{**c, "heading_path": tuple(c["heading_path"])}) for c in data["clauses"])
     return Corpus(documents=docs, clauses=clauses, fingerprint=data["fingerprint"])
 
@@ -162,7 +165,7 @@ def _prune(index_dir: Path, keep: Path) -> None:
         shutil.rmtree(build, ignore_errors=True)
 
 
-def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
+def build_index(corpus_dir: CorpusDirs, index_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
                 chroma: ChromaLocation = ChromaLocation()) -> Manifest:
     """Parse the corpus and build a new index; swap it in only when every step has succeeded."""
     with _build_lock(index_dir):
@@ -224,7 +227,7 @@ def read_manifest(build_dir: Path) -> Manifest | None:
     return manifest if manifest.format_version == FORMAT_VERSION else None
 
 
-def index_status(corpus_dir: Path, index_dir: Path, embedder_name: str, lexicon_digest: str) -> str:
+def index_status(corpus_dir: CorpusDirs, index_dir: Path, embedder_name: str, lexicon_digest: str) -> str:
     """'ok', 'missing', 'incomplete' or 'stale' for the build in service.
 
     A build is stale when the corpus, the embedding model or the lexicon it was made with changed.
@@ -266,7 +269,7 @@ def open_index(index_dir: Path, chroma: ChromaLocation = ChromaLocation()) -> Lo
                        collection=collection)
 
 
-def ensure_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
+def ensure_index(corpus_dir: CorpusDirs, index_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
                  chroma: ChromaLocation = ChromaLocation()) -> LoadedIndex:
     """Open the index, building it first when it is missing, incomplete, damaged or stale.
 
