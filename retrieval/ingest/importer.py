@@ -23,7 +23,7 @@ from retrieval.ingest.errors import IngestError
 from retrieval.ingest.legacy import convert_to_docx
 from retrieval.ingest.metadata import detect, parse_date
 from retrieval.ingest.structure import body_lines, drop_running_lines
-from retrieval.ingest.web import decode_html
+from retrieval.ingest.web import decode_text
 from retrieval.models import Clause
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -90,7 +90,7 @@ def extract(path: Path) -> Extracted:
 
 def read_text(raw: bytes) -> Extracted:
     """Plain text or Markdown without front matter: a paragraph per line; `|` lines as a table."""
-    text = decode_html(raw) if raw else ""
+    text = decode_text(raw) if raw else ""
     blocks: list[Block] = []
     table: list[tuple[str, ...]] = []
     for line in text.splitlines() + [""]:
@@ -111,7 +111,8 @@ def _derive_doc_id(path: Path, content: bytes) -> str:
     return slug if slug and slug[0].isalnum() else f"import-{hashlib.sha256(content).hexdigest()[:10]}"
 
 
-def _apply_options(meta: dict[str, object], options: ImportOptions) -> None:
+def _apply_options(meta: dict[str, object], options: ImportOptions, curated: bool) -> None:
+    """Apply what the user stated; a new title also becomes the short title unless the file was curated."""
     if options.status is not None and options.status not in STATUSES:
         raise IngestError(f"--status 的值 {options.status!r} 无效，应为 {' | '.join(STATUSES)}")
     if options.published is not None:
@@ -127,9 +128,8 @@ def _apply_options(meta: dict[str, object], options: ImportOptions) -> None:
         if not _DOC_ID.match(options.doc_id):
             raise IngestError(f"--doc-id {options.doc_id!r} 只能包含小写字母、数字和连字符")
         meta["doc_id"] = options.doc_id
-    if options.title is not None and not meta.get("short_title_given"):
+    if options.title is not None and not curated:
         meta["short_title"] = meta["title"]
-    meta.pop("short_title_given", None)
     if not meta.get("title"):
         raise IngestError("未能识别文件标题，请用 --title 指定")
 
@@ -150,7 +150,7 @@ def _from_corpus_markdown(path: Path, text: str) -> tuple[dict[str, object], str
         meta, body = split_front_matter(path, text)
     except CorpusError as exc:
         raise IngestError(f"文件的 YAML 头信息有误：{exc.problem}") from None
-    return {**meta, "short_title_given": True}, body
+    return meta, body
 
 
 def prepare(path: Path, options: ImportOptions) -> tuple[dict[str, object], str, list[str]]:
@@ -165,7 +165,7 @@ def prepare(path: Path, options: ImportOptions) -> tuple[dict[str, object], str,
     warnings: list[str] = []
     existing = None
     if SUFFIXES.get(path.suffix.lower()) == "text":
-        existing = _from_corpus_markdown(path, decode_html(content))
+        existing = _from_corpus_markdown(path, decode_text(content))
     if existing is not None:
         meta, body = existing
     else:
@@ -189,7 +189,7 @@ def prepare(path: Path, options: ImportOptions) -> tuple[dict[str, object], str,
     meta.setdefault("doc_id", _derive_doc_id(path, content))
     if options.doc_id is None and existing is None:
         warnings.append(f"doc_id 由文件名生成为 {meta['doc_id']}，可用 --doc-id 指定")
-    _apply_options(meta, options)
+    _apply_options(meta, options, curated=existing is not None)
     return meta, body, warnings
 
 

@@ -38,11 +38,10 @@ def _in_any(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
 def read_pdf(path: Path) -> Extracted:
     """Read the text layer of a PDF; refuse a scanned or garbled one with a message saying so."""
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(path)
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types for broken files
+    except Exception as exc:  # pdfminer raises many types for broken files
         raise IngestError(f"无法读取该 PDF 文件（文件损坏或不是 PDF）：{type(exc).__name__}") from None
     with pdf:
         if len(pdf.pages) > MAX_PAGES:

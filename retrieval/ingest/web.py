@@ -20,13 +20,12 @@ _CHROME = re.compile(r"(^|[-_\s])(nav|menu|header|footer|foot|breadcrumb|crumb|s
                      r"banner|search|login|copyright|location|position|related|pager|print)([-_\s\d]|$)",
                      re.IGNORECASE)
 _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "td", "th", "pre", "blockquote", "section")
-_META_HINTS = {"articletitle": "title", "pubdate": "published", "contentsource": "issuer",
-               "firstimagedescription": "", "description": ""}
+_META_HINTS = {"articletitle": "title", "pubdate": "published", "contentsource": "issuer"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 
 
-def decode_html(raw: bytes) -> str:
-    """The page's text: the declared charset if it decodes, else UTF-8, else GB18030 (superset of GBK)."""
+def decode_text(raw: bytes) -> str:
+    """A saved page or text file as text: its declared charset if it decodes, else UTF-8, else GB18030 (GBK)."""
     declared = _CHARSET.search(raw[:4096])
     candidates = [declared.group(1).decode("ascii", "ignore").lower()] if declared else []
     candidates = [("gb18030" if c in ("gbk", "gb2312", "gb18030") else c) for c in candidates]
@@ -42,7 +41,7 @@ def read_html(path: Path) -> Extracted:
     """The article of a saved web page, as paragraphs and tables in document order."""
     from bs4 import BeautifulSoup, Tag
 
-    soup = BeautifulSoup(decode_html(path.read_bytes()), "lxml")
+    soup = BeautifulSoup(decode_text(path.read_bytes()), "lxml")
     hints: dict[str, str] = {}
     for meta in soup.find_all("meta"):
         key = _META_HINTS.get(str(meta.get("name", "")).lower())

@@ -7,11 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from ingest_files import ARTICLES, TITLE, make_html
+from ingest_files import ARTICLES, TITLE, make_html, make_pdf
 
 from assistant.cli import main
-from assistant.runtime import corpus_layers
+from assistant.runtime import corpus_layers, load_retriever
+from assistant.service import PolicyAssistant
 from assistant.settings import Settings
+from prechecks.rules import load_rules
 from retrieval.corpus import corpus_files, load_corpus, local_corpus_dir
 from retrieval.index import build_index, index_status, open_index
 from retrieval.ingest import ImportOptions, import_file
@@ -85,3 +87,18 @@ def test_import_command_dry_run_and_bad_file(tmp_path: Path, data_env: Path, cap
     assert "预览" in capsys.readouterr().out and not (data_env / "corpus").exists()
     assert main(["import", str(tmp_path / "missing.pdf")]) == 2
     assert "文件不存在" in capsys.readouterr().err
+
+
+def test_a_question_only_an_imported_file_answers_is_answered_with_its_citation(
+        tiny_corpus_dir: Path, tmp_path: Path, nano_embedder) -> None:
+    """Real model, real answer path: the imported PDF's article is cited."""
+    settings = Settings(corpus_dir=tiny_corpus_dir, data_dir=tmp_path / "data", llm_base_url="")
+    import_file(make_pdf(tmp_path / "measures.pdf"), local_corpus_dir(settings.data_dir),
+                ImportOptions(doc_id="test-measures"))
+    assistant = PolicyAssistant(settings=settings, rules=load_rules(),
+                                retriever=load_retriever(settings, embedder=nano_embedder))
+    answer = assistant.answer("测试区对企业新购置算力设备补贴多少？")
+    assert not answer.refused
+    assert answer.citations and {c.doc_id for c in answer.citations} == {"test-measures"}, answer.text
+    assert any(c.clause_id in ("test-measures#第三条", "test-measures#表1/算力设备") for c in answer.citations)
+    assert f"《{TITLE}》" in {c.title for c in answer.citations}
