@@ -15,6 +15,7 @@ from retrieval.ingest.blocks import Block, Extracted, Para, Table
 from retrieval.ingest.errors import IngestError
 
 MAX_PAGES = 1000
+MIN_PAGE_CHARS = 10  # fewer characters than this on a page: no text layer there
 # Share of characters a usable text layer must map to real text (CJK, letters, digits, punctuation).
 MIN_USABLE_SHARE = 0.85
 _UNMAPPED = re.compile(r"\(cid:\d+\)")
@@ -55,7 +56,10 @@ def read_pdf(path: Path) -> Extracted:
                                       for t in tables]))
             page.flush_cache()
     all_text = "".join(ln["text"] for lines, _ in raw_pages for ln in lines)
-    if not all_text.strip() and not any(tables for _, tables in raw_pages):
+    # A scan has no text on its pages (at most a stamped page number); blank pages here and there are fine.
+    empty = sum(1 for lines, tables in raw_pages
+                if not tables and len(re.sub(r"\s+", "", "".join(ln["text"] for ln in lines))) < MIN_PAGE_CHARS)
+    if raw_pages and empty * 2 > len(raw_pages):
         raise IngestError("该 PDF 没有文字层（可能是扫描件或图片），无法导入；暂不支持文字识别（OCR），"
                           "请向发文单位索取可复制文字的 PDF 或 Word 文件")
     if _usable_share(all_text) < MIN_USABLE_SHARE:

@@ -205,13 +205,15 @@ def make_garbled_pdf(path: Path) -> Path:
 
 
 def make_scanned_pdf(path: Path) -> Path:
-    """A PDF with only drawings on its page (what a scan without OCR looks like to a text extractor)."""
+    """Pages with only drawings and a stamped page number (a scan without OCR, to a text extractor)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
     pdf = canvas.Canvas(str(path), pagesize=A4)
-    for n in range(20):
-        pdf.rect(72 + n * 5, 500 + n * 7, 200, 3, fill=1)
-    pdf.showPage()
+    for page in range(1, 4):
+        for n in range(20):
+            pdf.rect(72 + n * 5, 500 + n * 7, 200, 3, fill=1)
+        pdf.drawCentredString(300, 30, f"- {page} -")
+        pdf.showPage()
     pdf.save()
     return path
