@@ -31,8 +31,6 @@ _SIGNATURE = re.compile(r"(人民政府|委员会|办公室|办公厅|[局厅部
 _DATE_LINE = re.compile(r"^[\d〇一二三四五六七八九十零○]{2,4}\s*年[\d一二三四五六七八九十\s]{1,3}月([\d一二三四五六七八九十\s]{1,3}日)?$")
 _TERMINAL = tuple("。；;：:！？!?…”」』）)")
 _EDGE_LINES = 2  # lines at the top and bottom of a PDF page that may be running headers or footers
-_MIN_REPEAT = 3  # a short paragraph seen this often in a document without pages is a running header
-_RUNNING_MAX_LEN = 40
 _JOIN_MIN_LEN = 10  # an unterminated paragraph shorter than this is a title or signature, not a sentence
 
 
@@ -58,36 +56,40 @@ def _running_key(text: str) -> str:
 def drop_running_lines(extracted: Extracted) -> tuple[list[Block], list[str]]:
     """All blocks in reading order without page numbers and running headers/footers.
 
+    A running line sits at a page edge and repeats on at least half the pages. Documents without real
+    pages (Word, HTML converted from a paginated original) are cut into pages at their page-number lines,
+    so a repeated line elsewhere (an issuer named in the heading and the signature) is never dropped.
     Returns the blocks and the distinct texts removed (reported to the user as warnings).
     """
+    blocks = [[b for b in page if not (isinstance(b, Para) and not clean_text(b.text))] for page in extracted.pages]
+    pages = blocks if extracted.paged else _split_at_page_numbers([b for page in blocks for b in page])
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({_running_key(p.text) for p in _edge_paras(page)})
+    threshold = max(2, (len(pages) + 1) // 2)
+    running = {key for key, n in counts.items() if n >= threshold}
     removed: list[str] = []
-    pages = [[b for b in page if not (isinstance(b, Para) and not clean_text(b.text))] for page in extracted.pages]
-    if extracted.paged:
-        # A running line sits at a page edge and repeats on at least half the pages.
-        counts: Counter[str] = Counter()
-        for page in pages:
-            edge = _edge_paras(page)
-            counts.update({_running_key(p.text) for p in edge})
-        threshold = max(2, (len(pages) + 1) // 2)
-        running = {key for key, n in counts.items() if n >= threshold}
-    else:
-        counts = Counter(_running_key(b.text) for page in pages for b in page
-                         if isinstance(b, Para) and len(clean_text(b.text)) <= _RUNNING_MAX_LEN)
-        running = {key for key, n in counts.items() if n >= _MIN_REPEAT}
     out: list[Block] = []
     for page in pages:
-        edge = {id(p) for p in _edge_paras(page)} if extracted.paged else None
+        edge = {id(p) for p in _edge_paras(page)}
         for block in page:
-            if isinstance(block, Para):
+            if isinstance(block, Para) and id(block) in edge:
                 text = clean_text(block.text)
-                at_edge = edge is None or id(block) in edge
-                if at_edge and (is_page_number(text) or _running_key(block.text) in running) \
-                        and not _HEADING.match(text):
+                if (is_page_number(text) or _running_key(block.text) in running) and not _HEADING.match(text):
                     if text not in removed:
                         removed.append(text)
                     continue
             out.append(block)
     return out, removed
+
+
+def _split_at_page_numbers(blocks: list[Block]) -> list[list[Block]]:
+    pages: list[list[Block]] = [[]]
+    for block in blocks:
+        pages[-1].append(block)
+        if isinstance(block, Para) and is_page_number(clean_text(block.text)):
+            pages.append([])
+    return [page for page in pages if page]
 
 
 def _edge_paras(page: list[Block]) -> list[Para]:

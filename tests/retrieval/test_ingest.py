@@ -212,3 +212,14 @@ def test_legacy_word_through_libreoffice(files: dict[str, Path], tmp_path: Path)
                    check=True, capture_output=True, timeout=180)
     result = import_file(tmp_path / "measures.doc", tmp_path / "out", ImportOptions(dry_run=True))
     assert [c.label for c in result.clauses if c.kind == "article"] == list(ARTICLES)
+
+
+def test_a_repeated_line_away_from_page_edges_is_kept(tmp_path: Path) -> None:
+    """An issuer that signs three attachments is text, not a running header (no page numbers around it)."""
+    text = tmp_path / "notice.txt"
+    parts = ["深圳市测试区人民政府关于印发三项办法的通知"]
+    for n, label in enumerate(("第一条", "第二条", "第三条"), start=1):
+        parts += [f"{label} 附件{n}所列事项按本通知执行。", ISSUER, f"2024年8月{n}日"]
+    text.write_text("\n".join(parts), encoding="utf-8")
+    result = import_file(text, tmp_path, ImportOptions(dry_run=True))
+    assert sum(c.text.count(ISSUER) for c in result.clauses) == 3
