@@ -154,7 +154,10 @@ def _from_corpus_markdown(path: Path, text: str) -> tuple[dict[str, object], str
 
 
 def prepare(path: Path, options: ImportOptions) -> tuple[dict[str, object], str, list[str]]:
-    """Read and structure a file: its front matter fields, corpus body and warnings (nothing written)."""
+    """Read and structure a file: its front matter fields, corpus text and warnings (nothing written).
+
+    A file already in corpus format is kept byte for byte unless an option changes its front matter.
+    """
     path = Path(path)
     if not path.is_file():
         raise IngestError(f"文件不存在：{path}")
@@ -189,8 +192,11 @@ def prepare(path: Path, options: ImportOptions) -> tuple[dict[str, object], str,
     meta.setdefault("doc_id", _derive_doc_id(path, content))
     if options.doc_id is None and existing is None:
         warnings.append(f"doc_id 由文件名生成为 {meta['doc_id']}，可用 --doc-id 指定")
+    before = dict(meta)
     _apply_options(meta, options, curated=existing is not None)
-    return meta, body, warnings
+    if existing is not None and meta == before:
+        return meta, decode_text(content).lstrip("\ufeff"), warnings
+    return meta, render(meta, body), warnings
 
 
 
@@ -201,9 +207,8 @@ def import_file(path: Path, target_dir: Path, options: ImportOptions = ImportOpt
     Refuses, unless `options.replace`, to overwrite a document of `target_dir` or to shadow one of
     `shipped_dir` (the corpus the target is layered over).
     """
-    meta, body, warnings = prepare(Path(path), options)
+    meta, text, warnings = prepare(Path(path), options)
     doc_id = str(meta["doc_id"])
-    text = render(meta, body)
     with tempfile.TemporaryDirectory(prefix="pa-import-") as tmp:
         probe = Path(tmp) / f"{doc_id}.md"
         probe.write_text(text, encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,12 @@ def test_corpus_markdown_keeps_its_front_matter(corpus_dir: Path, tmp_path: Path
     shipped = load_corpus(corpus_dir).documents["sz-ai-pioneer-measures-2024"]
     again = load_corpus(tmp_path).documents["sz-ai-pioneer-measures-2024"]
     assert again == shipped
+    assert result.path.read_bytes() == source.read_bytes(), "kept byte for byte"
     assert not any("doc_id" in w or "未识别" in w for w in result.warnings)
+    # An option that changes the front matter rewrites it, keeping every other field.
+    import_file(source, tmp_path, ImportOptions(status="expired", replace=True))
+    changed = load_corpus(tmp_path).documents["sz-ai-pioneer-measures-2024"]
+    assert changed == replace(shipped, status="expired")
 
 
 def test_never_overwrites_without_replace(files: dict[str, Path], tmp_path: Path) -> None:
