@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assistant.settings import Settings
+from retrieval.corpus import local_corpus_dir
 from retrieval.embeddings import Embedder, make_embedder
 from retrieval.index import ChromaLocation, Manifest, build_index, ensure_index, open_index
 from retrieval.lexicon import Lexicon, Tokenizer
@@ -20,10 +23,15 @@ def chroma_location(settings: Settings) -> ChromaLocation:
     return ChromaLocation(host=settings.chroma_host, port=settings.chroma_port)
 
 
+def corpus_layers(settings: Settings) -> tuple[Path, Path]:
+    """The shipped (or `PA_CORPUS_DIR`) corpus, with the local corpus of imported documents over it."""
+    return settings.corpus_dir, local_corpus_dir(settings.data_dir)
+
+
 def rebuild_index(settings: Settings, embedder: Embedder | None = None) -> Manifest:
     """Build a fresh index from the corpus and swap it in."""
     embedder = embedder or make_settings_embedder(settings)
-    return build_index(settings.corpus_dir, settings.index_dir, embedder,
+    return build_index(corpus_layers(settings), settings.index_dir, embedder,
                        Tokenizer(Lexicon.load()), chroma_location(settings))
 
 
@@ -35,7 +43,7 @@ def load_retriever(settings: Settings, *, build_if_needed: bool = True,
     tokenizer = Tokenizer(lexicon)
     location = chroma_location(settings)
     if build_if_needed:
-        loaded = ensure_index(settings.corpus_dir, settings.index_dir, embedder, tokenizer, location)
+        loaded = ensure_index(corpus_layers(settings), settings.index_dir, embedder, tokenizer, location)
     else:
         loaded = open_index(settings.index_dir, location)
     reranker = CrossEncoderReranker(settings.reranker_model) if settings.reranker_model else None

@@ -1,4 +1,8 @@
-"""Read `corpus/policies/*.md` into a validated `Corpus`.
+"""Read `corpus/policies/*.md` into a validated `Corpus`, with a local corpus layered over it.
+
+A corpus is one directory or several layered ones: the shipped corpus first (read-only), then the local
+corpus under the data directory where imported documents go. A local file replaces the shipped file
+with the same name (file name = doc_id); removing it brings the shipped one back.
 
 Every problem with a file stops loading with a `CorpusError` naming the file and the problem: a
 malformed document must never be silently dropped or half-indexed.
@@ -11,7 +15,7 @@ import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import get_args
+from typing import Sequence, get_args
 
 import yaml
 
@@ -43,11 +47,30 @@ class CorpusError(ValueError):
         super().__init__(f"{path}: {problem}")
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """The policy files of a corpus directory, sorted by name."""
-    if not corpus_dir.is_dir():
-        raise CorpusError(corpus_dir, "语料目录不存在 (corpus directory not found)")
-    return sorted(p for p in corpus_dir.glob("*.md") if p.is_file())
+LOCAL_CORPUS = "corpus"  # the local corpus's directory name under the data directory
+
+CorpusDirs = Path | Sequence[Path]
+
+
+def local_corpus_dir(data_dir: Path) -> Path:
+    """Where imported documents live: `<data dir>/corpus/`, layered over the shipped corpus."""
+    return Path(data_dir) / LOCAL_CORPUS
+
+
+def corpus_files(corpus_dir: CorpusDirs) -> list[Path]:
+    """The policy files of a corpus, sorted by name.
+
+    `corpus_dir` is one directory, or layers in order: the first must exist (the shipped corpus), later
+    ones may be absent; a file of a later layer replaces the file of the same name in an earlier one.
+    """
+    layers = [Path(corpus_dir)] if isinstance(corpus_dir, (str, Path)) else [Path(d) for d in corpus_dir]
+    if not layers or not layers[0].is_dir():
+        raise CorpusError(layers[0] if layers else "", "语料目录不存在 (corpus directory not found)")
+    by_name: dict[str, Path] = {}
+    for layer in layers:
+        if layer.is_dir():
+            by_name.update({p.name: p for p in layer.glob("*.md") if p.is_file() and not p.name.startswith(".")})
+    return [by_name[name] for name in sorted(by_name)]
 
 
 def fingerprint(files: list[Path]) -> str:
@@ -138,11 +161,13 @@ def load_document(path: Path) -> tuple[DocumentMeta, list[Clause]]:
     return replace(doc, gaps=parsed.gaps), parsed.clauses
 
 
-def load_corpus(corpus_dir: Path) -> Corpus:
-    """Load and validate every document of `corpus_dir`; raise `CorpusError` on the first problem."""
+def load_corpus(corpus_dir: CorpusDirs) -> Corpus:
+    """Load and validate every document of a corpus (one directory or layers, see `corpus_files`);
+    raise `CorpusError` on the first problem."""
     files = corpus_files(corpus_dir)
     if not files:
-        raise CorpusError(corpus_dir, "语料目录中没有任何 .md 政策文件 (no policy files)")
+        raise CorpusError(corpus_dir if isinstance(corpus_dir, (str, Path)) else Path(corpus_dir[0]),
+                          "语料目录中没有任何 .md 政策文件 (no policy files)")
     documents: dict[str, DocumentMeta] = {}
     clauses: list[Clause] = []
     for path in files:

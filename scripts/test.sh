@@ -8,6 +8,7 @@ scripts/setup.sh --test
 scripts/install-browser.sh || echo "warning: Chromium could not be installed; browser tests will be skipped" >&2
 scripts/install-postgres.sh || echo "warning: PostgreSQL could not be installed; its tests will be skipped" >&2
 scripts/install-nginx.sh || echo "warning: nginx could not be installed; the replica tests will be skipped" >&2
+scripts/install-libreoffice.sh || echo "warning: LibreOffice could not be installed; .doc/.wps import tests will be skipped" >&2
 export GRADIO_ANALYTICS_ENABLED=False HF_HUB_OFFLINE=1
 .venv/bin/python -m prechecks.lint
 set +e

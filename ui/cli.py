@@ -10,7 +10,7 @@ from assistant.settings import Settings
 from ui.commands import EXIT_USAGE
 
 # Each module exposes `register(subparsers)`, which adds its parser and sets `func(args, settings) -> int`.
-COMMANDS = ("index", "search", "ask", "precheck", "serve")
+COMMANDS = ("index", "search", "ask", "precheck", "serve", "importer")
 
 
 def build_parser() -> argparse.ArgumentParser:
