@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from eval.dataset import DatasetError, load_questions, unknown_documents
 from eval.harness import PRODUCT, evaluate, to_json

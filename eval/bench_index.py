@@ -3,7 +3,7 @@
     python -m eval.bench_index                   # the shipped corpus: full build, then three small documents added
     python -m eval.bench_index --scale 10000     # the same on the corpus replicated to >= 10,000 clauses (one
                                                  # document added), plus warm search p95 over the question file
-    options: --questions FILE (default eval/data/dev.jsonl)  --report PATH (default eval/reports/benchmarks.md;
+    options: --questions FILE (default eval/data/dev.jsonl)  --report PATH (e.g. eval/reports/benchmarks.md; none by default;
              '-' writes none)
 
 Full build   `policy-assistant index` with a fresh data directory (empty vector cache).
@@ -22,13 +22,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from assistant.runtime import make_settings_embedder
 from assistant.settings import PROJECT_ROOT, Settings
-from eval.bench_retrieval import (DEFAULT_QUESTIONS, DEFAULT_REPORT, _display, search_command, synthesize_corpus,
-                                  update_section, warm_latency)
+from eval.bench_retrieval import (
+    DEFAULT_QUESTIONS,
+    _display,
+    search_command,
+    synthesize_corpus,
+    update_section,
+    warm_latency,
+)
 from eval.dataset import load_questions
 from eval.report import machine_description
 from retrieval.corpus import local_corpus_dir
@@ -103,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.bench_index", description="增量索引基准测试")
     parser.add_argument("--scale", type=int, default=0, help="另测扩充到至少这么多条款的合成语料（如 10000）")
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="规模测试中用于计时的问题文件")
-    parser.add_argument("--report", default=str(DEFAULT_REPORT), help="报告路径（'-' 表示不写）")
+    parser.add_argument("--report", default="", help="把结果写入此报告文件的相应小节（默认不写）")
     args = parser.parse_args(argv)
     settings = Settings()
     header = [f"- date: {time.strftime('%Y-%m-%d %H:%M')}",
@@ -130,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"| warm search p95 ({warm.questions} questions, hybrid, k=10) | {warm.p95_ms:.1f} ms |"])))
     for heading, body in sections:
         print(f"## {heading}\n\n{body}\n")
-        if args.report != "-":
+        if args.report and args.report != "-":
             update_section(Path(args.report), heading, body)
     return 0
 

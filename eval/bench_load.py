@@ -32,9 +32,10 @@ import shlex
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import httpx
 
@@ -287,7 +288,7 @@ def page_ready(base_url: str, loads: int = 3) -> dict[str, Any] | None:
 def summary(stats: dict[str, Stats], wall: float, users: int, seconds: float,
             think: tuple[float, float], page: dict[str, Any] | None) -> dict[str, Any]:
     """The figures as JSON-ready data."""
-    routes = {}
+    routes: dict[str, dict[str, Any]] = {}
     for route, s in stats.items():
         lat = s.latencies_ms
         routes[route] = {"ok": len(lat), "errors": s.error_count, "error_kinds": dict(s.errors),

@@ -13,9 +13,10 @@ are skipped. Every problem raises `DatasetError` naming the file, the line numbe
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from retrieval.text import compact
 

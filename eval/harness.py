@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from assistant.service import PolicyAssistant
 from eval.dataset import Question
-from eval.metrics import (AnswerScore, Retrieved, score_answer, score_retrieval, summarize_answers,
-                          summarize_latency, summarize_retrieval)
+from eval.metrics import (
+    AnswerScore,
+    Retrieved,
+    score_answer,
+    score_retrieval,
+    summarize_answers,
+    summarize_latency,
+    summarize_retrieval,
+)
 from eval.prechecks import run_precheck_cases
 from eval.systems import RetrievalSystem, history_turns, make_system
 from retrieval.models import Corpus

@@ -20,8 +20,9 @@ import sys
 import tempfile
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from assistant.settings import PROJECT_ROOT
 from eval.report import machine_description
@@ -30,7 +31,7 @@ DEFAULT_REPORT = PROJECT_ROOT / "eval" / "reports" / "reliability.md"
 DEFAULT_SOAK = PROJECT_ROOT / "eval" / "reports" / "soak.json"
 TESTS = "tests/reliability"
 
-CATEGORIES: "OrderedDict[str, tuple[str, tuple[str, ...]]]" = OrderedDict([
+CATEGORIES: OrderedDict[str, tuple[str, tuple[str, ...]]] = OrderedDict([
     ("faults", ("Faults", ("test_index_faults.py", "test_reindex_live.py", "test_llm_fallback_http.py",
                            "test_feedback_faults.py"))),
     ("input", ("Hostile input", ("test_fuzz_api.py", "test_hostile_input.py", "test_prompt_injection.py"))),
@@ -142,7 +143,7 @@ def render(results: list[dict[str, Any]], soak: dict[str, Any] | None, *, status
         "Each row is one test: what was tried and what the product must do (the test's docstring), the "
         "cases it ran, the result, and the figures it measured.",
     ]
-    grouped: dict[str, "OrderedDict[str, list[dict[str, Any]]]"] = {}
+    grouped: dict[str, OrderedDict[str, list[dict[str, Any]]]] = {}
     for record in results:
         function, _ = _function(record["nodeid"])
         grouped.setdefault(category_of(record["nodeid"]), OrderedDict()).setdefault(function, []).append(record)

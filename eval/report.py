@@ -7,9 +7,10 @@ import os
 import platform
 import shlex
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from eval.dataset import Question
 from eval.metrics import Retrieved, evidence_ranks
@@ -29,7 +30,7 @@ class RunInfo:
     machine: str
 
     @classmethod
-    def current(cls, questions_file: str, argv: Sequence[str] | None = None) -> "RunInfo":
+    def current(cls, questions_file: str, argv: Sequence[str] | None = None) -> RunInfo:
         """Describe this process: now, its command line, the question file and the machine."""
         args = list(sys.argv[1:] if argv is None else argv)
         return cls(date=datetime.now().strftime("%Y-%m-%d %H:%M"),

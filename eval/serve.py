@@ -65,7 +65,7 @@ class ServeProcess:
         assert self.process is not None
         return self.process.pid
 
-    def start(self, timeout: float = 180.0) -> "ServeProcess":
+    def start(self, timeout: float = 180.0) -> ServeProcess:
         """Start the server and wait until it is healthy; on failure stop it and show its log."""
         env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
                "PYTHONUNBUFFERED": "1", "PA_LLM_BASE_URL": "", "PA_RATE_LIMIT_PER_MINUTE": "0"}
@@ -107,7 +107,7 @@ class ServeProcess:
             self.process.kill()
             self.process.wait(timeout=5)
 
-    def __enter__(self) -> "ServeProcess":
+    def __enter__(self) -> ServeProcess:
         return self.start()
 
     def __exit__(self, *_exc: object) -> None:

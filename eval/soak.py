@@ -33,10 +33,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -188,7 +189,7 @@ class Traffic:
             return kind, lambda: client.post("/api/precheck", json=profile)
         if kind == "browse":
             if browse_clause:
-                return kind, lambda: client.get("/api/clauses/" + quote(clause_id, safe=""))
+                return kind, lambda: client.get("/api/clauses/" + quote(str(clause_id), safe=""))
             return kind, lambda: client.get(f"/api/documents/{doc_id}")
         if kind == "feedback":
             return kind, lambda: client.post("/api/feedback", json={
@@ -260,7 +261,8 @@ def run_soak(base_url: str, pid: int, seconds: float, rate: float, workers: int,
 
 
 def _ms(values: Sequence[float], q: float) -> float | None:
-    return round(percentile(sorted(values), q) * 1000, 1) if values else None
+    value = percentile(sorted(values), q)
+    return None if value is None else round(value * 1000, 1)
 
 
 def summarise(samples: list[Sample], rss: list[tuple[float, int]], late: int, *, minutes: float, rate: float,

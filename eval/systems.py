@@ -74,7 +74,7 @@ class ModeSystem:
     """One retriever of the product alone (`bm25` or `dense`) on the product's index."""
 
     def __init__(self, retriever: Retriever, mode: Mode):
-        self.name = mode
+        self.name: str = mode
         self._retriever = retriever
         self._mode = mode
 
@@ -130,7 +130,7 @@ def make_system(name: str, assistant: PolicyAssistant) -> RetrievalSystem:
     if name == "hybrid":
         return HybridSystem(assistant)
     if name in ("bm25", "dense"):
-        return ModeSystem(retriever, name)  # type: ignore[arg-type]
+        return ModeSystem(retriever, name)  # type: ignore[arg-type]  # name is bm25 or dense here
     if name == "naive":
         return NaiveSystem(assistant.settings.corpus_dir, retriever.embedder)
     raise ValueError(f"unknown system {name!r} (choose from {', '.join(SYSTEMS)})")

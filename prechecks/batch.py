@@ -208,7 +208,7 @@ def screen_rows(records: Iterator[list[str]], rules: RuleSet, corpus: Corpus) ->
     if not mapping:
         raise BatchError("表头中没有可识别的字段：请使用模板中的表头（如“主体类型”“纳税地在龙岗区”）")
     batch = Batch(columns=["row", *headers, *OUTPUT_COLUMNS], warnings=warnings)
-    names = {item.name: item.item_id for item in rules.items}
+    names: dict[str, str] = {item.name: item.item_id for item in rules.items}
     blank_tail = [""] * (len(OUTPUT_COLUMNS) - 1)
     seen: dict[int, tuple[Any, list[str]]] = {}
     for number, record in enumerate(records, start=2):

@@ -78,9 +78,9 @@ def _branches(rows: list[tuple[tuple[Any, ...], Outcome]], fields: tuple[str, ..
         sub = [(combo[1:], outcome) for combo, outcome in rows if combo[0] == value]
         by_sub.setdefault(tuple(_branches(sub, rest)), []).append(value)
     out: list[Branch] = []
-    for sub, values in by_sub.items():
+    for branches, values in by_sub.items():
         head = _phrase(first, values)
-        out.extend(((head, *conds) if head else conds, outcome) for conds, outcome in sub)
+        out.extend(((head, *conds) if head else conds, outcome) for conds, outcome in branches)
     return out
 
 

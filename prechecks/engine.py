@@ -26,7 +26,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from prechecks.compiled import AmountTable, CompiledItem, CompiledRules, compiled_rules, org_list
 from prechecks.decide import Outcome, decide
@@ -36,8 +36,19 @@ from prechecks.results import STATUS_LABELS, CaveatNote, ConditionVerdict, Missi
 from prechecks.rules import RuleSet
 from retrieval.models import Citation, Corpus
 
-__all__ = ["STATUS_LABELS", "CaveatNote", "ConditionVerdict", "MissingInfo", "PrecheckResult", "Reason",
-           "Status", "UNIT_CHECK", "compiled_rules", "evaluate", "reported_item_ids"]
+__all__ = [
+    "STATUS_LABELS",
+    "UNIT_CHECK",
+    "CaveatNote",
+    "ConditionVerdict",
+    "MissingInfo",
+    "PrecheckResult",
+    "Reason",
+    "Status",
+    "compiled_rules",
+    "evaluate",
+    "reported_item_ids",
+]
 
 
 @dataclass(frozen=True)
@@ -273,7 +284,8 @@ def _evaluate_item(item: CompiledItem, facts: Mapping[str, Any], listed: bool) -
                 decision = item.memo[("decision", key, estimates)] = decide(part.unknown, facts,
                                                                             partial(_outcome, item))
         if decision is None or decision.outcome is not None:
-            status, estimate = decision.outcome if decision is not None else _outcome(item, facts)
+            outcome_status, estimate = decision.outcome if decision is not None else _outcome(item, facts)
+            status = cast(Status, outcome_status)  # outcomes are made by _outcome, whose statuses are Status
             irrelevant = decision.irrelevant if decision is not None else ()
         else:
             status, irrelevant, alternatives = "needs_info", decision.irrelevant, decision.alternatives

@@ -24,8 +24,17 @@ from pathlib import Path
 
 from prechecks.numbers import fmt, wan_to_yi, wan_to_yuan
 from prechecks.profile import SUPPORT_ITEM_IDS
-from prechecks.rules import (APPLICATION_KEYS, Cap, LoadedFile, Ratio, RulesError, RuleSet, Source, SupportItem,
-                             load_rules)
+from prechecks.rules import (
+    APPLICATION_KEYS,
+    Cap,
+    LoadedFile,
+    Ratio,
+    RulesError,
+    RuleSet,
+    Source,
+    SupportItem,
+    load_rules,
+)
 from retrieval.models import Corpus
 from retrieval.text import compact
 

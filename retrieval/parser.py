@@ -144,7 +144,7 @@ def _emit_table(state: _State, rows: list[str]) -> None:
         key = next((c for c in cells if c), str(index))
         pairs = [f"{h}：{v}" for h, v in zip(header, cells) if v]
         text = f"{title}｜" + "｜".join(pairs)
-        state.emit(f"表{table_no}/{key}", "table_row", state.path() + (title,), text)
+        state.emit(f"表{table_no}/{key}", "table_row", (*state.path(), title), text)
     state.table_title = None
     if interrupted is not None and interrupted.kind != "preamble":
         state.resume = interrupted

@@ -129,7 +129,7 @@ class Retriever:
         self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self._max_idf = math.log(1 + (n + 0.5) / 0.5)
         documents = self.index.corpus.documents
-        names = {fold(d.short_title): (d.doc_id,) for d in documents.values()}
+        names: dict[str, tuple[str, ...]] = {fold(d.short_title): (d.doc_id,) for d in documents.values()}
         names.update({fold(d.title).strip("《》"): (d.doc_id,) for d in documents.values()})
         names.update(self.lexicon.doc_aliases)
         self._doc_names = {k: tuple(v for v in ids if v in documents)

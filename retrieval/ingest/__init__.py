@@ -3,4 +3,4 @@
 from retrieval.ingest.errors import IngestError
 from retrieval.ingest.importer import ImportOptions, ImportResult, import_file, prepare
 
-__all__ = ["IngestError", "ImportOptions", "ImportResult", "import_file", "prepare"]
+__all__ = ["ImportOptions", "ImportResult", "IngestError", "import_file", "prepare"]

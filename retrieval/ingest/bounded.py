@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from retrieval.ingest.blocks import Extracted
 from retrieval.ingest.errors import IngestError
@@ -33,7 +33,7 @@ def _reader(name: str) -> Callable[[Path], Extracted]:
     raise ValueError(name)
 
 
-def _worker(name: str, path: str, memory_bytes: int, conn: "multiprocessing.connection.Connection") -> None:
+def _worker(name: str, path: str, memory_bytes: int, conn: multiprocessing.connection.Connection) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
         conn.send(("ok", _reader(name)(Path(path))))

@@ -93,7 +93,7 @@ def read_text(raw: bytes) -> Extracted:
     text = decode_text(raw) if raw else ""
     blocks: list[Block] = []
     table: list[tuple[str, ...]] = []
-    for line in text.splitlines() + [""]:
+    for line in [*text.splitlines(), ""]:
         stripped = line.strip()
         if stripped.startswith("|"):
             if not re.match(r"^\|?\s*:?-{2,}", stripped):
@@ -200,13 +200,14 @@ def prepare(path: Path, options: ImportOptions) -> tuple[dict[str, object], str,
 
 
 
-def import_file(path: Path, target_dir: Path, options: ImportOptions = ImportOptions(), *,
+def import_file(path: Path, target_dir: Path, options: ImportOptions | None = None, *,
                 shipped_dir: Path | None = None) -> ImportResult:
     """Import `path` into `target_dir` as `<doc_id>.md` (only checked, not written, with `dry_run`).
 
     Refuses, unless `options.replace`, to overwrite a document of `target_dir` or to shadow one of
     `shipped_dir` (the corpus the target is layered over).
     """
+    options = options or ImportOptions()
     meta, text, warnings = prepare(Path(path), options)
     doc_id = str(meta["doc_id"])
     with tempfile.TemporaryDirectory(prefix="pa-import-") as tmp:

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from retrieval.models import DRAFT_MARKS
+from retrieval.numerals import number_value
 
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fa5]{1,15})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _ISO_DATE = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?")
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
 _CN_DATE = re.compile(r"([〇一二三四五六七八九零○ＯO]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?")
 _ISSUER = re.compile(r"(人民政府|人民代表大会常务委员会|常务委员会|委员会|办公室|办公厅|[^，。、\s]{2,}局|[^，。、\s]{2,}厅|"
                      r"[^，。、\s]{2,}部|国务院|管理委员会|[^，。、\s]{2,}中心)$")
@@ -41,30 +41,30 @@ class DetectedMeta:
 
 def parse_date(text: str) -> str | None:
     """`2024年8月2日` / `2024-08-02` / `二〇二四年八月二日` → ISO (`2024-08-02`, or `2024-08` without a day)."""
-    m = _DATE.search(text) or _ISO_DATE.search(text)
-    if m:
-        year, month, day = int(m.group(1)), int(m.group(2)), m.group(3)
-    else:
-        c = _CN_DATE.search(text)
-        if not c:
-            return None
-        year = int("".join(str(_CN_DIGITS[ch]) for ch in c.group(1)))
-        month, day = _cn_small(c.group(2)), c.group(3) and _cn_small(c.group(3))
     try:
+        m = _DATE.search(text) or _ISO_DATE.search(text)
+        if m:
+            year, month, day = int(m.group(1)), int(m.group(2)), m.group(3) and int(m.group(3))
+        else:
+            c = _CN_DATE.search(text)
+            if not c:
+                return None
+            # Typeset years write zero as ○, Ｏ or the letter O as well as 〇.
+            year = _cn_int(re.sub("[○ＯO]", "〇", c.group(1)))
+            month, day = _cn_int(c.group(2)), c.group(3) and _cn_int(c.group(3))
         if day:
-            return date(year, month, int(day)).isoformat()
+            return date(year, month, day).isoformat()
         return date(year, month, 1).isoformat()[:7]
     except ValueError:
         return None
 
 
-def _cn_small(text: str) -> int:
-    """一 … 三十一."""
-    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-    if "十" not in text:
-        return digits[text]
-    tens, _, ones = text.partition("十")
-    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+def _cn_int(text: str) -> int:
+    """A numeral the date pattern has already matched (二〇二四, 十二, 三十一) as an int."""
+    value = number_value(text)
+    if value is None:
+        raise ValueError(text)
+    return int(value)
 
 
 def doc_number(text: str) -> str | None:
@@ -170,8 +170,8 @@ def detect(lines: list[str], hints: dict[str, str]) -> DetectedMeta:
             and len(str(found["effective_from"])) == 10:
         start = date.fromisoformat(str(found["effective_from"]))
         n = int(years.group(1)) if years.group(1).isdigit() else "一二三四五".index(years.group(1)) + 1
-        found["effective_to"] = (date(start.year + n, start.month, start.day).toordinal() - 1)
-        found["effective_to"] = date.fromordinal(int(found["effective_to"])).isoformat()
+        # 有效期N年 from the first day runs to the day before its anniversary
+        found["effective_to"] = date.fromordinal(date(start.year + n, start.month, start.day).toordinal() - 1).isoformat()
     found["status"] = "draft-for-comment" if title and is_draft(title) else "official"
     found["language"] = language(text)
     level = level_of(issuer, str(title or ""))

@@ -148,7 +148,7 @@ def body_lines(blocks: list[Block]) -> list[str]:
             flush()
             prev_para = None
             if block.rows and any(any(c for c in r) for r in block.rows):
-                out.extend(markdown_table(block) + [""])
+                out.extend([*markdown_table(block), ""])
             continue
         text = clean_text(block.text)
         if not text:

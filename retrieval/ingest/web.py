@@ -54,7 +54,7 @@ def read_html(path: Path) -> Extracted:
     for tag in soup.find_all(True):
         if tag.decomposed:
             continue
-        marks = " ".join([str(tag.get("id", "")), *[str(c) for c in tag.get("class", [])]])
+        marks = " ".join([str(tag.get("id", "")), *[str(c) for c in tag.get("class") or []]])
         if marks.strip() and _CHROME.search(marks) and tag.name not in ("body", "html"):
             tag.decompose()
     body = soup.body or soup
@@ -118,5 +118,5 @@ def _walk(node: object, blocks: list[Block]) -> None:
 def _walk_inline(node: object, inline: list[str]) -> None:
     from bs4 import Tag
 
-    text = node.get_text() if isinstance(node, Tag) else str(node)  # type: ignore[attr-defined]
+    text = node.get_text() if isinstance(node, Tag) else str(node)
     inline.append(text)

@@ -16,8 +16,8 @@ GOOD = {"id": "q-001", "question": "实施细则一共有多少条？", "history
 
 def write(tmp_path: Path, *lines: object) -> Path:
     path = tmp_path / "questions.jsonl"
-    path.write_text("\n".join(l if isinstance(l, str) else json.dumps(l, ensure_ascii=False)
-                              for l in lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)
+                              for line in lines) + "\n", encoding="utf-8")
     return path
 
 

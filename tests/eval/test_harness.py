@@ -57,11 +57,11 @@ def test_output_shape(dev_run, dev_questions_path):
     assert set(output) == {"metrics", "results", "prechecks"}
     metrics = output["metrics"]
     assert {"overall", "by_kind", "systems"} <= set(metrics)
-    assert RETRIEVAL_METRICS <= set(metrics["overall"])
+    assert set(metrics["overall"]) >= RETRIEVAL_METRICS
     assert set(metrics["by_kind"]) == {q.kind for q in questions}
     assert set(metrics["systems"]) == {"hybrid", "bm25"}
     for system in metrics["systems"].values():
-        assert RETRIEVAL_METRICS <= set(system["overall"])
+        assert set(system["overall"]) >= RETRIEVAL_METRICS
         assert set(system["by_kind"]) == {q.kind for q in questions}
 
     assert [r["id"] for r in output["results"]] == [q.id for q in questions]
@@ -81,7 +81,7 @@ def test_output_shape(dev_run, dev_questions_path):
         else:
             assert result["answer"] is None and result["refused"] is None and result["citations"] == []
     if answered:
-        assert ANSWER_METRICS <= set(metrics["overall"])
+        assert set(metrics["overall"]) >= ANSWER_METRICS
 
     cases = [line for line in PRECHECK_CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(output["prechecks"]) == len(cases)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ui.cli import main
 from prechecks.batch import OUTPUT_COLUMNS, BatchError, screen_csv, template_csv, to_csv
 from prechecks.profile import SUPPORT_ITEM_IDS
+from ui.cli import main
 
 
 def table(batch) -> list[dict[str, str]]:

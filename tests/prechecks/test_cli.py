@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 import ui.commands.precheck as precheck_command
-from ui.cli import main
 from prechecks.rules import load_rules
+from ui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTERPRISE = {"org_type": "enterprise", "registered_in_longgang": True, "independent_legal_person": True,

@@ -20,7 +20,7 @@ def test_an_empty_profile_gets_every_item_with_questions(rules, corpus) -> None:
     assert list(results) == list(SUPPORT_ITEM_IDS)
     assert {r.status for r in results.values()} == {"needs_info"}
     compute = results["lg-compute"]
-    assert [m.field for m in compute.missing][0] == "org_type"
+    assert next(m.field for m in compute.missing) == "org_type"
     assert compute.missing[-1].field == "compute_expense_wan"
     assert all(m.question.endswith("？") for m in compute.missing)
     assert compute.alternatives[-1] == "否则：不符合条件"

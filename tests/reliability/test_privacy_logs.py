@@ -91,7 +91,7 @@ def test_questions_chat_and_profiles_are_not_logged(mini_settings: Settings, min
     lines = log_lines(text)
     assert len(lines) == len(text.splitlines()), "every line is JSON"
     access = {line["request_id"]: line for line in lines if line.get("event") == "request"}
-    for name, request_id in ids.items():
+    for request_id in ids.values():
         line = access[request_id]
         assert {"ts", "level", "route", "method", "status", "duration_ms"} <= set(line), line
         assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0

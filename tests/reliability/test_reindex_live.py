@@ -68,7 +68,7 @@ def test_queries_during_reindex_all_succeed_on_old_then_new(fresh_settings: Sett
                 while not stop.is_set():
                     try:
                         probe = _query(client, kinds[n % len(kinds)])
-                    except BaseException as exc:  # noqa: BLE001 - reported below
+                    except BaseException as exc:
                         errors.append(exc)
                         return
                     with lock:

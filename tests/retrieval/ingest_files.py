@@ -37,7 +37,7 @@ def paragraphs() -> list[str]:
     for chapter, articles in CHAPTERS.items():
         out.append(chapter)
         out += [f"{a} {ARTICLES[a]}" for a in articles]
-    return out + [ISSUER, SIGN_DATE]
+    return [*out, ISSUER, SIGN_DATE]
 
 
 def make_pdf(path: Path) -> Path:
@@ -64,7 +64,7 @@ def make_pdf(path: Path) -> Path:
     chrome()
     y = height - 90
     for text in paragraphs():
-        centred = text in (TITLE, DOC_NUMBER) or text.startswith("第") and "章" in text[:4]
+        centred = text in (TITLE, DOC_NUMBER) or (text.startswith("第") and "章" in text[:4])
         if centred:
             pdf.drawCentredString(width / 2, y, text)
             y -= 22
@@ -80,7 +80,7 @@ def make_pdf(path: Path) -> Path:
         for n, line in enumerate(lines):
             pdf.drawString(left + (2 * size if n == 0 else 0), y, line)
             y -= 22
-            if BREAK_AFTER in line and line.endswith(BREAK_AFTER[-6:]) or (text.startswith("第四条") and n == 1):
+            if (BREAK_AFTER in line and line.endswith(BREAK_AFTER[-6:])) or (text.startswith("第四条") and n == 1):
                 pdf.showPage()
                 page += 1
                 chrome()

@@ -70,7 +70,7 @@ def test_missing_item_in_a_partial_plan() -> None:
     assert find_article(_doc(), [clause], "一、（五）").outcome == "no_such_article"
 
 
-def test_real_corpus_data_regulation(corpus) -> None:  # noqa: ANN001 - session fixture
+def test_real_corpus_data_regulation(corpus) -> None:
     doc = corpus.documents["sz-data-regulation-2021"]
     clauses = corpus.doc_clauses(doc.doc_id)
     assert find_article(doc, clauses, "第六十五条").found

@@ -8,8 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.currency import (KNOWN_DOCUMENTS, Currency, KnownDocuments, KnownDocumentsError, corpus_currency,
-                                date_span, document_currency, format_date)
+from retrieval.currency import (
+    KNOWN_DOCUMENTS,
+    Currency,
+    KnownDocuments,
+    KnownDocumentsError,
+    corpus_currency,
+    date_span,
+    document_currency,
+    format_date,
+)
 from retrieval.models import DocumentMeta
 
 BASE = DocumentMeta(doc_id="x-measures", title="某某措施", short_title="某某措施", issuer="某局", level="district",

@@ -220,14 +220,14 @@ def test_a_broken_corpus_file_keeps_the_previous_build_in_service(tiny_corpus_di
     # A previous build made with another model cannot serve: the corpus error is raised.
     other = HashEmbedder()
     other.name = "test/another-model"
-    with pytest.raises(CorpusError, match="zz-broken.md"):
+    with pytest.raises(CorpusError, match=r"zz-broken\.md"):
         ensure_index(tiny_corpus_dir, built, other, tokenizer)
 
 
 def test_a_broken_corpus_with_no_previous_build_raises(tiny_corpus_dir: Path, tmp_path: Path,
                                                        hash_embedder: HashEmbedder, tokenizer: Tokenizer) -> None:
     (tiny_corpus_dir / "zz-broken.md").write_text("no front matter\n", encoding="utf-8")
-    with pytest.raises(CorpusError, match="zz-broken.md"):
+    with pytest.raises(CorpusError, match=r"zz-broken\.md"):
         ensure_index(tiny_corpus_dir, tmp_path / "index", hash_embedder, tokenizer)
     assert not list((tmp_path / "index").glob("builds/*")), "nothing was written"
 

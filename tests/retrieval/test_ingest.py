@@ -9,8 +9,19 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from ingest_files import (ARTICLES, DOC_NUMBER, ISSUER, RUNNING_HEADER, TABLE, TITLE, make_docx, make_garbled_pdf,
-                          make_html, make_pdf, make_scanned_pdf)
+from ingest_files import (
+    ARTICLES,
+    DOC_NUMBER,
+    ISSUER,
+    RUNNING_HEADER,
+    TABLE,
+    TITLE,
+    make_docx,
+    make_garbled_pdf,
+    make_html,
+    make_pdf,
+    make_scanned_pdf,
+)
 
 from retrieval.corpus import load_corpus
 from retrieval.ingest import ImportOptions, IngestError, import_file
@@ -177,7 +188,7 @@ def test_hostile_and_broken_files_fail_cleanly(tmp_path: Path) -> None:
         import_file(bomb, tmp_path, ImportOptions(dry_run=True))
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
-    with pytest.raises(IngestError, match="PDF|无法读取"):
+    with pytest.raises(IngestError, match=r"PDF|无法读取"):
         import_file(broken, tmp_path, ImportOptions(dry_run=True))
     not_docx = tmp_path / "fake.docx"
     not_docx.write_bytes(b"plain text, not a zip")

@@ -12,6 +12,7 @@ import pytest
 
 from assistant.settings import PROJECT_ROOT, Settings
 from retrieval.models import Hit
+from retrieval.numerals import arabic_to_chinese
 from retrieval.search import (
     MAX_QUERY_CHARS,
     QueryError,
@@ -19,7 +20,6 @@ from retrieval.search import (
     SearchFilters,
     clean_query,
 )
-from retrieval.numerals import arabic_to_chinese
 
 TRAINING_VOUCHER = "sz-ai-pioneer-measures-2024#一、（二）"
 ROBOT_BUDGET_ROW = "lg-ai-rules-explainer#表1/4"

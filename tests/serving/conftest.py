@@ -16,8 +16,9 @@ from assistant.settings import PROJECT_ROOT
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "storage"))
 
-from pg_cluster import TempCluster, missing_reason  # noqa: E402
-from realparts import DOCS, NGINX, Backends, ChromaServer  # noqa: E402
+from pg_cluster import TempCluster, missing_reason
+from realparts import DOCS, NGINX, Backends, ChromaServer
+
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[TempCluster]:

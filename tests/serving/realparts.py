@@ -43,8 +43,8 @@ class ChromaServer:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> "ChromaServer":
-        log = open(self.path.parent / f"chroma-{self.port}.log", "wb")
+    def start(self, timeout: float = 60.0) -> ChromaServer:
+        log = open(self.path.parent / f"chroma-{self.port}.log", "wb")  # noqa: SIM115 - the server writes to it while it runs
         self.process = subprocess.Popen([CHROMA, "run", "--host", "127.0.0.1", "--port", str(self.port),
                                          "--path", str(self.path)], stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
@@ -140,7 +140,7 @@ class Nginx:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> "Nginx":
+    def start(self, timeout: float = 30.0) -> Nginx:
         assert NGINX, "nginx is not installed"
         self.root.mkdir(parents=True, exist_ok=True)
         conf = self.root / "nginx.conf"
@@ -151,7 +151,7 @@ class Nginx:
         if check.returncode != 0:
             raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
         self.process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(self.root)],
-                                        stdout=subprocess.DEVNULL, stderr=open(self.root / "stderr.log", "wb"))
+                                        stdout=subprocess.DEVNULL, stderr=open(self.root / "stderr.log", "wb"))  # noqa: SIM115 - nginx writes to it while it runs
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

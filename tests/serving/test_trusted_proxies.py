@@ -37,7 +37,7 @@ def test_the_client_is_the_rightmost_untrusted_hop() -> None:
 
 
 def test_a_mistyped_setting_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="PA_TRUSTED_PROXIES.*10.0.0.300"):
+    with pytest.raises(ValueError, match=r"PA_TRUSTED_PROXIES.*10\.0\.0\.300"):
         TrustedProxies("10.0.0.0/8, 10.0.0.300")
 
 

@@ -18,9 +18,9 @@ import httpx
 import pytest
 from realparts import Backends
 
-from ui.cli import main
 from assistant.settings import PROJECT_ROOT
 from eval.serve import ServeProcess
+from ui.cli import main
 
 
 def test_workers_without_a_chroma_server_is_a_clear_error(capsys: pytest.CaptureFixture[str],

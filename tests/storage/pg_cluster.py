@@ -70,7 +70,7 @@ class TempCluster:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{database}"
 
-    def start(self) -> "TempCluster":
+    def start(self) -> TempCluster:
         bin_dir = postgres_bin()
         assert bin_dir is not None, missing_reason()
         if os.geteuid() == 0:

@@ -70,7 +70,7 @@ def test_migrations_are_idempotent_and_safe_when_replicas_start_together(databas
     def start(db: Database) -> None:
         try:
             db.migrate()
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=start, args=(Database(database.dialect, path=database.path, url=database.url),))
@@ -139,7 +139,7 @@ def test_existing_sqlite_feedback_file_is_migrated_in_place(tmp_path: Path) -> N
     assert store.db.schema_version() == MIGRATIONS[-1].version
     KeyValue(store.db).set("k", 1)
     new_id = store.add(rating="up", question="新问题", answer="a", citations=[])
-    assert [r.id for r in store.recent()][0] == new_id and store.count() == 2
+    assert next(r.id for r in store.recent()) == new_id and store.count() == 2
 
 
 def test_unreachable_postgresql_gives_a_503_and_recovers(pg_cluster, tmp_path: Path,
