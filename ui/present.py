@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from assistant.claims import split_sentences
-from retrieval.models import DRAFT_MARKS, GAP_MARKER, Clause, DocumentMeta, Hit
+from retrieval.models import DRAFT_MARKS, GAP_MARKER, Clause, DocumentMeta
 
 LEVEL_LABELS: dict[str, str] = {
     "national": "国家",
@@ -226,8 +227,3 @@ def match_terms(query: str, hit_texts: Iterable[str], tokens: Iterable[str] = ()
             candidates.update(run[i:i + 2] for i in range(len(run) - 1))
     stop = {"什么", "怎么", "如何", "哪些", "多少", "可以", "是否", "请问", "一下", "我们", "企业的"}
     return sorted((t for t in candidates if t not in stop and t in joined), key=len, reverse=True)
-
-
-def hit_json(hit: Hit) -> dict[str, Any]:
-    """A search hit in the `search --json` shape."""
-    return hit.to_dict()

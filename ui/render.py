@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from assistant.models import Answer
 from retrieval.articles import ArticleLookup
 from retrieval.models import GAP_MARKER, Citation, Clause, DocumentMeta, Hit
-
-from ui.present import DISCLAIMER, LEVEL_LABELS, cited_title, clause_reply, highlight, spoken_label, status_facts
+from ui.present import LEVEL_LABELS, cited_title, clause_reply, highlight, spoken_label, status_facts
 
 _URL = re.compile(r"https?://[^\s；;，,（）()<>\"'“”]+")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
@@ -325,82 +325,3 @@ def item_fields(item: Mapping[str, Any]) -> dict[str, Any]:
 def _with_refs(entry: Any) -> str:
     refs = _item_citation_refs(entry)
     return _text_of(entry) + (f"（{'；'.join(refs)}）" if refs else "")
-
-
-def _ul(entries: Sequence[str]) -> str:
-    if not entries:
-        return "—"
-    return "<ul>" + "".join(f"<li>{esc(e)}</li>" for e in entries) + "</ul>"
-
-
-def precheck_table_html(items: Sequence[Mapping[str, Any]]) -> str:
-    """One row per support item: status, estimate, formula, reasons with citations, missing, caveats."""
-    if not items:
-        return '<div class="pa-muted">没有可自测的扶持项目。</div>'
-    rows = []
-    for item in items:
-        f = item_fields(item)
-        reasons = []
-        for text, refs in f["reasons"]:
-            ref = f'<span class="pa-muted">（{esc("；".join(refs))}）</span>' if refs else ""
-            reasons.append(f"<li>{esc(text)}{ref}</li>")
-        reason_html = "<ul>" + "".join(reasons) + "</ul>" if reasons else "—"
-        if f["citations"]:
-            reason_html += '<div class="pa-muted">依据：' + esc("；".join(f["citations"])) + "</div>"
-        rows.append(
-            f'<tr data-item="{esc(f["item_id"])}" class="pa-status-{esc(f["status"])}">'
-            f'<td>{esc(f["name"])}</td>'
-            f'<td><span class="pa-status">{esc(f["status_text"])}</span></td>'
-            f'<td class="pa-num">{esc(f["estimate"])}</td>'
-            f'<td>{esc(f["formula"])}</td>'
-            f'<td>{reason_html}</td>'
-            f'<td>{_ul(f["missing"])}</td>'
-            f'<td>{_ul(f["caveats"])}</td></tr>'
-        )
-    return (
-        '<div class="pa-table-wrap"><table class="pa-table"><thead><tr>'
-        "<th>扶持项目</th><th>状态</th><th>估算金额（万元）</th><th>计算方式</th>"
-        "<th>理由与依据</th><th>尚缺信息</th><th>注意事项</th>"
-        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
-        f'<p class="pa-disclaimer">{esc(DISCLAIMER)}</p>'
-    )
-
-
-def precheck_markdown(profile: Mapping[str, Any], items: Sequence[Mapping[str, Any]],
-                      field_labels: Mapping[str, str], generated_at: str) -> str:
-    """The downloadable summary of a self-assessment (Markdown)."""
-    lines = ["# 政策通 · 申报自测结果", "", f"生成时间：{generated_at}", "",
-             f"> {DISCLAIMER}", "", "## 填写的企业信息", ""]
-    for key, value in profile.items():
-        if isinstance(value, bool):
-            shown = "是" if value else "否"
-        elif isinstance(value, list):
-            shown = "、".join(map(str, value)) or "—"
-        else:
-            shown = str(value)
-        lines.append(f"- {field_labels.get(key, key)}：{shown}")
-    lines += ["", "## 各扶持项目", ""]
-    lines += ["| 扶持项目 | 状态 | 估算金额（万元） | 计算方式 |", "|---|---|---|---|"]
-    for item in items:
-        f = item_fields(item)
-        lines.append(f"| {_md_cell(f['name'])} | {_md_cell(f['status_text'])} | {f['estimate']} "
-                     f"| {_md_cell(f['formula'])} |")
-    for item in items:
-        f = item_fields(item)
-        lines += ["", f"### {f['name']}（{f['status_text']}）", ""]
-        lines.append(f"- 估算金额（万元）：{f['estimate']}")
-        lines.append(f"- 计算方式：{f['formula']}")
-        for text, refs in f["reasons"]:
-            lines.append(f"- 理由：{text}" + (f"（{'；'.join(refs)}）" if refs else ""))
-        if f["citations"]:
-            lines.append(f"- 依据：{'；'.join(f['citations'])}")
-        for entry in f["missing"]:
-            lines.append(f"- 尚缺信息：{entry}")
-        for entry in f["caveats"]:
-            lines.append(f"- 注意：{entry}")
-    lines.append("")
-    return "\n".join(lines)
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "｜").replace("\n", " ")
