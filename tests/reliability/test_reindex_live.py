@@ -80,7 +80,10 @@ def test_queries_during_reindex_all_succeed_on_old_then_new(fresh_settings: Sett
                    for kinds in (("search",), ("documents",), ("ask",), ("search", "documents"))]
         for thread in threads:
             thread.start()
-        time.sleep(1.0)
+        # Queries answered by the old index first; on a loaded machine the first answers take a while.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not errors and len(probes) < 4:
+            time.sleep(0.1)
         reindex_started = time.monotonic()
         with httpx.Client(base_url=server.base_url, timeout=300) as admin:
             response = admin.post("/api/admin/reindex", headers=AUTH)
