@@ -162,7 +162,7 @@ def profile_lines(values: dict[str, Any], labels: dict[str, str]) -> list[tuple[
     for spec in FIELDS:
         raw = values.get(spec.key)
         if spec.kind == "choice":
-            shown = org_labels.get(raw, "未填写")
+            shown = org_labels.get(str(raw), "未填写")
         elif spec.kind == "flag":
             shown = raw if raw in (YES, NO) else "未填写（不确定）"
         elif spec.kind == "money":

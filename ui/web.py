@@ -71,8 +71,8 @@ class PageFilter:
                 if message.get("more_body"):
                     return
                 body = clean_page(b"".join(chunks), self.first_script)
-                headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-                await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+                kept = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+                await send({**start, "headers": [*kept, (b"content-length", str(len(body)).encode())]})
                 await send({"type": "http.response.body", "body": body})
                 return
             await send(message)

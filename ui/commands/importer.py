@@ -6,11 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
+from assistant.settings import Settings
 from retrieval.corpus import local_corpus_dir
 from retrieval.ingest import ImportOptions, IngestError, import_file
-
 from ui.commands import report_error
-from assistant.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -14,9 +14,13 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ui.commands import EXIT_USAGE
 from assistant.settings import Settings
+from ui.commands import EXIT_USAGE
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 WORKERS_NEED_CHROMA_SERVER = (
     "--workers {workers} 需要独立的 Chroma 向量服务：内嵌向量库不能被多个进程同时打开。"
@@ -57,7 +61,7 @@ def metrics_dir(settings: Settings) -> Path:
     return settings.data_dir / "prometheus" / str(settings.port)
 
 
-def worker_app():  # type: ignore[no-untyped-def]
+def worker_app() -> FastAPI:
     """The app of one worker process (a uvicorn factory): settings from the environment, JSON logs."""
     from ui.app import create_app
     from ui.observability import configure_logging
@@ -86,7 +90,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     # JSON log lines on stderr, uvicorn's included; no uvicorn access log: it would write query strings
     # (questions typed into 条文检索) to the log. The app logs each request without them.
     configure_logging(settings.log_level)
-    options = dict(host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
+    options: dict[str, Any] = dict(host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
                    proxy_headers=False, server_header=False, timeout_graceful_shutdown=5,
                    log_config=None, access_log=False)
     banner = (f"政策通已启动：http://{settings.host}:{settings.port}/ （API 文档：/docs，嵌入式窗口：/widget）"
