@@ -15,12 +15,12 @@ from assistant.models import Answer, Intent, Turn
 from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck
 from assistant.resources import Resources
 from assistant.tables import answer_from_table, list_from_table
-from assistant.understanding.facts import ExtractedFacts, extract_facts
-from assistant.understanding.followup import ConversationContext, conversation_context
-from assistant.understanding.intent import route, without_instructions
+from assistant.understanding.followup import conversation_context
+from assistant.understanding.intent import without_instructions
+from assistant.understanding.query import Query, clean_history, understand
 from retrieval.models import Citation, Corpus, Hit, final_version
 from retrieval.search import SearchFilters, clean_query
-from retrieval.text import MAX_QUERY_CHARS, fold
+from retrieval.text import fold
 
 _DISTRICT = re.compile(r"区里|区级|龙岗")
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
@@ -50,26 +50,9 @@ _SUBSTANCE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 CONTACT = "如需确认，建议咨询龙岗区工业和信息化局或政策发布部门。"
 
 
-def _history(history: list[Turn]) -> list[Turn]:
-    """Earlier turns, cleaned: empty ones dropped, long ones cut."""
-    return [Turn(t.role, t.content[:MAX_QUERY_CHARS]) for t in history
-            if t.role in ("user", "assistant") and isinstance(t.content, str) and t.content.strip()]
-
-
-def _stated_facts(question: str, history: list[Turn]) -> ExtractedFacts:
-    """Facts from this message, completed by what the person said earlier in the conversation."""
-    facts = ExtractedFacts()
-    earlier: list[str] = []
-    for turn in history:
-        if turn.role == "user":
-            facts = extract_facts(turn.content, " ".join(earlier)).merged_over(facts)
-            earlier.append(turn.content)
-    return extract_facts(question, " ".join(earlier[-2:])).merged_over(facts)
-
-
-def _items_in_scope(question: str, context: str, rules) -> set[str] | None:
+def _items_in_scope(query: Query, rules) -> set[str] | None:
     """District or city items only, when the person asked about one of them."""
-    folded = fold(question + " " + context)
+    folded = query.folded + " " + fold(query.context.text)
     district, city = bool(_DISTRICT.search(folded)), bool(_CITY.search(folded))
     if district == city:
         return None
@@ -105,19 +88,17 @@ def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
     return version_pairs(corpus, named) or (sorted(named) if len(named) >= 2 else [])
 
 
-def comparison_evidence(res: Resources, question: str) -> list[Evidence]:
+def comparison_evidence(res: Resources, query: Query) -> list[Evidence]:
     """For "征求意见稿和正式稿分别…" / "A和B是同一个吗": the best supported sentence of each document
     compared, searched within each; empty unless at least two documents answer."""
-    folded = fold(question)
-    named = set(res.retriever.document_mentions(question))
-    if not _COMPARE.search(folded):
+    if not _COMPARE.search(query.folded):
         return []
-    docs = compared_documents(res.corpus, named)
+    docs = compared_documents(res.corpus, set(query.documents))
     found: list[Evidence] = []
     for doc_id in docs:
-        hits = res.retriever.search(question, k=CAL.retrieve_k,
-                                          filters=SearchFilters(doc_ids=frozenset({doc_id})))
-        evidence = supported(candidate_evidence(res.retriever, question, hits))
+        hits = res.retriever.search(query.text, k=CAL.retrieve_k,
+                                    filters=SearchFilters(doc_ids=frozenset({doc_id})))
+        evidence = supported(candidate_evidence(res.retriever, query, hits, with_context=False))
         if evidence:
             found.append(evidence[0])
     return found if len(found) >= 2 else []
@@ -130,13 +111,13 @@ def cut_off_note(evidence: Evidence) -> str:
             f"相关规定应在该文件未收录的部分。")
 
 
-def superseded_draft(corpus: Corpus, question: str, evidence: list[Evidence]) -> str:
+def superseded_draft(corpus: Corpus, query: Query, evidence: list[Evidence]) -> str:
     """Why draft evidence cannot answer a question about the official version, or "".
 
     When the question asks what the officially issued document says and the held copy of that
     document does not say it, a draft's clause is no answer: the final text may differ.
     """
-    folded = fold(question)
+    folded = query.folded
     if not evidence or not _ASKS_OFFICIAL.search(folded) or _ASKS_IF_OFFICIAL.search(folded):
         return ""
     finals = {final_version(corpus, e.hit.doc) for e in evidence}
@@ -148,8 +129,7 @@ def superseded_draft(corpus: Corpus, question: str, evidence: list[Evidence]) ->
             f"不代表正式政策，正式稿是否保留、如何规定，所存文件无法确认。")
 
 
-def refusal_text(res: Resources, question: str, item_ids: list[str], hits: list[Hit],
-                 why: str = "") -> str:
+def refusal_text(res: Resources, item_ids: tuple[str, ...], hits: list[Hit], why: str = "") -> str:
     """Say the held documents do not state it, where it would be stated, and whom to ask."""
     lines = ["抱歉，所存政策文件中没有找到能回答这个问题的明确规定，为避免误导，不作推测。"]
     not_held = [res.rules.item(i).standard_not_held for i in item_ids]
@@ -168,44 +148,39 @@ def refusal_text(res: Resources, question: str, item_ids: list[str], hits: list[
     return "\n".join(lines)
 
 
-def _compose(res: Resources, question: str, context: ConversationContext,
-             hits: list[Hit], checks: list[ChatPrecheck], eligibility: list[EligibilityCheck],
-             intent: Intent) -> Answer:
+def _compose(res: Resources, query: Query, hits: list[Hit], checks: list[ChatPrecheck],
+             eligibility: list[EligibilityCheck], intent: Intent) -> Answer:
     draft = Draft()
-    followup_context = context.text if context.is_followup else ""
-    named = res.rules.match_items(question) or \
-        (res.rules.match_items(followup_context) if followup_context else [])
+    named = query.named_items
     if checks:
         add_prechecks(draft, checks)
     elif eligibility:
         add_eligibility(draft, eligibility)
     table = None if checks or eligibility else (
-        answer_from_table(question, hits, res.corpus, followup_context)
-        or list_from_table(question, hits, res.corpus))
+        answer_from_table(query, hits, res.corpus)
+        or list_from_table(query, hits, res.corpus))
     if table is not None:
         add_table(draft, table, res.corpus.documents)
     else:
-        compared = comparison_evidence(res, question)
+        compared = comparison_evidence(res, query)
         if compared:
-            add_evidence(draft, question, compared, res.corpus, compare=True)
+            add_evidence(draft, query, compared, res.corpus, compare=True)
             draft.lines.append(DISCLAIMER)
             return Answer(text=draft.text, citations=draft.citations, intent=intent)
-        eligible = _item_clauses(res, named) if named else None
-        candidates = candidate_evidence(res.retriever, question, hits, context=followup_context,
-                                        eligible=eligible)
+        eligible = _item_clauses(res, list(named)) if named else None
+        candidates = candidate_evidence(res.retriever, query, hits, eligible=eligible)
         cut = cut_off_subject(candidates)
         evidence = [] if cut else supported(candidates)
-        superseded = superseded_draft(res.corpus, question, evidence)
+        superseded = superseded_draft(res.corpus, query, evidence)
         if superseded:
             evidence = []
         if evidence and not (checks or eligibility):
-            add_evidence(draft, question, evidence, res.corpus,
-                         named=set(res.retriever.document_mentions(question)))
+            add_evidence(draft, query, evidence, res.corpus, named=set(query.documents))
         elif evidence:
             pass  # the pre-check lines already cite the clauses the amounts and conditions rest on
         elif not (checks or eligibility):
             why = cut_off_note(cut) if cut else superseded
-            return Answer(text=refusal_text(res, question, named, hits, why), citations=[],
+            return Answer(text=refusal_text(res, named, hits, why), citations=[],
                           refused=True, intent=intent)
     draft.lines.append(DISCLAIMER)
     return Answer(text=draft.text, citations=draft.citations, prechecks=[c.to_dict() for c in checks],
@@ -214,34 +189,32 @@ def _compose(res: Resources, question: str, context: ConversationContext,
 
 def answer_extractive(res: Resources, question: str, history: list[Turn]) -> Answer:
     """The deterministic, model-free answer."""
-    question = clean_query(question)
-    history = _history(history)
-    question = without_instructions(question)
+    question = without_instructions(clean_query(question))
     if not _SUBSTANCE.search(question):
         return Answer(text=INSTRUCTION_TEXT, citations=[], refused=True, intent="out_of_scope")
-    intent = route(question, extract_facts(question))
+    query = understand(question, history, res.retriever, res.rules)
+    intent = query.intent
     if intent == "greeting":
         return Answer(text=HELP_TEXT, citations=[], intent=intent)
     if intent == "out_of_scope":
         return Answer(text=OUT_OF_SCOPE_TEXT, citations=[], refused=True, intent=intent)
-    context = conversation_context(question, history)
+    context = query.context
     hits = res.retriever.search(question, k=CAL.retrieve_k, context=context.text,
-                                      context_weight=context.weight)
+                                context_weight=context.weight)
     checks: list[ChatPrecheck] = []
     eligibility: list[EligibilityCheck] = []
-    if intent in ("self_assessment", "mixed") or (context.is_followup and extract_facts(question).profile):
-        facts = _stated_facts(question, history)
+    if intent in ("self_assessment", "mixed") or (context.is_followup and query.facts.profile):
+        facts = query.stated
         if facts.negative_amounts:
             return Answer(text=NEGATIVE_AMOUNT_TEXT.format(amounts="、".join(facts.negative_amounts)),
                           citations=[], refused=True, intent=intent)
-        scope = set(res.rules.match_items(question)) or \
-            _items_in_scope(question, context.text, res.rules)
+        scope = set(query.items) or _items_in_scope(query, res.rules)
         checks = chat_precheck(res.rules, res.corpus, facts.profile, scope)
         if checks and intent == "policy":
             intent = "mixed"
         if not checks and intent == "mixed":
             eligibility = chat_eligibility(res.rules, res.corpus, facts.profile, scope)
-    return _compose(res, question, context, hits, checks, eligibility, intent)
+    return _compose(res, query, hits, checks, eligibility, intent)
 
 
 
@@ -267,7 +240,7 @@ def _llm_inputs(res: Resources, question: str, history: list[Turn], extractive: 
 
 def answer(res: Resources, question: str, history: list[Turn]) -> Answer:
     """Answer with the configured backend; the LLM path falls back to the extractive answer."""
-    history = _history(history)
+    history = list(clean_history(history))
     extractive = answer_extractive(res, question, history)
     inputs = _llm_inputs(res, question, history, extractive)
     if inputs is None or res.llm is None:
@@ -286,7 +259,7 @@ def stream_answer(res: Resources, question: str, history: list[Turn],
     The extractive answer is complete at once and is sent line by line; an LLM answer is sent
     sentence by sentence as each passes the grounding guard.
     """
-    history = _history(history)
+    history = list(clean_history(history))
     extractive = answer_extractive(res, question, history)
     inputs = _llm_inputs(res, question, history, extractive)
     if inputs is None or res.llm is None:
