@@ -10,10 +10,11 @@ from typing import Any
 from assistant.calibration import CALIBRATION as CAL
 from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
 from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
-from assistant.evidence import Evidence, candidate_evidence, cut_off_subject, supported
+from assistant.evidence import Evidence, candidate_evidence, supported
 from assistant.models import Answer, Intent, Turn
 from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck
 from assistant.resources import Resources
+from assistant.support import decide_support
 from assistant.tables import answer_from_table, list_from_table
 from assistant.understanding.followup import conversation_context
 from assistant.understanding.intent import without_instructions
@@ -24,11 +25,8 @@ from retrieval.text import fold
 
 _DISTRICT = re.compile(r"区里|区级|龙岗")
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
-# "What does the officially issued version say …" (not "is it official?").
 _YEARS_IN_TITLE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")
 _COMPARE = re.compile(r"分别|不一样|不同|区别|差别|差异|变化|相比|对比|一样吗|同一个|改了|变了")
-_ASKS_OFFICIAL = re.compile(r"正式(?:印发|发布|出台)?(?:的|稿|版|文本)|定稿|最终稿|现行")
-_ASKS_IF_OFFICIAL = re.compile(r"正式[^，。？?]{0,8}[吗么]|是不是正式|是否正式|算不算正式|正式.{0,4}了没")
 
 HELP_TEXT = (
     "您好！我是“政策通”，可以帮您：\n"
@@ -104,31 +102,6 @@ def comparison_evidence(res: Resources, query: Query) -> list[Evidence]:
     return found if len(found) >= 2 else []
 
 
-def cut_off_note(evidence: Evidence) -> str:
-    """Where the held copy stops just as it comes to what the question asks."""
-    doc, clause = evidence.hit.doc, evidence.hit.clause
-    return (f"所存《{doc.short_title}》{clause.label}的原文在论及此事处中断（其后原文未收录），"
-            f"相关规定应在该文件未收录的部分。")
-
-
-def superseded_draft(corpus: Corpus, query: Query, evidence: list[Evidence]) -> str:
-    """Why draft evidence cannot answer a question about the official version, or "".
-
-    When the question asks what the officially issued document says and the held copy of that
-    document does not say it, a draft's clause is no answer: the final text may differ.
-    """
-    folded = query.folded
-    if not evidence or not _ASKS_OFFICIAL.search(folded) or _ASKS_IF_OFFICIAL.search(folded):
-        return ""
-    finals = {final_version(corpus, e.hit.doc) for e in evidence}
-    held = {f for f in finals if f is not None}
-    if len(held) < len(finals) or any(e.hit.doc.status != "draft-for-comment" for e in evidence):
-        return ""
-    titles = "、".join(f"《{corpus.documents[f].short_title}》" for f in sorted(held))
-    return (f"所存的正式印发文本{titles}为部分收录，其中没有找到这项规定；征求意见稿中的相关内容"
-            f"不代表正式政策，正式稿是否保留、如何规定，所存文件无法确认。")
-
-
 def refusal_text(res: Resources, item_ids: tuple[str, ...], hits: list[Hit], why: str = "") -> str:
     """Say the held documents do not state it, where it would be stated, and whom to ask."""
     lines = ["抱歉，所存政策文件中没有找到能回答这个问题的明确规定，为避免误导，不作推测。"]
@@ -168,19 +141,13 @@ def _compose(res: Resources, query: Query, hits: list[Hit], checks: list[ChatPre
             draft.lines.append(DISCLAIMER)
             return Answer(text=draft.text, citations=draft.citations, intent=intent)
         eligible = _item_clauses(res, list(named)) if named else None
-        candidates = candidate_evidence(res.retriever, query, hits, eligible=eligible)
-        cut = cut_off_subject(candidates)
-        evidence = [] if cut else supported(candidates)
-        superseded = superseded_draft(res.corpus, query, evidence)
-        if superseded:
-            evidence = []
-        if evidence and not (checks or eligibility):
-            add_evidence(draft, query, evidence, res.corpus, named=set(query.documents))
-        elif evidence:
+        support = decide_support(res.retriever, query, hits, eligible=eligible)
+        if checks or eligibility:
             pass  # the pre-check lines already cite the clauses the amounts and conditions rest on
-        elif not (checks or eligibility):
-            why = cut_off_note(cut) if cut else superseded
-            return Answer(text=refusal_text(res, named, hits, why), citations=[],
+        elif support.answered:
+            add_evidence(draft, query, list(support.evidence), res.corpus, named=set(query.documents))
+        else:
+            return Answer(text=refusal_text(res, named, hits, support.note), citations=[],
                           refused=True, intent=intent)
     draft.lines.append(DISCLAIMER)
     return Answer(text=draft.text, citations=draft.citations, prechecks=[c.to_dict() for c in checks],
