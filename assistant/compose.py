@@ -15,7 +15,7 @@ from assistant.calibration import CALIBRATION as CAL
 from assistant.evidence import Evidence, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
-from assistant.understanding.asks import quoting, wants_status_line
+from assistant.understanding.query import Query
 from prechecks.engine import Reason
 from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final_version
 
@@ -52,14 +52,14 @@ class Draft:
         return "\n".join(self.lines)
 
 
-def quote_for(evidence: Evidence, question: str) -> str:
+def quote_for(evidence: Evidence, query: Query) -> str:
     """The words quoted from a clause: all of a short clause, else the sentence (with context).
 
     For a question that asks for an enumeration or several facts, the clause is quoted whole when
     it is not long, else from the answering sentence on, up to two more sentences.
     """
     text = evidence.hit.clause.text
-    several = "more" in quoting(question)
+    several = "more" in query.quoting
     if len(text) <= CAL.short_clause or (several and len(text) <= CAL.long_quote):
         return re.sub(r"\s*\n\s*", " ", text).strip()
     parts = sentences(text)
@@ -85,7 +85,7 @@ def status_subject(corpus: Corpus, evidence_doc: DocumentMeta, named: AbstractSe
     return min(docs, key=lambda d: _SUBJECT_RANK.get(d.doc_type, 0))
 
 
-def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: Corpus,
+def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: Corpus,
                  *, compare: bool = False, named: AbstractSet[str] = frozenset()) -> None:
     """Quote the best evidence, and more clauses for list questions that need several.
 
@@ -93,12 +93,12 @@ def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: 
     `named`: the documents the question names (a status line speaks of the policy among them).
     """
     chosen = list(evidence) if compare else [evidence[0]]
-    if not compare and "each" in quoting(question):
+    if not compare and "each" in query.quoting:
         for other in evidence[1:]:
             if other.hit.clause.clause_id not in {e.hit.clause.clause_id for e in chosen} \
                     and other.score >= 0.7 * evidence[0].score and len(chosen) < 3:
                 chosen.append(other)
-    if wants_status_line(question):
+    if query.wants_status_line:
         doc = status_subject(corpus, chosen[0].hit.doc, named)
         final = final_version(corpus, doc)
         status = "superseded-draft" if final else doc.status
@@ -106,7 +106,7 @@ def add_evidence(draft: Draft, question: str, evidence: list[Evidence], corpus: 
             title=f"《{doc.short_title}》",
             final=f"《{corpus.documents[final].short_title}》" if final else ""))
     for item in chosen:
-        quote = quote_for(item, question)
+        quote = quote_for(item, query)
         citation = cite(item.hit.clause, item.hit.doc, quote)
         draft.lines.append(f"根据{citation.display}{_label(item.hit.doc)}{draft.marker(citation)}：“{quote}”")
         if quote.rstrip().endswith(("：", ":")):

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import split_sentences
-from assistant.understanding.asks import answer_pattern, ask_types, per_units
+from assistant.understanding.asks import answer_pattern
+from assistant.understanding.query import Query, is_english
 from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.search import Retriever
 from retrieval.text import compact, fold
@@ -22,9 +23,6 @@ _ISSUE_DATE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$|�
 _ISSUED_IN = re.compile(r"(?<!\d)(20\d{2})\s*年(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?\s*(?:印发|修订|修正|发布|制定)")
 _VERSION_YEAR = re.compile(r"(?<!\d)20\d{2}\s*年?\s*(?:修订|修正|新版|版|印发|发布|出台|制定)")
 _LATIN = re.compile(r"[a-z][a-z'-]*")
-_LATIN_CHAR = re.compile(r"[A-Za-z]")
-_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,40})[”\"」』]")
 _COMPLETE_END = re.compile(r"[。！？；!?;.)）」”]\s*$")
 # A notice's title line ("…关于印发《…》的通知") names a document; it never answers a question.
 _TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的通知|的通告|起草说明|政策解读)$")
@@ -138,11 +136,6 @@ def _weights(retriever: Retriever, question: str, context: str) -> dict[str, flo
     return weights
 
 
-def is_english(text: str) -> bool:
-    """True when a text is written mostly in English (Latin letters outnumber Chinese characters)."""
-    return len(_LATIN_CHAR.findall(text)) > 2 * len(_CJK_CHAR.findall(text))
-
-
 def _index_tokens(retriever: Retriever, text: str, english: bool) -> set[str]:
     """Tokens of a text; an English text also gets the Chinese terms for its policy words."""
     if english:
@@ -171,11 +164,6 @@ def cut_off_subject(candidates: list[Evidence]) -> Evidence | None:
     return best_cut if best is None or best_cut.score >= best.score else None
 
 
-def quoted_phrases(question: str) -> list[str]:
-    """Phrases a question puts in quotation marks (“打造通用人工智能算力生态”), folded and compacted."""
-    return [compact(fold(m)) for m in _QUOTED.findall(question)]
-
-
 def related_documents(documents: dict[str, DocumentMeta], named: set[str]) -> set[str]:
     """The named documents and those whose title contains a named one's (its interpretation, its
     explanation, the notice that issues it)."""
@@ -195,36 +183,36 @@ def _is_cut(clause: Clause, doc: DocumentMeta, index: int, parts: list[str]) -> 
             and not _COMPLETE_END.search(parts[index]))
 
 
-def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, context: str = "",
+def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, with_context: bool = True,
                        limit: int = 8, eligible: set[str] | None = None) -> list[Evidence]:
     """Every sentence of the top hits that states what the question asks, scored, best first, before
     the support thresholds are applied (`supported` applies them; none supported means the held
     clauses do not answer the question).
 
-    `context` is the earlier user turns of a follow-up. `eligible` restricts evidence to some clause
-    ids (e.g. the clauses of the support item the question names).
+    `with_context`: a follow-up is read with its earlier user turns. `eligible` restricts evidence to some
+    clause ids (e.g. the clauses of the support item the question names).
     """
-    weights = _weights(retriever, question, context)
-    kinds, units = ask_types(question), per_units(question)
+    context = query.followup_text if with_context else ""
+    weights = _weights(retriever, query.text, context)
+    kinds, units = query.kinds, set(query.per_units)
     # "2017年修订版" names a document's version; it does not ask about that year, but a sentence
     # about a version issued in another year is about another document.
-    folded_question = fold(question)
-    versions = {m[:4] for m in _VERSION_YEAR.findall(folded_question)}
-    years = set(_YEAR.findall(_VERSION_YEAR.sub(" ", folded_question)))
-    counts = retriever.document_mentions(question) or retriever.document_mentions(context)
+    versions = {m[:4] for m in _VERSION_YEAR.findall(query.folded)}
+    years = set(_YEAR.findall(_VERSION_YEAR.sub(" ", query.folded)))
+    counts = query.named_documents if context else query.documents
     if not counts:
         kinds = kinds - {"issued"}  # "什么时候发布报告" asks about a report, not a document's issue
     if "issued" in kinds:
         kinds = kinds - {"status"}  # "正式稿是哪天印发的" asks for a date, not whether it is in force
     documents = retriever.corpus.documents
     named_titles = [documents[d].title for d in counts]
-    terms = [*quoted_phrases(question), *(t for t in weights if len(t) >= 2)] \
+    terms = [*query.quoted, *(t for t in weights if len(t) >= 2)] \
         if "definition" in kinds else []
     # A document's interpretation or explanation is about it: naming one names both.
     focus = related_documents(documents, set(counts))
     # A Chinese clause cannot share an English question's English words: only their Chinese terms.
     chinese_weights = {t: w for t, w in weights.items() if not _LATIN.fullmatch(t)} \
-        if is_english(question) else weights
+        if query.language == "en" else weights
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
         clause = hit.clause
@@ -268,7 +256,7 @@ def candidate_evidence(retriever: Retriever, question: str, hits: list[Hit], *, 
             out.append(Evidence(hit, sentence, score, coverage, start, index, cut))
     # A question that names documents, or quotes words of a clause, is about those.
     out = _focus(out, lambda e: e.hit.clause.doc_id in focus)
-    quoted = [set(retriever.tokenizer.tokens(p)) for p in quoted_phrases(question)]
+    quoted = [set(retriever.tokenizer.tokens(p)) for p in query.quoted]
     out = _focus(out, lambda e: any(_coverage(dict.fromkeys(q, 1.0), _index_tokens(
         retriever, e.hit.clause.text, e.hit.doc.language == "en")) >= CAL.quote_coverage for q in quoted if q))
     out.sort(key=lambda e: -e.score)

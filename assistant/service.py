@@ -1,4 +1,7 @@
-"""`PolicyAssistant`: the one facade the CLI, the web app, the HTTP API and the eval harness call."""
+"""`PolicyAssistant`: the one facade the CLI, the web app, the HTTP API and the eval harness call.
+
+Wiring only: it loads the parts (`Resources`) and hands each message to `assistant.pipeline`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Any
 
 from langchain_core.tools import BaseTool
 
-from assistant import answering
+from assistant import pipeline
 from assistant.llm import GenerationBackend, backend_from_settings
 from assistant.models import Answer, Turn
 from assistant.precheck_service import run_precheck
@@ -63,12 +66,12 @@ class PolicyAssistant:
 
     def answer(self, question: str, history: list[Turn] | tuple[Turn, ...] = ()) -> Answer:
         """Answer a question with citations (extractive, or through the LLM when configured)."""
-        return answering.answer(self.resources, question, list(history))
+        return pipeline.answer(self.resources, question, history)
 
     def stream_answer(self, question: str, history: list[Turn] | tuple[Turn, ...] = (),
                       ) -> Iterator[str | Answer]:
         """Text pieces of the answer as they are ready, then the final `Answer` object last."""
-        return answering.stream_answer(self.resources, question, list(history))
+        return pipeline.stream_answer(self.resources, question, history)
 
     def precheck(self, profile: Any) -> list[dict[str, Any]]:
         """Pre-check results (JSON dicts) for a profile dict or `EnterpriseProfile`.

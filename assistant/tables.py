@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from assistant.understanding.asks import ask_types, per_units
+from assistant.understanding.query import Query
 from prechecks.numbers import fmt
 from retrieval.models import Clause, Corpus, Hit
 from retrieval.text import fold
@@ -87,10 +87,10 @@ def _rows_named(rows: list[TableRow], folded: str) -> list[TableRow]:
                   key=lambda r: -len(r.name))
 
 
-def list_from_table(question: str, hits: list[Hit], corpus: Corpus) -> TableAnswer | None:
+def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswer | None:
     """"有哪些扶持项目": the names of the rows of a table in a retrieved document, when the question
     asks for a list of what the table's name column holds (项目名称 -> 项目)."""
-    folded = fold(question)
+    folded = query.folded
     if not _LIST.search(folded):
         return None
     tables: dict[tuple[str, str], Clause] = {}  # (doc, table) -> its first row
@@ -108,16 +108,15 @@ def list_from_table(question: str, hits: list[Hit], corpus: Corpus) -> TableAnsw
     return None
 
 
-def answer_from_table(question: str, hits: list[Hit], corpus: Corpus, context: str = "",
-                      ) -> TableAnswer | None:
+def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswer | None:
     """A computed answer when the question is about cells of a table the top hits point to.
 
     Only questions a table can answer get one: a question for a ratio, a cap, a date or a per-unit
-    rate is not answered by a budget table's cells (its share of a total excepted). `context` (the
-    earlier turns of a follow-up such as "那2026年呢？") supplies the row when the question names none.
+    rate is not answered by a budget table's cells (its share of a total excepted). The earlier turns of a
+    follow-up such as "那2026年呢？" supply the row when the question names none.
     """
-    folded = fold(question)
-    asked = ask_types(question) | ({"per_unit"} if per_units(question) else set())
+    folded, context = query.folded, query.followup_text
+    asked = query.kinds | ({"per_unit"} if query.per_units else set())
     if asked - {"money", "ratio"} or ("ratio" in asked and not _SHARE.search(folded)):
         return None
     table_hits = [h.clause for h in hits[:3] if h.clause.kind == "table_row"]

@@ -188,9 +188,14 @@ def asked(question: str) -> tuple[AnswerType, ...]:
     return tuple(t for t in ANSWER_TYPES if t.asks.search(folded))
 
 
+def kinds_of(types: tuple[AnswerType, ...]) -> set[str]:
+    """Of some answer types, the kinds of fact an answering sentence must state."""
+    return {t.name for t in types if t.answer is not None}
+
+
 def ask_types(question: str) -> set[str]:
     """The kinds of fact a question asks for that an answering sentence must state (ratio, cap, date …)."""
-    return {t.name for t in asked(question) if t.answer is not None}
+    return kinds_of(asked(question))
 
 
 def answer_pattern(name: str) -> re.Pattern[str]:
@@ -201,10 +206,16 @@ def answer_pattern(name: str) -> re.Pattern[str]:
     return pattern
 
 
-def quoting(question: str) -> set[Quoting]:
-    """How much the answer quotes: "more" of the clause, and/or "each" of several clauses; else {"sentence"}."""
-    policies = {t.quoting for t in asked(question)} - {"sentence"}
+def quoting_of(types: tuple[AnswerType, ...]) -> set[Quoting]:
+    """How much an answer to some answer types quotes: "more" of the clause, and/or "each" of several
+    clauses; else {"sentence"}."""
+    policies = {t.quoting for t in types} - {"sentence"}
     return policies or {"sentence"}
+
+
+def quoting(question: str) -> set[Quoting]:
+    """How much the answer to a question quotes (`quoting_of` its answer types)."""
+    return quoting_of(asked(question))
 
 
 def wants_status_line(question: str) -> bool:

@@ -1,0 +1,40 @@
+"""The composer protocol, and the plain data every composer reads.
+
+A composer writes the answer from a `Context` (the understood query, the retrieved clauses, the pre-check
+results and the support decision); it never parses the message or decides support again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.models import Answer, Intent
+from assistant.precheck_service import ChatPrecheck, EligibilityCheck
+from assistant.support import Support
+from assistant.understanding.query import Query
+from retrieval.models import Hit
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the stages before composition found for one message."""
+
+    query: Query
+    hits: list[Hit]
+    support: Support
+    intent: Intent
+    checks: list[ChatPrecheck] = field(default_factory=list)  # amounts computed from stated facts
+    eligibility: list[EligibilityCheck] = field(default_factory=list)  # whether one may apply at all
+
+
+class Composer(Protocol):
+    """Writes an answer; `stream` yields text pieces as they are ready, then the final `Answer`."""
+
+    @property
+    def name(self) -> str: ...
+
+    def compose(self, context: Context) -> Answer: ...
+
+    def stream(self, context: Context) -> Iterator[str | Answer]: ...

@@ -1,0 +1,66 @@
+"""The LLM composer: the generation model writes the answer from the same `Context`, guarded sentence by
+sentence (`assistant.compose_llm`), and the extractive composer answers instead on error or timeout.
+
+Refusals are never handed to a model: what it could add there is exactly what must not be invented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from assistant.calibration import CALIBRATION as CAL
+from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
+from assistant.composers.base import Context
+from assistant.composers.extractive import ExtractiveComposer, line_by_line
+from assistant.llm import GenerationBackend
+from assistant.models import Answer
+from retrieval.models import Citation
+
+
+@dataclass(frozen=True)
+class LLMComposer:
+    """Generates the answer; falls back to `fallback` (the extractive composer)."""
+
+    backend: GenerationBackend
+    fallback: ExtractiveComposer
+    name: str = "llm"
+
+    def _inputs(self, context: Context, extractive: Answer) -> tuple[list[Citation], list[str]] | None:
+        """Clauses and grounded texts for the model, or None when the extractive answer must stand."""
+        if extractive.refused:
+            return None
+        retrieved = [h.citation for h in context.hits[:CAL.llm_clauses]]
+        citations = list({c.clause_id: c for c in [*extractive.citations, *retrieved]}.values())
+        grounded = [*extractive.calculations,
+                    *(r["text"] for p in extractive.prechecks for r in p.get("reasons", []))]
+        return citations, grounded
+
+    def _finish(self, result: Answer, extractive: Answer) -> Answer:
+        return replace(result, prechecks=extractive.prechecks, intent=extractive.intent,
+                       calculations=extractive.calculations)
+
+    def compose(self, context: Context) -> Answer:
+        extractive = self.fallback.compose(context)  # deterministic: the model's figures and the fallback
+        inputs = self._inputs(context, extractive)
+        if inputs is None:
+            return extractive
+        citations, grounded = inputs
+        query = context.query
+        result = answer_with_llm(query.text, list(query.history), citations, grounded, self.backend,
+                                 lambda: extractive, tools=self.fallback.res.precheck_tools)
+        return self._finish(result, extractive)
+
+    def stream(self, context: Context) -> Iterator[str | Answer]:
+        """Sentence by sentence as each passes the grounding guard, then the `Answer`."""
+        extractive = self.fallback.compose(context)
+        inputs = self._inputs(context, extractive)
+        if inputs is None:
+            yield from line_by_line(extractive)
+            return
+        citations, grounded = inputs
+        query = context.query
+        result = yield from stream_answer_with_llm(query.text, list(query.history), citations, grounded,
+                                                   self.backend, lambda: extractive,
+                                                   tools=self.fallback.res.precheck_tools)
+        yield self._finish(result, extractive)

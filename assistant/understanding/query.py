@@ -1,0 +1,138 @@
+"""`Query`: a message understood once, with its conversation, and handed to every later stage.
+
+Everything a stage needs to know about the message is read here (the folded text, what it asks for, the
+documents, articles and support items it names, the facts the person stated, quoted phrases); no later
+stage parses the raw string again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.models import Intent, Turn
+from assistant.understanding.asks import AnswerType, Quoting, asked, kinds_of, per_units, quoting_of
+from assistant.understanding.facts import ExtractedFacts, extract_facts
+from assistant.understanding.followup import ConversationContext, conversation_context
+from assistant.understanding.intent import route
+from prechecks.rules import RuleSet
+from retrieval.articles import locators_in
+from retrieval.search import Retriever
+from retrieval.text import MAX_QUERY_CHARS, compact, fold
+
+Language = Literal["zh", "en"]
+
+_LATIN_CHAR = re.compile(r"[A-Za-z]")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,40})[”\"」』]")
+
+
+def is_english(text: str) -> bool:
+    """True when a text is written mostly in English (Latin letters outnumber Chinese characters)."""
+    return len(_LATIN_CHAR.findall(text)) > 2 * len(_CJK_CHAR.findall(text))
+
+
+def quoted_phrases(text: str) -> list[str]:
+    """Phrases a text puts in quotation marks (“打造通用人工智能算力生态”), folded and compacted."""
+    return [compact(fold(m)) for m in _QUOTED.findall(text)]
+
+
+def clean_history(history: list[Turn] | tuple[Turn, ...]) -> tuple[Turn, ...]:
+    """Earlier turns, cleaned: empty ones dropped, long ones cut."""
+    return tuple(Turn(t.role, t.content[:MAX_QUERY_CHARS]) for t in history
+                 if t.role in ("user", "assistant") and isinstance(t.content, str) and t.content.strip())
+
+
+def stated_facts(text: str, history: tuple[Turn, ...]) -> ExtractedFacts:
+    """Facts from this message, completed by what the person said earlier in the conversation.
+
+    Later statements override earlier ones; the assistant's own turns are never a source of facts.
+    """
+    facts = ExtractedFacts()
+    earlier: list[str] = []
+    for turn in history:
+        if turn.role == "user":
+            facts = extract_facts(turn.content, " ".join(earlier)).merged_over(facts)
+            earlier.append(turn.content)
+    return extract_facts(text, " ".join(earlier[-2:])).merged_over(facts)
+
+
+@dataclass(frozen=True)
+class Query:
+    """One message, understood in its conversation."""
+
+    text: str  # cleaned, instructions to the assistant removed
+    folded: str
+    language: Language
+    intent: Intent
+    asks: tuple[AnswerType, ...]  # registry order
+    per_units: frozenset[str]  # "每平方米每月" -> {平方米, 月}
+    documents: Mapping[str, int]  # named documents: doc id -> how many of its names the message uses
+    articles: tuple[str, ...]  # article/item locators named, in the parser's form
+    items: tuple[str, ...]  # support items named in this message
+    facts: ExtractedFacts  # stated in this message alone
+    stated: ExtractedFacts  # this message's facts merged over the earlier user turns'
+    quoted: tuple[str, ...]  # quoted phrases, folded and compacted
+    context: ConversationContext
+    history: tuple[Turn, ...] = ()
+    # Of a follow-up ("那2026年呢？"): what its earlier user turns name, standing in where it names nothing.
+    context_documents: Mapping[str, int] = field(default_factory=dict)
+    context_items: tuple[str, ...] = ()
+
+    @property
+    def followup_text(self) -> str:
+        """The earlier user turns a follow-up leans on; "" for a self-contained message."""
+        return self.context.text if self.context.is_followup else ""
+
+    @property
+    def kinds(self) -> set[str]:
+        """The kinds of fact an answering sentence must state (ratio, cap, date …)."""
+        return kinds_of(self.asks)
+
+    @property
+    def quoting(self) -> set[Quoting]:
+        return quoting_of(self.asks)
+
+    @property
+    def wants_status_line(self) -> bool:
+        """True when the message asks whether a document is in force (official, a draft, expired)."""
+        return any(t.status_line for t in self.asks)
+
+    @property
+    def named_documents(self) -> Mapping[str, int]:
+        """The documents this message names, or else those its follow-up context names."""
+        return self.documents or self.context_documents
+
+    @property
+    def named_items(self) -> tuple[str, ...]:
+        """The support items this message names, or else those its follow-up context names."""
+        return self.items or self.context_items
+
+
+def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Retriever, rules: RuleSet,
+               ) -> Query:
+    """The `Query` of a cleaned message (see `intent.without_instructions`) and its conversation."""
+    turns = clean_history(history)
+    facts = extract_facts(text)
+    context = conversation_context(text, list(turns))
+    followup = context.text if context.is_followup else ""
+    return Query(
+        text=text,
+        folded=fold(text),
+        language="en" if is_english(text) else "zh",
+        intent=route(text, facts),
+        asks=asked(text),
+        per_units=frozenset(per_units(text)),
+        documents=retriever.document_mentions(text),
+        articles=tuple(locators_in(text)),
+        items=tuple(rules.match_items(text)),
+        facts=facts,
+        stated=stated_facts(text, turns),
+        quoted=tuple(quoted_phrases(text)),
+        context=context,
+        history=turns,
+        context_documents=retriever.document_mentions(followup) if followup else {},
+        context_items=tuple(rules.match_items(followup)) if followup else (),
+    )

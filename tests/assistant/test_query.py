@@ -1,0 +1,55 @@
+"""`Query`: a message understood once with its conversation — what later stages read instead of the raw text."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import Turn
+from assistant.service import PolicyAssistant
+from assistant.understanding.query import Query, understand
+
+
+def _query(assistant: PolicyAssistant, text: str, history: list[Turn] | None = None) -> Query:
+    return understand(text, history or [], assistant.retriever, assistant.rules)
+
+
+@pytest.mark.parametrize(("text", "kinds", "language"), [
+    ("这项资助的比例是多少？", {"ratio"}, "zh"),
+    ("补贴最高能拿多少万？", {"cap", "money"}, "zh"),
+    ("What share of the cost is covered?", {"ratio"}, "en"),
+])
+def test_what_is_asked_and_the_language(policy_assistant: PolicyAssistant, text: str, kinds: set[str],
+                                        language: str) -> None:
+    query = _query(policy_assistant, text)
+    assert kinds <= query.kinds
+    assert query.language == language
+    assert query.folded  # every later stage reads the folded text from here
+
+
+def test_named_documents_articles_and_quotes(policy_assistant: PolicyAssistant) -> None:
+    doc = next(d for d in policy_assistant.documents() if d.status == "official")
+    query = _query(policy_assistant, f"《{doc.short_title}》第12条和第三条里“某个示例短语内容”指什么")
+    assert doc.doc_id in query.documents
+    assert query.articles == ("第十二条", "第三条")
+    assert query.quoted == ("某个示例短语内容",)
+    assert "definition" in query.kinds
+
+
+def test_stated_facts_merge_over_earlier_user_turns_only(policy_assistant: PolicyAssistant) -> None:
+    history = [Turn("user", "我们公司在龙岗注册，去年租算力花了200万"),
+               Turn("assistant", "如果算力费用是900万，可以……"),  # the assistant's words are no facts
+               Turn("user", "更正一下，算力其实花了300万")]
+    query = _query(policy_assistant, "那能补多少？", history)
+    assert query.stated.profile["compute_expense_wan"] == 300.0  # the later statement overrides
+    assert query.stated.profile["registered_in_longgang"] is True  # kept from the first turn
+    assert query.facts.profile == {}  # this message alone states nothing
+    assert query.context.is_followup
+
+
+def test_a_followup_borrows_items_from_its_earlier_turns(policy_assistant: PolicyAssistant) -> None:
+    item = policy_assistant.rules.items[0]
+    query = _query(policy_assistant, "那比例呢？", [Turn("user", f"{item.name}怎么申请")])
+    assert query.items == ()
+    assert query.named_items == (item.item_id,)
+    standalone = _query(policy_assistant, "今年的申报比例是多少，请具体说明一下条件和流程", [Turn("user", item.name)])
+    assert not standalone.context.is_followup and standalone.named_items == ()
