@@ -52,7 +52,7 @@ def run_precheck(rules: RuleSet, corpus: Corpus, profile: Any) -> list[dict[str,
     return [r.to_dict() for r in evaluate(model, rules, corpus)]
 
 
-def _unstated(rules: RuleSet, item_id: str, stated: dict[str, Any], org_type: str,
+def _unstated(rules: RuleSet, item_id: str, stated: dict[str, Any], org_type: str | None,
               ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Questions and texts of an item's conditions the person has not stated."""
     item = rules.item(item_id)
