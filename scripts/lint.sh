@@ -10,7 +10,7 @@ export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 if [ "$#" -gt 0 ]; then
   paths=("$@")
 else
-  paths=(assistant retrieval prechecks ui eval tests)
+  paths=(assistant retrieval prechecks ui eval storage tests)
 fi
 status=0
 "$BIN/lint-imports" || status=1

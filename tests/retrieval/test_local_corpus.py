@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from ingest_files import ARTICLES, TITLE, make_html, make_pdf
 
-from assistant.cli import main
+from ui.cli import main
 from assistant.runtime import corpus_layers, load_retriever
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
