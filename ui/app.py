@@ -16,6 +16,7 @@ from assistant.service import PolicyAssistant
 from assistant.settings import Settings
 from storage import open_database
 
+from ui.admin import MAX_UPLOAD_BODY, UPLOAD_PATH, build_admin_router
 from ui.api import build_router
 from ui.errors import install_error_handlers
 from ui.feedback import FeedbackStore
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
     )
     app.state.pa = state
     install_error_handlers(app)
+    app.include_router(build_admin_router())  # before the API's catch-all for unknown /api/ paths
     app.include_router(build_router())
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="ui-static")
     if docs_assets is not None:
@@ -122,7 +124,7 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
                             headers={"Cache-Control": "no-cache"})
 
     # Middleware runs outermost-last-added: security headers wrap everything, then CORS, then limits.
-    app.add_middleware(BodyLimits)  # the general limits, and the batch upload's own
+    app.add_middleware(BodyLimits, own={UPLOAD_PATH: MAX_UPLOAD_BODY})  # the general limits; uploads' own
     app.add_middleware(RateLimitMiddleware, api=state.api_limiter, web=state.web_limiter)
     origins = cors_origins(settings)
     if origins:
