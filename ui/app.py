@@ -117,6 +117,12 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
                                 "<p>接口文档页面所需的 fastapi-offline 未安装；接口定义见 "
                                 f"<a href='{root}{app.openapi_url}'>openapi.json</a>。</p>")
 
+    @app.get("/admin", include_in_schema=False)
+    def admin_page() -> FileResponse:
+        # The knowledge-base admin page; every action it takes goes through the token-checked admin API.
+        return FileResponse(STATIC_DIR / "admin.html", media_type="text/html; charset=utf-8",
+                            headers={"Cache-Control": "no-cache"})
+
     @app.get("/widget", include_in_schema=False)
     def widget() -> FileResponse:
         # Meant for an <iframe> on the government site: no X-Frame-Options, no caching of stale copies.

@@ -3,9 +3,13 @@ hostile uploads change nothing; a rule whose quoted clause vanishes blocks publi
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import shutil
+import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -180,3 +184,42 @@ def test_publish_blocked_when_a_rule_loses_its_quoted_clause(client: TestClient,
     assert "规则" in message and "force" in message
     assert not (local_corpus_dir(admin_settings.data_dir) / "lg-itc-fund-measures-2026.md").exists()
     assert client.delete("/api/admin/documents/lg-itc-fund-measures-2026", headers=AUTH).status_code == 200
+
+
+def test_feedback_keeps_history_and_build_filters_and_exports_csv(client: TestClient) -> None:
+    history = [{"role": "user", "content": "龙岗区有哪些算力补贴？"}, {"role": "assistant", "content": "有算力券……"}]
+    for rating, question in (("down", "算力券怎么兑换？"), ("up", "谁负责解释？")):
+        response = client.post("/api/feedback", json={"question": question, "answer": "答", "rating": rating,
+                                                      "citations": [], "history": history, "comment": "意见"})
+        assert response.status_code == 201, response.text
+    down = client.get("/api/admin/feedback", headers=AUTH, params={"rating": "down"}).json()["feedback"]
+    assert down and all(r["rating"] == "down" for r in down)
+    assert down[0]["history"] == history and down[0]["index_build"]
+    today = client.get("/api/admin/feedback", headers=AUTH, params={"since": time.strftime("%Y-%m-%d")}).json()
+    assert len(today["feedback"]) >= 2
+    assert client.get("/api/admin/feedback", headers=AUTH, params={"until": "2000-01-01"}).json()["feedback"] == []
+    assert client.get("/api/admin/feedback", headers=AUTH, params={"since": "昨天"}).status_code == 400
+    exported = client.get("/api/admin/feedback", headers=AUTH, params={"format": "csv"})
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert {"算力券怎么兑换？", "谁负责解释？"} <= {r["question"] for r in rows}
+    assert json.loads(rows[0]["history"]) == history
+
+
+def test_existing_feedback_records_migrate(tmp_path: Path) -> None:
+    from storage import Database, FeedbackTable
+    from storage.migrations import MIGRATIONS
+
+    db = Database("sqlite", path=tmp_path / "old.sqlite3")
+    with closing(db.connect()) as conn:  # a store as migrations 1-2 left it, with one record
+        for statement in (s for m in MIGRATIONS[:2] for s in m.sqlite):
+            conn.execute(statement)
+        conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)")
+        conn.execute("INSERT INTO schema_migrations VALUES (1, 0), (2, 0)")
+        conn.execute("INSERT INTO feedback (created_at, rating, question, answer, citations) "
+                     "VALUES (1, 'down', '旧问题', '旧回答', '[]')")
+        conn.commit()
+    assert 3 in db.migrate()
+    with closing(db.connect()) as conn:
+        [record] = FeedbackTable(db).recent(conn)
+    assert (record.question, record.history, record.index_build) == ("旧问题", [], "")
