@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from ui_helpers import ADMIN_TOKEN
+from ui_helpers import ADMIN_TOKEN, make_docx
 
 from assistant.service import PolicyAssistant
 from assistant.settings import PROJECT_ROOT, Settings
@@ -24,19 +24,6 @@ AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 DOC_ID = "test-starbay-compute-voucher"
 # Words no shipped document uses, so that only the uploaded document can answer.
 TERM = "星湾算力券"
-
-
-def make_docx(title: str = "龙岗区星湾算力券兑换办法") -> bytes:
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph(title)
-    document.add_paragraph("第一条 为推广星湾算力券，支持企业租用智能算力，制定本办法。")
-    document.add_paragraph("第二条 星湾算力券每张面值一千元，企业每年最多兑换二十张。")
-    document.add_paragraph("第三条 本办法由区科技创新局负责解释。")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")

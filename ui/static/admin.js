@@ -14,6 +14,8 @@ const META_FIELDS = [
   ["supersedes", "代替的文件（doc_id，逗号分隔）"], ["notes", "备注"],
 ];
 const STATUS = { official: "正式", "draft-for-comment": "征求意见稿", expired: "已失效" };
+const OPTION_LABELS = { ...STATUS, full: "完整", partial: "不完整", national: "国家", provincial: "省级",
+  municipal: "市级", district: "区级" };
 const ORIGIN = { shipped: "随产品提供", local: "本地上传", draft: "草稿（未发布）" };
 let current = null; // the document shown in the preview
 
@@ -149,7 +151,7 @@ function showPreview(p) {
     let value = p.meta[name];
     if (Array.isArray(value)) value = value.join(", ");
     const input = options
-      ? `<select name="${name}">${options.map((o) => `<option ${o === value ? "selected" : ""}>${o}</option>`).join("")}</select>`
+      ? `<select name="${name}">${options.map((o) => `<option value="${o}" ${o === value ? "selected" : ""}>${OPTION_LABELS[o] || o}</option>`).join("")}</select>`
       : `<input name="${name}" value="${esc(value ?? "")}">`;
     return `<label>${label}${input}</label>`;
   }).join("");
