@@ -147,11 +147,11 @@ def _import_draft(state: AppState, name: str, data: bytes, doc_id: str | None, s
         text = result.path.read_text(encoding="utf-8")
     draft = draft_path(state, result.doc_id)
     _write_atomic(draft, text)
-    out = result.to_dict() | {"path": str(draft), "published": False}
     replaces = local_path(state, result.doc_id).is_file() or shipped_path(state, result.doc_id).is_file()
     if replaces:
-        out["warnings"].append(f"已有文件 {result.doc_id}：发布后将以此版本代替它")
-    return out | {"preview": _preview(result.doc_id, text, out["warnings"]), "replaces": replaces}
+        result.warnings.append(f"已有文件 {result.doc_id}：发布后将以此版本代替它")
+    return result.to_dict() | {"path": str(draft), "published": False, "replaces": replaces,
+                               "preview": _preview(result.doc_id, text, result.warnings)}
 
 
 def _edit(state: AppState, doc_id: str, changes: dict[str, Any]) -> dict[str, Any]:
@@ -159,7 +159,8 @@ def _edit(state: AppState, doc_id: str, changes: dict[str, Any]) -> dict[str, An
     if not path.is_file():
         path = local_path(state, doc_id)
     if not path.is_file():
-        raise ApiError(404, "document_not_found", f"没有可编辑的草稿或本地文件：{doc_id}（随产品提供的文件请先上传新版本）")
+        raise ApiError(404, "document_not_found",
+                       f"没有可编辑的草稿或本地文件：{doc_id}（随产品提供的文件请先上传新版本）")
     meta, body = split_front_matter(path, path.read_text(encoding="utf-8"))
     unknown = sorted(set(changes) - set(EDITABLE) - {"body"})
     if unknown:
@@ -182,7 +183,7 @@ def _publish(state: AppState, doc_id: str, force: bool) -> dict[str, Any]:
     assistant = state.require()
     try:
         before = {str(p) for p in lint_rules(assistant.rules, load_corpus(layers))}
-        after = [p for p in lint_rules(assistant.rules, load_corpus(layers + (draft.parent,)))
+        after = [p for p in lint_rules(assistant.rules, load_corpus((*layers, draft.parent)))
                  if str(p) not in before]
     except CorpusError as exc:
         raise ApiError(400, "invalid_document", f"发布后语料无法加载：{exc.problem}") from None

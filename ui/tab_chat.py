@@ -149,7 +149,8 @@ def on_like(state: AppState, conv: dict[str, Any], data: gr.LikeData,
             record["feedback_id"] = state.feedback.add(
                 rating=rating, question=record["question"], answer=record["answer"],
                 citations=record["citations"], channel="web",
-                history=[{"role": t.role, "content": t.content} for t in _history(earlier)], index_build=served_build(state))
+                history=[{"role": t.role, "content": t.content} for t in _history(earlier)],
+                index_build=served_build(state))
         else:
             state.feedback.set_rating(record["feedback_id"], rating)
     except FeedbackUnavailable as exc:  # logged by the store; the conversation carries on
