@@ -223,19 +223,18 @@ def _set_enabled(state: AppState, doc_id: str, enabled: bool) -> dict[str, Any]:
 
 
 def _delete(state: AppState, doc_id: str) -> dict[str, Any]:
+    """Discard the draft if there is one (a published version stays); else remove the local document."""
     draft, local = draft_path(state, doc_id), local_path(state, doc_id)
-    if not draft.is_file() and not local.is_file():
+    if draft.is_file():
+        shutil.rmtree(draft.parent, ignore_errors=True)
+        return {"doc_id": doc_id, "draft_deleted": True}
+    if not local.is_file():
         if shipped_path(state, doc_id).is_file():
             raise ApiError(400, "shipped_document", "随产品提供的文件不能删除，可以停用它")
         raise ApiError(404, "document_not_found", f"未找到草稿或本地文件：{doc_id}")
-    out: dict[str, Any] = {"doc_id": doc_id, "restored_shipped": shipped_path(state, doc_id).is_file()}
-    if draft.is_file():
-        shutil.rmtree(draft.parent, ignore_errors=True)
-        out["draft_deleted"] = True
-    if local.is_file():
-        local.unlink()
-        out["index"] = _locked_reindex(state)
-    return out
+    local.unlink()
+    return {"doc_id": doc_id, "restored_shipped": shipped_path(state, doc_id).is_file(),
+            "index": _locked_reindex(state)}
 
 
 def _listing(state: AppState) -> dict[str, Any]:
@@ -333,7 +332,8 @@ def build_admin_router() -> APIRouter:
         check_doc_id(doc_id)
         return await run_in_threadpool(_set_enabled, state, doc_id, True)
 
-    @router.delete("/api/admin/documents/{doc_id}", summary="删除草稿或本地文件（随产品提供的同名文件随即恢复）")
+    @router.delete("/api/admin/documents/{doc_id}",
+                   summary="放弃草稿；没有草稿时删除本地文件（随产品提供的同名文件随即恢复）")
     async def delete(doc_id: str, state: StateDep) -> dict[str, Any]:
         check_doc_id(doc_id)
         return await run_in_threadpool(_delete, state, doc_id)

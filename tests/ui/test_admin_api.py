@@ -97,6 +97,12 @@ def test_upload_review_edit_publish_disable_delete(client: TestClient, admin_set
     assert client.post(f"/api/admin/documents/{DOC_ID}/enable", headers=AUTH).status_code == 200
     assert search_doc_ids(client, f"{TERM}每张面值多少")[0] == DOC_ID
 
+    # A correction uploaded as a draft and discarded leaves the published version alone.
+    assert upload(client, "fix.docx", make_docx("龙岗区星湾算力券兑换办法（更正）"), doc_id=DOC_ID).status_code == 200
+    assert client.delete(f"/api/admin/documents/{DOC_ID}", headers=AUTH).json() == {"doc_id": DOC_ID,
+                                                                                    "draft_deleted": True}
+    assert (local_corpus_dir(admin_settings.data_dir) / f"{DOC_ID}.md").is_file()
+
     deleted = client.delete(f"/api/admin/documents/{DOC_ID}", headers=AUTH)
     assert deleted.status_code == 200, deleted.text
     assert DOC_ID not in search_doc_ids(client, f"{TERM}每张面值多少")
