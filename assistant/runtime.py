@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+import tempfile
 from pathlib import Path
 
 from assistant.settings import Settings
-from retrieval.corpus import local_corpus_dir
+from retrieval.corpus import corpus_files, local_corpus_dir
+from storage import KeyValue, open_database
 from retrieval.embeddings import Embedder, make_embedder
 from retrieval.index import ChromaLocation, Manifest, build_index, ensure_index, open_index
 from retrieval.lexicon import Lexicon, Tokenizer
@@ -23,9 +27,33 @@ def chroma_location(settings: Settings) -> ChromaLocation:
     return ChromaLocation(host=settings.chroma_host, port=settings.chroma_port)
 
 
-def corpus_layers(settings: Settings) -> tuple[Path, Path]:
-    """The shipped (or `PA_CORPUS_DIR`) corpus, with the local corpus of imported documents over it."""
-    return settings.corpus_dir, local_corpus_dir(settings.data_dir)
+DISABLED_DOCUMENTS_KEY = "disabled_documents"  # doc_ids an administrator disabled (the admin API sets it)
+
+
+def corpus_layers(settings: Settings) -> tuple[Path, ...]:
+    """The shipped (or `PA_CORPUS_DIR`) corpus, with the local corpus of imported documents over it.
+
+    With documents disabled, a view of symlinks to the enabled files only (neither searched nor cited).
+    """
+    layers = (settings.corpus_dir, local_corpus_dir(settings.data_dir))
+    db = open_database(settings.database_url, settings.data_dir)
+    db.migrate()
+    disabled = set(KeyValue(db).get(DISABLED_DOCUMENTS_KEY) or ())
+    files = [f for f in corpus_files(layers) if f.stem not in disabled] if disabled else []
+    if not files:
+        return layers
+    view = Path(settings.data_dir) / "corpus-enabled" / hashlib.sha256(
+        "\n".join(str(f.resolve()) for f in files).encode()).hexdigest()[:16]
+    if not view.is_dir():  # made aside and renamed, so that a reader never sees half a view
+        view.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=view.parent))
+        for f in files:
+            (tmp / f.name).symlink_to(f.resolve())
+        try:
+            tmp.rename(view)
+        except OSError:  # another process made the same view meanwhile
+            shutil.rmtree(tmp, ignore_errors=True)
+    return (view,)
 
 
 def rebuild_index(settings: Settings, embedder: Embedder | None = None) -> Manifest:

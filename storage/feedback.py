@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from storage.db import Database
@@ -17,8 +17,10 @@ Rating = Literal["up", "down"]
 RATINGS = ("up", "down")
 MAX_COMMENT_CHARS = 1000
 MAX_LIST = 1000
+MAX_HISTORY_TURNS = 10  # the turns kept before the rated question (the newest ones)
+MAX_HISTORY_TURN_CHARS = 2000
 
-_COLUMNS = "id, created_at, rating, question, answer, citations, comment, channel"
+_COLUMNS = "id, created_at, rating, question, answer, citations, comment, channel, history, index_build"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,14 @@ class FeedbackRow:
     citations: list[Any]
     comment: str = ""
     channel: str = "web"
+    history: list[dict[str, str]] = field(default_factory=list)  # [{role, content}] before the question
+    index_build: str = ""  # the index build that answered
+
+
+def bounded_history(history: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The last `MAX_HISTORY_TURNS` turns, each cut to `MAX_HISTORY_TURN_CHARS`."""
+    return [{"role": str(t.get("role", "")), "content": str(t.get("content", ""))[:MAX_HISTORY_TURN_CHARS]}
+            for t in history[-MAX_HISTORY_TURNS:]]
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,8 @@ class FeedbackRecord:
     citations: list[Any]
     comment: str
     channel: str
+    history: list[dict[str, str]] = field(default_factory=list)
+    index_build: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape for the review route."""
@@ -57,6 +69,8 @@ class FeedbackRecord:
             "citations": self.citations,
             "comment": self.comment,
             "channel": self.channel,
+            "history": self.history,
+            "index_build": self.index_build,
         }
 
 
@@ -75,10 +89,11 @@ class FeedbackTable:
         """Insert and commit; returns the new id."""
         check_rating(row.rating)
         cursor = conn.execute(
-            self.db.sql("INSERT INTO feedback (created_at, rating, question, answer, citations, comment, channel)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+            self.db.sql("INSERT INTO feedback (created_at, rating, question, answer, citations, comment, channel,"
+                        " history, index_build) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
             (time.time() if now is None else now, row.rating, row.question, row.answer,
-             json.dumps(row.citations, ensure_ascii=False), row.comment[:MAX_COMMENT_CHARS], row.channel))
+             json.dumps(row.citations, ensure_ascii=False), row.comment[:MAX_COMMENT_CHARS], row.channel,
+             json.dumps(bounded_history(row.history), ensure_ascii=False), row.index_build))
         feedback_id = int(cursor.fetchone()[0])
         conn.commit()
         return feedback_id
@@ -98,12 +113,20 @@ class FeedbackTable:
         check_rating(rating)
         return self._update(conn, "rating", rating, feedback_id)
 
-    def recent(self, conn: Any, limit: int = 100) -> list[FeedbackRecord]:
-        """The newest records first (at most `MAX_LIST`)."""
-        rows = conn.execute(self.db.sql(f"SELECT {_COLUMNS} FROM feedback ORDER BY id DESC LIMIT ?"),
-                            (max(1, min(int(limit), MAX_LIST)),)).fetchall()
+    def recent(self, conn: Any, limit: int = 100, *, rating: Rating | None = None, since: float | None = None,
+               until: float | None = None) -> list[FeedbackRecord]:
+        """The newest records first (at most `MAX_LIST`), optionally of one rating and within [since, until)."""
+        where, params = ["1 = 1"], []
+        for clause, value in (("rating = ?", rating), ("created_at >= ?", since), ("created_at < ?", until)):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        rows = conn.execute(self.db.sql(f"SELECT {_COLUMNS} FROM feedback WHERE {' AND '.join(where)}"
+                                        " ORDER BY id DESC LIMIT ?"),
+                            (*params, max(1, min(int(limit), MAX_LIST)))).fetchall()
         return [FeedbackRecord(id=int(r[0]), created_at=float(r[1]), rating=r[2], question=r[3], answer=r[4],
-                               citations=json.loads(r[5]), comment=r[6], channel=r[7]) for r in rows]
+                               citations=json.loads(r[5]), comment=r[6], channel=r[7], history=json.loads(r[8]),
+                               index_build=r[9]) for r in rows]
 
     def count(self, conn: Any) -> int:
         return int(conn.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])

@@ -63,4 +63,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        3, "feedback keeps the conversation before the question (JSON) and the index build that answered",
+        sqlite=(
+            "ALTER TABLE feedback ADD COLUMN history TEXT NOT NULL DEFAULT '[]'",
+            "ALTER TABLE feedback ADD COLUMN index_build TEXT NOT NULL DEFAULT ''",
+        ),
+        postgresql=(
+            "ALTER TABLE feedback ADD COLUMN IF NOT EXISTS history TEXT NOT NULL DEFAULT '[]'",
+            "ALTER TABLE feedback ADD COLUMN IF NOT EXISTS index_build TEXT NOT NULL DEFAULT ''",
+        ),
+    ),
 )

@@ -21,11 +21,11 @@ from retrieval.index import IndexNotReady
 from retrieval.search import QueryError, SearchFilters
 
 from ui.errors import ApiError, error_body, profile_error_type
-from ui.feedback import MAX_COMMENT_CHARS
+from ui.feedback import MAX_COMMENT_CHARS, day_bounds, feedback_csv
 from ui.precheck_batch import (BATCH_PATH, MAX_BATCH_BYTES, MAX_BATCH_PROFILES, BatchRunner, batch_json,
                                result_download, template_download, upload_bytes)
 from ui.present import LEVEL_LABELS, STATUS_CHOICES, clause_json, clause_reply, document_items, document_json
-from ui.replicas import publish_build
+from ui.replicas import publish_build, served_build
 from ui.state import AppState
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,8 @@ class FeedbackRequest(BaseModel):
     citations: list[dict[str, Any] | StrictStr] = Field(default_factory=list, max_length=50)
     rating: Literal["up", "down"]
     comment: StrictStr = Field("", max_length=MAX_COMMENT_CHARS)
+    history: list[HistoryTurn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS,
+                                       description="提问之前的对话（保存最近若干轮）")
 
 
 class ReplyResponse(BaseModel):
@@ -307,7 +309,8 @@ def build_router() -> APIRouter:
     async def feedback(body: FeedbackRequest, state: StateDep) -> dict[str, Any]:
         feedback_id = await run_in_threadpool(
             state.feedback.add, rating=body.rating, question=body.question, answer=body.answer,
-            citations=list(body.citations), comment=body.comment, channel="api")
+            citations=list(body.citations), comment=body.comment, channel="api",
+            history=[t.model_dump() for t in body.history], index_build=served_build(state))
         return {"id": feedback_id, "message": "感谢您的反馈"}
 
     @router.post("/api/admin/reindex", tags=["管理"], summary="重建检索索引（需管理令牌）",
@@ -321,11 +324,18 @@ def build_router() -> APIRouter:
             state.reindex_lock.release()
 
     @router.get("/api/admin/feedback", tags=["管理"], summary="最近的用户反馈（需管理令牌）",
-                dependencies=[Depends(require_admin)])
+                description="可按评价（rating=up|down）和日期（since/until，YYYY-MM-DD，含起止日）筛选；"
+                            "`format=csv` 时导出 CSV。", dependencies=[Depends(require_admin)], response_model=None)
     async def feedback_review(state: StateDep,
-                              limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
-        records = await run_in_threadpool(state.feedback.recent, limit)
-        return {"feedback": [r.to_dict() for r in records]}
+                              limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                              rating: Annotated[Literal["up", "down"] | None, Query(description="评价")] = None,
+                              since: Annotated[str | None, Query(description="起始日期")] = None,
+                              until: Annotated[str | None, Query(description="截止日期（含）")] = None,
+                              format: Annotated[Literal["json", "csv"], Query(description="返回格式")] = "json",
+                              ) -> Any:
+        records = await run_in_threadpool(state.feedback.recent, limit, rating=rating,
+                                          **day_bounds(since, until))
+        return feedback_csv(records) if format == "csv" else {"feedback": [r.to_dict() for r in records]}
 
     @router.api_route("/api", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     @router.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],

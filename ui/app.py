@@ -16,6 +16,7 @@ from assistant.service import PolicyAssistant
 from assistant.settings import Settings
 from storage import open_database
 
+from ui.admin import MAX_UPLOAD_BODY, UPLOAD_PATH, build_admin_router
 from ui.api import build_router
 from ui.errors import install_error_handlers
 from ui.feedback import FeedbackStore
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
     )
     app.state.pa = state
     install_error_handlers(app)
+    app.include_router(build_admin_router())  # before the API's catch-all for unknown /api/ paths
     app.include_router(build_router())
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="ui-static")
     if docs_assets is not None:
@@ -115,6 +117,12 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
                                 "<p>接口文档页面所需的 fastapi-offline 未安装；接口定义见 "
                                 f"<a href='{root}{app.openapi_url}'>openapi.json</a>。</p>")
 
+    @app.get("/admin", include_in_schema=False)
+    def admin_page() -> FileResponse:
+        # The knowledge-base admin page; every action it takes goes through the token-checked admin API.
+        return FileResponse(STATIC_DIR / "admin.html", media_type="text/html; charset=utf-8",
+                            headers={"Cache-Control": "no-cache"})
+
     @app.get("/widget", include_in_schema=False)
     def widget() -> FileResponse:
         # Meant for an <iframe> on the government site: no X-Frame-Options, no caching of stale copies.
@@ -122,7 +130,7 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
                             headers={"Cache-Control": "no-cache"})
 
     # Middleware runs outermost-last-added: security headers wrap everything, then CORS, then limits.
-    app.add_middleware(BodyLimits)  # the general limits, and the batch upload's own
+    app.add_middleware(BodyLimits, own={UPLOAD_PATH: MAX_UPLOAD_BODY})  # the general limits; uploads' own
     app.add_middleware(RateLimitMiddleware, api=state.api_limiter, web=state.web_limiter)
     origins = cors_origins(settings)
     if origins:

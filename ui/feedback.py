@@ -14,16 +14,24 @@ a Chinese message). Answers do not depend on the store. Records older than the r
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import logging
 import threading
 import time
 from contextlib import closing
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
+from fastapi.responses import Response
+
 from storage import Database, FeedbackRecord, FeedbackRow, FeedbackTable, StorageError
 from storage.feedback import MAX_COMMENT_CHARS, Rating, check_rating
+
 from ui.errors import ApiError, error_class_of
+from ui.precheck_batch import csv_download
 
 __all__ = ["FeedbackRecord", "FeedbackStore", "FeedbackUnavailable", "MAX_COMMENT_CHARS", "Rating"]
 
@@ -110,11 +118,13 @@ class FeedbackStore:
     # ------------------------------------------------------------------------------------ writes
 
     def add(self, *, rating: Rating, question: str, answer: str, citations: list[Any],
-            comment: str = "", channel: str = "web") -> int:
+            comment: str = "", channel: str = "web", history: list[dict[str, str]] | None = None,
+            index_build: str | None = None) -> int:
         """Store one feedback record and return its id (committed before returning)."""
         check_rating(rating)
         row = FeedbackRow(rating=rating, question=question, answer=answer, citations=citations,
-                          comment=comment, channel=channel)
+                          comment=comment, channel=channel, history=list(history or []),
+                          index_build=index_build or "")
         feedback_id = self._run("add", lambda conn: self.table.add(conn, row))
         self._maybe_purge()
         return feedback_id
@@ -130,9 +140,9 @@ class FeedbackStore:
 
     # ------------------------------------------------------------------------------------ reads
 
-    def recent(self, limit: int = 100) -> list[FeedbackRecord]:
-        """The newest records first."""
-        return self._run("recent", lambda conn: self.table.recent(conn, limit))
+    def recent(self, limit: int = 100, **filters: Any) -> list[FeedbackRecord]:
+        """The newest records first (filters: rating, since, until — see `FeedbackTable.recent`)."""
+        return self._run("recent", lambda conn: self.table.recent(conn, limit, **filters))
 
     def count(self) -> int:
         """How many records are stored."""
@@ -166,3 +176,32 @@ class FeedbackStore:
         if self.retention_days > 0 and (self._last_purge is None
                                         or time.monotonic() - self._last_purge >= PURGE_INTERVAL_S):
             self.purge_expired()
+
+
+def day_bounds(since: str | None, until: str | None) -> dict[str, float]:
+    """Epoch bounds of the days [since, until] (local time, both included); 400 on a malformed date."""
+    bounds: dict[str, float] = {}
+    for name, value, shift in (("since", since, 0), ("until", until, 1)):
+        if value:
+            try:
+                day = date.fromisoformat(value.strip())
+            except ValueError:
+                raise ApiError(400, "invalid_date", f"日期“{value}”格式不正确，应为 YYYY-MM-DD") from None
+            bounds[name] = time.mktime((day + timedelta(days=shift)).timetuple())
+    return bounds
+
+
+FEEDBACK_CSV_COLUMNS = ("id", "created_at", "rating", "comment", "question", "history", "answer", "citations",
+                        "index_build", "channel")
+
+
+def feedback_csv(records: list[FeedbackRecord]) -> Response:
+    """Feedback records as a CSV download (history and citations as JSON text)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(FEEDBACK_CSV_COLUMNS)
+    for record in records:
+        row = record.to_dict()
+        writer.writerow([json.dumps(row[c], ensure_ascii=False) if isinstance(row[c], (list, dict)) else row[c]
+                         for c in FEEDBACK_CSV_COLUMNS])
+    return csv_download(out.getvalue(), "feedback.csv")

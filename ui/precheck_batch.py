@@ -26,15 +26,18 @@ MAX_CONCURRENT_BATCHES = 2
 
 
 class BodyLimits(BodySizeLimitMiddleware):
-    """The general body limits, with the batch upload's own, larger limit."""
+    """The general body limits, with the batch upload's own, larger limit (and those of `own`: path → bytes)."""
 
-    def __init__(self, app: ASGIApp, **limits: Any) -> None:
+    def __init__(self, app: ASGIApp, own: dict[str, int] | None = None, **limits: Any) -> None:
         super().__init__(app, **limits)
-        self.batch = BodySizeLimitMiddleware(app, api_limit=MAX_BATCH_BYTES)
+        self.own = {path: BodySizeLimitMiddleware(app, api_limit=limit)
+                    for path, limit in ({BATCH_PATH: MAX_BATCH_BYTES} | (own or {})).items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("path", "").rstrip("/").endswith(BATCH_PATH):
-            await self.batch(scope, receive, send)
+        path = scope.get("path", "").rstrip("/") if scope["type"] == "http" else ""
+        special = next((m for p, m in self.own.items() if path.endswith(p)), None)
+        if special is not None:
+            await special(scope, receive, send)
         else:
             await super().__call__(scope, receive, send)
 

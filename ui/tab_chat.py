@@ -15,6 +15,7 @@ from retrieval.search import QueryError
 from ui.feedback import FeedbackUnavailable
 from ui.present import DISCLAIMER
 from ui.render import EMPTY_PANEL, answer_markdown, clause_panel_html, esc, streaming_markdown
+from ui.replicas import served_build
 from ui.state import NOT_READY_MESSAGE, AppState
 
 log = logging.getLogger(__name__)
@@ -144,9 +145,12 @@ def on_like(state: AppState, conv: dict[str, Any], data: gr.LikeData,
     rating = "up" if data.liked else "down"
     try:
         if record["feedback_id"] is None:
+            earlier = [r for r in conv.get("records", []) if r["message_index"] < record["message_index"]]
             record["feedback_id"] = state.feedback.add(
                 rating=rating, question=record["question"], answer=record["answer"],
-                citations=record["citations"], channel="web")
+                citations=record["citations"], channel="web",
+                history=[{"role": t.role, "content": t.content} for t in _history(earlier)],
+                index_build=served_build(state))
         else:
             state.feedback.set_rating(record["feedback_id"], rating)
     except FeedbackUnavailable as exc:  # logged by the store; the conversation carries on

@@ -228,6 +228,7 @@ def test_chat_feedback_is_stored(run: PageRun, http: httpx.Client) -> None:
     record = new[0]
     assert record["rating"] == "up" and record["comment"] == "回答清楚，引用准确"
     assert "训力券" in record["question"] and record["answer"] and record["citations"]
+    assert record["index_build"] and record["history"] == []  # the build that answered; the first question
 
 
 def _admin() -> dict[str, str]:

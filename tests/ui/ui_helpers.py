@@ -6,3 +6,19 @@ from assistant.settings import PROJECT_ROOT
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+def make_docx(title: str = "龙岗区星湾算力券兑换办法") -> bytes:
+    """A small Word file of three articles about a made-up voucher no shipped document mentions."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(title)
+    document.add_paragraph("第一条 为推广星湾算力券，支持企业租用智能算力，制定本办法。")
+    document.add_paragraph("第二条 星湾算力券每张面值一千元，企业每年最多兑换二十张。")
+    document.add_paragraph("第三条 本办法由区科技创新局负责解释。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
