@@ -9,11 +9,11 @@ from pathlib import Path
 
 from assistant.settings import Settings
 from retrieval.corpus import corpus_files, local_corpus_dir
-from storage import KeyValue, open_database
 from retrieval.embeddings import Embedder, make_embedder
 from retrieval.index import ChromaLocation, Manifest, build_index, ensure_index, open_index
 from retrieval.lexicon import Lexicon, Tokenizer
 from retrieval.search import CrossEncoderReranker, Retriever
+from storage import KeyValue, open_database
 
 
 def make_settings_embedder(settings: Settings) -> Embedder:

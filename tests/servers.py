@@ -8,7 +8,8 @@ import time
 
 import uvicorn
 
-from eval.serve import ServeProcess as ServerProcess, free_port
+from eval.serve import ServeProcess as ServerProcess
+from eval.serve import free_port
 
 __all__ = ["ServerProcess", "ThreadedServer", "free_port", "sse_events"]
 
@@ -27,7 +28,7 @@ class ThreadedServer:
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.base_url = f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "ThreadedServer":
+    def start(self) -> ThreadedServer:
         self.thread.start()
         deadline = time.monotonic() + 30
         while not self.server.started:
@@ -40,7 +41,7 @@ class ThreadedServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
-    def __enter__(self) -> "ThreadedServer":
+    def __enter__(self) -> ThreadedServer:
         return self.start()
 
     def __exit__(self, *_exc: object) -> None:

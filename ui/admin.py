@@ -20,13 +20,11 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.runtime import DISABLED_DOCUMENTS_KEY
 from prechecks.lint import lint_rules
-from retrieval.corpus import CorpusError, corpus_files, load_corpus, load_document, local_corpus_dir, \
-    split_front_matter
+from retrieval.corpus import CorpusError, corpus_files, load_corpus, load_document, local_corpus_dir, split_front_matter
 from retrieval.currency import KnownDocuments, KnownDocumentsError, date_span
 from retrieval.ingest import ImportOptions, IngestError, import_file
 from retrieval.ingest.importer import FIELD_ORDER, MAX_FILE_BYTES, SUFFIXES, render
 from storage import KeyValue, StorageError
-
 from ui.api import StateDep, _reindex, check_doc_id, require_admin
 from ui.errors import ApiError
 from ui.present import document_json

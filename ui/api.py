@@ -6,7 +6,8 @@ import hmac
 import json
 import logging
 import re
-from typing import Annotated, Any, AsyncIterator, Literal
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
@@ -19,11 +20,18 @@ from assistant.models import Answer, Turn
 from assistant.service import PolicyAssistant
 from retrieval.index import IndexNotReady
 from retrieval.search import QueryError, SearchFilters
-
 from ui.errors import ApiError, error_body, profile_error_type
 from ui.feedback import MAX_COMMENT_CHARS, day_bounds, feedback_csv
-from ui.precheck_batch import (BATCH_PATH, MAX_BATCH_BYTES, MAX_BATCH_PROFILES, BatchRunner, batch_json,
-                               result_download, template_download, upload_bytes)
+from ui.precheck_batch import (
+    BATCH_PATH,
+    MAX_BATCH_BYTES,
+    MAX_BATCH_PROFILES,
+    BatchRunner,
+    batch_json,
+    result_download,
+    template_download,
+    upload_bytes,
+)
 from ui.present import LEVEL_LABELS, STATUS_CHOICES, clause_json, clause_reply, document_items, document_json
 from ui.replicas import publish_build, served_build
 from ui.state import AppState

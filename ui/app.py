@@ -15,7 +15,6 @@ from fastapi.staticfiles import StaticFiles
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
 from storage import open_database
-
 from ui.admin import MAX_UPLOAD_BODY, UPLOAD_PATH, build_admin_router
 from ui.api import build_router
 from ui.errors import install_error_handlers

@@ -14,26 +14,27 @@ a Chinese message). Answers do not depend on the store. Records older than the r
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from fastapi.responses import Response
 
 from storage import Database, FeedbackRecord, FeedbackRow, FeedbackTable, StorageError
 from storage.feedback import MAX_COMMENT_CHARS, Rating, check_rating
-
 from ui.errors import ApiError, error_class_of
 from ui.precheck_batch import csv_download
 
-__all__ = ["FeedbackRecord", "FeedbackStore", "FeedbackUnavailable", "MAX_COMMENT_CHARS", "Rating"]
+__all__ = ["MAX_COMMENT_CHARS", "FeedbackRecord", "FeedbackStore", "FeedbackUnavailable", "Rating"]
 
 PURGE_INTERVAL_S = 3600.0
 UNAVAILABLE_MESSAGE = "反馈暂时无法保存（存储不可用），请稍后再试；问答和检索不受影响"
@@ -69,10 +70,9 @@ class FeedbackStore:
         self._count_lock = threading.Lock()
         self._ready = False
         self._last_purge: float | None = None
-        try:
+        # Logged when it fails; the app serves answers, and the next write tries again.
+        with contextlib.suppress(FeedbackUnavailable):
             self._ensure_ready()
-        except FeedbackUnavailable:
-            pass  # logged; the app serves answers, and the next write tries again
 
     @property
     def path(self) -> Path | None:

@@ -14,16 +14,11 @@ import ipaddress
 import json
 import math
 import re
-from typing import Any, Awaitable, Callable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ui.errors import error_body
 from ui.ratelimit import TokenBucketLimiter
-
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 API_BODY_LIMIT = 64 * 1024
 # Gradio's queue posts the whole chat history with each message: allow more, but still bounded.

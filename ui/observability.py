@@ -19,8 +19,9 @@ import sys
 import time
 import traceback
 import uuid
+from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -35,6 +36,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.process_collector import ProcessCollector
 from starlette.responses import Response
 from starlette.routing import Mount
+from starlette.types import Message, Receive, Scope, Send
 
 from storage import StorageError
 from ui.errors import error_class_of
@@ -53,10 +55,6 @@ class FailureSource(Protocol):
     write_failures: int
     on_failure: Callable[[], None] | None
 
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -379,7 +377,7 @@ class ObservabilityMiddleware:
             request_id_var.reset(token)
 
 
-def install_observability(app: "FastAPI", health: HealthProbe, feedback: FailureSource | None = None) -> Metrics:
+def install_observability(app: FastAPI, health: HealthProbe, feedback: FailureSource | None = None) -> Metrics:
     """Add `/metrics` and the outermost `ObservabilityMiddleware` (call after the other middleware)."""
     metrics = Metrics(health, feedback)
 

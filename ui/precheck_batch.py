@@ -28,7 +28,7 @@ MAX_CONCURRENT_BATCHES = 2
 class BodyLimits(BodySizeLimitMiddleware):
     """The general body limits, with the batch upload's own, larger limit (and those of `own`: path → bytes)."""
 
-    def __init__(self, app: ASGIApp, own: dict[str, int] | None = None, **limits: Any) -> None:
+    def __init__(self, app: ASGIApp, /, own: dict[str, int] | None = None, **limits: int) -> None:
         super().__init__(app, **limits)
         self.own = {path: BodySizeLimitMiddleware(app, api_limit=limit)
                     for path, limit in ({BATCH_PATH: MAX_BATCH_BYTES} | (own or {})).items()}

@@ -18,7 +18,6 @@ import time
 from typing import Any
 
 from storage import KeyValue, StorageError
-
 from ui.state import AppState
 
 log = logging.getLogger(__name__)
@@ -93,7 +92,7 @@ class BuildFollower:
             except Exception:  # noqa: BLE001 - the follower must outlive any one failure
                 log.exception("index build follower failed", extra={"event": "index_follow"})
 
-    def start(self) -> "BuildFollower":
+    def start(self) -> BuildFollower:
         self._thread.start()
         return self
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
-
 from ui.errors import ApiError
 from ui.feedback import FeedbackStore
 from ui.ratelimit import TokenBucketLimiter

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import gradio as gr
 
 from assistant.models import Answer, Turn
 from retrieval.index import IndexNotReady
 from retrieval.search import QueryError
-
+from storage.feedback import Rating
 from ui.feedback import FeedbackUnavailable
 from ui.present import DISCLAIMER
 from ui.render import EMPTY_PANEL, answer_markdown, clause_panel_html, esc, streaming_markdown
@@ -142,7 +143,7 @@ def on_like(state: AppState, conv: dict[str, Any], data: gr.LikeData,
     record = _record_for(conv, data.index)
     if record is None or data.liked not in (True, False):
         return conv, gr.update(), gr.update()
-    rating = "up" if data.liked else "down"
+    rating: Rating = "up" if data.liked else "down"
     try:
         if record["feedback_id"] is None:
             earlier = [r for r in conv.get("records", []) if r["message_index"] < record["message_index"]]

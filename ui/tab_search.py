@@ -10,7 +10,6 @@ import gradio as gr
 from retrieval.articles import ArticleLookup, find_article, locators_in
 from retrieval.index import IndexNotReady
 from retrieval.search import QueryError, SearchFilters
-
 from ui.present import LEVEL_LABELS, STATUS_CHOICES, match_terms
 from ui.render import document_html, esc, search_results_html
 from ui.state import NOT_READY_MESSAGE, AppState
@@ -107,14 +106,13 @@ def build_search_tab(state: AppState) -> SearchTab:
                            elem_id="pa-search-box", scale=4, max_length=state.settings.max_question_chars)
     # Closed by default: from the search box one Tab reaches 筛选, the next the first result, the next
     # its 复制答复 (an agent on a call keeps both hands on the keyboard).
-    with gr.Accordion("筛选：文件、层级、状态", open=False, elem_id="pa-filters"):
-        with gr.Row():
-            doc_filter = gr.Dropdown(choices=choices, multiselect=True, label="文件", value=[],
-                                     elem_id="pa-filter-doc", scale=3)
-            level_filter = gr.CheckboxGroup(choices=[(v, k) for k, v in LEVEL_LABELS.items()], label="层级",
-                                            elem_id="pa-filter-level", scale=2)
-            status_filter = gr.CheckboxGroup(choices=[(v, k) for k, v in STATUS_CHOICES.items()],
-                                             label="状态", elem_id="pa-filter-status", scale=2)
+    with gr.Accordion("筛选：文件、层级、状态", open=False, elem_id="pa-filters"), gr.Row():
+        doc_filter = gr.Dropdown(choices=choices, multiselect=True, label="文件", value=[],
+                                 elem_id="pa-filter-doc", scale=3)
+        level_filter = gr.CheckboxGroup(choices=[(v, k) for k, v in LEVEL_LABELS.items()], label="层级",
+                                        elem_id="pa-filter-level", scale=2)
+        status_filter = gr.CheckboxGroup(choices=[(v, k) for k, v in STATUS_CHOICES.items()],
+                                         label="状态", elem_id="pa-filter-status", scale=2)
     results = gr.HTML(SEARCH_HINT, elem_id="pa-search-results", js_on_load=None)
     with gr.Accordion("文件浏览：按顺序查看收录文件的全部条文", open=True, elem_id="pa-doc-browser"):
         doc_select = gr.Dropdown(choices=choices, value=choices[0][1] if choices else None,

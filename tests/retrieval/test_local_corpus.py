@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from ingest_files import ARTICLES, TITLE, make_html, make_pdf
 
-from ui.cli import main
 from assistant.runtime import corpus_layers, load_retriever
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
@@ -17,6 +16,7 @@ from prechecks.rules import load_rules
 from retrieval.corpus import corpus_files, load_corpus, local_corpus_dir
 from retrieval.index import build_index, index_status, open_index
 from retrieval.ingest import ImportOptions, import_file
+from ui.cli import main
 
 
 def _local_copy(shipped: Path, local: Path, doc_id: str, new_title: str) -> Path:

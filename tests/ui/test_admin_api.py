@@ -126,7 +126,7 @@ def _state_of(admin_settings: Settings) -> list[str]:
     ("tool.exe", b"MZ\x90\x00", 415, "unsupported_type"),
     ("broken.docx", b"PK\x03\x04 this is not a real Word file", 422, "import_failed"),
     ("empty.pdf", b"", 400, "empty_file"),
-    ("notes.txt", "\n\n   \n".encode(), 422, "import_failed"),
+    ("notes.txt", b"\n\n   \n", 422, "import_failed"),
 ])
 def test_hostile_uploads_change_nothing(client: TestClient, admin_settings: Settings, name: str, data: bytes,
                                         status: int, code: str) -> None:

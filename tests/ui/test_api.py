@@ -74,12 +74,12 @@ def test_ask_returns_cited_answer(http: httpx.Client) -> None:
     response = http.post("/api/ask", json={"question": "《实施细则》里的申报项目采用什么审核方式？"})
     assert response.status_code == 200
     body = response.json()
-    assert ASK_KEYS <= set(body)
+    assert set(body) >= ASK_KEYS
     assert body["refused"] is False
     assert "核准制" in body["answer"]
     assert body["citations"], body
     for citation in body["citations"]:
-        assert CITATION_KEYS <= set(citation)
+        assert set(citation) >= CITATION_KEYS
         assert http.get(clause_url(citation["clause_id"])).status_code == 200
 
 
@@ -88,7 +88,7 @@ def test_ask_with_history(http: httpx.Client) -> None:
                {"role": "assistant", "content": "按算力费用的30%给予补贴。"}]
     response = http.post("/api/ask", json={"question": "最多补贴多少？", "history": history})
     assert response.status_code == 200
-    assert ASK_KEYS <= set(response.json())
+    assert set(response.json()) >= ASK_KEYS
 
 
 @pytest.mark.parametrize("how", ["body", "accept"])
@@ -108,7 +108,7 @@ def test_ask_streams_server_sent_events(http: httpx.Client, how: str) -> None:
     assert names[-1] == "final"
     assert names.count("delta") >= 1 and set(names) <= {"delta", "final"}
     final = json.loads(events[-1][1])
-    assert ASK_KEYS <= set(final)
+    assert set(final) >= ASK_KEYS
     streamed = "".join(json.loads(data)["text"] for name, data in events if name == "delta")
     assert streamed.strip() and "核准制" in streamed
 

@@ -38,7 +38,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator["sync_api.Browser"]:
+def browser() -> Iterator[sync_api.Browser]:
     """One headless Chromium for the module (never a downloaded browser build)."""
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -51,7 +51,7 @@ def browser() -> Iterator["sync_api.Browser"]:
 class PageRun:
     """A page in a fresh browser context that records every request leaving the app's origin."""
 
-    def __init__(self, browser: "sync_api.Browser", base_url: str) -> None:
+    def __init__(self, browser: sync_api.Browser, base_url: str) -> None:
         self.base_url = base_url
         self.origin = urlsplit(base_url).netloc
         self.external: list[str] = []
@@ -63,14 +63,14 @@ class PageRun:
         self.page.on("request", self._on_request)
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
-    def _on_request(self, request: "sync_api.Request") -> None:
+    def _on_request(self, request: sync_api.Request) -> None:
         parts = urlsplit(request.url)
         if parts.scheme in ("data", "blob", "about"):
             return
         if parts.netloc != self.origin:
             self.external.append(request.url)
 
-    def open(self, path: str = "/") -> "sync_api.Page":
+    def open(self, path: str = "/") -> sync_api.Page:
         self.page.goto(self.base_url + path)
         return self.page
 
@@ -85,7 +85,7 @@ class PageRun:
 
 
 @pytest.fixture()
-def run(browser: "sync_api.Browser", live_server: str) -> Iterator[PageRun]:
+def run(browser: sync_api.Browser, live_server: str) -> Iterator[PageRun]:
     """A fresh page on the live server; afterwards: no request left the server, no script error."""
     page_run = PageRun(browser, live_server)
     try:
@@ -96,7 +96,7 @@ def run(browser: "sync_api.Browser", live_server: str) -> Iterator[PageRun]:
     assert page_run.errors == [], f"script errors on the page: {page_run.errors}"
 
 
-def open_app(run: PageRun) -> "sync_api.Page":
+def open_app(run: PageRun) -> sync_api.Page:
     """The web app with its first tab (政策问答) ready for input."""
     page = run.open("/")
     page.locator("#pa-chatbot").wait_for(state="visible")
@@ -104,23 +104,23 @@ def open_app(run: PageRun) -> "sync_api.Page":
     return page
 
 
-def open_tab(page: "sync_api.Page", name: str) -> None:
+def open_tab(page: sync_api.Page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
 
-def text_field(page: "sync_api.Page", elem_id: str) -> "sync_api.Locator":
+def text_field(page: sync_api.Page, elem_id: str) -> sync_api.Locator:
     """The text input of a Gradio textbox (a textarea or an input, depending on its lines)."""
     return page.locator(f"#{elem_id} textarea, #{elem_id} input").first
 
 
-def choose_radio(page: "sync_api.Page", elem_id: str, label: str) -> None:
+def choose_radio(page: sync_api.Page, elem_id: str, label: str) -> None:
     page.locator(f"#{elem_id}").get_by_label(label, exact=True).check()
 
 
 # ------------------------------------------------------------------------------------ page ready
 
 
-def test_page_ready_within_target(browser: "sync_api.Browser", live_server: str) -> None:
+def test_page_ready_within_target(browser: sync_api.Browser, live_server: str) -> None:
     """First meaningful paint of the chat tab: the chat, its suggested questions and the input shown.
 
     Measured in the page (performance.now(), from navigation start) in fresh contexts (cold cache);

@@ -34,7 +34,7 @@ CONTRAST_JS = """(el) => {
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator["sync_api.Browser"]:
+def browser() -> Iterator[sync_api.Browser]:
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -44,7 +44,7 @@ def browser() -> Iterator["sync_api.Browser"]:
 
 
 @pytest.fixture(params=list(VIEWPORTS))
-def page(request, browser, live_server) -> Iterator["sync_api.Page"]:
+def page(request, browser, live_server) -> Iterator[sync_api.Page]:
     """The 申报自测 tab at one viewport; afterwards: no other host called, no script error."""
     context = browser.new_context(viewport=VIEWPORTS[request.param], locale="zh-CN")
     context.set_default_timeout(TIMEOUT_MS)

@@ -36,7 +36,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator["sync_api.Browser"]:
+def browser() -> Iterator[sync_api.Browser]:
     """One headless Debian Chromium for the module."""
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -50,7 +50,7 @@ class Visit:
     """A page at one viewport, in an English-language browser (the page must still be Chinese), that
     records every request leaving the app's origin and every script error."""
 
-    def __init__(self, browser: "sync_api.Browser", base_url: str, viewport: str) -> None:
+    def __init__(self, browser: sync_api.Browser, base_url: str, viewport: str) -> None:
         self.base_url = base_url
         self.viewport = viewport
         self.origin = urlsplit(base_url).netloc
@@ -65,12 +65,12 @@ class Visit:
         self.page.on("request", self._on_request)
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
-    def _on_request(self, request: "sync_api.Request") -> None:
+    def _on_request(self, request: sync_api.Request) -> None:
         parts = urlsplit(request.url)
         if parts.scheme not in ("data", "blob", "about") and parts.netloc != self.origin:
             self.external.append(request.url)
 
-    def open(self, path: str = "/") -> "sync_api.Page":
+    def open(self, path: str = "/") -> sync_api.Page:
         self.page.goto(self.base_url + path)
         if path == "/":
             self.page.locator("#pa-question textarea").wait_for(state="visible")
@@ -82,7 +82,7 @@ class Visit:
 
 
 @pytest.fixture(params=sorted(VIEWPORTS))
-def visit(request: pytest.FixtureRequest, browser: "sync_api.Browser", live_server: str) -> Iterator[Visit]:
+def visit(request: pytest.FixtureRequest, browser: sync_api.Browser, live_server: str) -> Iterator[Visit]:
     """A fresh page at each viewport; afterwards: nothing left the server, no script error."""
     page_visit = Visit(browser, live_server, request.param)
     try:
@@ -93,7 +93,7 @@ def visit(request: pytest.FixtureRequest, browser: "sync_api.Browser", live_serv
     assert page_visit.errors == [], f"script errors on the page: {page_visit.errors}"
 
 
-def search_for(page: "sync_api.Page", text: str) -> "sync_api.Locator":
+def search_for(page: sync_api.Page, text: str) -> sync_api.Locator:
     page.get_by_role("tab", name="条文检索").click()
     box = page.locator("#pa-search-box input, #pa-search-box textarea").first
     box.fill(text)
@@ -105,7 +105,7 @@ def search_for(page: "sync_api.Page", text: str) -> "sync_api.Locator":
     return results
 
 
-def in_viewport(page: "sync_api.Page", locator: "sync_api.Locator") -> bool:
+def in_viewport(page: sync_api.Page, locator: sync_api.Locator) -> bool:
     box = locator.bounding_box()
     size = page.viewport_size
     return box is not None and size is not None and box["y"] >= -1 and box["y"] < size["height"] - 20
@@ -284,7 +284,7 @@ PAGES = {"ask": "政策问答", "search": "条文检索", "precheck": "申报自
 OWNED = {"ask", "search", "widget"}
 
 
-def _axe(page: "sync_api.Page") -> list[dict[str, object]]:
+def _axe(page: sync_api.Page) -> list[dict[str, object]]:
     source = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
     page.evaluate(source)
     result = page.evaluate("""async () => {

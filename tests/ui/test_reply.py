@@ -9,7 +9,7 @@ from urllib.parse import quote
 import httpx
 
 from retrieval.models import Clause, DocumentMeta
-from ui.present import clause_reply, cited_title, quoted, status_facts
+from ui.present import cited_title, clause_reply, quoted, status_facts
 
 
 def _doc(**changes: object) -> DocumentMeta:
