@@ -9,25 +9,9 @@ if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-nginx: apt-get not found; install Debian's 'nginx' package by hand" >&2
-  exit 1
-fi
-
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO=(sudo -n)
-  else
-    echo "install-nginx: not root and no password-less sudo; run 'apt-get install nginx' as root" >&2
-    exit 1
-  fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-APT_OPTS=(-y -q -o DPkg::Lock::Timeout=900 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
-"${SUDO[@]}" apt-get update -q
-"${SUDO[@]}" apt-get install "${APT_OPTS[@]}" --no-install-recommends nginx
+# shellcheck source=lib/apt-install.sh
+source "$(dirname "$0")/lib/apt-install.sh"
+apt_install install-nginx nginx
 
 if [ ! -x /usr/sbin/nginx ]; then
   echo "install-nginx: apt-get finished but /usr/sbin/nginx is missing" >&2

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg_cluster import TempCluster, missing_reason
 
 from assistant.service import PolicyAssistant
 from assistant.settings import PROJECT_ROOT, Settings
@@ -36,3 +38,16 @@ def built_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def policy_assistant(built_settings: Settings) -> PolicyAssistant:
     """The product over the real corpus (extractive backend), its index built once per session."""
     return PolicyAssistant.from_settings(built_settings)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[TempCluster]:
+    """A temporary PostgreSQL cluster on loopback for the session (skipped, with the reason, when it cannot run)."""
+    reason = missing_reason()
+    if reason:
+        pytest.skip(reason)
+    cluster = TempCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()

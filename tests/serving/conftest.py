@@ -8,28 +8,12 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-from assistant.settings import PROJECT_ROOT
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "storage"))
-
-from pg_cluster import TempCluster, missing_reason
+from pg_cluster import TempCluster
 from realparts import DOCS, NGINX, Backends, ChromaServer
 
-
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[TempCluster]:
-    reason = missing_reason()
-    if reason:
-        pytest.skip(reason)
-    cluster = TempCluster().start()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
+from assistant.settings import PROJECT_ROOT
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from servers import ThreadedServer
-from ui_helpers import ADMIN_TOKEN
+from ui_helpers import ADMIN_TOKEN, CHROMIUM, CHROMIUM_ARGS
 
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
@@ -53,3 +54,16 @@ def http(live_server: str) -> Iterator[httpx.Client]:
     """An HTTP client for the live server."""
     with httpx.Client(base_url=live_server, timeout=30.0) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium per browser test module (Playwright's sync API holds an event loop
+    while it runs, which would break later tests that start their own)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (test extra)")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()

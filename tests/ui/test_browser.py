@@ -15,21 +15,11 @@ from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 import pytest
-from ui_helpers import ARTIFACTS
+from ui_helpers import ARTIFACTS, BROWSER_MARKS, TIMEOUT_MS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# The first server-side render, Gradio's queue and the answer can be slow on a busy 2-core CI machine.
-TIMEOUT_MS = 45_000
 PAGE_READY_TARGET_S = 3.0
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Debian's chromium is not installed (/usr/bin/chromium missing); "
-                              "run scripts/install-browser.sh"),
-]
+pytestmark = BROWSER_MARKS
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (test extra)")
 
@@ -37,15 +27,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 # -------------------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[sync_api.Browser]:
-    """One headless Chromium for the module (never a downloaded browser build)."""
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 class PageRun:

@@ -9,20 +9,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from ui_helpers import ARTIFACTS
+from ui_helpers import ARTIFACTS, BROWSER_MARKS, TIMEOUT_MS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-TIMEOUT_MS = 45_000
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (test extra)")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Debian's chromium is not installed; run scripts/install-browser.sh"),
-]
+pytestmark = BROWSER_MARKS
 
 # WCAG relative luminance contrast of the element's text colour against white.
 CONTRAST_JS = """(el) => {
@@ -33,14 +25,6 @@ CONTRAST_JS = """(el) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[sync_api.Browser]:
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 @pytest.fixture(params=list(VIEWPORTS))

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from assistant.settings import PROJECT_ROOT
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+# Debian's Chromium, driven by Playwright's Python package: never a downloaded browser build.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# The first server-side render, Gradio's queue and the answer can be slow on a busy 2-core CI machine.
+TIMEOUT_MS = 45_000
+# `pytestmark` of every browser test module.
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium missing); "
+                                                     "run scripts/install-browser.sh"),
+]
 
 
 def make_docx(title: str = "龙岗区星湾算力券兑换办法") -> bytes:
