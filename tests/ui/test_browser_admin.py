@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 import pytest
@@ -36,7 +36,7 @@ def admin_server(tmp_path_factory: pytest.TempPathFactory, built_settings: Setti
     shutil.copytree(built_settings.index_dir, data / "index", symlinks=True)
     settings = built_settings.model_copy(update={"data_dir": data, "admin_token": ADMIN_TOKEN,
                                                  "rate_limit_per_minute": 0})
-    server = ThreadedServer(create_app(settings, web=False)).start()
+    server = ThreadedServer(create_app(settings)).start()  # with the web app: the chat tab is asked
     try:
         yield server.base_url
     finally:
@@ -46,6 +46,17 @@ def admin_server(tmp_path_factory: pytest.TempPathFactory, built_settings: Setti
 def cited_docs(base_url: str) -> set[str]:
     answer = httpx.post(f"{base_url}/api/ask", json={"question": QUESTION}, timeout=60).json()
     return {c["doc_id"] for c in answer["citations"]}
+
+
+def chat_cited_clauses(page: sync_api.Page, base_url: str) -> list[str]:
+    """Ask QUESTION in the 政策问答 tab as the public would; the clause ids its citation markers link to."""
+    page.goto(base_url + "/")
+    page.get_by_role("tab", name="政策问答").click()
+    page.locator("#pa-question textarea, #pa-question input").first.fill(QUESTION)
+    page.keyboard.press("Enter")
+    page.locator("#pa-chatbot a.pa-cite").first.wait_for(state="visible")
+    hrefs = page.locator("#pa-chatbot a.pa-cite").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    return [unquote(h.removeprefix("#cite:")) for h in hrefs if h]
 
 
 def test_admin_upload_fix_publish_ask_disable(browser: sync_api.Browser, admin_server: str, tmp_path: Path) -> None:
@@ -96,6 +107,13 @@ def test_admin_upload_fix_publish_ask_disable(browser: sync_api.Browser, admin_s
         assert "深圳市龙岗区星湾算力券兑换办法" in row.inner_text()
         page.screenshot(path=str(ARTIFACTS / "admin-published.png"), full_page=True)
         assert DOC_ID in cited_docs(admin_server)
+
+        # The public chat answers from the new document and cites it.
+        chat = context.new_page()
+        chat.on("pageerror", lambda exc: errors.append(str(exc)))
+        assert any(c.startswith(f"{DOC_ID}#") for c in chat_cited_clauses(chat, admin_server))
+        chat.screenshot(path=str(ARTIFACTS / "admin-published-chat.png"), full_page=True)
+        chat.close()
 
         # The hit test shows the ranked clauses and the public answer.
         page.click("nav button[data-tab=hits]")
