@@ -143,7 +143,8 @@ def create_app(settings: Settings | None = None, assistant: PolicyAssistant | No
 
     if settings.database_url or settings.workers > 1:
         # Replicas share the store: follow the index builds the others publish.
-        app.state.build_follower = BuildFollower(state).start()
+        follower = app.state.build_follower = BuildFollower(state).start()
+        app.router.on_shutdown.append(follower.stop)  # no poll of a store that closes with the app
 
     if web:
         from ui.web import mount_web
