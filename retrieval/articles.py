@@ -78,6 +78,9 @@ class ArticleLookup:
             held = f"只收录到{self.last_held}，" if self.last_held else ""
             return (f"{title}的所存文本不完整，{held}{self.locator}不在所存文本中（原文此处标有{GAP_MARKER}），"
                     "无法引用，请查阅正式发布的文件。")
+        if not self.article_count:  # numbered parts or items only: there is no article count to state
+            last = f"（最后一部分是{self.last_held}）" if self.last_held else ""
+            return f"{title}全文中没有{self.locator}{last}。"
         last = f"（最后一条是{self.last_held}）" if self.last_held else ""
         return f"{title}全文共{self.article_count}条{last}，没有{self.locator}。"
 

@@ -70,6 +70,17 @@ def test_missing_item_in_a_partial_plan() -> None:
     assert find_article(_doc(), [clause], "一、（五）").outcome == "no_such_article"
 
 
+def test_a_document_without_articles_states_no_article_count() -> None:
+    """A notice arranged in parts (一、二、) has no 第X条: asked for one, it must not claim "共0条"."""
+    parts = [Clause(clause_id=f"t-reg#{p}", doc_id="t-reg", locator=p, kind="section", heading_path=(),
+                    text=f"{p}内容。", ordinal=i) for i, p in enumerate(["一、", "二、"])]
+    for locator in ("第十五条", "一、（五）"):
+        lookup = find_article(_doc(), parts, locator)
+        assert lookup.outcome == "no_such_article" and lookup.article_count == 0
+        message = lookup.message("《测试通知》")
+        assert "共0条" not in message and locator in message and "二、" in message
+
+
 def test_real_corpus_data_regulation(corpus) -> None:
     doc = corpus.documents["sz-data-regulation-2021"]
     clauses = corpus.doc_clauses(doc.doc_id)
