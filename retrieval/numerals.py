@@ -16,6 +16,8 @@ CN_DIGITS = MappingProxyType({
 CN_SMALL = MappingProxyType({"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000})
 _CN_BIG = (("亿", 10**8), ("万", 10**4))
 ARABIC = r"\d+(?:\.\d+)?"
+# The characters that write an article or item number in headings (第十二条, 二、, （三）).
+HEADING_NUMERALS = "一二三四五六七八九十百零〇两"
 _WRITTEN_DIGITS = "零一二三四五六七八九"
 
 

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 from retrieval.models import GAP_MARKER, Clause, ClauseKind
+from retrieval.numerals import HEADING_NUMERALS
 
-_CN_NUM = "一二三四五六七八九十百零〇两"
+_CN_NUM = HEADING_NUMERALS
 _CHAPTER = re.compile(rf"^第[{_CN_NUM}\d]+章\s*\S*$")
 _SECTION = re.compile(rf"^第[{_CN_NUM}\d]+节\s*\S*$")
 _ARTICLE = re.compile(rf"^(第[{_CN_NUM}\d]+条)(?:[\s\u3000]+|$)(.*)$")

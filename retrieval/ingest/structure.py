@@ -12,9 +12,10 @@ import re
 from collections import Counter
 
 from retrieval.ingest.blocks import Block, Extracted, Para, Table
+from retrieval.numerals import HEADING_NUMERALS
 from retrieval.text import strip_controls
 
-_CN_NUM = "一二三四五六七八九十百零〇两"
+_CN_NUM = HEADING_NUMERALS
 # Lines that open a unit of structure; a new paragraph always starts at one (unless the line before
 # runs on into it).
 _HEADING = re.compile(
