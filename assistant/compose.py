@@ -133,8 +133,9 @@ def add_table(draft: Draft, table: TableAnswer, docs: dict[str, DocumentMeta]) -
     cited = table.rows[:1] if table.whole_table else table.rows
     markers = "".join(draft.marker(cite(r.clause, docs[r.clause.doc_id])) for r in cited)
     draft.lines.append(f"{table.text}{markers}")
-    if table.formula:
-        draft.calculations.append(table.formula)
+    if table.formula:  # with the unit the table gives its cells, so that "= 1700" grounds "1700万元"
+        unit = table.rows[0].unit
+        draft.calculations.append(f"{table.formula}（单位：{unit}）" if unit else table.formula)
     doc = docs[table.rows[0].clause.doc_id]
     draft.lines.append(f"数据来源：{doc.short_title}中的“{table.rows[0].title}”{_label(doc)}。")
 

@@ -1,6 +1,7 @@
-"""Grounding guard: keep only the sentences of a generated answer whose citations and figures check out.
+"""Grounding guard: keep only the sentences of an answer whose citations and figures check out.
 
-Every LLM answer passes through here before a user sees it. The answer carries numbered markers
+Every composition passes through here before a user sees it: a generated answer sentence by sentence as
+it is written, an extractive one once written (`guard_answer`). The answer carries numbered markers
 ``[n]`` that point to ``citations[n-1]``; each sentence is checked on its own:
 
 * every marker must point to a supplied citation (``[7]`` with two citations fails);
@@ -8,7 +9,11 @@ Every LLM answer passes through here before a user sees it. The answer carries n
   or be quoted in the evidence; every ``《title》`` must be a supplied document or be named in the evidence;
 * every number, percentage, amount and date must appear, after normalisation, in the evidence: the
   clauses the sentence cites (a sentence without markers: the clauses cited anywhere in the answer) plus
-  the grounded texts (pre-check formulas and reasons, tool results). The question is never evidence.
+  the grounded texts (pre-check formulas and reasons, tool results, the metadata of the documents the
+  answer cites or names). The question is never evidence;
+* words inside quotation marks (“…”, possibly over several sentences) that are a supplied clause's own
+  words (or a grounded text's) claim nothing: they are the clause speaking. A quotation found nowhere in
+  the evidence is checked like any other words.
 
 A sentence that fails is removed. The kept markers are renumbered densely in order of appearance and the
 citations actually used are returned in that order. ``lost_substance`` tells the caller to fall back to
@@ -22,9 +27,11 @@ sentence as soon as its verdict is final; `ground` is the one-shot form and give
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -41,10 +48,15 @@ from assistant.claims import (
     markers_in,
     number_of,
     parse_marker,
+    quoted_spans,
     split_sentences,
     strip_injections,
 )
-from retrieval.models import Citation
+from assistant.models import Answer
+from retrieval.models import Citation, DocumentMeta
+from retrieval.text import compact
+
+logger = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------------------------------
 # Checking sentences
@@ -83,20 +95,35 @@ class _Segment:
 _WORD = re.compile(r"[^\W\d_]|\d", re.UNICODE)
 
 
-def _segment(piece: str) -> _Segment:
+def _quotable(text: str) -> str:
+    # Quoted words are compared without markers, whitespace or width differences.
+    return compact(MARKER.sub("", text))
+
+
+def _segment(piece: str, depth: int, quoted: Callable[[str], bool]) -> tuple[_Segment, int]:
+    """One sentence, and the number of quotations still open after it (`depth`: open before it).
+
+    A quotation that `quoted` finds in the evidence is the clause's own words: what it says is not a claim.
+    """
     body = piece.rstrip()
     bare = MARKER.sub("", body)
     enumerator = ENUMERATOR.match(bare)
     if enumerator:
         bare = bare[enumerator.end():]
     words = _WORD.findall(bare)
-    return _Segment(
+    spans, depth = quoted_spans(body, depth)
+    claimed = body
+    for start, end in spans:
+        if quoted(body[start:end]):
+            claimed = claimed[:start] + " " * (end - start) + claimed[end:]
+    segment = _Segment(
         body=body,
         trailing=piece[len(body):],
         markers=tuple(markers_in(body)),
-        claims=claims_of(body),
+        claims=claims_of(claimed),
         substantive=len(words) >= 2,
     )
+    return segment, depth
 
 
 class _Checker:
@@ -104,12 +131,9 @@ class _Checker:
 
     def __init__(self, citations: Sequence[Citation], grounded_texts: Iterable[str]) -> None:
         self.count = len(citations)
-        self._cited_facts = [
-            facts_of(f"{c.title}{c.label}\n{strip_injections(c.quote)}") for c in citations
-        ]
-        self._grounded = Facts()
-        for text in grounded_texts:
-            self._grounded = self._grounded | facts_of(text)
+        quotes = [strip_injections(c.quote) for c in citations]
+        self._cited_facts = [facts_of(f"{c.title}{c.label}\n{q}") for c, q in zip(citations, quotes, strict=True)]
+        self._quotable = [_quotable(q) for q in quotes]
         # Article number → folded titles of the supplied citations with that label.
         self._labels: dict[int, set[str]] = {}
         for citation in citations:
@@ -121,13 +145,21 @@ class _Checker:
         # Titles a clause itself names may be repeated; they are names, not claims about the clause.
         for facts in self._cited_facts:
             self._titles |= facts.titles
-        self._titles |= self._grounded.titles
+        self._grounded = Facts()
+        for text in grounded_texts:
+            self.add_grounded(text)
 
     def add_grounded(self, text: str) -> None:
-        """Let `text` (e.g. a tool result that arrived mid-stream) ground figures from now on."""
+        """Let `text` (e.g. a tool result that arrived mid-stream) ground figures and quotations from now on."""
         facts = facts_of(text)
         self._grounded = self._grounded | facts
         self._titles |= facts.titles
+        self._quotable.append(_quotable(text))
+
+    def quoted(self, words: str) -> bool:
+        """True when `words` (the inside of a quotation) are a supplied clause's own words."""
+        words = _quotable(words)
+        return bool(words) and any(words in quote for quote in self._quotable)
 
     def _title_known(self, title: str) -> bool:
         return any(title == known or (len(title) >= 4 and (title in known or known in title))
@@ -192,6 +224,7 @@ class StreamingGuard:
         self._total = 0
         self._started = False
         self._finished = False
+        self._quote_depth = 0  # quotations open at the end of the text enqueued so far
 
     def feed(self, delta: str) -> str:
         """Add streamed text; return the text that can now be shown (possibly empty)."""
@@ -246,7 +279,7 @@ class StreamingGuard:
         )
 
     def _enqueue(self, piece: str) -> None:
-        segment = _segment(piece)
+        segment, self._quote_depth = _segment(piece, self._quote_depth, self._checker.quoted)
         self._cited.update(n for n in segment.markers if 1 <= n <= self._checker.count)
         self._queue.append(segment)
 
@@ -310,3 +343,52 @@ def ground(text: str, citations: Sequence[Citation], grounded_texts: Iterable[st
     guard.feed(text)
     guard.finish()
     return guard.result
+
+
+# --------------------------------------------------------------------------------------------------
+# Guarding a finished answer
+# --------------------------------------------------------------------------------------------------
+
+_TITLE_NAMED = re.compile(r"《([^《》]{1,80})》")
+
+
+def document_facts(doc: DocumentMeta) -> str:
+    """A document's metadata as a grounded text: its titles, number and dates."""
+    dates = (doc.published, doc.effective_from, doc.effective_to)
+    return " ".join([f"《{doc.title}》《{doc.short_title}》", doc.doc_number or "", *(d or "" for d in dates)])
+
+
+def documents_of(answer: Answer, documents: Mapping[str, DocumentMeta]) -> list[DocumentMeta]:
+    """The held documents an answer cites, and those it names by title (《…》)."""
+    named = {fold_title(m) for m in _TITLE_NAMED.findall(answer.text)}
+    ids = dict.fromkeys(c.doc_id for c in answer.citations)
+    ids.update(dict.fromkeys(d.doc_id for d in documents.values()
+                             if {fold_title(d.title), fold_title(d.short_title)} & named))
+    return [documents[i] for i in ids if i in documents]
+
+
+def grounded_texts(answer: Answer, documents: Mapping[str, DocumentMeta]) -> list[str]:
+    """What grounds an answer's figures besides its citations' quotes: its calculations, its pre-checks'
+    formulas and reasons, and the metadata of the documents it cites or names."""
+    prechecks = [text for p in answer.prechecks
+                 for text in (p.get("formula", ""), *(r["text"] for r in p.get("reasons", [])))]
+    return [*answer.calculations, *prechecks, *(document_facts(d) for d in documents_of(answer, documents))]
+
+
+def guard_answer(answer: Answer, documents: Mapping[str, DocumentMeta]) -> Answer | None:
+    """`answer` without the sentences its sources do not ground (each logged); None when no cited sentence
+    remains, so that only composed words (a lead, the disclaimer) would be left: the caller refuses.
+
+    A refusal, and an answer that cites nothing, state nothing from the clauses and pass as they are.
+    """
+    if answer.refused or not answer.citations:
+        return answer
+    result = ground(answer.text, answer.citations, grounded_texts(answer, documents))
+    if not result.removed:
+        return answer
+    for removed in result.removed:
+        logger.warning("grounding guard removed %r from a %s answer: %s", removed.text, answer.backend,
+                       "；".join(removed.reasons))
+    if not result.citations:
+        return None
+    return dataclasses.replace(answer, text=result.text, citations=result.citations)

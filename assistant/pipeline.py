@@ -1,13 +1,14 @@
 """From a message to an answer: understand → retrieve → pre-check → decide support → compose → guard.
 
-Each stage is a function over plain data (`Query`, hits, pre-check results, `Support`, `Context`); the
-composer is chosen by configuration (the LLM one when `PA_LLM_BASE_URL` names a server, falling back to
-the extractive one on error or timeout), and the grounding guard checks what every composer wrote.
+Each stage is a function over plain data (`Query`, hits, pre-check results, `Support`, `Context`); every
+search happens here (a comparison's per-document searches included), never in a composer. The composer
+is chosen by configuration (the LLM one when `PA_LLM_BASE_URL` names a server, falling back to the
+extractive one on error or timeout), and the grounding guard checks what every composer wrote: the
+extractive answer once written (`GuardedComposer`), a generated one sentence by sentence as it streams.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,21 +16,20 @@ from typing import Any
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.composers.base import Composer, Context
-from assistant.composers.extractive import ExtractiveComposer, line_by_line
+from assistant.composers.extractive import ExtractiveComposer, line_by_line, refusal_answer
 from assistant.composers.llm import LLMComposer
-from assistant.guard import ground
+from assistant.evidence import Evidence, candidate_evidence, supported
+from assistant.guard import guard_answer
 from assistant.models import Answer, Intent, Turn
 from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck
 from assistant.resources import Resources
-from assistant.support import Support, decide_support
+from assistant.support import Support, decide_support, outside_scope
 from assistant.understanding.intent import without_instructions
 from assistant.understanding.query import Query, understand
 from prechecks.rules import RuleSet
-from retrieval.models import Hit
-from retrieval.search import clean_query
+from retrieval.models import Corpus, Hit, final_version
+from retrieval.search import SearchFilters, clean_query
 from retrieval.text import fold
-
-logger = logging.getLogger(__name__)
 
 HELP_TEXT = (
     "您好！我是“政策通”，可以帮您：\n"
@@ -38,31 +38,17 @@ HELP_TEXT = (
     "· 说明申报条件、扶持项目、文件是否正式印发等。\n"
     "请直接输入您的问题。"
 )
-OUT_OF_SCOPE_TEXT = (
-    "抱歉，这个问题不在“政策通”的解答范围内。本助手只收录龙岗区人工智能产业扶持及相关的深圳市、"
-    "广东省和国家政策文件，无法解答其他地区的政策、税收法规或与政策无关的问题。"
-    "如需咨询，请联系相关主管部门；龙岗区人工智能扶持政策可咨询龙岗区工业和信息化局。"
-)
-INSTRUCTION_TEXT = ("“政策通”只依据所存政策文件的原文作答，不会按提问中的指令改变规则、条款或金额。"
-                    "请直接提出您想了解的政策问题。")
 NEGATIVE_AMOUNT_TEXT = ("您提供的金额（{amounts}）是负数，无法测算。"
                         "费用或合同金额不能为负数，请以万元为单位核对后重新提问。")
-_SUBSTANCE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _DISTRICT = re.compile(r"区里|区级|龙岗")
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
 
 
 def understand_message(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...]) -> Query | Answer:
-    """The `Query`, or the reply itself when the message needs no retrieval (help, out of scope, only
-    instructions to the assistant)."""
-    text = without_instructions(clean_query(message))
-    if not _SUBSTANCE.search(text):
-        return Answer(text=INSTRUCTION_TEXT, citations=[], refused=True, intent="out_of_scope")
-    query = understand(text, history, res.retriever, res.rules)
+    """The `Query` (instructions to the assistant removed), or the help text for a greeting."""
+    query = understand(without_instructions(clean_query(message)), history, res.retriever, res.rules)
     if query.intent == "greeting":
         return Answer(text=HELP_TEXT, citations=[], intent=query.intent)
-    if query.intent == "out_of_scope":
-        return Answer(text=OUT_OF_SCOPE_TEXT, citations=[], refused=True, intent=query.intent)
     return query
 
 
@@ -70,6 +56,37 @@ def retrieve(res: Resources, query: Query) -> list[Hit]:
     """The clauses to answer from, a follow-up searched with its earlier user turns."""
     return res.retriever.search(query.text, k=CAL.retrieve_k, context=query.context.text,
                                 context_weight=query.context.weight)
+
+
+def _compares(query: Query) -> bool:
+    return any(t.name == "compare" for t in query.asks)
+
+
+def version_pairs(corpus: Corpus, named: set[str]) -> list[str]:
+    """The named drafts whose final version is named too, and those finals."""
+    pairs = {d: final for d in named
+             if (final := final_version(corpus, corpus.documents[d])) is not None and final in named}
+    return sorted(set(pairs) | set(pairs.values()))
+
+
+def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
+    """The documents a comparison question sets against each other: a draft and its final version
+    when both are named, otherwise every document named (at least two)."""
+    return version_pairs(corpus, named) or (sorted(named) if len(named) >= 2 else [])
+
+
+def compare(res: Resources, query: Query) -> tuple[Evidence, ...]:
+    """For a question that sets named documents against each other ("征求意见稿和正式稿分别…", "A和B是同一个
+    吗"): the best supported sentence of each, searched within each; empty unless at least two answer."""
+    if not _compares(query):
+        return ()
+    found: list[Evidence] = []
+    for doc_id in compared_documents(res.corpus, set(query.documents)):
+        hits = res.retriever.search(query.text, k=CAL.retrieve_k, filters=SearchFilters(doc_ids=frozenset({doc_id})))
+        evidence = supported(candidate_evidence(res.retriever, query, hits, with_context=False))
+        if evidence:
+            found.append(evidence[0])
+    return tuple(found) if len(found) >= 2 else ()
 
 
 def items_in_scope(query: Query, rules: RuleSet) -> set[str] | None:
@@ -129,38 +146,56 @@ def support(res: Resources, query: Query, hits: list[Hit]) -> Support:
     return decide_support(res.retriever, query, hits, eligible=item_clauses(res, named) if named else None)
 
 
-def guard(answer: Answer) -> Answer:
-    """Check an extractive composition against its own citations and computations.
+def guard(res: Resources, context: Context, answer: Answer) -> Answer:
+    """`answer` without the sentences its citations, calculations and documents do not ground; the
+    refusal when no cited sentence remains (`assistant.guard.guard_answer`)."""
+    checked = guard_answer(answer, res.corpus.documents)
+    return checked if checked is not None else refusal_answer(res, context)
 
-    A generated answer is guarded sentence by sentence while it is written (`assistant.compose_llm`).
-    An extractive one quotes the clauses it cites, so a sentence the guard would remove is a composer
-    defect: it is logged (the answer stands, since its quotes are the clauses' own words).
+
+@dataclass(frozen=True)
+class GuardedComposer:
+    """A composer that writes its answer at once (the extractive one), guarded before anything is shown.
+
+    The LLM composer guards sentence by sentence while it writes (`assistant.compose_llm`), with the tool
+    results the model obtained, so it is not wrapped again.
     """
-    if answer.backend != "extractive" or answer.refused or not answer.citations:
-        return answer
-    grounded = [*answer.calculations, *(r["text"] for p in answer.prechecks for r in p.get("reasons", []))]
-    result = ground(answer.text, answer.citations, grounded)
-    for removed in result.removed:
-        logger.warning("extractive sentence not grounded %r: %s", removed.text, "；".join(removed.reasons))
-    return answer
+
+    inner: ExtractiveComposer
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def compose(self, context: Context) -> Answer:
+        return guard(self.inner.res, context, self.inner.compose(context))
+
+    def stream(self, context: Context) -> Iterator[str | Answer]:
+        return line_by_line(self.compose(context))
 
 
 def composer_for(res: Resources) -> Composer:
-    """The configured composer: the LLM one when a generation backend is configured."""
-    extractive = ExtractiveComposer(res)
-    return LLMComposer(res.llm, extractive) if res.llm is not None else extractive
+    """The configured composer: the LLM one when a generation backend is configured (the guarded extractive
+    one is its fallback)."""
+    extractive = GuardedComposer(ExtractiveComposer(res))
+    if res.llm is None:
+        return extractive
+    return LLMComposer(res.llm, extractive, res.precheck_tools, res.corpus.documents)
 
 
 def _context(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...]) -> Context | Answer:
     query = understand_message(res, message, history)
     if isinstance(query, Answer):
         return query
+    outside = outside_scope(query)
+    if outside is not None:  # nothing to search for
+        return Context(query, [], outside, "out_of_scope")
     hits = retrieve(res, query)
     assessment = precheck(res, query)
     if isinstance(assessment, Answer):
         return assessment
     return Context(query, hits, support(res, query, hits), assessment.intent, assessment.checks,
-                   assessment.eligibility)
+                   assessment.eligibility, compared=compare(res, query))
 
 
 def answer(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...] = ()) -> Answer:
@@ -168,7 +203,7 @@ def answer(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...] 
     context = _context(res, message, history)
     if isinstance(context, Answer):
         return context
-    return guard(composer_for(res).compose(context))
+    return composer_for(res).compose(context)
 
 
 def stream_answer(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...] = (),
@@ -178,5 +213,4 @@ def stream_answer(res: Resources, message: str, history: list[Turn] | tuple[Turn
     if isinstance(context, Answer):
         yield from line_by_line(context)
         return
-    for piece in composer_for(res).stream(context):
-        yield guard(piece) if isinstance(piece, Answer) else piece
+    yield from composer_for(res).stream(context)

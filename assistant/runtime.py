@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import shutil
-import tempfile
-from pathlib import Path
-
 from assistant.settings import Settings
-from retrieval.corpus import corpus_files, local_corpus_dir
+from retrieval.corpus import CorpusLayers, corpus_files, local_corpus_dir
 from retrieval.embeddings import Embedder, make_embedder
 from retrieval.index import ChromaLocation, Manifest, build_index, ensure_index, open_index
 from retrieval.lexicon import Lexicon, Tokenizer
@@ -30,30 +25,15 @@ def chroma_location(settings: Settings) -> ChromaLocation:
 DISABLED_DOCUMENTS_KEY = "disabled_documents"  # doc_ids an administrator disabled (the admin API sets it)
 
 
-def corpus_layers(settings: Settings) -> tuple[Path, ...]:
-    """The shipped (or `PA_CORPUS_DIR`) corpus, with the local corpus of imported documents over it.
-
-    With documents disabled, a view of symlinks to the enabled files only (neither searched nor cited).
-    """
-    layers = (settings.corpus_dir, local_corpus_dir(settings.data_dir))
+def corpus_layers(settings: Settings) -> CorpusLayers:
+    """The shipped (or `PA_CORPUS_DIR`) corpus, with the local corpus of imported documents over it, less the
+    documents an administrator disabled (neither searched nor cited)."""
     db = open_database(settings.database_url, settings.data_dir)
     db.migrate()
-    disabled = set(KeyValue(db).get(DISABLED_DOCUMENTS_KEY) or ())
-    files = [f for f in corpus_files(layers) if f.stem not in disabled] if disabled else []
-    if not files:
-        return layers
-    view = Path(settings.data_dir) / "corpus-enabled" / hashlib.sha256(
-        "\n".join(str(f.resolve()) for f in files).encode()).hexdigest()[:16]
-    if not view.is_dir():  # made aside and renamed, so that a reader never sees half a view
-        view.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=view.parent))
-        for f in files:
-            (tmp / f.name).symlink_to(f.resolve())
-        try:
-            tmp.rename(view)
-        except OSError:  # another process made the same view meanwhile
-            shutil.rmtree(tmp, ignore_errors=True)
-    return (view,)
+    dirs = (settings.corpus_dir, local_corpus_dir(settings.data_dir))
+    layers = CorpusLayers(dirs, frozenset(KeyValue(db).get(DISABLED_DOCUMENTS_KEY) or ()))
+    # With every document disabled there would be nothing to index (and the app could not start): none is.
+    return layers if not layers.excluded or corpus_files(layers) else CorpusLayers(dirs)
 
 
 def rebuild_index(settings: Settings, embedder: Embedder | None = None) -> Manifest:

@@ -30,6 +30,14 @@ Reason = Literal[
 # "What does the officially issued version say …" (not "is it official?").
 _ASKS_OFFICIAL = re.compile(r"正式(?:印发|发布|出台)?(?:的|稿|版|文本)|定稿|最终稿|现行")
 _ASKS_IF_OFFICIAL = re.compile(r"正式[^，。？?]{0,8}[吗么]|是不是正式|是否正式|算不算正式|正式.{0,4}了没")
+_SUBSTANCE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+OUT_OF_SCOPE_NOTE = (
+    "抱歉，这个问题不在“政策通”的解答范围内。本助手只收录龙岗区人工智能产业扶持及相关的深圳市、"
+    "广东省和国家政策文件，无法解答其他地区的政策、税收法规或与政策无关的问题。"
+    "如需咨询，请联系相关主管部门；龙岗区人工智能扶持政策可咨询龙岗区工业和信息化局。"
+)
+INSTRUCTION_NOTE = ("“政策通”只依据所存政策文件的原文作答，不会按提问中的指令改变规则、条款或金额。"
+                    "请直接提出您想了解的政策问题。")
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,21 @@ class Support:
     @property
     def answered(self) -> bool:
         return self.reason == "answered"
+
+    @property
+    def outside(self) -> bool:
+        """True when the message is no question for the held documents at all; the note is the reply."""
+        return self.reason in ("out_of_scope", "instruction_only")
+
+
+def outside_scope(query: Query) -> Support | None:
+    """The decision for a message no held document is searched for: only instructions to the assistant
+    (nothing is left once they are removed), or a question outside the assistant's scope; else None."""
+    if not _SUBSTANCE.search(query.text):
+        return Support("instruction_only", note=INSTRUCTION_NOTE)
+    if query.intent == "out_of_scope":
+        return Support("out_of_scope", note=OUT_OF_SCOPE_NOTE)
+    return None
 
 
 def cut_off_note(evidence: Evidence) -> str:
@@ -100,6 +123,9 @@ def _missing_article(corpus: Corpus, query: Query) -> Support | None:
 def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
                    eligible: set[str] | None = None) -> Support:
     """Whether the retrieved clauses answer the query (`eligible`: only these clause ids may)."""
+    outside = outside_scope(query)
+    if outside is not None:
+        return outside
     corpus = retriever.corpus
     missing = _missing_article(corpus, query)
     if missing is not None:

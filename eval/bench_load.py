@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import random
 import shlex
 import statistics
@@ -39,6 +38,7 @@ from typing import Any
 
 import httpx
 
+from eval.metrics import percentile
 from eval.serve import ServeProcess, free_port, wait_healthy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -166,16 +166,6 @@ class Stats:
         return sum(self.errors.values())
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0–100), linear between closest ranks; NaN when empty."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
 def _valid(route: str, body: Any) -> bool:
     if route == "/api/ask":
         return isinstance(body, dict) and {"answer", "citations", "prechecks", "refused"} <= set(body)
@@ -285,6 +275,10 @@ def page_ready(base_url: str, loads: int = 3) -> dict[str, Any] | None:
 # ------------------------------------------------------------------------------------- report
 
 
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} ms"
+
+
 def summary(stats: dict[str, Stats], wall: float, users: int, seconds: float,
             think: tuple[float, float], page: dict[str, Any] | None) -> dict[str, Any]:
     """The figures as JSON-ready data."""
@@ -294,7 +288,7 @@ def summary(stats: dict[str, Stats], wall: float, users: int, seconds: float,
         routes[route] = {"ok": len(lat), "errors": s.error_count, "error_kinds": dict(s.errors),
                          "distinct_inputs": len(s.inputs),
                          "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95),
-                         "max_ms": max(lat) if lat else math.nan,
+                         "max_ms": max(lat) if lat else None,
                          "target_p95_ms": TARGETS_MS.get(route)}
     total_ok = sum(r["ok"] for r in routes.values())
     total_errors = sum(r["errors"] for r in routes.values())
@@ -329,7 +323,7 @@ def markdown(result: dict[str, Any], argv: Sequence[str]) -> str:
         errors = str(r["errors"]) + (f" ({', '.join(f'{k}: {v}' for k, v in r['error_kinds'].items())})"
                                      if r["errors"] else "")
         lines.append(f"| `{route}` | {r['ok'] + r['errors']} | {r['distinct_inputs']} | {errors} "
-                     f"| {r['p50_ms']:.0f} ms | {r['p95_ms']:.0f} ms | {r['max_ms']:.0f} ms | {target} |")
+                     f"| {_ms(r['p50_ms'])} | {_ms(r['p95_ms'])} | {_ms(r['max_ms'])} | {target} |")
     page = result.get("page_ready")
     lines.append("")
     if page:

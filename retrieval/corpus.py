@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import get_args
@@ -50,7 +50,18 @@ class CorpusError(ValueError):
 
 LOCAL_CORPUS = "corpus"  # the local corpus's directory name under the data directory
 
-CorpusDirs = Path | Sequence[Path]
+
+
+@dataclass(frozen=True)
+class CorpusLayers:
+    """Corpus directories in layers (see `corpus_files`), less the documents excluded by file stem (doc_id):
+    those an administrator disabled are neither indexed, searched nor cited."""
+
+    dirs: tuple[Path, ...]
+    excluded: frozenset[str] = frozenset()
+
+
+CorpusDirs = Path | Sequence[Path] | CorpusLayers
 
 
 def local_corpus_dir(data_dir: Path) -> Path:
@@ -64,14 +75,23 @@ def corpus_files(corpus_dir: CorpusDirs) -> list[Path]:
     `corpus_dir` is one directory, or layers in order: the first must exist (the shipped corpus), later
     ones may be absent; a file of a later layer replaces the file of the same name in an earlier one.
     """
-    layers = [Path(corpus_dir)] if isinstance(corpus_dir, (str, Path)) else [Path(d) for d in corpus_dir]
+    source = _layers(corpus_dir)
+    layers = list(source.dirs)
     if not layers or not layers[0].is_dir():
         raise CorpusError(layers[0] if layers else "", "语料目录不存在 (corpus directory not found)")
     by_name: dict[str, Path] = {}
     for layer in layers:
         if layer.is_dir():
             by_name.update({p.name: p for p in layer.glob("*.md") if p.is_file() and not p.name.startswith(".")})
-    return [by_name[name] for name in sorted(by_name)]
+    return [by_name[name] for name in sorted(by_name) if by_name[name].stem not in source.excluded]
+
+
+def _layers(corpus_dir: CorpusDirs) -> CorpusLayers:
+    if isinstance(corpus_dir, CorpusLayers):
+        return corpus_dir
+    if isinstance(corpus_dir, (str, Path)):
+        return CorpusLayers((Path(corpus_dir),))
+    return CorpusLayers(tuple(Path(d) for d in corpus_dir))
 
 
 def fingerprint(files: list[Path]) -> str:
@@ -167,8 +187,7 @@ def load_corpus(corpus_dir: CorpusDirs) -> Corpus:
     raise `CorpusError` on the first problem."""
     files = corpus_files(corpus_dir)
     if not files:
-        raise CorpusError(corpus_dir if isinstance(corpus_dir, (str, Path)) else Path(corpus_dir[0]),
-                          "语料目录中没有任何 .md 政策文件 (no policy files)")
+        raise CorpusError(_layers(corpus_dir).dirs[0], "语料目录中没有任何 .md 政策文件 (no policy files)")
     documents: dict[str, DocumentMeta] = {}
     clauses: list[Clause] = []
     for path in files:

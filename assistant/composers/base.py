@@ -1,7 +1,7 @@
 """The composer protocol, and the plain data every composer reads.
 
 A composer writes the answer from a `Context` (the understood query, the retrieved clauses, the pre-check
-results and the support decision); it never parses the message or decides support again.
+results and the support decision); it never parses the message, searches or decides support again.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assistant.evidence import Evidence
 from assistant.models import Answer, Intent
 from assistant.precheck_service import ChatPrecheck, EligibilityCheck
 from assistant.support import Support
@@ -27,6 +28,7 @@ class Context:
     intent: Intent
     checks: list[ChatPrecheck] = field(default_factory=list)  # amounts computed from stated facts
     eligibility: list[EligibilityCheck] = field(default_factory=list)  # whether one may apply at all
+    compared: tuple[Evidence, ...] = ()  # one sentence of each document a comparison sets side by side
 
 
 class Composer(Protocol):

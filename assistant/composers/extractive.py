@@ -13,52 +13,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.calibration import CALIBRATION as CAL
 from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
 from assistant.composers.base import Context
-from assistant.evidence import Evidence, candidate_evidence, supported
 from assistant.models import Answer
 from assistant.resources import Resources
 from assistant.tables import answer_from_table, list_from_table
-from retrieval.models import Corpus, Hit, final_version
-from retrieval.search import SearchFilters
+from retrieval.models import Hit
 
 Step = Literal["next", "done"] | Answer
 NEXT: Step = "next"
 DONE: Step = "done"
 Strategy = Callable[[Resources, Context, Draft], Step]
 
-_COMPARE = re.compile(r"分别|不一样|不同|区别|差别|差异|变化|相比|对比|一样吗|同一个|改了|变了")
 _YEARS_IN_TITLE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")
 CONTACT = "如需确认，建议咨询龙岗区工业和信息化局或政策发布部门。"
-
-
-def version_pairs(corpus: Corpus, named: set[str]) -> list[str]:
-    """The named drafts whose final version is named too, and those finals."""
-    pairs = {d: final for d in named
-             if (final := final_version(corpus, corpus.documents[d])) is not None and final in named}
-    return sorted(set(pairs) | set(pairs.values()))
-
-
-def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
-    """The documents a comparison question sets against each other: a draft and its final version
-    when both are named, otherwise every document named (at least two)."""
-    return version_pairs(corpus, named) or (sorted(named) if len(named) >= 2 else [])
-
-
-def comparison_evidence(res: Resources, context: Context) -> list[Evidence]:
-    """For "征求意见稿和正式稿分别…" / "A和B是同一个吗": the best supported sentence of each document
-    compared, searched within each; empty unless at least two documents answer."""
-    query = context.query
-    if not _COMPARE.search(query.folded):
-        return []
-    found: list[Evidence] = []
-    for doc_id in compared_documents(res.corpus, set(query.documents)):
-        hits = res.retriever.search(query.text, k=CAL.retrieve_k, filters=SearchFilters(doc_ids=frozenset({doc_id})))
-        evidence = supported(candidate_evidence(res.retriever, query, hits, with_context=False))
-        if evidence:
-            found.append(evidence[0])
-    return found if len(found) >= 2 else []
 
 
 def refusal_text(res: Resources, item_ids: tuple[str, ...], hits: list[Hit], why: str = "") -> str:
@@ -118,10 +86,9 @@ def table_names(res: Resources, context: Context, draft: Draft) -> Step:
 
 def comparison(res: Resources, context: Context, draft: Draft) -> Step:
     """Two documents set against each other: one sentence of each."""
-    compared = comparison_evidence(res, context)
-    if not compared:
+    if not context.compared:
         return NEXT
-    add_evidence(draft, context.query, compared, res.corpus, compare=True)
+    add_evidence(draft, context.query, list(context.compared), res.corpus, compare=True)
     return DONE
 
 
@@ -136,10 +103,17 @@ def evidence(res: Resources, context: Context, draft: Draft) -> Step:
     return DONE
 
 
+def refusal_answer(res: Resources, context: Context) -> Answer:
+    """Nothing held answers: say so, and why; a message outside the assistant's scope gets its note alone."""
+    support = context.support
+    text = support.note if support.outside else \
+        refusal_text(res, context.query.named_items, context.hits, support.note)
+    return Answer(text=text, citations=[], refused=True, intent=context.intent)
+
+
 def refusal(res: Resources, context: Context, _draft: Draft) -> Step:
     """Nothing held answers: say so, and why."""
-    text = refusal_text(res, context.query.named_items, context.hits, context.support.note)
-    return Answer(text=text, citations=[], refused=True, intent=context.intent)
+    return refusal_answer(res, context)
 
 
 STRATEGIES: tuple[Strategy, ...] = (prechecks, eligibility, table_cells, table_names, comparison, evidence, refusal)

@@ -6,24 +6,29 @@ Refusals are never handed to a model: what it could add there is exactly what mu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from langchain_core.tools import BaseTool
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
-from assistant.composers.base import Context
-from assistant.composers.extractive import ExtractiveComposer, line_by_line
+from assistant.composers.base import Composer, Context
+from assistant.composers.extractive import line_by_line
+from assistant.guard import grounded_texts
 from assistant.llm import GenerationBackend
 from assistant.models import Answer
-from retrieval.models import Citation
+from retrieval.models import Citation, DocumentMeta
 
 
 @dataclass(frozen=True)
 class LLMComposer:
-    """Generates the answer; falls back to `fallback` (the extractive composer)."""
+    """Generates the answer; falls back to `fallback` (the guarded extractive composer)."""
 
     backend: GenerationBackend
-    fallback: ExtractiveComposer
+    fallback: Composer
+    tools: Sequence[BaseTool] = ()  # pre-check tools the model may call
+    documents: Mapping[str, DocumentMeta] = field(default_factory=dict)  # held documents, for their metadata
     name: str = "llm"
 
     def _inputs(self, context: Context, extractive: Answer) -> tuple[list[Citation], list[str]] | None:
@@ -32,9 +37,8 @@ class LLMComposer:
             return None
         retrieved = [h.citation for h in context.hits[:CAL.llm_clauses]]
         citations = list({c.clause_id: c for c in [*extractive.citations, *retrieved]}.values())
-        grounded = [*extractive.calculations,
-                    *(r["text"] for p in extractive.prechecks for r in p.get("reasons", []))]
-        return citations, grounded
+        given = replace(extractive, citations=citations)  # the model may state any supplied document's metadata
+        return citations, grounded_texts(given, self.documents)
 
     def _finish(self, result: Answer, extractive: Answer) -> Answer:
         return replace(result, prechecks=extractive.prechecks, intent=extractive.intent,
@@ -48,7 +52,7 @@ class LLMComposer:
         citations, grounded = inputs
         query = context.query
         result = answer_with_llm(query.text, list(query.history), citations, grounded, self.backend,
-                                 lambda: extractive, tools=self.fallback.res.precheck_tools)
+                                 lambda: extractive, tools=self.tools)
         return self._finish(result, extractive)
 
     def stream(self, context: Context) -> Iterator[str | Answer]:
@@ -62,5 +66,5 @@ class LLMComposer:
         query = context.query
         result = yield from stream_answer_with_llm(query.text, list(query.history), citations, grounded,
                                                    self.backend, lambda: extractive,
-                                                   tools=self.fallback.res.precheck_tools)
+                                                   tools=self.tools)
         yield self._finish(result, extractive)

@@ -168,6 +168,12 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     # Whether a document is in force is also asked about a draft by name; any sentence may answer that.
     AnswerType("draft_status", re.compile(r"征求意见稿吗|草案"), None, status_line=True),
+    # Documents set side by side (a draft and its final text, two measures): one sentence of each answers.
+    AnswerType(
+        "compare",
+        re.compile(r"分别|不一样|不同|区别|差别|差异|变化|相比|对比|一样吗|同一个|改了|变了"),
+        None,
+    ),
     # An enumeration or several facts: quote more of the clause.
     AnswerType(
         "list",

@@ -13,7 +13,7 @@ from assistant.runtime import corpus_layers, load_retriever
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
 from prechecks.rules import load_rules
-from retrieval.corpus import corpus_files, load_corpus, local_corpus_dir
+from retrieval.corpus import CorpusLayers, corpus_files, load_corpus, local_corpus_dir
 from retrieval.index import build_index, index_status, open_index
 from retrieval.ingest import ImportOptions, import_file
 from ui.cli import main
@@ -43,14 +43,26 @@ def test_local_document_replaces_the_shipped_one_and_removing_it_restores_it(tin
     assert load_corpus((tiny_corpus_dir, local)) == shipped
 
 
+def test_excluded_documents_are_left_out_of_every_layer(tiny_corpus_dir: Path, tmp_path: Path) -> None:
+    local = tmp_path / "data" / "corpus"
+    shipped = load_corpus(tiny_corpus_dir)
+    doc_id = sorted(shipped.documents)[0]
+    _local_copy(tiny_corpus_dir, local, doc_id, "本地版本")
+    layers = CorpusLayers((tiny_corpus_dir, local), frozenset({doc_id}))
+    assert doc_id not in {p.stem for p in corpus_files(layers)}
+    kept = load_corpus(layers)
+    assert set(kept.documents) == set(shipped.documents) - {doc_id}
+    assert all(c.doc_id != doc_id for c in kept.clauses) and kept.fingerprint != shipped.fingerprint
+
+
 def test_index_reads_the_layered_corpus(tiny_corpus_dir: Path, tmp_path: Path, hash_embedder, tokenizer) -> None:
     settings = Settings(corpus_dir=tiny_corpus_dir, data_dir=tmp_path / "data")
     layers = corpus_layers(settings)
-    assert layers == (tiny_corpus_dir, local_corpus_dir(settings.data_dir))
+    assert layers.dirs == (tiny_corpus_dir, local_corpus_dir(settings.data_dir)) and not layers.excluded
     build_index(layers, settings.index_dir, hash_embedder, tokenizer)
     assert index_status(layers, settings.index_dir, hash_embedder.name, tokenizer.lexicon.digest) == "ok"
     make_html(tmp_path / "measures.html")
-    import_file(tmp_path / "measures.html", layers[1], ImportOptions(doc_id="test-measures"))
+    import_file(tmp_path / "measures.html", layers.dirs[1], ImportOptions(doc_id="test-measures"))
     assert index_status(layers, settings.index_dir, hash_embedder.name, tokenizer.lexicon.digest) == "stale"
     build_index(layers, settings.index_dir, hash_embedder, tokenizer)
     loaded = open_index(settings.index_dir)

@@ -21,7 +21,6 @@ def test_workload_is_varied_and_valid() -> None:
         assert 1 <= len(steps) <= 3 and all(step["q"] for step in steps)
         profile = bench_load.precheck_profile(rng)
         assert {"org_type", "registered_in_longgang", "independent_legal_person"} <= set(profile)
-    assert bench_load.percentile([1, 2, 3, 4], 50) == 2.5
 
 
 @pytest.mark.slow
