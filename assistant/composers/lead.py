@@ -1,0 +1,169 @@
+"""The conclusion an extractive answer opens with: one sentence that answers the question, before any quote.
+
+Pure functions. The lead states what the question asks for (its answer types, `assistant.understanding.asks`)
+in the words of the sentence chosen to answer it: the part of that sentence that states the figure, date,
+department or count. A Chinese question answered from a Chinese clause repeats the clause's own words
+(the comma-delimited part that states the fact, or just the fact when that part is long); otherwise the
+fact is put in the row's template of the question's language, with the figure exactly as the clause writes
+it (no unit is converted). Every figure and date of a lead must be read in the quote it precedes; when
+that cannot be assured, or nothing asked is stated, there is no lead rather than a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.calibration import CALIBRATION as CAL
+from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of
+from assistant.understanding.asks import AnswerType
+from retrieval.text import fold
+
+_SEGMENT_END = {"zh": re.compile(r"[，,；;。！？!?]"), "en": re.compile(r"[,;!?]|\.(?=\s|$)")}
+# Quotation marks set off a quoted clause in the answer; in a lead they would only repeat the clause's.
+_QUOTE_MARKS = re.compile(r"[“”「」『』\"]")
+_MARKUP = re.compile(r"[*#>`|｜]")
+# A part that ends in 的 states a condition ("合同金额1000万元以上的"), not what is granted; one that opens
+# with 对于 or 除 or closes with 外 sets the scope a sentence speaks of ("除涉及国家安全的领域外").
+_CONDITION = re.compile(r"的\s*$")
+_SCOPE = re.compile(r"的\s*$|^\s*(?:对于|除)|外\s*$")
+_TITLED = re.compile(r"《[^》]*》")
+# Words that say what is granted or required: of several parts stating an amount, the one to lead with.
+_GRANT = re.compile(r"给予|资助|补贴|奖励|扶持|支持|最高|不超过|可获|上限|封顶|罚款|处|up to|grant|subsid|award|support|fine",
+                    re.IGNORECASE)
+_FILLER_HEAD = re.compile(r"^(?:请问|我想问(?:一下|下)?|想问(?:一下|下)?|问一下|你好|您好|[那这]个|那么|那|咱们|我们|我|"
+                          r"按照?|根据|依据|依照|在)+")
+_PARTICLE_TAIL = re.compile(r"(?:的|是|由|要|需要|可以|能|都|有|在|按|对|给|应|会|将|一共|总共|共|到底|究竟|具体)+$")
+_TITLE_BRACKETS = re.compile(r"[《》〈〉]")
+_SUBJECT_MAX = 16
+_HOW_MANY = re.compile(r"多少|几|多大|多高|多长|多久|how (?:many|much)", re.IGNORECASE)
+_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]")
+
+
+def _clean(part: str, language: str) -> str:
+    """A part of a clause as a lead says it: no enumerator, article label, markup or quotation marks."""
+    part = _QUOTE_MARKS.sub("", _MARKUP.sub("", part)).strip()
+    part = re.sub(r"^第[^条]{1,8}条\s*", "", part) if ARTICLE.match(part) else part
+    enumerator = ENUMERATOR.match(part)
+    if enumerator:
+        part = part[enumerator.end():]
+    part = part.strip(" \t：:，,；;。.")
+    if language == "en" and part:
+        part = part[0].upper() + part[1:]
+    return part
+
+
+def _segment(sentence: str, start: int, end: int, language: str) -> tuple[int, int]:
+    """Bounds of the comma-delimited part of `sentence` holding the span start..end."""
+    boundary = _SEGMENT_END[language]
+    left = max((m.end() for m in boundary.finditer(sentence, 0, start)), default=0)
+    right = next((m.start() for m in boundary.finditer(sentence, end)), len(sentence))
+    return left, right
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in fold(text) if c.isalnum()]
+    return {a + b for a, b in zip(chars, chars[1:])}
+
+
+def _parts(sentence: str, language: str) -> list[tuple[int, str]]:
+    """The comma-delimited parts of a sentence with where each starts."""
+    starts = [0, *(m.end() for m in _SEGMENT_END[language].finditer(sentence))]
+    return [(a, sentence[a:b]) for a, b in zip(starts, [*starts[1:], len(sentence)]) if sentence[a:b].strip()]
+
+
+def _best_match(kind: AnswerType, sentence: str, language: str, asked: set[str]) -> re.Match[str] | None:
+    """Of the spans stating the kind's fact, the one in a part that is no condition, shares most words with
+    the question (`asked`: its bigrams) and grants or requires something."""
+    assert kind.lead is not None
+    matches = list(kind.lead.span.finditer(sentence))
+
+    def rank(match: re.Match[str]) -> tuple[int, int, int]:
+        left, right = _segment(sentence, match.start(), match.end(), language)
+        part = sentence[left:right]
+        return (1 if _CONDITION.search(part) else 0, -len(_bigrams(part) & asked),
+                0 if _GRANT.search(part) else 1)
+
+    return min(matches, key=rank) if matches else None
+
+
+def restated(question: str, sentence: str, language: str) -> str:
+    """Without a figure, date or name to say: the answering sentence itself as the lead, in its own words,
+    without the conditions it opens with; a long one cut to the parts that share most words with the
+    question. "" when none does, or when the question asks how many and no part has a figure."""
+    asked = _bigrams(_TITLED.sub(" ", question))  # the documents it names say nothing of what it asks
+    parts = [(start, _clean(part, language)) for start, part in _parts(sentence, language)]
+    parts = [(start, part) for start, part in parts if part]
+    answers = [(start, part) for start, part in parts if not _SCOPE.search(part)] or parts
+    if sum(len(part) for _, part in answers) > CAL.lead_restated_max:
+        ranked = sorted(answers, key=lambda p: -len(_bigrams(p[1]) & asked))
+        kept: list[tuple[int, str]] = []
+        for start, part in ranked:
+            if _bigrams(part) & asked and sum(len(p) for _, p in kept) + len(part) <= CAL.lead_restated_max:
+                kept.append((start, part))
+        answers = sorted(kept)
+    if not answers or (_HOW_MANY.search(question) and not any(_FIGURE.search(p) for _, p in answers)):
+        return ""
+    joiner = "; " if language == "en" else "，"
+    return joiner.join(part for _, part in answers) + ("." if language == "en" else "。")
+
+
+def question_subject(question: str, types: Sequence[AnswerType]) -> str:
+    """What a Chinese question asks about: its words before the first words that ask ("训力券最高补多少" →
+    "训力券"), without fillers, particles, quotation marks or figures; "" when that is not a short phrase."""
+    starts = [m.start() for t in types if t.lead is not None and (m := t.asks.search(question))]
+    if not starts:
+        return ""
+    head = re.split(r"[，,。？?！!；;：:\s]", question[:min(starts)])[-1]
+    head = _TITLE_BRACKETS.sub("", _QUOTE_MARKS.sub("", head))
+    head = _PARTICLE_TAIL.sub("", _FILLER_HEAD.sub("", head))
+    claims = claims_of(head)
+    if not 2 <= len(head) <= _SUBJECT_MAX or claims.values or claims.dates or claims.articles:
+        return ""
+    return head
+
+
+def grounded_in(lead: str, quote: str) -> bool:
+    """True when every figure and date of `lead` is one `quote` states (compared by value)."""
+    claims, facts = claims_of(lead), facts_of(quote)
+    return (all(value in facts.values for _, value in claims.values)
+            and all(any(date.covered_by(known) for known in facts.dates) for _, date in claims.dates))
+
+
+def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sentence: str, quote: str,
+                  clause_language: str) -> str:
+    """The sentence an answer opens with, stating what `types` ask from the answering `sentence`; "" if none.
+
+    `language`: the question's ("zh" | "en"); `clause_language`: the sentence's; `quote`: the words the
+    answer then quotes (every figure of the lead must be among them).
+    """
+    clause_language = "en" if clause_language == "en" else "zh"
+    own_words = language == clause_language
+    asked = _bigrams(question)
+    parts: list[tuple[int, str]] = []
+    for kind in sorted(types, key=lambda t: not (t.lead and t.lead.anchored)):
+        if kind.lead is None or any(kind.lead.span.search(text) for _, text in parts):
+            continue  # a part already chosen states this kind too (a cap is an amount)
+        match = _best_match(kind, sentence, clause_language, asked)
+        if match is None:
+            continue
+        left, right = _segment(sentence, match.start(), match.end(), clause_language)
+        part = _clean(sentence[left:right], clause_language)
+        if not own_words or len(part) > CAL.lead_part_max or match.group(0) not in sentence[left:right]:
+            template = kind.lead.en if language == "en" else kind.lead.zh
+            part = template.format(v=_QUOTE_MARKS.sub("", match.group("v")).strip())
+        if part and part not in (text for _, text in parts):
+            parts.append((left if own_words else match.start(), part))
+    if not parts:
+        lead = restated(question, sentence, language) if own_words else ""
+        return lead if lead and grounded_in(lead, quote) else ""
+    texts = [text for _, text in sorted(parts)]
+    if language == "en":
+        texts = [texts[0][0].upper() + texts[0][1:], *(t[0].lower() + t[1:] if t[:4] in ("The ", "Up t") else t
+                                                     for t in texts[1:])]
+        lead = "; ".join(texts) + "."
+    else:
+        subject = question_subject(question, types)
+        body = "，".join(texts)
+        lead = (f"{subject}：{body}" if subject and subject not in body and "：" not in body else body) + "。"
+    return lead if grounded_in(lead, quote) else ""
