@@ -105,8 +105,9 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence) -> None:
     if evidence.hit.clause.kind == "table_row":
         return  # a row's cells are read with the table's title and unit (`add_table`)
     quote = quote_for(evidence, query)
+    # A status line answers "is it in force?": a lead then only says a date or figure also asked.
     lead = lead_sentence(query.text, query.asks, query.language, evidence.sentence, quote,
-                         evidence.hit.doc.language)
+                         evidence.hit.doc.language, restate=not query.wants_status_line)
     if lead:
         marker = draft.marker(cite(evidence.hit.clause, evidence.hit.doc, quote))
         draft.lines.append(f"{lead[:-1]}{marker}{lead[-1]}")
@@ -125,7 +126,7 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
             if other.hit.clause.clause_id not in {e.hit.clause.clause_id for e in chosen} \
                     and other.score >= 0.7 * evidence[0].score and len(chosen) < 3:
                 chosen.append(other)
-    if not compare and not query.wants_status_line:
+    if not compare:
         add_lead(draft, query, chosen[0])
     if query.wants_status_line:
         doc = status_subject(corpus, chosen[0].hit.doc, named)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.calibration import CALIBRATION as CAL
-from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of
+from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
 from assistant.understanding.asks import AnswerType
 from retrieval.text import fold
 
@@ -76,7 +76,9 @@ def _best_match(kind: AnswerType, sentence: str, language: str, asked: set[str])
     """Of the spans stating the kind's fact, the one in a part that is no condition, shares most words with
     the question (`asked`: its bigrams) and grants or requires something."""
     assert kind.lead is not None
-    matches = list(kind.lead.span.finditer(sentence))
+    titles = [m.span() for m in _TITLED.finditer(sentence)]
+    # A figure or name inside a document's title (《…（2023—2024年）》) is not what the sentence states.
+    matches = [m for m in kind.lead.span.finditer(sentence) if not any(a <= m.start() < b for a, b in titles)]
 
     def rank(match: re.Match[str]) -> tuple[int, int, int]:
         left, right = _segment(sentence, match.start(), match.end(), language)
@@ -130,16 +132,10 @@ def grounded_in(lead: str, quote: str) -> bool:
             and all(any(date.covered_by(known) for known in facts.dates) for _, date in claims.dates))
 
 
-def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sentence: str, quote: str,
-                  clause_language: str) -> str:
-    """The sentence an answer opens with, stating what `types` ask from the answering `sentence`; "" if none.
-
-    `language`: the question's ("zh" | "en"); `clause_language`: the sentence's; `quote`: the words the
-    answer then quotes (every figure of the lead must be among them).
-    """
-    clause_language = "en" if clause_language == "en" else "zh"
+def _stated_parts(types: Sequence[AnswerType], language: str, sentence: str, clause_language: str,
+                  asked: set[str]) -> list[tuple[int, str]]:
+    """The parts of `sentence` that state what `types` ask, with where each is, in the lead's words."""
     own_words = language == clause_language
-    asked = _bigrams(question)
     parts: list[tuple[int, str]] = []
     for kind in sorted(types, key=lambda t: not (t.lead and t.lead.anchored)):
         if kind.lead is None or any(kind.lead.span.search(text) for _, text in parts):
@@ -154,16 +150,42 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
             part = template.format(v=_QUOTE_MARKS.sub("", match.group("v")).strip())
         if part and part not in (text for _, text in parts):
             parts.append((left if own_words else match.start(), part))
-    if not parts:
-        lead = restated(question, sentence, language) if own_words else ""
-        return lead if lead and grounded_in(lead, quote) else ""
-    texts = [text for _, text in sorted(parts)]
+    return sorted(parts)
+
+
+def _said(texts: list[str], question: str, types: Sequence[AnswerType], language: str) -> str:
+    """Parts stating the facts asked, as one sentence of the question's language."""
     if language == "en":
         texts = [texts[0][0].upper() + texts[0][1:], *(t[0].lower() + t[1:] if t[:4] in ("The ", "Up t") else t
                                                      for t in texts[1:])]
-        lead = "; ".join(texts) + "."
-    else:
-        subject = question_subject(question, types)
-        body = "，".join(texts)
-        lead = (f"{subject}：{body}" if subject and subject not in body and "：" not in body else body) + "。"
-    return lead if grounded_in(lead, quote) else ""
+        return "; ".join(texts) + "."
+    subject = question_subject(question, types)
+    body = "，".join(texts)
+    return (f"{subject}：{body}" if subject and subject not in body and "：" not in body else body) + "。"
+
+
+def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sentence: str, quote: str,
+                  clause_language: str, *, restate: bool = True) -> str:
+    """The sentence an answer opens with, stating what `types` ask from the answering `sentence`; "" if none.
+
+    `language`: the question's ("zh" | "en"); `clause_language`: the sentence's; `quote`: the words the
+    answer then quotes (every figure of the lead must be among them). When the answering sentence states
+    none of it (a heading, "(三)发放语料券。"), the sentences the quote reads after it may.
+    `restate`: without a figure, date or name to say, restate the sentence (`restated`).
+    """
+    clause_language = "en" if clause_language == "en" else "zh"
+    asked = _bigrams(question)
+    quoted = [p.strip() for p in split_sentences(quote) if p.strip()]
+    following = quoted[quoted.index(sentence) + 1:][:CAL.lead_next_sentences] if sentence in quoted else []
+    for candidate in (sentence, *following):
+        parts = _stated_parts(types, language, candidate, clause_language, asked)
+        lead = _said([text for _, text in parts], question, types, language) if parts else ""
+        if lead and grounded_in(lead, quote):
+            return lead
+    if not restate or language != clause_language:
+        return ""
+    for candidate in (sentence, *following[:1]):
+        lead = restated(question, candidate, language)
+        if lead and grounded_in(lead, quote):
+            return lead
+    return ""

@@ -150,3 +150,23 @@ def test_of_several_dates_the_one_in_the_part_nearest_the_question_leads() -> No
 def test_a_restated_sentence_leaves_out_the_scope_it_opens_with() -> None:
     sentence = "除涉及公共安全的领域外，对于尚无标准的低风险智能产品，允许通过试点等方式先行先试。"
     assert lead("尚无标准的低风险智能产品可以怎么做", sentence) == "允许通过试点等方式先行先试。"
+
+
+def test_after_a_heading_the_next_quoted_sentence_states_the_fact() -> None:
+    quote = "（五）发放星火券。每年发放最高3000万元星火券，支持模型研发。"
+    assert lead("星火券一年发多少", "（五）发放星火券。", quote=quote).startswith("每年发放最高3000万元星火券")
+    assert lead("星火券最高多少", "（五）发放星火券。", quote=quote) == "每年发放最高3000万元星火券。"
+
+
+def test_a_figure_inside_a_document_title_is_not_the_answer() -> None:
+    sentence = "根据《示范行动方案（2030—2031年）》，由区数据管理局负责组织实施。"
+    assert lead("由哪个部门负责组织实施", sentence) == "由区数据管理局负责组织实施。"
+    assert not lead("什么时候发布", "依据《示范行动方案（2030—2031年）》制定。").startswith("时间为")
+
+
+def test_beside_a_status_line_only_a_stated_fact_leads() -> None:
+    sentence = "本条例自2033年2月1日起施行。"
+    question = "这个条例生效了吗，什么时候施行"
+    assert lead_sentence(question, asked(question), "zh", sentence, sentence, "zh", restate=False) == sentence
+    assert lead_sentence("这个条例是正式的吗", asked("这个条例是正式的吗"), "zh", "本条例经审议通过。",
+                         "本条例经审议通过。", "zh", restate=False) == ""
