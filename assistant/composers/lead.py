@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
-from assistant.understanding.asks import AnswerType
+from assistant.understanding.asks import AnswerType, answer_type
 from retrieval.text import fold
 
 _SEGMENT_END = {"zh": re.compile(r"[，,；;。！？!?]"), "en": re.compile(r"[,;!?]|\.(?=\s|$)")}
@@ -33,9 +33,14 @@ _GRANT = re.compile(r"给予|资助|补贴|奖励|扶持|支持|最高|不超过
                     re.IGNORECASE)
 _FILLER_HEAD = re.compile(r"^(?:请问|我想问(?:一下|下)?|想问(?:一下|下)?|问一下|你好|您好|[那这]个|那么|那|咱们|我们|我|"
                           r"按照?|根据|依据|依照|在)+")
-_PARTICLE_TAIL = re.compile(r"(?:的|是|由|要|需要|可以|能|都|有|在|按|对|给|应|会|将|一共|总共|共|到底|究竟|具体)+$")
+_PARTICLE_TAIL = re.compile(r"(?:的|是|由|要|需要|可以|能|都|有|在|按|对|给|应|会|将|一共|总共|共|到底|究竟|具体|从|自|于|"
+                            r"向|到|里|中|每年|一年|其中)+$")
+_INTERROGATIVE = re.compile(r"多少|多大|多高|多长|多久|什么|啥|哪|几|谁|何|是否|有没有|能不能|吗")
+_VERB = re.compile(r"说|讲|提到|规定|要求|问|提出|里|中|其中|按|根据|依据")
+_MIN_RESTATED = {"zh": 10, "en": 30}  # shorter: a heading ("申报条件"), which answers nothing
 _TITLE_BRACKETS = re.compile(r"[《》〈〉]")
 _SUBJECT_MAX = 16
+_SAID_AS = {"money": "cap"}  # a kind asked -> the kind whose words state it better, when a clause has them
 _HOW_MANY = re.compile(r"多少|几|多大|多高|多长|多久|how (?:many|much)", re.IGNORECASE)
 _FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]")
 
@@ -106,6 +111,8 @@ def restated(question: str, sentence: str, language: str) -> str:
         answers = sorted(kept)
     if not answers or (_HOW_MANY.search(question) and not any(_FIGURE.search(p) for _, p in answers)):
         return ""
+    if sum(len(p) for _, p in answers) < _MIN_RESTATED[language]:
+        return ""
     joiner = "; " if language == "en" else "，"
     return joiner.join(part for _, part in answers) + ("." if language == "en" else "。")
 
@@ -114,14 +121,17 @@ def question_subject(question: str, types: Sequence[AnswerType]) -> str:
     """What a Chinese question asks about: its words before the first words that ask ("训力券最高补多少" →
     "训力券"), without fillers, particles, quotation marks or figures; "" when that is not a short phrase."""
     starts = [m.start() for t in types if t.lead is not None and (m := t.asks.search(question))]
+    asking = _INTERROGATIVE.search(question)
     if not starts:
         return ""
-    head = re.split(r"[，,。？?！!；;：:\s]", question[:min(starts)])[-1]
+    head = re.split(r"[，,。？?！!；;：:\s]", question[:min(starts + ([asking.start()] if asking else []))])[-1]
     head = _TITLE_BRACKETS.sub("", _QUOTE_MARKS.sub("", head))
     head = _PARTICLE_TAIL.sub("", _FILLER_HEAD.sub("", head))
     claims = claims_of(head)
     if not 2 <= len(head) <= _SUBJECT_MAX or claims.values or claims.dates or claims.articles:
         return ""
+    if _VERB.search(head):
+        return ""  # "起草说明里讲…", "按…规定": a clause of the question, not what it is about
     return head
 
 
@@ -133,33 +143,40 @@ def grounded_in(lead: str, quote: str) -> bool:
 
 
 def _stated_parts(types: Sequence[AnswerType], language: str, sentence: str, clause_language: str,
-                  asked: set[str]) -> list[tuple[int, str]]:
-    """The parts of `sentence` that state what `types` ask, with where each is, in the lead's words."""
+                  asked: set[str]) -> list[tuple[int, str, bool]]:
+    """The parts of `sentence` that state what `types` ask, in the lead's words: (where, text, whether the
+    text is a template's rather than the clause's own words)."""
     own_words = language == clause_language
-    parts: list[tuple[int, str]] = []
+    parts: list[tuple[int, str, bool]] = []
+    names = {t.name for t in types}
+    # An amount asked is best said as the cap a clause states ("up to", "最高") when it states one.
+    types = [*(answer_type(a) for k, a in _SAID_AS.items() if k in names and a not in names), *types]
     for kind in sorted(types, key=lambda t: not (t.lead and t.lead.anchored)):
-        if kind.lead is None or any(kind.lead.span.search(text) for _, text in parts):
+        if kind.lead is None or any(kind.lead.span.search(text) for _, text, _ in parts):
             continue  # a part already chosen states this kind too (a cap is an amount)
         match = _best_match(kind, sentence, clause_language, asked)
         if match is None:
             continue
         left, right = _segment(sentence, match.start(), match.end(), clause_language)
         part = _clean(sentence[left:right], clause_language)
-        if not own_words or len(part) > CAL.lead_part_max or match.group(0) not in sentence[left:right]:
+        templated = not own_words or len(part) > CAL.lead_part_max or match.group(0) not in sentence[left:right]
+        if templated:
             template = kind.lead.en if language == "en" else kind.lead.zh
             part = template.format(v=_QUOTE_MARKS.sub("", match.group("v")).strip())
-        if part and part not in (text for _, text in parts):
-            parts.append((left if own_words else match.start(), part))
+        if part and part not in (text for _, text, _ in parts):
+            parts.append((left if own_words else match.start(), part, templated))
     return sorted(parts)
 
 
-def _said(texts: list[str], question: str, types: Sequence[AnswerType], language: str) -> str:
-    """Parts stating the facts asked, as one sentence of the question's language."""
+def _said(parts: list[tuple[int, str, bool]], question: str, types: Sequence[AnswerType], language: str) -> str:
+    """Parts stating the facts asked, as one sentence of the question's language. A template's words
+    ("最高1000万元") name no subject: the question's is put before them."""
+    texts = [text for _, text, _ in parts]
     if language == "en":
         texts = [texts[0][0].upper() + texts[0][1:], *(t[0].lower() + t[1:] if t[:4] in ("The ", "Up t") else t
                                                      for t in texts[1:])]
         return "; ".join(texts) + "."
-    subject = question_subject(question, types)
+    subject = question_subject(question, types) if any(templated for _, _, templated in parts) else ""
     body = "，".join(texts)
     return (f"{subject}：{body}" if subject and subject not in body and "：" not in body else body) + "。"
 
@@ -179,7 +196,7 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
     following = quoted[quoted.index(sentence) + 1:][:CAL.lead_next_sentences] if sentence in quoted else []
     for candidate in (sentence, *following):
         parts = _stated_parts(types, language, candidate, clause_language, asked)
-        lead = _said([text for _, text in parts], question, types, language) if parts else ""
+        lead = _said(parts, question, types, language) if parts else ""
         if lead and grounded_in(lead, quote):
             return lead
     if not restate or language != clause_language:

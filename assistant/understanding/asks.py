@@ -80,7 +80,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"最高|最多|上限|封顶|顶格|\bcap\b|maximum|at most"),
         re.compile(r"最高|上限|不超过|封顶|maximum|up to|至多"),
         lead=_lead(r"(?:最高|上限为?|不超过|不高于|封顶|至多|最多|up to|no more than|not exceeding|not more than"
-                   rf"|a maximum of|capped at|at most)[^，。；,;]{{0,8}}?(?P<v>{AMOUNT}|{PERCENT})",
+                   rf"|a maximum of|capped at|at most)[^，。；,;%％]{{0,8}}?(?P<v>{AMOUNT})",
                    "最高{v}", "Up to {v}", anchored=True),
     ),
     AnswerType(
@@ -260,6 +260,11 @@ def kinds_of(types: tuple[AnswerType, ...]) -> set[str]:
 def ask_types(question: str) -> set[str]:
     """The kinds of fact a question asks for that an answering sentence must state (ratio, cap, date …)."""
     return kinds_of(asked(question))
+
+
+def answer_type(name: str) -> AnswerType:
+    """The registry row of an answer type."""
+    return _BY_NAME[name]
 
 
 def answer_pattern(name: str) -> re.Pattern[str]:

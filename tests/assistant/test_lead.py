@@ -43,9 +43,11 @@ def test_a_chinese_lead_states_the_asked_fact_in_the_clause_words(question: str,
     assert not any(mark in text for mark in "“”「」")
 
 
-def test_the_subject_the_question_names_opens_the_lead() -> None:
-    text = lead("星火券最高补多少", "单家企业每年最高800万元。")
-    assert text == "星火券：单家企业每年最高800万元。"
+def test_the_subject_the_question_names_opens_a_lead_in_template_words() -> None:
+    assert lead("星火券最高补多少", "单家企业每年最高800万元。") == "单家企业每年最高800万元。"  # its own words
+    long_part = "对在本区注册并实际经营且纳入统计的智能企业租用第三方智能算力开展模型训练的项目单家最高资助800万元。"
+    assert lead("星火券最高补多少", long_part) == "星火券：最高800万元。"
+    assert lead("起草说明里讲最高补多少", long_part) == "最高800万元。"  # no subject in a clause of the question
 
 
 def test_a_condition_amount_does_not_lead_when_a_granted_amount_is_stated() -> None:
@@ -79,6 +81,8 @@ def test_english_question_on_a_chinese_clause_keeps_the_chinese_figure() -> None
 def test_chinese_question_on_an_english_clause_gets_a_chinese_lead() -> None:
     text = lead("补贴最高多少？", "Each enterprise may receive up to 6 million yuan per year.", clause_language="en")
     assert text == "补贴：最高6 million yuan。"
+    assert lead("能补多少？", "Each enterprise may receive up to 6 million yuan per year.", clause_language="en") == \
+        "最高6 million yuan。"
 
 
 def test_no_lead_when_a_how_much_question_meets_no_figure() -> None:
@@ -139,7 +143,7 @@ def test_every_figure_of_a_lead_is_in_the_quote(subject: str, amount: str, ratio
 
 def test_a_validity_question_leads_with_the_end_date_not_the_issue_date() -> None:
     sentence = "某局于2029年3月印发了《示范办法》，有效期至2032年3月。"
-    assert lead("示范办法的有效期到什么时候", sentence) == "示范办法：有效期至2032年3月。"
+    assert lead("示范办法的有效期到什么时候", sentence) == "有效期至2032年3月。"
 
 
 def test_of_several_dates_the_one_in_the_part_nearest_the_question_leads() -> None:
