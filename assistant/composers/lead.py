@@ -159,7 +159,7 @@ def _stated_parts(types: Sequence[AnswerType], language: str, sentence: str, cla
             continue
         left, right = _segment(sentence, match.start(), match.end(), clause_language)
         part = _clean(sentence[left:right], clause_language)
-        templated = not own_words or len(part) > CAL.lead_part_max or match.group(0) not in sentence[left:right]
+        templated = not own_words or len(part) > CAL.lead_part_max or match.group(0) not in part
         if templated:
             template = kind.lead.en if language == "en" else kind.lead.zh
             part = template.format(v=_QUOTE_MARKS.sub("", match.group("v")).strip())

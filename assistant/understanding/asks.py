@@ -77,7 +77,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     AnswerType(
         "cap",
-        re.compile(r"最高|最多|上限|封顶|顶格|\bcap\b|maximum|at most"),
+        re.compile(r"最高|最多|上限|封顶|顶格|\bcap\b|maximum|at most|up to how much|how much at most|\bmax\b"),
         re.compile(r"最高|上限|不超过|封顶|maximum|up to|至多"),
         lead=_lead(r"(?:最高|上限为?|不超过|不高于|封顶|至多|最多|up to|no more than|not exceeding|not more than"
                    rf"|a maximum of|capped at|at most)[^，。；,;%％]{{0,8}}?(?P<v>{AMOUNT})",
@@ -210,6 +210,14 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         ),
         lead=_lead(rf"{_CN_NUMERAL_BEFORE}(?P<v>(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
                    r"(?:章|条|项|家|个(?!月|工作日)|类|种|款|名|人))", "数量为{v}", "The number is {v}"),
+    ),
+    # Where a document says it: a chapter or article. Any sentence may answer (a clause need not repeat its
+    # own label); the lead names the one the answering sentence states.
+    AnswerType(
+        "locator",
+        re.compile(r"哪一?[章条节款]|第几[章条节款]|哪个条款|什么条款"),
+        None,
+        lead=_lead(r"(?P<v>第[一二三四五六七八九十百零〇\d]+[章条节款])", "见{v}", "See {v}"),
     ),
     # Whether two supports can be combined: only a sentence about combining answers it.
     AnswerType(

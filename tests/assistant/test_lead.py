@@ -174,3 +174,8 @@ def test_beside_a_status_line_only_a_stated_fact_leads() -> None:
     assert lead_sentence(question, asked(question), "zh", sentence, sentence, "zh", restate=False) == sentence
     assert lead_sentence("这个条例是正式的吗", asked("这个条例是正式的吗"), "zh", "本条例经审议通过。",
                          "本条例经审议通过。", "zh", restate=False) == ""
+
+
+def test_a_which_chapter_question_leads_with_the_chapter_or_article() -> None:
+    assert lead("申报条件写在哪一章", "第四章项目申报，共6条，规定申报单位条件。") == "第四章项目申报。"
+    assert lead("哪一条规定了这件事", "第三十条 本办法所称企业包括个体工商户。") == "见第三十条。"
