@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
@@ -68,13 +69,13 @@ def _segment(sentence: str, start: int, end: int, language: str) -> tuple[int, i
 
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in fold(text) if c.isalnum()]
-    return {a + b for a, b in zip(chars, chars[1:])}
+    return {a + b for a, b in pairwise(chars)}
 
 
 def _parts(sentence: str, language: str) -> list[tuple[int, str]]:
     """The comma-delimited parts of a sentence with where each starts."""
     starts = [0, *(m.end() for m in _SEGMENT_END[language].finditer(sentence))]
-    return [(a, sentence[a:b]) for a, b in zip(starts, [*starts[1:], len(sentence)]) if sentence[a:b].strip()]
+    return [(a, sentence[a:b]) for a, b in pairwise([*starts, len(sentence)]) if sentence[a:b].strip()]
 
 
 def _best_match(kind: AnswerType, sentence: str, language: str, asked: set[str]) -> re.Match[str] | None:
