@@ -38,7 +38,8 @@ _PARTICLE_TAIL = re.compile(r"(?:的|是|由|要|需要|可以|能|都|有|在|�
                             r"向|到|里|中|每年|一年|其中)+$")
 _INTERROGATIVE = re.compile(r"多少|多大|多高|多长|多久|什么|啥|哪|几|谁|何|是否|有没有|能不能|吗")
 _VERB = re.compile(r"说|讲|提到|规定|要求|问|提出|里|中|其中|按|根据|依据")
-_MIN_RESTATED = {"zh": 10, "en": 30}  # shorter: a heading ("申报条件"), which answers nothing
+_MIN_RESTATED = 10  # shorter: a heading ("申报条件"), which answers nothing
+_EN_SENTENCE = re.compile(r"^\W*[A-Z](?:\S+\s+){5,}.*[.!?]\W*$", re.DOTALL)  # six words or more, closed
 _TITLE_BRACKETS = re.compile(r"[《》〈〉]")
 _SUBJECT_MAX = 16
 _SAID_AS = {"money": "cap"}  # a kind asked -> the kind whose words state it better, when a clause has them
@@ -98,7 +99,13 @@ def _best_match(kind: AnswerType, sentence: str, language: str, asked: set[str])
 def restated(question: str, sentence: str, language: str) -> str:
     """Without a figure, date or name to say: the answering sentence itself as the lead, in its own words,
     without the conditions it opens with; a long one cut to the parts that share most words with the
-    question. "" when none does, or when the question asks how many and no part has a figure."""
+    question (an English one is said whole or not at all). "" when none does, or when the question asks
+    how many and no part has a figure."""
+    if language == "en":  # whole or not at all: its parts ("and …") do not stand alone
+        whole = _clean(sentence, language)
+        figured = not _HOW_MANY.search(question) or _FIGURE.search(whole)
+        return f"{whole}." if figured and _EN_SENTENCE.search(sentence) and len(whole) <= CAL.lead_restated_max * 3 \
+            else ""
     asked = _bigrams(_TITLED.sub(" ", question))  # the documents it names say nothing of what it asks
     parts = [(start, _clean(part, language)) for start, part in _parts(sentence, language)]
     parts = [(start, part) for start, part in parts if part]
@@ -112,10 +119,9 @@ def restated(question: str, sentence: str, language: str) -> str:
         answers = sorted(kept)
     if not answers or (_HOW_MANY.search(question) and not any(_FIGURE.search(p) for _, p in answers)):
         return ""
-    if sum(len(p) for _, p in answers) < _MIN_RESTATED[language]:
+    if sum(len(p) for _, p in answers) < _MIN_RESTATED:
         return ""
-    joiner = "; " if language == "en" else "，"
-    return joiner.join(part for _, part in answers) + ("." if language == "en" else "。")
+    return "，".join(part for _, part in answers) + "。"
 
 
 def question_subject(question: str, types: Sequence[AnswerType]) -> str:

@@ -179,3 +179,11 @@ def test_beside_a_status_line_only_a_stated_fact_leads() -> None:
 def test_a_which_chapter_question_leads_with_the_chapter_or_article() -> None:
     assert lead("申报条件写在哪一章", "第四章项目申报，共6条，规定申报单位条件。") == "第四章项目申报。"
     assert lead("哪一条规定了这件事", "第三十条 本办法所称企业包括个体工商户。") == "见第三十条。"
+
+
+def test_an_english_heading_or_fragment_is_not_restated() -> None:
+    assert lead("Who ensures the supply of computing?", "Guaranteeing AI computing resources",
+                clause_language="en") == ""
+    sentence = "The district supports model training, and encourages applications in manufacturing and logistics."
+    assert lead("What does the district support?", sentence, clause_language="en") == sentence
+    assert lead("How many firms does the district support?", sentence, clause_language="en") == ""
