@@ -40,6 +40,10 @@ class Calibration:
     # Quoting
     short_clause: int = 180  # a clause this short is quoted whole
     long_quote: int = 600  # the most quoted for a question that asks for a list or several facts
+    # Lead: a part of the answering sentence longer than this is said as its fact alone ("最高1000万元")
+    lead_part_max: int = 40
+    lead_next_sentences: int = 2  # sentences after the answering one, quoted with it, a lead may draw on
+    lead_restated_max: int = 70  # a sentence restated as the lead is cut to its parts nearest the question
 
 
 CALIBRATION = Calibration()

@@ -12,6 +12,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
 from assistant.calibration import CALIBRATION as CAL
+from assistant.composers.lead import lead_sentence
 from assistant.evidence import Evidence, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
@@ -20,6 +21,9 @@ from prechecks.engine import Reason
 from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final_version
 
 DISCLAIMER = "以上内容仅供参考，具体以主管部门正式文件和审核结果为准。"
+CAVEATS_HEADING = "注意："
+PARTIAL_COPY = "所引文件的所存副本不完整（部分条款未收录），未收录部分可能另有规定。"
+DRAFT_NOTE = "以上《{title}》的内容出自征求意见稿，不是正式生效的政策，请以正式印发文件为准。"
 # How surely a document type is the policy itself (lower: more surely) rather than a text about it.
 _SUBJECT_RANK = {"explanation": 1, "interpretation": 2, "notice": 3}
 _ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
@@ -38,6 +42,7 @@ class Draft:
     lines: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     calculations: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)  # said after the answer, as a short list
 
     def marker(self, citation: Citation) -> str:
         """The marker "[n]" of a citation, adding it on first use."""
@@ -50,6 +55,15 @@ class Draft:
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+    def close(self) -> None:
+        """End the answer with its caveats: one on a line of its own, several as a "· " list."""
+        caveats = list(dict.fromkeys(self.caveats))
+        if len(caveats) == 1:
+            self.lines.append(caveats[0])
+        elif caveats:
+            self.lines += [CAVEATS_HEADING, *(f"· {c}" for c in caveats)]
+        self.caveats = []
 
 
 def quote_for(evidence: Evidence, query: Query) -> str:
@@ -85,6 +99,20 @@ def status_subject(corpus: Corpus, evidence_doc: DocumentMeta, named: AbstractSe
     return min(docs, key=lambda d: _SUBJECT_RANK.get(d.doc_type, 0))
 
 
+def add_lead(draft: Draft, query: Query, evidence: Evidence) -> None:
+    """The answer's first sentence: what the question asks, as the chosen sentence states it, cited like
+    the quote that follows (none when the sentence states nothing asked that can be said safely)."""
+    if evidence.hit.clause.kind == "table_row":
+        return  # a row's cells are read with the table's title and unit (`add_table`)
+    quote = quote_for(evidence, query)
+    # A status line answers "is it in force?": a lead then only says a date or figure also asked.
+    lead = lead_sentence(query.text, query.asks, query.language, evidence.sentence, quote,
+                         evidence.hit.doc.language, restate=not query.wants_status_line)
+    if lead:
+        marker = draft.marker(cite(evidence.hit.clause, evidence.hit.doc, quote))
+        draft.lines.append(f"{lead[:-1]}{marker}{lead[-1]}")
+
+
 def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: Corpus,
                  *, compare: bool = False, named: AbstractSet[str] = frozenset()) -> None:
     """Quote the best evidence, and more clauses for list questions that need several.
@@ -98,6 +126,8 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
             if other.hit.clause.clause_id not in {e.hit.clause.clause_id for e in chosen} \
                     and other.score >= 0.7 * evidence[0].score and len(chosen) < 3:
                 chosen.append(other)
+    if not compare:
+        add_lead(draft, query, chosen[0])
     if query.wants_status_line:
         doc = status_subject(corpus, chosen[0].hit.doc, named)
         final = final_version(corpus, doc)
@@ -116,8 +146,9 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
                 sub_citation = cite(sub, item.hit.doc, heading)
                 draft.lines.append(f"· {heading}{draft.marker(sub_citation)}")
     drafts = {e.hit.doc.short_title for e in chosen if e.hit.doc.status == "draft-for-comment"}
-    for title in sorted(drafts):
-        draft.lines.append(f"注意：以上《{title}》的内容出自征求意见稿，不是正式生效的政策，请以正式印发文件为准。")
+    draft.caveats += [DRAFT_NOTE.format(title=title) for title in sorted(drafts)]
+    if any(e.hit.doc.is_partial for e in chosen):
+        draft.caveats.append(PARTIAL_COPY)
 
 
 def _items_under(corpus: Corpus, section: Clause) -> list[Clause]:
@@ -180,8 +211,7 @@ def add_prechecks(draft: Draft, checks: list[ChatPrecheck]) -> None:
             draft.lines.append("  还需确认：" + " ".join(check.to_confirm))
         draft.calculations.append(result.formula)
     caveats = {c.text for check in checks for c in check.result.caveats}
-    if caveats:
-        draft.lines.append("提示：" + " ".join(sorted(caveats)))
+    draft.caveats += sorted(caveats)
 
 
 def add_eligibility(draft: Draft, checks: list[EligibilityCheck]) -> None:

@@ -18,6 +18,9 @@ Answers
                           evidence item / all cited clauses (micro average: every citation counts once).
     refusal accuracy      over unanswerable questions: refused AND cites nothing.
     false-refusal rate    over answerable questions: share refused.
+    key fact first        over answered (not refused) numeric and factoid questions with `answer_must_include`
+                          groups: some string of some group stands before the first quoted clause (the text
+                          before the first “ or 「 or [1]); the answer leads with its conclusion.
     ungrounded numbers    numbers (digits, decimals, %) in an answer that appear in no cited quote, no
                           pre-check result and not in the user's own words (the question and the user's
                           earlier turns); counted as answers with at least one such number.
@@ -39,6 +42,8 @@ from retrieval.text import compact
 
 MRR_DEPTH = 10
 _MARKER = re.compile(r"\[\d+\]")  # citation markers [1], [2] in answer text
+_QUOTE_START = re.compile(r"[“「]|\[1\]")  # where the first quoted clause (or its citation marker) begins
+LEAD_KINDS: tuple[str, ...] = ("numeric", "factoid")  # kinds whose answers must lead with the fact
 _NUMBER = re.compile(r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 
 
@@ -72,6 +77,7 @@ class AnswerScore:
     citation_hits: int
     key_facts: bool | None  # None when the question lists no key facts
     ungrounded: tuple[str, ...]
+    fact_first: bool | None = None  # None unless an answered numeric/factoid question with key facts
 
 
 def hits(passage: Retrieved, evidence: Evidence) -> bool:
@@ -119,6 +125,18 @@ def key_facts_present(answer: str, groups: Sequence[Sequence[str]]) -> bool:
     """True when, for every group, compact(answer) contains at least one of the group's strings."""
     text = compact(answer)
     return all(any(compact(s) in text for s in group) for group in groups)
+
+
+def before_first_quote(answer: str) -> str:
+    """The text of an answer before its first quoted clause (the first “ or 「 or [1]); all of it if none."""
+    match = _QUOTE_START.search(answer)
+    return answer[:match.start()] if match else answer
+
+
+def key_fact_first(answer: str, groups: Sequence[Sequence[str]]) -> bool:
+    """True when some string of some group stands before the answer's first quoted clause."""
+    lead = compact(before_first_quote(answer))
+    return any(compact(s) in lead for group in groups for s in group)
 
 
 def normalise_number(raw: str) -> str:
@@ -173,6 +191,8 @@ def score_answer(question: Question, text: str, refused: bool, cited: Sequence[R
         citation_hits=sum(hits_any(c, question.evidence) for c in cited),
         key_facts=key_facts_present(text, groups) if groups else None,
         ungrounded=tuple(ungrounded_numbers(text, number_sources, calculations)),
+        fact_first=key_fact_first(text, groups)
+        if groups and not refused and question.kind in LEAD_KINDS else None,
     )
 
 
@@ -202,7 +222,8 @@ def summarize_retrieval(scores: Sequence[RetrievalScore]) -> dict[str, float | i
 
 
 def summarize_answers(scores: Sequence[AnswerScore]) -> dict[str, float | int | None]:
-    """Key-fact accuracy, citation precision, refusal accuracy, false-refusal rate, ungrounded count."""
+    """Key-fact accuracy, citation precision, refusal accuracy, false-refusal rate, ungrounded count, and
+    the share of answered numeric/factoid questions that state a key fact before the first quote."""
     answerable = [s for s in scores if s.answerable]
     unanswerable = [s for s in scores if not s.answerable]
     with_facts = [s for s in answerable if s.key_facts is not None]
@@ -215,6 +236,7 @@ def summarize_answers(scores: Sequence[AnswerScore]) -> dict[str, float | int | 
         "refusal_accuracy": _rounded(mean([s.refused and s.citations == 0 for s in unanswerable])),
         "false_refusal_rate": _rounded(mean([s.refused for s in answerable])),
         "ungrounded_number_answers": sum(1 for s in scores if s.ungrounded),
+        "key_fact_first": _rounded(mean([s.fact_first for s in scores if s.fact_first is not None])),
     }
 
 

@@ -116,11 +116,17 @@ def caveats_as_list(body: str) -> str:
     folded into 注意事项（N 条） when there are many."""
     kept: list[str] = []
     caveats: list[str] = []
+    under_heading = False  # under a heading "注意：" alone, the "· " lines that follow are its caveats
     for line in body.split("\n"):
         match = _CAVEAT.match(line.strip())
         if match:
-            caveats += [c for c in _SENTENCE_GAP.split(line.strip()[match.end():]) if c.strip()]
+            rest = line.strip()[match.end():]
+            caveats += [c for c in _SENTENCE_GAP.split(rest) if c.strip()]
+            under_heading = not rest.strip()
+        elif under_heading and line.strip().startswith("· "):
+            caveats.append(line.strip()[2:])
         else:
+            under_heading = False
             kept.append(line)
     if not caveats:
         return body

@@ -135,7 +135,8 @@ class ExtractiveComposer:
                 return step
             if step == DONE:
                 break
-        draft.lines.append(DISCLAIMER)
+        draft.caveats.append(DISCLAIMER)
+        draft.close()
         return Answer(text=draft.text, citations=draft.citations, prechecks=[c.to_dict() for c in context.checks],
                       refused=False, intent=context.intent, calculations=draft.calculations)
 

@@ -13,6 +13,44 @@ from typing import Literal
 
 from retrieval.text import fold
 
+# What states a fact in a clause, for the conclusion an answer opens with (`assistant.composers.lead`).
+# Matched against the clause's own words (not folded), so that a lead repeats them as written.
+_CN_NUM = "[零〇一二两三四五六七八九十百千万亿点]+"
+_FIGURE = rf"(?:\d[\d,]*(?:\.\d+)?|{_CN_NUM})"
+_SCALE_EN = r"(?:\s*(?:million|billion|thousand))?"
+AMOUNT = (rf"{_FIGURE}\s*(?:万亿|亿|千万|百万|万)?\s*元"
+          rf"|(?:RMB|CNY)\s*\d[\d,]*(?:\.\d+)?{_SCALE_EN}|\d[\d,]*(?:\.\d+)?{_SCALE_EN}\s*(?:yuan|RMB)")
+PERCENT = rf"\d+(?:\.\d+)?\s*[%％]|百分之{_FIGURE}|\d+(?:\.\d+)?\s*(?:percent|per cent)"
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATE = (r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年(?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+        r"(?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?|年?底|年?末|年初|[上下]半年)?"
+        r"|(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
+        rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}|[上下]半年|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}}"
+        rf"|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}")
+_CN_NUMERAL_BEFORE = r"(?<![\d第〇零一二两三四五六七八九十百千])"
+
+
+@dataclass(frozen=True)
+class Lead:
+    """How a clause states one kind of fact, and how a lead sentence says it in another language.
+
+    `span` matches the words that state the fact; its group "v" is the figure, date or name itself.
+    `zh` and `en` are templates over "{v}", used when the lead cannot repeat the clause's own words
+    (a clause in the other language, or a long clause).
+    """
+
+    span: re.Pattern[str]
+    zh: str
+    en: str
+    anchored: bool = False  # the span needs the words that say what the figure is (最高, 有效期): tried first
+
+
+def _lead(span: str, zh: str, en: str, *, anchored: bool = False) -> Lead:
+    return Lead(re.compile(span, re.IGNORECASE), zh, en, anchored)
+
+
+_DATE_LEAD = _lead(rf"(?P<v>{DATE})", "时间为{v}", "The date is {v}")
+
 # How much is quoted: the answering sentence; more of the clause (an enumeration, several facts); or
 # also the next best clauses, when the question asks about each of several things.
 Quoting = Literal["sentence", "more", "each"]
@@ -27,6 +65,7 @@ class AnswerType:
     answer: re.Pattern[str] | None  # an answering sentence must match it (folded); None: any sentence
     quoting: Quoting = "sentence"
     status_line: bool = False  # the answer opens with the document's status (official, draft, expired)
+    lead: Lead | None = None  # how the answer's opening sentence finds and says the fact; None: no lead
 
 
 ANSWER_TYPES: tuple[AnswerType, ...] = (
@@ -34,11 +73,15 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "ratio",
         re.compile(r"比例|百分之|几成|百分比|占比|%|what share|what percentage|what proportion|ratio"),
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|percent"),
+        lead=_lead(rf"(?P<v>{PERCENT})", "比例为{v}", "The rate is {v}"),
     ),
     AnswerType(
         "cap",
-        re.compile(r"最高|最多|上限|封顶|顶格|\bcap\b|maximum|at most"),
+        re.compile(r"最高|最多|上限|封顶|顶格|\bcap\b|maximum|at most|up to how much|how much at most|\bmax\b"),
         re.compile(r"最高|上限|不超过|封顶|maximum|up to|至多"),
+        lead=_lead(r"(?:最高|上限为?|不超过|不高于|封顶|至多|最多|up to|no more than|not exceeding|not more than"
+                   rf"|a maximum of|capped at|at most)[^，。；,;%％]{{0,8}}?(?P<v>{AMOUNT})",
+                   "最高{v}", "Up to {v}", anchored=True),
     ),
     AnswerType(
         "money",
@@ -50,12 +93,14 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)"
             r"|million yuan|（万元）|\(万元\)"
         ),
+        lead=_lead(rf"(?P<v>{AMOUNT})", "金额为{v}", "The amount is {v}"),
     ),
     # A particular day: "几号", "哪天" want a month and a day, not just a year.
     AnswerType(
         "day",
         re.compile(r"哪天|哪一天|几号(?!文)|几月几[日号]|具体日期"),
         re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}-\d{1,2}-\d{1,2}"),
+        lead=_DATE_LEAD,
     ),
     AnswerType(
         "date",
@@ -67,12 +112,14 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年|\d{1,2}\s*月|\d{1,2}\s*日|上半年|下半年|"
             r"年底|年末|年初|季度|起施行|之日起"
         ),
+        lead=_DATE_LEAD,
     ),
     # A deadline or a validity is a particular date: a date that says it is one.
     AnswerType(
         "deadline",
         re.compile(r"截止|最晚|最迟|之前提交|期限"),
         re.compile(r"截止|截至|[之以]?前|止|最迟|期限"),
+        lead=_DATE_LEAD,
     ),
     AnswerType(
         "validity",
@@ -81,6 +128,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"还在用"
         ),
         re.compile(r"有效期|有效至|失效|到期|废止"),
+        lead=_lead(rf"(?:有效期(?:至|到|为|截至)?|有效至|失效|到期|废止)[^，。；,;]{{0,6}}?(?P<v>{DATE})",
+                   "有效期至{v}", "Valid until {v}", anchored=True),
     ),
     # Whether a document is in force is stated by words of issuing, consulting or coming into force.
     AnswerType(
@@ -94,6 +143,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "duration",
         re.compile(r"几年|多少年|多久|多长时间|几个月|多少个月|多少天|几天|多长|多少个?工作日|几个工作日"),
         re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|日|天|周|个工作日)"),
+        lead=_lead(rf"{_CN_NUMERAL_BEFORE}(?P<v>(?:\d{{1,3}}|[一二两三四五六七八九十]+)\s*(?:个工作日|个月|年|日|天|周)"
+                   r"|\d{1,3}\s*(?:working days|days|months|years|weeks))(?![\d〇零一二三四五六七八九十])",
+                   "期限为{v}", "The period is {v}"),
     ),
     # Who: a department, an office, a body.
     AnswerType(
@@ -106,6 +158,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"[局厅]|委员会|人民政府|部门|单位|机构|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"
             r"government|take charge"
         ),
+        # A name runs back from its ending (局, 委员会) to the word that introduces it (由, 向, 会同).
+        # "我局", "本机关": the clause's own voice names no one.
+        lead=_lead(r"(?P<v>(?![我本该其各])(?:(?![由经向报按对会同负责承担牵头及与、，,的为是在从])[\u4e00-\u9fff]){1,14}?"
+                   r"(?:局|厅|委员会|人民政府|办公室|主管部门)"
+                   r"|(?:the\s+)?(?:[A-Z][\w-]*\s+(?:and\s+|of\s+|for\s+)?){1,8}"
+                   r"(?:Bureau|Commission|Government|Department|Office|Committee|Ministry))",
+                   "负责部门为{v}", "The body named is {v}"),
     ),
     # A question for a kind of thing is answered by a sentence that names that kind.
     AnswerType(
@@ -128,6 +187,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "doc_number",
         re.compile(r"文号|发文字号|字号|几号文"),
         re.compile(r"[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号"),
+        lead=_lead(r"(?P<v>(?:(?![的为是文号和与及即据依按照根见经由印发、，])[\u4e00-\u9fff]){1,8}"
+                   r"[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号)", "文号为{v}", "The document number is {v}"),
     ),
     # When a document was issued: its signature date or its "发布日期" line.
     AnswerType(
@@ -137,6 +198,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"|(?:印发|发布|出台|公布)的?(?:时间|日期)|(?:印发|发布|出台|公布)于?(?:哪天|什么时候|何时)"
         ),
         re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}"),
+        lead=_DATE_LEAD,
     ),
     # How many: chapters, articles, items, enterprises.
     AnswerType(
@@ -146,6 +208,16 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
             r"(?:章|条|项|家|个|类|种|款|人|名)"
         ),
+        lead=_lead(rf"{_CN_NUMERAL_BEFORE}(?P<v>(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
+                   r"(?:章|条|项|家|个(?!月|工作日)|类|种|款|名|人))", "数量为{v}", "The number is {v}"),
+    ),
+    # Where a document says it: a chapter or article. Any sentence may answer (a clause need not repeat its
+    # own label); the lead names the one the answering sentence states.
+    AnswerType(
+        "locator",
+        re.compile(r"哪一?[章条节款]|第几[章条节款]|哪个条款|什么条款"),
+        None,
+        lead=_lead(r"(?P<v>第[一二三四五六七八九十百零〇\d]+[章条节款])", "见{v}", "See {v}"),
     ),
     # Whether two supports can be combined: only a sentence about combining answers it.
     AnswerType(
@@ -202,6 +274,11 @@ def kinds_of(types: tuple[AnswerType, ...]) -> set[str]:
 def ask_types(question: str) -> set[str]:
     """The kinds of fact a question asks for that an answering sentence must state (ratio, cap, date …)."""
     return kinds_of(asked(question))
+
+
+def answer_type(name: str) -> AnswerType:
+    """The registry row of an answer type."""
+    return _BY_NAME[name]
 
 
 def answer_pattern(name: str) -> re.Pattern[str]:

@@ -34,7 +34,8 @@ CITATION_KEYS = {"clause_id", "doc_id", "label", "quote"}
 RETRIEVAL_METRICS = {"questions", "answerable", "hit@1", "recall@5", "recall@10", "mrr@10",
                      "search_p50_ms", "search_p95_ms"}
 ANSWER_METRICS = {"answered", "key_fact_accuracy", "citation_precision", "refusal_accuracy",
-                  "false_refusal_rate", "ungrounded_number_answers", "answer_p50_ms", "answer_p95_ms"}
+                  "false_refusal_rate", "ungrounded_number_answers", "key_fact_first", "answer_p50_ms",
+                  "answer_p95_ms"}
 PRECHECK_CASES = PROJECT_ROOT / "eval" / "data" / "precheck_dev.jsonl"
 
 
@@ -121,6 +122,7 @@ def test_report_written(dev_run):
     text = report.read_text(encoding="utf-8")
     assert "| system | hit@1 | R@5 | R@10 | MRR@10 | R@5 colloquial | R@5 follow-up |" in text
     assert "| hybrid |" in text and "| bm25 |" in text
+    assert "| key fact first |" in text
     assert "nproc=" in text and "dev.jsonl" in text
 
 
@@ -234,6 +236,7 @@ def test_answer_metrics_with_fake_answerer():
     assert block["refusal_accuracy"] == 1.0
     assert block["false_refusal_rate"] == round(1 / 3, 4)
     assert block["ungrounded_number_answers"] == 1
+    assert block["key_fact_first"] == 1.0  # only a counts (b is colloquial, d refused), and leads with 30%
     assert block["answer_p50_ms"] is not None and block["answer_p95_ms"] >= block["answer_p50_ms"]
 
 
@@ -260,6 +263,8 @@ def test_results_carry_answers():
     full = to_json(run)
     assert full["metrics"]["overall"]["ungrounded_numbers"] == {"b": ["300"]}
     assert full["metrics"]["by_kind"]["unanswerable"]["refusal_accuracy"] == 1.0
+    assert full["metrics"]["by_kind"]["numeric"]["key_fact_first"] == 1.0
+    assert full["metrics"]["by_kind"]["colloquial"]["key_fact_first"] is None
 
 
 # --- the naive LangChain baseline ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from eval.metrics import (
     extract_numbers,
     first_hit_rank,
     hits,
+    key_fact_first,
     key_facts_present,
     normalise_number,
     percentile,
@@ -159,7 +160,7 @@ class TestAnswerScore:
         q = question([EV_A], [["二十七", "27"]])
         score = score_answer(q, "共二十七条[1]", False, [HIT_A, passage("doc-a", "其他")], ["共二十七条"])
         assert score == AnswerScore(answerable=True, refused=False, citations=2, citation_hits=1,
-                                    key_facts=True, ungrounded=())
+                                    key_facts=True, ungrounded=(), fact_first=True)
 
     def test_unanswerable(self):
         q = question([], [], kind="unanswerable")
@@ -178,13 +179,43 @@ class TestAnswerScore:
         summary = summarize_answers(scores)
         assert summary == {"answered": 6, "key_fact_accuracy": round(1 / 3, 4),
                            "citation_precision": 0.5, "refusal_accuracy": round(1 / 3, 4),
-                           "false_refusal_rate": round(1 / 3, 4), "ungrounded_number_answers": 1}
+                           "false_refusal_rate": round(1 / 3, 4), "ungrounded_number_answers": 1,
+                           "key_fact_first": None}
 
     def test_summary_without_citations_or_unanswerables(self):
         summary = summarize_answers([AnswerScore(True, False, 0, 0, None, ())])
         assert summary["citation_precision"] is None
         assert summary["refusal_accuracy"] is None
         assert summary["key_fact_accuracy"] is None
+
+
+class TestKeyFactFirst:
+    """The share of answered numeric and factoid questions whose key fact stands before the first quote."""
+
+    @pytest.mark.parametrize(("answer", "first"), [
+        ("最高500万元[1]。\n根据《某办法》第三条[1]：“单个企业最高500万元。”", True),
+        ("根据《某办法》第三条[1]：“单个企业最高500万元。”", False),  # only quoted
+        ("详见下文。\n「单个企业最高500万元」", False),
+        ("单个企业最高五百万元。", True),  # any string of any group, no quote at all
+        ("The cap is 500万元.[1]", True),
+    ])
+    def test_before_the_first_quoted_clause(self, answer, first):
+        assert key_fact_first(answer, [["500万", "五百万"], ["每年"]]) is first
+
+    def test_only_answered_numeric_and_factoid_questions_count(self):
+        groups = [["500万"]]
+        lead = "最高500万元[1]。根据[1]：“最高500万元”"
+        quoted = "根据[1]：“最高500万元”"
+        assert score_answer(question([EV_A], groups, "numeric"), lead, False, [], []).fact_first is True
+        assert score_answer(question([EV_A], groups, "factoid"), quoted, False, [], []).fact_first is False
+        assert score_answer(question([EV_A], groups, "list"), lead, False, [], []).fact_first is None
+        assert score_answer(question([EV_A], groups, "numeric"), "抱歉。", True, [], []).fact_first is None
+        assert score_answer(question([EV_A], (), "numeric"), lead, False, [], []).fact_first is None
+
+    def test_summary(self):
+        scores = [AnswerScore(True, False, 1, 1, True, (), fact_first=first) for first in (True, True, False)]
+        scores.append(AnswerScore(True, False, 1, 1, True, ()))  # not counted
+        assert summarize_answers(scores)["key_fact_first"] == round(2 / 3, 4)
 
 
 class TestLatency:

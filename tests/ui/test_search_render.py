@@ -46,3 +46,9 @@ def test_caveats_become_a_short_list_folded_when_long() -> None:
     assert short.startswith("结论。") and "<li>以上内容出自征求意见稿。</li>" in short and "<details" not in short
     long = caveats_as_list("结论。\n提示：甲事项。 乙事项。 丙事项。")
     assert "<details" in long and "注意事项（3 条" in long
+
+
+def test_a_listed_caveat_heading_gathers_its_items() -> None:
+    page = caveats_as_list("结论[1]。\n· 条目一\n注意：\n· 出自征求意见稿。\n· 仅供参考。")
+    assert "<li>出自征求意见稿。</li><li>仅供参考。</li>" in page
+    assert "· 条目一" in page.split("pa-caveats-box")[0]  # an answer's own item list stays in the answer

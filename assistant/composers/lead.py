@@ -1,0 +1,215 @@
+"""The conclusion an extractive answer opens with: one sentence that answers the question, before any quote.
+
+Pure functions. The lead states what the question asks for (its answer types, `assistant.understanding.asks`)
+in the words of the sentence chosen to answer it: the part of that sentence that states the figure, date,
+department or count. A Chinese question answered from a Chinese clause repeats the clause's own words
+(the comma-delimited part that states the fact, or just the fact when that part is long); otherwise the
+fact is put in the row's template of the question's language, with the figure exactly as the clause writes
+it (no unit is converted). Every figure and date of a lead must be read in the quote it precedes; when
+that cannot be assured, or nothing asked is stated, there is no lead rather than a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+
+from assistant.calibration import CALIBRATION as CAL
+from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
+from assistant.understanding.asks import AnswerType, answer_type
+from retrieval.text import fold
+
+_SEGMENT_END = {"zh": re.compile(r"[，,；;。！？!?]"), "en": re.compile(r"[,;!?]|\.(?=\s|$)")}
+# Quotation marks set off a quoted clause in the answer; in a lead they would only repeat the clause's.
+_QUOTE_MARKS = re.compile(r"[“”「」『』\"]")
+_MARKUP = re.compile(r"[*#>`|｜]")
+# A part that ends in 的 states a condition ("合同金额1000万元以上的"), not what is granted; one that opens
+# with 对于 or 除 or closes with 外 sets the scope a sentence speaks of ("除涉及国家安全的领域外").
+_CONDITION = re.compile(r"的\s*$")
+_SCOPE = re.compile(r"的\s*$|^\s*(?:对于|除)|外\s*$")
+_TITLED = re.compile(r"《[^》]*》")
+# Words that say what is granted or required: of several parts stating an amount, the one to lead with.
+_GRANT = re.compile(r"给予|资助|补贴|奖励|扶持|支持|最高|不超过|可获|上限|封顶|罚款|处|up to|grant|subsid|award|support|fine",
+                    re.IGNORECASE)
+_FILLER_HEAD = re.compile(r"^(?:请问|我想问(?:一下|下)?|想问(?:一下|下)?|问一下|你好|您好|[那这]个|那么|那|咱们|我们|我|"
+                          r"按照?|根据|依据|依照|在)+")
+_PARTICLE_TAIL = re.compile(r"(?:的|是|由|要|需要|可以|能|都|有|在|按|对|给|应|会|将|一共|总共|共|到底|究竟|具体|从|自|于|"
+                            r"向|到|里|中|每年|一年|其中)+$")
+_INTERROGATIVE = re.compile(r"多少|多大|多高|多长|多久|什么|啥|哪|几|谁|何|是否|有没有|能不能|吗")
+_VERB = re.compile(r"说|讲|提到|规定|要求|问|提出|里|中|其中|按|根据|依据")
+_MIN_RESTATED = 10  # shorter: a heading ("申报条件"), which answers nothing
+_EN_SENTENCE = re.compile(r"^\W*[A-Z](?:\S+\s+){5,}.*[.!?]\W*$", re.DOTALL)  # six words or more, closed
+_TITLE_BRACKETS = re.compile(r"[《》〈〉]")
+_SUBJECT_MAX = 16
+_SAID_AS = {"money": "cap"}  # a kind asked -> the kind whose words state it better, when a clause has them
+_HOW_MANY = re.compile(r"多少|几|多大|多高|多长|多久|how (?:many|much)", re.IGNORECASE)
+_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]")
+
+
+def _clean(part: str, language: str) -> str:
+    """A part of a clause as a lead says it: no enumerator, article label, markup or quotation marks."""
+    part = _QUOTE_MARKS.sub("", _MARKUP.sub("", part)).strip()
+    part = re.sub(r"^第[^条]{1,8}条\s*", "", part) if ARTICLE.match(part) else part
+    enumerator = ENUMERATOR.match(part)
+    if enumerator:
+        part = part[enumerator.end():]
+    part = part.strip(" \t：:，,；;。.")
+    if language == "en" and part:
+        part = part[0].upper() + part[1:]
+    return part
+
+
+def _segment(sentence: str, start: int, end: int, language: str) -> tuple[int, int]:
+    """Bounds of the comma-delimited part of `sentence` holding the span start..end."""
+    boundary = _SEGMENT_END[language]
+    left = max((m.end() for m in boundary.finditer(sentence, 0, start)), default=0)
+    right = next((m.start() for m in boundary.finditer(sentence, end)), len(sentence))
+    return left, right
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in fold(text) if c.isalnum()]
+    return {a + b for a, b in pairwise(chars)}
+
+
+def _parts(sentence: str, language: str) -> list[tuple[int, str]]:
+    """The comma-delimited parts of a sentence with where each starts."""
+    starts = [0, *(m.end() for m in _SEGMENT_END[language].finditer(sentence))]
+    return [(a, sentence[a:b]) for a, b in pairwise([*starts, len(sentence)]) if sentence[a:b].strip()]
+
+
+def _best_match(kind: AnswerType, sentence: str, language: str, asked: set[str]) -> re.Match[str] | None:
+    """Of the spans stating the kind's fact, the one in a part that is no condition, shares most words with
+    the question (`asked`: its bigrams) and grants or requires something."""
+    assert kind.lead is not None
+    titles = [m.span() for m in _TITLED.finditer(sentence)]
+    # A figure or name inside a document's title (《…（2023—2024年）》) is not what the sentence states.
+    matches = [m for m in kind.lead.span.finditer(sentence) if not any(a <= m.start() < b for a, b in titles)]
+
+    def rank(match: re.Match[str]) -> tuple[int, int, int]:
+        left, right = _segment(sentence, match.start(), match.end(), language)
+        part = sentence[left:right]
+        return (1 if _CONDITION.search(part) else 0, -len(_bigrams(part) & asked),
+                0 if _GRANT.search(part) else 1)
+
+    return min(matches, key=rank) if matches else None
+
+
+def restated(question: str, sentence: str, language: str) -> str:
+    """Without a figure, date or name to say: the answering sentence itself as the lead, in its own words,
+    without the conditions it opens with; a long one cut to the parts that share most words with the
+    question (an English one is said whole or not at all). "" when none does, or when the question asks
+    how many and no part has a figure."""
+    if language == "en":  # whole or not at all: its parts ("and …") do not stand alone
+        whole = _clean(sentence, language)
+        figured = not _HOW_MANY.search(question) or _FIGURE.search(whole)
+        return f"{whole}." if figured and _EN_SENTENCE.search(sentence) and len(whole) <= CAL.lead_restated_max * 3 \
+            else ""
+    asked = _bigrams(_TITLED.sub(" ", question))  # the documents it names say nothing of what it asks
+    parts = [(start, _clean(part, language)) for start, part in _parts(sentence, language)]
+    parts = [(start, part) for start, part in parts if part]
+    answers = [(start, part) for start, part in parts if not _SCOPE.search(part)] or parts
+    if sum(len(part) for _, part in answers) > CAL.lead_restated_max:
+        ranked = sorted(answers, key=lambda p: -len(_bigrams(p[1]) & asked))
+        kept: list[tuple[int, str]] = []
+        for start, part in ranked:
+            if _bigrams(part) & asked and sum(len(p) for _, p in kept) + len(part) <= CAL.lead_restated_max:
+                kept.append((start, part))
+        answers = sorted(kept)
+    if not answers or (_HOW_MANY.search(question) and not any(_FIGURE.search(p) for _, p in answers)):
+        return ""
+    if sum(len(p) for _, p in answers) < _MIN_RESTATED:
+        return ""
+    return "，".join(part for _, part in answers) + "。"
+
+
+def question_subject(question: str, types: Sequence[AnswerType]) -> str:
+    """What a Chinese question asks about: its words before the first words that ask ("训力券最高补多少" →
+    "训力券"), without fillers, particles, quotation marks or figures; "" when that is not a short phrase."""
+    starts = [m.start() for t in types if t.lead is not None and (m := t.asks.search(question))]
+    asking = _INTERROGATIVE.search(question)
+    if not starts:
+        return ""
+    head = re.split(r"[，,。？?！!；;：:\s]", question[:min(starts + ([asking.start()] if asking else []))])[-1]
+    head = _TITLE_BRACKETS.sub("", _QUOTE_MARKS.sub("", head))
+    head = _PARTICLE_TAIL.sub("", _FILLER_HEAD.sub("", head))
+    claims = claims_of(head)
+    if not 2 <= len(head) <= _SUBJECT_MAX or claims.values or claims.dates or claims.articles:
+        return ""
+    if _VERB.search(head):
+        return ""  # "起草说明里讲…", "按…规定": a clause of the question, not what it is about
+    return head
+
+
+def grounded_in(lead: str, quote: str) -> bool:
+    """True when every figure and date of `lead` is one `quote` states (compared by value)."""
+    claims, facts = claims_of(lead), facts_of(quote)
+    return (all(value in facts.values for _, value in claims.values)
+            and all(any(date.covered_by(known) for known in facts.dates) for _, date in claims.dates))
+
+
+def _stated_parts(types: Sequence[AnswerType], language: str, sentence: str, clause_language: str,
+                  asked: set[str]) -> list[tuple[int, str, bool]]:
+    """The parts of `sentence` that state what `types` ask, in the lead's words: (where, text, whether the
+    text is a template's rather than the clause's own words)."""
+    own_words = language == clause_language
+    parts: list[tuple[int, str, bool]] = []
+    names = {t.name for t in types}
+    # An amount asked is best said as the cap a clause states ("up to", "最高") when it states one.
+    types = [*(answer_type(a) for k, a in _SAID_AS.items() if k in names and a not in names), *types]
+    for kind in sorted(types, key=lambda t: not (t.lead and t.lead.anchored)):
+        if kind.lead is None or any(kind.lead.span.search(text) for _, text, _ in parts):
+            continue  # a part already chosen states this kind too (a cap is an amount)
+        match = _best_match(kind, sentence, clause_language, asked)
+        if match is None:
+            continue
+        left, right = _segment(sentence, match.start(), match.end(), clause_language)
+        part = _clean(sentence[left:right], clause_language)
+        templated = not own_words or len(part) > CAL.lead_part_max or match.group(0) not in part
+        if templated:
+            template = kind.lead.en if language == "en" else kind.lead.zh
+            part = template.format(v=_QUOTE_MARKS.sub("", match.group("v")).strip())
+        if part and part not in (text for _, text, _ in parts):
+            parts.append((left if own_words else match.start(), part, templated))
+    return sorted(parts)
+
+
+def _said(parts: list[tuple[int, str, bool]], question: str, types: Sequence[AnswerType], language: str) -> str:
+    """Parts stating the facts asked, as one sentence of the question's language. A template's words
+    ("最高1000万元") name no subject: the question's is put before them."""
+    texts = [text for _, text, _ in parts]
+    if language == "en":
+        texts = [texts[0][0].upper() + texts[0][1:], *(t[0].lower() + t[1:] if t[:4] in ("The ", "Up t") else t
+                                                     for t in texts[1:])]
+        return "; ".join(texts) + "."
+    subject = question_subject(question, types) if any(templated for _, _, templated in parts) else ""
+    body = "，".join(texts)
+    return (f"{subject}：{body}" if subject and subject not in body and "：" not in body else body) + "。"
+
+
+def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sentence: str, quote: str,
+                  clause_language: str, *, restate: bool = True) -> str:
+    """The sentence an answer opens with, stating what `types` ask from the answering `sentence`; "" if none.
+
+    `language`: the question's ("zh" | "en"); `clause_language`: the sentence's; `quote`: the words the
+    answer then quotes (every figure of the lead must be among them). When the answering sentence states
+    none of it (a heading, "(三)发放语料券。"), the sentences the quote reads after it may.
+    `restate`: without a figure, date or name to say, restate the sentence (`restated`).
+    """
+    clause_language = "en" if clause_language == "en" else "zh"
+    asked = _bigrams(question)
+    quoted = [p.strip() for p in split_sentences(quote) if p.strip()]
+    following = quoted[quoted.index(sentence) + 1:][:CAL.lead_next_sentences] if sentence in quoted else []
+    for candidate in (sentence, *following):
+        parts = _stated_parts(types, language, candidate, clause_language, asked)
+        lead = _said(parts, question, types, language) if parts else ""
+        if lead and grounded_in(lead, quote):
+            return lead
+    if not restate or language != clause_language:
+        return ""
+    for candidate in (sentence, *following[:1]):
+        lead = restated(question, candidate, language)
+        if lead and grounded_in(lead, quote):
+            return lead
+    return ""

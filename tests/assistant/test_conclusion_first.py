@@ -1,0 +1,60 @@
+"""Answers lead with their conclusion: on the real corpus and index, the first line answers the question in
+its language, before any quoted clause, with figures the quote states; caveats follow as a short list."""
+
+from __future__ import annotations
+
+from assistant.guard import ground
+from assistant.models import Answer
+from assistant.service import PolicyAssistant
+from assistant.understanding.query import is_english
+from tests.assistant.test_answering import grounded, markers_resolve
+
+
+def lead_of(answer: Answer) -> str:
+    first = answer.text.split("\n")[0]
+    assert "“" not in first and "「" not in first  # no quoted clause before the conclusion
+    return first
+
+
+def check(answer: Answer, question: str) -> None:
+    assert not answer.refused
+    assert markers_resolve(answer)
+    assert grounded(answer, question) == []
+    # The guard keeps every sentence of the answer: the lead's figures are the cited clause's.
+    assert ground(answer.text, answer.citations).removed == []
+
+
+def test_a_date_question_leads_with_the_date(policy_assistant: PolicyAssistant) -> None:
+    question = "生成式AI服务那个暂行办法哪一天起实施？"
+    answer = policy_assistant.answer(question)
+    check(answer, question)
+    assert "2023年8月15日" in lead_of(answer)
+    assert answer.text.index("2023年8月15日") < answer.text.index("“")
+
+
+def test_an_english_question_gets_an_english_lead_with_the_clause_figure(policy_assistant: PolicyAssistant) -> None:
+    question = "Up to how much can a Longgang firm get for buying computing power?"
+    answer = policy_assistant.answer(question)
+    check(answer, question)
+    lead = lead_of(answer)
+    assert is_english(lead) and "6 million yuan" in lead
+
+
+def test_a_chinese_question_on_an_english_clause_gets_a_chinese_lead(policy_assistant: PolicyAssistant) -> None:
+    question = "龙岗购买算力的补贴，单家企业封顶是多少"
+    answer = policy_assistant.answer(question)
+    check(answer, question)
+    lead = lead_of(answer)
+    assert not is_english(lead) and "6 million yuan" in lead and "最高" in lead
+
+
+def test_caveats_follow_as_a_short_list(policy_assistant: PolicyAssistant) -> None:
+    question = "先锋城市若干措施征求意见稿反馈意见的截止日期"
+    answer = policy_assistant.answer(question)
+    check(answer, question)
+    assert "9月16日" in lead_of(answer)
+    lines = answer.text.split("\n")
+    heading = lines.index("注意：")
+    items = lines[heading + 1:]
+    assert len(items) >= 2 and all(line.startswith("· ") for line in items)
+    assert any("征求意见稿" in line for line in items) and any("仅供参考" in line for line in items)

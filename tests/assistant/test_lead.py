@@ -1,0 +1,190 @@
+"""The conclusion an extractive answer opens with (`assistant.composers.lead`), on paraphrased questions and
+synthetic clauses written for these tests."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from assistant.claims import claims_of, facts_of
+from assistant.composers.lead import grounded_in, lead_sentence, question_subject
+from assistant.understanding.asks import asked
+from assistant.understanding.query import is_english
+
+
+def lead(question: str, sentence: str, *, quote: str | None = None, clause_language: str = "zh") -> str:
+    language = "en" if is_english(question) else "zh"
+    return lead_sentence(question, asked(question), language, sentence, quote or sentence, clause_language)
+
+
+# (question, answering sentence, what the lead must say)
+CHINESE = [
+    ("星火券单家最高能补多少钱？", "对租用算力的企业，按实际费用的40%给予补助，单家企业每年最高800万元。",
+     "单家企业每年最高800万元"),
+    ("云端券的补助比例是多少", "对租用算力的企业，按实际费用的40%给予补助，单家企业每年最高800万元。",
+     "按实际费用的40%给予补助"),
+    ("数据券按多少比例补？封顶多少？", "按照采购合同金额的25%予以支持，单个单位最高不超过150万元。",
+     "按照采购合同金额的25%予以支持，单个单位最高不超过150万元"),
+    ("这个办法哪天开始施行？", "本办法自2031年4月1日起施行，有效期五年。", "本办法自2031年4月1日起施行"),
+    ("专项资金由哪个部门负责管理？", "专项资金由区科技创新局负责统筹管理。", "区科技创新局"),
+    ("暂行规定一共有几条？", "本规定共三十一条。", "本规定共三十一条"),
+    ("申报后多少个工作日内给出结果", "受理部门应当在15个工作日内作出审核决定。", "15个工作日"),
+    ("这份文件的文号是多少？", "现将《某区示范办法》（示龙府规〔2031〕9号）印发给你们。", "示龙府规〔2031〕9号"),
+]
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), CHINESE)
+def test_a_chinese_lead_states_the_asked_fact_in_the_clause_words(question: str, sentence: str,
+                                                                   expected: str) -> None:
+    text = lead(question, sentence)
+    assert expected in text
+    assert text.endswith("。")
+    assert not any(mark in text for mark in "“”「」")
+
+
+def test_the_subject_the_question_names_opens_a_lead_in_template_words() -> None:
+    assert lead("星火券最高补多少", "单家企业每年最高800万元。") == "单家企业每年最高800万元。"  # its own words
+    long_part = "对在本区注册并实际经营且纳入统计的智能企业租用第三方智能算力开展模型训练的项目单家最高资助800万元。"
+    assert lead("星火券最高补多少", long_part) == "星火券：最高800万元。"
+    assert lead("起草说明里讲最高补多少", long_part) == "最高800万元。"  # no subject in a clause of the question
+
+
+def test_a_condition_amount_does_not_lead_when_a_granted_amount_is_stated() -> None:
+    text = lead("这项能补多少钱？", "合同金额在500万元以上的，给予一次性奖励50万元。")
+    assert "50万元" in text and "500万元" not in text
+
+
+def test_a_long_part_is_said_as_its_fact_alone() -> None:
+    sentence = ("对在本区注册并实际经营的人工智能企业租用第三方智能算力开展模型训练和推理服务的项目，"
+                "最高资助300万元。")
+    assert "最高资助300万元" in lead("模型训练最高资助多少", sentence)
+    long_part = "对在本区注册并实际经营且纳入统计的人工智能企业租用第三方智能算力开展模型训练的项目最高资助300万元。"
+    text = lead("模型训练最高资助多少", long_part)
+    assert text.endswith("最高300万元。") and len(text) < 30
+
+
+def test_english_question_on_an_english_clause_gets_an_english_lead_in_its_words() -> None:
+    text = lead("What is the maximum subsidy for computing power?",
+                "Enterprises renting computing power receive 30% of the cost, up to 6 million yuan per year.",
+                clause_language="en")
+    assert text.startswith("Up to 6 million yuan")
+    assert text.endswith(".")
+
+
+def test_english_question_on_a_chinese_clause_keeps_the_chinese_figure() -> None:
+    text = lead("What is the maximum grant per company?", "单个企业每年最高1000万元。")
+    assert text == "Up to 1000万元."
+    assert lead("When does it take effect?", "本办法自2031年4月1日起施行。") == "The date is 2031年4月1日."
+
+
+def test_chinese_question_on_an_english_clause_gets_a_chinese_lead() -> None:
+    text = lead("补贴最高多少？", "Each enterprise may receive up to 6 million yuan per year.", clause_language="en")
+    assert text == "补贴：最高6 million yuan。"
+    assert lead("能补多少？", "Each enterprise may receive up to 6 million yuan per year.", clause_language="en") == \
+        "最高6 million yuan。"
+
+
+def test_no_lead_when_a_how_much_question_meets_no_figure() -> None:
+    assert lead("补贴最高多少？", "申报单位应当如实提交材料。") == ""
+    assert lead("What is the cap?", "申报单位应当提交营业执照复印件。") == ""  # no words of its own to restate
+
+
+def test_without_a_figure_to_say_the_answering_sentence_is_restated() -> None:
+    assert lead("需要准备哪些材料", "申报单位应当提交营业执照复印件。") == "申报单位应当提交营业执照复印件。"
+    # the condition it opens with is left out
+    assert lead("开展高风险业务需要办什么手续", "开展高风险业务的，应当事先完成安全评估并办理备案。") == \
+        "应当事先完成安全评估并办理备案。"
+    # a long sentence is cut to its parts nearest the question
+    sentence = ("为加快建设产业集群，推动示范区发展，提升全区创新能力和综合竞争力，优化营商环境，"
+                "鼓励重点园区以租金减免方式吸引初创团队入驻，并由园区运营单位统一组织申报。")
+    text = lead("园区用什么方式吸引初创团队", sentence)
+    assert "以租金减免方式吸引初创团队入驻" in text and "营商环境" not in text
+
+
+def test_a_lead_with_a_figure_the_quote_lacks_is_dropped() -> None:
+    assert lead("最高补多少", "单个企业最高800万元。", quote="单个企业最高八十万元。") == ""
+    assert grounded_in("最高五万元。", "最高5万元") and not grounded_in("最高6万元。", "最高5万元")
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("请问星火券最高补多少？", "星火券"),
+    ("那个《示范办法》的文号是什么", "示范办法"),
+    ("2031年的资助比例是多少", ""),  # a figure the quote may lack never enters the lead
+    ("最高补多少", ""),
+])
+def test_question_subject(question: str, subject: str) -> None:
+    assert question_subject(question, asked(question)) == subject
+
+
+# Synthetic clauses: every combination of subject, amount, ratio and date writing. Whatever the lead
+# says, each of its figures and dates is one the quoted clause states.
+_SUBJECTS = ["单个企业", "每家机构", "同一项目"]
+_AMOUNTS = ["最高500万元", "最高不超过1,200万元", "最高五十万元", "上限为2.5亿元", "不超过80万元"]
+_RATIOS = ["按实际费用的30%", "按合同金额的百分之二十", "按投资额的12.5%"]
+_DATES = ["自2032年1月1日起施行", "有效期至2033年12月31日", "于每年6月30日前提交"]
+_QUESTIONS = ["最高补多少？", "资助比例是多少", "哪天开始施行", "比例多少，封顶多少？", "能拿多少钱",
+              "What is the maximum?", "What share is funded?", "When does it apply?"]
+
+
+@pytest.mark.parametrize(("subject", "amount", "ratio", "date"),
+                         list(itertools.product(_SUBJECTS, _AMOUNTS, _RATIOS, _DATES)))
+def test_every_figure_of_a_lead_is_in_the_quote(subject: str, amount: str, ratio: str, date: str) -> None:
+    sentence = f"{ratio}给予资助，{subject}{amount}，本办法{date}。"
+    for question in _QUESTIONS:
+        text = lead(question, sentence)
+        assert text, question  # each question is answered by the clause, so each gets a lead
+        facts = facts_of(sentence)
+        claims = claims_of(text)
+        assert all(value in facts.values for _, value in claims.values), (question, text)
+        assert all(any(d.covered_by(k) for k in facts.dates) for _, d in claims.dates), (question, text)
+        if question in ("最高补多少？", "What is the maximum?"):
+            assert amount.split("为")[-1].replace("不超过", "").replace("最高", "") in text, (question, text)
+
+
+def test_a_validity_question_leads_with_the_end_date_not_the_issue_date() -> None:
+    sentence = "某局于2029年3月印发了《示范办法》，有效期至2032年3月。"
+    assert lead("示范办法的有效期到什么时候", sentence) == "有效期至2032年3月。"
+
+
+def test_of_several_dates_the_one_in_the_part_nearest_the_question_leads() -> None:
+    sentence = "2030年5月6日，某局发布通知，报名时间自6月1日至6月20日。"
+    assert "6月1日" in lead("报名时间是哪天", sentence)
+
+
+def test_a_restated_sentence_leaves_out_the_scope_it_opens_with() -> None:
+    sentence = "除涉及公共安全的领域外，对于尚无标准的低风险智能产品，允许通过试点等方式先行先试。"
+    assert lead("尚无标准的低风险智能产品可以怎么做", sentence) == "允许通过试点等方式先行先试。"
+
+
+def test_after_a_heading_the_next_quoted_sentence_states_the_fact() -> None:
+    quote = "（五）发放星火券。每年发放最高3000万元星火券，支持模型研发。"
+    assert lead("星火券一年发多少", "（五）发放星火券。", quote=quote).startswith("每年发放最高3000万元星火券")
+    assert lead("星火券最高多少", "（五）发放星火券。", quote=quote) == "每年发放最高3000万元星火券。"
+
+
+def test_a_figure_inside_a_document_title_is_not_the_answer() -> None:
+    sentence = "根据《示范行动方案（2030—2031年）》，由区数据管理局负责组织实施。"
+    assert lead("由哪个部门负责组织实施", sentence) == "由区数据管理局负责组织实施。"
+    assert not lead("什么时候发布", "依据《示范行动方案（2030—2031年）》制定。").startswith("时间为")
+
+
+def test_beside_a_status_line_only_a_stated_fact_leads() -> None:
+    sentence = "本条例自2033年2月1日起施行。"
+    question = "这个条例生效了吗，什么时候施行"
+    assert lead_sentence(question, asked(question), "zh", sentence, sentence, "zh", restate=False) == sentence
+    assert lead_sentence("这个条例是正式的吗", asked("这个条例是正式的吗"), "zh", "本条例经审议通过。",
+                         "本条例经审议通过。", "zh", restate=False) == ""
+
+
+def test_a_which_chapter_question_leads_with_the_chapter_or_article() -> None:
+    assert lead("申报条件写在哪一章", "第四章项目申报，共6条，规定申报单位条件。") == "第四章项目申报。"
+    assert lead("哪一条规定了这件事", "第三十条 本办法所称企业包括个体工商户。") == "见第三十条。"
+
+
+def test_an_english_heading_or_fragment_is_not_restated() -> None:
+    assert lead("Who ensures the supply of computing?", "Guaranteeing AI computing resources",
+                clause_language="en") == ""
+    sentence = "The district supports model training, and encourages applications in manufacturing and logistics."
+    assert lead("What does the district support?", sentence, clause_language="en") == sentence
+    assert lead("How many firms does the district support?", sentence, clause_language="en") == ""
