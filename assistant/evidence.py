@@ -25,7 +25,12 @@ _VERSION_YEAR = re.compile(r"(?<!\d)20\d{2}\s*年?\s*(?:修订|修正|新版|版
 _LATIN = re.compile(r"[a-z][a-z'-]*")
 _COMPLETE_END = re.compile(r"[。！？；!?;.)）」”]\s*$")
 # A notice's title line ("…关于印发《…》的通知") names a document; it never answers a question.
-_TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的通知|的通告|起草说明|政策解读)$")
+# A document number ("深龙工信规〔2022〕5号") and a title name a document; their years are no year a sentence is about.
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号")
+_TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的通知|的通告|的公告|起草说明|政策解读)\s*"
+                         rf"(?:{DOC_NUMBER.pattern})?$")
+_NAMES = re.compile(r"《[^》]*》|[〔\[(（]\s*\d{4}\s*[〕\])）]")
+_YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2})\s*-\s*(20\d{2})(?!\d)")
 
 # Words of the question that say what is asked rather than what it is about.
 _ASK_WORDS = frozenset(
@@ -82,6 +87,16 @@ def _window(parts: list[str], index: int) -> int:
             sum(len(p) for p in parts[start:index + 1]) < CAL.short_sentence:
         start -= 1
     return start
+
+
+def years_about(text: str) -> set[str]:
+    """The years a (folded) text is about: each year it names, and every year of a range ("2024-2026年"),
+    not the years inside document titles and numbers."""
+    text = _NAMES.sub(" ", text)
+    years = set(_YEAR.findall(text))
+    for first, last in _YEAR_RANGE.findall(text):
+        years.update(str(y) for y in range(int(first), int(last) + 1) if int(last) - int(first) < 10)
+    return years
 
 
 def states(sentence: str, kinds: set[str], units: set[str], years: set[str], money_table: bool) -> bool:
@@ -198,7 +213,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     # "2017年修订版" names a document's version; it does not ask about that year, but a sentence
     # about a version issued in another year is about another document.
     versions = {m[:4] for m in _VERSION_YEAR.findall(query.folded)}
-    years = set(_YEAR.findall(_VERSION_YEAR.sub(" ", query.folded)))
+    years = years_about(_VERSION_YEAR.sub(" ", DOC_NUMBER.sub(" ", retriever.without_document_names(query.text))))
     counts = query.named_documents if context else query.documents
     if not counts:
         kinds = kinds - {"issued"}  # "什么时候发布报告" asks about a report, not a document's issue
@@ -235,6 +250,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             start = _window(parts, index)
             window = "".join(without_titles(p, titles) for p in parts[start:index + 1])
             if versions and any(y not in versions for y in _ISSUED_IN.findall(fold(window))):
+                continue
+            # A sentence about other years ("2024年建成…") does not answer a question about this one.
+            about = years_about(fold(window))
+            if years and about and not years & about:
                 continue
             cut = _is_cut(clause, hit.doc, index, parts)
             money_table = False

@@ -44,12 +44,18 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "money",
         re.compile(
             r"多少钱|多少万|补多少|能补|能拿|拿多少|资助多少|补贴多少|给多少|罚款.{0,8}多少|多少元|几万|扶持多少"
-            r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度"
+            r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度|how much"
         ),
         re.compile(
             r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)"
             r"|million yuan|（万元）|\(万元\)"
         ),
+    ),
+    # What one applicant gets: a budget table's district totals for an item never answer it.
+    AnswerType(
+        "grant",
+        re.compile(r"能补|补多少|能拿|拿多少|资助多少|补贴多少|给多少|扶持多少|能申请多少|能领多少"),
+        re.compile(r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)|million yuan|%|百分之"),
     ),
     # A particular day: "几号", "哪天" want a month and a day, not just a year.
     AnswerType(
@@ -60,7 +66,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "date",
         re.compile(
-            r"什么时候|何时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
+            r"什么时候|啥时候|何时|几时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
             r"|which year"
         ),
         re.compile(
@@ -89,6 +95,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布"),
         status_line=True,
     ),
+    # "达到多少" with no unit: any quantity, but a quantity all the same.
+    AnswerType(
+        "quantity",
+        re.compile(r"多少|多大|多高|多快"),
+        re.compile(r"\d|[零一二两三四五六七八九十百千]+\s*(?:万|亿|个|家|项|倍|年|名|人|条|类|种|次|平方米|%)"
+                   r"|百分之"),
+    ),
     # A length of time or a count of years ("几年内不能再申报").
     AnswerType(
         "duration",
@@ -106,6 +119,12 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"[局厅]|委员会|人民政府|部门|单位|机构|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"
             r"government|take charge"
         ),
+    ),
+    # Who sits on a body: its members or the office that heads it, not what the body does.
+    AnswerType(
+        "members",
+        re.compile(r"由(?:哪些|什么)[^，。？?]{0,6}组成|组成人员|成员(?:有|是|包括)|(?:主任|组长|负责人)是谁|谁担任"),
+        re.compile(r"组成|成员|委员(?!会)|主任|组长|担任"),
     ),
     # A question for a kind of thing is answered by a sentence that names that kind.
     AnswerType(
@@ -141,10 +160,10 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # How many: chapters, articles, items, enterprises.
     AnswerType(
         "count",
-        re.compile(r"(?<!哪)几[章条项家个类种款名]|多少[章条项家类种款人名]|多少个(?!工作日|月)"),
+        re.compile(r"(?<!哪)几[章条项家个类种款名次]|多少[章条项家类种款人名次]|多少个(?!工作日|月)"),
         re.compile(
             r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
-            r"(?:章|条|项|家|个|类|种|款|人|名)"
+            r"(?:章|条|项|家|个|类|种|款|人|名|次(?!性))"
         ),
     ),
     # Whether two supports can be combined: only a sentence about combining answers it.
@@ -189,8 +208,12 @@ def asked(question: str) -> tuple[AnswerType, ...]:
 
 
 def kinds_of(types: tuple[AnswerType, ...]) -> set[str]:
-    """Of some answer types, the kinds of fact an answering sentence must state."""
-    return {t.name for t in types if t.answer is not None}
+    """Of some answer types, the kinds of fact an answering sentence must state.
+
+    "quantity" stands alone: a question asking for any other kind of figure asks for that one.
+    """
+    kinds = {t.name for t in types if t.answer is not None}
+    return kinds - {"quantity"} if len(kinds) > 1 else kinds
 
 
 def ask_types(question: str) -> set[str]:
