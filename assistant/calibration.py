@@ -28,6 +28,8 @@ class Calibration:
     # Support: below both thresholds no held clause answers the question
     support_threshold: float = 0.22  # coverage
     score_threshold: float = 0.30  # score
+    # … and never when the sentence and its clause share none of the question's subject but its jurisdiction
+    subject_threshold: float = 0.0
     # Evidence scoring
     sentence_weight: float = 0.5
     clause_weight: float = 0.35

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evidence import states, years_about
+from assistant.evidence import Evidence, states, supported, years_about
 from assistant.service import PolicyAssistant
 from assistant.support import unheld_document_note, unheld_numbers, unheld_terms
 from assistant.understanding.asks import answer_pattern, ask_types
-from retrieval.models import Clause, Corpus, DocumentMeta
+from retrieval.models import Clause, Corpus, DocumentMeta, Hit
 from retrieval.text import fold
 
 _DOC = DocumentMeta(doc_id="demo-rules", title="某区示例产业扶持细则", short_title="示例细则", issuer="某区政府",
@@ -94,3 +94,32 @@ def test_refusals_say_why(policy_assistant: PolicyAssistant) -> None:
 def test_a_held_voucher_is_still_answered(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("深圳的“训力券”对租用算力的企业最高资助多少？")
     assert not answer.refused and answer.citations
+
+
+def _evidence(coverage: float, score: float, subject: float, cut_off: bool = False) -> Evidence:
+    hit = Hit(clause=_CLAUSES[1], doc=_DOC, score=1.0)
+    return Evidence(hit, "对在本区注册的企业发放“数据券”。", score, coverage, cut_off=cut_off, subject=subject)
+
+
+@pytest.mark.parametrize(("coverage", "score", "subject", "answers"), [
+    (0.5, 0.5, 0.4, True),
+    (0.1, 0.1, 0.4, False),  # below both thresholds
+    (0.5, 0.5, 0.0, False),  # shares only the jurisdiction with the question ("龙岗区人才住房怎么申请")
+])
+def test_what_supports_an_answer(coverage: float, score: float, subject: float, answers: bool) -> None:
+    assert bool(supported([_evidence(coverage, score, subject)])) is answers
+
+
+def test_a_sentence_cut_off_by_a_gap_never_answers() -> None:
+    assert not supported([_evidence(0.9, 0.9, 0.9, cut_off=True)])
+
+
+def test_a_question_about_a_held_districts_other_matter_is_refused(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗区的公租房配租怎么申请？")
+    assert answer.refused and not answer.citations
+
+
+def test_a_sentence_about_another_year_does_not_answer(policy_assistant: PolicyAssistant) -> None:
+    # The held action plan states the 2024 computing target; nothing held states one for 2031.
+    answer = policy_assistant.answer("深圳开放智算中心2031年的算力规模目标是多少？")
+    assert answer.refused and not answer.citations
