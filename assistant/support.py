@@ -13,6 +13,7 @@ from typing import Literal
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.evidence import DOC_NUMBER, Evidence, candidate_evidence, cut_off_subject, supported
+from assistant.understanding.asks import missing_labels
 from assistant.understanding.query import Query
 from retrieval.articles import ArticleLookup, find_article
 from retrieval.currency import KnownDocuments, KnownDocumentsError
@@ -176,6 +177,46 @@ def unheld_terms(corpus: Corpus, quoted: tuple[str, ...]) -> list[str]:
     return [q for q in names if not any(q in t for t in texts)]
 
 
+_YEARS_IN_TITLE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")
+_DIGIT = re.compile(r"\d")
+
+
+def refusal_title(doc: DocumentMeta) -> str:
+    """How a refusal names a document: 《short title》 without the years some titles carry, since a
+    refusal shows no figure at all."""
+    return f"《{_YEARS_IN_TITLE.sub('', doc.short_title)}》"
+
+
+def held_extent(corpus: Corpus, doc: DocumentMeta) -> str:
+    """Where a partial copy stops ("只收录到一、（二）" / "一、（二）之后有未收录的原文"), or "" (also when
+    the place is a numbered locator such as a table row: a refusal shows no figure)."""
+    clauses = corpus.doc_clauses(doc.doc_id)
+    before_gaps = [c.locator for c in clauses if c.ordinal + 1 in doc.gaps]
+    if before_gaps:
+        extent = f"{'、'.join(before_gaps)}之后有未收录的原文"
+    else:
+        extent = f"只收录到{clauses[-1].locator}" if clauses and doc.is_partial else ""
+    return "" if _DIGIT.search(extent) else extent
+
+
+def not_held_note(corpus: Corpus, query: Query, hits: list[Hit]) -> str:
+    """Why no held clause answers: what the closest clause leaves unstated, and which partial copy may
+    hold the rule in its missing part; "" when there is nothing precise to say."""
+    lines = []
+    if hits:
+        top = hits[0]
+        missing = missing_labels(query.kinds, top.clause.text)
+        if missing:
+            label = "" if _DIGIT.search(top.clause.label) else top.clause.label
+            lines.append(f"与问题最相关的{refusal_title(top.doc)}{label}没有载明{'、'.join(missing)}。")
+    partial = list(dict.fromkeys(h.doc for h in hits[:3] if h.doc.is_partial))
+    for doc in partial[:2]:
+        extent = held_extent(corpus, doc)
+        where = f"（{extent}）" if extent else ""
+        lines.append(f"所存{refusal_title(doc)}不是全文{where}，如有相关规定，可能在未收录的部分。")
+    return "\n".join(lines)
+
+
 def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
                    eligible: set[str] | None = None) -> Support:
     """Whether the retrieved clauses answer the query (`eligible`: only these clause ids may)."""
@@ -195,7 +236,8 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     if unheld:
         return Support("not_held", note=unheld)
     if not evidence:
-        return Support("not_held")
+        # A named support item's own note (where its standard would be) says it better.
+        return Support("not_held", note="" if query.named_items else not_held_note(corpus, query, hits))
     draft_only = superseded_draft(corpus, query, evidence)
     if draft_only:
         return Support("draft_only", note=draft_only)

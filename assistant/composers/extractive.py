@@ -19,6 +19,7 @@ from assistant.composers.base import Context
 from assistant.evidence import Evidence, candidate_evidence, supported
 from assistant.models import Answer
 from assistant.resources import Resources
+from assistant.support import refusal_title
 from assistant.tables import answer_from_table, list_from_table
 from retrieval.models import Corpus, Hit, final_version
 from retrieval.search import SearchFilters
@@ -29,7 +30,6 @@ DONE: Step = "done"
 Strategy = Callable[[Resources, Context, Draft], Step]
 
 _COMPARE = re.compile(r"分别|不一样|不同|区别|差别|差异|变化|相比|对比|一样吗|同一个|改了|变了")
-_YEARS_IN_TITLE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")
 CONTACT = "如需确认，建议咨询龙岗区工业和信息化局或政策发布部门。"
 
 
@@ -72,8 +72,7 @@ def refusal_text(res: Resources, item_ids: tuple[str, ...], hits: list[Hit], why
         lines.extend(notes)
     else:
         # Named without the years some titles carry: a refusal shows no figure at all.
-        partial = list(dict.fromkeys(f"《{_YEARS_IN_TITLE.sub('', h.doc.short_title)}》"
-                                     for h in hits[:3] if h.doc.is_partial))
+        partial = list(dict.fromkeys(refusal_title(h.doc) for h in hits[:3] if h.doc.is_partial))
         if partial:
             lines.append(f"相关文件{'、'.join(partial)}所存副本不完整（部分条款未收录），相应规定可能在未收录部分。")
     lines.append(CONTACT)

@@ -3,12 +3,22 @@ named only by number, quoted names no held text contains — and the reason the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.evidence import Evidence, states, supported, years_about
 from assistant.service import PolicyAssistant
-from assistant.support import unheld_document_note, unheld_numbers, unheld_terms
-from assistant.understanding.asks import answer_pattern, ask_types
+from assistant.support import (
+    held_extent,
+    not_held_note,
+    refusal_title,
+    unheld_document_note,
+    unheld_numbers,
+    unheld_terms,
+)
+from assistant.understanding.asks import answer_pattern, ask_types, missing_labels
+from assistant.understanding.query import understand
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit
 from retrieval.text import fold
 
@@ -120,6 +130,33 @@ def test_a_question_about_a_held_districts_other_matter_is_refused(policy_assist
 
 
 def test_a_sentence_about_another_year_does_not_answer(policy_assistant: PolicyAssistant) -> None:
-    # The held action plan states the 2024 computing target; nothing held states one for 2031.
-    answer = policy_assistant.answer("深圳开放智算中心2031年的算力规模目标是多少？")
-    assert answer.refused and not answer.citations
+    # The held action plan states the 2024 computing target; a question about 2031 is not answered by it.
+    assert "2024年建成" in policy_assistant.answer("深圳开放智算中心2024年的算力规模目标是多少？").text
+    assert "2024年建成" not in policy_assistant.answer("深圳开放智算中心2031年的算力规模目标是多少？").text
+
+
+_PARTIAL = DocumentMeta(doc_id="demo-plan", title="某市示例行动方案（2025—2026年）", short_title="示例方案（2025—2026年）",
+                        issuer="某市政府", level="municipal", doc_type="action_plan", status="official", language="zh",
+                        completeness="partial", source="test", gaps=(2,))
+_PLAN = (
+    Clause("demo-plan#一、（一）", "demo-plan", "一、（一）", "item", ("一、",), "（一）建设公共算力平台，发放算力券。", 0),
+    Clause("demo-plan#一、（二）", "demo-plan", "一、（二）", "item", ("一、",), "（二）支持企业采购国产芯片。", 1),
+    Clause("demo-plan#三、（一）", "demo-plan", "三、（一）", "item", ("三、",), "（一）加强组织保障。", 2),
+)
+
+
+def test_where_a_partial_copy_stops_and_how_a_refusal_names_it() -> None:
+    corpus = Corpus(documents={"demo-plan": _PARTIAL}, clauses=_PLAN, fingerprint="t")
+    assert held_extent(corpus, _PARTIAL) == "一、（二）之后有未收录的原文"
+    assert refusal_title(_PARTIAL) == "《示例方案》"  # a refusal shows no figure, not even a title's years
+
+
+def test_what_the_closest_clause_leaves_unstated(policy_assistant: PolicyAssistant) -> None:
+    assert missing_labels({"ratio", "cap"}, "按合同金额的30%给予资助。") == ["上限"]
+    assert missing_labels({"ratio"}, "按合同金额的30%给予资助。") == []
+    corpus = Corpus(documents={"demo-plan": _PARTIAL}, clauses=_PLAN, fingerprint="t")
+    query = understand("采购国产芯片按多少比例补贴？", [], policy_assistant.retriever, policy_assistant.rules)
+    note = not_held_note(corpus, query, [Hit(clause=_PLAN[1], doc=_PARTIAL, score=1.0)])
+    assert "《示例方案》一、（二）没有载明比例" in note
+    assert "不是全文（一、（二）之后有未收录的原文）" in note
+    assert not re.search(r"\d", note)
