@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Literal
 
 from assistant.calibration import CALIBRATION as CAL
-from assistant.evidence import DOC_NUMBER, Evidence, candidate_evidence, cut_off_subject, supported
+from assistant.evidence import DOC_NUMBER, Evidence, candidate_evidence, cut_off_subject, related_documents, supported
 from assistant.understanding.asks import missing_labels
 from assistant.understanding.query import Query
 from retrieval.articles import ArticleLookup, find_article
@@ -235,6 +235,12 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     evidence, unheld = _unheld_document(corpus, query, supported(candidates))
     if unheld:
         return Support("not_held", note=unheld)
+    named = set(query.documents)
+    if named and evidence and not any(e.hit.clause.doc_id in related_documents(corpus.documents, named)
+                                      for e in evidence):
+        # The question asks what the documents it names say; other documents' sentences are no answer.
+        titles = "、".join(refusal_title(corpus.documents[d]) for d in sorted(named))
+        return Support("not_held", note=f"所存{titles}中没有找到这方面的规定。")
     if not evidence:
         # A named support item's own note (where its standard would be) says it better.
         return Support("not_held", note="" if query.named_items else not_held_note(corpus, query, hits))

@@ -160,3 +160,9 @@ def test_what_the_closest_clause_leaves_unstated(policy_assistant: PolicyAssista
     assert "《示例方案》一、（二）没有载明比例" in note
     assert "不是全文（一、（二）之后有未收录的原文）" in note
     assert not re.search(r"\d", note)
+
+
+def test_a_question_about_a_named_document_is_not_answered_from_another(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("《生成式人工智能服务管理暂行办法》对企业购买算力给多少比例的补贴？")
+    assert answer.refused and not answer.citations
+    assert "《生成式人工智能服务管理暂行办法》中没有找到" in answer.text
