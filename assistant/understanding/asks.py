@@ -36,6 +36,12 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"比例|百分之|几成|百分比|占比|%|what share|what percentage|what proportion|ratio"),
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|percent"),
     ),
+    # The share a support pays ("按多少比例补") is stated where the support is granted, not by any percentage.
+    AnswerType(
+        "support_ratio", "扶持比例",
+        re.compile(r"(?:补|资助|补贴|补助|扶持|奖励)[^，。？?]{0,8}比例|比例[^，。？?]{0,4}(?:补|资助|补贴|补助|扶持|奖励)"),
+        re.compile(r"给予|资助|补贴|补助|奖励|扶持|支持|support|subsid|grant"),
+    ),
     AnswerType(
         "cap", "上限",
         re.compile(r"最高|最多|上限|封顶|顶格|\bcap\b|maximum|at most"),

@@ -41,6 +41,7 @@ _CORPUS = Corpus(documents={_DOC.doc_id: _DOC}, clauses=_CLAUSES, fingerprint="t
     ("委员会由哪些人员组成？", "members"),
     ("我们买设备能补多少？", "grant"),
     ("开放平台到时候能达到多少规模？", "quantity"),
+    ("采购设备按多少比例补贴？", "support_ratio"),
 ])
 def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
     assert kind in ask_types(question)
@@ -59,6 +60,8 @@ def test_a_budget_question_is_not_a_grant_question() -> None:
     ("设立伦理委员会，研究制定伦理规范。", "members", False),  # what the body does, not who sits on it
     ("到2026年建成算力规模4000PFLOPS。", "quantity", True),
     ("推动算力中心互联互通。", "quantity", False),
+    ("按采购金额的20%给予补贴。", "support_ratio", True),
+    ("产业规模年均增长超20%。", "support_ratio", False),  # a percentage, but no support paid
 ])
 def test_a_sentence_states_the_kind_asked_or_not(sentence: str, kind: str, states_it: bool) -> None:
     assert bool(answer_pattern(kind).search(fold(sentence))) is states_it
