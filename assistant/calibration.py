@@ -28,12 +28,15 @@ class Calibration:
     # Support: below both thresholds no held clause answers the question
     support_threshold: float = 0.22  # coverage
     score_threshold: float = 0.30  # score
+    # … and never when the sentence and its clause share none of the question's subject but its jurisdiction
+    subject_threshold: float = 0.0
     # Evidence scoring
     sentence_weight: float = 0.5
     clause_weight: float = 0.35
     rank_weight: float = 0.15
     named_doc_bonus: float = 0.1  # the question names the clause's document
     definition_bonus: float = 0.3  # the sentence defines the term a "what does X mean" question asks about
+    quoted_name_chars: int = 8  # a quoted phrase this short is a name: none held means nothing held is about it
     quote_coverage: float = 0.75  # share of a quoted phrase's words a clause must have to be what it quotes
     short_sentence: int = 25  # a line shorter than this is read with the lines before it …
     window_back: int = 2  # … up to this many

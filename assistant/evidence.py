@@ -25,7 +25,11 @@ _VERSION_YEAR = re.compile(r"(?<!\d)20\d{2}\s*年?\s*(?:修订|修正|新版|版
 _LATIN = re.compile(r"[a-z][a-z'-]*")
 _COMPLETE_END = re.compile(r"[。！？；!?;.)）」”]\s*$")
 # A notice's title line ("…关于印发《…》的通知") names a document; it never answers a question.
-_TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的通知|的通告|起草说明|政策解读)$")
+# A document number ("深龙工信规〔2022〕5号") and a title name a document; their years are no year a sentence is about.
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号")
+_TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的通知|的通告|的公告|起草说明|政策解读)$")
+_NAMES = re.compile(r"《[^》]*》|[〔\[(（]\s*\d{4}\s*[〕\])）]")
+_YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2})\s*-\s*(20\d{2})(?!\d)")
 
 # Words of the question that say what is asked rather than what it is about.
 _ASK_WORDS = frozenset(
@@ -48,6 +52,9 @@ class Evidence:
     # The sentence breaks off where the held copy stops (〔以下原文未收录〕): it cannot state the
     # fact, but when it is what the question is about, the fact is in the part not held.
     cut_off: bool = False
+    # Coverage of the question's subject other than the jurisdiction (龙岗区, 深圳市) every held
+    # document shares: a sentence sharing only that with the question is about something else.
+    subject: float = 1.0
 
 
 def sentences(text: str) -> list[str]:
@@ -82,6 +89,16 @@ def _window(parts: list[str], index: int) -> int:
             sum(len(p) for p in parts[start:index + 1]) < CAL.short_sentence:
         start -= 1
     return start
+
+
+def years_about(text: str) -> set[str]:
+    """The years a (folded) text is about: each year it names, and every year of a range ("2024-2026年"),
+    not the years inside document titles and numbers."""
+    text = _NAMES.sub(" ", text)
+    years = set(_YEAR.findall(text))
+    for first, last in _YEAR_RANGE.findall(text):
+        years.update(str(y) for y in range(int(first), int(last) + 1) if int(last) - int(first) < 10)
+    return years
 
 
 def states(sentence: str, kinds: set[str], units: set[str], years: set[str], money_table: bool) -> bool:
@@ -149,9 +166,19 @@ def _coverage(weights: dict[str, float], tokens: set[str]) -> float:
 
 
 def supported(candidates: list[Evidence]) -> list[Evidence]:
-    """The candidates that support an answer: complete sentences above the calibrated thresholds."""
-    return [e for e in candidates if not e.cut_off
+    """The candidates that support an answer: complete sentences above the calibrated thresholds, which
+    share more of the question's subject than its jurisdiction."""
+    return [e for e in candidates if not e.cut_off and e.subject > CAL.subject_threshold
             and (e.coverage >= CAL.support_threshold or e.score >= CAL.score_threshold)]
+
+
+_JURISDICTION = re.compile(r"[\u4e00-\u9fff]{2}[省市区]")
+
+
+def jurisdiction_tokens(retriever: Retriever) -> set[str]:
+    """Tokens of the places the held documents' issuers govern ("深圳市龙岗区…局" -> 深圳, 龙岗区 …)."""
+    places = {m for d in retriever.corpus.documents.values() for m in _JURISDICTION.findall(fold(d.issuer))}
+    return {t for p in places for t in retriever.tokenizer.tokens(p)}
 
 
 def cut_off_subject(candidates: list[Evidence]) -> Evidence | None:
@@ -198,7 +225,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     # "2017年修订版" names a document's version; it does not ask about that year, but a sentence
     # about a version issued in another year is about another document.
     versions = {m[:4] for m in _VERSION_YEAR.findall(query.folded)}
-    years = set(_YEAR.findall(_VERSION_YEAR.sub(" ", query.folded)))
+    years = years_about(_VERSION_YEAR.sub(" ", DOC_NUMBER.sub(" ", retriever.without_document_names(query.text))))
     counts = query.named_documents if context else query.documents
     if not counts:
         kinds = kinds - {"issued"}  # "什么时候发布报告" asks about a report, not a document's issue
@@ -213,6 +240,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     # A Chinese clause cannot share an English question's English words: only their Chinese terms.
     chinese_weights = {t: w for t, w in weights.items() if not _LATIN.fullmatch(t)} \
         if query.language == "en" else weights
+    places = jurisdiction_tokens(retriever)
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
         clause = hit.clause
@@ -220,8 +248,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             continue
         english = hit.doc.language == "en"
         clause_weights = weights if english else chinese_weights
-        clause_cov = _coverage(clause_weights, _index_tokens(
-            retriever, " ".join([hit.doc.title, *clause.heading_path, clause.text]), english))
+        clause_tokens = _index_tokens(retriever, " ".join([hit.doc.title, *clause.heading_path, clause.text]), english)
+        clause_cov = _coverage(clause_weights, clause_tokens)
+        subject_weights = {t: w for t, w in clause_weights.items() if t not in places}
         bonus = CAL.named_doc_bonus * min(counts.get(clause.doc_id, 0), 2)
         parts = sentences(clause.text)
         titles = [hit.doc.title, *named_titles]
@@ -236,6 +265,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             window = "".join(without_titles(p, titles) for p in parts[start:index + 1])
             if versions and any(y not in versions for y in _ISSUED_IN.findall(fold(window))):
                 continue
+            # A sentence about other years ("2024年建成…") does not answer a question about this one.
+            about = years_about(fold(window))
+            if years and about and not years & about:
+                continue
             cut = _is_cut(clause, hit.doc, index, parts)
             money_table = False
             if clause.kind == "table_row":
@@ -244,7 +277,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 money_table = "元" in title
             if not cut and not states(window, kinds, units, years, money_table):
                 continue
-            sentence_cov = _coverage(clause_weights, _index_tokens(retriever, own, english))
+            sentence_tokens = _index_tokens(retriever, own, english)
+            sentence_cov = _coverage(clause_weights, sentence_tokens)
             score = (CAL.sentence_weight * sentence_cov + CAL.clause_weight * clause_cov
                      + CAL.rank_weight / (1 + rank) + bonus)
             if any(re.search(rf"{re.escape(t)}[^，。；]{{0,2}}[，,]?(?:是指|指的是)", compact(fold(own)))
@@ -253,7 +287,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             if "issued" in kinds and _ISSUE_DATE.search(fold(own)):
                 score += CAL.definition_bonus  # the signature date or "发布日期" line dates the document
             coverage = 0.5 * sentence_cov + 0.5 * clause_cov
-            out.append(Evidence(hit, sentence, score, coverage, start, index, cut))
+            # A document the question names is its subject: any of its sentences shares it.
+            subject = 0.5 * _coverage(subject_weights, sentence_tokens) + 0.5 * _coverage(subject_weights, clause_tokens) \
+                if subject_weights and clause.doc_id not in focus else 1.0
+            out.append(Evidence(hit, sentence, score, coverage, start, index, cut, subject))
     # A question that names documents, or quotes words of a clause, is about those.
     out = _focus(out, lambda e: e.hit.clause.doc_id in focus)
     quoted = [set(retriever.tokenizer.tokens(p)) for p in query.quoted]

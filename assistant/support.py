@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
-from assistant.evidence import Evidence, candidate_evidence, cut_off_subject, supported
+from assistant.calibration import CALIBRATION as CAL
+from assistant.evidence import DOC_NUMBER, Evidence, candidate_evidence, cut_off_subject, related_documents, supported
+from assistant.understanding.asks import missing_labels
 from assistant.understanding.query import Query
 from retrieval.articles import ArticleLookup, find_article
+from retrieval.currency import KnownDocuments, KnownDocumentsError
 from retrieval.models import Corpus, DocumentMeta, Hit, final_version
 from retrieval.search import Retriever
+from retrieval.text import compact, fold
 
 Reason = Literal[
     "answered",
@@ -38,6 +43,11 @@ OUT_OF_SCOPE_NOTE = (
 )
 INSTRUCTION_NOTE = ("“政策通”只依据所存政策文件的原文作答，不会按提问中的指令改变规则、条款或金额。"
                     "请直接提出您想了解的政策问题。")
+
+
+# What a sentence that only cites a document by its number can still tell: when and by whom it was issued,
+# its number, whether it is in force. Anything else is in its text.
+_CITATION_KINDS = frozenset({"issued", "date", "day", "agency", "status", "validity", "doc_number", "draft_stage"})
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,116 @@ def _missing_article(corpus: Corpus, query: Query) -> Support | None:
     return Support(reason, note=lookup.message(f"《{lookup.doc.short_title}》"))
 
 
+@lru_cache(maxsize=1)
+def known_documents() -> KnownDocuments:
+    """The registry of documents known to exist whose text is not held (empty when it cannot be read)."""
+    try:
+        return KnownDocuments.load()
+    except (OSError, KnownDocumentsError):
+        return KnownDocuments()
+
+
+def _same_number(named: str, number: str) -> bool:
+    """True when a number as a text names it ("按深龙工信规〔2022〕5号", words before it included) is `number`."""
+    return named.endswith(number) or number.endswith(named)
+
+
+def unheld_numbers(corpus: Corpus, text: str) -> list[str]:
+    """Document numbers a text names ("深龙工信规〔2022〕5号") that no held document bears, compacted.
+
+    The words before a number are matched with it; a registry entry's number, when it is one of them,
+    stands in for the match.
+    """
+    held = [compact(fold(d.doc_number)) for d in corpus.documents.values() if d.doc_number]
+    known = [compact(fold(e.doc_number)) for e in known_documents().entries if e.doc_number]
+    out = []
+    for named in dict.fromkeys(compact(m) for m in DOC_NUMBER.findall(fold(text))):
+        if not any(_same_number(named, h) for h in held):
+            out.append(next((k for k in known if _same_number(named, k)), named))
+    return out
+
+
+def unheld_document_note(corpus: Corpus, number: str) -> str:
+    """Why a document named by its number cannot be quoted: its text is not held; where it is mentioned."""
+    entry = next((e for e in known_documents().entries
+                  if e.doc_number and compact(fold(e.doc_number)) == number), None)
+    name = f"《{entry.title}》（{entry.doc_number}）" if entry else f"文号为{number}的文件"
+    citing = list(dict.fromkeys(f"《{corpus.documents[c.doc_id].short_title}》" for c in corpus.clauses
+                                if number in compact(fold(c.text))))
+    where = f"所存文件只在{'、'.join(citing)}中提到它的名称和文号，" if citing else ""
+    return f"所存文件未收录{name}的原文，{where}无法据此说明其中的规定。"
+
+
+def _unheld_document(corpus: Corpus, query: Query, evidence: list[Evidence]) -> tuple[list[Evidence], str]:
+    """The evidence left when the query asks about a document it names only by a number no held one bears.
+
+    Such a question is about that document: a held sentence citing the number answers when and by whom it
+    was issued, never what it provides, and other documents' sentences are about other documents.
+    Returns the evidence kept and, when none is, why (else "").
+    """
+    numbers = unheld_numbers(corpus, query.text)
+    if not numbers or query.documents:
+        return evidence, ""
+    cites = [e for e in evidence if any(n in compact(fold(e.hit.clause.text)) for n in numbers)]
+    kept = cites if query.kinds & _CITATION_KINDS and not query.articles else []
+    return kept, ("" if kept else unheld_document_note(corpus, numbers[0]))
+
+
+def _held_texts(corpus: Corpus) -> list[str]:
+    """Every held clause and title, folded and compacted (to ask whether any of them names something)."""
+    return [compact(fold(c.text)) for c in corpus.clauses] + [compact(fold(d.title)) for d in corpus.documents.values()]
+
+
+def unheld_terms(corpus: Corpus, quoted: tuple[str, ...]) -> list[str]:
+    """Names the question puts in quotation marks (“模型券”) that no held clause or title contains.
+
+    Only short quotes count as names: a longer one may paraphrase a clause rather than cite it.
+    """
+    names = [q for q in quoted if len(q) <= CAL.quoted_name_chars]
+    texts = _held_texts(corpus) if names else []
+    return [q for q in names if not any(q in t for t in texts)]
+
+
+_YEARS_IN_TITLE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")
+_DIGIT = re.compile(r"\d")
+
+
+def refusal_title(doc: DocumentMeta) -> str:
+    """How a refusal names a document: 《short title》 without the years some titles carry, since a
+    refusal shows no figure at all."""
+    return f"《{_YEARS_IN_TITLE.sub('', doc.short_title)}》"
+
+
+def held_extent(corpus: Corpus, doc: DocumentMeta) -> str:
+    """Where a partial copy stops ("只收录到一、（二）" / "一、（二）之后有未收录的原文"), or "" (also when
+    the place is a numbered locator such as a table row: a refusal shows no figure)."""
+    clauses = corpus.doc_clauses(doc.doc_id)
+    before_gaps = [c.locator for c in clauses if c.ordinal + 1 in doc.gaps]
+    if before_gaps:
+        extent = f"{'、'.join(before_gaps)}之后有未收录的原文"
+    else:
+        extent = f"只收录到{clauses[-1].locator}" if clauses and doc.is_partial else ""
+    return "" if _DIGIT.search(extent) else extent
+
+
+def not_held_note(corpus: Corpus, query: Query, hits: list[Hit]) -> str:
+    """Why no held clause answers: what the closest clause leaves unstated, and which partial copy may
+    hold the rule in its missing part; "" when there is nothing precise to say."""
+    lines = []
+    if hits:
+        top = hits[0]
+        missing = missing_labels(query.kinds, top.clause.text)
+        if missing:
+            label = "" if _DIGIT.search(top.clause.label) else top.clause.label
+            lines.append(f"与问题最相关的{refusal_title(top.doc)}{label}没有载明{'、'.join(missing)}。")
+    partial = list(dict.fromkeys(h.doc for h in hits[:3] if h.doc.is_partial))
+    for doc in partial[:2]:
+        extent = held_extent(corpus, doc)
+        where = f"（{extent}）" if extent else ""
+        lines.append(f"所存{refusal_title(doc)}不是全文{where}，如有相关规定，可能在未收录的部分。")
+    return "\n".join(lines)
+
+
 def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
                    eligible: set[str] | None = None) -> Support:
     """Whether the retrieved clauses answer the query (`eligible`: only these clause ids may)."""
@@ -130,13 +250,26 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     missing = _missing_article(corpus, query)
     if missing is not None:
         return missing
+    absent = unheld_terms(corpus, query.quoted)
+    if absent:
+        names = "、".join(f"“{t}”" for t in absent)
+        return Support("not_held", note=f"所存政策文件中没有出现{names}，没有这方面的规定。")
     candidates = candidate_evidence(retriever, query, hits, eligible=eligible)
     cut = cut_off_subject(candidates)
     if cut is not None:
         return Support("beyond_held_copy", note=cut_off_note(cut))
-    evidence = supported(candidates)
+    evidence, unheld = _unheld_document(corpus, query, supported(candidates))
+    if unheld:
+        return Support("not_held", note=unheld)
+    named = set(query.documents)
+    if named and evidence and not any(e.hit.clause.doc_id in related_documents(corpus.documents, named)
+                                      for e in evidence):
+        # The question asks what the documents it names say; other documents' sentences are no answer.
+        titles = "、".join(refusal_title(corpus.documents[d]) for d in sorted(named))
+        return Support("not_held", note=f"所存{titles}中没有找到这方面的规定。")
     if not evidence:
-        return Support("not_held")
+        # A named support item's own note (where its standard would be) says it better.
+        return Support("not_held", note="" if query.named_items else not_held_note(corpus, query, hits))
     draft_only = superseded_draft(corpus, query, evidence)
     if draft_only:
         return Support("draft_only", note=draft_only)

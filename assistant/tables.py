@@ -117,7 +117,7 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
     """
     folded, context = query.folded, query.followup_text
     asked = query.kinds | ({"per_unit"} if query.per_units else set())
-    if asked - {"money", "ratio"} or ("ratio" in asked and not _SHARE.search(folded)):
+    if asked - {"money", "ratio", "quantity"} or ("ratio" in asked and not _SHARE.search(folded)):
         return None
     table_hits = [h.clause for h in hits[:3] if h.clause.kind == "table_row"]
     if not table_hits:

@@ -17,6 +17,7 @@ from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, 
 from assistant.composers.base import Context
 from assistant.models import Answer
 from assistant.resources import Resources
+from assistant.support import refusal_title
 from assistant.tables import answer_from_table, list_from_table
 from retrieval.models import Hit
 
@@ -25,7 +26,6 @@ NEXT: Step = "next"
 DONE: Step = "done"
 Strategy = Callable[[Resources, Context, Draft], Step]
 
-_YEARS_IN_TITLE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")
 CONTACT = "如需确认，建议咨询龙岗区工业和信息化局或政策发布部门。"
 
 
@@ -40,8 +40,7 @@ def refusal_text(res: Resources, item_ids: tuple[str, ...], hits: list[Hit], why
         lines.extend(notes)
     else:
         # Named without the years some titles carry: a refusal shows no figure at all.
-        partial = list(dict.fromkeys(f"《{_YEARS_IN_TITLE.sub('', h.doc.short_title)}》"
-                                     for h in hits[:3] if h.doc.is_partial))
+        partial = list(dict.fromkeys(refusal_title(h.doc) for h in hits[:3] if h.doc.is_partial))
         if partial:
             lines.append(f"相关文件{'、'.join(partial)}所存副本不完整（部分条款未收录），相应规定可能在未收录部分。")
     lines.append(CONTACT)

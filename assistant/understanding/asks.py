@@ -61,6 +61,7 @@ class AnswerType:
     """One kind of fact a question asks for."""
 
     name: str
+    label: str  # what the answer states, as a refusal names it ("比例", "截止时间"); "" for how it quotes
     asks: re.Pattern[str]  # matched against the folded question
     answer: re.Pattern[str] | None  # an answering sentence must match it (folded); None: any sentence
     quoting: Quoting = "sentence"
@@ -70,13 +71,19 @@ class AnswerType:
 
 ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
-        "ratio",
+        "ratio", "比例",
         re.compile(r"比例|百分之|几成|百分比|占比|%|what share|what percentage|what proportion|ratio"),
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|percent"),
         lead=_lead(rf"(?P<v>{PERCENT})", "比例为{v}", "The rate is {v}"),
     ),
+    # The share a support pays ("按多少比例补") is stated where the support is granted, not by any percentage.
     AnswerType(
-        "cap",
+        "support_ratio", "扶持比例",
+        re.compile(r"(?:补|资助|补贴|补助|扶持|奖励)[^，。？?]{0,8}比例|比例[^，。？?]{0,4}(?:补|资助|补贴|补助|扶持|奖励)"),
+        re.compile(r"给予|资助|补贴|补助|奖励|扶持|支持|support|subsid|grant"),
+    ),
+    AnswerType(
+        "cap", "上限",
         re.compile(r"最高|最多|上限|封顶|顶格|\bcap\b|maximum|at most|up to how much|how much at most|\bmax\b"),
         re.compile(r"最高|上限|不超过|封顶|maximum|up to|至多"),
         lead=_lead(r"(?:最高|上限为?|不超过|不高于|封顶|至多|最多|up to|no more than|not exceeding|not more than"
@@ -84,10 +91,10 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
                    "最高{v}", "Up to {v}", anchored=True),
     ),
     AnswerType(
-        "money",
+        "money", "金额",
         re.compile(
             r"多少钱|多少万|补多少|能补|能拿|拿多少|资助多少|补贴多少|给多少|罚款.{0,8}多少|多少元|几万|扶持多少"
-            r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度"
+            r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度|how much"
         ),
         re.compile(
             r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)"
@@ -95,17 +102,23 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         ),
         lead=_lead(rf"(?P<v>{AMOUNT})", "金额为{v}", "The amount is {v}"),
     ),
+    # What one applicant gets: a budget table's district totals for an item never answer it.
+    AnswerType(
+        "grant", "扶持金额",
+        re.compile(r"能补|补多少|能拿|拿多少|资助多少|补贴多少|给多少|扶持多少|能申请多少|能领多少"),
+        re.compile(r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)|million yuan|%|百分之"),
+    ),
     # A particular day: "几号", "哪天" want a month and a day, not just a year.
     AnswerType(
-        "day",
+        "day", "具体日期",
         re.compile(r"哪天|哪一天|几号(?!文)|几月几[日号]|具体日期"),
         re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}-\d{1,2}-\d{1,2}"),
         lead=_DATE_LEAD,
     ),
     AnswerType(
-        "date",
+        "date", "日期或时间",
         re.compile(
-            r"什么时候|何时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
+            r"什么时候|啥时候|何时|几时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
             r"|which year"
         ),
         re.compile(
@@ -116,13 +129,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     # A deadline or a validity is a particular date: a date that says it is one.
     AnswerType(
-        "deadline",
+        "deadline", "截止时间",
         re.compile(r"截止|最晚|最迟|之前提交|期限"),
         re.compile(r"截止|截至|[之以]?前|止|最迟|期限"),
         lead=_DATE_LEAD,
     ),
     AnswerType(
-        "validity",
+        "validity", "有效期",
         re.compile(
             r"有效期|失效|到期|过期|还(?:在)?(?:执行|有效|适用|管用)|继续执行|是否有效|执行吗|适用吗|"
             r"还在用"
@@ -133,14 +146,21 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     # Whether a document is in force is stated by words of issuing, consulting or coming into force.
     AnswerType(
-        "status",
+        "status", "印发或施行情况",
         re.compile(r"正式|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行"),
         re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布"),
         status_line=True,
     ),
+    # "达到多少" with no unit: any quantity, but a quantity all the same.
+    AnswerType(
+        "quantity", "具体数值",
+        re.compile(r"多少|多大|多高|多快"),
+        re.compile(r"\d|[零一二两三四五六七八九十百千]+\s*(?:万|亿|个|家|项|倍|年|名|人|条|类|种|次|平方米|%)"
+                   r"|百分之"),
+    ),
     # A length of time or a count of years ("几年内不能再申报").
     AnswerType(
-        "duration",
+        "duration", "期限或时长",
         re.compile(r"几年|多少年|多久|多长时间|几个月|多少个月|多少天|几天|多长|多少个?工作日|几个工作日"),
         re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|日|天|周|个工作日)"),
         lead=_lead(rf"{_CN_NUMERAL_BEFORE}(?P<v>(?:\d{{1,3}}|[一二两三四五六七八九十]+)\s*(?:个工作日|个月|年|日|天|周)"
@@ -149,7 +169,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     # Who: a department, an office, a body.
     AnswerType(
-        "agency",
+        "agency", "负责部门",
         re.compile(
             r"哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|哪个机构|什么机构|谁负责|由谁|谁来|"
             r"谁管|谁牵头|牵头|责任单位|主管部门是|会同|哪个局|哪个委"
@@ -168,23 +188,23 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     # A question for a kind of thing is answered by a sentence that names that kind.
     AnswerType(
-        "principles",
+        "principles", "原则",
         re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])原则"),
         re.compile(r"原则"),
     ),
     AnswerType(
-        "materials",
+        "materials", "所需材料",
         re.compile(r"(?:什么|哪些|准备|提交|提供|带).{0,4}(?:材料|资料)"),
         re.compile(r"材料|资料|证明|复印件"),
     ),
     # What a term means: a definition.
     AnswerType(
-        "definition",
+        "definition", "定义",
         re.compile(r"什么意思|啥意思|指什么|指的是什么|是指什么|定义|含义|怎么理解|怎么界定"),
         re.compile(r"是指|指的是|所称|，指|包括|不包括"),
     ),
     AnswerType(
-        "doc_number",
+        "doc_number", "文号",
         re.compile(r"文号|发文字号|字号|几号文"),
         re.compile(r"[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号"),
         lead=_lead(r"(?P<v>(?:(?![的为是文号和与及即据依按照根见经由印发、，])[\u4e00-\u9fff]){1,8}"
@@ -192,7 +212,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     # When a document was issued: its signature date or its "发布日期" line.
     AnswerType(
-        "issued",
+        "issued", "印发日期",
         re.compile(
             r"(?:哪天|什么时候|何时|哪年|几号|日期).{0,6}(?:印发|发布|出台|公布|发的|出的)"
             r"|(?:印发|发布|出台|公布)的?(?:时间|日期)|(?:印发|发布|出台|公布)于?(?:哪天|什么时候|何时)"
@@ -202,11 +222,11 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     # How many: chapters, articles, items, enterprises.
     AnswerType(
-        "count",
-        re.compile(r"(?<!哪)几[章条项家个类种款名]|多少[章条项家类种款人名]|多少个(?!工作日|月)"),
+        "count", "数量",
+        re.compile(r"(?<!哪)几[章条项家个类种款名次]|多少[章条项家类种款人名次]|多少个(?!工作日|月)"),
         re.compile(
             r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
-            r"(?:章|条|项|家|个|类|种|款|人|名)"
+            r"(?:章|条|项|家|个|类|种|款|人|名|次(?!性))"
         ),
         lead=_lead(rf"{_CN_NUMERAL_BEFORE}(?P<v>(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
                    r"(?:章|条|项|家|个(?!月|工作日)|类|种|款|名|人))", "数量为{v}", "The number is {v}"),
@@ -214,24 +234,24 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # Where a document says it: a chapter or article. Any sentence may answer (a clause need not repeat its
     # own label); the lead names the one the answering sentence states.
     AnswerType(
-        "locator",
+        "locator", "条款位置",
         re.compile(r"哪一?[章条节款]|第几[章条节款]|哪个条款|什么条款"),
         None,
         lead=_lead(r"(?P<v>第[一二三四五六七八九十百零〇\d]+[章条节款])", "见{v}", "See {v}"),
     ),
     # Whether two supports can be combined: only a sentence about combining answers it.
     AnswerType(
-        "stacking",
+        "stacking", "能否叠加",
         re.compile(r"叠加|同时享受|同时申请|重复享受|重复申请|兼得|一起申请|都申请"),
         re.compile(r"叠加|重复|同时|兼得|就高|不得同时|同一项目"),
     ),
     AnswerType(
-        "draft_stage",
+        "draft_stage", "文稿阶段",
         re.compile(r"什么稿|哪一稿|哪个稿|哪一版稿|稿子"),
         re.compile(r"稿"),
     ),
     AnswerType(
-        "place",
+        "place", "办理地点或平台",
         re.compile(
             r"在哪(?:里|儿)?(?:申|办|提交|报|领|交|登记)|哪个系统|什么系统|什么平台|哪个平台|网址|链接"
             r"|窗口|地址|去哪"
@@ -239,22 +259,22 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"系统|平台|网站|网址|窗口|地址|室|邮箱|电子邮件|信函"),
     ),
     # Whether a document is in force is also asked about a draft by name; any sentence may answer that.
-    AnswerType("draft_status", re.compile(r"征求意见稿吗|草案"), None, status_line=True),
+    AnswerType("draft_status", "是否为征求意见稿", re.compile(r"征求意见稿吗|草案"), None, status_line=True),
     # Documents set side by side (a draft and its final text, two measures): one sentence of each answers.
     AnswerType(
-        "compare",
+        "compare", "",
         re.compile(r"分别|不一样|不同|区别|差别|差异|变化|相比|对比|一样吗|同一个|改了|变了"),
         None,
     ),
     # An enumeration or several facts: quote more of the clause.
     AnswerType(
-        "list",
+        "list", "",
         re.compile(r"哪几|哪些|几大|三大|四大|五大|哪几类|哪几种|什么原则|分为|其中|以及"),
         None,
         quoting="more",
     ),
     # Several things, each: quote the next best clauses too.
-    AnswerType("each", re.compile(r"分别|各[是有最自]|几种|每种|每一种"), None, quoting="each"),
+    AnswerType("each", "", re.compile(r"分别|各[是有最自]|几种|每种|每一种"), None, quoting="each"),
 )
 _BY_NAME = {t.name: t for t in ANSWER_TYPES}
 _PER_UNIT = re.compile(r"每(平方米|平米|平|月|年|人|台|家|个|项|小时|卡)")
@@ -267,8 +287,12 @@ def asked(question: str) -> tuple[AnswerType, ...]:
 
 
 def kinds_of(types: tuple[AnswerType, ...]) -> set[str]:
-    """Of some answer types, the kinds of fact an answering sentence must state."""
-    return {t.name for t in types if t.answer is not None}
+    """Of some answer types, the kinds of fact an answering sentence must state.
+
+    "quantity" stands alone: a question asking for any other kind of figure asks for that one.
+    """
+    kinds = {t.name for t in types if t.answer is not None}
+    return kinds - {"quantity"} if len(kinds) > 1 else kinds
 
 
 def ask_types(question: str) -> set[str]:
@@ -279,6 +303,13 @@ def ask_types(question: str) -> set[str]:
 def answer_type(name: str) -> AnswerType:
     """The registry row of an answer type."""
     return _BY_NAME[name]
+
+
+def missing_labels(kinds: set[str], text: str) -> list[str]:
+    """What a text does not state of the kinds asked ("比例", "上限"), in registry order."""
+    folded = fold(text)
+    return [t.label for t in ANSWER_TYPES if t.name in kinds and t.answer is not None
+            and not t.answer.search(folded)]
 
 
 def answer_pattern(name: str) -> re.Pattern[str]:

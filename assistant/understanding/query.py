@@ -26,7 +26,7 @@ Language = Literal["zh", "en"]
 
 _LATIN_CHAR = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,40})[”\"」』]")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 
 
 def is_english(text: str) -> bool:

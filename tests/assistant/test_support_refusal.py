@@ -1,0 +1,168 @@
+"""Refusing what the held documents do not say: answer types a sentence must state, years, documents
+named only by number, quoted names no held text contains — and the reason the refusal gives."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.evidence import Evidence, states, supported, years_about
+from assistant.service import PolicyAssistant
+from assistant.support import (
+    held_extent,
+    not_held_note,
+    refusal_title,
+    unheld_document_note,
+    unheld_numbers,
+    unheld_terms,
+)
+from assistant.understanding.asks import answer_pattern, ask_types, missing_labels
+from assistant.understanding.query import understand
+from retrieval.models import Clause, Corpus, DocumentMeta, Hit
+from retrieval.text import fold
+
+_DOC = DocumentMeta(doc_id="demo-rules", title="某区示例产业扶持细则", short_title="示例细则", issuer="某区政府",
+                    level="district", doc_type="rules", status="official", language="zh",
+                    completeness="full", source="test", doc_number="示区规〔2023〕7号")
+_CLAUSES = (
+    Clause("demo-rules#第一条", "demo-rules", "第一条", "article", (),
+           "第一条 依据《某区旧版扶持办法》（示区规〔2019〕2号），制定本细则。", 0),
+    Clause("demo-rules#第二条", "demo-rules", "第二条", "article", (),
+           "第二条 对在本区注册的企业发放“数据券”，每家企业每年限申请一次，按合同金额的30%给予资助。", 1),
+)
+_CORPUS = Corpus(documents={_DOC.doc_id: _DOC}, clauses=_CLAUSES, fingerprint="t")
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("这个券一家单位每年可以领几次？", "count"),
+    ("那啥时候开始受理？", "date"),
+    ("How much does the voucher pay?", "money"),
+    ("我们买设备能补多少？", "grant"),
+    ("开放平台到时候能达到多少规模？", "quantity"),
+    ("采购设备按多少比例补贴？", "support_ratio"),
+])
+def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
+    assert kind in ask_types(question)
+
+
+def test_a_budget_question_is_not_a_grant_question() -> None:
+    kinds = ask_types("测算表里这个项目三年一共安排了多少万元？")
+    assert "money" in kinds and "grant" not in kinds
+    assert "quantity" not in kinds  # it asks for an amount, which is the figure it wants
+
+
+@pytest.mark.parametrize(("sentence", "kind", "states_it"), [
+    ("每家企业每年限申请一次。", "count", True),
+    ("给予一次性100万元资助。", "count", False),  # a one-off payment is no count of applications
+    ("到2026年建成算力规模4000PFLOPS。", "quantity", True),
+    ("推动算力中心互联互通。", "quantity", False),
+    ("按采购金额的20%给予补贴。", "support_ratio", True),
+    ("产业规模年均增长超20%。", "support_ratio", False),  # a percentage, but no support paid
+])
+def test_a_sentence_states_the_kind_asked_or_not(sentence: str, kind: str, states_it: bool) -> None:
+    assert bool(answer_pattern(kind).search(fold(sentence))) is states_it
+
+
+def test_a_budget_row_answers_a_budget_question_but_not_what_one_applicant_gets() -> None:
+    row = "序号：3｜项目名称：示范项目｜2025年：200"
+    assert states(row, {"money"}, set(), set(), money_table=True)
+    assert not states(row, {"grant"}, set(), set(), money_table=True)
+
+
+@pytest.mark.parametrize(("text", "years"), [
+    ("2024年建成并投入运营。", {"2024"}),
+    ("行动方案（2024-2026年）提出", {"2024", "2025", "2026"}),
+    ("依据示区规〔2019〕2号", set()),  # a document number's year is no year the sentence is about
+    ("依据《2019年示例办法》，加快建设", set()),  # nor is a title's
+])
+def test_the_years_a_sentence_is_about(text: str, years: set[str]) -> None:
+    assert years_about(fold(text)) == years
+
+
+def test_a_document_named_by_a_number_no_held_document_bears() -> None:
+    assert unheld_numbers(_CORPUS, "示区规〔2019〕2号第五条怎么说？") == ["示区规〔2019〕2号"]
+    assert unheld_numbers(_CORPUS, "现在还按示区规〔2023〕7号执行吗？") == []  # the held one's own number
+    note = unheld_document_note(_CORPUS, "示区规〔2019〕2号")
+    assert "未收录" in note and "示区规〔2019〕2号" in note
+    assert "《示例细则》中提到" in note  # where the held text mentions it, and nothing it does not say
+
+
+def test_a_quoted_name_no_held_text_contains() -> None:
+    assert unheld_terms(_CORPUS, ("数据券",)) == []
+    assert unheld_terms(_CORPUS, ("模型券",)) == ["模型券"]
+    # A long quote may paraphrase a clause: it is not taken as a name.
+    assert unheld_terms(_CORPUS, ("对注册企业发放的各类消费券和补贴",)) == []
+
+
+def test_refusals_say_why(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("深圳市的“元宇宙券”怎么申请？")
+    assert answer.refused and not answer.citations
+    assert "“元宇宙券”" in answer.text and "没有出现" in answer.text
+
+
+def test_a_held_voucher_is_still_answered(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("深圳的“训力券”对租用算力的企业最高资助多少？")
+    assert not answer.refused and answer.citations
+
+
+def _evidence(coverage: float, score: float, subject: float, cut_off: bool = False) -> Evidence:
+    hit = Hit(clause=_CLAUSES[1], doc=_DOC, score=1.0)
+    return Evidence(hit, "对在本区注册的企业发放“数据券”。", score, coverage, cut_off=cut_off, subject=subject)
+
+
+@pytest.mark.parametrize(("coverage", "score", "subject", "answers"), [
+    (0.5, 0.5, 0.4, True),
+    (0.1, 0.1, 0.4, False),  # below both thresholds
+    (0.5, 0.5, 0.0, False),  # shares only the jurisdiction with the question ("龙岗区人才住房怎么申请")
+])
+def test_what_supports_an_answer(coverage: float, score: float, subject: float, answers: bool) -> None:
+    assert bool(supported([_evidence(coverage, score, subject)])) is answers
+
+
+def test_a_sentence_cut_off_by_a_gap_never_answers() -> None:
+    assert not supported([_evidence(0.9, 0.9, 0.9, cut_off=True)])
+
+
+def test_a_question_about_a_held_districts_other_matter_is_refused(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗区的公租房配租怎么申请？")
+    assert answer.refused and not answer.citations
+
+
+def test_a_sentence_about_another_year_does_not_answer(policy_assistant: PolicyAssistant) -> None:
+    # The held action plan states the 2024 computing target; a question about 2031 is not answered by it.
+    assert "2024年建成" in policy_assistant.answer("深圳开放智算中心2024年的算力规模目标是多少？").text
+    assert "2024年建成" not in policy_assistant.answer("深圳开放智算中心2031年的算力规模目标是多少？").text
+
+
+_PARTIAL = DocumentMeta(doc_id="demo-plan", title="某市示例行动方案（2025—2026年）", short_title="示例方案（2025—2026年）",
+                        issuer="某市政府", level="municipal", doc_type="action_plan", status="official", language="zh",
+                        completeness="partial", source="test", gaps=(2,))
+_PLAN = (
+    Clause("demo-plan#一、（一）", "demo-plan", "一、（一）", "item", ("一、",), "（一）建设公共算力平台，发放算力券。", 0),
+    Clause("demo-plan#一、（二）", "demo-plan", "一、（二）", "item", ("一、",), "（二）支持企业采购国产芯片。", 1),
+    Clause("demo-plan#三、（一）", "demo-plan", "三、（一）", "item", ("三、",), "（一）加强组织保障。", 2),
+)
+
+
+def test_where_a_partial_copy_stops_and_how_a_refusal_names_it() -> None:
+    corpus = Corpus(documents={"demo-plan": _PARTIAL}, clauses=_PLAN, fingerprint="t")
+    assert held_extent(corpus, _PARTIAL) == "一、（二）之后有未收录的原文"
+    assert refusal_title(_PARTIAL) == "《示例方案》"  # a refusal shows no figure, not even a title's years
+
+
+def test_what_the_closest_clause_leaves_unstated(policy_assistant: PolicyAssistant) -> None:
+    assert missing_labels({"ratio", "cap"}, "按合同金额的30%给予资助。") == ["上限"]
+    assert missing_labels({"ratio"}, "按合同金额的30%给予资助。") == []
+    corpus = Corpus(documents={"demo-plan": _PARTIAL}, clauses=_PLAN, fingerprint="t")
+    query = understand("采购国产芯片按多少比例补贴？", [], policy_assistant.retriever, policy_assistant.rules)
+    note = not_held_note(corpus, query, [Hit(clause=_PLAN[1], doc=_PARTIAL, score=1.0)])
+    assert "《示例方案》一、（二）没有载明比例" in note
+    assert "不是全文（一、（二）之后有未收录的原文）" in note
+    assert not re.search(r"\d", note)
+
+
+def test_a_question_about_a_named_document_is_not_answered_from_another(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("《生成式人工智能服务管理暂行办法》对企业购买算力给多少比例的补贴？")
+    assert answer.refused and not answer.citations
+    assert "《生成式人工智能服务管理暂行办法》中没有找到" in answer.text
