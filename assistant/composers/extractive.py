@@ -8,7 +8,6 @@ A new way of answering is one strategy function placed in `STRATEGIES`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
