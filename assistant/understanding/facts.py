@@ -10,16 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from prechecks.numbers import read_amounts
 from retrieval.numerals import number_value
 from retrieval.text import fold
-
-_UNIT_WAN = {"亿": 10000.0, "千万": 1000.0, "百万": 100.0, "万": 1.0, "千": 0.1, "元": 0.0001}
-
-_NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
-# An amount with its unit: 800万, 3百万, 1,200万元, 1.5亿, 三百万, 3000000元, 800w.
-# A minus sign only counts where it is not a range ("100-200万").
-AMOUNT = re.compile(rf"((?<![\d.,])-|负)?\s*({_NUMBER})\s*(亿元?|千万元?|百万元?|万元?|w|千元?|元|块钱?)(?![a-z])",
-                    re.IGNORECASE)
 
 # Which profile field an amount belongs to, from the words around it (checked in this order).
 _TRAINING = re.compile(r"训练|训力券|训模型|训大模型")
@@ -58,7 +51,6 @@ class Amount:
     """One amount found in text, converted to 万元, with where it was found."""
 
     wan: float
-    raw: str
     start: int
     end: int
 
@@ -94,18 +86,8 @@ def chinese_number(text: str) -> float | None:
 
 
 def find_amounts(text: str) -> list[Amount]:
-    """Every amount with a money unit in a text, converted to 万元."""
-    folded = fold(text)
-    out: list[Amount] = []
-    for match in AMOUNT.finditer(folded):
-        value = chinese_number(match.group(2))
-        unit = match.group(3).lower().rstrip("元钱").replace("块", "") or "元"
-        if value is None:
-            continue
-        factor = 1.0 if unit == "w" else _UNIT_WAN[unit]
-        sign = -1 if match.group(1) else 1
-        out.append(Amount(sign * round(value * factor, 6), match.group(0), match.start(), match.end()))
-    return out
+    """Every amount with a money unit in a text, converted to 万元 (positions in the folded text)."""
+    return [Amount(round(float(a.wan), 6), a.start, a.end) for a in read_amounts(text)]
 
 
 def _field_for(folded: str, amount: Amount) -> list[str]:
