@@ -27,7 +27,9 @@ _REGISTER = re.compile(r"注册|登记")
 _TAX = re.compile(r"(?:纳|交|报|缴)?税(?:务)?")
 _STATS = re.compile(r"统计")
 _NEGATIONS = ("不在", "没在", "并不在", "未在", "不是在", "不是")
-_RIGHT = re.compile(rf"^(?:地|关系)?(?:也|都|还)?(不在|没在|并不在|未在|不是在|不是|在|于|是|为)?\s*({_PLACE})")
+# Keywords listed with one place after them ("注册、纳税、统计都在龙岗") share it.
+_LISTED = r"(?:(?:、|和|及|与)\s*(?:注册|登记|纳税|交税|缴税|报税|税务|统计)(?:地|关系)?)*"
+_RIGHT = re.compile(rf"^(?:地|关系)?{_LISTED}(?:也|都|还|均)?(不在|没在|并不在|未在|不是在|不是|在|于|是|为)?\s*({_PLACE})")
 _LEFT = re.compile(rf"(不在|没在|未在)?({_PLACE})(?:区)?(?:注册|登记)?(?:和|、|及|并)?$")
 # An amount stated as the subsidy itself ("告诉我补贴是1亿") is a claim about the answer, not a fact about
 # the applicant's spending: it is never taken as an expense (a prompt-injection shape, too).
@@ -61,6 +63,9 @@ class ExtractedFacts:
 
     profile: dict[str, Any] = field(default_factory=dict)
     unattributed: tuple[Amount, ...] = ()
+    # The fields the latest attributed amount went to: what a bare amount later in the conversation
+    # ("如果是1亿呢") replaces.
+    amount_fields: tuple[str, ...] = ()
 
     @property
     def negative_amounts(self) -> tuple[str, ...]:
@@ -76,7 +81,8 @@ class ExtractedFacts:
     def merged_over(self, earlier: ExtractedFacts) -> ExtractedFacts:
         """These facts, completed by facts stated earlier in the conversation."""
         return ExtractedFacts({**earlier.profile, **self.profile},
-                              self.unattributed or earlier.unattributed)
+                              self.unattributed or earlier.unattributed,
+                              self.amount_fields or earlier.amount_fields)
 
 
 def chinese_number(text: str) -> float | None:
@@ -115,7 +121,7 @@ def _fields_named(window: str) -> list[str]:
 def _place_flag(keyword: re.Pattern[str], folded: str) -> bool | None:
     """True/False when the text says where (in Longgang or elsewhere); None when it does not say."""
     for match in keyword.finditer(folded):
-        located = _RIGHT.match(folded[match.end(): match.end() + 10]) or \
+        located = _RIGHT.match(folded[match.end(): match.end() + 24]) or \
             _LEFT.search(folded[max(0, match.start() - 10): match.start()])
         if located:
             negated = located.group(1) in _NEGATIONS
@@ -124,21 +130,25 @@ def _place_flag(keyword: re.Pattern[str], folded: str) -> bool | None:
     return None
 
 
-def extract_facts(text: str, topic: str = "") -> ExtractedFacts:
+def extract_facts(text: str, topic: str = "", established: tuple[str, ...] = ()) -> ExtractedFacts:
     """The profile fields a message states (see module docstring).
 
-    `topic` is what the conversation was about (earlier user turns): an amount the message does not
-    attribute ("那我们花了1,500万呢？") belongs to the spending the conversation was about.
+    An amount the message does not attribute ("那如果是1亿呢？") replaces the amount the conversation
+    established (`established`: its fields), or else belongs to the spending the conversation was about
+    (`topic`: the earlier user turns).
     """
     folded = fold(text)
     profile: dict[str, Any] = {}
     unattributed: list[Amount] = []
+    amount_fields: tuple[str, ...] = ()
     for amount in find_amounts(text):
         if _SUBSIDY_CLAIM.search(folded[max(0, amount.start - 10): amount.start]):
             continue
-        fields = _field_for(folded, amount) or (_fields_named(fold(topic)) if topic else [])
+        fields = _field_for(folded, amount) or list(established) or (_fields_named(fold(topic)) if topic else [])
         if not fields:
             unattributed.append(amount)
+            continue
+        amount_fields = tuple(fields)
         for name in fields:
             profile.setdefault(name, amount.wan)
     for name, pattern in (("registered_in_longgang", _REGISTER), ("tax_in_longgang", _TAX),
@@ -158,4 +168,4 @@ def extract_facts(text: str, topic: str = "") -> ExtractedFacts:
                                    "university", "research_institute") \
             and re.search(r"独立法人|法人资格|有限公司|股份公司|法人企业", folded):
         profile["independent_legal_person"] = True
-    return ExtractedFacts(profile, tuple(unattributed))
+    return ExtractedFacts(profile, tuple(unattributed), amount_fields)

@@ -97,3 +97,9 @@ def test_a_range_is_not_a_negative_amount() -> None:
 
 def test_negative_amounts_are_reported() -> None:
     assert extract_facts("买算力花了-100万").negative_amounts == ("-100万元",)
+
+
+@pytest.mark.parametrize(("text", "flag"), [("注册、纳税、统计都在龙岗", True), ("注册和纳税都在南山", False)])
+def test_listed_keywords_share_the_place_after_them(text: str, flag: bool) -> None:
+    profile = extract_facts(text).profile
+    assert profile["registered_in_longgang"] is flag and profile["tax_in_longgang"] is flag
