@@ -27,6 +27,7 @@ Language = Literal["zh", "en"]
 _LATIN_CHAR = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|我单位|本单位|咱们|我方|我(?:的|家)?(?:企业|公司|团队|机构)")
+_QUESTION = re.compile(r"[?？吗呢]|怎么|怎样|如何|什么|哪|几|多少|是否|能否|可否|有没有|能不能|可不可以")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,40})[”\"」』]")
 
 
@@ -68,6 +69,12 @@ def own_case(text: str, kinds: set[str], stated: ExtractedFacts, context: Conver
     they told the conversation about themselves), not what a policy grants in general."""
     return "money" in kinds and (bool(_FIRST_PERSON.search(fold(text)))
                                  or (context.is_followup and bool(stated.profile)))
+
+
+def states_spending(text: str, facts: ExtractedFacts) -> bool:
+    """True for a message that only tells what the person spent ("今年买算力花了450万。"): it is answered
+    with what that spending would get, not with whatever clause mentions an amount."""
+    return any(k.endswith("_wan") for k in facts.profile) and not _QUESTION.search(fold(text))
 
 
 @dataclass(frozen=True)
@@ -142,7 +149,7 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
     context_items = tuple(rules.match_items(followup)) if followup else ()
     intent = route(text, facts)
     own = own_case(text, kinds_of(asks), stated, context)
-    if intent == "policy" and own and stated.has_amount:
+    if intent == "policy" and ((own and stated.has_amount) or states_spending(text, facts)):
         intent = "self_assessment"  # "能补多少" after the amounts were given: computed, not quoted
     return Query(
         text=text,

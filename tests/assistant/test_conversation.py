@@ -8,7 +8,7 @@ import pytest
 from assistant.models import Turn
 from assistant.understanding.asks import asked, kinds_of
 from assistant.understanding.followup import conversation_context
-from assistant.understanding.query import own_case, stated_facts
+from assistant.understanding.query import own_case, stated_facts, states_spending
 
 
 def _user(*texts: str) -> tuple[Turn, ...]:
@@ -98,3 +98,13 @@ def test_own_case_questions(message: str, history: tuple[Turn, ...], expected: b
     _own, stated = stated_facts(message, history)
     context = conversation_context(message, list(history))
     assert own_case(message, kinds_of(asked(message)), stated, context) is expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("上季度租GPU花了六十万元。", True),  # a statement of spending: what it would get is the answer
+    ("上季度租GPU花了六十万元，要准备什么材料？", False),  # a question of its own
+    ("我们在龙岗注册。", False),  # no spending
+])
+def test_a_message_that_only_states_spending(message: str, expected: bool) -> None:
+    own, _stated = stated_facts(message, ())
+    assert states_spending(message, own) is expected
