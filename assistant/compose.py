@@ -200,10 +200,8 @@ def add_prechecks(draft: Draft, checks: list[ChatPrecheck]) -> None:
         if check.to_confirm and result.status != "needs_info":
             draft.lines.append("  还需确认：" + " ".join(check.to_confirm))
         draft.calculations.append(result.formula)
-    caveats = {c.text for check in checks for c in check.result.caveats}
-    if caveats:
-        draft.lines.append("提示：")
-        draft.lines.extend(f"· {text}" for text in sorted(caveats))
+    # One line each: a short list in plain text, and what the web page gathers into its caveat list.
+    draft.lines.extend(f"提示：{text}" for text in sorted({c.text for check in checks for c in check.result.caveats}))
 
 
 def add_eligibility(draft: Draft, checks: list[EligibilityCheck]) -> None:
