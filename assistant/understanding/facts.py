@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prechecks.numbers import read_amounts
-from retrieval.numerals import number_value
 from retrieval.text import fold
 
 # Which profile field an amount belongs to, from the words around it (checked in this order).
@@ -83,12 +82,6 @@ class ExtractedFacts:
         return ExtractedFacts({**earlier.profile, **self.profile},
                               self.unattributed or earlier.unattributed,
                               self.amount_fields or earlier.amount_fields)
-
-
-def chinese_number(text: str) -> float | None:
-    """A number written in digits or Chinese numerals (1,200 / 三百 / 十二 / 两千五百)."""
-    value = number_value(text)
-    return None if value is None else float(value)
 
 
 def find_amounts(text: str) -> list[Amount]:
