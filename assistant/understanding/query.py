@@ -27,6 +27,7 @@ Language = Literal["zh", "en"]
 _LATIN_CHAR = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|我单位|本单位|咱们|我方|我(?:的|家)?(?:企业|公司|团队|机构)")
+_HOW_MUCH = re.compile(r"多少|几[万千百十]|how much")
 _QUESTION = re.compile(r"[?？吗呢]|怎么|怎样|如何|什么|哪|几|多少|是否|能否|可否|有没有|能不能|可不可以")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{4,40})[”\"」』]")
 
@@ -65,10 +66,12 @@ def stated_facts(text: str, history: tuple[Turn, ...]) -> tuple[ExtractedFacts, 
 
 
 def own_case(text: str, kinds: set[str], stated: ExtractedFacts, context: ConversationContext) -> bool:
-    """True when a message asks what the person themselves would get ("我们能拿多少", or "能补多少" after
-    they told the conversation about themselves), not what a policy grants in general."""
-    return "money" in kinds and (bool(_FIRST_PERSON.search(fold(text)))
-                                 or (context.is_followup and bool(stated.profile)))
+    """True when a message asks how much the person themselves would get ("我们能拿多少", or "能补多少"
+    after they told the conversation about themselves), not what a policy grants in general nor whether a
+    case qualifies at all ("我们…能补吗" is answered by the clause that says who qualifies)."""
+    folded = fold(text)
+    return "money" in kinds and bool(_HOW_MUCH.search(folded)) and (
+        bool(_FIRST_PERSON.search(folded)) or (context.is_followup and bool(stated.profile)))
 
 
 def states_spending(text: str, facts: ExtractedFacts) -> bool:

@@ -93,6 +93,7 @@ def test_a_subsidy_dictated_in_a_followup_is_not_an_amount() -> None:
     ("能补多少？", _user("训力券是什么"), False),  # nothing stated about the person
     ("房租补贴一共安排了多少钱", (), False),  # the policy's figure, not one's own
     ("我们在龙岗注册，申报材料有哪些", (), False),  # no amount asked
+    ("我们向自己的子公司买数据，这种能补吗", (), False),  # whether it qualifies, not how much
 ])
 def test_own_case_questions(message: str, history: tuple[Turn, ...], expected: bool) -> None:
     _own, stated = stated_facts(message, history)
