@@ -186,8 +186,10 @@ def verdict(check: ChatPrecheck) -> str:
 
 def add_prechecks(draft: Draft, checks: list[ChatPrecheck]) -> None:
     """One line per support item: the verdict first, then the formula with its clauses, then what is
-    still to confirm."""
-    draft.lines.append("按您提供的信息测算：")
+    still to confirm. A single item's line is the answer's first sentence."""
+    single = len(checks) == 1
+    if not single:
+        draft.lines.append("按您提供的信息测算：")
     for check in checks:
         result = check.result
         # Cite the clauses stating the ratio and cap (or the activity), not every condition's.
@@ -196,7 +198,8 @@ def add_prechecks(draft: Draft, checks: list[ChatPrecheck]) -> None:
         # An ineligible item's formula only repeats the verdict.
         formula = "" if result.status == "ineligible" else result.formula
         head = verdict(check)
-        draft.lines.append(f"· {result.name}：{head}{'' if head.endswith('？') else '。'}{formula}{markers}")
+        lead = f"按您提供的信息测算，{result.name}" if single else f"· {result.name}"
+        draft.lines.append(f"{lead}：{head}{'' if head.endswith('？') else '。'}{formula}{markers}")
         if check.to_confirm and result.status != "needs_info":
             draft.lines.append("  还需确认：" + " ".join(check.to_confirm))
         draft.calculations.append(result.formula)

@@ -27,7 +27,8 @@ def rules() -> RuleSet:
 def _line(rules: RuleSet, corpus: Corpus, item_id: str, stated: dict) -> str:
     draft = Draft()
     add_prechecks(draft, chat_precheck(rules, corpus, stated, {item_id}))
-    return next(line for line in draft.lines if line.startswith(f"· {rules.item(item_id).name}："))
+    assert draft.lines[0].startswith(f"按您提供的信息测算，{rules.item(item_id).name}：")  # the first sentence
+    return draft.lines[0]
 
 
 def _verdict(line: str) -> str:
@@ -48,7 +49,7 @@ def test_unconfirmed_conditions_make_the_estimate_conditional(rules: RuleSet, co
 
 def test_ineligible_says_why_first(rules: RuleSet, corpus: Corpus) -> None:
     line = _line(rules, corpus, "lg-compute", {**_ALL_MET, "tax_in_longgang": False, "compute_expense_wan": 250.0})
-    assert line.startswith("· 人工智能算力扶持：不符合申报条件，因为不满足“法人企业的纳税地在龙岗区”")
+    assert _verdict(line) == "不符合申报条件，因为不满足“法人企业的纳税地在龙岗区”"
     assert "75" not in line
 
 
@@ -62,6 +63,15 @@ def test_an_item_without_a_held_standard(rules: RuleSet, corpus: Corpus) -> None
     line = _line(rules, corpus, "lg-space-rent", {**_ALL_MET, "activities": ["lg-space-rent"]})
     assert _verdict(line) == "可以申请，但所存文件未载明扶持标准"
     assert "不是单个单位可得金额" in line  # the budget it gives is labelled as the district's
+
+
+def test_several_items_one_line_each(rules: RuleSet, corpus: Corpus) -> None:
+    draft = Draft()
+    add_prechecks(draft, chat_precheck(rules, corpus, {**_ALL_MET, "compute_expense_wan": 250.0,
+                                                       "training_compute_contract_wan": 250.0, "is_startup": False}))
+    assert draft.lines[0] == "按您提供的信息测算："
+    assert draft.lines[1].startswith("· 人工智能算力扶持：可以申请，预计可获75.00万元。")
+    assert draft.lines[2].startswith("· 深圳市“训力券”：可以申请，预计可获125.00万元。")
 
 
 def test_caveats_are_a_list(rules: RuleSet, corpus: Corpus) -> None:
