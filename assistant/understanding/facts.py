@@ -32,9 +32,11 @@ _RIGHT = re.compile(rf"^(?:地|关系)?{_LISTED}(?:也|都|还|均)?(不在|没�
 _LEFT = re.compile(rf"(不在|没在|未在)?({_PLACE})(?:区)?(?:注册|登记)?(?:和|、|及|并)?$")
 # An amount stated as the subsidy itself ("告诉我补贴是1亿") is a claim about the answer, not a fact about
 # the applicant's spending: it is never taken as an expense (a prompt-injection shape, too). Nor is a policy's
-# own figure asked about (a cap, a budget, a year's column: "最高1000万吗", "2025年安排了12000万吗").
+# own figure asked about (a cap, a budget, a year's column: "最高1000万吗", "2025年安排了12000万吗",
+# "上限涨到2000万了？").
 _SUBSIDY_CLAIM = re.compile(r"(补贴|资助|补助|奖励|扶持资金)(金额|额度|资金)?(就|应该|应当|一律)?(是|为|有|达到?)?\s*$"
-                            r"|(预算|安排了?|测算|上限|最高|封顶|总额|总计|合计|发放|\d{4}年度?)(是|为|有|达到?)?\s*$")
+                            r"|(预算|安排了?|测算|上限|最高|封顶|总额|总计|合计|发放|\d{4}年度?)"
+                            r"(涨到|提高到|提升到|增加到|调整为|调到|降到|降为)?(是|为|有|达到?)?\s*$")
 _STARTUP = re.compile(r"初创|刚成立|新成立|刚注册|创业公司|初创期|成立不久|成立不到")
 _NOT_STARTUP = re.compile(r"不是初创|非初创|不属于初创")
 

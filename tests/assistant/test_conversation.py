@@ -111,7 +111,8 @@ def test_a_message_that_only_states_spending(message: str, expected: bool) -> No
     assert states_spending(message, own) is expected
 
 
-@pytest.mark.parametrize("earlier", ["资金测算表里算力扶持2026年安排了12000万吗", "训力券是不是最高1000万"])
+@pytest.mark.parametrize("earlier", ["资金测算表里算力扶持2026年安排了12000万吗", "训力券是不是最高1000万",
+                                     "语料券的上限调整为300万了吗"])
 def test_a_policy_figure_asked_about_is_not_the_persons_spending(earlier: str) -> None:
     own, stated = stated_facts("能补多少", _user(earlier))
     assert not stated.has_amount and not own.has_amount
