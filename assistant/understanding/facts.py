@@ -34,7 +34,7 @@ _LEFT = re.compile(rf"(不在|没在|未在)?({_PLACE})(?:区)?(?:注册|登记)
 # the applicant's spending: it is never taken as an expense (a prompt-injection shape, too). Nor is a policy's
 # own figure asked about (a cap, a budget, a year's column: "最高1000万吗", "2025年安排了12000万吗",
 # "上限涨到2000万了？").
-_SUBSIDY_CLAIM = re.compile(r"(补贴|资助|补助|奖励|扶持资金)(金额|额度|资金)?(就|应该|应当|一律)?(是|为|有|达到?)?\s*$"
+_POLICY_FIGURE = re.compile(r"(补贴|资助|补助|奖励|扶持资金)(金额|额度|资金)?(就|应该|应当|一律)?(是|为|有|达到?)?\s*$"
                             r"|(预算|安排了?|测算|上限|最高|封顶|总额|总计|合计|发放|\d{4}年度?)"
                             r"(涨到|提高到|提升到|增加到|调整为|调到|降到|降为)?(是|为|有|达到?)?\s*$")
 _STARTUP = re.compile(r"初创|刚成立|新成立|刚注册|创业公司|初创期|成立不久|成立不到")
@@ -139,7 +139,7 @@ def extract_facts(text: str, topic: str = "", established: tuple[str, ...] = ())
     unattributed: list[Amount] = []
     amount_fields: tuple[str, ...] = ()
     for amount in find_amounts(text):
-        if _SUBSIDY_CLAIM.search(folded[max(0, amount.start - 10): amount.start]):
+        if _POLICY_FIGURE.search(folded[max(0, amount.start - 10): amount.start]):
             continue
         fields = _field_for(folded, amount) or list(established) or (_fields_named(fold(topic)) if topic else [])
         if not fields:

@@ -148,8 +148,6 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
     context = conversation_context(text, list(turns))
     followup = context.text if context.is_followup else ""
     asks = asked(text)
-    items = tuple(rules.match_items(text))
-    context_items = tuple(rules.match_items(followup)) if followup else ()
     intent = route(text, facts)
     own = own_case(text, kinds_of(asks), stated, context)
     if intent == "policy" and ((own and stated.has_amount) or states_spending(text, facts)):
@@ -163,13 +161,13 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         per_units=frozenset(per_units(text)),
         documents=retriever.document_mentions(text),
         articles=tuple(locators_in(text)),
-        items=items,
+        items=tuple(rules.match_items(text)),
         facts=facts,
         stated=stated,
         quoted=tuple(quoted_phrases(text)),
         context=context,
         history=turns,
         context_documents=retriever.document_mentions(followup) if followup else {},
-        context_items=context_items,
+        context_items=tuple(rules.match_items(followup)) if followup else (),
         own_case=own,
     )
