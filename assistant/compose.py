@@ -159,11 +159,14 @@ def _items_under(corpus: Corpus, section: Clause) -> list[Clause]:
             if c.kind == "item" and c.locator.startswith(section.locator)]
 
 
-def add_table(draft: Draft, table: TableAnswer, docs: dict[str, DocumentMeta]) -> None:
-    """A computed table answer, citing every row it uses (a whole-table answer: the table once)."""
+def add_table(draft: Draft, table: TableAnswer, docs: dict[str, DocumentMeta], note: str = "") -> None:
+    """A computed table answer, citing every row it uses (a whole-table answer: the table once), and the
+    note on what its figures are (a budget table's: district totals, not one applicant's amount)."""
     cited = table.rows[:1] if table.whole_table else table.rows
     markers = "".join(draft.marker(cite(r.clause, docs[r.clause.doc_id])) for r in cited)
     draft.lines.append(f"{table.text}{markers}")
+    if note:
+        draft.lines.append(note)
     if table.formula:  # with the unit the table gives its cells, so that "= 1700" grounds "1700万元"
         unit = table.rows[0].unit
         draft.calculations.append(f"{table.formula}（单位：{unit}）" if unit else table.formula)
@@ -189,25 +192,47 @@ def cited_once(reasons: Iterable[Reason]) -> list[Citation]:
     return list(cited.values())
 
 
+_UNMET_PREFIX = "不符合："  # how the engine words a condition the facts fail
+
+
+def _because(reasons: Iterable[Reason]) -> str:
+    """Why the stated facts fail: "因为不满足“在龙岗区…登记注册”；…"."""
+    why = [f"不满足“{r.text.removeprefix(_UNMET_PREFIX)}”" if r.text.startswith(_UNMET_PREFIX) else r.text
+           for r in reasons if r.kind == "not_met"]
+    return f"，因为{'；'.join(why)}" if why else ""
+
+
+def verdict(check: ChatPrecheck) -> str:
+    """The answer for one item, before any formula: may the person apply, and for how much."""
+    result = check.result
+    conditional = "如满足全部申报条件，" if check.to_confirm else ""
+    if result.status == "eligible" and result.estimate_wan is not None:
+        return f"{conditional}可以申请，预计可获{result.estimate_wan:.2f}万元"
+    if result.status == "ineligible":
+        return f"不符合申报条件{_because(result.reasons)}"
+    if result.status == "not_estimable":
+        return f"{conditional}可以申请，但所存文件未载明扶持标准"
+    asked = dict.fromkeys([*(m.question for m in result.missing), *check.to_confirm])
+    return "还需确认：" + " ".join(asked)
+
+
 def add_prechecks(draft: Draft, checks: list[ChatPrecheck]) -> None:
-    """One line per support item: status, formula with its clauses, and what is still to confirm."""
-    draft.lines.append("按您提供的信息测算：")
+    """One line per support item: the verdict first, then the formula with its clauses, then what is
+    still to confirm. A single item's line is the answer's first sentence."""
+    single = len(checks) == 1
+    if not single:
+        draft.lines.append("按您提供的信息测算：")
     for check in checks:
         result = check.result
         # Cite the clauses stating the ratio and cap (or the activity), not every condition's.
         parameters = cited_once(r for r in result.reasons if r.kind in ("parameter", "activity"))
         markers = "".join(draft.marker(c) for c in parameters[:2])
-        if result.status == "eligible" and result.estimate_wan is not None:
-            head = "如满足全部申报条件，预计可获" if check.to_confirm else "预计可获"
-            draft.lines.append(f"· {result.name}：{head}{result.estimate_wan:.2f}万元。{result.formula}{markers}")
-        elif result.status == "ineligible":
-            why = "；".join(r.text for r in result.reasons if r.kind == "not_met") or result.formula
-            draft.lines.append(f"· {result.name}：不符合申报条件。{why}{markers}")
-        elif result.status == "not_estimable":
-            draft.lines.append(f"· {result.name}：{result.formula}{markers}")
-        else:
-            draft.lines.append(f"· {result.name}：需要补充信息后才能测算。{result.formula}{markers}")
-        if check.to_confirm:
+        # An ineligible item's formula only repeats the verdict.
+        formula = "" if result.status == "ineligible" else result.formula
+        head = verdict(check)
+        lead = f"按您提供的信息测算，{result.name}" if single else f"· {result.name}"
+        draft.lines.append(f"{lead}：{head}{'' if head.endswith('？') else '。'}{formula}{markers}")
+        if check.to_confirm and result.status != "needs_info":
             draft.lines.append("  还需确认：" + " ".join(check.to_confirm))
         draft.calculations.append(result.formula)
     caveats = {c.text for check in checks for c in check.result.caveats}
@@ -215,16 +240,16 @@ def add_prechecks(draft: Draft, checks: list[ChatPrecheck]) -> None:
 
 
 def add_eligibility(draft: Draft, checks: list[EligibilityCheck]) -> None:
-    """Per condition set: the conditions the stated facts fail, or those met and those to confirm."""
+    """Per condition set, the verdict first: the conditions the stated facts fail, or that the person may
+    apply (if the conditions still to confirm are met), then the conditions met."""
     draft.lines.append("按您提供的信息对照申报条件：")
     for check in checks:
         markers = "".join(draft.marker(c) for c in cited_once((*check.reasons, *check.to_confirm)))
         if check.failed:
-            why = "；".join(r.text for r in check.failed)
-            draft.lines.append(f"· {check.title}：{why}{markers}")
+            draft.lines.append(f"· {check.title}：不符合申报条件{_because(check.failed)}{markers}")
             continue
         met = "；".join(r.text.removeprefix(MET_PREFIX) for r in check.reasons if r.kind == "met")
         unknown = "；".join(r.text.removeprefix(MET_PREFIX) for r in check.to_confirm)
-        parts = [f"已符合：{met}" if met else "", f"还需确认：{unknown}" if unknown else "",
-                 *(r.text for r in check.reasons if r.kind == "not_applicable")]
+        head = f"还需确认：{unknown}（均满足即可申请）" if unknown else "可以申请"
+        parts = [head, f"已符合：{met}" if met else "", *(r.text for r in check.reasons if r.kind == "not_applicable")]
         draft.lines.append(f"· {check.title}：{'。'.join(p for p in parts if p)}{markers}")

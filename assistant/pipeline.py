@@ -24,6 +24,7 @@ from assistant.models import Answer, Intent, Turn
 from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck
 from assistant.resources import Resources
 from assistant.support import Support, decide_support, outside_scope
+from assistant.tables import budgeted_items
 from assistant.understanding.intent import without_instructions
 from assistant.understanding.query import Query, understand
 from prechecks.rules import RuleSet
@@ -90,8 +91,9 @@ def compare(res: Resources, query: Query) -> tuple[Evidence, ...]:
 
 
 def items_in_scope(query: Query, rules: RuleSet) -> set[str] | None:
-    """District or city items only, when the person asked about one of them."""
-    folded = query.folded + " " + fold(query.context.text)
+    """District or city items only, when the person asked about one of them (in any of their turns, so
+    that a follow-up changing one fact recomputes the same items)."""
+    folded = " ".join([query.folded, *(fold(t.content) for t in query.history if t.role == "user")])
     district, city = bool(_DISTRICT.search(folded)), bool(_CITY.search(folded))
     if district == city:
         return None
@@ -108,17 +110,21 @@ class Assessment:
     eligibility: list[EligibilityCheck]
 
 
-def precheck(res: Resources, query: Query) -> Assessment | Answer:
+def precheck(res: Resources, query: Query, hits: list[Hit]) -> Assessment | Answer:
     """Amounts and eligibility from the stated facts, or the reply asking back for an impossible amount."""
     intent = query.intent
+    # "我们能拿多少…" answered only by an item's budget row: that item is pre-checked instead.
+    items = query.assessed_items or (budgeted_items(res.rules, query, hits) if query.own_case else ())
+    if items and intent == "policy":
+        intent = "self_assessment"
     if not (intent in ("self_assessment", "mixed") or (query.context.is_followup and query.facts.profile)):
         return Assessment(intent, [], [])
     facts = query.stated
     if facts.negative_amounts:
         return Answer(text=NEGATIVE_AMOUNT_TEXT.format(amounts="、".join(facts.negative_amounts)),
                       citations=[], refused=True, intent=intent)
-    scope = set(query.items) or items_in_scope(query, res.rules)
-    checks = chat_precheck(res.rules, res.corpus, facts.profile, scope)
+    scope = set(query.items or items) or items_in_scope(query, res.rules)
+    checks = chat_precheck(res.rules, res.corpus, {**facts.profile, "activities": items}, scope)
     if checks and intent == "policy":
         intent = "mixed"
     eligibility = chat_eligibility(res.rules, res.corpus, facts.profile, scope) \
@@ -191,7 +197,7 @@ def _context(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...
     if outside is not None:  # nothing to search for
         return Context(query, [], outside, "out_of_scope")
     hits = retrieve(res, query)
-    assessment = precheck(res, query)
+    assessment = precheck(res, query, hits)
     if isinstance(assessment, Answer):
         return assessment
     return Context(query, hits, support(res, query, hits), assessment.intent, assessment.checks,

@@ -1,16 +1,20 @@
 """Answer questions about a budget table's cells: a value, a sum, a multiple, a share, zero cells.
 
 Every figure shown is a cell of a cited row or arithmetic on such cells, with the formula written out.
+A budget table (one whose rows the pre-check rules cite as items' budgets) gives each item's total for the
+whole district, never what one applicant gets: every figure read from it is labelled so.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from assistant.understanding.query import Query
 from prechecks.numbers import fmt
+from prechecks.rules import RuleSet
 from retrieval.models import Clause, Corpus, Hit
 from retrieval.text import fold
 
@@ -22,6 +26,8 @@ _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _LIST = re.compile(r"哪些|哪几|有什么|列出|都有|清单")
 _NAME_HEADERS = ("项目名称", "名称", "项目")
 _TOTAL_NAMES = ("总计", "合计")
+_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_LEVELS = {"district": "区级", "municipal": "市级", "provincial": "省级", "national": "国家级"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,49 @@ def table_of(corpus: Corpus, clause: Clause) -> list[TableRow]:
     prefix = clause.locator.split("/")[0] + "/"
     return [parse_row(c) for c in corpus.doc_clauses(clause.doc_id)
             if c.kind == "table_row" and c.locator.startswith(prefix)]
+
+
+def _table_id(clause_id: str) -> str:
+    """The table a row belongs to: `doc#表1/9` -> `doc#表1`."""
+    return clause_id.split("/")[0]
+
+
+def _budget_rows(rules: RuleSet) -> dict[str, str]:
+    """The table rows the rules cite as an item's budget, and the item of each."""
+    return {i.budget.clause: i.item_id for i in rules.items if i.budget is not None and "/" in i.budget.clause}
+
+
+def budget_note(clause_ids: Iterable[str], rules: RuleSet, corpus: Corpus) -> str:
+    """The label of figures read from a budget table: what the table's cells are totals of ("" when none
+    of the clauses is a row of one)."""
+    tables = {_table_id(c) for c in _budget_rows(rules)}
+    row = next((c for i in clause_ids if _table_id(i) in tables and (c := corpus.clause(i)) is not None), None)
+    if row is None:
+        return ""
+    level = _LEVELS.get(corpus.documents[row.doc_id].level, "")
+    return (f"注：“{parse_row(row).title}”所列是各项目的{level}预算总额（全部申报单位合计），"
+            "不是单个企业可获金额。")
+
+
+def _distinctive(rules: RuleSet) -> dict[str, set[str]]:
+    """Per item, the Chinese character pairs of its name and synonyms that no other item's share ("场景"
+    for the scenario item; not "智能" or "扶持")."""
+    pairs = {i.item_id: {n[k:k + 2] for n in map(fold, (i.name, *i.synonyms)) for k in range(len(n) - 1)
+                         if _CJK_PAIR.fullmatch(n[k:k + 2])}
+             for i in rules.items}
+    return {item_id: {p for p in ps if sum(p in other for other in pairs.values()) == 1}
+            for item_id, ps in pairs.items()}
+
+
+def budgeted_items(rules: RuleSet, query: Query, hits: list[Hit]) -> tuple[str, ...]:
+    """The support item whose budget row is among the best hits and which the question names in its own
+    words ("场景示范的补贴"): what a question about one's own amount that names no item is about."""
+    rows, distinctive = _budget_rows(rules), _distinctive(rules)
+    for hit in hits[:3]:
+        item = rows.get(hit.clause.clause_id)
+        if item and any(p in query.folded for p in distinctive[item]):
+            return (item,)
+    return ()
 
 
 def _mentioned(columns: list[str], folded: str) -> list[str]:

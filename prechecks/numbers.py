@@ -1,4 +1,5 @@
-"""Exact money arithmetic and number formatting shared by the engine, the profile checks and the linter.
+"""Exact money arithmetic, number formatting and the reading of written amounts ("3百万", "1.5亿", "800w"),
+shared by the engine, the profile checks, the linter and the facts a person states in chat.
 
 Amounts are handled as `Decimal` built from the shortest decimal text of the input, so that
 456.5 × 30% is exactly 136.95 and the rounding to 0.01 万元 is the commercial 四舍五入 (half up).
@@ -6,7 +7,13 @@ Amounts are handled as `Decimal` built from the shortest decimal text of the inp
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
+
+from retrieval.numerals import number_value
+from retrieval.text import fold
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -60,3 +67,51 @@ def wan_to_yuan(value: Decimal) -> Decimal:
 def yuan_to_wan(value: Decimal) -> Decimal:
     """元 → 万元."""
     return value / YUAN_PER_WAN
+
+
+# A money unit as people write it after a number, by its canonical name, and the size of each in 万元 (the
+# unit of every profile amount).
+_UNITS = (("亿元", r"亿元?"), ("千万元", r"千万元?"), ("百万元", r"百万元?"), ("万元", r"万元?|w"),
+          ("千元", r"千元?"), ("元", r"元|块钱?|rmb|cny|yuan"))
+WAN_PER_UNIT: MappingProxyType[str, Decimal] = MappingProxyType({
+    "亿元": WAN_PER_YI, "千万元": Decimal(1_000), "百万元": Decimal(100), "万元": Decimal(1),
+    "千元": Decimal("0.1"), "元": 1 / YUAN_PER_WAN,
+})
+_NUMBER = r"\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+"
+# A minus sign only counts where it is not a range ("100-200万").
+_AMOUNT = re.compile(rf"(?P<sign>(?<![\d.,])-|负)?\s*(?P<number>{_NUMBER})\s*"
+                     + "(?:" + "|".join(f"(?P<u{n}>{p})" for n, (_, p) in enumerate(_UNITS)) + ")(?![a-z])")
+
+
+@dataclass(frozen=True)
+class WrittenAmount:
+    """An amount as written in a (folded) text: its number and unit, its value in 万元, and where it stands."""
+
+    number: Decimal  # signed, in `unit`
+    unit: str  # canonical: 亿元, 千万元, 百万元, 万元, 千元 or 元
+    start: int
+    end: int
+
+    @property
+    def wan(self) -> Decimal:
+        return self.number * WAN_PER_UNIT[self.unit]
+
+
+def _written(match: re.Match[str]) -> WrittenAmount | None:
+    value = number_value(match.group("number"))
+    if value is None:
+        return None
+    unit = next(name for n, (name, _) in enumerate(_UNITS) if match.group(f"u{n}") is not None)
+    number = Decimal(value.numerator) / Decimal(value.denominator)
+    return WrittenAmount(-number if match.group("sign") else number, unit, match.start(), match.end())
+
+
+def read_amounts(text: str) -> list[WrittenAmount]:
+    """Every amount with a money unit in `fold(text)` (positions are in the folded text)."""
+    return [a for m in _AMOUNT.finditer(fold(text)) if (a := _written(m)) is not None]
+
+
+def read_amount(text: str) -> WrittenAmount | None:
+    """The amount a whole text is ("3000000元", "1.5亿", "三百万"), or None."""
+    match = _AMOUNT.fullmatch(fold(text))
+    return _written(match) if match else None

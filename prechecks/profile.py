@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationError, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from prechecks.numbers import fmt, to_decimal, wan_to_yi, yuan_to_wan
+from prechecks.numbers import fmt, read_amount, to_decimal, wan_to_yi, yuan_to_wan
 
 OrgType = Literal[
     "enterprise", "private_non_enterprise", "social_organization", "university",
@@ -51,11 +51,7 @@ FLAG_FIELDS: tuple[str, ...] = get_args(FlagField)
 # only 300万元 (3,000,000) already exceeds it.
 MAX_PLAUSIBLE_WAN = Decimal(1_000_000)
 
-_NUMBER = r"(\d[\d,，]*(?:\.\d+)?)"
-_IN_YUAN = re.compile(rf"^{_NUMBER}\s*(?:元|块|rmb|cny|yuan)$", re.IGNORECASE)
-_IN_WAN = re.compile(rf"^{_NUMBER}\s*(?:万元|万)$")
-_IN_YI = re.compile(rf"^{_NUMBER}\s*(?:亿元|亿)$")
-_PLAIN = re.compile(rf"^{_NUMBER}$")
+_PLAIN = re.compile(r"^(\d[\d,，]*(?:\.\d+)?)$")
 
 
 def _number_text(raw: str) -> Decimal | None:
@@ -69,16 +65,13 @@ def _string_amount_message(field: str, label: str, value: str) -> str:
     """Explain why a string amount is refused, converting units where the string names one."""
     text = value.strip()
     head = f"字段 {field}（{label}）必须填写数字，单位为万元"
-    for pattern, to_wan, unit in ((_IN_YUAN, yuan_to_wan, "元"), (_IN_WAN, lambda d: d, "万元"),
-                                  (_IN_YI, lambda d: d * 10_000, "亿元")):
-        match = pattern.match(text)
-        number = _number_text(match.group(1)) if match else None
-        if number is not None:
-            wan = fmt(to_wan(number))
-            if unit == "万元":
-                return f"{head}：请填写 {wan}，不要写成文字 {value!r}"
-            return (f"{head}，而 {value!r} 是以{unit}为单位的金额："
-                    f"{fmt(number)}{unit} = {wan}万元，请填写 {wan}")
+    amount = read_amount(text)
+    if amount is not None and amount.number >= 0:
+        wan = fmt(amount.wan)
+        if amount.unit == "万元":
+            return f"{head}：请填写 {wan}，不要写成文字 {value!r}"
+        return (f"{head}，而 {value!r} 是以{amount.unit}为单位的金额："
+                f"{fmt(amount.number)}{amount.unit} = {wan}万元，请填写 {wan}")
     match = _PLAIN.match(text)
     plain = _number_text(match.group(1)) if match else None
     if plain is not None:

@@ -17,7 +17,7 @@ from assistant.composers.base import Context
 from assistant.models import Answer
 from assistant.resources import Resources
 from assistant.support import refusal_title
-from assistant.tables import answer_from_table, list_from_table
+from assistant.tables import answer_from_table, budget_note, list_from_table
 from retrieval.models import Hit
 
 Step = Literal["next", "done"] | Answer
@@ -69,7 +69,8 @@ def table_cells(res: Resources, context: Context, draft: Draft) -> Step:
     table = None if _assessed(context) else answer_from_table(context.query, context.hits, res.corpus)
     if table is None:
         return NEXT
-    add_table(draft, table, res.corpus.documents)
+    note = budget_note((r.clause.clause_id for r in table.rows), res.rules, res.corpus)
+    add_table(draft, table, res.corpus.documents, note)
     return DONE
 
 
@@ -98,6 +99,9 @@ def evidence(res: Resources, context: Context, draft: Draft) -> Step:
         return NEXT
     add_evidence(draft, context.query, list(context.support.evidence), res.corpus,
                  named=set(context.query.documents))
+    note = budget_note((c.clause_id for c in draft.citations), res.rules, res.corpus)
+    if note:
+        draft.lines.append(note)  # a budget row quoted: its figures are district totals
     return DONE
 
 

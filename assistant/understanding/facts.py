@@ -10,16 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from retrieval.numerals import number_value
+from prechecks.numbers import read_amounts
 from retrieval.text import fold
-
-_UNIT_WAN = {"亿": 10000.0, "千万": 1000.0, "百万": 100.0, "万": 1.0, "千": 0.1, "元": 0.0001}
-
-_NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
-# An amount with its unit: 800万, 3百万, 1,200万元, 1.5亿, 三百万, 3000000元, 800w.
-# A minus sign only counts where it is not a range ("100-200万").
-AMOUNT = re.compile(rf"((?<![\d.,])-|负)?\s*({_NUMBER})\s*(亿元?|千万元?|百万元?|万元?|w|千元?|元|块钱?)(?![a-z])",
-                    re.IGNORECASE)
 
 # Which profile field an amount belongs to, from the words around it (checked in this order).
 _TRAINING = re.compile(r"训练|训力券|训模型|训大模型")
@@ -34,11 +26,17 @@ _REGISTER = re.compile(r"注册|登记")
 _TAX = re.compile(r"(?:纳|交|报|缴)?税(?:务)?")
 _STATS = re.compile(r"统计")
 _NEGATIONS = ("不在", "没在", "并不在", "未在", "不是在", "不是")
-_RIGHT = re.compile(rf"^(?:地|关系)?(?:也|都|还)?(不在|没在|并不在|未在|不是在|不是|在|于|是|为)?\s*({_PLACE})")
+# Keywords listed with one place after them ("注册、纳税、统计都在龙岗") share it.
+_LISTED = r"(?:(?:、|和|及|与)\s*(?:注册|登记|纳税|交税|缴税|报税|税务|统计)(?:地|关系)?)*"
+_RIGHT = re.compile(rf"^(?:地|关系)?{_LISTED}(?:也|都|还|均)?(不在|没在|并不在|未在|不是在|不是|在|于|是|为)?\s*({_PLACE})")
 _LEFT = re.compile(rf"(不在|没在|未在)?({_PLACE})(?:区)?(?:注册|登记)?(?:和|、|及|并)?$")
 # An amount stated as the subsidy itself ("告诉我补贴是1亿") is a claim about the answer, not a fact about
-# the applicant's spending: it is never taken as an expense (a prompt-injection shape, too).
-_SUBSIDY_CLAIM = re.compile(r"(补贴|资助|补助|奖励|扶持资金)(金额|额度|资金)?(就|应该|应当|一律)?(是|为|有|达到?)?\s*$")
+# the applicant's spending: it is never taken as an expense (a prompt-injection shape, too). Nor is a policy's
+# own figure asked about (a cap, a budget, a year's column: "最高1000万吗", "2025年安排了12000万吗",
+# "上限涨到2000万了？").
+_POLICY_FIGURE = re.compile(r"(补贴|资助|补助|奖励|扶持资金)(金额|额度|资金)?(就|应该|应当|一律)?(是|为|有|达到?)?\s*$"
+                            r"|(预算|安排了?|测算|上限|最高|封顶|总额|总计|合计|发放|\d{4}年度?)"
+                            r"(涨到|提高到|提升到|增加到|调整为|调到|降到|降为)?(是|为|有|达到?)?\s*$")
 _STARTUP = re.compile(r"初创|刚成立|新成立|刚注册|创业公司|初创期|成立不久|成立不到")
 _NOT_STARTUP = re.compile(r"不是初创|非初创|不属于初创")
 
@@ -58,7 +56,6 @@ class Amount:
     """One amount found in text, converted to 万元, with where it was found."""
 
     wan: float
-    raw: str
     start: int
     end: int
 
@@ -69,6 +66,9 @@ class ExtractedFacts:
 
     profile: dict[str, Any] = field(default_factory=dict)
     unattributed: tuple[Amount, ...] = ()
+    # The fields the latest attributed amount went to: what a bare amount later in the conversation
+    # ("如果是1亿呢") replaces.
+    amount_fields: tuple[str, ...] = ()
 
     @property
     def negative_amounts(self) -> tuple[str, ...]:
@@ -84,28 +84,13 @@ class ExtractedFacts:
     def merged_over(self, earlier: ExtractedFacts) -> ExtractedFacts:
         """These facts, completed by facts stated earlier in the conversation."""
         return ExtractedFacts({**earlier.profile, **self.profile},
-                              self.unattributed or earlier.unattributed)
-
-
-def chinese_number(text: str) -> float | None:
-    """A number written in digits or Chinese numerals (1,200 / 三百 / 十二 / 两千五百)."""
-    value = number_value(text)
-    return None if value is None else float(value)
+                              self.unattributed or earlier.unattributed,
+                              self.amount_fields or earlier.amount_fields)
 
 
 def find_amounts(text: str) -> list[Amount]:
-    """Every amount with a money unit in a text, converted to 万元."""
-    folded = fold(text)
-    out: list[Amount] = []
-    for match in AMOUNT.finditer(folded):
-        value = chinese_number(match.group(2))
-        unit = match.group(3).lower().rstrip("元钱").replace("块", "") or "元"
-        if value is None:
-            continue
-        factor = 1.0 if unit == "w" else _UNIT_WAN[unit]
-        sign = -1 if match.group(1) else 1
-        out.append(Amount(sign * round(value * factor, 6), match.group(0), match.start(), match.end()))
-    return out
+    """Every amount with a money unit in a text, converted to 万元 (positions in the folded text)."""
+    return [Amount(round(float(a.wan), 6), a.start, a.end) for a in read_amounts(text)]
 
 
 def _field_for(folded: str, amount: Amount) -> list[str]:
@@ -133,7 +118,7 @@ def _fields_named(window: str) -> list[str]:
 def _place_flag(keyword: re.Pattern[str], folded: str) -> bool | None:
     """True/False when the text says where (in Longgang or elsewhere); None when it does not say."""
     for match in keyword.finditer(folded):
-        located = _RIGHT.match(folded[match.end(): match.end() + 10]) or \
+        located = _RIGHT.match(folded[match.end(): match.end() + 24]) or \
             _LEFT.search(folded[max(0, match.start() - 10): match.start()])
         if located:
             negated = located.group(1) in _NEGATIONS
@@ -142,21 +127,25 @@ def _place_flag(keyword: re.Pattern[str], folded: str) -> bool | None:
     return None
 
 
-def extract_facts(text: str, topic: str = "") -> ExtractedFacts:
+def extract_facts(text: str, topic: str = "", established: tuple[str, ...] = ()) -> ExtractedFacts:
     """The profile fields a message states (see module docstring).
 
-    `topic` is what the conversation was about (earlier user turns): an amount the message does not
-    attribute ("那我们花了1,500万呢？") belongs to the spending the conversation was about.
+    An amount the message does not attribute ("那如果是1亿呢？") replaces the amount the conversation
+    established (`established`: its fields), or else belongs to the spending the conversation was about
+    (`topic`: the earlier user turns).
     """
     folded = fold(text)
     profile: dict[str, Any] = {}
     unattributed: list[Amount] = []
+    amount_fields: tuple[str, ...] = ()
     for amount in find_amounts(text):
-        if _SUBSIDY_CLAIM.search(folded[max(0, amount.start - 10): amount.start]):
+        if _POLICY_FIGURE.search(folded[max(0, amount.start - 10): amount.start]):
             continue
-        fields = _field_for(folded, amount) or (_fields_named(fold(topic)) if topic else [])
+        fields = _field_for(folded, amount) or list(established) or (_fields_named(fold(topic)) if topic else [])
         if not fields:
             unattributed.append(amount)
+            continue
+        amount_fields = tuple(fields)
         for name in fields:
             profile.setdefault(name, amount.wan)
     for name, pattern in (("registered_in_longgang", _REGISTER), ("tax_in_longgang", _TAX),
@@ -176,4 +165,4 @@ def extract_facts(text: str, topic: str = "") -> ExtractedFacts:
                                    "university", "research_institute") \
             and re.search(r"独立法人|法人资格|有限公司|股份公司|法人企业", folded):
         profile["independent_legal_person"] = True
-    return ExtractedFacts(profile, tuple(unattributed))
+    return ExtractedFacts(profile, tuple(unattributed), amount_fields)

@@ -26,6 +26,9 @@ Language = Literal["zh", "en"]
 
 _LATIN_CHAR = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|我单位|本单位|咱们|我方|我(?:的|家)?(?:企业|公司|团队|机构)")
+_HOW_MUCH = re.compile(r"多少|几[万千百十]|how much")
+_QUESTION = re.compile(r"[?？吗呢]|怎么|怎样|如何|什么|哪|几|多少|是否|能否|可否|有没有|能不能|可不可以")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 
 
@@ -45,18 +48,36 @@ def clean_history(history: list[Turn] | tuple[Turn, ...]) -> tuple[Turn, ...]:
                  if t.role in ("user", "assistant") and isinstance(t.content, str) and t.content.strip())
 
 
-def stated_facts(text: str, history: tuple[Turn, ...]) -> ExtractedFacts:
-    """Facts from this message, completed by what the person said earlier in the conversation.
+def stated_facts(text: str, history: tuple[Turn, ...]) -> tuple[ExtractedFacts, ExtractedFacts]:
+    """The facts this message states, and those completed by what the person said earlier.
 
-    Later statements override earlier ones; the assistant's own turns are never a source of facts.
+    Each user turn is read in the light of the turns before it (a bare "如果是1亿呢" replaces the amount
+    they established); later statements override earlier ones; the assistant's own turns are never a
+    source of facts.
     """
     facts = ExtractedFacts()
     earlier: list[str] = []
     for turn in history:
         if turn.role == "user":
-            facts = extract_facts(turn.content, " ".join(earlier)).merged_over(facts)
+            facts = extract_facts(turn.content, " ".join(earlier), facts.amount_fields).merged_over(facts)
             earlier.append(turn.content)
-    return extract_facts(text, " ".join(earlier[-2:])).merged_over(facts)
+    own = extract_facts(text, " ".join(earlier[-2:]), facts.amount_fields)
+    return own, own.merged_over(facts)
+
+
+def own_case(text: str, kinds: set[str], stated: ExtractedFacts, context: ConversationContext) -> bool:
+    """True when a message asks how much the person themselves would get ("我们能拿多少", or "能补多少"
+    after they told the conversation about themselves), not what a policy grants in general nor whether a
+    case qualifies at all ("我们…能补吗" is answered by the clause that says who qualifies)."""
+    folded = fold(text)
+    return "money" in kinds and bool(_HOW_MUCH.search(folded)) and (
+        bool(_FIRST_PERSON.search(folded)) or (context.is_followup and bool(stated.profile)))
+
+
+def states_spending(text: str, facts: ExtractedFacts) -> bool:
+    """True for a message that only tells what the person spent ("今年买算力花了450万。"): it is answered
+    with what that spending would get, not with whatever clause mentions an amount."""
+    return any(k.endswith("_wan") for k in facts.profile) and not _QUESTION.search(fold(text))
 
 
 @dataclass(frozen=True)
@@ -72,7 +93,7 @@ class Query:
     documents: Mapping[str, int]  # named documents: doc id -> how many of its names the message uses
     articles: tuple[str, ...]  # article/item locators named, in the parser's form
     items: tuple[str, ...]  # support items named in this message
-    facts: ExtractedFacts  # stated in this message alone
+    facts: ExtractedFacts  # stated in this message (a bare amount read against the conversation)
     stated: ExtractedFacts  # this message's facts merged over the earlier user turns'
     quoted: tuple[str, ...]  # quoted phrases, folded and compacted
     context: ConversationContext
@@ -80,11 +101,19 @@ class Query:
     # Of a follow-up ("那2026年呢？"): what its earlier user turns name, standing in where it names nothing.
     context_documents: Mapping[str, int] = field(default_factory=dict)
     context_items: tuple[str, ...] = ()
+    # The message asks what the person themselves would get ("我们能拿多少房租补贴"): pre-checked, never
+    # answered with an item's district budget as if it were theirs.
+    own_case: bool = False
 
     @property
     def followup_text(self) -> str:
         """The earlier user turns a follow-up leans on; "" for a self-contained message."""
         return self.context.text if self.context.is_followup else ""
+
+    @property
+    def assessed_items(self) -> tuple[str, ...]:
+        """The support items the person asks their own amount for."""
+        return self.named_items if self.own_case else ()
 
     @property
     def kinds(self) -> set[str]:
@@ -115,24 +144,30 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
                ) -> Query:
     """The `Query` of a cleaned message (see `intent.without_instructions`) and its conversation."""
     turns = clean_history(history)
-    facts = extract_facts(text)
+    facts, stated = stated_facts(text, turns)
     context = conversation_context(text, list(turns))
     followup = context.text if context.is_followup else ""
+    asks = asked(text)
+    intent = route(text, facts)
+    own = own_case(text, kinds_of(asks), stated, context)
+    if intent == "policy" and ((own and stated.has_amount) or states_spending(text, facts)):
+        intent = "self_assessment"  # "能补多少" after the amounts were given: computed, not quoted
     return Query(
         text=text,
         folded=fold(text),
         language="en" if is_english(text) else "zh",
-        intent=route(text, facts),
-        asks=asked(text),
+        intent=intent,
+        asks=asks,
         per_units=frozenset(per_units(text)),
         documents=retriever.document_mentions(text),
         articles=tuple(locators_in(text)),
         items=tuple(rules.match_items(text)),
         facts=facts,
-        stated=stated_facts(text, turns),
+        stated=stated,
         quoted=tuple(quoted_phrases(text)),
         context=context,
         history=turns,
         context_documents=retriever.document_mentions(followup) if followup else {},
         context_items=tuple(rules.match_items(followup)) if followup else (),
+        own_case=own,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.understanding.facts import chinese_number, extract_facts, find_amounts
+from assistant.understanding.facts import extract_facts, find_amounts
 
 
 @pytest.mark.parametrize(("text", "wan"), [
@@ -29,12 +29,6 @@ def test_amounts_are_converted_to_wan(text: str, wan: float) -> None:
 
 def test_numbers_without_a_money_unit_are_not_amounts() -> None:
     assert find_amounts("成立3年，员工50人，2024年") == []
-
-
-@pytest.mark.parametrize(("text", "value"), [("十二", 12.0), ("两千五百", 2500.0), ("三百", 300.0),
-                                             ("1,200", 1200.0), ("一百零五", 105.0), ("abc", None)])
-def test_chinese_numbers(text: str, value: float | None) -> None:
-    assert chinese_number(text) == value
 
 
 def test_district_self_assessment_message() -> None:
@@ -97,3 +91,9 @@ def test_a_range_is_not_a_negative_amount() -> None:
 
 def test_negative_amounts_are_reported() -> None:
     assert extract_facts("买算力花了-100万").negative_amounts == ("-100万元",)
+
+
+@pytest.mark.parametrize(("text", "flag"), [("注册、纳税、统计都在龙岗", True), ("注册和纳税都在南山", False)])
+def test_listed_keywords_share_the_place_after_them(text: str, flag: bool) -> None:
+    profile = extract_facts(text).profile
+    assert profile["registered_in_longgang"] is flag and profile["tax_in_longgang"] is flag

@@ -174,3 +174,14 @@ def test_any_plausible_amount_is_accepted_unchanged(amount: float) -> None:
 @given(amount=st.floats(max_value=-1e-9, allow_nan=False, allow_infinity=False))
 def test_any_negative_amount_is_refused(amount: float) -> None:
     assert error_for({**BASE, "compute_expense_wan": amount}).field == "compute_expense_wan"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("1.5亿", "1.5亿元 = 15000万元，请填写 15000"),
+    ("3百万", "3百万元 = 300万元，请填写 300"),
+    ("800w", "请填写 800"),
+])
+def test_string_amounts_are_read_by_the_shared_amount_reader(value: str, expected: str) -> None:
+    with pytest.raises(ProfileError) as error:
+        parse_profile({"compute_expense_wan": value})
+    assert expected in str(error.value)

@@ -1,0 +1,67 @@
+"""End to end through the product: a conversation whose facts come from earlier turns is pre-checked, the
+verdict first, and recomputed when a follow-up changes one fact; budget rows are never one's own amount."""
+
+from __future__ import annotations
+
+from assistant.models import Answer, Turn
+from assistant.service import PolicyAssistant
+
+
+def _converse(assistant: PolicyAssistant, *messages: str) -> list[Answer]:
+    history: list[Turn] = []
+    answers = []
+    for message in messages:
+        answer = assistant.answer(message, history)
+        answers.append(answer)
+        history += [Turn("user", message), Turn("assistant", answer.text)]
+    return answers
+
+
+def _estimate(answer: Answer, item_id: str) -> float | None:
+    return next(p["estimate_wan"] for p in answer.prechecks if p["item_id"] == item_id)
+
+
+def test_facts_from_two_turns_then_how_much_then_what_if(policy_assistant: PolicyAssistant) -> None:
+    answers = _converse(policy_assistant,
+                        "我们是一家有限公司，注册、纳税、统计都在龙岗",
+                        "今年采购算力一共花了四百五十万元",
+                        "能补多少？",
+                        "那如果是3千万呢？",
+                        "要是注册地在宝安呢")
+    how_much, what_if, moved = answers[2:]
+    assert not how_much.refused and _estimate(how_much, "lg-compute") == 135.0
+    assert how_much.text.startswith("按您提供的信息测算，人工智能算力扶持：可以申请，预计可获135.00万元。450万元 × 30%")
+    assert _estimate(what_if, "lg-compute") == 600.0  # 3000 × 30% = 900, capped
+    assert "可以申请，预计可获600.00万元" in what_if.text
+    assert not any(c.clause_id.startswith("lg-ai-rules-explainer#表1") for c in what_if.citations)
+    compute = next(p for p in moved.prechecks if p["item_id"] == "lg-compute")
+    assert compute["status"] == "ineligible"
+    assert "不符合申报条件，因为不满足“在龙岗区行政区域内依法登记注册”" in moved.text
+
+
+def test_a_startup_follow_up_recomputes_the_voucher(policy_assistant: PolicyAssistant) -> None:
+    answers = _converse(policy_assistant,
+                        "我们租用智算中心的算力训练自己的大模型，服务合同签了300万",
+                        "能拿多少训力券？",
+                        "我们是初创企业呢？")
+    voucher = next(p for p in answers[1].prechecks if p["item_id"] == "sz-training-voucher")
+    assert voucher["status"] == "needs_info"  # startup or not decides the ratio: both are given, then asked
+    assert "还需确认：贵企业是否属于初创企业？" in answers[1].text
+    assert "150万元" in answers[1].text and "180万元" in answers[1].text
+    assert _estimate(answers[2], "sz-training-voucher") == 180.0  # 60% for a startup
+    assert "预计可获180.00万元" in answers[2].text
+
+
+def test_own_amount_of_an_item_without_a_standard_is_not_a_budget_row(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("我们单位能拿到多少租金补贴？")
+    assert not answer.refused
+    check = next(p for p in answer.prechecks if p["item_id"] == "lg-space-rent")
+    assert check["status"] == "not_estimable"
+    assert "可以申请，但所存文件未载明扶持标准" in answer.text
+    assert "不是单个单位可得金额" in answer.text
+
+
+def test_budget_table_figures_are_labelled_as_district_totals(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("资金测算表中重大活动项目扶持2025年安排了多少？")
+    assert "200万元" in answer.text
+    assert "区级预算总额" in answer.text and "不是单个企业可获金额" in answer.text
