@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from assistant.compose import Draft, add_eligibility, add_prechecks
+from assistant.compose import CAVEATS_HEADING, Draft, add_eligibility, add_prechecks
 from assistant.precheck_service import chat_eligibility, chat_precheck
 from assistant.tables import budget_note
 from prechecks.rules import RuleSet, load_rules
@@ -77,8 +77,10 @@ def test_several_items_one_line_each(rules: RuleSet, corpus: Corpus) -> None:
 def test_caveats_are_a_list(rules: RuleSet, corpus: Corpus) -> None:
     draft = Draft()
     add_prechecks(draft, chat_precheck(rules, corpus, {**_ALL_MET, "compute_expense_wan": 250.0}, {"lg-compute"}))
-    caveats = [line for line in draft.lines if line.startswith("提示：")]
-    assert len(caveats) >= 2 and draft.lines[-len(caveats):] == caveats  # one per line, after the items
+    assert len(draft.caveats) >= 2 and not any(c in line for c in draft.caveats for line in draft.lines)
+    draft.close()  # after the items, a short list under its heading, one caveat per line
+    heading = draft.lines.index(CAVEATS_HEADING)
+    assert draft.lines[heading + 1:] and all(line.startswith("· ") for line in draft.lines[heading + 1:])
 
 
 def test_eligibility_verdict_first(rules: RuleSet, corpus: Corpus) -> None:
