@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
 from assistant.composers.base import Context
+from assistant.composers.draft import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
 from assistant.models import Answer
 from assistant.resources import Resources
 from assistant.support import refusal_title

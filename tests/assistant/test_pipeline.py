@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 from assistant import pipeline
-from assistant.compose import Draft
 from assistant.composers.base import Context
+from assistant.composers.draft import Draft
 from assistant.composers.extractive import DONE, NEXT, STRATEGIES, ExtractiveComposer, Step, refusal
 from assistant.composers.llm import LLMComposer
 from assistant.llm import OpenAIBackend

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from assistant.compose import CAVEATS_HEADING, Draft, add_eligibility, add_prechecks
+from assistant.composers.draft import CAVEATS_HEADING, Draft, add_eligibility, add_prechecks
 from assistant.precheck_service import chat_eligibility, chat_precheck
 from assistant.tables import budget_note
 from prechecks.rules import RuleSet, load_rules
