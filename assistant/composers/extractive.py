@@ -16,6 +16,7 @@ from typing import Literal
 from assistant.calibration import CALIBRATION as CAL
 from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
 from assistant.composers.base import Context
+from assistant.composers.currency import add_currency_notes
 from assistant.evidence import Evidence, candidate_evidence, supported
 from assistant.models import Answer
 from assistant.resources import Resources
@@ -161,6 +162,7 @@ class ExtractiveComposer:
                 return step
             if step == DONE:
                 break
+        add_currency_notes(draft, self.res.corpus)
         draft.lines.append(DISCLAIMER)
         return Answer(text=draft.text, citations=draft.citations, prechecks=[c.to_dict() for c in context.checks],
                       refused=False, intent=context.intent, calculations=draft.calculations)
