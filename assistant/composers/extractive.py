@@ -17,6 +17,7 @@ from assistant.calibration import CALIBRATION as CAL
 from assistant.compose import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
 from assistant.composers.base import Context
 from assistant.composers.currency import add_currency_notes
+from assistant.composers.document_facts import article_lookup, document_facts
 from assistant.evidence import Evidence, candidate_evidence, supported
 from assistant.models import Answer
 from assistant.resources import Resources
@@ -143,7 +144,8 @@ def refusal(res: Resources, context: Context, _draft: Draft) -> Step:
     return Answer(text=text, citations=[], refused=True, intent=context.intent)
 
 
-STRATEGIES: tuple[Strategy, ...] = (prechecks, eligibility, table_cells, table_names, comparison, evidence, refusal)
+STRATEGIES: tuple[Strategy, ...] = (prechecks, eligibility, article_lookup, table_cells, table_names, comparison,
+                                    document_facts, evidence, refusal)
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,33 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     # Whether a document is in force is also asked about a draft by name; any sentence may answer that.
     AnswerType("draft_status", re.compile(r"征求意见稿吗|草案"), None, status_line=True),
+    # Facts about a document itself, answered from its metadata and structure (composers.document_facts);
+    # no sentence is required of the evidence for them.
+    AnswerType(
+        "issuer",
+        re.compile(r"发文(?:机关|单位|部门)|(?:发布|印发|制定)(?:机关|单位|部门)|(?:谁|哪个部门|哪个单位|哪个机关|什么部门"
+                   r"|哪家单位)(?:印发|发布|出台|制定|颁布|发的)|由谁(?:印发|发布|出台|制定|颁布)|issued by|who issued"),
+        None,
+    ),
+    AnswerType(
+        "in_force_from",
+        re.compile(r"(?:什么时候|何时|哪天|哪一天|几号|哪年|从哪天|从什么时候|自何时)(?:开始|起)?(?:施行|生效|实施)"
+                   r"|(?:施行|生效|实施)(?:日期|时间)|when.{0,30}(?:take effect|come into force|effective)"),
+        None,
+    ),
+    AnswerType("article_count", re.compile(r"(?<!第)(?:几|多少)(?:个)?(?:条|章)(?!件)|how many (?:articles|chapters)"),
+               None),
+    AnswerType(
+        "completeness",
+        re.compile(r"(?:是不是|是否|算不算)?(?:全文|完整)(?:吗|么|版|的)|收录(?:了)?(?:全文|完整|全部|到第|至第|到哪)"
+                   r"|(?:缺|少)了?(?:哪些|什么)(?:条|部分)|full text"),
+        None,
+    ),
+    AnswerType(
+        "supersession",
+        re.compile(r"取代|替代|代替|废止|最新版|新版本|上一版是|修订版是|哪个版本|superseded|replaced"),
+        None,
+    ),
     # An enumeration or several facts: quote more of the clause.
     AnswerType(
         "list",
