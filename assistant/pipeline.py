@@ -117,9 +117,15 @@ def item_clauses(res: Resources, item_ids: tuple[str, ...]) -> set[str]:
         sources: list[Any] = [item.activity, item.budget, item.standard_not_held]  # each cites a clause
         if item.amount is not None:
             sources += [item.amount.ratio, item.amount.startup_ratio, item.amount.cap]
-        out.update(s.clause for s in sources if s is not None)
+        cited = {s.clause for s in sources if s is not None}
+        out.update(cited)
+        # Naming the item makes a clause its own only at the level of the documents its rules cite: a city
+        # plan that names the same kind of project does not state a district item's terms.
+        documents = res.corpus.documents
+        levels = {documents[d].level for d in (c.partition("#")[0] for c in cited) if d in documents}
         names = [fold(n) for n in (item.name, *item.synonyms)]
-        out.update(c.clause_id for c in res.corpus.clauses if any(n in fold(c.text) for n in names))
+        out.update(c.clause_id for c in res.corpus.clauses
+                   if documents[c.doc_id].level in levels and any(n in fold(c.text) for n in names))
     return out
 
 
