@@ -118,10 +118,12 @@ class _Facts:
         self.title = f"《{doc.short_title}》"
         self.cannot: list[str] = []  # what is asked that the held copy cannot tell, and why
 
-    def say(self, line: str, needles: list[str]) -> None:
-        """One conclusion line, with the clause stating it cited (and quoted) where the text has one."""
+    def say(self, line: str, needles: list[str], where: Clause | None = None) -> None:
+        """One conclusion line, with the clause stating it cited (and quoted) where the text has one, else
+        `where` (the clause it rests on), else the document's first clause."""
         found = stating_clause(self.clauses, needles)
-        clause, quote = found if found else (self.clauses[0], sentences(self.clauses[0].text)[0])
+        fallback = where or self.clauses[0]
+        clause, quote = found if found else (fallback, sentences(fallback.text)[0])
         citation = cite(clause, self.doc, quote)
         self.draft.lines.append(f"{line}{self.draft.marker(citation)}")
         if found:
@@ -197,7 +199,7 @@ class _Facts:
         chapters = list(dict.fromkeys(h for c in self.clauses for h in c.heading_path if _CHAPTER.match(h)))
         parts = f"分{arabic_to_chinese(len(chapters))}章、" if chapters else ""
         self.say(f"{self.title}全文{parts}共{arabic_to_chinese(len(articles))}条（第一条至{last.locator}），"
-                 "所存为全文。", [])
+                 "所存为全文。", [], where=last)  # the last article shows where the text ends
         return True
 
     def completeness(self) -> bool:

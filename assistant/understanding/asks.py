@@ -173,7 +173,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "issuer",
         re.compile(r"发文(?:机关|单位|部门)|(?:发布|印发|制定)(?:机关|单位|部门)|(?:谁|哪个部门|哪个单位|哪个机关|什么部门"
-                   r"|哪家单位)(?:印发|发布|出台|制定|颁布|发的)|由谁(?:印发|发布|出台|制定|颁布)|issued by|who issued"),
+                   r"|哪家单位)[^，。？?]{0,6}?(?:印发|发布|出台|制定|颁布|发的)|由谁(?:印发|发布|出台|制定|颁布)|issued by|who issued"),
         None,
     ),
     AnswerType(
