@@ -25,7 +25,13 @@ from assistant.models import Answer
 from assistant.resources import Resources
 from assistant.support import article_lookups
 from retrieval.articles import held_articles
-from retrieval.currency import KnownDocuments, corpus_currency, format_date, shipped_known_documents
+from retrieval.currency import (
+    KnownDocuments,
+    corpus_currency,
+    format_date,
+    reported_revision_note,
+    shipped_known_documents,
+)
 from retrieval.models import Clause, Corpus, DocumentMeta, cite
 from retrieval.numerals import arabic_to_chinese
 from retrieval.text import compact, fold
@@ -168,25 +174,24 @@ class _Facts:
         self.say(line + "。", [*_date_needles(self.doc.effective_to), *_date_needles(self.doc.effective_from)])
         return True
 
+    def _name(self, doc_id: str) -> str | None:
+        held, entry = self.res.corpus.documents.get(doc_id), self.known.get(doc_id)
+        return f"《{held.short_title}》" if held else f"《{entry.title}》" if entry else None
+
     def supersession(self) -> bool:
         currency = corpus_currency(self.res.corpus, self.today, self.known)[self.doc.doc_id]
-        documents = self.res.corpus.documents
-        older = [f"《{documents[d].short_title}》" if d in documents else f"《{e.title}》"
-                 for d in self.doc.supersedes for e in [self.known.get(d)] if d in documents or e]
-        older += [f"《{e.title}》" for e in self.known.related(self.doc.doc_id) if e.relates("superseded_by",
-                                                                                           self.doc.doc_id)]
-        lines = []
-        if currency.superseded_by:
-            names = "、".join(f"《{documents[d].short_title}》" if d in documents else f"《{self.known.get(d).title}》"
-                              for d in currency.superseded_by if d in documents or self.known.get(d))
-            lines.append(f"{self.title}已被{names}取代。")
+        older = [n for d in self.doc.supersedes if (n := self._name(d))]
+        older += [f"《{e.title}》" for e in self.known.related(self.doc.doc_id)
+                  if e.relates("superseded_by", self.doc.doc_id)]
+        newer = [n for d in currency.superseded_by if (n := self._name(d))]
+        lines = [f"{self.title}已被{'、'.join(newer)}取代。"] if newer else []
         if older:
             lines.append(f"{self.title}取代了{'、'.join(dict.fromkeys(older))}。")
-        if not lines and not currency.reported_newer:
-            return False
+        lines += [reported_revision_note(self.doc, e) for e in self.known.reported_newer_versions(self.doc.doc_id)
+                  if e.id in currency.reported_newer]
         for line in lines:
             self.say(line, [])
-        return True
+        return bool(lines)
 
     def article_count(self) -> bool:
         articles = held_articles(self.clauses)
@@ -247,11 +252,12 @@ def article_lookup(res: Resources, context: Context, draft: Draft) -> str:
     # it states what is asked; else the evidence strategy finds the clause that does.
     found = [lookup for lookup in found if not query.kinds or any(
         states(sentence, query.kinds, set(query.per_units), set(), False)
-        for sentence in sentences(lookup.clause.text))]
+        for sentence in sentences(lookup.clause.text if lookup.clause else ""))]
     if not found:
         return NEXT  # the support decision says why it is not held, or no document is named
     for lookup in found[:3]:
         clause = lookup.clause
+        assert clause is not None  # found
         quote = re.sub(r"\s*\n\s*", " ", clause.text).strip()
         citation = cite(clause, lookup.doc, quote)
         draft.lines.append(f"{lookup.message(f'《{lookup.doc.short_title}》')[:-1]}{draft.marker(citation)}：“{quote}”")

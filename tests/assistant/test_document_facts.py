@@ -51,6 +51,14 @@ REGISTRY = """
   relation: {superseded_by: t-fund}
   evidence: 起草说明
   verified: true
+- id: t-reg-revision
+  title: 某市测试促进条例（修订）
+  status: official
+  published: 2026-06-17
+  url: https://example.gov.cn/rev.html
+  relation: {supersedes: [t-reg]}
+  evidence: 第三方记录
+  verified: false
 """
 
 
@@ -162,3 +170,9 @@ def test_article_lookup_quotes_exactly_the_named_article() -> None:
     # An article the document lacks: never another in its place (the support decision says why).
     draft, step = _lookup("测试条例第三十条")
     assert step == NEXT and not draft.citations
+
+
+def test_a_reported_revision_is_named_by_its_metadata_not_taken_as_superseding(tmp_path) -> None:
+    draft, step = _run("条例有没有最新版", "t-reg", tmp_path)
+    assert step == DONE and "未经核实" in draft.lines[0] and "2026年6月17日" in draft.lines[0]
+    assert "已被" not in draft.text
