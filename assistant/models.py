@@ -29,7 +29,8 @@ class Answer:
     refused: bool = False
     intent: Intent = "policy"
     backend: str = "extractive"
-    # Formulas of figures computed from cited clauses (table arithmetic, pre-checks): grounded text.
+    # Formulas of figures computed from cited clauses (table arithmetic, pre-checks) and statements of the
+    # cited documents' metadata (currency caveats): grounded text.
     calculations: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:

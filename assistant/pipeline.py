@@ -132,24 +132,39 @@ def precheck(res: Resources, query: Query, hits: list[Hit]) -> Assessment | Answ
     return Assessment(intent, checks, eligibility)
 
 
-def item_clauses(res: Resources, item_ids: tuple[str, ...]) -> set[str]:
-    """Clauses that belong to support items: those their rules cite, and those that name them."""
+_STANDARD = frozenset({"ratio", "cap", "money"})  # what an item's support standard states
+
+
+def item_clauses(res: Resources, item_ids: tuple[str, ...], standard: bool = False) -> set[str]:
+    """Clauses that belong to support items: those their rules cite, and those that name them.
+
+    `standard`: the question asks for the items' support standard; of an item whose rules record that no
+    held text states it, only the documents its rules cite may answer (another document naming the same
+    kind of project states some other figure)."""
     out: set[str] = set()
     for item_id in item_ids:
         item = res.rules.item(item_id)
         sources: list[Any] = [item.activity, item.budget, item.standard_not_held]  # each cites a clause
         if item.amount is not None:
             sources += [item.amount.ratio, item.amount.startup_ratio, item.amount.cap]
-        out.update(s.clause for s in sources if s is not None)
+        cited = {s.clause for s in sources if s is not None}
+        out.update(cited)
+        docs = {c.partition("#")[0] for c in cited} if standard and item.standard_not_held else None
         names = [fold(n) for n in (item.name, *item.synonyms)]
-        out.update(c.clause_id for c in res.corpus.clauses if any(n in fold(c.text) for n in names))
+        out.update(c.clause_id for c in res.corpus.clauses
+                   if (docs is None or c.doc_id in docs) and any(n in fold(c.text) for n in names))
     return out
 
 
 def support(res: Resources, query: Query, hits: list[Hit]) -> Support:
     """Whether the held clauses answer; a question naming a support item is answered from its clauses."""
     named = query.named_items
-    return decide_support(res.retriever, query, hits, eligible=item_clauses(res, named) if named else None)
+    if not named:
+        return decide_support(res.retriever, query, hits)
+    # A document the question names is what it is about, whatever item its words also name.
+    eligible = item_clauses(res, named, standard=bool(query.kinds & _STANDARD)) | {
+        c.clause_id for d in query.named_documents for c in res.corpus.doc_clauses(d)}
+    return decide_support(res.retriever, query, hits, eligible=eligible)
 
 
 def guard(res: Resources, context: Context, answer: Answer) -> Answer:

@@ -113,6 +113,11 @@ def newer_not_held(corpus: Corpus, docs: list[DocumentMeta]) -> str:
             f"所存文件无法确认。")
 
 
+def newer_version_held(corpus: Corpus, doc: DocumentMeta) -> bool:
+    """True when the corpus holds a version that supersedes `doc` (its final text, a named successor)."""
+    return final_version(corpus, doc) is not None or any(d in corpus.documents for d in doc.superseded_by)
+
+
 def article_lookups(corpus: Corpus, query: Query) -> list[ArticleLookup]:
     """The articles the query names, looked up in each document it names (the search tab's rule)."""
     return [find_article(corpus.documents[d], corpus.doc_clauses(d), locator)
@@ -255,7 +260,8 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
         names = "、".join(f"“{t}”" for t in absent)
         return Support("not_held", note=f"所存政策文件中没有出现{names}，没有这方面的规定。")
     candidates = candidate_evidence(retriever, query, hits, eligible=eligible)
-    cut = cut_off_subject(candidates)
+    # A gap in a text whose newer version is held says nothing of what the current text states.
+    cut = cut_off_subject([c for c in candidates if not (c.cut_off and newer_version_held(corpus, c.hit.doc))])
     if cut is not None:
         return Support("beyond_held_copy", note=cut_off_note(cut))
     evidence, unheld = _unheld_document(corpus, query, supported(candidates))

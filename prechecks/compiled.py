@@ -16,6 +16,7 @@ from prechecks.numbers import HUNDRED, fmt, wan_to_yi
 from prechecks.profile import FIELD_LABELS, ORG_TYPE_LABELS, ORG_TYPES
 from prechecks.results import NOT_STATED, ApplicationFact, CaveatNote, MissingInfo, Reason
 from prechecks.rules import APPLICATION_KEYS, Condition, RulesError, RuleSet, Source, SupportItem
+from retrieval.currency import KnownDocuments, currency_notes, shipped_known_documents
 from retrieval.models import Citation, Corpus, cite
 
 
@@ -210,7 +211,21 @@ def _application(item: SupportItem, rules: RuleSet, citer: _Citer) -> Mapping[st
     return MappingProxyType(facts)
 
 
-def _compile_item(item: SupportItem, rules: RuleSet, corpus: Corpus) -> CompiledItem:
+def _currency_caveats(amount: AmountTable | None, corpus: Corpus, known: KnownDocuments) -> list[CaveatNote]:
+    """Where the text an amount is computed from is not current, or a newer version of it is reported but
+    not held: the estimate still comes from the held text, and says so (never from the newer record)."""
+    if amount is None:
+        return []
+    notes: dict[str, CaveatNote] = {}
+    for reason in amount.parameters:
+        doc = corpus.documents[reason.citation.doc_id]
+        titles = {d.doc_id: d.short_title for d in corpus.documents.values()}
+        for text in currency_notes(doc, held=corpus.documents, titles=titles, known=known):
+            notes.setdefault(text, CaveatNote(text, reason.citation))
+    return list(notes.values())
+
+
+def _compile_item(item: SupportItem, rules: RuleSet, corpus: Corpus, known: KnownDocuments) -> CompiledItem:
     citer = _Citer(corpus, f"{rules.item_files[item.item_id]}: {item.item_id}")
     checks = tuple(_compile_check(c, citer) for c in rules.condition_sets[item.applicants].conditions)
     amount = _compile_amount(item, citer)
@@ -228,7 +243,7 @@ def _compile_item(item: SupportItem, rules: RuleSet, corpus: Corpus) -> Compiled
     caveats = tuple(
         (rules.caveats[cid].when, CaveatNote(rules.caveats[cid].text, citer(rules.caveats[cid])))
         for cid in item.caveats
-    )
+    ) + tuple((None, note) for note in _currency_caveats(amount, corpus, known))
     reads, questions = _reads(checks, amount)
     reads_by_org: dict[str | None, tuple[str, ...]] = {None: reads}
     for org in ORG_TYPES:
@@ -248,8 +263,8 @@ def _compile_item(item: SupportItem, rules: RuleSet, corpus: Corpus) -> Compiled
     )
 
 
-def _compile(rules: RuleSet, corpus: Corpus) -> CompiledRules:
-    items = tuple(_compile_item(item, rules, corpus) for item in rules.items)
+def _compile(rules: RuleSet, corpus: Corpus, known: KnownDocuments) -> CompiledRules:
+    items = tuple(_compile_item(item, rules, corpus, known) for item in rules.items)
     by_field: dict[str, set[str]] = {}
     for item in items:
         if item.amount is not None:
@@ -257,10 +272,14 @@ def _compile(rules: RuleSet, corpus: Corpus) -> CompiledRules:
     return CompiledRules(items=items, by_amount_field={k: frozenset(v) for k, v in by_field.items()})
 
 
-def compiled_rules(rules: RuleSet, corpus: Corpus) -> CompiledRules:
-    """The engine tables for `rules` against `corpus`, built on first use and kept on `rules`."""
+def compiled_rules(rules: RuleSet, corpus: Corpus, known: KnownDocuments | None = None) -> CompiledRules:
+    """The engine tables for `rules` against `corpus`, built on first use and kept on `rules`.
+
+    `known`: the registry of documents known but not held (default: the shipped one), for the caveats of
+    amounts computed from a text with a newer version reported.
+    """
     compiled = rules.compiled.get(corpus.fingerprint)
     if compiled is None:
-        compiled = _compile(rules, corpus)
+        compiled = _compile(rules, corpus, known if known is not None else shipped_known_documents())
         rules.compiled[corpus.fingerprint] = compiled
     return compiled

@@ -200,11 +200,12 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m prechecks.lint", description="检查扶持规则与政策原文是否一致")
     parser.add_argument("--rules", type=Path, default=None, help="规则目录（默认：prechecks/rules）")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_DIR, help="政策语料目录")
+    parser.add_argument("--corpus", type=Path, action="append", default=None,
+                        help="政策语料目录；可重复，后者覆盖前者（如随附语料后接本地导入目录 data/corpus）")
     args = parser.parse_args(argv)
     try:
         rules = load_rules(args.rules)
-        corpus = load_corpus(args.corpus)
+        corpus = load_corpus(tuple(args.corpus or [DEFAULT_CORPUS_DIR]))
     except (RulesError, CorpusError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

@@ -75,14 +75,19 @@ class ArticleLookup:
         if self.outcome == "found":
             return f"{title}{self.locator}如下。"
         if self.outcome == "beyond_held_copy":
-            held = f"只收录到{self.last_held}，" if self.last_held else ""
-            return (f"{title}的所存文本不完整，{held}{self.locator}不在所存文本中（原文此处标有{GAP_MARKER}），"
+            held = f"所存副本只收录至{self.last_held}" if self.last_held else "的所存副本不完整"
+            return (f"{title}{held}，{self.locator}不在所存文本中（原文此处标有{GAP_MARKER}），"
                     "无法引用，请查阅正式发布的文件。")
         if not self.article_count:  # numbered parts or items only: there is no article count to state
             last = f"（最后一部分是{self.last_held}）" if self.last_held else ""
             return f"{title}全文中没有{self.locator}{last}。"
         last = f"（最后一条是{self.last_held}）" if self.last_held else ""
-        return f"{title}全文共{self.article_count}条{last}，没有{self.locator}。"
+        return f"{title}全文共{arabic_to_chinese(self.article_count)}条{last}，没有{self.locator}。"
+
+
+def held_articles(clauses: Sequence[Clause]) -> list[tuple[int, Clause]]:
+    """The numbered articles (第X条) among a document's clauses, with their numbers, in order."""
+    return [(n, c) for c in clauses if (n := _article_number(c)) is not None]
 
 
 def find_article(doc: DocumentMeta, clauses: Sequence[Clause], locator: str) -> ArticleLookup:
@@ -90,7 +95,7 @@ def find_article(doc: DocumentMeta, clauses: Sequence[Clause], locator: str) -> 
     for clause in clauses:
         if clause.locator == locator:
             return ArticleLookup(doc, locator, "found", clause=clause)
-    articles = [(n, c) for c in clauses if (n := _article_number(c)) is not None]
+    articles = held_articles(clauses)
     wanted = _ARTICLE.fullmatch(locator)
     number = chinese_to_int(wanted.group(1)) if wanted else None
     if number is not None and articles:

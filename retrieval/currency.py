@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -265,3 +266,40 @@ def corpus_currency(corpus: Corpus, today: date | None = None,
         result[doc_id] = document_currency(replace(doc, superseded_by=links), today,
                                            held=corpus.documents.keys(), known=known)
     return result
+
+
+@lru_cache(maxsize=1)
+def shipped_known_documents() -> KnownDocuments:
+    """The registry shipped with the product, read once per process (empty when the file is absent)."""
+    return KnownDocuments.load() if KNOWN_DOCUMENTS.is_file() else KnownDocuments()
+
+
+def reported_revision_note(doc: DocumentMeta, entry: KnownDocument) -> str:
+    """The caveat for a newer version of `doc` that is known (or only reported) but not held.
+
+    Only the registry's metadata is named (title, dates, address); no figure it records is repeated,
+    and an unverified record says it is one.
+    """
+    how = "据官方信息" if entry.verified else "据未经核实的第三方记录"
+    when = []
+    if entry.published:
+        when.append(f"于{format_date(entry.published)}印发")
+    if entry.effective_from:
+        when.append(f"自{format_date(entry.effective_from)}起施行")
+    address = f"（{entry.url}）" if entry.url else ""
+    return (f"{how}，《{entry.title}》{'、'.join(when)}{address}，所存文件未收录其文本；"
+            f"以上依据所存《{doc.short_title}》，现行规定可能已有变化，请以官方发布的文本为准。")
+
+
+def currency_notes(doc: DocumentMeta, today: date | None = None, *, held: Iterable[str] = (),
+                   titles: Mapping[str, str] | None = None, known: KnownDocuments | None = None) -> list[str]:
+    """Caveats for citing `doc`: not current (draft, superseded, expired, not yet in force), and newer
+    versions reported but not held. Empty for a current document with no reported successor."""
+    known = known if known is not None else shipped_known_documents()
+    held = set(held)
+    currency = document_currency(doc, today, held=held, known=known)
+    names = {**{e.id: e.title for e in known.entries}, **(titles or {})}
+    notes = [] if currency.is_current else [f"《{doc.short_title}》{currency.describe(names)}。"]
+    notes += [reported_revision_note(doc, e) for e in known.reported_newer_versions(doc.doc_id)
+              if e.id in currency.reported_newer and e.id not in held]
+    return notes

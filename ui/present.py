@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from assistant.claims import split_sentences
+from retrieval.currency import reported_revision_note, shipped_known_documents
 from retrieval.models import DRAFT_MARKS, GAP_MARKER, Clause, DocumentMeta
 
 LEVEL_LABELS: dict[str, str] = {
@@ -177,6 +178,8 @@ def status_facts(doc: DocumentMeta, documents: Mapping[str, DocumentMeta] | None
         facts.append(("已被取代", f"已被{names}取代，请以其为准"))
     if doc.effective_from and str(doc.effective_from) > today:
         facts.append(("尚未施行", f"自{doc.effective_from}起施行"))
+    facts += [("有新版本未收录", reported_revision_note(doc, entry).rstrip("。"))
+              for entry in shipped_known_documents().reported_newer_versions(doc.doc_id) if entry.id not in documents]
     return facts
 
 

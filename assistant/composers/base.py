@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
 from assistant.evidence import Evidence
 from assistant.models import Answer, Intent
@@ -16,6 +16,12 @@ from assistant.precheck_service import ChatPrecheck, EligibilityCheck
 from assistant.support import Support
 from assistant.understanding.query import Query
 from retrieval.models import Hit
+
+# What an extractive strategy says happens next: go on to the next strategy, the answer is complete, or
+# a finished `Answer` that stands as it is (a refusal).
+Step = Literal["next", "done"] | Answer
+NEXT: Step = "next"
+DONE: Step = "done"
 
 
 @dataclass(frozen=True)

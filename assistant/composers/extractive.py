@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Literal
 
-from assistant.composers.base import Context
+from assistant.composers.base import DONE, NEXT, Context, Step
+from assistant.composers.currency import add_currency_notes
+from assistant.composers.document_facts import article_lookup, document_facts
 from assistant.composers.draft import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
 from assistant.models import Answer
 from assistant.resources import Resources
@@ -20,9 +21,6 @@ from assistant.support import refusal_title
 from assistant.tables import answer_from_table, budget_note, list_from_table
 from retrieval.models import Hit
 
-Step = Literal["next", "done"] | Answer
-NEXT: Step = "next"
-DONE: Step = "done"
 Strategy = Callable[[Resources, Context, Draft], Step]
 
 CONTACT = "如需确认，建议咨询龙岗区工业和信息化局或政策发布部门。"
@@ -118,7 +116,8 @@ def refusal(res: Resources, context: Context, _draft: Draft) -> Step:
     return refusal_answer(res, context)
 
 
-STRATEGIES: tuple[Strategy, ...] = (prechecks, eligibility, table_cells, table_names, comparison, evidence, refusal)
+STRATEGIES: tuple[Strategy, ...] = (prechecks, eligibility, article_lookup, table_cells, table_names, comparison,
+                                    document_facts, evidence, refusal)
 
 
 @dataclass(frozen=True)
@@ -137,6 +136,7 @@ class ExtractiveComposer:
                 return step
             if step == DONE:
                 break
+        add_currency_notes(draft, self.res.corpus)
         draft.caveats.append(DISCLAIMER)
         draft.close()
         return Answer(text=draft.text, citations=draft.citations, prechecks=[c.to_dict() for c in context.checks],

@@ -266,6 +266,33 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"分别|不一样|不同|区别|差别|差异|变化|相比|对比|一样吗|同一个|改了|变了"),
         None,
     ),
+    # Facts about a document itself, answered from its metadata and structure (composers.document_facts);
+    # no sentence is required of the evidence for them.
+    AnswerType(
+        "issuer", "发文机关",
+        re.compile(r"发文(?:机关|单位|部门)|(?:发布|印发|制定)(?:机关|单位|部门)|(?:谁|哪个部门|哪个单位|哪个机关|什么部门"
+                   r"|哪家单位)[^，。？?]{0,6}?(?:印发|发布|出台|制定|颁布|发的)|由谁(?:印发|发布|出台|制定|颁布)|issued by|who issued"),
+        None,
+    ),
+    AnswerType(
+        "in_force_from", "施行日期",
+        re.compile(r"(?:什么时候|何时|哪天|哪一天|几号|哪年|从哪天|从什么时候|自何时)(?:开始|起)?(?:施行|生效|实施)"
+                   r"|(?:施行|生效|实施)(?:日期|时间)|when.{0,30}(?:take effect|come into force|effective)"),
+        None,
+    ),
+    AnswerType("article_count", "条文数量", re.compile(r"(?<!第)(?:几|多少)(?:个)?(?:条|章)(?!件)|how many (?:articles|chapters)"),
+               None),
+    AnswerType(
+        "completeness", "是否为全文",
+        re.compile(r"(?:是不是|是否|算不算)?(?:全文|完整)(?:吗|么|版|的)|收录(?:了)?(?:全文|完整|全部|到第|至第|到哪)"
+                   r"|(?:缺|少)了?(?:哪些|什么)(?:条|部分)|full text"),
+        None,
+    ),
+    AnswerType(
+        "supersession", "版本关系",
+        re.compile(r"取代|替代|代替|废止|最新版|新版本|上一版是|修订版是|哪个版本|superseded|replaced"),
+        None,
+    ),
     # An enumeration or several facts: quote more of the clause.
     AnswerType(
         "list", "",

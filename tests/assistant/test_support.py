@@ -11,6 +11,7 @@ from assistant.support import decide_support, newer_not_held
 from assistant.understanding.query import understand
 from retrieval.articles import article_locator
 from retrieval.models import Corpus, DocumentMeta
+from retrieval.numerals import arabic_to_chinese
 
 _DOC = DocumentMeta(doc_id="old-measures", title="某区示例扶持措施", short_title="示例措施", issuer="某区政府",
                     level="district", doc_type="measures", status="official", language="zh",
@@ -51,7 +52,7 @@ def test_an_article_the_named_document_does_not_have(policy_assistant: PolicyAss
     hits = policy_assistant.retriever.search(query.text, k=10)
     support = decide_support(policy_assistant.retriever, query, hits)
     assert support.reason == "no_such_article" and not support.answered
-    assert f"共{count}条" in support.note and missing in support.note
+    assert f"共{arabic_to_chinese(count)}条" in support.note and missing in support.note
     answer = policy_assistant.answer(query.text)
     assert answer.refused and not answer.citations
     assert missing in answer.text

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import ui.commands.precheck as precheck_command
+from prechecks.lint import main as lint_main
 from prechecks.rules import load_rules
 from ui.cli import main
 
@@ -157,3 +158,17 @@ def test_console_entry_point_in_a_subprocess(tmp_path) -> None:
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert failed.returncode == 2
     assert "compute_expense_wan" in failed.stderr and "Traceback" not in failed.stderr
+
+
+def test_lint_and_precheck_read_imported_documents_over_the_shipped_ones(tmp_path, capsys, monkeypatch) -> None:
+    """A local (imported) copy of a document replaces the shipped one for the rules linter too: a changed
+    ratio blocks the pre-check instead of being computed from the shipped text."""
+    local = tmp_path / "data" / "corpus"
+    local.mkdir(parents=True)
+    shipped = (ROOT / "corpus" / "policies" / "lg-ai-measures-en.md").read_text(encoding="utf-8")
+    (local / "lg-ai-measures-en.md").write_text(shipped.replace("30%", "35%"), encoding="utf-8")
+    monkeypatch.setenv("PA_DATA_DIR", str(tmp_path / "data"))
+    code, _out, err = run_cli(capsys, "--lint")
+    assert code != 0 and "lg-compute" in err
+    assert lint_main(["--corpus", str(ROOT / "corpus" / "policies"), "--corpus", str(local)]) == 1
+    assert lint_main(["--corpus", str(ROOT / "corpus" / "policies")]) == 0

@@ -44,7 +44,7 @@ def test_full_document_has_no_such_article() -> None:
     lookup = find_article(_doc(), _articles(list(range(1, 11))), article_locator(105))
     assert lookup.outcome == "no_such_article" and lookup.clause is None
     assert lookup.article_count == 10 and lookup.last_held == "第十条"
-    assert lookup.message("《测试条例》") == "《测试条例》全文共10条（最后一条是第十条），没有第一百零五条。"
+    assert lookup.message("《测试条例》") == "《测试条例》全文共十条（最后一条是第十条），没有第一百零五条。"
 
 
 def test_partial_copy_stops_before_the_article() -> None:
@@ -52,7 +52,7 @@ def test_partial_copy_stops_before_the_article() -> None:
     lookup = find_article(_doc("partial", gaps=(4,)), _articles([1, 2, 3, 4]), "第九条")
     assert lookup.outcome == "beyond_held_copy" and lookup.last_held == "第四条"
     message = lookup.message("《测试条例》")
-    assert "所存文本不完整" in message and "第九条不在所存文本中" in message and "〔以下原文未收录〕" in message
+    assert "所存副本只收录至第四条" in message and "第九条不在所存文本中" in message and "〔以下原文未收录〕" in message
 
 
 def test_gap_in_the_middle_hides_the_missing_articles_only() -> None:

@@ -14,6 +14,7 @@ from retrieval.currency import (
     KnownDocuments,
     KnownDocumentsError,
     corpus_currency,
+    currency_notes,
     date_span,
     document_currency,
     format_date,
@@ -151,3 +152,24 @@ def test_shipped_corpus_currency(corpus) -> None:
     assert currencies["sz-ai-pioneer-measures-2024-draft"].state == "draft"
     english = currencies["lg-ai-measures-en"]
     assert english.state == "current" and "lg-ai-measures-2026-revision" in english.reported_newer
+
+
+def test_currency_notes_name_a_reported_revision_by_its_metadata_only(known: KnownDocuments) -> None:
+    notes = currency_notes(BASE, date(2026, 12, 1), held=["x-measures"], known=known)
+    assert len(notes) == 1
+    note = notes[0]
+    assert "未经核实" in note and "《某某措施（修订版）》" in note and "https://example.gov.cn/rev.html" in note
+    assert "2026年6月17日印发" in note and "2026年6月29日起施行" in note and "未收录" in note
+    # Once its text is held the revision is no longer "not held".
+    assert currency_notes(BASE, date(2026, 12, 1), held=["x-measures", "x-measures-revision"], known=known) == []
+
+
+def test_currency_notes_of_texts_not_current(known: KnownDocuments) -> None:
+    expiring = replace(BASE, doc_id="z", effective_to="2025-09")
+    assert currency_notes(expiring, date(2025, 9, 30), known=known) == []
+    assert currency_notes(expiring, date(2025, 10, 1), known=known) == ["《某某措施》已于2025年9月失效。"]
+    draft = replace(BASE, doc_id="z-draft", status="draft-for-comment")
+    assert currency_notes(draft, date(2025, 1, 1), known=known) == ["《某某措施》征求意见稿，非正式文本。"]
+    old = replace(BASE, doc_id="z-old", superseded_by=("z-new",))
+    assert currency_notes(old, date(2025, 1, 1), held=["z-old", "z-new"], titles={"z-new": "新办法"},
+                          known=known) == ["《某某措施》已被《新办法》取代。"]

@@ -3,6 +3,7 @@ every build stays complete and is swapped in atomically."""
 
 from __future__ import annotations
 
+from argparse import Namespace
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +11,11 @@ import pytest
 from ingest_files import make_html
 from retrieval_helpers import HashEmbedder
 
+from assistant.settings import Settings
 from retrieval.index import VECTOR_CACHE, build_index, open_index
 from retrieval.ingest import ImportOptions, import_file
 from retrieval.lexicon import Tokenizer
+from ui.commands.index import run
 
 
 class RecordingEmbedder(HashEmbedder):
@@ -90,3 +93,13 @@ def test_a_damaged_cache_costs_time_not_the_build(layers, tmp_path: Path, tokeni
     manifest = build_index(layers, index_dir, HashEmbedder(), tokenizer)
     assert manifest.embedded == manifest.chunks
     assert open_index(index_dir).manifest == manifest
+
+
+def test_the_index_command_says_how_many_chunks_it_embedded_and_reused(tiny_corpus_dir: Path, tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    settings = Settings(corpus_dir=tiny_corpus_dir, data_dir=tmp_path / "data", llm_base_url="")
+    assert run(Namespace(), settings) == 0
+    first = capsys.readouterr().out
+    assert run(Namespace(), settings) == 0
+    second = capsys.readouterr().out
+    assert "沿用缓存 0 个" in first and "新计算 0 个" in second

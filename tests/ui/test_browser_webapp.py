@@ -128,7 +128,7 @@ def test_exact_article_copy_reply_by_keyboard(visit: Visit, http: httpx.Client) 
     search_for(page, "数据条例第105条")
     notice = results.locator(".pa-article-missing")
     notice.wait_for(state="visible")
-    assert "全文共100条" in notice.inner_text() and "没有第一百零五条" in notice.inner_text()
+    assert "全文共一百条" in notice.inner_text() and "没有第一百零五条" in notice.inner_text()
     assert results.locator(".pa-result-exact").count() == 0
     assert "并非所查条款" in results.locator(".pa-count").inner_text()
 

@@ -81,3 +81,12 @@ def test_reply_route_in_api_and_docs(http: httpx.Client) -> None:
     assert http.get("/api/clauses/" + quote(clause_id, safe="")).json()["label"] == "第六十五条"
     paths = http.get("/openapi.json").json()["paths"]
     assert "/api/clauses/{clause_id}/reply" in paths
+
+
+def test_a_reply_from_a_text_with_a_reported_revision_says_so(corpus) -> None:
+    english = corpus.documents["lg-ai-measures-en"]
+    badges = dict(status_facts(english, corpus.documents, "2026-12-01"))
+    assert "未经核实" in badges["有新版本未收录"] and "2026年6月17日" in badges["有新版本未收录"]
+    clause = corpus.clause("lg-ai-measures-en#1.(2)")
+    reply = clause_reply(clause, english, None, corpus.documents, "2026-12-01")
+    assert "未收录其文本" in reply and "2000" not in reply and "。。" not in reply

@@ -28,7 +28,7 @@ def test_count_says_how_many_are_shown_of_how_many() -> None:
 def test_missing_article_is_said_before_other_results() -> None:
     lookup = find_article(DOC, CLAUSES, article_locator(105))
     page = search_results_html("示例条例第105条", HITS, [], total=20, shown=8, lookups=[lookup])
-    assert page.index("全文共20条（最后一条是第二十条），没有第一百零五条") < page.index("<article")
+    assert page.index("全文共二十条（最后一条是第二十条），没有第一百零五条") < page.index("<article")
     assert "并非所查条款" in page
     found = find_article(DOC, CLAUSES, "第三条")
     page = search_results_html("示例条例第三条", [HITS[2], *HITS[:2]], [], lookups=[found])

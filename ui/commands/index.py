@@ -23,6 +23,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except CorpusError as exc:
         print(f"索引构建失败，原索引保持不变：{exc}", file=sys.stderr)
         return 2
-    print(f"索引已构建：{manifest.clauses} 个条款，{manifest.chunks} 个向量片段，"
+    reuse = (f"（新计算 {manifest.embedded} 个，沿用缓存 {manifest.chunks - manifest.embedded} 个）"
+             if manifest.embedded >= 0 else "")
+    print(f"索引已构建：{manifest.clauses} 个条款，{manifest.chunks} 个向量片段{reuse}，"
           f"向量模型 {manifest.embedder}，用时 {manifest.build_seconds:.1f} 秒")
     return 0

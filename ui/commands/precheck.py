@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TextIO
 
+from assistant.runtime import corpus_layers
 from prechecks.batch import BatchError, screen_csv, template_csv, to_csv
 from prechecks.engine import STATUS_LABELS, PrecheckResult, evaluate
 from prechecks.lint import lint_rules, summary
@@ -177,7 +178,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         return EXIT_BAD_INPUT
     try:
         rules = load_rules(getattr(settings, "rules_dir", None))
-        corpus = load_corpus(Path(settings.corpus_dir))
+        corpus = load_corpus(corpus_layers(settings))  # imported documents too, as answers read them
     except (RulesError, CorpusError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_BROKEN_RULES

@@ -1,0 +1,178 @@
+"""Document facts (issuer, number, dates, article count, completeness, supersession) and exact articles,
+answered from metadata and structure, conclusion first, with a citation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from types import SimpleNamespace
+
+from assistant.composers.base import Context
+from assistant.composers.document_facts import DONE, NEXT, article_lookup, document_facts, own_doc_numbers
+from assistant.composers.draft import Draft
+from assistant.models import Answer
+from assistant.support import Support
+from assistant.understanding.asks import asked, kinds_of, per_units
+from retrieval.articles import article_locator, locators_in
+from retrieval.currency import KnownDocuments
+from retrieval.models import Clause, Corpus, DocumentMeta
+
+REG = DocumentMeta(doc_id="t-reg", title="某市测试促进条例", short_title="测试条例", issuer="某市人大常委会",
+                   level="municipal", doc_type="regulation", status="official", language="zh",
+                   completeness="full", source="test", doc_number="某市人大常委会公告第九号",
+                   published="2021-07-06", effective_from="2022-01-01")
+FUND = DocumentMeta(doc_id="t-fund", title="某区专项资金管理办法", short_title="专项资金办法", issuer="某区财政局",
+                    level="district", doc_type="measures", status="official", language="zh",
+                    completeness="partial", source="test", supersedes=("t-fund-old",))
+
+
+def _articles(doc_id: str, count: int, chapters: int = 2) -> tuple[Clause, ...]:
+    per = count // chapters
+    out = []
+    for n in range(1, count + 1):
+        chapter = f"第{'一二三四五'[min((n - 1) // per, chapters - 1)]}章 某章"
+        text = f"{article_locator(n)} 内容{n}。" if n < count else f"{article_locator(n)} 本条例自2022年1月1日起施行。"
+        out.append(Clause(f"{doc_id}#{article_locator(n)}", doc_id, article_locator(n), "article", (chapter,),
+                          text, n - 1))
+    return tuple(out)
+
+
+FUND_CLAUSES = (
+    Clause("t-fund#第一条", "t-fund", "第一条", "article", (), "第一条 根据《某区财政资金办法》（某府规〔2024〕4号），制定本办法。", 0),
+    Clause("t-fund#第二条", "t-fund", "第二条", "article", (), "第二条 专项资金用于产业扶持。", 1),
+)
+CORPUS = Corpus({"t-reg": REG, "t-fund": FUND}, _articles("t-reg", 12) + FUND_CLAUSES, "f")
+REGISTRY = """
+- id: t-fund-old
+  title: 某区专项资金管理办法（2021年）
+  status: expired
+  published: 2021
+  effective: [null, 2025-09]
+  relation: {superseded_by: t-fund}
+  evidence: 起草说明
+  verified: true
+- id: t-reg-revision
+  title: 某市测试促进条例（修订）
+  status: official
+  published: 2026-06-17
+  url: https://example.gov.cn/rev.html
+  relation: {supersedes: [t-reg]}
+  evidence: 第三方记录
+  verified: false
+"""
+
+
+def _run(question: str, doc_id: str, tmp_path, today: date = date(2026, 1, 1)) -> tuple[Draft, object]:
+    path = tmp_path / "known.yaml"
+    path.write_text(REGISTRY, encoding="utf-8")
+    query = SimpleNamespace(text=question, asks=asked(question), named_documents={doc_id: 1}, articles=(),
+                            language="zh")
+    context = Context(query=query, hits=[], support=Support("not_held"), intent="policy")  # type: ignore[arg-type]
+    draft = Draft()
+    step = document_facts(SimpleNamespace(corpus=CORPUS), context, draft, today,  # type: ignore[arg-type]
+                          KnownDocuments.load(path))
+    return draft, step
+
+
+def test_article_count_of_a_complete_copy_leads_and_cites(tmp_path) -> None:
+    draft, step = _run("这部条例一共多少条？", "t-reg", tmp_path)
+    assert step == DONE
+    assert draft.lines[0].startswith("《测试条例》全文分二章、共十二条（第一条至第十二条）")
+    assert [c.label for c in draft.citations] == ["第十二条"]
+
+
+def test_article_count_of_a_partial_copy_says_where_it_stops(tmp_path) -> None:
+    _draft, step = _run("这个办法有几条", "t-fund", tmp_path)
+    assert isinstance(step, Answer) and step.refused and not step.citations
+    assert "只收录至第二条" in step.text and "共二条" not in step.text
+
+
+def test_dates_issuer_and_number_from_metadata_cite_the_stating_clause(tmp_path) -> None:
+    draft, _ = _run("条例从什么时候开始施行", "t-reg", tmp_path)
+    assert draft.lines[0].startswith("《测试条例》自2022年1月1日起施行。")
+    assert draft.citations[0].label == "第十二条" and "2022年1月1日" in draft.citations[0].quote
+    draft, _ = _run("条例是哪个部门发布的", "t-reg", tmp_path)
+    assert "某市人大常委会" in draft.lines[0]
+    draft, _ = _run("条例的文号", "t-reg", tmp_path)
+    assert "某市人大常委会公告第九号" in draft.lines[0]
+    draft, _ = _run("条例是什么时候印发的", "t-reg", tmp_path)
+    assert draft.lines[0].startswith("《测试条例》的发布日期是2021年7月6日")
+
+
+def test_a_number_the_text_gives_for_another_document_is_not_its_own(tmp_path) -> None:
+    assert own_doc_numbers(list(FUND_CLAUSES)) == []
+    _draft, step = _run("这个办法的文号是多少", "t-fund", tmp_path)
+    assert isinstance(step, Answer) and step.refused and "〔2024〕" not in step.text
+
+
+def test_validity_completeness_and_supersession(tmp_path) -> None:
+    draft, _ = _run("条例现在还有效吗", "t-reg", tmp_path)
+    assert draft.lines[0].startswith("《测试条例》现行有效（自2022年1月1日起施行）")
+    expiring = replace(REG, effective_to="2025-12-31")
+    CORPUS.documents["t-reg"] = expiring
+    try:
+        draft, _ = _run("条例现在还有效吗", "t-reg", tmp_path)
+        assert draft.lines[0].startswith("《测试条例》已于2025年12月31日失效")
+    finally:
+        CORPUS.documents["t-reg"] = REG
+    draft, _ = _run("办法是全文吗", "t-fund", tmp_path)
+    assert "不是全文" in draft.lines[0] and "只收录至第二条" in draft.lines[0]
+    draft, _ = _run("办法取代了哪个旧版", "t-fund", tmp_path)
+    assert "取代了《某区专项资金管理办法（2021年）》" in draft.lines[0]
+
+
+def test_other_questions_go_on(tmp_path) -> None:
+    _draft, step = _run("专项资金用于什么", "t-fund", tmp_path)
+    assert step == NEXT
+
+
+def test_end_to_end_document_facts_and_articles(policy_assistant) -> None:
+    count = policy_assistant.answer("《深圳经济特区数据条例》总共有多少条？")
+    assert not count.refused and count.text.startswith("《深圳经济特区数据条例》全文") and "共一百条" in count.text
+    assert count.citations and count.citations[0].doc_id == "sz-data-regulation-2021"
+    start = policy_assistant.answer("深圳经济特区数据条例从哪天起施行？")
+    assert start.text.startswith("《深圳经济特区数据条例》自2022年1月1日起施行")
+    assert any("2022年1月1日" in c.quote for c in start.citations)
+    article = policy_assistant.answer("深圳经济特区数据条例第一百条讲的是什么")
+    assert not article.refused and [c.label for c in article.citations] == ["第一百条"]
+    assert article.citations[0].quote.startswith("第一百条")
+    missing = policy_assistant.answer("深圳经济特区数据条例第一百零二条讲的是什么")
+    assert missing.refused and not missing.citations and "共一百条" in missing.text and "没有第一百零二条" in missing.text
+
+
+def test_a_question_about_a_document_the_text_only_cites_goes_on(tmp_path) -> None:
+    _draft, step = _run("测试条例引用的《某省另一规划》的文号是什么", "t-reg", tmp_path)
+    assert step == NEXT
+    _draft, step = _run("旧版条例（某府〔2019〕3号）的文号", "t-reg", tmp_path)
+    assert step == NEXT
+
+
+def _lookup(question: str) -> tuple[Draft, object]:
+    types = asked(question)
+    query = SimpleNamespace(text=question, asks=types, kinds=kinds_of(types),
+                            per_units=frozenset(per_units(question)),
+                            documents={"t-reg": 1}, named_documents={"t-reg": 1},
+                            articles=tuple(locators_in(question)))
+    context = Context(query=query, hits=[], support=Support("not_held"), intent="policy")  # type: ignore[arg-type]
+    draft = Draft()
+    return draft, article_lookup(SimpleNamespace(corpus=CORPUS), context, draft)  # type: ignore[arg-type]
+
+
+def test_article_lookup_quotes_exactly_the_named_article() -> None:
+    draft, step = _lookup("测试条例第3条说的是什么")
+    assert step == DONE and [c.label for c in draft.citations] == ["第三条"]
+    assert draft.citations[0].quote == "第三条 内容3。" and draft.lines[0].startswith("《测试条例》第三条")
+    draft, step = _lookup("测试条例第十二条规定的施行日期是哪天")
+    assert step == DONE and draft.citations[0].label == "第十二条"
+    # Named as the setting of a question the article does not answer: the evidence strategy answers.
+    draft, step = _lookup("违反测试条例第三条要罚款多少")
+    assert step == NEXT and not draft.lines
+    # An article the document lacks: never another in its place (the support decision says why).
+    draft, step = _lookup("测试条例第三十条")
+    assert step == NEXT and not draft.citations
+
+
+def test_a_reported_revision_is_named_by_its_metadata_not_taken_as_superseding(tmp_path) -> None:
+    draft, step = _run("条例有没有最新版", "t-reg", tmp_path)
+    assert step == DONE and "未经核实" in draft.lines[0] and "2026年6月17日" in draft.lines[0]
+    assert "已被" not in draft.text
