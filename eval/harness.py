@@ -28,6 +28,7 @@ from eval.metrics import (
 )
 from eval.prechecks import run_precheck_cases
 from eval.systems import RetrievalSystem, history_turns, make_system
+from retrieval.articles import held_articles
 from retrieval.currency import shipped_known_documents
 from retrieval.models import Corpus
 
@@ -85,14 +86,25 @@ def run_retrieval(system: RetrievalSystem, questions: Sequence[Question], k: int
 
 
 def metadata_sources(corpus: Corpus, doc_ids: set[str]) -> list[str]:
-    """The metadata of the cited documents and of the registry entries related to them (a reported revision):
-    the numbers an answer may state from document metadata rather than from a quote."""
+    """The metadata and structure of the documents (their article count and last article) and of the registry
+    entries related to them (a reported revision): the numbers an answer may state from document metadata
+    rather than from a quote."""
     known = shipped_known_documents()
     docs = [corpus.documents[d] for d in sorted(doc_ids) if d in corpus.documents]
     entries = {e.id: e for d in docs for e in known.related(d.doc_id)}
+    structure = [f"{len(articles)} {articles[-1][0]}" for d in docs
+                 if (articles := held_articles(corpus.doc_clauses(d.doc_id)))]
     return [" ".join(str(v) for v in (d.title, d.doc_number, d.published, d.effective_from, d.effective_to) if v)
-            for d in docs] + [" ".join(str(v) for v in (e.title, e.doc_number, e.published, e.effective_from,
-                                                       e.effective_to, e.url) if v) for e in entries.values()]
+            for d in docs] + structure + [" ".join(str(v) for v in (e.title, e.doc_number, e.published,
+                                                                  e.effective_from, e.effective_to, e.url) if v)
+                                          for e in entries.values()]
+
+
+def named_documents(corpus: Corpus, text: str) -> set[str]:
+    """The held documents a text names by title (《…》): a refusal cites nothing but may state, say, how many
+    articles the document it names has."""
+    return {d.doc_id for d in corpus.documents.values()
+            if f"《{d.short_title}》" in text or f"《{d.title}》" in text}
 
 
 def answer_record(question: Question, answer: Any, latency_ms: float, corpus: Corpus) -> AnswerRecord:
@@ -104,7 +116,7 @@ def answer_record(question: Question, answer: Any, latency_ms: float, corpus: Co
     # A number inside a citation's own name (《…（2023—2024年）》, 表1/4) names the source; it is no claim.
     sources = [f"{c.display} {c.quote}" for c in answer.citations]
     sources += [json.dumps(p, ensure_ascii=False) for p in answer.prechecks]
-    sources += metadata_sources(corpus, {c.doc_id for c in answer.citations})
+    sources += metadata_sources(corpus, {c.doc_id for c in answer.citations} | named_documents(corpus, answer.text))
     sources += [question.question] + [t.content for t in question.history if t.role == "user"]
     return AnswerRecord(
         question=question,

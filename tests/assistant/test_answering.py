@@ -8,17 +8,22 @@ import pytest
 
 from assistant.models import Answer, Turn
 from assistant.service import PolicyAssistant
+from eval.harness import metadata_sources, named_documents
 from eval.metrics import ungrounded_numbers
+from retrieval.models import Corpus
 from retrieval.search import QueryError
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
-def grounded(answer: Answer, question: str, history: list[Turn] = ()) -> list[str]:
-    """Numbers of the answer found in no citation, pre-check, calculation or user text."""
+def grounded(answer: Answer, question: str, history: list[Turn] = (), corpus: Corpus | None = None) -> list[str]:
+    """Numbers of the answer found in no citation, pre-check, calculation or user text (nor, given the corpus,
+    in the metadata of the documents it cites or names, as the harness counts them)."""
     import json
 
     sources = [f"{c.display} {c.quote}" for c in answer.citations]
+    if corpus is not None:
+        sources += metadata_sources(corpus, {c.doc_id for c in answer.citations} | named_documents(corpus, answer.text))
     sources += [json.dumps(p, ensure_ascii=False) for p in answer.prechecks]
     sources += [question, *(t.content for t in history if t.role == "user")]
     return ungrounded_numbers(answer.text, sources, answer.calculations)

@@ -3,10 +3,11 @@ its language, before any quoted clause, with figures the quote states; caveats f
 
 from __future__ import annotations
 
-from assistant.guard import ground
+from assistant.guard import ground, grounded_texts
 from assistant.models import Answer
 from assistant.service import PolicyAssistant
 from assistant.understanding.query import is_english
+from retrieval.models import Corpus
 from tests.assistant.test_answering import grounded, markers_resolve
 
 
@@ -16,18 +17,18 @@ def lead_of(answer: Answer) -> str:
     return first
 
 
-def check(answer: Answer, question: str) -> None:
+def check(answer: Answer, question: str, corpus: Corpus) -> None:
     assert not answer.refused
     assert markers_resolve(answer)
-    assert grounded(answer, question) == []
+    assert grounded(answer, question, corpus=corpus) == []
     # The guard keeps every sentence of the answer: the lead's figures are the cited clause's.
-    assert ground(answer.text, answer.citations).removed == []
+    assert ground(answer.text, answer.citations, grounded_texts(answer, corpus.documents)).removed == []
 
 
 def test_a_date_question_leads_with_the_date(policy_assistant: PolicyAssistant) -> None:
     question = "生成式AI服务那个暂行办法哪一天起实施？"
     answer = policy_assistant.answer(question)
-    check(answer, question)
+    check(answer, question, policy_assistant.corpus)
     assert "2023年8月15日" in lead_of(answer)
     assert answer.text.index("2023年8月15日") < answer.text.index("“")
 
@@ -35,7 +36,7 @@ def test_a_date_question_leads_with_the_date(policy_assistant: PolicyAssistant) 
 def test_an_english_question_gets_an_english_lead_with_the_clause_figure(policy_assistant: PolicyAssistant) -> None:
     question = "Up to how much can a Longgang firm get for buying computing power?"
     answer = policy_assistant.answer(question)
-    check(answer, question)
+    check(answer, question, policy_assistant.corpus)
     lead = lead_of(answer)
     assert is_english(lead) and "6 million yuan" in lead
 
@@ -43,7 +44,7 @@ def test_an_english_question_gets_an_english_lead_with_the_clause_figure(policy_
 def test_a_chinese_question_on_an_english_clause_gets_a_chinese_lead(policy_assistant: PolicyAssistant) -> None:
     question = "龙岗购买算力的补贴，单家企业封顶是多少"
     answer = policy_assistant.answer(question)
-    check(answer, question)
+    check(answer, question, policy_assistant.corpus)
     lead = lead_of(answer)
     assert not is_english(lead) and "6 million yuan" in lead and "最高" in lead
 
@@ -51,7 +52,7 @@ def test_a_chinese_question_on_an_english_clause_gets_a_chinese_lead(policy_assi
 def test_caveats_follow_as_a_short_list(policy_assistant: PolicyAssistant) -> None:
     question = "先锋城市若干措施征求意见稿反馈意见的截止日期"
     answer = policy_assistant.answer(question)
-    check(answer, question)
+    check(answer, question, policy_assistant.corpus)
     assert "9月16日" in lead_of(answer)
     lines = answer.text.split("\n")
     heading = lines.index("注意：")

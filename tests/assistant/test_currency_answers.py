@@ -28,22 +28,22 @@ def _corpus() -> Corpus:
 def test_cited_expired_text_is_flagged_once_and_grounded() -> None:
     draft = Draft(lines=["根据《甲办法》第一条[1]：“…”"], citations=[cite(_clause(OLD), OLD)])
     add_currency_notes(draft, _corpus(), date(2026, 1, 1), KnownDocuments())
-    assert draft.lines[-1] == "注意：《甲办法》已于2025年9月失效。"
+    assert draft.caveats == ["《甲办法》已于2025年9月失效。"]  # in the answer's closing list
     assert "《甲办法》已于2025年9月失效。" in draft.calculations  # grounded text for the guard
     add_currency_notes(draft, _corpus(), date(2026, 1, 1), KnownDocuments())
-    assert sum("失效" in line for line in draft.lines) == 1
+    assert sum("失效" in line for line in [*draft.lines, *draft.caveats]) == 1
     current = Draft(citations=[cite(_clause(OLD), OLD)])
     add_currency_notes(current, _corpus(), date(2025, 9, 30), KnownDocuments())
-    assert current.lines == []
+    assert current.lines == [] and current.caveats == []
 
 
 def test_a_draft_already_flagged_where_quoted_is_not_flagged_again() -> None:
     draft = Draft(lines=["注意：以上《乙办法（征求意见稿）》的内容出自征求意见稿。"], citations=[cite(_clause(DRAFT), DRAFT)])
     add_currency_notes(draft, _corpus(), date(2026, 1, 1), KnownDocuments())
-    assert len(draft.lines) == 1
+    assert len(draft.lines) == 1 and draft.caveats == []
     unflagged = Draft(citations=[cite(_clause(DRAFT), DRAFT)])
     add_currency_notes(unflagged, _corpus(), date(2026, 1, 1), KnownDocuments())
-    assert unflagged.lines == ["注意：《乙办法（征求意见稿）》征求意见稿，非正式文本。"]
+    assert unflagged.caveats == ["《乙办法（征求意见稿）》征求意见稿，非正式文本。"]
 
 
 def test_longgang_compute_support_names_the_reported_revision(policy_assistant) -> None:
