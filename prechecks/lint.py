@@ -9,7 +9,8 @@ Checks, for every condition, caveat, application fact and parameter of every rul
 - every number written in a condition, caveat or question text occurs in that entry's quote;
 - a budget table row names the item it is cited for, and every support item id is covered.
 
-Run it as ``policy-assistant precheck --lint`` or ``python -m prechecks.lint``.
+Run it as ``policy-assistant precheck --lint`` (the corpus the product answers from, imported documents
+included) or ``python -m prechecks.lint`` (the shipped corpus; ``--corpus``/``--data-dir`` to layer others).
 """
 
 from __future__ import annotations
@@ -195,16 +196,26 @@ def ensure_clean(rules: RuleSet, corpus: Corpus) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m prechecks.lint [--rules DIR] [--corpus DIR]``: 0 when clean, 1 with problems."""
-    from retrieval.corpus import CorpusError, load_corpus
+    """``python -m prechecks.lint [--rules DIR] [--corpus DIR ...] [--data-dir DIR]``: 0 when clean, 1 with problems.
+
+    The corpus is the shipped one unless ``--corpus`` names directories (layers, later ones over earlier ones);
+    ``--data-dir`` layers the documents imported under a data directory on top, as the running product does.
+    """
+    from retrieval.corpus import CorpusError, load_corpus, local_corpus_dir
 
     parser = argparse.ArgumentParser(prog="python -m prechecks.lint", description="检查扶持规则与政策原文是否一致")
     parser.add_argument("--rules", type=Path, default=None, help="规则目录（默认：prechecks/rules）")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_DIR, help="政策语料目录")
+    parser.add_argument("--corpus", type=Path, action="append", default=None, metavar="DIR",
+                        help="政策语料目录（默认：corpus/policies）；可重复，后者中同名文件覆盖前者")
+    parser.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
+                        help="数据目录：其中导入的文件（DIR/corpus/）叠加在语料之上，与运行中的产品一致")
     args = parser.parse_args(argv)
+    layers = list(args.corpus or [DEFAULT_CORPUS_DIR])
+    if args.data_dir is not None:
+        layers.append(local_corpus_dir(args.data_dir))
     try:
         rules = load_rules(args.rules)
-        corpus = load_corpus(args.corpus)
+        corpus = load_corpus(layers)
     except (RulesError, CorpusError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

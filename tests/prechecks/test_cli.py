@@ -26,6 +26,13 @@ def profile_file(tmp_path: Path, data: Any, name: str = "profile.json") -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private data directory: the command reads imported documents (and disabled ones) from it."""
+    monkeypatch.setenv("PA_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(["precheck", *args])
     out, err = capsys.readouterr()
@@ -157,3 +164,69 @@ def test_console_entry_point_in_a_subprocess(tmp_path) -> None:
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert failed.returncode == 2
     assert "compute_expense_wan" in failed.stderr and "Traceback" not in failed.stderr
+
+
+IMPORTED_DOC = """---
+doc_id: zz-test-compute
+title: 测试区算力扶持实施办法
+short_title: 测试区算力办法
+issuer: 测试单位
+level: district
+doc_type: notice
+status: official
+published: 2025-01
+language: zh
+completeness: full
+source: 测试夹具
+---
+
+第一条 购买算力的企业，按照算力费用的30%给予支持，最高不超过500万元。
+"""
+
+
+@pytest.fixture()
+def rules_citing_import(rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The rules with the compute-support cap taken from a document that exists only as an import."""
+    path = rules_copy / "lg-ai-rules.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'wan: 600\n        clause: "lg-ai-measures-en#1.(2)"\n        quote: up to 6 million yuan to the maximum',
+        'wan: 500\n        clause: "zz-test-compute#第一条"\n        quote: 最高不超过500万元'), encoding="utf-8")
+    assert "zz-test-compute#第一条" in path.read_text(encoding="utf-8")
+    monkeypatch.setattr(precheck_command, "load_rules", lambda _dir=None: load_rules(rules_copy))
+    return rules_copy
+
+
+def test_rules_citing_an_imported_document_lint_and_compute(rules_citing_import, data_dir, tmp_path,
+                                                             capsys) -> None:
+    code, _, err = run_cli(capsys, "--lint")
+    assert code == 1 and "zz-test-compute#第一条 在语料中不存在" in err  # not imported yet
+
+    (data_dir / "corpus").mkdir(parents=True)
+    (data_dir / "corpus" / "zz-test-compute.md").write_text(IMPORTED_DOC, encoding="utf-8")
+    code, out, err = run_cli(capsys, "--lint")
+    assert code == 0, err
+    assert "规则检查通过" in out
+    path = profile_file(tmp_path, {**ENTERPRISE, "compute_expense_wan": 2500})
+    code, out, err = run_cli(capsys, "--profile", str(path), "--json")
+    assert code == 0, err
+    item = next(i for i in json.loads(out) if i["item_id"] == "lg-compute")
+    assert item["estimate_wan"] == 500.0
+    assert any(c["clause_id"] == "zz-test-compute#第一条" for c in item["citations"])
+
+
+def test_lint_module_layers_imported_documents(rules_citing_import, data_dir, tmp_path) -> None:
+    local = data_dir / "corpus"
+    local.mkdir(parents=True)
+    (local / "zz-test-compute.md").write_text(IMPORTED_DOC, encoding="utf-8")
+
+    def lint(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "prechecks.lint", "--rules", str(rules_citing_import), *args],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+
+    shipped_only = lint()
+    assert shipped_only.returncode == 1 and "zz-test-compute#第一条" in shipped_only.stderr
+    with_data = lint("--data-dir", str(data_dir))
+    assert with_data.returncode == 0, with_data.stderr
+    assert "规则检查通过" in with_data.stdout
+    layered = lint("--corpus", str(ROOT / "corpus" / "policies"), "--corpus", str(local))
+    assert layered.returncode == 0, layered.stderr

@@ -1,9 +1,12 @@
 """`policy-assistant precheck`: eligibility and support estimates for an enterprise profile.
 
+Rules are checked and applied against the corpus the chat answers from: the shipped corpus with the documents
+imported under the data directory layered over it, less those an administrator disabled.
+
 Exit codes: 0 done (a batch with bad rows too: each gets its `error` cell); 1 the rules or the corpus are
-broken (or `--lint` found problems); 2 bad input (missing or unreadable profile file, invalid JSON, a field
-that fails validation, a batch file that cannot be decoded or has no known header). Errors are printed
-in Chinese on stderr, never as a traceback.
+broken or unreadable (or `--lint` found problems); 2 bad input (missing or unreadable profile file, invalid
+JSON, a field that fails validation, a batch file that cannot be decoded or has no known header). Errors are
+printed in Chinese on stderr, never as a traceback.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TextIO
 
+from assistant.runtime import corpus_layers
 from prechecks.batch import BatchError, screen_csv, template_csv, to_csv
 from prechecks.engine import STATUS_LABELS, PrecheckResult, evaluate
 from prechecks.lint import lint_rules, summary
@@ -25,10 +29,13 @@ from prechecks.results import APPLICATION_LABELS
 from prechecks.rules import RulesError, load_rules
 from retrieval.corpus import CorpusError, load_corpus
 from retrieval.models import Citation
+from storage import StorageError
 
 EXIT_OK = 0
 EXIT_BROKEN_RULES = 1
 EXIT_BAD_INPUT = 2
+# Reading which documents an administrator disabled: the store is unreachable or its URL misconfigured.
+_STORE_ERRORS: tuple[type[BaseException], ...] = (*StorageError, ValueError)
 
 _MARKS = MappingProxyType({"met": "✓", "not_met": "✗", "unknown": "？", "not_applicable": "－"})
 
@@ -177,9 +184,12 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         return EXIT_BAD_INPUT
     try:
         rules = load_rules(getattr(settings, "rules_dir", None))
-        corpus = load_corpus(Path(settings.corpus_dir))
+        corpus = load_corpus(corpus_layers(settings))
     except (RulesError, CorpusError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_BROKEN_RULES
+    except _STORE_ERRORS as exc:
+        print(f"错误：无法读取已停用文件的记录：{exc}", file=sys.stderr)
         return EXIT_BROKEN_RULES
 
     problems = lint_rules(rules, corpus)
