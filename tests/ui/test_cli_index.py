@@ -29,7 +29,7 @@ source: 测试夹具
 第二条 对{topic}企业的研发投入，按照实际投入的百分之二十给予支持，最高不超过一百万元。
 """
 
-REPORT = re.compile(r"索引已构建：(\d+) 个条款，(\d+) 个向量片段（新计算 (\d+) 个，复用缓存 (\d+) 个）")
+REPORT = re.compile(r"索引已构建：(\d+) 个条款，(\d+) 个向量片段（新计算 (\d+) 个，沿用缓存 (\d+) 个）")
 
 
 def _write(directory: Path, doc_id: str, title: str, topic: str) -> None:
