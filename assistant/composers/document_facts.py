@@ -233,6 +233,10 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
         draft.citations.clear()
         draft.calculations.clear()
         return NEXT
+    if facts.cannot and not answered and context.support.answered:
+        # The held copy cannot show the count, but a held sentence states it (an interpretation's "共N条").
+        draft.lines.clear()
+        return NEXT
     if facts.cannot and not answered:
         where = f"官方原文：{doc.official_url}。" if doc.official_url else f"如需确认，可咨询发布机关{doc.issuer}。"
         return Answer(text="\n".join([*facts.cannot, where]), citations=[], refused=True, intent=context.intent)

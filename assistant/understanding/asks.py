@@ -280,7 +280,11 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
                    r"|(?:施行|生效|实施)(?:日期|时间)|when.{0,30}(?:take effect|come into force|effective)"),
         None,
     ),
-    AnswerType("article_count", "条文数量", re.compile(r"(?<!第)(?:几|多少)(?:个)?(?:条|章)(?!件)|how many (?:articles|chapters)"),
+    # A count of the document's own articles or chapters ("一共几条", "分几章、多少条"), not of what they
+    # contain ("几条原则").
+    AnswerType("article_count", "条文数量",
+               re.compile(r"(?<!第)(?:几|多少)(?:个)?(?:条|章)(?=$|[\s，,。？?！!、和与及呢啊吗呀嘛]|几|多少)"
+                          r"|how many (?:articles|chapters)"),
                None),
     AnswerType(
         "completeness", "是否为全文",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.understanding.asks import ANSWER_TYPES, answer_pattern, ask_types, quoting, wants_status_line
+from assistant.understanding.asks import ANSWER_TYPES, answer_pattern, ask_types, asked, quoting, wants_status_line
 
 # (question, the fact kinds it asks for, a sentence that states them)
 CASES = [
@@ -53,3 +53,14 @@ def test_names_are_unique_and_policy_only_rows_require_no_sentence() -> None:
     names = [t.name for t in ANSWER_TYPES]
     assert len(names) == len(set(names))
     assert "list" not in ask_types("有哪些项目")  # a quoting policy, not a fact a sentence must state
+
+
+@pytest.mark.parametrize(("question", "counts_articles"), [
+    ("这部条例一共几条？", True),
+    ("新办法分几章、多少条呢", True),
+    ("How many articles does the regulation have?", True),
+    ("行动计划坚持哪几条原则？", False),  # a count of what the articles say, not of the articles
+    ("文件提了几条具体措施", False),
+])
+def test_an_article_count_is_asked_of_the_document_itself(question: str, counts_articles: bool) -> None:
+    assert ("article_count" in {t.name for t in asked(question)}) is counts_articles
