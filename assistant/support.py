@@ -200,6 +200,43 @@ def _unheld_document(corpus: Corpus, query: Query, evidence: list[Evidence]) -> 
     return kept, ("" if kept else unheld_document_note(corpus, numbers[0]))
 
 
+# The kinds of document a question may name a document by ("龙岗那个行动方案", "先锋城市操作规程").
+_DOC_KIND = re.compile(r"行动方案|行动计划|操作规程|申报指南|实施细则|实施意见|管理办法|若干措施|条例|指引|规划")
+_YEAR_NAMED = re.compile(r"(?<!\d)20\d{2}(?!\d)")
+
+
+def _title_years(title: str) -> set[str]:
+    return set(_YEAR_NAMED.findall(fold(title)))
+
+
+def unheld_named_document(corpus: Corpus, query: Query) -> str:
+    """Why a document the question names by its kind, area and years cannot be quoted, or "".
+
+    "龙岗的行动方案（2024—2025年）" names a document of that kind, for that area and those years. When no
+    held document of that kind fits (its title names the question's areas, and its years are among the
+    question's) but a known document that is not held does, the question is about the latter.
+    """
+    folded = query.folded
+    kinds = list(dict.fromkeys(_DOC_KIND.findall(folded)))
+    named = [fold(corpus.documents[d].title) for d in query.documents]
+    if not kinds or query.kinds & _CITATION_KINDS:
+        return ""  # when and by whom it was issued, its number: a held sentence citing it may say
+    areas = {p for p in held_places(corpus) | places_named(query.text) if p in folded}
+    years = _title_years(folded) | years_about(folded)
+
+    def fits(title: str, kind: str) -> bool:
+        title = fold(title)
+        return kind in title and all(a in title for a in areas) and _title_years(title) <= years
+
+    for kind in kinds:
+        if any(kind in t for t in named) or any(fits(d.title, kind) for d in corpus.documents.values()):
+            continue
+        known = next((e for e in known_documents().entries if fits(e.title, kind)), None)
+        if known is not None:
+            return f"所存文件未收录《{known.title}》的原文，无法据此说明其中的规定。"
+    return ""
+
+
 def _held_texts(corpus: Corpus) -> list[str]:
     """Every held clause and title, folded and compacted (to ask whether any of them names something)."""
     return [compact(fold(c.text)) for c in corpus.clauses] + [compact(fold(d.title)) for d in corpus.documents.values()]
@@ -399,6 +436,9 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     cut = cut_off_subject(candidates)
     if cut is not None:
         return Support("beyond_held_copy", note=cut_off_note(cut))
+    unnamed = unheld_named_document(corpus, query)
+    if unnamed:
+        return Support("not_held", note=unnamed)
     evidence, unheld = _unheld_document(corpus, query, supported(candidates))
     if unheld:
         return Support("not_held", note=unheld)

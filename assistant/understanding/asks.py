@@ -190,8 +190,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # A question for a kind of thing is answered by a sentence that names that kind.
     AnswerType(
         "principles", "原则",
-        re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])原则"),
-        re.compile(r"原则"),
+        re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])[\u4e00-\u9fff]{0,4}原则"),
+        # Principles are also stated as a run of four-character phrases ("科学设立、绩效优先、管理规范").
+        re.compile(r"原则|(?:[\u4e00-\u9fff]{4}、){2,}[\u4e00-\u9fff]{4}"),
     ),
     AnswerType(
         "materials", "所需材料",

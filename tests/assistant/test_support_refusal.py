@@ -17,6 +17,7 @@ from assistant.support import (
     places_named,
     refusal_title,
     unheld_document_note,
+    unheld_named_document,
     unheld_numbers,
     unheld_places,
     unheld_terms,
@@ -24,6 +25,7 @@ from assistant.support import (
 )
 from assistant.understanding.asks import answer_pattern, ask_types, missing_labels
 from assistant.understanding.query import understand
+from retrieval.currency import KnownDocument, KnownDocuments
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit
 from retrieval.text import fold
 
@@ -191,9 +193,15 @@ def test_a_tie_between_a_broken_and_a_complete_sentence_goes_to_the_complete_one
     ("申报时须提供营业执照复印件和服务合同。", "materials", True),
     ("按不超过服务合同金额的50%给予资助。", "materials", False),  # a contract named, nothing to hand in
     ("意见反馈时间为2025年6月1日至2025年6月30日。", "deadline", True),  # a period's end is its deadline
+    ("资金使用应当统筹安排、注重实效、规范透明。", "principles", True),  # principles stated without the word
+    ("资金由区财政统一拨付。", "principles", False),
 ])
 def test_a_sentence_states_what_is_asked_not_only_its_word(sentence: str, kind: str, states_it: bool) -> None:
     assert bool(answer_pattern(kind).search(fold(sentence))) is states_it
+
+
+def test_which_principles_asked_with_words_between() -> None:
+    assert "principles" in ask_types("这笔资金要守哪些使用原则？")
 
 
 def test_what_may_be_pledged_is_no_amount() -> None:
@@ -253,3 +261,24 @@ def test_a_rumoured_figure_no_held_clause_states_is_not_confirmed(policy_assista
     assert "9000" not in answer.text
     held = policy_assistant.answer("听说深圳的训力券最高资助1000万元，是真的吗？")
     assert not held.refused and held.citations
+
+
+_KNOWN = KnownDocuments((
+    KnownDocument(id="demo-guide", title="珠海市香洲区示例扶持申报指南（2027—2028年）", status="reported",
+                  verified=False, evidence="test"),
+))
+
+
+@pytest.mark.parametrize(("question", "unheld"), [
+    ("香洲区那个申报指南（2027—2028年）对申报时间有什么规定？", True),  # known, not held
+    ("香洲区示例扶持办法对申报时间有什么规定？", False),  # a held document
+    ("香洲区的申报指南（2030年）对申报时间有什么规定？", False),  # no known document of those years
+    ("香洲区那个申报指南（2027—2028年）的文号是什么？", False),  # a held sentence citing it may say
+])
+def test_a_document_named_by_kind_area_and_years_that_is_known_but_not_held(
+        policy_assistant: PolicyAssistant, monkeypatch: pytest.MonkeyPatch, question: str, unheld: bool) -> None:
+    monkeypatch.setattr("assistant.support.known_documents", lambda: _KNOWN)
+    query = understand(question, [], policy_assistant.retriever, policy_assistant.rules)
+    note = unheld_named_document(_AREA, query)
+    assert bool(note) is unheld
+    assert not note or "未收录《珠海市香洲区示例扶持申报指南（2027—2028年）》" in note
