@@ -236,9 +236,9 @@ def test_a_question_about_an_area_no_held_document_covers(policy_assistant: Poli
 
 
 def test_another_citys_policy_is_refused_as_out_of_scope(policy_assistant: PolicyAssistant) -> None:
-    answer = policy_assistant.answer("苏州对人工智能企业租用算力有什么补贴？")
+    answer = policy_assistant.answer("无锡对人工智能企业租用算力有什么补贴？")  # no list of places names it
     assert answer.refused and not answer.citations
-    assert "苏州" in answer.text
+    assert "无锡" in answer.text
 
 
 @pytest.mark.parametrize(("question", "refused"), [
