@@ -37,6 +37,7 @@ class Calibration:
     named_doc_bonus: float = 0.1  # the question names the clause's document
     definition_bonus: float = 0.3  # the sentence defines the term a "what does X mean" question asks about
     quoted_name_chars: int = 8  # a quoted phrase this short is a name: none held means nothing held is about it
+    claim_hits: int = 3  # top hits whose documents and figures a reported version or figure is checked against
     quote_coverage: float = 0.75  # share of a quoted phrase's words a clause must have to be what it quotes
     short_sentence: int = 25  # a line shorter than this is read with the lines before it …
     window_back: int = 2  # … up to this many

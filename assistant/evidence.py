@@ -21,7 +21,9 @@ from retrieval.text import compact, fold
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _ISSUE_DATE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$|发布日期|印发日期")
 _ISSUED_IN = re.compile(r"(?<!\d)(20\d{2})\s*年(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?\s*(?:印发|修订|修正|发布|制定)")
-_VERSION_YEAR = re.compile(r"(?<!\d)20\d{2}\s*年?\s*(?:修订|修正|新版|版|印发|发布|出台|制定)")
+# "2017年修订版", "the 2026 revised measures": a document's version named by its year.
+VERSION_YEAR = re.compile(r"(?<!\d)20\d{2}\s*年?\s*(?:修订|修正|新版|版|印发|发布|出台|制定)"
+                          r"|(?<!\d)20\d{2}\s+(?:revised|revision|edition|version)")
 _LATIN = re.compile(r"[a-z][a-z'-]*")
 _COMPLETE_END = re.compile(r"[。！？；!?;.)）」”]\s*$")
 # A notice's title line ("…关于印发《…》的通知") names a document; it never answers a question.
@@ -139,7 +141,7 @@ def _weights(retriever: Retriever, question: str, context: str) -> dict[str, flo
         # In an English question the Chinese terms of its policy words carry the subject, since
         # the clauses are Chinese; its English words weigh only as much as a clause shares them.
         english = is_english(text)
-        subject = _VERSION_YEAR.sub(" ", retriever.without_document_names(text))
+        subject = VERSION_YEAR.sub(" ", retriever.without_document_names(text))
         for t in retriever.tokenizer.tokens(subject):
             if t not in weights and t not in _ASK_WORDS:
                 english_only = english and _LATIN.fullmatch(t) and not retriever.is_known(t)
@@ -188,7 +190,8 @@ def cut_off_subject(candidates: list[Evidence]) -> Evidence | None:
     best = next((e for e in candidates if not e.cut_off), None)
     if best_cut is None or best_cut.coverage < CAL.support_threshold:
         return None
-    return best_cut if best is None or best_cut.score >= best.score else None
+    # On a tie the complete sentence answers: it states what the broken one may only have gone on to say.
+    return best_cut if best is None or best_cut.score > best.score else None
 
 
 def related_documents(documents: dict[str, DocumentMeta], named: set[str]) -> set[str]:
@@ -224,8 +227,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     kinds, units = query.kinds, set(query.per_units)
     # "2017年修订版" names a document's version; it does not ask about that year, but a sentence
     # about a version issued in another year is about another document.
-    versions = {m[:4] for m in _VERSION_YEAR.findall(query.folded)}
-    years = years_about(_VERSION_YEAR.sub(" ", DOC_NUMBER.sub(" ", retriever.without_document_names(query.text))))
+    versions = {m[:4] for m in VERSION_YEAR.findall(query.folded)}
+    years = years_about(VERSION_YEAR.sub(" ", DOC_NUMBER.sub(" ", retriever.without_document_names(query.text))))
     counts = query.named_documents if context else query.documents
     if not counts:
         kinds = kinds - {"issued"}  # "什么时候发布报告" asks about a report, not a document's issue

@@ -212,10 +212,13 @@ def _context(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...
     if outside is not None:  # nothing to search for
         return Context(query, [], outside, "out_of_scope")
     hits = retrieve(res, query)
+    decided = support(res, query, hits)
+    if decided.outside or decided.reason == "claim_not_held":
+        return Context(query, hits, decided, query.intent)  # nothing of the person's own case to compute
     assessment = precheck(res, query, hits)
     if isinstance(assessment, Answer):
         return assessment
-    return Context(query, hits, support(res, query, hits), assessment.intent, assessment.checks,
+    return Context(query, hits, decided, assessment.intent, assessment.checks,
                    assessment.eligibility, compared=compare(res, query))
 
 

@@ -6,13 +6,27 @@ cannot answer, with a Chinese note saying so. Composers read it; none of them de
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+import jieba
+import jieba.posseg
+
 from assistant.calibration import CALIBRATION as CAL
-from assistant.evidence import DOC_NUMBER, Evidence, candidate_evidence, cut_off_subject, related_documents, supported
+from assistant.claims import claims_of, facts_of
+from assistant.evidence import (
+    DOC_NUMBER,
+    VERSION_YEAR,
+    Evidence,
+    candidate_evidence,
+    cut_off_subject,
+    related_documents,
+    supported,
+    years_about,
+)
 from assistant.understanding.asks import missing_labels
 from assistant.understanding.query import Query
 from retrieval.articles import ArticleLookup, find_article
@@ -28,6 +42,7 @@ Reason = Literal[
     "no_such_article",  # the named document has no such article
     "draft_only",  # only a draft says it; the question asks for the official text
     "newer_not_held",  # the document that says it reports a newer version that is not held
+    "claim_not_held",  # the question reports a version or a figure no held document states
     "out_of_scope",
     "instruction_only",  # the message was only instructions to the assistant
 ]
@@ -190,6 +205,43 @@ def _unheld_document(corpus: Corpus, query: Query, evidence: list[Evidence]) -> 
     return kept, ("" if kept else unheld_document_note(corpus, numbers[0]))
 
 
+# The kinds of document a question may name a document by ("龙岗那个行动方案", "先锋城市操作规程").
+_DOC_KIND = re.compile(r"行动方案|行动计划|操作规程|申报指南|实施细则|实施意见|管理办法|若干措施|条例|指引|规划")
+_YEAR_NAMED = re.compile(r"(?<!\d)20\d{2}(?!\d)")
+
+
+def _title_years(title: str) -> set[str]:
+    return set(_YEAR_NAMED.findall(fold(title)))
+
+
+def unheld_named_document(corpus: Corpus, query: Query) -> str:
+    """Why a document the question names by its kind, area and years cannot be quoted, or "".
+
+    "龙岗的行动方案（2024—2025年）" names a document of that kind, for that area and those years. When no
+    held document of that kind fits (its title names the question's areas, and its years are among the
+    question's) but a known document that is not held does, the question is about the latter.
+    """
+    folded = query.folded
+    kinds = list(dict.fromkeys(_DOC_KIND.findall(folded)))
+    named = [fold(corpus.documents[d].title) for d in query.documents]
+    if not kinds or query.kinds & _CITATION_KINDS:
+        return ""  # when and by whom it was issued, its number: a held sentence citing it may say
+    areas = {p for p in held_places(corpus) | places_named(query.text) if p in folded}
+    years = _title_years(folded) | years_about(folded)
+
+    def fits(title: str, kind: str) -> bool:
+        title = fold(title)
+        return kind in title and all(a in title for a in areas) and _title_years(title) <= years
+
+    for kind in kinds:
+        if any(kind in t for t in named) or any(fits(d.title, kind) for d in corpus.documents.values()):
+            continue
+        known = next((e for e in known_documents().entries if fits(e.title, kind)), None)
+        if known is not None:
+            return f"所存文件未收录《{known.title}》的原文，无法据此说明其中的规定。"
+    return ""
+
+
 def _held_texts(corpus: Corpus) -> list[str]:
     """Every held clause and title, folded and compacted (to ask whether any of them names something)."""
     return [compact(fold(c.text)) for c in corpus.clauses] + [compact(fold(d.title)) for d in corpus.documents.values()]
@@ -203,6 +255,126 @@ def unheld_terms(corpus: Corpus, quoted: tuple[str, ...]) -> list[str]:
     names = [q for q in quoted if len(q) <= CAL.quoted_name_chars]
     texts = _held_texts(corpus) if names else []
     return [q for q in names if not any(q in t for t in texts)]
+
+
+_ADMIN_SUFFIX = re.compile(r"(?<=..)[省市区县]$")
+_JURISDICTION = re.compile(r"[\u4e00-\u9fff]{2}[省市区]")
+
+
+@lru_cache(maxsize=1)
+def _place_tagger() -> jieba.posseg.POSTokenizer:
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+
+
+@lru_cache(maxsize=4096)
+def places_named(text: str) -> frozenset[str]:
+    """The administrative areas a text names ("东莞", "南山区" → 南山), without their 省/市/区/县.
+
+    A place word of jieba's dictionary counts when it is, or with 省/市/区/县 added makes, an area's name:
+    place-like words that name no area (鹏城, a project's name) are left out.
+    """
+    tagger = _place_tagger()
+    freq = tagger.tokenizer.FREQ
+    out = set()
+    for word, flag in tagger.cut(fold(text)):
+        if flag == "ns" and len(word) >= 2 and (_ADMIN_SUFFIX.search(word) or any(freq.get(word + s)
+                                                                                  for s in "市区省县")):
+            out.add(_ADMIN_SUFFIX.sub("", word))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=8)
+def _held_places(fingerprint: str, headers: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    # An issuer's own area ("深圳市龙岗区…局") is named by its 省/市/区 even where jieba knows no such place.
+    issuers = {_ADMIN_SUFFIX.sub("", m) for issuer, _ in headers for m in _JURISDICTION.findall(fold(issuer))}
+    return frozenset(p for issuer, title in headers for p in places_named(f"{issuer} {title}")) | issuers
+
+
+def held_places(corpus: Corpus) -> frozenset[str]:
+    """The areas the held documents are about: those their issuers and titles name."""
+    return _held_places(corpus.fingerprint, tuple((d.issuer, d.title) for d in corpus.documents.values()))
+
+
+def unheld_places(corpus: Corpus, query: Query) -> list[str]:
+    """Areas the person's turns name when none of them names an area a held document is about.
+
+    "东莞的算力补贴" asks about Dongguan's policy, which no held document is; "注册在龙岗、纳税在南山"
+    names a held area too and asks about that area's rules.
+    """
+    text = " ".join([query.text, *(t.content for t in query.history if t.role == "user")])
+    held = held_places(corpus)
+    if query.documents or any(p in fold(text) for p in held):
+        return []
+    return sorted(places_named(text) - held)
+
+
+def out_of_area_note(places: list[str]) -> str:
+    names = "、".join(places)
+    return (f"抱歉，所存政策文件中没有关于{names}的政策。“政策通”只收录龙岗区人工智能产业扶持及相关的深圳市、"
+            f"广东省和国家政策文件，{names}的政策请咨询当地主管部门。")
+
+
+def _document_years(doc: DocumentMeta) -> set[str]:
+    """The years a document's version is known by: in its title, number, publication and effect dates."""
+    years = years_about(fold(doc.title)) | set(re.findall(r"20\d{2}", doc.doc_number or ""))
+    return years | {d[:4] for d in (doc.published, doc.effective_from) if d}
+
+
+def unheld_version(corpus: Corpus, query: Query, hits: list[Hit]) -> str:
+    """Why a version the question names by its year ("2026年修订版") cannot be quoted, or "".
+
+    The documents the question is about are those it names, else those of the top hits, with their held
+    earlier and later versions; when none of them is of that year, the version asked about is not held.
+    """
+    asked = {m[:4] for m in VERSION_YEAR.findall(query.folded)}
+    docs = [corpus.documents[d] for d in query.documents] or [h.doc for h in hits[:CAL.claim_hits]]
+    if not asked or not docs:
+        return ""
+    related = {v for d in docs for v in (d.doc_id, *d.supersedes, *d.superseded_by) if v in corpus.documents}
+    held = set().union(*(_document_years(corpus.documents[d]) for d in related))
+    if asked & held:
+        return ""
+    titles = "、".join(dict.fromkeys(refusal_title(d) for d in docs))
+    return (f"所存文件中没有问题所说年份的版本：所存的{titles}不是该版本，"
+            f"该版本如已出台，其规定所存文件无法确认。")
+
+
+_RUMOUR = re.compile(r"听说|据说|传言|网传|网上说|有人说|听人说|\bi heard\b|\brumou?r")
+
+
+def rumoured_figures(query: Query, hits: list[Hit]) -> bool:
+    """True when the question reports a figure it heard ("听说涨到X了") that no top clause states."""
+    if not _RUMOUR.search(query.folded):
+        return False
+    claimed = {value for _, value in claims_of(query.text).values}
+    stated = set().union(*(facts_of(h.clause.text).values for h in hits[:CAL.claim_hits])) if hits else set()
+    return bool(claimed - stated)
+
+
+def unheld_claim(corpus: Corpus, query: Query, hits: list[Hit]) -> Support | None:
+    """The question reports a version or a figure no held document states: that decision, or None.
+
+    Such a question is about what it reports; the held versions' figures answer another question, and
+    a figure it reports is no fact the person stated about their own case.
+    """
+    version = unheld_version(corpus, query, hits)
+    if version:
+        return Support("claim_not_held", note=version)
+    if rumoured_figures(query, hits):
+        return Support("claim_not_held", note="所存政策文件中没有问题所说的金额或标准，无法证实这一说法；"
+                                              "所存文件的现行规定以原文为准。")
+    return None
+
+
+# A support instrument is named by what it pays for and 券 ("训力券"); "两种券", "这个券" name none.
+_INSTRUMENT = re.compile(r"[\u4e00-\u9fff]{2}券")
+_NOT_A_NAME = re.compile(r"[种个类张些两几这那哪各每该此一二三四五六七八九十]")
+
+
+def instrument_names(folded: str) -> tuple[str, ...]:
+    """The vouchers a (folded) question names without quotation marks: names, like quoted ones."""
+    return tuple(n for n in dict.fromkeys(_INSTRUMENT.findall(folded)) if not _NOT_A_NAME.search(n[:2]))
 
 
 _YEARS_IN_TITLE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")
@@ -252,10 +424,16 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     if outside is not None:
         return outside
     corpus = retriever.corpus
+    places = unheld_places(corpus, query)
+    if places:
+        return Support("out_of_scope", note=out_of_area_note(places))
+    claim = unheld_claim(corpus, query, hits)
+    if claim is not None:
+        return claim
     missing = _missing_article(corpus, query)
     if missing is not None:
         return missing
-    absent = unheld_terms(corpus, query.quoted)
+    absent = unheld_terms(corpus, (*query.quoted, *instrument_names(query.folded)))
     if absent:
         names = "、".join(f"“{t}”" for t in absent)
         return Support("not_held", note=f"所存政策文件中没有出现{names}，没有这方面的规定。")
@@ -264,6 +442,9 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     cut = cut_off_subject([c for c in candidates if not (c.cut_off and newer_version_held(corpus, c.hit.doc))])
     if cut is not None:
         return Support("beyond_held_copy", note=cut_off_note(cut))
+    unnamed = unheld_named_document(corpus, query)
+    if unnamed:
+        return Support("not_held", note=unnamed)
     evidence, unheld = _unheld_document(corpus, query, supported(candidates))
     if unheld:
         return Support("not_held", note=unheld)

@@ -93,7 +93,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "money", "金额",
         re.compile(
-            r"多少钱|多少万|补多少|能补|能拿|拿多少|资助多少|补贴多少|给多少|罚款.{0,8}多少|多少元|几万|扶持多少"
+            r"多少钱|多少万|补多少|能补|能拿(?!哪些|什么)|拿多少|资助多少|补贴多少|给多少|罚款.{0,8}多少|多少元|几万|扶持多少"
             r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度|how much"
         ),
         re.compile(
@@ -105,7 +105,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # What one applicant gets: a budget table's district totals for an item never answer it.
     AnswerType(
         "grant", "扶持金额",
-        re.compile(r"能补|补多少|能拿|拿多少|资助多少|补贴多少|给多少|扶持多少|能申请多少|能领多少"),
+        re.compile(r"能补|补多少|能拿(?!哪些|什么)|拿多少|资助多少|补贴多少|给多少|扶持多少|能申请多少|能领多少"),
         re.compile(r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)|million yuan|%|百分之"),
     ),
     # A particular day: "几号", "哪天" want a month and a day, not just a year.
@@ -131,7 +131,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "deadline", "截止时间",
         re.compile(r"截止|最晚|最迟|之前提交|期限"),
-        re.compile(r"截止|截至|[之以]?前|止|最迟|期限"),
+        # "8月3日至9月1日": a period's end is its deadline.
+        re.compile(r"截止|截至|[之以]?前|止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月"),
         lead=_DATE_LEAD,
     ),
     AnswerType(
@@ -189,13 +190,17 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # A question for a kind of thing is answered by a sentence that names that kind.
     AnswerType(
         "principles", "原则",
-        re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])原则"),
-        re.compile(r"原则"),
+        re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])[\u4e00-\u9fff]{0,4}原则"),
+        # Principles are also stated as a run of four-character phrases ("科学设立、绩效优先、管理规范").
+        re.compile(r"原则|(?:[\u4e00-\u9fff]{4}、){2,}[\u4e00-\u9fff]{4}"),
     ),
     AnswerType(
         "materials", "所需材料",
         re.compile(r"(?:什么|哪些|准备|提交|提供|带).{0,4}(?:材料|资料)"),
-        re.compile(r"材料|资料|证明|复印件"),
+        # Materials named as what to hand in, not the word: "提交相关材料" or "…和证明材料" says that some
+        # are needed, not which; "按服务合同金额的50%" names a contract, not a document to submit.
+        re.compile(r"(?:提交|提供|报送|上传|附上?|出具|准备|携带)[^。；]{0,24}(?:复印件|原件|执照|申请表|申报书|承诺书"
+                   r"|报告|合同|发票|凭证|证书|清单|证明(?!材料))|(?:材料|资料)(?:包括|如下|清单|[:：])"),
     ),
     # What a term means: a definition.
     AnswerType(

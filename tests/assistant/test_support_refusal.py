@@ -7,18 +7,25 @@ import re
 
 import pytest
 
-from assistant.evidence import Evidence, states, supported, years_about
+from assistant.evidence import Evidence, cut_off_subject, states, supported, years_about
 from assistant.service import PolicyAssistant
 from assistant.support import (
     held_extent,
+    held_places,
+    instrument_names,
     not_held_note,
+    places_named,
     refusal_title,
     unheld_document_note,
+    unheld_named_document,
     unheld_numbers,
+    unheld_places,
     unheld_terms,
+    unheld_version,
 )
 from assistant.understanding.asks import answer_pattern, ask_types, missing_labels
 from assistant.understanding.query import understand
+from retrieval.currency import KnownDocument, KnownDocuments
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit
 from retrieval.text import fold
 
@@ -95,6 +102,13 @@ def test_a_quoted_name_no_held_text_contains() -> None:
     assert unheld_terms(_CORPUS, ("对注册企业发放的各类消费券和补贴",)) == []
 
 
+def test_a_voucher_named_without_quotation_marks() -> None:
+    assert instrument_names(fold("深圳的模型券怎么申请")) == ("模型券",)
+    assert instrument_names(fold("这两种券哪个补得多")) == ()
+    assert unheld_terms(_CORPUS, instrument_names(fold("数据券一年能领几次"))) == []
+    assert unheld_terms(_CORPUS, instrument_names(fold("模型券一年能领几次"))) == ["模型券"]
+
+
 def test_refusals_say_why(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("深圳市的“元宇宙券”怎么申请？")
     assert answer.refused and not answer.citations
@@ -166,3 +180,105 @@ def test_a_question_about_a_named_document_is_not_answered_from_another(policy_a
     answer = policy_assistant.answer("《生成式人工智能服务管理暂行办法》对企业购买算力给多少比例的补贴？")
     assert answer.refused and not answer.citations
     assert "《生成式人工智能服务管理暂行办法》中没有找到" in answer.text
+
+
+def test_a_tie_between_a_broken_and_a_complete_sentence_goes_to_the_complete_one() -> None:
+    complete, cut = _evidence(0.5, 0.6, 0.5), _evidence(0.5, 0.6, 0.5, cut_off=True)
+    assert cut_off_subject([cut, complete]) is None
+    assert cut_off_subject([_evidence(0.5, 0.7, 0.5, cut_off=True), complete]) is not None
+
+
+@pytest.mark.parametrize(("sentence", "kind", "states_it"), [
+    ("项目单位按指南要求提交相关材料。", "materials", False),  # says materials are needed, not which
+    ("申报时须提供营业执照复印件和服务合同。", "materials", True),
+    ("按不超过服务合同金额的50%给予资助。", "materials", False),  # a contract named, nothing to hand in
+    ("意见反馈时间为2025年6月1日至2025年6月30日。", "deadline", True),  # a period's end is its deadline
+    ("资金使用应当统筹安排、注重实效、规范透明。", "principles", True),  # principles stated without the word
+    ("资金由区财政统一拨付。", "principles", False),
+])
+def test_a_sentence_states_what_is_asked_not_only_its_word(sentence: str, kind: str, states_it: bool) -> None:
+    assert bool(answer_pattern(kind).search(fold(sentence))) is states_it
+
+
+def test_which_principles_asked_with_words_between() -> None:
+    assert "principles" in ask_types("这笔资金要守哪些使用原则？")
+
+
+def test_what_may_be_pledged_is_no_amount() -> None:
+    assert not {"money", "grant"} & ask_types("小企业贷款时能拿什么东西作抵押？")
+    assert "money" in ask_types("我们能拿多少？")
+
+
+_AREA_DOC = DocumentMeta(doc_id="demo-area", title="珠海市香洲区示例扶持办法", short_title="香洲示例办法",
+                         issuer="珠海市香洲区科技创新局", level="district", doc_type="rules", status="official",
+                         language="zh", completeness="full", source="test", published="2023-04-01")
+_AREA = Corpus(documents={"demo-area": _AREA_DOC}, clauses=(
+    Clause("demo-area#第三条", "demo-area", "第三条", "article", (), "第三条 对购买算力的企业按费用的20%给予资助。", 0),),
+    fingerprint="area")
+
+
+def test_the_areas_a_text_names() -> None:
+    assert places_named("杭州的算力券怎么领？") == {"杭州"}
+    assert places_named("南山区有什么人工智能补贴") == {"南山"}
+    assert held_places(_AREA) >= {"珠海", "香洲"}
+
+
+@pytest.mark.parametrize(("question", "unheld"), [
+    ("惠州对人工智能企业买算力补多少？", ["惠州"]),
+    ("香洲区对人工智能企业买算力补多少？", []),
+    ("公司注册在香洲，纳税在惠州，能申请算力资助吗？", []),  # names a held area: its rules are asked about
+    ("对人工智能企业买算力补多少？", []),
+])
+def test_a_question_about_an_area_no_held_document_covers(policy_assistant: PolicyAssistant, question: str,
+                                                         unheld: list[str]) -> None:
+    query = understand(question, [], policy_assistant.retriever, policy_assistant.rules)
+    assert unheld_places(_AREA, query) == unheld
+
+
+def test_another_citys_policy_is_refused_as_out_of_scope(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("无锡对人工智能企业租用算力有什么补贴？")  # no list of places names it
+    assert answer.refused and not answer.citations
+    assert "无锡" in answer.text
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    ("听说2029年修订版的示例扶持办法把算力资助比例提高了，现在是多少？", True),
+    ("2023年印发的示例扶持办法对算力资助比例是多少？", False),
+    ("示例扶持办法对算力资助比例是多少？", False),
+])
+def test_a_version_named_by_a_year_no_held_document_bears(policy_assistant: PolicyAssistant, question: str,
+                                                          refused: bool) -> None:
+    query = understand(question, [], policy_assistant.retriever, policy_assistant.rules)
+    hits = [Hit(clause=_AREA.clauses[0], doc=_AREA_DOC, score=1.0)]
+    note = unheld_version(_AREA, query, hits)
+    assert bool(note) is refused
+    assert not re.search(r"\d", note)
+
+
+def test_a_rumoured_figure_no_held_clause_states_is_not_confirmed(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("听说龙岗买算力的补贴现在最高给到9000万了，具体怎么申请？")
+    assert answer.refused and not answer.citations and not answer.prechecks
+    assert "9000" not in answer.text
+    held = policy_assistant.answer("听说深圳的训力券最高资助1000万元，是真的吗？")
+    assert not held.refused and held.citations
+
+
+_KNOWN = KnownDocuments((
+    KnownDocument(id="demo-guide", title="珠海市香洲区示例扶持申报指南（2027—2028年）", status="reported",
+                  verified=False, evidence="test"),
+))
+
+
+@pytest.mark.parametrize(("question", "unheld"), [
+    ("香洲区那个申报指南（2027—2028年）对申报时间有什么规定？", True),  # known, not held
+    ("香洲区示例扶持办法对申报时间有什么规定？", False),  # a held document
+    ("香洲区的申报指南（2030年）对申报时间有什么规定？", False),  # no known document of those years
+    ("香洲区那个申报指南（2027—2028年）的文号是什么？", False),  # a held sentence citing it may say
+])
+def test_a_document_named_by_kind_area_and_years_that_is_known_but_not_held(
+        policy_assistant: PolicyAssistant, monkeypatch: pytest.MonkeyPatch, question: str, unheld: bool) -> None:
+    monkeypatch.setattr("assistant.support.known_documents", lambda: _KNOWN)
+    query = understand(question, [], policy_assistant.retriever, policy_assistant.rules)
+    note = unheld_named_document(_AREA, query)
+    assert bool(note) is unheld
+    assert not note or "未收录《珠海市香洲区示例扶持申报指南（2027—2028年）》" in note
