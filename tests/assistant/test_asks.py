@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.understanding.asks import ANSWER_TYPES, answer_pattern, ask_types, quoting, wants_status_line
+from retrieval.text import fold
 
 # (question, the fact kinds it asks for, a sentence that states them)
 CASES = [
@@ -19,6 +20,15 @@ CASES = [
     ("需要准备哪些材料", {"materials"}, "申请人应提交营业执照复印件等材料。"),
     ("两项资助能叠加享受吗", {"stacking"}, "同一项目不得重复享受。"),
     ("多久内不能再申报", {"duration"}, "三年内不得再次申报。"),
+    # English questions ask for the same kinds; a Chinese or an English clause may state them.
+    ("How many chapters does the code contain?", {"count"}, "本办法共六章。"),
+    ("Which office receives the applications?", {"agency"}, "The District Science Office receives them."),
+    ("When does the scheme take effect?", {"date"}, "This scheme shall take effect on March 1, 2031."),
+    ("What is the document number of the fund rules?", {"doc_number"}, "某财规〔2031〕2号"),
+    ("What materials are required?", {"materials"}, "Applicants submit copies of their licences."),
+    ("Can the two grants be combined?", {"stacking"}, "同一项目不得重复享受。"),
+    ("How long must an applicant wait?", {"duration"}, "Applicants wait 30 days."),
+    ("What does 'key enterprise' mean?", {"definition"}, "A key enterprise refers to one listed by the bureau."),
 ]
 
 
@@ -27,7 +37,7 @@ def test_a_question_asks_for_its_kinds_and_a_sentence_states_them(question: str,
                                                                    sentence: str) -> None:
     assert kinds <= ask_types(question)
     for kind in kinds:
-        assert answer_pattern(kind).search(sentence), kind
+        assert answer_pattern(kind).search(fold(sentence)), kind  # sentences are matched folded
 
 
 @pytest.mark.parametrize(("question", "policies"), [
@@ -35,6 +45,10 @@ def test_a_question_asks_for_its_kinds_and_a_sentence_states_them(question: str,
     ("两类项目的比例分别是多少", {"each"}),
     ("哪些项目的比例分别是多少", {"more", "each"}),
     ("资助比例是多少", {"sentence"}),
+    ("园区重点发展哪四个产业", {"more"}),
+    ("把申报条件列一下", {"more"}),
+    ("Which sectors are supported?", {"more"}),
+    ("List the funded projects", {"more"}),
 ])
 def test_quoting_policy(question: str, policies: set[str]) -> None:
     assert quoting(question) == policies
@@ -53,3 +67,8 @@ def test_names_are_unique_and_policy_only_rows_require_no_sentence() -> None:
     names = [t.name for t in ANSWER_TYPES]
     assert len(names) == len(set(names))
     assert "list" not in ask_types("有哪些项目")  # a quoting policy, not a fact a sentence must state
+
+
+def test_asking_what_may_be_offered_is_not_asking_for_money() -> None:
+    assert not {"money", "grant"} & ask_types("申请贷款时能拿什么做抵押")
+    assert "grant" in ask_types("我们能拿多少")
