@@ -180,7 +180,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"|who (?:is (?:in charge|responsible)|manages|handles|administers|approves|oversees|runs|takes charge)"
         ),
         re.compile(
-            r"[局厅]|委员会|人民政府|部门|单位|机构|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"
+            r"(?<![我本该])[局厅]|委员会|人民政府|部门|单位|机构|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"
             r"government|take charge|department|commission|committee|office|ministry|administration"
         ),
         # A name runs back from its ending (局, 委员会) to the word that introduces it (由, 向, 会同).
@@ -290,6 +290,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
 )
 _BY_NAME = {t.name: t for t in ANSWER_TYPES}
 _PER_UNIT = re.compile(r"每(平方米|平米|平|月|年|人|台|家|个|项|小时|卡)")
+# What a "how many" question counts: the measure word it asks with ("几条", "多少家"), or, in English, the
+# counted noun's measure word ("how many articles" -> 条).
+_COUNTED_ZH = re.compile(r"(?<!哪)(?:几|多少)([章条项家类种款名])")
+_COUNTED_EN = {"articles": "条", "chapters": "章", "items": "项", "enterprises": "家", "companies": "家",
+               "firms": "家", "categories": "类", "types": "类", "kinds": "种"}
+_COUNTED_EN_WORD = re.compile(rf"how many (?:\w+ )?({'|'.join(_COUNTED_EN)})\b")
+_COUNT_OF = r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
 
 
 def asked(question: str) -> tuple[AnswerType, ...]:
@@ -352,3 +359,14 @@ def wants_status_line(question: str) -> bool:
 def per_units(question: str) -> set[str]:
     """Per-unit rates a question asks about ("每平方米每月" -> {平方米, 月})."""
     return {m.group(1).replace("平米", "平方米") for m in _PER_UNIT.finditer(fold(question))}
+
+
+def counted(question: str) -> frozenset[str]:
+    """The measure words a "how many" question counts by ("共几章" -> {章}); empty when it names none."""
+    folded = fold(question)
+    return frozenset({*_COUNTED_ZH.findall(folded), *(_COUNTED_EN[w] for w in _COUNTED_EN_WORD.findall(folded))})
+
+
+def states_count(folded_sentence: str, units: frozenset[str] | set[str]) -> bool:
+    """True when a (folded) sentence states a count in one of the measure words asked ("共二十七条" for 条)."""
+    return re.search(rf"{_COUNT_OF}[{''.join(sorted(units))}]", folded_sentence) is not None

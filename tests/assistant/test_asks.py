@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.understanding.asks import ANSWER_TYPES, answer_pattern, ask_types, quoting, wants_status_line
+from assistant.understanding.asks import (
+    ANSWER_TYPES,
+    answer_pattern,
+    ask_types,
+    counted,
+    quoting,
+    states_count,
+    wants_status_line,
+)
 from retrieval.text import fold
 
 # (question, the fact kinds it asks for, a sentence that states them)
@@ -72,3 +80,25 @@ def test_names_are_unique_and_policy_only_rows_require_no_sentence() -> None:
 def test_asking_what_may_be_offered_is_not_asking_for_money() -> None:
     assert not {"money", "grant"} & ask_types("申请贷款时能拿什么做抵押")
     assert "grant" in ask_types("我们能拿多少")
+
+
+@pytest.mark.parametrize(("question", "units"), [
+    ("该办法共有几章", {"章"}),
+    ("园区里有多少家企业", {"家"}),
+    ("How many articles does the code have?", {"条"}),
+    ("How many companies received the grant?", {"家"}),
+    ("How many people applied?", set()),
+])
+def test_a_count_is_asked_in_its_measure_word(question: str, units: set[str]) -> None:
+    assert counted(question) == units
+
+
+def test_a_count_is_stated_in_the_measure_word_asked() -> None:
+    assert states_count(fold("本规则共三十一条，分为五章"), {"条"})
+    assert not states_count(fold("已有企业300余家"), {"条"})
+    assert not states_count(fold("第三十一条 本规则自发布之日起施行"), {"条"})  # an article's number is no count
+
+
+def test_a_body_speaking_of_itself_names_no_agency() -> None:
+    assert not answer_pattern("agency").search(fold("我局对该办法进行了修订。"))
+    assert answer_pattern("agency").search(fold("由区科技局负责受理。"))
