@@ -123,7 +123,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         ),
         re.compile(
             r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年|\d{1,2}\s*月|\d{1,2}\s*日|上半年|下半年|"
-            rf"年底|年末|年初|季度|起施行|之日起|\b(?:{_MONTHS.lower()})\b|\b(?:19|20)\d{{2}}\b"
+            rf"年底|年末|年初|季度|起施行|之日起|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\b(?:{_MONTHS.lower()})\b"
+            r"|\b(?:in|since|from|until|by|before|after|on) (?:19|20)\d{2}\b"
         ),
         lead=_DATE_LEAD,
     ),
@@ -194,8 +195,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # A question for a kind of thing is answered by a sentence that names that kind.
     AnswerType(
         "principles", "原则",
-        re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])原则|\bprinciples\b"),
-        re.compile(r"原则|principle"),
+        re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])[^，。？?]{0,6}原则|\bprinciples\b"),
+        # Principles are named as such, or listed as a run of four-character phrases ("科学设立、绩效优先、…").
+        re.compile(r"原则(?!上)|principle|(?:[\u4e00-\u9fff]{4}、){2,}[\u4e00-\u9fff]{4}"),
     ),
     AnswerType(
         "materials", "所需材料",
@@ -280,7 +282,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "list", "",
         re.compile(r"哪几|哪些|几大|三大|四大|五大|哪几类|哪几种|什么原则|分为|其中|以及"
-                   r"|哪[一二两三四五六七八九十\d]+[个项条类种大点家]|列(?:一下|出|举)"
+                   r"|哪(?!一[个项条类种大点家])[一二两三四五六七八九十\d]+[个项条类种大点家]|列(?:一下|出|举)"
                    r"|\blist\b|what are the|which (?:\w+ )?(?:are|were)\b"),
         None,
         quoting="more",

@@ -54,6 +54,7 @@ def test_a_question_asks_for_its_kinds_and_a_sentence_states_them(question: str,
     ("哪些项目的比例分别是多少", {"more", "each"}),
     ("资助比例是多少", {"sentence"}),
     ("园区重点发展哪四个产业", {"more"}),
+    ("哪一个部门受理", {"sentence"}),  # one, not a list
     ("把申报条件列一下", {"more"}),
     ("Which sectors are supported?", {"more"}),
     ("List the funded projects", {"more"}),
@@ -102,3 +103,18 @@ def test_a_count_is_stated_in_the_measure_word_asked() -> None:
 def test_a_body_speaking_of_itself_names_no_agency() -> None:
     assert not answer_pattern("agency").search(fold("我局对该办法进行了修订。"))
     assert answer_pattern("agency").search(fold("由区科技局负责受理。"))
+
+
+def test_principles_are_asked_with_words_between() -> None:
+    assert "principles" in ask_types("办理补贴要遵循哪些基本原则")
+    assert "principles" in ask_types("资金使用有哪些管理原则")
+
+
+def test_a_year_in_a_title_is_no_english_date() -> None:
+    assert not answer_pattern("date").search(fold("the Action Plan (2031-2032) is formulated"))
+    assert answer_pattern("date").search(fold("It took effect in 2031."))
+
+
+def test_principles_may_be_listed_without_the_word() -> None:
+    assert answer_pattern("principles").search(fold("资金应当统筹兼顾、突出重点、注重实效、公开公正。"))
+    assert not answer_pattern("principles").search(fold("原则上每年安排一次。"))  # "in principle" names none
