@@ -119,7 +119,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "date", "日期或时间",
         re.compile(
             r"什么时候|啥时候|何时|几时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
-            r"|which year|what day|effective date|come into (?:force|effect)|came into (?:force|effect)|take effect|took effect"
+            r"|which year|what day|\bperiod\b|effective date|come into (?:force|effect)|came into (?:force|effect)|take effect|took effect"
         ),
         re.compile(
             r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年|\d{1,2}\s*月|\d{1,2}\s*日|上半年|下半年|"
@@ -177,8 +177,10 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(
             r"哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|哪个机构|什么机构|谁负责|由谁|谁来|"
             r"谁管|谁牵头|牵头|责任单位|主管部门是|会同|哪个局|哪个委"
-            r"|(?:which|what) (?:\w+ )?(?:department|bureau|agency|authority|body|office|organi[sz]ation|government)"
+            r"|(?:which|what) (?:\w+ )?(?:departments?|bureaus?|agenc(?:y|ies)|authorit(?:y|ies)|bod(?:y|ies)|offices?"
+            r"|organi[sz]ations?|governments?)\b"
             r"|who (?:is (?:in charge|responsible)|manages|handles|administers|approves|oversees|runs|takes charge)"
+            r"|(?:in charge of|responsible for)"
         ),
         re.compile(
             r"(?<![我本该])[局厅]|委员会|人民政府|部门|单位|机构|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"

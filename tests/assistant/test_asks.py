@@ -37,6 +37,8 @@ CASES = [
     ("Can the two grants be combined?", {"stacking"}, "同一项目不得重复享受。"),
     ("How long must an applicant wait?", {"duration"}, "Applicants wait 30 days."),
     ("What does 'key enterprise' mean?", {"definition"}, "A key enterprise refers to one listed by the bureau."),
+    ("Which bodies are in charge of the platform?", {"agency"}, "The District Data Bureau should take charge."),
+    ("What is the application period?", {"date"}, "申报时间为2031年5月1日至5月31日。"),
 ]
 
 
