@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import split_sentences
-from assistant.understanding.asks import answer_pattern
+from assistant.understanding.asks import answer_pattern, states_count
 from assistant.understanding.query import Query, is_english
 from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.search import Retriever
@@ -103,12 +103,16 @@ def years_about(text: str) -> set[str]:
     return years
 
 
-def states(sentence: str, kinds: set[str], units: set[str], years: set[str], money_table: bool) -> bool:
+def states(sentence: str, kinds: set[str], units: set[str], years: set[str], money_table: bool,
+           counted: frozenset[str] = frozenset()) -> bool:
     """True when a sentence states every kind of fact asked, for every per-unit and year asked.
 
     `money_table`: the sentence is the cells of a table row whose title gives a money unit.
+    `counted`: the measure words a count is asked in ("几条": 条); "200余家" does not answer it.
     """
     folded = fold(sentence)
+    if counted and not states_count(folded, counted):
+        return False
     for kind in kinds:
         if kind == "money" and money_table and re.search(r"\d", folded):
             continue  # a budget table's cells are amounts in the unit its title gives
@@ -278,7 +282,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # The title speaks of the whole table ("未来三年所需资金测算表（万元）"), the cells of the row.
                 title, _, window = window.partition("｜")
                 money_table = "元" in title
-            if not cut and not states(window, kinds, units, years, money_table):
+            if not cut and not states(window, kinds, units, years, money_table, query.counted):
                 continue
             sentence_tokens = _index_tokens(retriever, own, english)
             sentence_cov = _coverage(clause_weights, sentence_tokens)

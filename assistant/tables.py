@@ -23,7 +23,7 @@ _MULTIPLE = re.compile(r"倍")
 _SHARE = re.compile(r"占.{0,20}(比例|比重|百分之|多少)|占比")
 _ZERO = re.compile(r"为0(?!\d)|为零|是0(?!\d)|没有安排|未安排|(?<![\d.])0万元")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-_LIST = re.compile(r"哪些|哪几|有什么|列出|都有|清单")
+_LIST = re.compile(r"有什么|都有|清单")  # besides what asks for a list (the "list" answer type)
 _NAME_HEADERS = ("项目名称", "名称", "项目")
 _TOTAL_NAMES = ("总计", "合计")
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -140,7 +140,7 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
     """"有哪些扶持项目": the names of the rows of a table in a retrieved document, when the question
     asks for a list of what the table's name column holds (项目名称 -> 项目)."""
     folded = query.folded
-    if not _LIST.search(folded):
+    if not (_LIST.search(folded) or "more" in query.quoting):
         return None
     tables: dict[tuple[str, str], Clause] = {}  # (doc, table) -> its first row
     for doc_id in dict.fromkeys(h.clause.doc_id for h in hits):
@@ -151,7 +151,8 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
         rows = [r for r in table_of(corpus, clause) if r.name not in _TOTAL_NAMES]
         header = next((h for h, _ in rows[0].cells if h in _NAME_HEADERS), "") if rows else ""
         noun = header.removesuffix("名称")
-        if noun and noun in folded:
+        # The noun asked for ends its phrase: "哪些项目", "项目有哪些", not "项目单位".
+        if noun and re.search(rf"{re.escape(noun)}(?:$|[^\u4e00-\u9fff]|[有是都呢吗包分可能需列])", folded):
             names = "、".join(r.name for r in rows)
             return TableAnswer(f"{rows[0].title}所列{noun}有：{names}。", tuple(rows), whole_table=True)
     return None

@@ -83,6 +83,17 @@ _AMOUNT = re.compile(rf"(?P<sign>(?<![\d.,])-|负)?\s*(?P<number>{_NUMBER})\s*"
                      + "(?:" + "|".join(f"(?P<u{n}>{p})" for n, (_, p) in enumerate(_UNITS)) + ")(?![a-z])")
 
 
+# English: a number with a scale word and a currency ("3 million yuan", "10m rmb", "rmb 15 million", "¥2.5m").
+# A scale word is a 万元-sized unit times a factor (a billion is 10 亿).
+_EN_SCALES = {"thousand": ("千元", 1), "k": ("千元", 1), "million": ("百万元", 1), "mn": ("百万元", 1),
+              "m": ("百万元", 1), "billion": ("亿元", 10), "bn": ("亿元", 10)}
+_EN_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+_EN_SCALE = r"(?P<scale>thousand|million|billion|mn|bn|k|m)"
+_EN_AMOUNT = re.compile(rf"(?<![a-z\d.,])(?:(?P<number>{_EN_NUMBER})\s*{_EN_SCALE}\s*(?:yuan|rmb|cny|元)(?![a-z])"
+                        rf"|(?:rmb|cny|¥)\s*(?P<number2>{_EN_NUMBER})(?:\s*(?P<scale2>thousand|million|billion|mn|bn|k|m))?"
+                        r"(?![a-z\d]))")
+
+
 @dataclass(frozen=True)
 class WrittenAmount:
     """An amount as written in a (folded) text: its number and unit, its value in 万元, and where it stands."""
@@ -106,9 +117,23 @@ def _written(match: re.Match[str]) -> WrittenAmount | None:
     return WrittenAmount(-number if match.group("sign") else number, unit, match.start(), match.end())
 
 
+def _written_en(match: re.Match[str]) -> WrittenAmount | None:
+    value = number_value(match.group("number") or match.group("number2"))
+    if value is None:
+        return None
+    number = Decimal(value.numerator) / Decimal(value.denominator)
+    scale = match.group("scale") or match.group("scale2")
+    unit, factor = _EN_SCALES[scale] if scale else ("元", 1)
+    return WrittenAmount(number * factor, unit, match.start(), match.end())
+
+
 def read_amounts(text: str) -> list[WrittenAmount]:
-    """Every amount with a money unit in `fold(text)` (positions are in the folded text)."""
-    return [a for m in _AMOUNT.finditer(fold(text)) if (a := _written(m)) is not None]
+    """Every amount with a money unit in `fold(text)`, Chinese or English (positions are in the folded text)."""
+    folded = fold(text)
+    english = [a for m in _EN_AMOUNT.finditer(folded) if (a := _written_en(m)) is not None]
+    chinese = [a for m in _AMOUNT.finditer(folded) if (a := _written(m)) is not None
+               and not any(e.start < a.end and a.start < e.end for e in english)]
+    return sorted([*chinese, *english], key=lambda a: a.start)
 
 
 def read_amount(text: str) -> WrittenAmount | None:

@@ -18,6 +18,7 @@ from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityChec
 from assistant.tables import TableAnswer
 from assistant.understanding.query import Query
 from prechecks.engine import Reason
+from prechecks.numbers import fmt, to_decimal
 from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final_version
 
 DISCLAIMER = "以上内容仅供参考，具体以主管部门正式文件和审核结果为准。"
@@ -26,7 +27,7 @@ PARTIAL_COPY = "所引文件的所存副本不完整（部分条款未收录）�
 DRAFT_NOTE = "以上《{title}》的内容出自征求意见稿，不是正式生效的政策，请以正式印发文件为准。"
 # How surely a document type is the policy itself (lower: more surely) rather than a text about it.
 _SUBJECT_RANK = {"explanation": 1, "interpretation": 2, "notice": 3}
-_ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+_ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]是)")
 _STATUS_LINES = {
     "draft-for-comment": "所存文件显示，{title}目前为征求意见稿，尚未收录其正式印发文本。",
     "superseded-draft": "{title}是征求意见稿，所存文件中另有其正式印发文本{final}，请以正式文本为准。",
@@ -216,10 +217,29 @@ def verdict(check: ChatPrecheck) -> str:
     return "还需确认：" + " ".join(asked)
 
 
-def add_prechecks(draft: Draft, checks: list[ChatPrecheck]) -> None:
+# The engine's formula opens with the base and the ratio ("300万元 × 30% = 90万元…").
+_FORMULA_HEAD = re.compile(r"^(?P<base>\d[\d.]*万元) × (?P<ratio>\d[\d.]*%) [=≈]")
+
+
+def english_estimate(check: ChatPrecheck) -> str:
+    """For an English question: the estimate exactly as computed ("Estimated support: 90万元 (30% of
+    300万元)."), or "" when the item has no single figure (not eligible, or the figure depends on unknowns)."""
+    result = check.result
+    if result.status != "eligible" or result.estimate_wan is None or result.alternatives:
+        return ""
+    head = _FORMULA_HEAD.match(result.formula)
+    how = f" ({head['ratio']} of {head['base']})" if head else ""
+    condition = "If all application conditions are met, e" if check.to_confirm else "E"
+    return f"{condition}stimated support: {fmt(to_decimal(result.estimate_wan))}万元{how}."
+
+
+def add_prechecks(draft: Draft, checks: list[ChatPrecheck], language: str = "zh") -> None:
     """One line per support item: the verdict first, then the formula with its clauses, then what is
-    still to confirm. A single item's line is the answer's first sentence."""
+    still to confirm. A single item's line is the answer's first sentence; for an English question,
+    an English sentence stating the estimate comes before it."""
     single = len(checks) == 1
+    if single and language == "en" and (english := english_estimate(checks[0])):
+        draft.lines.append(english)
     if not single:
         draft.lines.append("按您提供的信息测算：")
     for check in checks:

@@ -51,7 +51,7 @@ def _assessed(context: Context) -> bool:
 def prechecks(_res: Resources, context: Context, draft: Draft) -> Step:
     """Amounts computed from the facts the person stated lead the answer."""
     if context.checks:
-        add_prechecks(draft, context.checks)
+        add_prechecks(draft, context.checks, context.query.language)
     return NEXT
 
 

@@ -93,7 +93,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "money", "金额",
         re.compile(
-            r"多少钱|多少万|补多少|能补|能拿(?!哪些|什么)|拿多少|资助多少|补贴多少|给多少|罚款.{0,8}多少|多少元|几万|扶持多少"
+            r"多少钱|多少万|补多少|能补(?!哪|什么)|能拿(?!哪|什么)|拿多少|资助多少|补贴多少|给多少|罚款.{0,8}多少|多少元|几万|扶持多少"
             r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度|how much"
         ),
         re.compile(
@@ -105,13 +105,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # What one applicant gets: a budget table's district totals for an item never answer it.
     AnswerType(
         "grant", "扶持金额",
-        re.compile(r"能补|补多少|能拿(?!哪些|什么)|拿多少|资助多少|补贴多少|给多少|扶持多少|能申请多少|能领多少"),
+        re.compile(r"能补(?!哪|什么)|补多少|能拿(?!哪|什么)|拿多少|资助多少|补贴多少|给多少|扶持多少|能申请多少|能领多少"),
         re.compile(r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)|million yuan|%|百分之"),
     ),
     # A particular day: "几号", "哪天" want a month and a day, not just a year.
     AnswerType(
         "day", "具体日期",
-        re.compile(r"哪天|哪一天|几号(?!文)|几月几[日号]|具体日期"),
+        re.compile(r"哪天|哪一天|几号(?!文)|几月几[日号]|具体日期|what day|which day|exact date"),
         re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}-\d{1,2}-\d{1,2}"),
         lead=_DATE_LEAD,
     ),
@@ -119,51 +119,56 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "date", "日期或时间",
         re.compile(
             r"什么时候|啥时候|何时|几时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
-            r"|which year"
+            r"|which year|what day|\bperiod\b|effective date|come into (?:force|effect)|came into (?:force|effect)|take effect|took effect"
         ),
         re.compile(
             r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年|\d{1,2}\s*月|\d{1,2}\s*日|上半年|下半年|"
-            r"年底|年末|年初|季度|起施行|之日起"
+            rf"年底|年末|年初|季度|起施行|之日起|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\b(?:{_MONTHS.lower()})\b"
+            r"|\b(?:in|since|from|until|by|before|after|on) (?:19|20)\d{2}\b"
         ),
         lead=_DATE_LEAD,
     ),
     # A deadline or a validity is a particular date: a date that says it is one.
     AnswerType(
         "deadline", "截止时间",
-        re.compile(r"截止|最晚|最迟|之前提交|期限"),
+        re.compile(r"截止|最晚|最迟|之前提交|期限|deadline|due date|no later than"),
         # "8月3日至9月1日": a period's end is its deadline.
-        re.compile(r"截止|截至|[之以]?前|止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月"),
+        re.compile(r"截止|截至|[之以]?前|止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月"
+                   r"|deadline|before|no later than|\buntil\b"),
         lead=_DATE_LEAD,
     ),
     AnswerType(
         "validity", "有效期",
         re.compile(
             r"有效期|失效|到期|过期|还(?:在)?(?:执行|有效|适用|管用)|继续执行|是否有效|执行吗|适用吗|"
-            r"还在用"
+            r"还在用|still valid|still in (?:force|effect)|expire|valid until|validity"
         ),
-        re.compile(r"有效期|有效至|失效|到期|废止"),
+        re.compile(r"有效期|有效至|失效|到期|废止|valid|expire"),
         lead=_lead(rf"(?:有效期(?:至|到|为|截至)?|有效至|失效|到期|废止)[^，。；,;]{{0,6}}?(?P<v>{DATE})",
                    "有效期至{v}", "Valid until {v}", anchored=True),
     ),
     # Whether a document is in force is stated by words of issuing, consulting or coming into force.
     AnswerType(
         "status", "印发或施行情况",
-        re.compile(r"正式|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行"),
+        re.compile(r"正式|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行|officially (?:issued|released|adopted)"
+                   r"|is it (?:official|final)|is it still a draft"),
         re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布"),
         status_line=True,
     ),
     # "达到多少" with no unit: any quantity, but a quantity all the same.
     AnswerType(
         "quantity", "具体数值",
-        re.compile(r"多少|多大|多高|多快"),
+        re.compile(r"多少|多大|多高|多快|how (?:large|big|high|fast)"),
         re.compile(r"\d|[零一二两三四五六七八九十百千]+\s*(?:万|亿|个|家|项|倍|年|名|人|条|类|种|次|平方米|%)"
                    r"|百分之"),
     ),
     # A length of time or a count of years ("几年内不能再申报").
     AnswerType(
         "duration", "期限或时长",
-        re.compile(r"几年|多少年|多久|多长时间|几个月|多少个月|多少天|几天|多长|多少个?工作日|几个工作日"),
-        re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|日|天|周|个工作日)"),
+        re.compile(r"几年|多少年|多久|多长时间|几个月|多少个月|多少天|几天|多长|多少个?工作日|几个工作日"
+                   r"|how long|how many (?:years|months|days|weeks|working days)"),
+        re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|日|天|周|个工作日)"
+                   r"|\b\d{1,3} (?:working days|days|months|years|weeks)\b"),
         lead=_lead(rf"{_CN_NUMERAL_BEFORE}(?P<v>(?:\d{{1,3}}|[一二两三四五六七八九十]+)\s*(?:个工作日|个月|年|日|天|周)"
                    r"|\d{1,3}\s*(?:working days|days|months|years|weeks))(?![\d〇零一二三四五六七八九十])",
                    "期限为{v}", "The period is {v}"),
@@ -174,10 +179,14 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(
             r"哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|哪个机构|什么机构|谁负责|由谁|谁来|"
             r"谁管|谁牵头|牵头|责任单位|主管部门是|会同|哪个局|哪个委"
+            r"|(?:which|what) (?:\w+ )?(?:departments?|bureaus?|agenc(?:y|ies)|authorit(?:y|ies)|bod(?:y|ies)|offices?"
+            r"|organi[sz]ations?|governments?)\b"
+            r"|who (?:is (?:in charge|responsible)|manages|handles|administers|approves|oversees|runs|takes charge)"
+            r"|(?:in charge of|responsible for)"
         ),
         re.compile(
-            r"[局厅]|委员会|人民政府|部门|单位|机构|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"
-            r"government|take charge"
+            r"(?<![我本该])[局厅]|委员会|人民政府|部门|单位|机构|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"
+            r"government|take charge|department|commission|committee|office|ministry|administration"
         ),
         # A name runs back from its ending (局, 委员会) to the word that introduces it (由, 向, 会同).
         # "我局", "本机关": the clause's own voice names no one.
@@ -190,27 +199,30 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # A question for a kind of thing is answered by a sentence that names that kind.
     AnswerType(
         "principles", "原则",
-        re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])[\u4e00-\u9fff]{0,4}原则"),
-        # Principles are also stated as a run of four-character phrases ("科学设立、绩效优先、管理规范").
-        re.compile(r"原则|(?:[\u4e00-\u9fff]{4}、){2,}[\u4e00-\u9fff]{4}"),
+        re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])[^，。？?]{0,6}原则|\bprinciples\b"),
+        # Principles are named as such, or listed as a run of four-character phrases ("科学设立、绩效优先、…").
+        re.compile(r"原则(?!上)|principle|(?:[\u4e00-\u9fff]{4}、){2,}[\u4e00-\u9fff]{4}"),
     ),
     AnswerType(
         "materials", "所需材料",
-        re.compile(r"(?:什么|哪些|准备|提交|提供|带).{0,4}(?:材料|资料)"),
+        re.compile(r"(?:什么|哪些|准备|提交|提供|带).{0,4}(?:材料|资料)"
+                   r"|(?:what|which) (?:materials|documents|papers) (?:are|do|should|must|to)|materials? (?:required|needed)"),
         # Materials named as what to hand in, not the word: "提交相关材料" or "…和证明材料" says that some
         # are needed, not which; "按服务合同金额的50%" names a contract, not a document to submit.
         re.compile(r"(?:提交|提供|报送|上传|附上?|出具|准备|携带)[^。；]{0,24}(?:复印件|原件|执照|申请表|申报书|承诺书"
-                   r"|报告|合同|发票|凭证|证书|清单|证明(?!材料))|(?:材料|资料)(?:包括|如下|清单|[:：])"),
+                   r"|报告|合同|发票|凭证|证书|清单|证明(?!材料))|(?:材料|资料)(?:包括|如下|清单|[:：])"
+                   r"|certificate|cop(?:y|ies) of"),
     ),
     # What a term means: a definition.
     AnswerType(
         "definition", "定义",
-        re.compile(r"什么意思|啥意思|指什么|指的是什么|是指什么|定义|含义|怎么理解|怎么界定"),
-        re.compile(r"是指|指的是|所称|，指|包括|不包括"),
+        re.compile(r"什么意思|啥意思|指什么|指的是什么|是指什么|定义|含义|怎么理解|怎么界定"
+                   r"|what does .{1,40} mean|\bdefinition\b|\bdefined\b|what is meant by"),
+        re.compile(r"是指|指的是|所称|，指|包括|不包括|refers? to|\bmeans\b|shall mean|defined as|\bincludes?\b"),
     ),
     AnswerType(
         "doc_number", "文号",
-        re.compile(r"文号|发文字号|字号|几号文"),
+        re.compile(r"文号|发文字号|字号|几号文|document (?:number|no\b)|reference number|file number"),
         re.compile(r"[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号"),
         lead=_lead(r"(?P<v>(?:(?![的为是文号和与及即据依按照根见经由印发、，])[\u4e00-\u9fff]){1,8}"
                    r"[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号)", "文号为{v}", "The document number is {v}"),
@@ -228,10 +240,12 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # How many: chapters, articles, items, enterprises.
     AnswerType(
         "count", "数量",
-        re.compile(r"(?<!哪)几[章条项家个类种款名次]|多少[章条项家类种款人名次]|多少个(?!工作日|月)"),
+        re.compile(r"(?<!哪)几[章条项家个类种款名次]|多少[章条项家类种款人名次]|多少个(?!工作日|月)"
+                   r"|how many(?! (?:years|months|days|weeks|working days))"),
         re.compile(
             r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
             r"(?:章|条|项|家|个|类|种|款|人|名|次(?!性))"
+            r"|\b\d+ (?:articles|chapters|items|enterprises|companies|projects|categories|types|measures|people)\b"
         ),
         lead=_lead(rf"{_CN_NUMERAL_BEFORE}(?P<v>(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
                    r"(?:章|条|项|家|个(?!月|工作日)|类|种|款|名|人))", "数量为{v}", "The number is {v}"),
@@ -247,7 +261,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # Whether two supports can be combined: only a sentence about combining answers it.
     AnswerType(
         "stacking", "能否叠加",
-        re.compile(r"叠加|同时享受|同时申请|重复享受|重复申请|兼得|一起申请|都申请"),
+        re.compile(r"叠加|同时享受|同时申请|重复享受|重复申请|兼得|一起申请|都申请|\bstack|\bcombine|apply for both"
+                   r"|at the same time"),
         re.compile(r"叠加|重复|同时|兼得|就高|不得同时|同一项目"),
     ),
     AnswerType(
@@ -259,9 +274,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "place", "办理地点或平台",
         re.compile(
             r"在哪(?:里|儿)?(?:申|办|提交|报|领|交|登记)|哪个系统|什么系统|什么平台|哪个平台|网址|链接"
-            r"|窗口|地址|去哪"
+            r"|窗口|地址|去哪|where (?:to|can|do|should|shall)|which (?:platform|system|website)"
         ),
-        re.compile(r"系统|平台|网站|网址|窗口|地址|室|邮箱|电子邮件|信函"),
+        re.compile(r"系统|平台|网站|网址|窗口|地址|室|邮箱|电子邮件|信函|platform|system|website|e-?mail|address"),
     ),
     # Whether a document is in force is also asked about a draft by name; any sentence may answer that.
     AnswerType("draft_status", "是否为征求意见稿", re.compile(r"征求意见稿吗|草案"), None, status_line=True),
@@ -302,10 +317,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"取代|替代|代替|废止|最新版|新版本|上一版是|修订版是|哪个版本|superseded|replaced"),
         None,
     ),
-    # An enumeration or several facts: quote more of the clause.
+    # An enumeration or several facts: quote more of the clause. Asked by a "which" word, by a count of the
+    # things ("哪三个"), or by the verb to list (列出、列举, colloquially 列一下; English "list").
     AnswerType(
         "list", "",
-        re.compile(r"哪几|哪些|几大|三大|四大|五大|哪几类|哪几种|什么原则|分为|其中|以及"),
+        re.compile(r"哪几|哪些|几大|三大|四大|五大|哪几类|哪几种|什么原则|分为|其中|以及"
+                   r"|哪(?!一[个项条类种大点家])[一二两三四五六七八九十\d]+[个项条类种大点家]|列(?:一下|出|举)"
+                   r"|\blist\b|what are the|which (?:\w+ )?(?:are|were)\b"),
         None,
         quoting="more",
     ),
@@ -314,6 +332,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
 )
 _BY_NAME = {t.name: t for t in ANSWER_TYPES}
 _PER_UNIT = re.compile(r"每(平方米|平米|平|月|年|人|台|家|个|项|小时|卡)")
+# What a "how many" question counts: the measure word it asks with ("几条", "多少家"), or, in English, the
+# counted noun's measure word ("how many articles" -> 条).
+_COUNTED_ZH = re.compile(r"(?<!哪)(?:几|多少)([章条项家类种款名])")
+_COUNTED_EN = {"articles": "条", "chapters": "章", "items": "项", "enterprises": "家", "companies": "家",
+               "firms": "家", "categories": "类", "types": "类", "kinds": "种"}
+_COUNTED_EN_WORD = re.compile(rf"how many (?:\w+ )?({'|'.join(_COUNTED_EN)})\b")
+_COUNT_OF = r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
 
 
 def asked(question: str) -> tuple[AnswerType, ...]:
@@ -376,3 +401,14 @@ def wants_status_line(question: str) -> bool:
 def per_units(question: str) -> set[str]:
     """Per-unit rates a question asks about ("每平方米每月" -> {平方米, 月})."""
     return {m.group(1).replace("平米", "平方米") for m in _PER_UNIT.finditer(fold(question))}
+
+
+def counted(question: str) -> frozenset[str]:
+    """The measure words a "how many" question counts by ("共几章" -> {章}); empty when it names none."""
+    folded = fold(question)
+    return frozenset({*_COUNTED_ZH.findall(folded), *(_COUNTED_EN[w] for w in _COUNTED_EN_WORD.findall(folded))})
+
+
+def states_count(folded_sentence: str, units: frozenset[str] | set[str]) -> bool:
+    """True when a (folded) sentence states a count in one of the measure words asked ("共二十七条" for 条)."""
+    return re.search(rf"{_COUNT_OF}[{''.join(sorted(units))}]", folded_sentence) is not None

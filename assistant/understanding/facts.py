@@ -14,9 +14,9 @@ from prechecks.numbers import read_amounts
 from retrieval.text import fold
 
 # Which profile field an amount belongs to, from the words around it (checked in this order).
-_TRAINING = re.compile(r"训练|训力券|训模型|训大模型")
-_COMPUTE = re.compile(r"算力|gpu|显卡|智算|服务器租|租卡|云算力|计算资源")
-_CORPUS = re.compile(r"语料|数据集|数据交易|买数据|购买数据|语料券")
+_TRAINING = re.compile(r"训练|训力券|训模型|训大模型|\btrain(?:ing)?\b")
+_COMPUTE = re.compile(r"算力|gpu|显卡|智算|服务器租|租卡|云算力|计算资源|\bcomput(?:e|ing)\b")
+_CORPUS = re.compile(r"语料|数据集|数据交易|买数据|购买数据|语料券|\bcorpus|\bcorpora\b|\bdata ?sets?\b")
 
 _PLACES = ("龙岗", "南山", "福田", "罗湖", "宝安", "龙华", "坪山", "光明", "盐田", "大鹏", "前海", "深汕",
            "广州", "东莞", "惠州", "外地", "市外", "区外")
@@ -37,8 +37,8 @@ _LEFT = re.compile(rf"(不在|没在|未在)?({_PLACE})(?:区)?(?:注册|登记)
 _POLICY_FIGURE = re.compile(r"(补贴|资助|补助|奖励|扶持资金)(金额|额度|资金)?(就|应该|应当|一律)?(是|为|有|达到?)?\s*$"
                             r"|(预算|安排了?|测算|上限|最高|封顶|总额|总计|合计|发放|\d{4}年度?)"
                             r"(涨到|提高到|提升到|增加到|调整为|调到|降到|降为)?(是|为|有|达到?)?\s*$")
-_STARTUP = re.compile(r"初创|刚成立|新成立|刚注册|创业公司|初创期|成立不久|成立不到")
-_NOT_STARTUP = re.compile(r"不是初创|非初创|不属于初创")
+_STARTUP = re.compile(r"初创|刚成立|新成立|刚注册|创业公司|初创期|成立不久|成立不到|\bstart-?ups?\b")
+_NOT_STARTUP = re.compile(r"不是初创|非初创|不属于初创|not an? start-?up")
 
 _ORG_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("private_non_enterprise", re.compile(r"民办非企业|民非")),
@@ -47,7 +47,7 @@ _ORG_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("research_institute", re.compile(r"研究院|研究所|科研机构|实验室|研究中心")),
     ("individual", re.compile(r"我个人|个人申请|个体户|自然人|个人开发者|(?:我|就)是个人|以个人名义|"
                               r"没(?:有)?注册公司|未注册公司|没(?:有)?成立公司|还没开公司")),
-    ("enterprise", re.compile(r"公司|企业|集团|厂|我们是做|创业团队")),
+    ("enterprise", re.compile(r"公司|企业|集团|厂|我们是做|创业团队|\b(?:company|firm|enterprise|business)\b")),
 )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.models import Intent, Turn
-from assistant.understanding.asks import AnswerType, Quoting, asked, kinds_of, per_units, quoting_of
+from assistant.understanding.asks import AnswerType, Quoting, asked, counted, kinds_of, per_units, quoting_of
 from assistant.understanding.facts import ExtractedFacts, extract_facts
 from assistant.understanding.followup import ConversationContext, conversation_context
 from assistant.understanding.intent import route
@@ -119,6 +119,11 @@ class Query:
     def kinds(self) -> set[str]:
         """The kinds of fact an answering sentence must state (ratio, cap, date …)."""
         return kinds_of(self.asks)
+
+    @property
+    def counted(self) -> frozenset[str]:
+        """The measure words a "how many" question counts by ("几条" -> {条}), when it asks for a count."""
+        return counted(self.text) if "count" in self.kinds else frozenset()
 
     @property
     def quoting(self) -> set[Quoting]:

@@ -7,7 +7,17 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.understanding.asks import ANSWER_TYPES, answer_pattern, ask_types, asked, quoting, wants_status_line
+from assistant.understanding.asks import (
+    ANSWER_TYPES,
+    answer_pattern,
+    ask_types,
+    asked,
+    counted,
+    quoting,
+    states_count,
+    wants_status_line,
+)
+from retrieval.text import fold
 
 # (question, the fact kinds it asks for, a sentence that states them)
 CASES = [
@@ -19,6 +29,17 @@ CASES = [
     ("需要准备哪些材料", {"materials"}, "申请人应提交营业执照复印件等材料。"),
     ("两项资助能叠加享受吗", {"stacking"}, "同一项目不得重复享受。"),
     ("多久内不能再申报", {"duration"}, "三年内不得再次申报。"),
+    # English questions ask for the same kinds; a Chinese or an English clause may state them.
+    ("How many chapters does the code contain?", {"count"}, "本办法共六章。"),
+    ("Which office receives the applications?", {"agency"}, "The District Science Office receives them."),
+    ("When does the scheme take effect?", {"date"}, "This scheme shall take effect on March 1, 2031."),
+    ("What is the document number of the fund rules?", {"doc_number"}, "某财规〔2031〕2号"),
+    ("What materials are required?", {"materials"}, "Applicants submit copies of their licences."),
+    ("Can the two grants be combined?", {"stacking"}, "同一项目不得重复享受。"),
+    ("How long must an applicant wait?", {"duration"}, "Applicants wait 30 days."),
+    ("What does 'key enterprise' mean?", {"definition"}, "A key enterprise refers to one listed by the bureau."),
+    ("Which bodies are in charge of the platform?", {"agency"}, "The District Data Bureau should take charge."),
+    ("What is the application period?", {"date"}, "申报时间为2031年5月1日至5月31日。"),
 ]
 
 
@@ -27,7 +48,7 @@ def test_a_question_asks_for_its_kinds_and_a_sentence_states_them(question: str,
                                                                    sentence: str) -> None:
     assert kinds <= ask_types(question)
     for kind in kinds:
-        assert answer_pattern(kind).search(sentence), kind
+        assert answer_pattern(kind).search(fold(sentence)), kind  # sentences are matched folded
 
 
 @pytest.mark.parametrize(("question", "policies"), [
@@ -35,6 +56,11 @@ def test_a_question_asks_for_its_kinds_and_a_sentence_states_them(question: str,
     ("两类项目的比例分别是多少", {"each"}),
     ("哪些项目的比例分别是多少", {"more", "each"}),
     ("资助比例是多少", {"sentence"}),
+    ("园区重点发展哪四个产业", {"more"}),
+    ("哪一个部门受理", {"sentence"}),  # one, not a list
+    ("把申报条件列一下", {"more"}),
+    ("Which sectors are supported?", {"more"}),
+    ("List the funded projects", {"more"}),
 ])
 def test_quoting_policy(question: str, policies: set[str]) -> None:
     assert quoting(question) == policies
@@ -64,3 +90,45 @@ def test_names_are_unique_and_policy_only_rows_require_no_sentence() -> None:
 ])
 def test_an_article_count_is_asked_of_the_document_itself(question: str, counts_articles: bool) -> None:
     assert ("article_count" in {t.name for t in asked(question)}) is counts_articles
+
+
+def test_asking_what_may_be_offered_is_not_asking_for_money() -> None:
+    assert not {"money", "grant"} & ask_types("申请贷款时能拿什么做抵押")
+    assert "grant" in ask_types("我们能拿多少")
+
+
+@pytest.mark.parametrize(("question", "units"), [
+    ("该办法共有几章", {"章"}),
+    ("园区里有多少家企业", {"家"}),
+    ("How many articles does the code have?", {"条"}),
+    ("How many companies received the grant?", {"家"}),
+    ("How many people applied?", set()),
+])
+def test_a_count_is_asked_in_its_measure_word(question: str, units: set[str]) -> None:
+    assert counted(question) == units
+
+
+def test_a_count_is_stated_in_the_measure_word_asked() -> None:
+    assert states_count(fold("本规则共三十一条，分为五章"), {"条"})
+    assert not states_count(fold("已有企业300余家"), {"条"})
+    assert not states_count(fold("第三十一条 本规则自发布之日起施行"), {"条"})  # an article's number is no count
+
+
+def test_a_body_speaking_of_itself_names_no_agency() -> None:
+    assert not answer_pattern("agency").search(fold("我局对该办法进行了修订。"))
+    assert answer_pattern("agency").search(fold("由区科技局负责受理。"))
+
+
+def test_principles_are_asked_with_words_between() -> None:
+    assert "principles" in ask_types("办理补贴要遵循哪些基本原则")
+    assert "principles" in ask_types("资金使用有哪些管理原则")
+
+
+def test_a_year_in_a_title_is_no_english_date() -> None:
+    assert not answer_pattern("date").search(fold("the Action Plan (2031-2032) is formulated"))
+    assert answer_pattern("date").search(fold("It took effect in 2031."))
+
+
+def test_principles_may_be_listed_without_the_word() -> None:
+    assert answer_pattern("principles").search(fold("资金应当统筹兼顾、突出重点、注重实效、公开公正。"))
+    assert not answer_pattern("principles").search(fold("原则上每年安排一次。"))  # "in principle" names none

@@ -97,3 +97,27 @@ def test_negative_amounts_are_reported() -> None:
 def test_listed_keywords_share_the_place_after_them(text: str, flag: bool) -> None:
     profile = extract_facts(text).profile
     assert profile["registered_in_longgang"] is flag and profile["tax_in_longgang"] is flag
+
+
+@pytest.mark.parametrize(("text", "wan"), [
+    ("We paid 4 million yuan for GPUs", 400.0),
+    ("a contract of RMB 12 million", 1200.0),
+    ("about 7m yuan", 700.0),
+    ("spent 2.5 million RMB", 250.0),
+    ("CNY 800,000 in total", 80.0),
+    ("a budget of 1.2 billion yuan", 120000.0),
+    ("only 50 thousand yuan", 5.0),
+])
+def test_english_amounts_are_converted_to_wan(text: str, wan: float) -> None:
+    assert [a.wan for a in find_amounts(text)] == [wan]
+
+
+def test_english_numbers_without_a_currency_are_not_amounts() -> None:
+    assert find_amounts("We have 3 million users and 40 staff since 2021") == []
+
+
+def test_english_self_assessment_message() -> None:
+    facts = extract_facts("Our start-up company rented computing power for 4 million yuan. How much could we receive?")
+    assert facts.profile["compute_expense_wan"] == 400.0
+    assert facts.profile["is_startup"] is True
+    assert facts.profile["org_type"] == "enterprise"

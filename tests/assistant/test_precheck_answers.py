@@ -101,3 +101,25 @@ def test_budget_rows_are_labelled_as_district_totals(rules: RuleSet, corpus: Cor
     rows = [c.clause_id for c in corpus.clauses if c.clause_id.startswith(table + "/")]
     assert all(budget_note([r], rules, corpus) == note for r in rows)
     assert budget_note(["lg-ai-rules-explainer#四、（三）"], rules, corpus) == ""
+
+
+def test_an_english_question_gets_an_english_estimate_first(rules: RuleSet, corpus: Corpus) -> None:
+    draft = Draft()
+    add_prechecks(draft, chat_precheck(rules, corpus, {**_ALL_MET, "compute_expense_wan": 250.0}, {"lg-compute"}),
+                  "en")
+    assert draft.lines[0] == "Estimated support: 75万元 (30% of 250万元)."
+    assert draft.lines[1].startswith("按您提供的信息测算")  # the verdict and formula follow in Chinese
+
+
+def test_an_english_estimate_is_conditional_while_conditions_are_unconfirmed(rules: RuleSet,
+                                                                            corpus: Corpus) -> None:
+    draft = Draft()
+    add_prechecks(draft, chat_precheck(rules, corpus, {"compute_expense_wan": 250.0}, {"lg-compute"}), "en")
+    assert draft.lines[0].startswith("If all application conditions are met, estimated support: 75万元")
+
+
+def test_no_english_estimate_without_a_single_figure(rules: RuleSet, corpus: Corpus) -> None:
+    draft = Draft()
+    add_prechecks(draft, chat_precheck(rules, corpus, {**_ALL_MET, "tax_in_longgang": False,
+                                                       "compute_expense_wan": 250.0}, {"lg-compute"}), "en")
+    assert draft.lines[0].startswith("按您提供的信息测算")
