@@ -125,7 +125,8 @@ def test_batch_upload(page, tmp_path) -> None:
     listing.write_bytes("单位名称,主体类型,纳税地在龙岗区,购买算力的费用（万元）\n甲公司,法人企业,是,300\n乙,也许,,\n"
                         .encode("gb18030"))
     page.get_by_text("批量筛查（上传 CSV 名单）").click()
-    assert page.locator("#pa-batch-template").is_visible()
+    # The accordion opens with an animation: wait for it rather than look at once (flaky on a loaded machine).
+    page.locator("#pa-batch-template").wait_for(state="visible", timeout=TIMEOUT_MS)
     page.locator("#pa-batch-file input[type=file]").set_input_files(str(listing))
     page.locator("#pa-batch-run").click()
     summary = page.locator("#pa-batch-summary .pa-pc-batch-summary")
