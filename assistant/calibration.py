@@ -24,6 +24,7 @@ class Calibration:
     rare_idf: float = 14.0
     min_unknown_share: float = 0.05
     context_weight: float = 0.3  # weight of a follow-up's earlier turns relative to its own words
+    single_char_weight: float = 0.5  # a lone Chinese character of a question weighs this share of its IDF
     synonym_weight: float = 0.7  # colloquial questions reach the policy words only through synonyms
     # Support: below both thresholds no held clause answers the question
     support_threshold: float = 0.22  # coverage
@@ -32,6 +33,7 @@ class Calibration:
     subject_threshold: float = 0.0
     # Evidence scoring
     sentence_weight: float = 0.5
+    sentence_place_share: float = 0.5  # a jurisdiction word's share of its weight in picking the sentence
     clause_weight: float = 0.35
     rank_weight: float = 0.15
     named_doc_bonus: float = 0.1  # the question names the clause's document

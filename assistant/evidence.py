@@ -25,6 +25,8 @@ _ISSUED_IN = re.compile(r"(?<!\d)(20\d{2})\s*年(?:\d{1,2}\s*月)?(?:\d{1,2}\s*�
 VERSION_YEAR = re.compile(r"(?<!\d)20\d{2}\s*年?\s*(?:修订|修正|新版|版|印发|发布|出台|制定)"
                           r"|(?<!\d)20\d{2}\s+(?:revised|revision|edition|version)")
 _LATIN = re.compile(r"[a-z][a-z'-]*")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _COMPLETE_END = re.compile(r"[。！？；!?;.)）」”]\s*$")
 # A notice's title line ("…关于印发《…》的通知") names a document; it never answers a question.
 # A document number ("深龙工信规〔2022〕5号") and a title name a document; their years are no year a sentence is about.
@@ -38,6 +40,8 @@ _ASK_WORDS = frozenset(
     "多少 比例 最高 最多 上限 时间 什么 哪些 哪个 哪天 哪一天 何时 截止 日期 期限 有效期 钱 万元 万 元 "
     "几 怎么 怎样 如何 可以 能 吗 呢 要 需要 一共 总共 大约 大概 具体 规定 提出 按 标准 "
     "怎么办 咋办 咋 啥 有没有 能不能 可不可以 是不是 算不算 行不行 好不好 没 帮 帮我 一下".split())
+# "几章", "多少条", "几家": a count asked in a measure word, cut as one word.
+_ASK_COUNT = re.compile(r"(?:几|多少)[\u4e00-\u9fff]")
 
 
 
@@ -147,23 +151,35 @@ def _weights(retriever: Retriever, question: str, context: str) -> dict[str, flo
         english = is_english(text)
         subject = VERSION_YEAR.sub(" ", retriever.without_document_names(text))
         for t in retriever.tokenizer.tokens(subject):
-            if t not in weights and t not in _ASK_WORDS:
+            if t not in weights and t not in _ASK_WORDS and not _ASK_COUNT.fullmatch(t):
                 english_only = english and _LATIN.fullmatch(t) and not retriever.is_known(t)
                 own = CAL.min_unknown_share * retriever.max_idf if english_only else subject_weight(retriever, t)
-                weights[t] = factor * own
+                weights[t] = factor * own * _length_factor(t)
         synonym = 1.0 if english else CAL.synonym_weight
         for word in retriever.lexicon.expansions(fold(text)):
             for t in retriever.tokenizer.tokens(word):
                 if t not in weights and t not in _ASK_WORDS:
-                    weights[t] = synonym * factor * retriever.idf(t)
+                    weights[t] = synonym * factor * retriever.idf(t) * _length_factor(t)
     return weights
 
 
-def _index_tokens(retriever: Retriever, text: str, english: bool) -> set[str]:
-    """Tokens of a text; an English text also gets the Chinese terms for its policy words."""
+def _length_factor(token: str) -> float:
+    """A lone Chinese character (给, 去, 大, 家) is a function word or a piece of a longer word far more
+    often than the subject: its IDF says how seldom the tokenizer cuts it out, not how distinctive it is."""
+    return CAL.single_char_weight if len(token) == 1 and _CJK.match(token) else 1.0
+
+
+def _index_tokens(retriever: Retriever, text: str, english: bool, terms=()) -> set[str]:
+    """Tokens of a text; an English text also gets the Chinese terms for its policy words.
+
+    Of `terms` (the question's words), a Chinese word the text contains counts as one of its tokens even
+    where the tokenizer cut the text otherwise ("交易平台" inside "数据交易平台", "备案" inside "算法备案").
+    """
+    folded = fold(text)
     if english:
         text = text + " " + " ".join(retriever.lexicon.gloss(text))
-    return set(retriever.tokenizer.tokens(text))
+    tokens = set(retriever.tokenizer.tokens(text))
+    return tokens | {t for t in terms if len(t) > 1 and _CJK_WORD.fullmatch(t) and t in folded}
 
 
 def _coverage(weights: dict[str, float], tokens: set[str]) -> float:
@@ -211,6 +227,12 @@ def _focus(candidates: list[Evidence], keep) -> list[Evidence]:
     return kept or candidates
 
 
+def _is_heading(parts: list[str], index: int) -> bool:
+    """True for a clause's heading line ("二、修改意见反馈"): it names the topic the lines after it state."""
+    return index == 0 and len(parts) > 1 and len(parts[0]) < CAL.short_sentence \
+        and not _COMPLETE_END.search(parts[0])
+
+
 def _is_cut(clause: Clause, doc: DocumentMeta, index: int, parts: list[str]) -> bool:
     """True for the last sentence of a clause the held copy breaks off in."""
     return (index == len(parts) - 1 and clause.ordinal + 1 in doc.gaps
@@ -255,14 +277,16 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             continue
         english = hit.doc.language == "en"
         clause_weights = weights if english else chinese_weights
-        clause_tokens = _index_tokens(retriever, " ".join([hit.doc.title, *clause.heading_path, clause.text]), english)
+        clause_tokens = _index_tokens(retriever, " ".join([hit.doc.title, *clause.heading_path, clause.text]), english,
+                                      clause_weights)
         clause_cov = _coverage(clause_weights, clause_tokens)
         subject_weights = {t: w for t, w in clause_weights.items() if t not in places}
+        sentence_weights = {t: w * CAL.sentence_place_share if t in places else w for t, w in clause_weights.items()}
         bonus = CAL.named_doc_bonus * min(counts.get(clause.doc_id, 0), 2)
         parts = sentences(clause.text)
         titles = [hit.doc.title, *named_titles]
         for index, sentence in enumerate(parts):
-            if _TITLE_LINE.match(sentence):
+            if _TITLE_LINE.match(sentence) or _is_heading(parts, index):
                 continue
             own = without_titles(sentence, titles)
             if not own.strip():
@@ -284,9 +308,12 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 money_table = "元" in title
             if not cut and not states(window, kinds, units, years, money_table, query.counted):
                 continue
-            sentence_tokens = _index_tokens(retriever, own, english)
+            sentence_tokens = _index_tokens(retriever, own, english, clause_weights)
             sentence_cov = _coverage(clause_weights, sentence_tokens)
-            score = (CAL.sentence_weight * sentence_cov + CAL.clause_weight * clause_cov
+            # Which sentence of the clause answers is told mostly by the subject it shares, less by the
+            # jurisdiction every clause of the document names (its title and clause carry that).
+            sentence_subject = _coverage(sentence_weights, sentence_tokens)
+            score = (CAL.sentence_weight * sentence_subject + CAL.clause_weight * clause_cov
                      + CAL.rank_weight / (1 + rank) + bonus)
             if any(re.search(rf"{re.escape(t)}[^，。；]{{0,2}}[，,]?(?:是指|指的是)", compact(fold(own)))
                    for t in terms):
