@@ -208,7 +208,7 @@ def verdict(check: ChatPrecheck) -> str:
     result = check.result
     conditional = "如满足全部申报条件，" if check.to_confirm else ""
     if result.status == "eligible" and result.estimate_wan is not None:
-        return f"{conditional}可以申请，预计可获{result.estimate_wan:.2f}万元"
+        return f"{conditional}可以申请，预计可获{fmt(result.estimate_wan)}万元"
     if result.status == "ineligible":
         return f"不符合申报条件{_because(result.reasons)}"
     if result.status == "not_estimable":

@@ -30,9 +30,9 @@ def test_facts_from_two_turns_then_how_much_then_what_if(policy_assistant: Polic
                         "要是注册地在宝安呢")
     how_much, what_if, moved = answers[2:]
     assert not how_much.refused and _estimate(how_much, "lg-compute") == 135.0
-    assert how_much.text.startswith("按您提供的信息测算，人工智能算力扶持：可以申请，预计可获135.00万元。450万元 × 30%")
+    assert how_much.text.startswith("按您提供的信息测算，人工智能算力扶持：可以申请，预计可获135万元。450万元 × 30%")
     assert _estimate(what_if, "lg-compute") == 600.0  # 3000 × 30% = 900, capped
-    assert "可以申请，预计可获600.00万元" in what_if.text
+    assert "可以申请，预计可获600万元" in what_if.text
     assert not any(c.clause_id.startswith("lg-ai-rules-explainer#表1") for c in what_if.citations)
     compute = next(p for p in moved.prechecks if p["item_id"] == "lg-compute")
     assert compute["status"] == "ineligible"
@@ -49,7 +49,7 @@ def test_a_startup_follow_up_recomputes_the_voucher(policy_assistant: PolicyAssi
     assert "还需确认：贵企业是否属于初创企业？" in answers[1].text
     assert "150万元" in answers[1].text and "180万元" in answers[1].text
     assert _estimate(answers[2], "sz-training-voucher") == 180.0  # 60% for a startup
-    assert "预计可获180.00万元" in answers[2].text
+    assert "预计可获180万元" in answers[2].text
 
 
 def test_own_amount_of_an_item_without_a_standard_is_not_a_budget_row(policy_assistant: PolicyAssistant) -> None:

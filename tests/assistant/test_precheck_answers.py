@@ -38,13 +38,13 @@ def _verdict(line: str) -> str:
 
 def test_eligible_gives_the_amount_first(rules: RuleSet, corpus: Corpus) -> None:
     line = _line(rules, corpus, "lg-compute", {**_ALL_MET, "compute_expense_wan": 250.0})
-    assert _verdict(line) == "可以申请，预计可获75.00万元"
-    assert line.index("75.00万元") < line.index("250万元 × 30%") < line.index("[1]")
+    assert _verdict(line) == "可以申请，预计可获75万元"
+    assert line.index("75万元") < line.index("250万元 × 30%") < line.index("[1]")
 
 
 def test_unconfirmed_conditions_make_the_estimate_conditional(rules: RuleSet, corpus: Corpus) -> None:
     line = _line(rules, corpus, "lg-compute", {"compute_expense_wan": 250.0})
-    assert _verdict(line) == "如满足全部申报条件，可以申请，预计可获75.00万元"
+    assert _verdict(line) == "如满足全部申报条件，可以申请，预计可获75万元"
 
 
 def test_ineligible_says_why_first(rules: RuleSet, corpus: Corpus) -> None:
@@ -70,8 +70,8 @@ def test_several_items_one_line_each(rules: RuleSet, corpus: Corpus) -> None:
     add_prechecks(draft, chat_precheck(rules, corpus, {**_ALL_MET, "compute_expense_wan": 250.0,
                                                        "training_compute_contract_wan": 250.0, "is_startup": False}))
     assert draft.lines[0] == "按您提供的信息测算："
-    assert draft.lines[1].startswith("· 人工智能算力扶持：可以申请，预计可获75.00万元。")
-    assert draft.lines[2].startswith("· 深圳市“训力券”：可以申请，预计可获125.00万元。")
+    assert draft.lines[1].startswith("· 人工智能算力扶持：可以申请，预计可获75万元。")
+    assert draft.lines[2].startswith("· 深圳市“训力券”：可以申请，预计可获125万元。")
 
 
 def test_caveats_are_a_list(rules: RuleSet, corpus: Corpus) -> None:
