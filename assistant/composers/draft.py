@@ -250,8 +250,13 @@ def add_prechecks(draft: Draft, checks: list[ChatPrecheck], language: str = "zh"
         # An ineligible item's formula only repeats the verdict.
         formula = "" if result.status == "ineligible" else result.formula
         head = verdict(check)
-        lead = f"按您提供的信息测算，{result.name}" if single else f"· {result.name}"
-        draft.lines.append(f"{lead}：{head}{'' if head.endswith('？') else '。'}{formula}{markers}")
+        end = "" if head.endswith("？") else "。"
+        if single and result.status == "eligible" and result.estimate_wan is not None:
+            # The figure is the conclusion: it comes first, the item's name after it.
+            line = f"按您提供的信息测算，{head}（{result.name}）{end}"
+        else:
+            line = f"{'按您提供的信息测算，' if single else '· '}{result.name}：{head}{end}"
+        draft.lines.append(f"{line}{formula}{markers}")
         if check.to_confirm and result.status != "needs_info":
             draft.lines.append("  还需确认：" + " ".join(check.to_confirm))
         draft.calculations.append(result.formula)

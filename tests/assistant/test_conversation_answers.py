@@ -30,7 +30,7 @@ def test_facts_from_two_turns_then_how_much_then_what_if(policy_assistant: Polic
                         "要是注册地在宝安呢")
     how_much, what_if, moved = answers[2:]
     assert not how_much.refused and _estimate(how_much, "lg-compute") == 135.0
-    assert how_much.text.startswith("按您提供的信息测算，人工智能算力扶持：可以申请，预计可获135万元。450万元 × 30%")
+    assert how_much.text.startswith("按您提供的信息测算，可以申请，预计可获135万元（人工智能算力扶持）。450万元 × 30%")
     assert _estimate(what_if, "lg-compute") == 600.0  # 3000 × 30% = 900, capped
     assert "可以申请，预计可获600万元" in what_if.text
     assert not any(c.clause_id.startswith("lg-ai-rules-explainer#表1") for c in what_if.citations)

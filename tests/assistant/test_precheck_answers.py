@@ -27,13 +27,15 @@ def rules() -> RuleSet:
 def _line(rules: RuleSet, corpus: Corpus, item_id: str, stated: dict) -> str:
     draft = Draft()
     add_prechecks(draft, chat_precheck(rules, corpus, stated, {item_id}))
-    assert draft.lines[0].startswith(f"按您提供的信息测算，{rules.item(item_id).name}：")  # the first sentence
-    return draft.lines[0]
+    name = rules.item(item_id).name
+    line = draft.lines[0]  # the first sentence: the verdict, with an estimate before the item's name
+    assert line.startswith((f"按您提供的信息测算，{name}：", "按您提供的信息测算，可以申请", "按您提供的信息测算，如满足"))
+    return line.replace(f"（{name}）", "").replace(f"{name}：", "")
 
 
 def _verdict(line: str) -> str:
     """What the line says before any formula or citation marker."""
-    return re.split(r"[。？]", line.split("：", 1)[1])[0]
+    return re.split(r"[。？]", line.removeprefix("按您提供的信息测算，"))[0]
 
 
 def test_eligible_gives_the_amount_first(rules: RuleSet, corpus: Corpus) -> None:
