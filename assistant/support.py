@@ -30,7 +30,7 @@ from assistant.evidence import (
 from assistant.understanding.asks import missing_labels
 from assistant.understanding.query import Query
 from retrieval.articles import ArticleLookup, find_article
-from retrieval.currency import KnownDocuments, KnownDocumentsError
+from retrieval.currency import shipped_known_documents
 from retrieval.models import Corpus, DocumentMeta, Hit, final_version
 from retrieval.search import Retriever
 from retrieval.text import compact, fold
@@ -150,15 +150,6 @@ def _missing_article(corpus: Corpus, query: Query) -> Support | None:
     return Support(reason, note=lookup.message(f"《{lookup.doc.short_title}》"))
 
 
-@lru_cache(maxsize=1)
-def known_documents() -> KnownDocuments:
-    """The registry of documents known to exist whose text is not held (empty when it cannot be read)."""
-    try:
-        return KnownDocuments.load()
-    except (OSError, KnownDocumentsError):
-        return KnownDocuments()
-
-
 def _same_number(named: str, number: str) -> bool:
     """True when a number as a text names it ("按深龙工信规〔2022〕5号", words before it included) is `number`."""
     return named.endswith(number) or number.endswith(named)
@@ -171,7 +162,7 @@ def unheld_numbers(corpus: Corpus, text: str) -> list[str]:
     stands in for the match.
     """
     held = [compact(fold(d.doc_number)) for d in corpus.documents.values() if d.doc_number]
-    known = [compact(fold(e.doc_number)) for e in known_documents().entries if e.doc_number]
+    known = [compact(fold(e.doc_number)) for e in shipped_known_documents().entries if e.doc_number]
     out = []
     for named in dict.fromkeys(compact(m) for m in DOC_NUMBER.findall(fold(text))):
         if not any(_same_number(named, h) for h in held):
@@ -181,7 +172,7 @@ def unheld_numbers(corpus: Corpus, text: str) -> list[str]:
 
 def unheld_document_note(corpus: Corpus, number: str) -> str:
     """Why a document named by its number cannot be quoted: its text is not held; where it is mentioned."""
-    entry = next((e for e in known_documents().entries
+    entry = next((e for e in shipped_known_documents().entries
                   if e.doc_number and compact(fold(e.doc_number)) == number), None)
     name = f"《{entry.title}》（{entry.doc_number}）" if entry else f"文号为{number}的文件"
     citing = list(dict.fromkeys(f"《{corpus.documents[c.doc_id].short_title}》" for c in corpus.clauses
@@ -236,7 +227,7 @@ def unheld_named_document(corpus: Corpus, query: Query) -> str:
     for kind in kinds:
         if any(kind in t for t in named) or any(fits(d.title, kind) for d in corpus.documents.values()):
             continue
-        known = next((e for e in known_documents().entries if fits(e.title, kind)), None)
+        known = next((e for e in shipped_known_documents().entries if fits(e.title, kind)), None)
         if known is not None:
             return f"所存文件未收录《{known.title}》的原文，无法据此说明其中的规定。"
     return ""

@@ -277,7 +277,7 @@ _KNOWN = KnownDocuments((
 ])
 def test_a_document_named_by_kind_area_and_years_that_is_known_but_not_held(
         policy_assistant: PolicyAssistant, monkeypatch: pytest.MonkeyPatch, question: str, unheld: bool) -> None:
-    monkeypatch.setattr("assistant.support.known_documents", lambda: _KNOWN)
+    monkeypatch.setattr("assistant.support.shipped_known_documents", lambda: _KNOWN)
     query = understand(question, [], policy_assistant.retriever, policy_assistant.rules)
     note = unheld_named_document(_AREA, query)
     assert bool(note) is unheld
