@@ -32,6 +32,9 @@ class Answer:
     # Formulas of figures computed from cited clauses (table arithmetic, pre-checks) and statements of the
     # cited documents' metadata (currency caveats): grounded text.
     calculations: list[str] = field(default_factory=list)
+    # What the reader must keep in mind (draft, partial copy, budget control, review by the bureau): closing the
+    # text as a list, and kept apart so that a generated answer ends with the same deterministic list.
+    caveats: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape of `ask --json` and `POST /api/ask` (DESIGN.md)."""

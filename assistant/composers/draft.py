@@ -36,6 +36,13 @@ _STATUS_LINES = {
 }
 
 
+def caveat_lines(caveats: list[str]) -> list[str]:
+    """Caveats as answer lines: one on a line of its own, several as a "· " list under 注意：."""
+    if len(caveats) == 1:
+        return [caveats[0]]
+    return [CAVEATS_HEADING, *(f"· {c}" for c in caveats)] if caveats else []
+
+
 @dataclass
 class Draft:
     """An answer being written: lines of text and the citations their markers point to."""
@@ -57,14 +64,12 @@ class Draft:
     def text(self) -> str:
         return "\n".join(self.lines)
 
-    def close(self) -> None:
-        """End the answer with its caveats: one on a line of its own, several as a "· " list."""
+    def close(self) -> list[str]:
+        """End the answer with its caveats (see `caveat_lines`); returns them."""
         caveats = list(dict.fromkeys(self.caveats))
-        if len(caveats) == 1:
-            self.lines.append(caveats[0])
-        elif caveats:
-            self.lines += [CAVEATS_HEADING, *(f"· {c}" for c in caveats)]
+        self.lines += caveat_lines(caveats)
         self.caveats = []
+        return caveats
 
 
 def quote_for(evidence: Evidence, query: Query) -> str:

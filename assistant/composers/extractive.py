@@ -138,9 +138,9 @@ class ExtractiveComposer:
                 break
         add_currency_notes(draft, self.res.corpus)
         draft.caveats.append(DISCLAIMER)
-        draft.close()
+        caveats = draft.close()
         return Answer(text=draft.text, citations=draft.citations, prechecks=[c.to_dict() for c in context.checks],
-                      refused=False, intent=context.intent, calculations=draft.calculations)
+                      refused=False, intent=context.intent, calculations=draft.calculations, caveats=caveats)
 
     def stream(self, context: Context) -> Iterator[str | Answer]:
         return line_by_line(self.compose(context))

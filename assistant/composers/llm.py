@@ -1,7 +1,9 @@
 """The LLM composer: the generation model writes the answer from the same `Context`, guarded sentence by
 sentence (`assistant.compose_llm`), and the extractive composer answers instead on error or timeout.
 
-Refusals are never handed to a model: what it could add there is exactly what must not be invented.
+Refusals are never handed to a model: what it could add there is exactly what must not be invented. A
+generated answer closes with the extractive answer's caveats (draft, partial copy, budget control, currency),
+appended deterministically: what a reader must keep in mind is not left to the model to remember.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from langchain_core.tools import BaseTool
 
 from assistant.calibration import CALIBRATION as CAL
-from assistant.compose_llm import answer_with_llm, stream_answer_with_llm
+from assistant.compose_llm import LLM_BACKEND, answer_with_llm, stream_answer_with_llm
 from assistant.composers.base import Composer, Context
+from assistant.composers.draft import caveat_lines
 from assistant.composers.extractive import line_by_line
 from assistant.guard import grounded_texts
 from assistant.llm import GenerationBackend
@@ -41,8 +44,11 @@ class LLMComposer:
         return citations, grounded_texts(given, self.documents)
 
     def _finish(self, result: Answer, extractive: Answer) -> Answer:
-        return replace(result, prechecks=extractive.prechecks, intent=extractive.intent,
-                       calculations=extractive.calculations)
+        text = result.text
+        if result.backend == LLM_BACKEND:  # a fallback already ends with its caveats
+            text = _closing(text, extractive.caveats)
+        return replace(result, text=text, prechecks=extractive.prechecks, intent=extractive.intent,
+                       calculations=extractive.calculations, caveats=extractive.caveats)
 
     def compose(self, context: Context) -> Answer:
         extractive = self.fallback.compose(context)  # deterministic: the model's figures and the fallback
@@ -67,4 +73,15 @@ class LLMComposer:
         result = yield from stream_answer_with_llm(query.text, list(query.history), citations, grounded,
                                                    self.backend, lambda: extractive,
                                                    tools=self.tools)
-        yield self._finish(result, extractive)
+        finished = self._finish(result, extractive)
+        if finished.text != result.text:
+            yield finished.text[len(result.text):]
+        yield finished
+
+
+def _closing(text: str, caveats: list[str]) -> str:
+    """The generated text, then the caveats as the extractive answer lists them (on lines of their own)."""
+    lines = caveat_lines(caveats)
+    if not lines:
+        return text
+    return text + ("" if text.endswith("\n") else "\n") + "\n".join(lines)  # the shown text stays a prefix

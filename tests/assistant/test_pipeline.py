@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+from fake_openai_server import FakeOpenAIServer, Reply
 
 from assistant import pipeline
 from assistant.composers.base import Context
-from assistant.composers.draft import Draft
+from assistant.composers.draft import Draft, caveat_lines
 from assistant.composers.extractive import DONE, NEXT, STRATEGIES, ExtractiveComposer, Step, refusal
 from assistant.composers.llm import LLMComposer
 from assistant.llm import OpenAIBackend
@@ -129,3 +131,25 @@ def test_a_comparison_carries_one_sentence_of_each_document_it_names(policy_assi
     assert [c.doc_id for c in reply.citations] == [regulation, data]
     alone = pipeline._context(res, f"《{res.corpus.documents[data].title}》的适用范围是什么？", [])
     assert isinstance(alone, Context) and alone.compared == ()
+
+
+def test_a_generated_answer_closes_with_the_extractive_caveats(policy_assistant: PolicyAssistant, llm_settings,
+                                                               fake_openai: FakeOpenAIServer) -> None:
+    res = policy_assistant.resources
+    message = "深圳先锋城市措施的征求意见稿里，研发行业大模型的企业能拿多少资助"
+    extractive = pipeline.answer(res, message)
+    assert not extractive.refused and any("征求意见稿" in c for c in extractive.caveats)
+    closing = "\n".join(caveat_lines(extractive.caveats))
+    assert extractive.text.endswith(closing)
+    # The model writes one grounded sentence and no caveats; the product adds them, in the same words.
+    sentence = re.split(r"(?<=[。；])", extractive.citations[0].quote)[0].rstrip("。；") + "[1]。"
+    with_llm = replace(res, llm=OpenAIBackend(llm_settings()))
+    fake_openai.script(Reply(text=sentence))
+    generated = pipeline.answer(with_llm, message)
+    assert generated.backend == "openai" and generated.text.startswith(sentence.rstrip("。"))
+    assert generated.text.endswith(closing) and generated.caveats == extractive.caveats
+    fake_openai.script(Reply(text=sentence))
+    streamed = list(pipeline.stream_answer(with_llm, message))
+    final = streamed[-1]
+    assert isinstance(final, Answer) and final.backend == "openai"
+    assert "".join(p for p in streamed if isinstance(p, str)) == final.text and final.text.endswith(closing)
