@@ -16,6 +16,10 @@ from assistant.models import Turn
 _ELLIPTICAL_START = re.compile(r"^(那|那么|还有|另外|如果|要是|这个|那个|这些|那些|这项|该|它|其|上述|此外|同样)")
 _ELLIPTICAL_END = re.compile(r"呢[？?。！!]*$")
 _ANAPHORA = re.compile(r"(这些|这个|这项|那个|那些|上述|该项|该条|该办法|该政策|它们?|其中)")
+# The same in English: a question opening with a connective ("And if…", "What about…") or pointing back with a
+# pronoun ("Does it…", "that subsidy") continues the conversation.
+_ELLIPTICAL_START_EN = re.compile(r"^(and|so|then|also|but|if|what if|what about|how about)\b", re.IGNORECASE)
+_ANAPHORA_EN = re.compile(r"\b(it|its|that|this|these|those|they|them|their)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ def is_elliptical(question: str) -> bool:
     """True when a question leans on earlier turns for its subject."""
     q = question.strip()
     return (len(q) <= CAL.short_question or bool(_ELLIPTICAL_START.search(q)) or bool(_ELLIPTICAL_END.search(q))
-            or bool(_ANAPHORA.search(q)))
+            or bool(_ANAPHORA.search(q)) or bool(_ELLIPTICAL_START_EN.search(q)) or bool(_ANAPHORA_EN.search(q)))
 
 
 def conversation_context(question: str, history: list[Turn]) -> ConversationContext:

@@ -65,3 +65,12 @@ def test_budget_table_figures_are_labelled_as_district_totals(policy_assistant: 
     answer = policy_assistant.answer("资金测算表中重大活动项目扶持2025年安排了多少？")
     assert "200万元" in answer.text
     assert "区级预算总额" in answer.text and "不是单个企业可获金额" in answer.text
+
+
+def test_an_english_what_if_recomputes_in_english(policy_assistant: PolicyAssistant) -> None:
+    answers = _converse(policy_assistant,
+                        "What support does Longgang give for buying computing power?",
+                        "What if our compute bill came to 12 million yuan?")
+    what_if = answers[1]
+    assert not what_if.refused and _estimate(what_if, "lg-compute") == 360.0  # 1200 × 30%, under the 600 cap
+    assert what_if.text.startswith("If all application conditions are met")
