@@ -18,11 +18,13 @@ from prechecks.rules import RuleSet
 from retrieval.models import Clause, Corpus, Hit
 from retrieval.text import fold
 
-_SUM = re.compile(r"合计|总共|一共|加起来|累计|总额是|三年|几年")
+_SUM = re.compile(r"合计|总计|总共|一共|加起来|累计|总额是|三年|几年")
 _MULTIPLE = re.compile(r"倍")
 _SHARE = re.compile(r"占.{0,20}(比例|比重|百分之|多少)|占比")
 _ZERO = re.compile(r"为0(?!\d)|为零|是0(?!\d)|没有安排|未安排|(?<![\d.])0万元")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+# What people call a budget allocation: a question with none of these is about support, not a table's row.
+_BUDGET = re.compile(r"预算|测算|经费|资金表|安排")
 _LIST = re.compile(r"有什么|都有|清单")  # besides what asks for a list (the "list" answer type)
 _NAME_HEADERS = ("项目名称", "名称", "项目")
 _TOTAL_NAMES = ("总计", "合计")
@@ -103,14 +105,16 @@ def budget_note(clause_ids: Iterable[str], rules: RuleSet, corpus: Corpus) -> st
             "不是单个企业可获金额。")
 
 
+def distinctive_pairs(names: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Per key, the Chinese character pairs of its names that no other key's names share ("场景" for the
+    scenario item; not "智能" or "扶持"): how people name one of a set in their own, shorter words."""
+    pairs = {key: {n[k:k + 2] for n in map(fold, ns) for k in range(len(n) - 1) if _CJK_PAIR.fullmatch(n[k:k + 2])}
+             for key, ns in names.items()}
+    return {key: {p for p in ps if sum(p in other for other in pairs.values()) == 1} for key, ps in pairs.items()}
+
+
 def _distinctive(rules: RuleSet) -> dict[str, set[str]]:
-    """Per item, the Chinese character pairs of its name and synonyms that no other item's share ("场景"
-    for the scenario item; not "智能" or "扶持")."""
-    pairs = {i.item_id: {n[k:k + 2] for n in map(fold, (i.name, *i.synonyms)) for k in range(len(n) - 1)
-                         if _CJK_PAIR.fullmatch(n[k:k + 2])}
-             for i in rules.items}
-    return {item_id: {p for p in ps if sum(p in other for other in pairs.values()) == 1}
-            for item_id, ps in pairs.items()}
+    return distinctive_pairs({i.item_id: [i.name, *i.synonyms] for i in rules.items})
 
 
 def budgeted_items(rules: RuleSet, query: Query, hits: list[Hit]) -> tuple[str, ...]:
@@ -131,9 +135,18 @@ def _mentioned(columns: list[str], folded: str) -> list[str]:
 
 
 def _rows_named(rows: list[TableRow], folded: str) -> list[TableRow]:
-    """The rows (totals aside) whose name a folded text mentions, longest name first."""
-    return sorted((r for r in rows if r.name and fold(r.name) in folded and r.name not in _TOTAL_NAMES),
-                  key=lambda r: -len(r.name))
+    """The rows (totals aside) whose name a folded text mentions, longest name first; failing that, in a
+    question about the budget, the one row it names in shorter words ("机器人那块的预算", "算力扶持每年安排多少"):
+    at least two of its distinctive pairs, more than any other row's."""
+    items = [r for r in rows if r.name and r.name not in _TOTAL_NAMES]
+    named = sorted((r for r in items if fold(r.name) in folded), key=lambda r: -len(r.name))
+    if named or not _BUDGET.search(folded):
+        return named
+    pairs = distinctive_pairs({str(k): [r.name] for k, r in enumerate(items)})
+    scores = sorted(((sum(p in folded for p in pairs[str(k)]), k) for k in range(len(items))), reverse=True)
+    if scores and scores[0][0] >= 2 and (len(scores) == 1 or scores[1][0] < scores[0][0]):
+        return [items[scores[0][1]]]
+    return []
 
 
 def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswer | None:
@@ -166,7 +179,8 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
     follow-up such as "那2026年呢？" supply the row when the question names none.
     """
     folded, context = query.folded, query.followup_text
-    asked = query.kinds | ({"per_unit"} if query.per_units else set())
+    # "每年多少" is what a table by year answers; another per-unit rate ("每家", "每平方米") is not.
+    asked = query.kinds | ({"per_unit"} if query.per_units - {"年"} else set())
     if asked - {"money", "ratio", "quantity"} or ("ratio" in asked and not _SHARE.search(folded)):
         return None
     table_hits = [h.clause for h in hits[:3] if h.clause.kind == "table_row"]
@@ -188,6 +202,8 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
         if zero:
             parts = [f"{r.name}（{'、'.join(hs)}为0）" for r, hs in zero]
             return TableAnswer(f"测算资金为0的项目有：{'；'.join(parts)}。", tuple(r for r, _ in zero))
+    if not named and total is not None and _SUM.search(folded) and asked & {"money", "quantity"}:
+        return _total_answer(total, years, columns, unit)  # "2026年合计多少", "三年一共要花多少"
     if not named:
         return None
     row = named[0]
@@ -220,3 +236,15 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
         return TableAnswer(f"{row.name}{'，'.join(parts)}。", (row,))
     parts = [f"{c}为{fmt(v)}{unit}" for c, v in values.items()]
     return TableAnswer(f"{row.name}：{'，'.join(parts)}。", (row,))
+
+
+def _total_answer(total: TableRow, years: list[str], columns: list[str], unit: str) -> TableAnswer:
+    """The table's total row: the year asked, or the sum over the years asked (all of them by default)."""
+    values = total.numeric()
+    if len(years) == 1:
+        return TableAnswer(f"{years[0]}{total.name}测算{fmt(values[years[0]])}{unit}。", (total,))
+    summed = years or columns
+    sum_value = sum((values[c] for c in summed), Decimal(0))
+    formula = " + ".join(fmt(values[c]) for c in summed) + f" = {fmt(sum_value)}"
+    return TableAnswer(f"{summed[0]}至{summed[-1]}{total.name}测算{fmt(sum_value)}{unit}（{formula}）。",
+                       (total,), formula)

@@ -1,0 +1,54 @@
+"""Budget-table answers: a row named in the asker's own shorter words, a year's column, the total row."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.service import PolicyAssistant
+from assistant.tables import answer_from_table
+from assistant.understanding.query import understand
+from retrieval.models import Clause, Corpus, DocumentMeta, Hit
+
+DOC = DocumentMeta(doc_id="t-plan", title="某区示例资金测算说明", short_title="示例测算说明", issuer="某区工业和信息化局",
+                   level="district", doc_type="explainer", status="official", language="zh", completeness="full",
+                   source="test")
+TITLE = "表2 示例项目资金测算表（万元）"
+ROWS = [("1", "语音识别平台扶持", ("100", "200")), ("2", "服务机器人租赁扶持", ("30", "60")),
+        ("3", "语音识别平台运营扶持", ("10", "10")), ("", "总计", ("140", "270"))]
+
+
+def _row(index: int, number: str, name: str, values: tuple[str, str]) -> Clause:
+    cells = ([f"序号：{number}"] if number else []) + [f"项目名称：{name}", f"2027年：{values[0]}", f"2028年：{values[1]}"]
+    locator = f"表2/{number or name}"
+    return Clause(f"t-plan#{locator}", "t-plan", locator, "table_row", (TITLE,), "｜".join([TITLE, *cells]), index)
+
+
+CORPUS = Corpus({"t-plan": DOC}, tuple(_row(i, *r) for i, r in enumerate(ROWS)), "t")
+HITS = [Hit(c, DOC, 1.0 - i / 10) for i, c in enumerate(CORPUS.clauses)]
+
+
+def _answer(assistant: PolicyAssistant, question: str) -> str | None:
+    query = understand(question, [], assistant.retriever, assistant.rules)
+    found = answer_from_table(query, HITS, CORPUS)
+    return found.text if found else None
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("测算表里机器人那块每年安排多少？", "服务机器人租赁扶持：2027年为30万元，2028年为60万元。"),
+    ("机器人租赁2028年预算多少", "服务机器人租赁扶持2028年测算60万元。"),
+    ("买服务机器人有补贴吗", None),  # a row's words, but a question about support, not the budget
+    ("测算表2027年总计多少钱", "2027年总计测算140万元。"),
+    ("这张表两年一共要花多少钱", "2027年至2028年总计测算410万元（140 + 270 = 410）。"),
+])
+def test_a_row_or_the_total_in_the_askers_words(policy_assistant: PolicyAssistant, question: str,
+                                               expected: str | None) -> None:
+    assert _answer(policy_assistant, question) == expected
+
+
+def test_a_name_two_rows_share_answers_neither(policy_assistant: PolicyAssistant) -> None:
+    # "语音识别平台" is in two rows' names: no row is guessed.
+    assert _answer(policy_assistant, "语音识别那块2027年多少") is None
+
+
+def test_a_per_unit_rate_is_not_a_table_figure(policy_assistant: PolicyAssistant) -> None:
+    assert _answer(policy_assistant, "机器人租赁扶持每家企业能拿多少") is None
