@@ -20,6 +20,7 @@ from retrieval.text import fold
 Outcome = Literal["found", "beyond_held_copy", "no_such_article"]
 
 _ARTICLE = re.compile(r"第\s*([零〇一二两三四五六七八九十百千\d]+)\s*条")
+_ARTICLE_EN = re.compile(r"\b(?:article|art\.)\s*(\d{1,3})\b")  # "Article 12", "art. 12" (text folded to lower case)
 # An action plan's item: "一、（二）" / "一、(二)" / "一（二）", or a section "三、".
 _ITEM = re.compile(r"([一二三四五六七八九十]+)、?\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]")
 
@@ -39,10 +40,9 @@ def locators_in(query: str) -> list[str]:
     """The article and item locators a query names, normalised to the parser's form, in order."""
     text = fold(query)
     found: list[str] = []
-    for match in _ARTICLE.finditer(text):
-        number = chinese_to_int(match.group(1))
-        if number is not None and 0 < number < 1000:
-            found.append(article_locator(number))
+    numbers = [chinese_to_int(m.group(1)) for m in _ARTICLE.finditer(text)]
+    numbers += [int(m.group(1)) for m in _ARTICLE_EN.finditer(text)]
+    found += [article_locator(n) for n in numbers if n is not None and 0 < n < 1000]
     for match in _ITEM.finditer(text):
         found.append(f"{match.group(1)}、（{match.group(2)}）")
     return list(dict.fromkeys(found))

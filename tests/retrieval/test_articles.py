@@ -30,6 +30,9 @@ def test_locators_in_queries_written_either_way() -> None:
     assert locators_in("数据条例第六十五条") == ["第六十五条"]
     assert locators_in("第105条是什么") == ["第一百零五条"]
     assert locators_in("第 12 条和第十二条") == ["第十二条"]
+    assert locators_in("What does Article 5 of the regulation say?") == ["第五条"]
+    assert locators_in("see art. 12 and article 12") == ["第十二条"]
+    assert locators_in("articles of association, 5 of them") == []
     assert locators_in("若干措施一、(二)的训力券") == ["一、（二）"]
     assert locators_in("训力券怎么申请") == []
 
