@@ -202,8 +202,11 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
         if zero:
             parts = [f"{r.name}（{'、'.join(hs)}为0）" for r, hs in zero]
             return TableAnswer(f"测算资金为0的项目有：{'；'.join(parts)}。", tuple(r for r, _ in zero))
-    if not named and total is not None and _SUM.search(folded) and asked & {"money", "quantity"}:
-        return _total_answer(total, years, columns, unit)  # "2026年合计多少", "三年一共要花多少"
+    # "2026年合计多少", "表里三年一共多少": the total row. Without a year or the table named, a sentence of the
+    # document that states its total ("三年所需资金预估约为…") is quoted instead of a sum computed here.
+    if not named and total is not None and _SUM.search(folded) and asked & {"money", "quantity"} \
+            and (years or "表" in folded):
+        return _total_answer(total, years, columns, unit)
     if not named:
         return None
     row = named[0]
