@@ -17,6 +17,7 @@ import jieba.posseg
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import claims_of, facts_of
+from assistant.parts import missing_parts
 from assistant.evidence import (
     DOC_NUMBER,
     VERSION_YEAR,
@@ -148,6 +149,21 @@ def _missing_article(corpus: Corpus, query: Query) -> Support | None:
     lookup = (beyond or lookups)[0]
     reason: Reason = "beyond_held_copy" if beyond else "no_such_article"
     return Support(reason, note=lookup.message(f"《{lookup.doc.short_title}》"))
+
+
+def _missing_part(corpus: Corpus, query: Query, hits: list[Hit]) -> Support | None:
+    """The question names a part ("第二部分", "part 2") the document it is about does not hold: why, or None.
+
+    The document is the one the question names, else the top hits'; another part's clause is no answer.
+    """
+    named = sorted(query.documents, key=lambda d: -query.documents[d])
+    docs = named or list(dict.fromkeys(h.doc.doc_id for h in hits[:CAL.claim_hits]))
+    missing = missing_parts(corpus, docs, query.text)
+    if not missing:
+        return None
+    lookup = missing[0]
+    reason: Reason = "beyond_held_copy" if lookup.beyond_held_copy else "no_such_article"
+    return Support(reason, note=lookup.message(refusal_title(lookup.doc)))
 
 
 def _same_number(named: str, number: str) -> bool:
@@ -421,7 +437,7 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     claim = unheld_claim(corpus, query, hits)
     if claim is not None:
         return claim
-    missing = _missing_article(corpus, query)
+    missing = _missing_article(corpus, query) or _missing_part(corpus, query, hits)
     if missing is not None:
         return missing
     absent = unheld_terms(corpus, (*query.quoted, *instrument_names(query.folded)))
