@@ -56,8 +56,8 @@ def held_parts(corpus: Corpus, doc: DocumentMeta) -> dict[int, str]:
     return parts
 
 
-def _issuer(doc: DocumentMeta) -> str:
-    """The issuer without the remark some copies add after it ("… (Invest in Longgang, …)")."""
+def issuer_name(doc: DocumentMeta) -> str:
+    """How a refusal names whom to ask: the issuer without the remark some copies add after it ("… (Invest in Longgang, …)")."""
     return re.sub(r"\s*[（(][^）)]*[）)]\s*$", "", doc.issuer) or doc.issuer
 
 
@@ -84,7 +84,7 @@ class PartLookup:
         if self.beyond_held_copy:
             held = "、".join(f"第{arabic_to_chinese(n)}部分" for n in self.held)
             return (f"所存{title}不是全文，只收录了{held}的内容，{asked}的原文未收录，无法说明其中的规定。"
-                    f"{asked}的内容请查阅该文件正式发布的全文，或咨询发布机关{_issuer(self.doc)}。")
+                    f"{asked}的内容请查阅该文件正式发布的全文，或咨询发布机关{issuer_name(self.doc)}。")
         return f"{title}共{arabic_to_chinese(max(self.held))}个部分，没有{asked}。"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -17,7 +17,7 @@ import jieba.posseg
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import claims_of, facts_of
-from assistant.parts import missing_parts
+from assistant.parts import issuer_name, missing_parts
 from assistant.evidence import (
     DOC_NUMBER,
     VERSION_YEAR,
@@ -25,6 +25,7 @@ from assistant.evidence import (
     candidate_evidence,
     cut_off_subject,
     related_documents,
+    states,
     supported,
     years_about,
 )
@@ -98,7 +99,7 @@ def cut_off_note(evidence: Evidence) -> str:
     """Where the held copy stops just as it comes to what the question asks."""
     doc, clause = evidence.hit.doc, evidence.hit.clause
     return (f"所存《{doc.short_title}》{clause.label}的原文在论及此事处中断（其后原文未收录），"
-            f"相关规定应在该文件未收录的部分。")
+            f"相关规定应在该文件未收录的部分，请查阅该文件全文或咨询发布机关{issuer_name(doc)}。")
 
 
 def superseded_draft(corpus: Corpus, query: Query, evidence: list[Evidence]) -> str:
@@ -420,8 +421,33 @@ def not_held_note(corpus: Corpus, query: Query, hits: list[Hit]) -> str:
     for doc in partial[:2]:
         extent = held_extent(corpus, doc)
         where = f"（{extent}）" if extent else ""
-        lines.append(f"所存{refusal_title(doc)}不是全文{where}，如有相关规定，可能在未收录的部分。")
+        lines.append(f"所存{refusal_title(doc)}不是全文{where}，如有相关规定，可能在未收录的部分"
+                     f"（可查阅全文或咨询发布机关{issuer_name(doc)}）。")
     return "\n".join(lines)
+
+
+def stated_before_gap(query: Query, candidates: list[Evidence]) -> list[Evidence]:
+    """The candidates, a sentence broken off by a gap counted as complete when its held part already states
+    every kind of fact asked ("…遵循公开透明、依法依规、绩效优先、合理统筹的管理原〔以下原文未收录〕" states
+    the principles): what follows the gap is not what the question asks."""
+    if not query.kinds:
+        return candidates
+    kinds, units = set(query.kinds), set(query.per_units)
+    return [replace(e, cut_off=False) if e.cut_off and states(e.sentence, kinds, units, set(), False, query.counted)
+            else e for e in candidates]
+
+
+def cut_off_answer(query: Query, candidates: list[Evidence]) -> Evidence | None:
+    """The sentence broken off by a gap where the answer would be (`cut_off_subject`), or None.
+
+    When the question asks a kind of fact, every complete candidate states it; a broken sentence that covers
+    no more of the question than the best of them is no reason to look past what the held text states.
+    """
+    cut = cut_off_subject(candidates)
+    best = next((e for e in candidates if not e.cut_off), None)
+    if cut is None or not query.kinds or best is None:
+        return cut
+    return cut if cut.coverage > best.coverage else None
 
 
 def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
@@ -444,9 +470,12 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     if absent:
         names = "、".join(f"“{t}”" for t in absent)
         return Support("not_held", note=f"所存政策文件中没有出现{names}，没有这方面的规定。")
-    candidates = candidate_evidence(retriever, query, hits, eligible=eligible)
-    # A gap in a text whose newer version is held says nothing of what the current text states.
-    cut = cut_off_subject([c for c in candidates if not (c.cut_off and newer_version_held(corpus, c.hit.doc))])
+    # A gap in a text whose newer version is held says nothing of what the current text states, and what
+    # it states before the gap is no answer while the current text is held.
+    candidates = [c for c in candidate_evidence(retriever, query, hits, eligible=eligible)
+                  if not (c.cut_off and newer_version_held(corpus, c.hit.doc))]
+    candidates = stated_before_gap(query, candidates)
+    cut = cut_off_answer(query, candidates)
     if cut is not None:
         return Support("beyond_held_copy", note=cut_off_note(cut))
     unnamed = unheld_named_document(corpus, query)
