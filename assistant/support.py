@@ -317,6 +317,30 @@ def unheld_places(corpus: Corpus, query: Query) -> list[str]:
     return sorted(places_named(text) - held)
 
 
+def document_areas(doc: DocumentMeta) -> frozenset[str]:
+    """The areas a document is of: those its issuer ("深圳市龙岗区…局": 深圳, 龙岗) and title name."""
+    issuers = {_ADMIN_SUFFIX.sub("", m) for m in _JURISDICTION.findall(fold(doc.issuer))}
+    return places_named(f"{doc.issuer} {doc.title}") | issuers
+
+
+def other_area_figure(corpus: Corpus, query: Query, evidence: list[Evidence]) -> str:
+    """Why no held sentence states a figure of the area the question names ("深圳…规模要达到多少"), or "".
+
+    A target or a scale is that of the area whose document sets it: when the sentence that best answers is
+    from a document of another area, the figure asked for is not held. A national document names no area.
+    """
+    asked = places_named(query.text) | {p for p in held_places(corpus) if p in query.folded}
+    doc = evidence[0].hit.doc if evidence else None
+    if query.kinds != {"quantity"} or not asked or doc is None:
+        return ""
+    areas = document_areas(doc)
+    if not areas or asked & areas:
+        return ""
+    names, other = "、".join(sorted(asked)), "、".join(sorted(areas))
+    return (f"所存文件中没有载明{names}的这一数字：与问题最相关的{refusal_title(doc)}是{other}的文件，"
+            f"其中的目标和规模是{other}的，不是{names}的。")
+
+
 def out_of_area_note(places: list[str]) -> str:
     names = "、".join(places)
     return (f"抱歉，所存政策文件中没有关于{names}的政策。“政策通”只收录龙岗区人工智能产业扶持及相关的深圳市、"
@@ -493,6 +517,9 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     if not evidence:
         # A named support item's own note (where its standard would be) says it better.
         return Support("not_held", note="" if query.named_items else not_held_note(corpus, query, hits))
+    elsewhere = other_area_figure(corpus, query, evidence)
+    if elsewhere:
+        return Support("not_held", note=elsewhere)
     draft_only = superseded_draft(corpus, query, evidence)
     if draft_only:
         return Support("draft_only", note=draft_only)
