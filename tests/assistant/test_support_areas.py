@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from assistant.areas import document_areas
 from assistant.evidence import Evidence
-from assistant.support import document_areas, other_area_figure
+from assistant.support import other_area_figure
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit
 from retrieval.text import fold
 
