@@ -149,13 +149,15 @@ def _missing_article(corpus: Corpus, query: Query) -> Support | None:
 
 
 def _missing_part(corpus: Corpus, query: Query, hits: list[Hit]) -> Support | None:
-    """The question names a part ("第二部分", "part 2") the document it is about does not hold: why, or None.
+    """The question names a part or chapter ("第二部分", "part 2", "第五章") the document it is about does not
+    hold: why, or None.
 
     The document is the one the question names, else the top hits'; another part's clause is no answer.
     """
     named = sorted(query.documents, key=lambda d: -query.documents[d])
     docs = named or list(dict.fromkeys(h.doc.doc_id for h in hits[:CAL.claim_hits]))
-    missing = missing_parts(corpus, docs, query.text)
+    described = frozenset(related_documents(corpus.documents, set(docs)))
+    missing = missing_parts(corpus, docs, query.text, described)
     if not missing:
         return None
     lookup = missing[0]

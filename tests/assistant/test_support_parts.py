@@ -1,5 +1,5 @@
-"""A part of a document named by its ordinal ("第三部分", "part 3"): answered from that part when held, and
-otherwise refused with the reason — the held copy stops before it, or the document has no such part."""
+"""A part or chapter of a document named by its ordinal ("第三部分", "part 3", "第五章"): answered from it when
+held, and otherwise refused with the reason — the held copy stops before it, or the document has no such part."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from assistant.parts import held_parts, missing_parts, parts_named
+from assistant.parts import divisions_named, held_divisions, held_parts, missing_parts, parts_named
 from assistant.service import PolicyAssistant
 from assistant.support import decide_support, refusal_title
 from assistant.understanding.query import understand
@@ -30,7 +30,19 @@ _CLAUSES = (
     Clause("b#一、（一）", "b", "一、（一）", "item", ("一、夯实算力底座",), "（一）建设公共算力平台。", 0),
     Clause("b#二、（一）", "b", "二、（一）", "item", ("二、丰富应用场景",), "（一）开放示范场景。", 1),
 )
-_CORPUS = Corpus(documents={"a": _PARTIAL, "b": _FULL}, clauses=_CLAUSES, fingerprint="t")
+_LAW = DocumentMeta(doc_id="law", title="某市示例数据条例", short_title="示例条例", issuer="某市人大常委会", level="municipal",
+                    doc_type="regulation", status="official", language="zh", completeness="partial", source="test")
+_GUIDE = DocumentMeta(doc_id="law-guide", title="《某市示例数据条例》解读", short_title="条例解读", issuer="某市司法局",
+                      level="municipal", doc_type="interpretation", status="official", language="zh",
+                      completeness="full", source="test")
+_CLAUSES = (
+    *_CLAUSES,
+    Clause("law#第一条", "law", "第一条", "article", ("第一章 总则",), "第一条 为规范数据处理，制定本条例。", 0),
+    Clause("law#第九条", "law", "第九条", "article", ("第二章 个人数据",), "第九条 处理个人数据应当告知。", 1),
+    Clause("law-guide#一、", "law-guide", "一、", "section", (), "一、第三章公共数据，共5条，阐述公共数据的开放。", 0),
+)
+_CORPUS = Corpus(documents={"a": _PARTIAL, "b": _FULL, "law": _LAW, "law-guide": _GUIDE}, clauses=_CLAUSES,
+                 fingerprint="t")
 
 
 @pytest.mark.parametrize(("question", "parts"), [
@@ -45,6 +57,24 @@ _CORPUS = Corpus(documents={"a": _PARTIAL, "b": _FULL}, clauses=_CLAUSES, finger
 ])
 def test_the_part_a_question_names(question: str, parts: tuple[int, ...]) -> None:
     assert parts_named(question) == parts
+
+
+@pytest.mark.parametrize(("question", "divisions"), [
+    ("条例第五章讲了什么", (("章", 5),)),
+    ("What does chapter 3 of the regulation say?", (("章", 3),)),
+    ("第二部分和第三章", (("部分", 2), ("章", 3))),
+])
+def test_the_chapters_a_question_names(question: str, divisions: tuple[tuple[str, int], ...]) -> None:
+    assert divisions_named(question) == divisions
+
+
+def test_a_chapter_beyond_a_partial_copy_and_one_an_interpretation_describes() -> None:
+    assert sorted(held_divisions(_CORPUS, _LAW, "章")) == [1, 2]
+    [lookup] = missing_parts(_CORPUS, ["law"], "示例条例第五章怎么规定的")
+    assert lookup.beyond_held_copy and "只收录了第一章、第二章的内容，第五章的原文未收录" in lookup.message("《示例条例》")
+    # the interpretation says what chapter three is about: that answers, not a refusal
+    assert missing_parts(_CORPUS, ["law"], "示例条例第三章讲什么", frozenset({"law", "law-guide"})) == []
+    assert missing_parts(_CORPUS, ["law"], "示例条例第二章讲什么") == []
 
 
 def test_the_parts_a_held_copy_has_and_their_headings() -> None:
