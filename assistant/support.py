@@ -6,15 +6,11 @@ cannot answer, with a Chinese note saying so. Composers read it; none of them de
 
 from __future__ import annotations
 
-import logging
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from typing import Literal
 
-import jieba
-import jieba.posseg
-
+from assistant.areas import document_areas, held_places, out_of_area_note, places_named, unheld_places
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import claims_of, facts_of
 from assistant.evidence import (
@@ -24,9 +20,11 @@ from assistant.evidence import (
     candidate_evidence,
     cut_off_subject,
     related_documents,
+    states,
     supported,
     years_about,
 )
+from assistant.parts import issuer_name, missing_parts
 from assistant.understanding.asks import missing_labels
 from assistant.understanding.query import Query
 from retrieval.articles import ArticleLookup, find_article
@@ -97,7 +95,7 @@ def cut_off_note(evidence: Evidence) -> str:
     """Where the held copy stops just as it comes to what the question asks."""
     doc, clause = evidence.hit.doc, evidence.hit.clause
     return (f"所存《{doc.short_title}》{clause.label}的原文在论及此事处中断（其后原文未收录），"
-            f"相关规定应在该文件未收录的部分。")
+            f"相关规定应在该文件未收录的部分，请查阅该文件全文或咨询发布机关{issuer_name(doc)}。")
 
 
 def superseded_draft(corpus: Corpus, query: Query, evidence: list[Evidence]) -> str:
@@ -148,6 +146,23 @@ def _missing_article(corpus: Corpus, query: Query) -> Support | None:
     lookup = (beyond or lookups)[0]
     reason: Reason = "beyond_held_copy" if beyond else "no_such_article"
     return Support(reason, note=lookup.message(f"《{lookup.doc.short_title}》"))
+
+
+def _missing_part(corpus: Corpus, query: Query, hits: list[Hit]) -> Support | None:
+    """The question names a part or chapter ("第二部分", "part 2", "第五章") the document it is about does not
+    hold: why, or None.
+
+    The document is the one the question names, else the top hits'; another part's clause is no answer.
+    """
+    named = sorted(query.documents, key=lambda d: -query.documents[d])
+    docs = named or list(dict.fromkeys(h.doc.doc_id for h in hits[:CAL.claim_hits]))
+    described = frozenset(related_documents(corpus.documents, set(docs)))
+    missing = missing_parts(corpus, docs, query.text, described)
+    if not missing:
+        return None
+    lookup = missing[0]
+    reason: Reason = "beyond_held_copy" if lookup.beyond_held_copy else "no_such_article"
+    return Support(reason, note=lookup.message(refusal_title(lookup.doc)))
 
 
 def _same_number(named: str, number: str) -> bool:
@@ -248,62 +263,22 @@ def unheld_terms(corpus: Corpus, quoted: tuple[str, ...]) -> list[str]:
     return [q for q in names if not any(q in t for t in texts)]
 
 
-_ADMIN_SUFFIX = re.compile(r"(?<=..)[省市区县]$")
-_JURISDICTION = re.compile(r"[\u4e00-\u9fff]{2}[省市区]")
+def other_area_figure(corpus: Corpus, query: Query, evidence: list[Evidence]) -> str:
+    """Why no held sentence states a figure of the area the question names ("深圳…规模要达到多少"), or "".
 
-
-@lru_cache(maxsize=1)
-def _place_tagger() -> jieba.posseg.POSTokenizer:
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
-
-
-@lru_cache(maxsize=4096)
-def places_named(text: str) -> frozenset[str]:
-    """The administrative areas a text names ("东莞", "南山区" → 南山), without their 省/市/区/县.
-
-    A place word of jieba's dictionary counts when it is, or with 省/市/区/县 added makes, an area's name:
-    place-like words that name no area (鹏城, a project's name) are left out.
+    A target or a scale is that of the area whose document sets it: when the sentence that best answers is
+    from a document of another area, the figure asked for is not held. A national document names no area.
     """
-    tagger = _place_tagger()
-    freq = tagger.tokenizer.FREQ
-    out = set()
-    for word, flag in tagger.cut(fold(text)):
-        if flag == "ns" and len(word) >= 2 and (_ADMIN_SUFFIX.search(word) or any(freq.get(word + s)
-                                                                                  for s in "市区省县")):
-            out.add(_ADMIN_SUFFIX.sub("", word))
-    return frozenset(out)
-
-
-@lru_cache(maxsize=8)
-def _held_places(fingerprint: str, headers: tuple[tuple[str, str], ...]) -> frozenset[str]:
-    # An issuer's own area ("深圳市龙岗区…局") is named by its 省/市/区 even where jieba knows no such place.
-    issuers = {_ADMIN_SUFFIX.sub("", m) for issuer, _ in headers for m in _JURISDICTION.findall(fold(issuer))}
-    return frozenset(p for issuer, title in headers for p in places_named(f"{issuer} {title}")) | issuers
-
-
-def held_places(corpus: Corpus) -> frozenset[str]:
-    """The areas the held documents are about: those their issuers and titles name."""
-    return _held_places(corpus.fingerprint, tuple((d.issuer, d.title) for d in corpus.documents.values()))
-
-
-def unheld_places(corpus: Corpus, query: Query) -> list[str]:
-    """Areas the person's turns name when none of them names an area a held document is about.
-
-    "东莞的算力补贴" asks about Dongguan's policy, which no held document is; "注册在龙岗、纳税在南山"
-    names a held area too and asks about that area's rules.
-    """
-    text = " ".join([query.text, *(t.content for t in query.history if t.role == "user")])
-    held = held_places(corpus)
-    if query.documents or any(p in fold(text) for p in held):
-        return []
-    return sorted(places_named(text) - held)
-
-
-def out_of_area_note(places: list[str]) -> str:
-    names = "、".join(places)
-    return (f"抱歉，所存政策文件中没有关于{names}的政策。“政策通”只收录龙岗区人工智能产业扶持及相关的深圳市、"
-            f"广东省和国家政策文件，{names}的政策请咨询当地主管部门。")
+    asked = places_named(query.text) | {p for p in held_places(corpus) if p in query.folded}
+    doc = evidence[0].hit.doc if evidence else None
+    if query.kinds != {"quantity"} or not asked or doc is None:
+        return ""
+    areas = document_areas(doc)
+    if not areas or asked & areas:
+        return ""
+    names, other = "、".join(sorted(asked)), "、".join(sorted(areas))
+    return (f"所存文件中没有载明{names}的这一数字：与问题最相关的{refusal_title(doc)}是{other}的文件，"
+            f"其中的目标和规模是{other}的，不是{names}的。")
 
 
 def _document_years(doc: DocumentMeta) -> set[str]:
@@ -404,8 +379,33 @@ def not_held_note(corpus: Corpus, query: Query, hits: list[Hit]) -> str:
     for doc in partial[:2]:
         extent = held_extent(corpus, doc)
         where = f"（{extent}）" if extent else ""
-        lines.append(f"所存{refusal_title(doc)}不是全文{where}，如有相关规定，可能在未收录的部分。")
+        lines.append(f"所存{refusal_title(doc)}不是全文{where}，如有相关规定，可能在未收录的部分"
+                     f"（可查阅全文或咨询发布机关{issuer_name(doc)}）。")
     return "\n".join(lines)
+
+
+def stated_before_gap(query: Query, candidates: list[Evidence]) -> list[Evidence]:
+    """The candidates, a sentence broken off by a gap counted as complete when its held part already states
+    every kind of fact asked ("…遵循公开透明、依法依规、绩效优先、合理统筹的管理原〔以下原文未收录〕" states
+    the principles): what follows the gap is not what the question asks."""
+    if not query.kinds:
+        return candidates
+    kinds, units = set(query.kinds), set(query.per_units)
+    return [replace(e, cut_off=False) if e.cut_off and states(e.sentence, kinds, units, set(), False, query.counted)
+            else e for e in candidates]
+
+
+def cut_off_answer(query: Query, candidates: list[Evidence]) -> Evidence | None:
+    """The sentence broken off by a gap where the answer would be (`cut_off_subject`), or None.
+
+    When the question asks a kind of fact, every complete candidate states it; a broken sentence that covers
+    no more of the question than the best of them is no reason to look past what the held text states.
+    """
+    cut = cut_off_subject(candidates)
+    best = next((e for e in candidates if not e.cut_off), None)
+    if cut is None or not query.kinds or best is None:
+        return cut
+    return cut if cut.coverage > best.coverage else None
 
 
 def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
@@ -421,16 +421,19 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     claim = unheld_claim(corpus, query, hits)
     if claim is not None:
         return claim
-    missing = _missing_article(corpus, query)
+    missing = _missing_article(corpus, query) or _missing_part(corpus, query, hits)
     if missing is not None:
         return missing
     absent = unheld_terms(corpus, (*query.quoted, *instrument_names(query.folded)))
     if absent:
         names = "、".join(f"“{t}”" for t in absent)
         return Support("not_held", note=f"所存政策文件中没有出现{names}，没有这方面的规定。")
-    candidates = candidate_evidence(retriever, query, hits, eligible=eligible)
-    # A gap in a text whose newer version is held says nothing of what the current text states.
-    cut = cut_off_subject([c for c in candidates if not (c.cut_off and newer_version_held(corpus, c.hit.doc))])
+    # A gap in a text whose newer version is held says nothing of what the current text states, and what
+    # it states before the gap is no answer while the current text is held.
+    candidates = [c for c in candidate_evidence(retriever, query, hits, eligible=eligible)
+                  if not (c.cut_off and newer_version_held(corpus, c.hit.doc))]
+    candidates = stated_before_gap(query, candidates)
+    cut = cut_off_answer(query, candidates)
     if cut is not None:
         return Support("beyond_held_copy", note=cut_off_note(cut))
     unnamed = unheld_named_document(corpus, query)
@@ -448,6 +451,9 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     if not evidence:
         # A named support item's own note (where its standard would be) says it better.
         return Support("not_held", note="" if query.named_items else not_held_note(corpus, query, hits))
+    elsewhere = other_area_figure(corpus, query, evidence)
+    if elsewhere:
+        return Support("not_held", note=elsewhere)
     draft_only = superseded_draft(corpus, query, evidence)
     if draft_only:
         return Support("draft_only", note=draft_only)

@@ -7,19 +7,17 @@ import re
 
 import pytest
 
+from assistant.areas import held_places, places_named, unheld_places
 from assistant.evidence import Evidence, cut_off_subject, states, supported, years_about
 from assistant.service import PolicyAssistant
 from assistant.support import (
     held_extent,
-    held_places,
     instrument_names,
     not_held_note,
-    places_named,
     refusal_title,
     unheld_document_note,
     unheld_named_document,
     unheld_numbers,
-    unheld_places,
     unheld_terms,
     unheld_version,
 )

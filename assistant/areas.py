@@ -1,0 +1,85 @@
+"""The areas (provinces, cities, districts) a text names and the held documents are of.
+
+"东莞的算力补贴" asks about an area no held document is about; "深圳…规模要达到多少" asks for a figure of an
+area, which a province's document does not state. Areas are jieba's place words that name an administrative
+area, and the 省/市/区 an issuer's name gives.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+import jieba
+import jieba.posseg
+
+from assistant.understanding.query import Query
+from retrieval.models import Corpus, DocumentMeta
+from retrieval.text import fold
+
+_ADMIN_SUFFIX = re.compile(r"(?<=..)[省市区县]$")
+_JURISDICTION = re.compile(r"[\u4e00-\u9fff]{2}[省市区]")
+
+
+@lru_cache(maxsize=1)
+def _place_tagger() -> jieba.posseg.POSTokenizer:
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+
+
+@lru_cache(maxsize=4096)
+def places_named(text: str) -> frozenset[str]:
+    """The administrative areas a text names ("东莞", "南山区" → 南山), without their 省/市/区/县.
+
+    A place word of jieba's dictionary counts when it is, or with 省/市/区/县 added makes, an area's name:
+    place-like words that name no area (鹏城, a project's name) are left out.
+    """
+    tagger = _place_tagger()
+    freq = tagger.tokenizer.FREQ
+    out = set()
+    for word, flag in tagger.cut(fold(text)):
+        if flag == "ns" and len(word) >= 2 and (_ADMIN_SUFFIX.search(word) or any(freq.get(word + s)
+                                                                                  for s in "市区省县")):
+            out.add(_ADMIN_SUFFIX.sub("", word))
+    return frozenset(out)
+
+
+def _areas(issuer: str, title: str) -> frozenset[str]:
+    # An issuer's own area ("深圳市龙岗区…局") is named by its 省/市/区 even where jieba knows no such place.
+    issuers = {_ADMIN_SUFFIX.sub("", m) for m in _JURISDICTION.findall(fold(issuer))}
+    return places_named(f"{issuer} {title}") | issuers
+
+
+@lru_cache(maxsize=8)
+def _held_places(fingerprint: str, headers: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    return frozenset().union(*(_areas(issuer, title) for issuer, title in headers))
+
+
+def held_places(corpus: Corpus) -> frozenset[str]:
+    """The areas the held documents are about: those their issuers and titles name."""
+    return _held_places(corpus.fingerprint, tuple((d.issuer, d.title) for d in corpus.documents.values()))
+
+
+def unheld_places(corpus: Corpus, query: Query) -> list[str]:
+    """Areas the person's turns name when none of them names an area a held document is about.
+
+    "东莞的算力补贴" asks about Dongguan's policy, which no held document is; "注册在龙岗、纳税在南山"
+    names a held area too and asks about that area's rules.
+    """
+    text = " ".join([query.text, *(t.content for t in query.history if t.role == "user")])
+    held = held_places(corpus)
+    if query.documents or any(p in fold(text) for p in held):
+        return []
+    return sorted(places_named(text) - held)
+
+
+def document_areas(doc: DocumentMeta) -> frozenset[str]:
+    """The areas a document is of: those its issuer ("深圳市龙岗区…局": 深圳, 龙岗) and title name."""
+    return _areas(doc.issuer, doc.title)
+
+
+def out_of_area_note(places: list[str]) -> str:
+    names = "、".join(places)
+    return (f"抱歉，所存政策文件中没有关于{names}的政策。“政策通”只收录龙岗区人工智能产业扶持及相关的深圳市、"
+            f"广东省和国家政策文件，{names}的政策请咨询当地主管部门。")

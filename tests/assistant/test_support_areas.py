@@ -1,0 +1,54 @@
+"""A figure of the area a question names (a target, a scale) is not answered with another area's figure."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from assistant.areas import document_areas
+from assistant.evidence import Evidence
+from assistant.support import other_area_figure
+from retrieval.models import Clause, Corpus, DocumentMeta, Hit
+from retrieval.text import fold
+
+
+def _doc(doc_id: str, issuer: str, title: str, level: str) -> DocumentMeta:
+    return DocumentMeta(doc_id=doc_id, title=title, short_title=title, issuer=issuer, level=level,
+                        doc_type="opinions", status="official", language="zh", completeness="full", source="test")
+
+
+_PROVINCE = _doc("province", "广东省人民政府", "广东省示例产业实施意见", "provincial")
+_CITY = _doc("city", "深圳市工业和信息化局", "深圳市示例产业行动计划", "municipal")
+_NATION = _doc("nation", "全国人民代表大会常务委员会", "中华人民共和国示例促进法", "national")
+_CORPUS = Corpus(documents={d.doc_id: d for d in (_PROVINCE, _CITY, _NATION)}, clauses=(), fingerprint="areas")
+
+
+def _from(doc: DocumentMeta) -> list[Evidence]:
+    clause = Clause(f"{doc.doc_id}#一、", doc.doc_id, "一、", "section", (), "到期末，智能算力规模达到全国领先。", 0)
+    return [Evidence(Hit(clause, doc, 1.0), clause.text, 0.6, 0.6)]
+
+
+def _asking(question: str, *kinds: str) -> Any:
+    return SimpleNamespace(text=question, folded=fold(question), kinds=frozenset(kinds))
+
+
+def test_the_areas_a_document_is_of() -> None:
+    assert document_areas(_PROVINCE) == {"广东"}
+    assert "深圳" in document_areas(_CITY)
+
+
+def test_a_citys_target_is_not_answered_with_a_provinces() -> None:
+    note = other_area_figure(_CORPUS, _asking("深圳的智算中心到期末规模要达到多少？", "quantity"), _from(_PROVINCE))
+    assert "没有载明深圳的这一数字" in note and "广东的文件" in note
+
+
+@pytest.mark.parametrize(("question", "kinds", "doc"), [
+    ("深圳的智算中心到期末规模要达到多少？", ("quantity",), _CITY),  # the city's own document
+    ("深圳的中小企业有多少能享受扶持？", ("quantity",), _NATION),  # a national document names no area
+    ("智算中心到期末规模要达到多少？", ("quantity",), _PROVINCE),  # no area named
+    ("深圳企业买算力最高补贴多少钱？", ("money",), _PROVINCE),  # not a target or a scale
+])
+def test_where_the_area_does_not_decide(question: str, kinds: tuple[str, ...], doc: DocumentMeta) -> None:
+    assert other_area_figure(_CORPUS, _asking(question, *kinds), _from(doc)) == ""
