@@ -15,6 +15,7 @@ from assistant.composers.base import DONE, NEXT, Context, Step
 from assistant.composers.currency import add_currency_notes
 from assistant.composers.document_facts import article_lookup, document_facts
 from assistant.composers.draft import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
+from assistant.composers.sections import section_lookup
 from assistant.models import Answer
 from assistant.resources import Resources
 from assistant.support import refusal_title
@@ -116,7 +117,7 @@ def refusal(res: Resources, context: Context, _draft: Draft) -> Step:
     return refusal_answer(res, context)
 
 
-STRATEGIES: tuple[Strategy, ...] = (prechecks, eligibility, article_lookup, table_cells, table_names, comparison,
+STRATEGIES: tuple[Strategy, ...] = (prechecks, eligibility, article_lookup, section_lookup, table_cells, table_names, comparison,
                                     document_facts, evidence, refusal)
 
 
