@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from assistant.calibration import CALIBRATION as CAL
-from assistant.claims import split_sentences
-from assistant.understanding.asks import answer_pattern, states_count
+from assistant.claims import ENUMERATOR, split_sentences
+from assistant.understanding.asks import DATE, answer_pattern, asked, kinds_of, states_count
 from assistant.understanding.query import Query, is_english
 from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.search import Retriever
@@ -43,6 +44,22 @@ _ASK_WORDS = frozenset(
 # "几章", "多少条", "几家": a count asked in a measure word, cut as one word.
 _ASK_COUNT = re.compile(r"(?:几|多少)[\u4e00-\u9fff]")
 
+# The term a definitional sentence defines: before "是指" ("（四）生物识别数据，是指…"), after "所称"
+# ("本条例所称人工智能，是指…"), without a bracketed short name.
+_DEFINED = re.compile(r"^(?P<term>[^，。；：]{1,40}?)(?:[(（][^)）]*[)）])?[，,]?(?:是指|指的是)")
+# An organisation named as the one that acts: "区工业和信息化局组织…审核", "由市科技创新局负责", "市工业和信息化
+# 部门是…主管部门". A department only mentioned ("市产业主管部门应当会同其他有关部门…") names no one in a role.
+_ORG = r"(?:国家|国务院|省|市|区|县)[\u4e00-\u9fff]{1,12}?(?:局|厅|委员会|人民政府|部门|办公室)"
+_AGENT = re.compile(rf"{_ORG}(?:是|为|负责|牵头|组织|主管|承担|会同|审核|受理|统筹)|由{_ORG}"
+                    r"|(?:should|shall|will) (?:take charge|be responsible)|(?:is|are) responsible for", re.IGNORECASE)
+# A question about what there is now is answered by a sentence stating what is, not by a target set for later.
+_PRESENT = re.compile(r"现在|目前|现有|当前|如今|\bnow\b|currently|at present")
+_TARGET = re.compile(r"争取|力争|目标|到20\d{2}年|by 20\d{2}")
+# A question for a period ("从哪天到哪天", "起止时间") is answered by a date range ("8月3日至9月1日").
+_PERIOD = re.compile(r"(?:哪天|几号|什么时候|何时|哪年|几月)\S{0,2}(?:到|至)\S{0,2}(?:哪天|几号|什么时候|何时|哪年|几月)"
+                     r"|起止|起讫|\bperiod\b|from when")
+_DATE_RANGE = re.compile(rf"(?:{DATE})\s*(?:至|到|—|-|~|－)\s*(?:{DATE})")
+_PLAIN = re.compile(r"[^\w]+")
 
 
 @dataclass(frozen=True)
@@ -97,6 +114,28 @@ def _window(parts: list[str], index: int) -> int:
     return start
 
 
+def _common_run(question: str, sentence: str) -> int:
+    """Length of the longest run of characters a question and a sentence share (punctuation aside)."""
+    a, b = _PLAIN.sub("", fold(question)), _PLAIN.sub("", fold(sentence))
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+
+
+def defines(sentence: str, terms: list[str], question: str) -> float:
+    """How exactly a definitional sentence defines what a (folded) question asks about: 1.0 when the
+    question names its defined term; else the share of that term the longest question term it contains makes
+    up ("人工智能" is two thirds of "人工智能产业"); 0.0 for no definition."""
+    text = compact(fold(sentence))
+    text = re.sub(r"^第[^条]{1,8}条", "", text)
+    enumerator = ENUMERATOR.match(text)
+    match = _DEFINED.search(text[enumerator.end():] if enumerator else text)
+    if not match:
+        return 0.0
+    term = match.group("term").rsplit("所称", 1)[-1]
+    if term in compact(question):
+        return 1.0
+    return max((len(t) / len(term) for t in terms if t and t in term), default=0.0)
+
+
 def years_about(text: str) -> set[str]:
     """The years a (folded) text is about: each year it names, and every year of a range ("2024-2026年"),
     not the years inside document titles and numbers."""
@@ -141,26 +180,131 @@ def subject_weight(retriever: Retriever, token: str) -> float:
     return retriever.max_idf * min(1.0, max(CAL.min_unknown_share, rarity))
 
 
-def _weights(retriever: Retriever, question: str, context: str) -> dict[str, float]:
-    """Weight of each subject word: the question's own, its synonyms at less, context at less."""
-    weights: dict[str, float] = {}
+@dataclass(frozen=True)
+class Terms:
+    """The subject of a question as concepts, each counted once however many tokens or synonyms name it.
+
+    The tokenizer cuts a word into its pieces too (龙岗区 → 龙岗, 岗区, 龙岗区) and the lexicon adds the
+    policy words a user word stands for (高校 → 高等院校): counted separately, a concept named three ways
+    would outweigh the distinctive word beside it.
+    """
+
+    weights: dict[str, float]  # concept (the head word that names it) -> weight
+    members: dict[str, tuple[str, float]]  # token -> (its concept, the share of the concept it covers alone)
+
+    def coverage(self, tokens: set[str]) -> float:
+        """Share of the concepts' weight that a text with these tokens covers."""
+        total = sum(self.weights.values())
+        if not total:
+            return 0.0
+        best: dict[str, float] = {}
+        for token, (concept, share) in self.members.items():
+            if token in tokens and concept in self.weights:
+                best[concept] = max(best.get(concept, 0.0), share)
+        return sum(self.weights[c] * share for c, share in best.items()) / total
+
+    def named_by(self, words: set[str]) -> set[str]:
+        """The concepts these words name: those headed by one, and those one names whole (区里 → 龙岗区)."""
+        return {c for c in self.weights if c in words} | \
+            {c for t, (c, share) in self.members.items() if t in words and share >= 1.0}
+
+    def only(self, keep) -> Terms:
+        """The concepts `keep` accepts."""
+        return Terms({c: w for c, w in self.weights.items() if keep(c)}, self.members)
+
+    def scaled(self, factor) -> Terms:
+        """Each concept's weight times `factor(concept)`."""
+        return Terms({c: w * factor(c) for c, w in self.weights.items()}, self.members)
+
+
+def _add_words(terms: Terms, tokens: dict[str, float], concept: str | None = None, share: float = 1.0) -> None:
+    """Add a text's tokens to `terms`: each piece of a word (人工 in 人工智能) to the word's concept, covering
+    the share of it its weight and length give; all of them to `concept` when given (a user word's synonyms).
+    A token already there keeps its concept (a question's own word is not its synonym's)."""
+    heads = sorted(tokens, key=len, reverse=True)
+    for token, w in tokens.items():
+        if token in terms.members:
+            continue
+        # A lone character is a word of its own (管 in "谁管人工智能"), not a piece of a longer one.
+        head = next(h for h in heads if token in h) if len(token) > 1 else token
+        owner = concept or head
+        if concept is None:
+            terms.weights.setdefault(owner, tokens[head])
+        part = min(1.0, w / tokens[head]) * len(token) / len(head) if tokens[head] else 0.0
+        terms.members[token] = (owner, share * part)
+
+
+def _weights(retriever: Retriever, question: str, context: str) -> Terms:
+    """The subject concepts of a question and their weights: the question's own words, their synonyms,
+    context (a follow-up's earlier turns) at less."""
+    terms = Terms({}, {})
     sources = [(question, 1.0), (context, CAL.context_weight)] if context else [(question, 1.0)]
     for text, factor in sources:
         # In an English question the Chinese terms of its policy words carry the subject, since
         # the clauses are Chinese; its English words weigh only as much as a clause shares them.
         english = is_english(text)
         subject = VERSION_YEAR.sub(" ", retriever.without_document_names(text))
+        folded = fold(text)
+        # Words inside what asks for a kind of fact ("谁负责") say what is asked more than what it is about.
+        types = asked(text)
+        kinds = kinds_of(types)
+        asking = [m.group(0) for t in types if t.name in kinds for m in t.asks.finditer(folded)]
+        own: dict[str, float] = {}
         for t in retriever.tokenizer.tokens(subject):
-            if t not in weights and t not in _ASK_WORDS and not _ASK_COUNT.fullmatch(t):
+            if t not in terms.members and t not in own and t not in _ASK_WORDS and not _ASK_COUNT.fullmatch(t):
                 english_only = english and _LATIN.fullmatch(t) and not retriever.is_known(t)
-                own = CAL.min_unknown_share * retriever.max_idf if english_only else subject_weight(retriever, t)
-                weights[t] = factor * own * _length_factor(t)
-        synonym = 1.0 if english else CAL.synonym_weight
-        for word in retriever.lexicon.expansions(fold(text)):
-            for t in retriever.tokenizer.tokens(word):
-                if t not in weights and t not in _ASK_WORDS:
-                    weights[t] = synonym * factor * retriever.idf(t) * _length_factor(t)
-    return weights
+                weight = CAL.min_unknown_share * retriever.max_idf if english_only else subject_weight(retriever, t)
+                own[t] = factor * weight * _length_factor(t)
+        _add_words(terms, own)
+        if english:
+            for word in retriever.lexicon.expansions(folded):
+                _add_words(terms, _expansion(retriever, word, factor))
+        else:
+            _add_synonyms(retriever, terms, folded, factor)
+        for concept in {terms.members[t][0] for t in own}:
+            if any(concept in a or a in concept for a in asking):  # "正式版" holds what asks ("正式")
+                terms.weights[concept] *= CAL.asking_share
+    return terms
+
+
+def _add_synonyms(retriever: Retriever, terms: Terms, folded: str, factor: float) -> None:
+    """Add the policy words the user words of a (folded) Chinese text stand for, each to its user word's concept.
+
+    A concept is as distinctive as the clauses naming it in any of its words (their union): a user word no
+    clause uses ("小孩"; "AI", which only the English clauses use; a phrase such as "大企业") weighs what its
+    policy words weigh, and a sentence stating one of them covers it whole.
+    """
+    for key, words in retriever.lexicon.synonyms.items():
+        if key not in folded:
+            continue
+        expansions = [e for word in words if word not in folded and (e := _expansion(retriever, word, factor))]
+        key_tokens = retriever.tokenizer.tokens(key)
+        if not expansions:
+            continue
+        if not any(terms.members.get(t, ("", 0.0))[0] in terms.weights for t in key_tokens):
+            # The user word asks rather than names ("能补多少"): its policy words stand alone.
+            for tokens in expansions:
+                _add_words(terms, {t: CAL.synonym_weight * w for t, w in tokens.items()})
+            continue
+        # The user word is a word of the question (or a piece of one): its concept; else a phrase of its own.
+        single = terms.members.get(key, ("", 0.0))[0] in terms.weights
+        concept = terms.members[key][0] if single else key
+        known = single and retriever.is_known(key) and not _LATIN.search(key)
+        heads = [max(tokens.values()) for tokens in expansions]
+        terms.weights[concept] = min([*heads, terms.weights[concept]] if known else heads)
+        for tokens in expansions:
+            _add_words(terms, tokens, concept, CAL.synonym_weight if known else 1.0)
+
+
+def _expansion(retriever: Retriever, word: str, factor: float) -> dict[str, float]:
+    """A policy word a user word stands for and its pieces, weighed by their IDF (the word, when no clause has
+    it as one token, by its rarest piece)."""
+    pieces = {t: factor * retriever.idf(t) * _length_factor(t) for t in retriever.tokenizer.tokens(word)
+              if t not in _ASK_WORDS}
+    if not pieces:
+        return {}
+    whole = factor * retriever.idf(word) * _length_factor(word) if retriever.is_known(word) else max(pieces.values())
+    return {**pieces, word: whole}
 
 
 def _length_factor(token: str) -> float:
@@ -180,11 +324,6 @@ def _index_tokens(retriever: Retriever, text: str, english: bool, terms=()) -> s
         text = text + " " + " ".join(retriever.lexicon.gloss(text))
     tokens = set(retriever.tokenizer.tokens(text))
     return tokens | {t for t in terms if len(t) > 1 and _CJK_WORD.fullmatch(t) and t in folded}
-
-
-def _coverage(weights: dict[str, float], tokens: set[str]) -> float:
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
 
 
 def supported(candidates: list[Evidence]) -> list[Evidence]:
@@ -262,14 +401,19 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
         kinds = kinds - {"status"}  # "正式稿是哪天印发的" asks for a date, not whether it is in force
     documents = retriever.corpus.documents
     named_titles = [documents[d].title for d in counts]
-    terms = [*query.quoted, *(t for t in weights if len(t) >= 2)] \
+    terms = [*query.quoted, *(t for t in weights.members if len(t) >= 2)] \
         if "definition" in kinds else []
     # A document's interpretation or explanation is about it: naming one names both.
     focus = related_documents(documents, set(counts))
     # A Chinese clause cannot share an English question's English words: only their Chinese terms.
-    chinese_weights = {t: w for t, w in weights.items() if not _LATIN.fullmatch(t)} \
-        if query.language == "en" else weights
+    chinese_weights = weights.only(lambda c: not _LATIN.fullmatch(c)) if query.language == "en" else weights
     places = jurisdiction_tokens(retriever)
+    place_concepts = weights.named_by(places)
+    # A document number's words ("深龙工信规") name a document, not what a sentence is about.
+    numbers_asked = bool(DOC_NUMBER.search(query.folded))
+    present = bool(_PRESENT.search(query.folded))
+    period = bool(_PERIOD.search(query.folded))
+    asked_text = retriever.without_document_names(query.text)
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
         clause = hit.clause
@@ -277,11 +421,12 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             continue
         english = hit.doc.language == "en"
         clause_weights = weights if english else chinese_weights
-        clause_tokens = _index_tokens(retriever, " ".join([hit.doc.title, *clause.heading_path, clause.text]), english,
-                                      clause_weights)
-        clause_cov = _coverage(clause_weights, clause_tokens)
-        subject_weights = {t: w for t, w in clause_weights.items() if t not in places}
-        sentence_weights = {t: w * CAL.sentence_place_share if t in places else w for t, w in clause_weights.items()}
+        clause_text = " ".join([hit.doc.title, *clause.heading_path, clause.text])
+        clause_tokens = _index_tokens(retriever, clause_text if numbers_asked else DOC_NUMBER.sub(" ", clause_text),
+                                      english, clause_weights.members)
+        clause_cov = clause_weights.coverage(clause_tokens)
+        subject_weights = clause_weights.only(lambda c: c not in place_concepts)
+        sentence_weights = clause_weights.scaled(lambda c: CAL.sentence_place_share if c in place_concepts else 1.0)
         bonus = CAL.named_doc_bonus * min(counts.get(clause.doc_id, 0), 2)
         parts = sentences(clause.text)
         titles = [hit.doc.title, *named_titles]
@@ -308,27 +453,41 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 money_table = "元" in title
             if not cut and not states(window, kinds, units, years, money_table, query.counted):
                 continue
-            sentence_tokens = _index_tokens(retriever, own, english, clause_weights)
-            sentence_cov = _coverage(clause_weights, sentence_tokens)
+            # A short line stating a fact under its clause's heading ("一、征求意见时间" / "2024年8月3日至…") states
+            # it about the heading.
+            read = f"{parts[0]} {own}" if kinds and index and len(own) < CAL.short_sentence \
+                and _is_heading(parts, 0) else own
+            sentence_tokens = _index_tokens(retriever, read if numbers_asked else DOC_NUMBER.sub(" ", read), english,
+                                            clause_weights.members)
+            sentence_cov = clause_weights.coverage(sentence_tokens)
             # Which sentence of the clause answers is told mostly by the subject it shares, less by the
             # jurisdiction every clause of the document names (its title and clause carry that).
-            sentence_subject = _coverage(sentence_weights, sentence_tokens)
+            sentence_subject = sentence_weights.coverage(sentence_tokens)
             score = (CAL.sentence_weight * sentence_subject + CAL.clause_weight * clause_cov
                      + CAL.rank_weight / (1 + rank) + bonus)
-            if any(re.search(rf"{re.escape(t)}[^，。；]{{0,2}}[，,]?(?:是指|指的是)", compact(fold(own)))
-                   for t in terms):
-                score += CAL.definition_bonus  # "匿名化，是指…" defines the term; other sentences use it
+            if terms:
+                # "匿名化，是指…" defines the term; other sentences use it. The term asked itself, not a longer
+                # one that contains it ("人工智能" is defined where "人工智能产业" is not).
+                score += CAL.definition_bonus * defines(own, terms, query.folded) ** 2
+            if ("agency" in kinds and _AGENT.search(own)) or (period and _DATE_RANGE.search(own)):
+                # States the fact in the form asked: who acts, rather than a department mentioned in passing;
+                # a period from one date to another, rather than a single date.
+                score += CAL.form_bonus
+            # The question's own wording, word for word, marks the sentence it paraphrases.
+            score += CAL.phrase_weight * min(1.0, _common_run(asked_text, own) / CAL.phrase_chars)
+            if present and _TARGET.search(fold(own)):
+                score -= CAL.target_penalty  # "争取到2026年新增…" is a target, not what there is now
             if "issued" in kinds and _ISSUE_DATE.search(fold(own)):
                 score += CAL.definition_bonus  # the signature date or "发布日期" line dates the document
             coverage = 0.5 * sentence_cov + 0.5 * clause_cov
             # A document the question names is its subject: any of its sentences shares it.
-            subject = 0.5 * _coverage(subject_weights, sentence_tokens) + 0.5 * _coverage(subject_weights, clause_tokens) \
-                if subject_weights and clause.doc_id not in focus else 1.0
+            subject = 0.5 * subject_weights.coverage(sentence_tokens) + 0.5 * subject_weights.coverage(clause_tokens) \
+                if subject_weights.weights and clause.doc_id not in focus else 1.0
             out.append(Evidence(hit, sentence, score, coverage, start, index, cut, subject))
     # A question that names documents, or quotes words of a clause, is about those.
     out = _focus(out, lambda e: e.hit.clause.doc_id in focus)
     quoted = [set(retriever.tokenizer.tokens(p)) for p in query.quoted]
-    out = _focus(out, lambda e: any(_coverage(dict.fromkeys(q, 1.0), _index_tokens(
+    out = _focus(out, lambda e: any(Terms(dict.fromkeys(q, 1.0), {t: (t, 1.0) for t in q}).coverage(_index_tokens(
         retriever, e.hit.clause.text, e.hit.doc.language == "en")) >= CAL.quote_coverage for q in quoted if q))
     out.sort(key=lambda e: -e.score)
     return out
