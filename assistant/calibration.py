@@ -23,7 +23,7 @@ class Calibration:
     everyday_idf: float = 9.0
     rare_idf: float = 14.0
     min_unknown_share: float = 0.05
-    context_weight: float = 0.5  # weight of a follow-up's earlier turns relative to its own words
+    context_weight: float = 0.4  # weight of a follow-up's earlier turns relative to its own words
     single_char_weight: float = 0.5  # a lone Chinese character of a question weighs this share of its IDF
     synonym_weight: float = 0.7  # colloquial questions reach the policy words only through synonyms
     # Support: below both thresholds no held clause answers the question
