@@ -46,7 +46,7 @@ _PRESENT = re.compile(r"现在|目前|现有|当前|如今|\bnow\b|currently|at 
 _TARGET = re.compile(r"争取|力争|目标|到20\d{2}年|by 20\d{2}")
 # A question for a period ("从哪天到哪天", "起止时间") is answered by a date range ("8月3日至9月1日").
 _PERIOD = re.compile(r"(?:哪天|几号|什么时候|何时|哪年|几月)\S{0,2}(?:到|至)\S{0,2}(?:哪天|几号|什么时候|何时|哪年|几月)"
-                     r"|起止|起讫|\bperiod\b|from when")
+                     r"|哪几天|起止|起讫|\bperiod\b|from when")
 _DATE_RANGE = re.compile(rf"(?:{DATE})\s*(?:至|到|—|-|~|－)\s*(?:{DATE})")
 _PLAIN = re.compile(r"[^\w]+")
 
@@ -101,6 +101,11 @@ def _window(parts: list[str], index: int) -> int:
             sum(len(p) for p in parts[start:index + 1]) < CAL.short_sentence:
         start -= 1
     return start
+
+
+def asks_period(folded_question: str) -> bool:
+    """True when a (folded) question asks for a period, from one date to another."""
+    return _PERIOD.search(folded_question) is not None
 
 
 def _common_run(question: str, sentence: str) -> int:
@@ -255,7 +260,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     # A document number's words ("深龙工信规") name a document, not what a sentence is about.
     numbers_asked = bool(DOC_NUMBER.search(query.folded))
     present = bool(_PRESENT.search(query.folded))
-    period = bool(_PERIOD.search(query.folded))
+    period = asks_period(query.folded)
     asked_text = retriever.without_document_names(query.text)
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
