@@ -49,6 +49,11 @@ _PERIOD = re.compile(r"(?:哪天|几号|什么时候|何时|哪年|几月)\S{0,2
                      r"|哪几天|起止|起讫|\bperiod\b|from when")
 _DATE_RANGE = re.compile(rf"(?:{DATE})\s*(?:至|到|—|-|~|－)\s*(?:{DATE})")
 _PLAIN = re.compile(r"[^\w]+")
+# Whether a document applies to someone ("管不管我们", "管得着吗", "适用吗") is answered by the sentence that
+# states its scope: what it applies or does not apply to.
+_APPLIES_ASKED = re.compile(r"管不管|管得着|管不着|管吗|适用吗|适不适用|适用不适用|适用于.{0,12}吗|受.{0,12}管吗"
+                            r"|appl(?:y|ies) to (?:us|me|our|my)|does (?:it|this|the \w+) apply")
+_APPLIES = re.compile(r"适用|apply|applies|applicable")
 
 
 @dataclass(frozen=True)
@@ -261,6 +266,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     numbers_asked = bool(DOC_NUMBER.search(query.folded))
     present = bool(_PRESENT.search(query.folded))
     period = asks_period(query.folded)
+    scope = bool(_APPLIES_ASKED.search(query.folded))
     asked_text = retriever.without_document_names(query.text)
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
@@ -317,9 +323,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # "匿名化，是指…" defines the term; other sentences use it. The term asked itself, not a longer
                 # one that contains it ("人工智能" is defined where "人工智能产业" is not).
                 score += CAL.definition_bonus * defines(own, terms, query.folded) ** 2
-            if ("agency" in kinds and _AGENT.search(own)) or (period and _DATE_RANGE.search(own)):
+            if ("agency" in kinds and _AGENT.search(own)) or (period and _DATE_RANGE.search(own)) \
+                    or (scope and _APPLIES.search(own)):
                 # States the fact in the form asked: who acts, rather than a department mentioned in passing;
-                # a period from one date to another, rather than a single date.
+                # a period from one date to another, rather than a single date; what a document applies to.
                 score += CAL.form_bonus
             # The question's own wording, word for word, marks the sentence it paraphrases.
             score += CAL.phrase_weight * min(1.0, _common_run(asked_text, read) / CAL.phrase_chars)

@@ -106,3 +106,12 @@ def test_a_concept_counts_once_however_many_words_name_it(policy_assistant: Poli
     assert terms.members["人工智能"] == ("ai", 1.0)
     # A sentence with the policy word covers the user's word as fully as the word itself would.
     assert terms.coverage({"人工智能"}) == terms.coverage({"ai"}) > 0
+
+
+def test_whether_a_rule_applies_is_answered_by_the_sentence_stating_its_scope(policy_assistant: PolicyAssistant) -> None:
+    # "管不管" asks for the scope; the sentence saying what the rules do not apply to answers it.
+    best = _best(policy_assistant, "我们只在单位内部用无人机，不对外飞，这个办法管不管我们", [
+        "第五条 无人机运营者应当对外公示飞行计划，接受公众监督。",
+        "第二条 单位内部使用无人机、未向公众提供飞行服务的，不适用本办法。",
+    ])
+    assert best.startswith("第二条")
