@@ -213,14 +213,26 @@ def _said(parts: list[tuple[int, str, bool]], question: str, types: Sequence[Ans
     return (f"{subject}：{body}" if subject and subject not in body and "：" not in body else body) + "。"
 
 
+def listed(sentence: str, items: Sequence[str], quote: str) -> str:
+    """A sentence that introduces a list ("主要包括以下五个方面：") said with the items it introduces (their
+    headings, without enumerators), when that is short and every figure is one the quote states; else ""."""
+    intro = _clean(sentence, "zh")
+    names = [name for item in items if (name := _clean(item, "zh"))]
+    if not names or not sentence.rstrip().endswith(("：", ":")):
+        return ""
+    lead = f"{intro}：{'；'.join(names)}。"
+    return lead if len(lead) <= 2 * CAL.lead_restated_max and grounded_in(lead, quote) else ""
+
+
 def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sentence: str, quote: str,
-                  clause_language: str, *, restate: bool = True) -> str:
+                  clause_language: str, *, restate: bool = True, items: Sequence[str] = ()) -> str:
     """The sentence an answer opens with, stating what `types` ask from the answering `sentence`; "" if none.
 
     `language`: the question's ("zh" | "en"); `clause_language`: the sentence's; `quote`: the words the
     answer then quotes (every figure of the lead must be among them). When the answering sentence states
     none of it (a heading, "(三)发放语料券。"), the sentences the quote reads after it may.
     `restate`: without a figure, date or name to say, restate the sentence (`restated`).
+    `items`: the headings of the items a sentence ending in "：" introduces; the lead then names them.
     """
     clause_language = "en" if clause_language == "en" else "zh"
     quoted = [p.strip() for p in split_sentences(quote) if p.strip()]
@@ -232,6 +244,8 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
             return lead
     if not restate or language != clause_language:
         return ""
+    if items and language == "zh" and (lead := listed(sentence, items, quote)):
+        return lead
     for candidate in (sentence, *following[:1]):
         lead = restated(question, candidate, language)
         if lead and grounded_in(lead, quote):

@@ -211,3 +211,15 @@ def test_a_how_many_question_keeps_the_figure_its_condition_states() -> None:
     # The figure asked ("十六周岁") is in the part that sets the scope; without it the lead says nothing asked.
     sentence = "向未满十六周岁的用户提供服务的，应当征得其监护人同意。"
     assert "十六周岁" in lead("多大年龄以下的用户要家长同意", sentence)
+
+
+def test_a_sentence_introducing_a_list_leads_with_the_items_it_introduces() -> None:
+    sentence = "《示范办法》共十二条，主要包括以下三个方面："
+    items = ["（一）总体要求。", "（二）支持方向。", "（三）保障措施。"]
+    question = "示范办法主要包括哪几个方面"
+    text = lead_sentence(question, asked(question), "zh", sentence, sentence, "zh", items=items)
+    assert text == "《示范办法》共十二条，主要包括以下三个方面：总体要求；支持方向；保障措施。"
+    # an item stating a figure the quote lacks cannot be said in the lead
+    items_with_figure = ["（一）总体要求。", "（二）每年安排500万元。"]
+    assert "500万元" not in lead_sentence(question, asked(question), "zh", sentence, sentence, "zh",
+                                         items=items_with_figure)
