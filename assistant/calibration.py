@@ -23,7 +23,7 @@ class Calibration:
     everyday_idf: float = 9.0
     rare_idf: float = 14.0
     min_unknown_share: float = 0.05
-    context_weight: float = 0.3  # weight of a follow-up's earlier turns relative to its own words
+    context_weight: float = 0.4  # weight of a follow-up's earlier turns relative to its own words
     single_char_weight: float = 0.5  # a lone Chinese character of a question weighs this share of its IDF
     synonym_weight: float = 0.7  # colloquial questions reach the policy words only through synonyms
     # Support: below both thresholds no held clause answers the question
@@ -38,6 +38,12 @@ class Calibration:
     rank_weight: float = 0.15
     named_doc_bonus: float = 0.1  # the question names the clause's document
     definition_bonus: float = 0.3  # the sentence defines the term a "what does X mean" question asks about
+    # Sentence selection by what the question asks (area: selection)
+    form_bonus: float = 0.1  # the sentence states the fact in the form asked (who acts; a period's two dates)
+    phrase_weight: float = 0.1  # the longest run of the question's own wording a sentence repeats …
+    phrase_chars: int = 8  # … counts in full from this many characters
+    target_penalty: float = 0.3  # a question about the present: a sentence that sets a target for later
+    asking_share: float = 0.5  # a question word inside the words that ask ("谁负责") weighs this share
     quoted_name_chars: int = 8  # a quoted phrase this short is a name: none held means nothing held is about it
     claim_hits: int = 3  # top hits whose documents and figures a reported version or figure is checked against
     quote_coverage: float = 0.75  # share of a quoted phrase's words a clause must have to be what it quotes

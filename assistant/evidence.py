@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from assistant.calibration import CALIBRATION as CAL
-from assistant.claims import split_sentences
-from assistant.understanding.asks import answer_pattern, states_count
-from assistant.understanding.query import Query, is_english
+from assistant.claims import ENUMERATOR, split_sentences
+from assistant.subject_terms import LATIN_WORD, VERSION_YEAR, Terms, question_terms
+from assistant.understanding.asks import DATE, answer_pattern, states_count
+from assistant.understanding.query import Query
 from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.search import Retriever
 from retrieval.text import compact, fold
@@ -21,11 +23,6 @@ from retrieval.text import compact, fold
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _ISSUE_DATE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$|发布日期|印发日期")
 _ISSUED_IN = re.compile(r"(?<!\d)(20\d{2})\s*年(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?\s*(?:印发|修订|修正|发布|制定)")
-# "2017年修订版", "the 2026 revised measures": a document's version named by its year.
-VERSION_YEAR = re.compile(r"(?<!\d)20\d{2}\s*年?\s*(?:修订|修正|新版|版|印发|发布|出台|制定)"
-                          r"|(?<!\d)20\d{2}\s+(?:revised|revision|edition|version)")
-_LATIN = re.compile(r"[a-z][a-z'-]*")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _COMPLETE_END = re.compile(r"[。！？；!?;.)）」”]\s*$")
 # A notice's title line ("…关于印发《…》的通知") names a document; it never answers a question.
@@ -35,14 +32,28 @@ _TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的�
 _NAMES = re.compile(r"《[^》]*》|[〔\[(（]\s*\d{4}\s*[〕\])）]")
 _YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2})\s*-\s*(20\d{2})(?!\d)")
 
-# Words of the question that say what is asked rather than what it is about.
-_ASK_WORDS = frozenset(
-    "多少 比例 最高 最多 上限 时间 什么 哪些 哪个 哪天 哪一天 何时 截止 日期 期限 有效期 钱 万元 万 元 "
-    "几 怎么 怎样 如何 可以 能 吗 呢 要 需要 一共 总共 大约 大概 具体 规定 提出 按 标准 "
-    "怎么办 咋办 咋 啥 有没有 能不能 可不可以 是不是 算不算 行不行 好不好 没 帮 帮我 一下".split())
-# "几章", "多少条", "几家": a count asked in a measure word, cut as one word.
-_ASK_COUNT = re.compile(r"(?:几|多少)[\u4e00-\u9fff]")
 
+# The term a definitional sentence defines: before "是指" ("（四）生物识别数据，是指…"), after "所称"
+# ("本条例所称人工智能，是指…"), without a bracketed short name.
+_DEFINED = re.compile(r"^(?P<term>[^，。；：]{1,40}?)(?:[(（][^)）]*[)）])?[，,]?(?:是指|指的是)")
+# An organisation named as the one that acts: "区工业和信息化局组织…审核", "由市科技创新局负责", "市工业和信息化
+# 部门是…主管部门". A department only mentioned ("市产业主管部门应当会同其他有关部门…") names no one in a role.
+_ORG = r"(?:国家|国务院|省|市|区|县)[\u4e00-\u9fff]{1,12}?(?:局|厅|委员会|人民政府|部门|办公室)"
+_AGENT = re.compile(rf"{_ORG}(?:是|为|负责|牵头|组织|主管|承担|会同|审核|受理|统筹)|由{_ORG}"
+                    r"|(?:should|shall|will) (?:take charge|be responsible)|(?:is|are) responsible for", re.IGNORECASE)
+# A question about what there is now is answered by a sentence stating what is, not by a target set for later.
+_PRESENT = re.compile(r"现在|目前|现有|当前|如今|\bnow\b|currently|at present")
+_TARGET = re.compile(r"争取|力争|目标|到20\d{2}年|by 20\d{2}")
+# A question for a period ("从哪天到哪天", "起止时间") is answered by a date range ("8月3日至9月1日").
+_PERIOD = re.compile(r"(?:哪天|几号|什么时候|何时|哪年|几月)\S{0,2}(?:到|至)\S{0,2}(?:哪天|几号|什么时候|何时|哪年|几月)"
+                     r"|哪几天|起止|起讫|\bperiod\b|from when")
+_DATE_RANGE = re.compile(rf"(?:{DATE})\s*(?:至|到|—|-|~|－)\s*(?:{DATE})")
+_PLAIN = re.compile(r"[^\w]+")
+# Whether a document applies to someone ("管不管我们", "管得着吗", "适用吗") is answered by the sentence that
+# states its scope: what it applies or does not apply to.
+_APPLIES_ASKED = re.compile(r"管不管|管得着|管不着|管吗|适用吗|适不适用|适用不适用|适用于.{0,12}吗|受.{0,12}管吗"
+                            r"|appl(?:y|ies) to (?:us|me|our|my)|does (?:it|this|the \w+) apply")
+_APPLIES = re.compile(r"适用|apply|applies|applicable")
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,33 @@ def _window(parts: list[str], index: int) -> int:
     return start
 
 
+def asks_period(folded_question: str) -> bool:
+    """True when a (folded) question asks for a period, from one date to another."""
+    return _PERIOD.search(folded_question) is not None
+
+
+def _common_run(question: str, sentence: str) -> int:
+    """Length of the longest run of characters a question and a sentence share (punctuation aside)."""
+    a, b = _PLAIN.sub("", fold(question)), _PLAIN.sub("", fold(sentence))
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+
+
+def defines(sentence: str, terms: list[str], question: str) -> float:
+    """How exactly a definitional sentence defines what a (folded) question asks about: 1.0 when the
+    question names its defined term; else the share of that term the longest question term it contains makes
+    up ("人工智能" is two thirds of "人工智能产业"); 0.0 for no definition."""
+    text = compact(fold(sentence))
+    text = re.sub(r"^第[^条]{1,8}条", "", text)
+    enumerator = ENUMERATOR.match(text)
+    match = _DEFINED.search(text[enumerator.end():] if enumerator else text)
+    if not match:
+        return 0.0
+    term = match.group("term").rsplit("所称", 1)[-1]
+    if term in compact(question):
+        return 1.0
+    return max((len(t) / len(term) for t in terms if t and t in term), default=0.0)
+
+
 def years_about(text: str) -> set[str]:
     """The years a (folded) text is about: each year it names, and every year of a range ("2024-2026年"),
     not the years inside document titles and numbers."""
@@ -128,47 +166,6 @@ def states(sentence: str, kinds: set[str], units: set[str], years: set[str], mon
     return "date" not in kinds or not years or any(y in folded for y in years)
 
 
-def subject_weight(retriever: Retriever, token: str) -> float:
-    """How much a question word says about what the question is about.
-
-    A word some clause contains weighs its IDF over the clauses. A word no clause contains is weighed
-    by how rare it is in general Chinese: everyday words of a colloquial question (到底, 对方, 这边) say
-    little, while a rare one (诈骗, 工程款) names a subject the held clauses may simply not cover.
-    """
-    if retriever.is_known(token):
-        return retriever.idf(token)
-    rarity = (retriever.tokenizer.general_idf(token) - CAL.everyday_idf) / (CAL.rare_idf - CAL.everyday_idf)
-    return retriever.max_idf * min(1.0, max(CAL.min_unknown_share, rarity))
-
-
-def _weights(retriever: Retriever, question: str, context: str) -> dict[str, float]:
-    """Weight of each subject word: the question's own, its synonyms at less, context at less."""
-    weights: dict[str, float] = {}
-    sources = [(question, 1.0), (context, CAL.context_weight)] if context else [(question, 1.0)]
-    for text, factor in sources:
-        # In an English question the Chinese terms of its policy words carry the subject, since
-        # the clauses are Chinese; its English words weigh only as much as a clause shares them.
-        english = is_english(text)
-        subject = VERSION_YEAR.sub(" ", retriever.without_document_names(text))
-        for t in retriever.tokenizer.tokens(subject):
-            if t not in weights and t not in _ASK_WORDS and not _ASK_COUNT.fullmatch(t):
-                english_only = english and _LATIN.fullmatch(t) and not retriever.is_known(t)
-                own = CAL.min_unknown_share * retriever.max_idf if english_only else subject_weight(retriever, t)
-                weights[t] = factor * own * _length_factor(t)
-        synonym = 1.0 if english else CAL.synonym_weight
-        for word in retriever.lexicon.expansions(fold(text)):
-            for t in retriever.tokenizer.tokens(word):
-                if t not in weights and t not in _ASK_WORDS:
-                    weights[t] = synonym * factor * retriever.idf(t) * _length_factor(t)
-    return weights
-
-
-def _length_factor(token: str) -> float:
-    """A lone Chinese character (给, 去, 大, 家) is a function word or a piece of a longer word far more
-    often than the subject: its IDF says how seldom the tokenizer cuts it out, not how distinctive it is."""
-    return CAL.single_char_weight if len(token) == 1 and _CJK.match(token) else 1.0
-
-
 def _index_tokens(retriever: Retriever, text: str, english: bool, terms=()) -> set[str]:
     """Tokens of a text; an English text also gets the Chinese terms for its policy words.
 
@@ -180,11 +177,6 @@ def _index_tokens(retriever: Retriever, text: str, english: bool, terms=()) -> s
         text = text + " " + " ".join(retriever.lexicon.gloss(text))
     tokens = set(retriever.tokenizer.tokens(text))
     return tokens | {t for t in terms if len(t) > 1 and _CJK_WORD.fullmatch(t) and t in folded}
-
-
-def _coverage(weights: dict[str, float], tokens: set[str]) -> float:
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
 
 
 def supported(candidates: list[Evidence]) -> list[Evidence]:
@@ -249,7 +241,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     clause ids (e.g. the clauses of the support item the question names).
     """
     context = query.followup_text if with_context else ""
-    weights = _weights(retriever, query.text, context)
+    weights = question_terms(retriever, query.text, context)
     kinds, units = query.kinds, set(query.per_units)
     # "2017年修订版" names a document's version; it does not ask about that year, but a sentence
     # about a version issued in another year is about another document.
@@ -262,14 +254,20 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
         kinds = kinds - {"status"}  # "正式稿是哪天印发的" asks for a date, not whether it is in force
     documents = retriever.corpus.documents
     named_titles = [documents[d].title for d in counts]
-    terms = [*query.quoted, *(t for t in weights if len(t) >= 2)] \
+    terms = [*query.quoted, *(t for t in weights.members if len(t) >= 2)] \
         if "definition" in kinds else []
     # A document's interpretation or explanation is about it: naming one names both.
     focus = related_documents(documents, set(counts))
     # A Chinese clause cannot share an English question's English words: only their Chinese terms.
-    chinese_weights = {t: w for t, w in weights.items() if not _LATIN.fullmatch(t)} \
-        if query.language == "en" else weights
+    chinese_weights = weights.only(lambda c: not LATIN_WORD.fullmatch(c)) if query.language == "en" else weights
     places = jurisdiction_tokens(retriever)
+    place_concepts = weights.named_by(places)
+    # A document number's words ("深龙工信规") name a document, not what a sentence is about.
+    numbers_asked = bool(DOC_NUMBER.search(query.folded))
+    present = bool(_PRESENT.search(query.folded))
+    period = asks_period(query.folded)
+    scope = bool(_APPLIES_ASKED.search(query.folded))
+    asked_text = retriever.without_document_names(query.text)
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
         clause = hit.clause
@@ -277,11 +275,12 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             continue
         english = hit.doc.language == "en"
         clause_weights = weights if english else chinese_weights
-        clause_tokens = _index_tokens(retriever, " ".join([hit.doc.title, *clause.heading_path, clause.text]), english,
-                                      clause_weights)
-        clause_cov = _coverage(clause_weights, clause_tokens)
-        subject_weights = {t: w for t, w in clause_weights.items() if t not in places}
-        sentence_weights = {t: w * CAL.sentence_place_share if t in places else w for t, w in clause_weights.items()}
+        clause_text = " ".join([hit.doc.title, *clause.heading_path, clause.text])
+        clause_tokens = _index_tokens(retriever, clause_text if numbers_asked else DOC_NUMBER.sub(" ", clause_text),
+                                      english, clause_weights.members)
+        clause_cov = clause_weights.coverage(clause_tokens)
+        subject_weights = clause_weights.only(lambda c: c not in place_concepts)
+        sentence_weights = clause_weights.scaled(lambda c: CAL.sentence_place_share if c in place_concepts else 1.0)
         bonus = CAL.named_doc_bonus * min(counts.get(clause.doc_id, 0), 2)
         parts = sentences(clause.text)
         titles = [hit.doc.title, *named_titles]
@@ -308,27 +307,42 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 money_table = "元" in title
             if not cut and not states(window, kinds, units, years, money_table, query.counted):
                 continue
-            sentence_tokens = _index_tokens(retriever, own, english, clause_weights)
-            sentence_cov = _coverage(clause_weights, sentence_tokens)
+            # A short line stating a fact under its clause's heading ("一、征求意见时间" / "2024年8月3日至…") states
+            # it about the heading.
+            read = f"{parts[0]} {own}" if kinds and index and len(own) < CAL.short_sentence \
+                and _is_heading(parts, 0) else own
+            sentence_tokens = _index_tokens(retriever, read if numbers_asked else DOC_NUMBER.sub(" ", read), english,
+                                            clause_weights.members)
+            sentence_cov = clause_weights.coverage(sentence_tokens)
             # Which sentence of the clause answers is told mostly by the subject it shares, less by the
             # jurisdiction every clause of the document names (its title and clause carry that).
-            sentence_subject = _coverage(sentence_weights, sentence_tokens)
+            sentence_subject = sentence_weights.coverage(sentence_tokens)
             score = (CAL.sentence_weight * sentence_subject + CAL.clause_weight * clause_cov
                      + CAL.rank_weight / (1 + rank) + bonus)
-            if any(re.search(rf"{re.escape(t)}[^，。；]{{0,2}}[，,]?(?:是指|指的是)", compact(fold(own)))
-                   for t in terms):
-                score += CAL.definition_bonus  # "匿名化，是指…" defines the term; other sentences use it
+            if terms:
+                # "匿名化，是指…" defines the term; other sentences use it. The term asked itself, not a longer
+                # one that contains it ("人工智能" is defined where "人工智能产业" is not).
+                score += CAL.definition_bonus * defines(own, terms, query.folded) ** 2
+            if ("agency" in kinds and _AGENT.search(own)) or (period and _DATE_RANGE.search(own)) \
+                    or (scope and _APPLIES.search(own)):
+                # States the fact in the form asked: who acts, rather than a department mentioned in passing;
+                # a period from one date to another, rather than a single date; what a document applies to.
+                score += CAL.form_bonus
+            # The question's own wording, word for word, marks the sentence it paraphrases.
+            score += CAL.phrase_weight * min(1.0, _common_run(asked_text, read) / CAL.phrase_chars)
+            if present and _TARGET.search(fold(own)):
+                score -= CAL.target_penalty  # "争取到2026年新增…" is a target, not what there is now
             if "issued" in kinds and _ISSUE_DATE.search(fold(own)):
                 score += CAL.definition_bonus  # the signature date or "发布日期" line dates the document
             coverage = 0.5 * sentence_cov + 0.5 * clause_cov
             # A document the question names is its subject: any of its sentences shares it.
-            subject = 0.5 * _coverage(subject_weights, sentence_tokens) + 0.5 * _coverage(subject_weights, clause_tokens) \
-                if subject_weights and clause.doc_id not in focus else 1.0
+            subject = 0.5 * subject_weights.coverage(sentence_tokens) + 0.5 * subject_weights.coverage(clause_tokens) \
+                if subject_weights.weights and clause.doc_id not in focus else 1.0
             out.append(Evidence(hit, sentence, score, coverage, start, index, cut, subject))
     # A question that names documents, or quotes words of a clause, is about those.
     out = _focus(out, lambda e: e.hit.clause.doc_id in focus)
     quoted = [set(retriever.tokenizer.tokens(p)) for p in query.quoted]
-    out = _focus(out, lambda e: any(_coverage(dict.fromkeys(q, 1.0), _index_tokens(
+    out = _focus(out, lambda e: any(Terms(dict.fromkeys(q, 1.0), {t: (t, 1.0) for t in q}).coverage(_index_tokens(
         retriever, e.hit.clause.text, e.hit.doc.language == "en")) >= CAL.quote_coverage for q in quoted if q))
     out.sort(key=lambda e: -e.score)
     return out

@@ -105,15 +105,18 @@ def status_subject(corpus: Corpus, evidence_doc: DocumentMeta, named: AbstractSe
     return min(docs, key=lambda d: _SUBJECT_RANK.get(d.doc_type, 0))
 
 
-def add_lead(draft: Draft, query: Query, evidence: Evidence) -> None:
+def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | None = None) -> None:
     """The answer's first sentence: what the question asks, as the chosen sentence states it, cited like
-    the quote that follows (none when the sentence states nothing asked that can be said safely)."""
+    the quote that follows (none when the sentence states nothing asked that can be said safely). A sentence
+    introducing the items under its section ("主要包括以下五个方面：") names them (`corpus`: where they are)."""
     if evidence.hit.clause.kind == "table_row":
         return  # a row's cells are read with the table's title and unit (`add_table`)
     quote = quote_for(evidence, query)
+    items = [sentences(sub.text)[0] for sub in _items_under(corpus, evidence.hit.clause)] \
+        if corpus is not None and quote.rstrip().endswith(("：", ":")) else []
     # A status line answers "is it in force?": a lead then only says a date or figure also asked.
     lead = lead_sentence(query.text, query.asks, query.language, evidence.sentence, quote,
-                         evidence.hit.doc.language, restate=not query.wants_status_line)
+                         evidence.hit.doc.language, restate=not query.wants_status_line, items=items)
     if lead:
         marker = draft.marker(cite(evidence.hit.clause, evidence.hit.doc, quote))
         draft.lines.append(f"{lead[:-1]}{marker}{lead[-1]}")
@@ -133,7 +136,7 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
                     and other.score >= 0.7 * evidence[0].score and len(chosen) < 3:
                 chosen.append(other)
     if not compare:
-        add_lead(draft, query, chosen[0])
+        add_lead(draft, query, chosen[0], corpus)
     if query.wants_status_line:
         doc = status_subject(corpus, chosen[0].hit.doc, named)
         final = final_version(corpus, doc)

@@ -17,7 +17,8 @@ from itertools import pairwise
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
-from assistant.understanding.asks import AnswerType, answer_type
+from assistant.evidence import asks_period
+from assistant.understanding.asks import DATE, AnswerType, answer_type
 from retrieval.text import fold
 
 _SEGMENT_END = {"zh": re.compile(r"[，,；;。！？!?]"), "en": re.compile(r"[,;!?]|\.(?=\s|$)")}
@@ -45,6 +46,8 @@ _SUBJECT_MAX = 16
 _SAID_AS = {"money": "cap"}  # a kind asked -> the kind whose words state it better, when a clause has them
 _HOW_MANY = re.compile(r"多少|几|多大|多高|多长|多久|how (?:many|much)", re.IGNORECASE)
 _FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]")
+_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_RANGE_AFTER = re.compile(rf"\s*(?:至|到|—|-|~|－)\s*(?:{DATE})")
 
 
 def _clean(part: str, language: str) -> str:
@@ -79,19 +82,37 @@ def _parts(sentence: str, language: str) -> list[tuple[int, str]]:
     return [(a, sentence[a:b]) for a, b in pairwise([*starts, len(sentence)]) if sentence[a:b].strip()]
 
 
-def _best_match(kind: AnswerType, sentence: str, language: str, asked: set[str]) -> re.Match[str] | None:
-    """Of the spans stating the kind's fact, the one in a part that is no condition, shares most words with
-    the question (`asked`: its bigrams) and grants or requires something."""
+def _role(kind: AnswerType, question: str) -> str:
+    """The word a who-question puts before what it asks ("会同" in "区工信局是会同哪个部门…"): the answer is
+    the organisation the clause names after that word. "" when it is not a Chinese word."""
+    folded = fold(question)
+    match = kind.asks.search(folded) if kind.name == "agency" else None
+    role = folded[max(0, match.start() - 2):match.start()] if match else ""
+    return role if _CJK_PAIR.fullmatch(role) else ""
+
+
+def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -> re.Match[str] | None:
+    """Of the spans stating the kind's fact, the one in a part that is no condition, that the question does
+    not itself name (the body it asks about is not the answer), that follows the word the question puts
+    before what it asks, that opens a period when a period is asked, that shares most words with the question,
+    and that grants or requires something."""
     assert kind.lead is not None
+    asked = _bigrams(question)
     titles = [m.span() for m in _TITLED.finditer(sentence)]
     # A figure or name inside a document's title (《…（2023—2024年）》) is not what the sentence states.
     matches = [m for m in kind.lead.span.finditer(sentence) if not any(a <= m.start() < b for a, b in titles)]
+    role = _role(kind, question)
+    period = asks_period(fold(question))
 
-    def rank(match: re.Match[str]) -> tuple[int, int, int]:
+    def rank(match: re.Match[str]) -> tuple[int, int, int, int, int, int]:
         left, right = _segment(sentence, match.start(), match.end(), language)
         part = sentence[left:right]
-        return (1 if _CONDITION.search(part) else 0, -len(_bigrams(part) & asked),
-                0 if _GRANT.search(part) else 1)
+        named = _bigrams(match.group("v"))
+        return (1 if _CONDITION.search(part) else 0,
+                1 if kind.name == "agency" and named and len(named & asked) * 2 >= len(named) else 0,
+                1 if role and not fold(sentence[:match.start()]).endswith(role) else 0,
+                1 if period and not _RANGE_AFTER.match(sentence, match.end()) else 0,
+                -len(_bigrams(part) & asked), 0 if _GRANT.search(part) else 1)
 
     return min(matches, key=rank) if matches else None
 
@@ -117,7 +138,11 @@ def restated(question: str, sentence: str, language: str) -> str:
             if _bigrams(part) & asked and sum(len(p) for _, p in kept) + len(part) <= CAL.lead_restated_max:
                 kept.append((start, part))
         answers = sorted(kept)
-    if not answers or (_HOW_MANY.search(question) and not any(_FIGURE.search(p) for _, p in answers)):
+    how_many = bool(_HOW_MANY.search(question))
+    if how_many and not any(_FIGURE.search(p) for _, p in answers) and any(_FIGURE.search(p) for _, p in parts) \
+            and sum(len(p) for _, p in parts) <= CAL.lead_restated_max:
+        answers = parts  # the figure asked is in the condition ("处理未满十四周岁的未成年人个人数据的")
+    if not answers or (how_many and not any(_FIGURE.search(p) for _, p in answers)):
         return ""
     if sum(len(p) for _, p in answers) < _MIN_RESTATED:
         return ""
@@ -150,7 +175,7 @@ def grounded_in(lead: str, quote: str) -> bool:
 
 
 def _stated_parts(types: Sequence[AnswerType], language: str, sentence: str, clause_language: str,
-                  asked: set[str]) -> list[tuple[int, str, bool]]:
+                  question: str) -> list[tuple[int, str, bool]]:
     """The parts of `sentence` that state what `types` ask, in the lead's words: (where, text, whether the
     text is a template's rather than the clause's own words)."""
     own_words = language == clause_language
@@ -161,7 +186,7 @@ def _stated_parts(types: Sequence[AnswerType], language: str, sentence: str, cla
     for kind in sorted(types, key=lambda t: not (t.lead and t.lead.anchored)):
         if kind.lead is None or any(kind.lead.span.search(text) for _, text, _ in parts):
             continue  # a part already chosen states this kind too (a cap is an amount)
-        match = _best_match(kind, sentence, clause_language, asked)
+        match = _best_match(kind, sentence, clause_language, question)
         if match is None:
             continue
         left, right = _segment(sentence, match.start(), match.end(), clause_language)
@@ -188,26 +213,39 @@ def _said(parts: list[tuple[int, str, bool]], question: str, types: Sequence[Ans
     return (f"{subject}：{body}" if subject and subject not in body and "：" not in body else body) + "。"
 
 
+def listed(sentence: str, items: Sequence[str], quote: str) -> str:
+    """A sentence that introduces a list ("主要包括以下五个方面：") said with the items it introduces (their
+    headings, without enumerators), when that is short and every figure is one the quote states; else ""."""
+    intro = _clean(sentence, "zh")
+    names = [name for item in items if (name := _clean(item, "zh"))]
+    if not names or not sentence.rstrip().endswith(("：", ":")):
+        return ""
+    lead = f"{intro}：{'；'.join(names)}。"
+    return lead if len(lead) <= 2 * CAL.lead_restated_max and grounded_in(lead, quote) else ""
+
+
 def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sentence: str, quote: str,
-                  clause_language: str, *, restate: bool = True) -> str:
+                  clause_language: str, *, restate: bool = True, items: Sequence[str] = ()) -> str:
     """The sentence an answer opens with, stating what `types` ask from the answering `sentence`; "" if none.
 
     `language`: the question's ("zh" | "en"); `clause_language`: the sentence's; `quote`: the words the
     answer then quotes (every figure of the lead must be among them). When the answering sentence states
     none of it (a heading, "(三)发放语料券。"), the sentences the quote reads after it may.
     `restate`: without a figure, date or name to say, restate the sentence (`restated`).
+    `items`: the headings of the items a sentence ending in "：" introduces; the lead then names them.
     """
     clause_language = "en" if clause_language == "en" else "zh"
-    asked = _bigrams(question)
     quoted = [p.strip() for p in split_sentences(quote) if p.strip()]
     following = quoted[quoted.index(sentence) + 1:][:CAL.lead_next_sentences] if sentence in quoted else []
     for candidate in (sentence, *following):
-        parts = _stated_parts(types, language, candidate, clause_language, asked)
+        parts = _stated_parts(types, language, candidate, clause_language, question)
         lead = _said(parts, question, types, language) if parts else ""
         if lead and grounded_in(lead, quote):
             return lead
     if not restate or language != clause_language:
         return ""
+    if items and language == "zh" and (lead := listed(sentence, items, quote)):
+        return lead
     for candidate in (sentence, *following[:1]):
         lead = restated(question, candidate, language)
         if lead and grounded_in(lead, quote):

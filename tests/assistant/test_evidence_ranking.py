@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from assistant.evidence import candidate_evidence, supported
 from assistant.service import PolicyAssistant
+from assistant.subject_terms import question_terms
 from assistant.understanding.query import understand
 from retrieval.models import Clause, Hit
 
@@ -52,3 +53,65 @@ def test_a_count_asked_in_a_measure_word_is_no_subject(policy_assistant: PolicyA
         "《办法》共分为六章30条,具体如下:",
     ])
     assert "六章" in best
+
+
+def test_the_term_asked_is_defined_where_a_longer_term_is_not(policy_assistant: PolicyAssistant) -> None:
+    # "X产业，是指…" defines a longer term that contains the one asked; "X，是指…" defines the one asked.
+    best = _best(policy_assistant, "办法里智能终端到底怎么定义", [
+        "第三条 本办法所称智能终端产业，是指与智能终端相关的研发、制造和服务等产业。",
+        "第二条 本办法所称智能终端，是指具备自主运算能力的联网设备。",
+    ])
+    assert best.startswith("第二条")
+
+
+def test_a_who_question_is_answered_by_the_organisation_named_in_the_role(policy_assistant: PolicyAssistant) -> None:
+    # Both sentences mention the role; only one names the organisation that holds it.
+    best = _best(policy_assistant, "管机器人产业的主管部门是哪个", [
+        "第九条 市统计部门、市产业主管部门应当会同其他有关部门，建立机器人产业统计制度。",
+        "第六条 市科技创新部门是机器人产业主管部门，负责统筹推进本市机器人产业发展。",
+    ])
+    assert "市科技创新部门是" in best
+
+
+def test_a_question_about_now_is_not_answered_by_a_target(policy_assistant: PolicyAssistant) -> None:
+    best = _best(policy_assistant, "区里目前大概有多少家机器人企业", [
+        "推动机器人产业发展，争取到2027年新增机器人企业50家。",
+        "全区已集聚机器人企业300余家，覆盖整机和零部件。",
+    ])
+    assert "300余家" in best
+
+
+def test_a_period_is_answered_by_a_date_range(policy_assistant: PolicyAssistant) -> None:
+    # A line under its heading ("一、征求意见时间") is read with it; the range states the period asked.
+    best = _best(policy_assistant, "这个办法的征求意见时间是从哪天到哪天", [
+        "（四）征求意见情况：2024年3月1日，区里拟挂网公开征求社会公众意见。",
+        "一、征求意见时间\n2024年3月5日至2024年4月4日",
+    ])
+    assert best == "2024年3月5日至2024年4月4日"
+
+
+def test_a_generic_word_named_twice_does_not_outweigh_the_distinctive_one(policy_assistant: PolicyAssistant) -> None:
+    # "AI" (人工智能) and 龙岗 are in nearly every clause; "两年" is what tells the asked sentence.
+    best = _best(policy_assistant, "龙岗AI细则两年总共预计要花多少钱", [
+        "龙岗区人工智能产业集群2024年一季度增加值约9.58亿元。",
+        "本细则两年所需资金预估约为3000万元。",
+    ])
+    assert "3000万元" in best
+
+
+def test_a_concept_counts_once_however_many_words_name_it(policy_assistant: PolicyAssistant) -> None:
+    terms = question_terms(policy_assistant.retriever, "龙岗区AI企业有多少家", "")
+    # The pieces of 龙岗区 and the policy word for AI belong to one concept each.
+    assert terms.members["龙岗"][0] == terms.members["龙岗区"][0]
+    assert terms.members["人工智能"] == ("ai", 1.0)
+    # A sentence with the policy word covers the user's word as fully as the word itself would.
+    assert terms.coverage({"人工智能"}) == terms.coverage({"ai"}) > 0
+
+
+def test_whether_a_rule_applies_is_answered_by_the_sentence_stating_its_scope(policy_assistant: PolicyAssistant) -> None:
+    # "管不管" asks for the scope; the sentence saying what the rules do not apply to answers it.
+    best = _best(policy_assistant, "我们只在单位内部用无人机，不对外飞，这个办法管不管我们", [
+        "第五条 无人机运营者应当对外公示飞行计划，接受公众监督。",
+        "第二条 单位内部使用无人机、未向公众提供飞行服务的，不适用本办法。",
+    ])
+    assert best.startswith("第二条")

@@ -188,3 +188,38 @@ def test_an_english_heading_or_fragment_is_not_restated() -> None:
     sentence = "The district supports model training, and encourages applications in manufacturing and logistics."
     assert lead("What does the district support?", sentence, clause_language="en") == sentence
     assert lead("How many firms does the district support?", sentence, clause_language="en") == ""
+
+
+def test_a_who_question_leads_with_the_body_after_the_word_it_asks_with() -> None:
+    # "会同哪个部门": the answer is the body the clause names after 会同, not the one the question names.
+    sentence = "为规范资金管理，区科技创新局牵头起草，会同区财政局完成修订。"
+    text = lead("区科创局是会同哪个部门修订的办法", sentence)
+    assert "区财政局" in text and "牵头起草" not in text
+
+
+def test_the_body_a_who_question_asks_about_is_not_its_answer() -> None:
+    sentence = "市人民政府应当按照有关规定，设立市数据伦理委员会，履行下列职责："
+    assert lead("市数据伦理委员会是由谁设立的", sentence).startswith("市人民政府")
+
+
+def test_a_period_question_leads_with_the_range_not_a_single_date() -> None:
+    sentence = "征求意见情况：2030年5月6日发布通知，自6月1日至6月20日接受反馈。"
+    assert "6月1日至6月20日" in lead("征求意见是从哪天到哪天", sentence)
+
+
+def test_a_how_many_question_keeps_the_figure_its_condition_states() -> None:
+    # The figure asked ("十六周岁") is in the part that sets the scope; without it the lead says nothing asked.
+    sentence = "向未满十六周岁的用户提供服务的，应当征得其监护人同意。"
+    assert "十六周岁" in lead("多大年龄以下的用户要家长同意", sentence)
+
+
+def test_a_sentence_introducing_a_list_leads_with_the_items_it_introduces() -> None:
+    sentence = "《示范办法》共十二条，主要包括以下三个方面："
+    items = ["（一）总体要求。", "（二）支持方向。", "（三）保障措施。"]
+    question = "示范办法主要包括哪几个方面"
+    text = lead_sentence(question, asked(question), "zh", sentence, sentence, "zh", items=items)
+    assert text == "《示范办法》共十二条，主要包括以下三个方面：总体要求；支持方向；保障措施。"
+    # an item stating a figure the quote lacks cannot be said in the lead
+    items_with_figure = ["（一）总体要求。", "（二）每年安排500万元。"]
+    assert "500万元" not in lead_sentence(question, asked(question), "zh", sentence, sentence, "zh",
+                                         items=items_with_figure)
