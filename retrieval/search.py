@@ -217,6 +217,23 @@ class Retriever:
             folded = folded.replace(name, " ")
         return folded if folded.strip() else fold(query)
 
+    def lexical_tokens(self, query: str, named: set[str]) -> list[str]:
+        """The BM25 tokens of a query without the names of the documents it names, nor the words of
+        their titles ("龙岗", "AI" in "龙岗那个AI实施细则…"): those only say which document is meant, which
+        the document prior rewards already, and would favour its clauses that repeat them."""
+        tokens = self.tokenizer.query_tokens(self.without_document_names(query))
+        titles = self._title_tokens(named)
+        synonyms = self.lexicon.synonyms
+        kept = [t for t in tokens if t not in titles
+                and not (t in synonyms and set(self.tokenizer.term_tokens(list(synonyms[t]))) <= titles)]
+        return kept or tokens
+
+    def _title_tokens(self, doc_ids: set[str]) -> set[str]:
+        """The words in the title of every one of `doc_ids` (a word only some of them have tells them apart)."""
+        docs = self.corpus.documents
+        titles = [set(self.tokenizer.tokens(f"{docs[d].title} {docs[d].short_title}")) for d in doc_ids]
+        return set.intersection(*titles) if titles else set()
+
     def exact_references(self, query: str, named: set[str]) -> list[Clause]:
         """Clauses a query cites by article number, within the documents it names (or any)."""
         out: list[Clause] = []
@@ -316,14 +333,17 @@ class Retriever:
         context = strip_controls(context).strip()[-MAX_QUERY_CHARS:]
         if context and context_weight > 0:
             queries.append((f"{context} {text}", context_weight))
+        named: set[str] = set()
+        if mode == "hybrid":
+            named = self.documents_named(text) or (self.documents_named(context) if context else set())
+            named |= self.versions_meant(text, named)
         rankings: list[tuple[str, float, list[int]]] = []
         vectors = self.query_vectors([q for q, _ in queries]) if mode in ("hybrid", "dense") else []
         for n, (q, weight) in enumerate(queries):
             suffix = "" if n == 0 else "+context"
             if mode in ("hybrid", "bm25"):
-                lexical = self.without_document_names(q) if mode == "hybrid" else q
-                rankings.append(("bm25" + suffix, weight * BM25_WEIGHT,
-                                 self._bm25_ranking(self.tokenizer.query_tokens(lexical))))
+                tokens = self.lexical_tokens(q, named) if mode == "hybrid" else self.tokenizer.query_tokens(q)
+                rankings.append(("bm25" + suffix, weight * BM25_WEIGHT, self._bm25_ranking(tokens)))
             if mode in ("hybrid", "dense"):
                 rankings.append(("dense" + suffix, weight * DENSE_WEIGHT,
                                  self._dense_ranking(vectors[n], pool)))
@@ -337,10 +357,6 @@ class Retriever:
             for rank, pos in enumerate(ranking, start=1):
                 scores[pos] = scores.get(pos, 0.0) + weight / (RRF_K + rank)
                 sources.setdefault(pos, {})[name] = rank
-        named: set[str] = set()
-        if mode == "hybrid":
-            named = self.documents_named(text) or (self.documents_named(context) if context else set())
-            named |= self.versions_meant(text, named)
         if named:
             companions = {c for doc_id in named for c in self._companions[doc_id]} - named
             markers = set(self.tokenizer.query_tokens(text)) & set(self.lexicon.markers)
