@@ -126,6 +126,8 @@ class Retriever:
     _bm25: bm25s.BM25 = field(init=False, repr=False)
     _doc_names: dict[str, tuple[str, ...]] = field(init=False, repr=False)
     _companions: dict[str, frozenset[str]] = field(init=False, repr=False)
+    _stating: dict[str, frozenset[int]] = field(init=False, repr=False)
+    _titles: dict[str, frozenset[str]] = field(init=False, repr=False)
     _idf: dict[str, float] = field(init=False, repr=False)
     _vectors: OrderedDict[str, np.ndarray] = field(init=False, repr=False)
     _vectors_lock: threading.Lock = field(init=False, repr=False)
@@ -154,6 +156,11 @@ class Retriever:
         self._companions = {doc_id: frozenset(other for other, titles in quoted.items() if other != doc_id
                                               and _EDITION.sub("", fold(d.title)) in titles)
                             for doc_id, d in documents.items()}
+        # Which clauses make each structural statement; the title words of each document.
+        self._stating = {m: frozenset(i for i, tokens in enumerate(self.index.tokens) if m in tokens)
+                         for m in self.lexicon.markers}
+        self._titles = {doc_id: frozenset(self.tokenizer.tokens(f"{d.title} {d.short_title}"))
+                        for doc_id, d in documents.items()}
         # Names that are (part of) a title are left out of the lexical query; an alias that is a
         # subject of the document ("训力券" for the measures that issue it) is a content word and stays.
         titles = {doc_id: fold(d.title) + " " + fold(d.short_title) for doc_id, d in documents.items()}
@@ -228,11 +235,9 @@ class Retriever:
                 and not (t in synonyms and set(self.tokenizer.term_tokens(list(synonyms[t]))) <= titles)]
         return kept or tokens
 
-    def _title_tokens(self, doc_ids: set[str]) -> set[str]:
+    def _title_tokens(self, doc_ids: set[str]) -> frozenset[str]:
         """The words in the title of every one of `doc_ids` (a word only some of them have tells them apart)."""
-        docs = self.corpus.documents
-        titles = [set(self.tokenizer.tokens(f"{docs[d].title} {docs[d].short_title}")) for d in doc_ids]
-        return set.intersection(*titles) if titles else set()
+        return frozenset.intersection(*(self._titles[d] for d in doc_ids)) if doc_ids else frozenset()
 
     def exact_references(self, query: str, named: set[str]) -> list[Clause]:
         """Clauses a query cites by article number, within the documents it names (or any)."""
@@ -338,11 +343,14 @@ class Retriever:
             named = self.documents_named(text) or (self.documents_named(context) if context else set())
             named |= self.versions_meant(text, named)
         rankings: list[tuple[str, float, list[int]]] = []
+        markers: set[str] = set()  # the structural statements the question asks for
         vectors = self.query_vectors([q for q, _ in queries]) if mode in ("hybrid", "dense") else []
         for n, (q, weight) in enumerate(queries):
             suffix = "" if n == 0 else "+context"
             if mode in ("hybrid", "bm25"):
                 tokens = self.lexical_tokens(q, named) if mode == "hybrid" else self.tokenizer.query_tokens(q)
+                if n == 0:
+                    markers = set(tokens) & self.lexicon.markers.keys()
                 rankings.append(("bm25" + suffix, weight * BM25_WEIGHT, self._bm25_ranking(tokens)))
             if mode in ("hybrid", "dense"):
                 rankings.append(("dense" + suffix, weight * DENSE_WEIGHT,
@@ -359,12 +367,12 @@ class Retriever:
                 sources.setdefault(pos, {})[name] = rank
         if named:
             companions = {c for doc_id in named for c in self._companions[doc_id]} - named
-            markers = set(self.tokenizer.query_tokens(text)) & set(self.lexicon.markers)
-            for pos in range(len(clauses)) if markers else list(scores):
+            stating = frozenset().union(*(self._stating[m] for m in markers))
+            for pos in stating | scores.keys():
                 doc_id = clauses[pos].doc_id
                 if doc_id in named or doc_id in companions:
                     prior = DOC_PRIOR if doc_id in named else COMPANION_PRIOR
-                    if markers & set(self.index.tokens[pos]):
+                    if pos in stating:
                         prior += MARKER_BONUS
                         sources.setdefault(pos, {})["marker"] = 1
                     if pos in scores or prior > DOC_PRIOR:

@@ -100,6 +100,10 @@ def test_the_count_stated_by_an_interpretation_answers_for_the_document_it_inter
     assert "ex-fund-interpretation#二、" in ids
 
 
+def test_a_when_issued_question_finds_the_issuing_notice(synthetic: Retriever) -> None:
+    assert _ids(synthetic, "机器人若干措施是哪天印发的？")[0] == "ex-robot-measures#序言"
+
+
 def test_a_question_without_a_count_word_is_not_drawn_to_count_statements(synthetic: Retriever) -> None:
     assert _ids(synthetic, "机器人专项资金管理办法 检测认证平台")[0] == "ex-fund-measures#第五条"
 
@@ -141,3 +145,5 @@ def test_tokens_of_a_structural_statement_carry_its_marker(tokenizer: Tokenizer)
     assert "条文总数" in tokenizer.query_tokens("这部规定一共有几条")
     assert "条文总数" in tokenizer.query_tokens("How many articles does the regulation have?")
     assert "条文总数" in tokenizer.gloss_tokens("how many articles does it have")
+    assert "发文信息" in tokenizer.tokens("市工业和信息化局关于印发《示例措施》的通知")
+    assert "发文信息" in tokenizer.query_tokens("这份措施是谁发的")
