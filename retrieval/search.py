@@ -191,6 +191,12 @@ class Retriever:
         folded = fold(query)
         return {doc_id for name, ids in self._doc_names.items() if name in folded for doc_id in ids}
 
+    def _named_by(self, text: str) -> set[str]:
+        """The documents a text names; an English text also by the Chinese terms of its words
+        ("the Longgang AI implementation rules" names the 实施细则 as "实施细则" would)."""
+        named = self.documents_named(text)
+        return named | self.documents_named(" ".join(self.lexicon.gloss(text))) if is_english(text) else named
+
     def document_mentions(self, query: str) -> dict[str, int]:
         """How many of each document's names a query uses (more names: more surely that document)."""
         folded = fold(query)
@@ -340,7 +346,7 @@ class Retriever:
             queries.append((f"{context} {text}", context_weight))
         named: set[str] = set()
         if mode == "hybrid":
-            named = self.documents_named(text) or (self.documents_named(context) if context else set())
+            named = self._named_by(text) or (self._named_by(context) if context else set())
             named |= self.versions_meant(text, named)
         rankings: list[tuple[str, float, list[int]]] = []
         markers: set[str] = set()  # the structural statements the question asks for

@@ -138,6 +138,12 @@ def test_an_english_question_reaches_a_chinese_only_document_through_its_policy_
     assert any(h.clause.doc_id == "sz-data-regulation-2021" and "施行" in h.clause.text for h in hits)
 
 
+def test_an_english_question_names_a_chinese_document_by_its_english_words(retriever: Retriever) -> None:
+    hits = retriever.search("How many articles do the Longgang implementation rules have?", k=5)
+    assert hits[0].clause.doc_id in {"lg-ai-rules-explainer", "lg-ai-rules-consultation-notice"}
+    assert any("共二十七条" in h.clause.text for h in hits)
+
+
 def test_tokens_of_a_structural_statement_carry_its_marker(tokenizer: Tokenizer) -> None:
     assert "条文总数" in tokenizer.tokens("《办法》共分为三章18条，具体包括：")
     assert "条文总数" in tokenizer.tokens("第三十条 本规定自2031年5月1日起施行。")
