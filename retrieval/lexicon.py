@@ -100,6 +100,8 @@ class Tokenizer:
         """Index tokens of a text: words and their sub-words, without stopwords or punctuation, and
         the marker of each structural statement the text makes (whatever numbers it carries)."""
         folded = fold(text)
+        if folded in self.lexicon.markers:
+            return [folded]  # a marker's name (a synonym's target) is that marker's token
         out: list[str] = []
         for word in self._jieba.cut_for_search(folded):
             word = word.strip()
@@ -136,6 +138,5 @@ class Tokenizer:
         return list(dict.fromkeys(self.term_tokens(self.lexicon.gloss(query))))
 
     def term_tokens(self, terms: list[str]) -> list[str]:
-        """Tokens of lexicon terms; a marker is a token already, not a word to cut."""
-        words = " ".join(t for t in terms if t not in self.lexicon.markers)
-        return self.tokens(words) + [t for t in terms if t in self.lexicon.markers]
+        """Tokens of lexicon terms (a marker's name is its token)."""
+        return [t for term in terms for t in self.tokens(term)]

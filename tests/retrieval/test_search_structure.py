@@ -153,3 +153,5 @@ def test_tokens_of_a_structural_statement_carry_its_marker(tokenizer: Tokenizer)
     assert "条文总数" in tokenizer.gloss_tokens("how many articles does it have")
     assert "发文信息" in tokenizer.tokens("市工业和信息化局关于印发《示例措施》的通知")
     assert "发文信息" in tokenizer.query_tokens("这份措施是谁发的")
+    # A marker's name tokenizes to the marker, so that whoever tokenizes a synonym's targets gets it.
+    assert tokenizer.tokens("条文总数") == ["条文总数"]
