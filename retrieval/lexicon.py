@@ -37,6 +37,8 @@ class Lexicon:
     synonyms: dict[str, tuple[str, ...]]
     doc_aliases: dict[str, tuple[str, ...]]
     bilingual: dict[str, tuple[str, ...]]
+    markers: dict[str, tuple[re.Pattern[str], ...]]
+    versions: dict[str, tuple[str, ...]]  # "draft" / "final" -> the words users have for that version
     digest: str  # of the lexicon file: an index built with another lexicon is stale
 
     @classmethod
@@ -50,6 +52,8 @@ class Lexicon:
             doc_aliases={fold(k): tuple(v) if isinstance(v, list) else (v,)
                          for k, v in raw.get("doc_aliases", {}).items()},
             bilingual={fold(k): tuple(vs) for k, vs in raw.get("bilingual", {}).items()},
+            versions={k: tuple(fold(w) for w in ws) for k, ws in raw.get("versions", {}).items()},
+            markers={fold(k): tuple(re.compile(p) for p in ps) for k, ps in raw.get("markers", {}).items()},
             digest=hashlib.sha256(data).hexdigest(),
         )
 
@@ -93,12 +97,18 @@ class Tokenizer:
         self.lexicon = lexicon
 
     def tokens(self, text: str) -> list[str]:
-        """Index tokens of a text: words and their sub-words, without stopwords or punctuation."""
+        """Index tokens of a text: words and their sub-words, without stopwords or punctuation, and
+        the marker of each structural statement the text makes (whatever numbers it carries)."""
+        folded = fold(text)
+        if folded in self.lexicon.markers:
+            return [folded]  # a marker's name (a synonym's target) is that marker's token
         out: list[str] = []
-        for word in self._jieba.cut_for_search(fold(text)):
+        for word in self._jieba.cut_for_search(folded):
             word = word.strip()
             if word and word not in _STOPWORDS and _TOKEN.fullmatch(word):
                 out.append(word)
+        out.extend(marker for marker, patterns in self.lexicon.markers.items()
+                   if any(p.search(folded) for p in patterns))
         return out
 
     def general_idf(self, word: str) -> float:
@@ -121,5 +131,12 @@ class Tokenizer:
         Distinct: a word the query and a synonym both bring ("区里" → 龙岗区) must not count twice.
         """
         folded = fold(query)
-        expanded = " ".join([folded, *self.lexicon.expansions(folded)])
-        return list(dict.fromkeys(self.tokens(expanded)))
+        return list(dict.fromkeys(self.tokens(folded) + self.term_tokens(self.lexicon.expansions(folded))))
+
+    def gloss_tokens(self, query: str) -> list[str]:
+        """Distinct tokens of the Chinese terms for an English query's policy words (none for Chinese)."""
+        return list(dict.fromkeys(self.term_tokens(self.lexicon.gloss(query))))
+
+    def term_tokens(self, terms: list[str]) -> list[str]:
+        """Tokens of lexicon terms (a marker's name is its token)."""
+        return [t for term in terms for t in self.tokens(term)]

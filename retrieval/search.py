@@ -21,15 +21,27 @@ from retrieval.index import LoadedIndex, dense_vectors
 from retrieval.lexicon import Lexicon, Tokenizer
 from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.numerals import arabic_to_chinese
-from retrieval.text import MAX_QUERY_CHARS, fold, strip_controls
+from retrieval.text import MAX_QUERY_CHARS, fold, is_english, strip_controls
 
 Mode = Literal["hybrid", "bm25", "dense"]
 
 RRF_K = 5  # small: with a few hundred clauses the top ranks carry the signal
 BM25_WEIGHT = 1.0
 DENSE_WEIGHT = 1.0
+# Weight of the lexical ranking of an English question by the Chinese terms of its policy words alone: its
+# English words occur only in the English documents, and the multilingual model favours a clause in the
+# question's language, so a question about a Chinese-only document would otherwise find the English ones.
+CROSS_LINGUAL_WEIGHT = 0.5
 DOC_PRIOR = 0.5  # weight of "the query names this document", in units of a rank-1 vote
 EXACT_BONUS = 10.0
+# A clause of a named document that makes the structural statement a query asks about (a lexicon marker
+# such as the article count) gets this, in units of a rank-1 vote: it answers, however little else it shares.
+MARKER_BONUS = 1.0
+# A document written about a named one (its interpretation or drafting explanation, whose title quotes the
+# named title) holds facts about it too (how many chapters it has, why it was made); weight of its prior.
+COMPANION_PRIOR = 0.25
+# A question about a draft and its final version gets the best clause of each within this many results.
+VERSION_DEPTH = 4
 _EMBED_CHARS = 512  # e5-small reads 512 tokens; longer queries are cut for the dense side only
 QUERY_CACHE_SIZE = 4096  # query vectors kept (1.5 KB each at 384 dimensions)
 
@@ -40,6 +52,9 @@ _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?\s*>")
 # An alias that ends like a document title ("龙岗若干措施") names the document, not a subject.
 _TITLE_LIKE = re.compile(r"(?:措施|条例|办法|细则|方案|计划|意见|通知|通告|说明|解读|法|规定|征求意见稿)$")
 # "2026年印发的《…》": words that only say which document is meant.
+# A title's edition note ("（2026年）", "（2017年修订）", "（修订）"): a document about it quotes the title without.
+_EDITION = re.compile(r"[（(](?:\d{4}年)?(?:修订)?[)）]$")
+_QUOTED_TITLE = re.compile(r"《([^《》]+)》")
 _DOC_DESCRIPTOR = re.compile(r"(?:\d{4}年)?(?:新|新版|旧版|最新)?(?:印发|发布|出台|修订|制定)?的?(?=《)")
 
 
@@ -110,6 +125,9 @@ class Retriever:
     candidates: int = 40
     _bm25: bm25s.BM25 = field(init=False, repr=False)
     _doc_names: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+    _companions: dict[str, frozenset[str]] = field(init=False, repr=False)
+    _stating: dict[str, frozenset[int]] = field(init=False, repr=False)
+    _titles: dict[str, frozenset[str]] = field(init=False, repr=False)
     _idf: dict[str, float] = field(init=False, repr=False)
     _vectors: OrderedDict[str, np.ndarray] = field(init=False, repr=False)
     _vectors_lock: threading.Lock = field(init=False, repr=False)
@@ -134,6 +152,15 @@ class Retriever:
         names.update(self.lexicon.doc_aliases)
         self._doc_names = {k: tuple(v for v in ids if v in documents)
                            for k, ids in names.items() if len(k) >= 2}
+        quoted = {doc_id: {fold(t) for t in _QUOTED_TITLE.findall(d.title)} for doc_id, d in documents.items()}
+        self._companions = {doc_id: frozenset(other for other, titles in quoted.items() if other != doc_id
+                                              and _EDITION.sub("", fold(d.title)) in titles)
+                            for doc_id, d in documents.items()}
+        # Which clauses make each structural statement; the title words of each document.
+        self._stating = {m: frozenset(i for i, tokens in enumerate(self.index.tokens) if m in tokens)
+                         for m in self.lexicon.markers}
+        self._titles = {doc_id: frozenset(self.tokenizer.tokens(f"{d.title} {d.short_title}"))
+                        for doc_id, d in documents.items()}
         # Names that are (part of) a title are left out of the lexical query; an alias that is a
         # subject of the document ("训力券" for the measures that issue it) is a content word and stays.
         titles = {doc_id: fold(d.title) + " " + fold(d.short_title) for doc_id, d in documents.items()}
@@ -164,6 +191,12 @@ class Retriever:
         folded = fold(query)
         return {doc_id for name, ids in self._doc_names.items() if name in folded for doc_id in ids}
 
+    def _named_by(self, text: str) -> set[str]:
+        """The documents a text names; an English text also by the Chinese terms of its words
+        ("the Longgang AI implementation rules" names the 实施细则 as "实施细则" would)."""
+        named = self.documents_named(text)
+        return named | self.documents_named(" ".join(self.lexicon.gloss(text))) if is_english(text) else named
+
     def document_mentions(self, query: str) -> dict[str, int]:
         """How many of each document's names a query uses (more names: more surely that document)."""
         folded = fold(query)
@@ -173,6 +206,18 @@ class Retriever:
                 for doc_id in ids:
                     counts[doc_id] = counts.get(doc_id, 0) + 1
         return counts
+
+    def versions_meant(self, query: str, named: set[str]) -> set[str]:
+        """The other versions of named documents that a query means by its version words: the final
+        version of a named draft ("…征求意见稿…那正式稿呢"), the draft of a named final."""
+        folded = fold(query)
+        docs = self.corpus.documents
+        out: set[str] = set()
+        for kind, related in (("final", "superseded_by"), ("draft", "supersedes")):
+            if any(w in folded for w in self.lexicon.versions.get(kind, ())):
+                out |= {other for doc_id in named for other in getattr(docs[doc_id], related)
+                        if other in docs and (kind == "final") != (docs[other].status == "draft-for-comment")}
+        return out - named
 
     def without_document_names(self, query: str) -> str:
         """The query with the document names it mentions removed.
@@ -184,6 +229,21 @@ class Retriever:
         for name in self._title_names:
             folded = folded.replace(name, " ")
         return folded if folded.strip() else fold(query)
+
+    def lexical_tokens(self, query: str, named: set[str]) -> list[str]:
+        """The BM25 tokens of a query without the names of the documents it names, nor the words of
+        their titles ("龙岗", "AI" in "龙岗那个AI实施细则…"): those only say which document is meant, which
+        the document prior rewards already, and would favour its clauses that repeat them."""
+        tokens = self.tokenizer.query_tokens(self.without_document_names(query))
+        titles = self._title_tokens(named)
+        synonyms = self.lexicon.synonyms
+        kept = [t for t in tokens if t not in titles
+                and not (t in synonyms and set(self.tokenizer.term_tokens(list(synonyms[t]))) <= titles)]
+        return kept or tokens
+
+    def _title_tokens(self, doc_ids: set[str]) -> frozenset[str]:
+        """The words in the title of every one of `doc_ids` (a word only some of them have tells them apart)."""
+        return frozenset.intersection(*(self._titles[d] for d in doc_ids)) if doc_ids else frozenset()
 
     def exact_references(self, query: str, named: set[str]) -> list[Clause]:
         """Clauses a query cites by article number, within the documents it names (or any)."""
@@ -198,8 +258,7 @@ class Retriever:
                     out.append(clause)
         return out
 
-    def _bm25_ranking(self, query: str) -> list[int]:
-        tokens = self.tokenizer.query_tokens(query)
+    def _bm25_ranking(self, tokens: list[str]) -> list[int]:
         if not tokens:
             return []
         scores = self._bm25.get_scores(tokens)
@@ -234,6 +293,24 @@ class Retriever:
                     self._vectors.popitem(last=False)
         return [found[text] for text in texts]
 
+    def _version_pairs(self, named: set[str]) -> set[str]:
+        """The named documents whose other version (draft or final) is named too."""
+        docs = self.corpus.documents
+        return {d for d in named if set(docs[d].superseded_by + docs[d].supersedes) & named}
+
+    def _covering(self, ranked: list[int], doc_ids: set[str], depth: int) -> list[int]:
+        """`ranked` with the best clause of each of `doc_ids` moved into the top `depth` where none is
+        there (a question about a draft and its final version needs both), the order otherwise kept."""
+        clauses = self.corpus.clauses
+        shown = {clauses[p].doc_id for p in ranked[:depth]}
+        firsts = [next(p for p in ranked if clauses[p].doc_id == d) for d in sorted(doc_ids - shown)
+                  if any(clauses[p].doc_id == d for p in ranked)][:depth]
+        if not firsts:
+            return ranked
+        rest = [p for p in ranked if p not in firsts]
+        cut = depth - len(firsts)
+        return rest[:cut] + sorted(firsts, key=ranked.index) + rest[cut:]
+
     def _dense_ranking(self, vector: np.ndarray, n: int) -> list[int]:
         positions = self._positions()
         seen: dict[int, None] = {}
@@ -267,16 +344,26 @@ class Retriever:
         context = strip_controls(context).strip()[-MAX_QUERY_CHARS:]
         if context and context_weight > 0:
             queries.append((f"{context} {text}", context_weight))
+        named: set[str] = set()
+        if mode == "hybrid":
+            named = self._named_by(text) or (self._named_by(context) if context else set())
+            named |= self.versions_meant(text, named)
         rankings: list[tuple[str, float, list[int]]] = []
+        markers: set[str] = set()  # the structural statements the question asks for
         vectors = self.query_vectors([q for q, _ in queries]) if mode in ("hybrid", "dense") else []
         for n, (q, weight) in enumerate(queries):
             suffix = "" if n == 0 else "+context"
             if mode in ("hybrid", "bm25"):
-                lexical = self.without_document_names(q) if mode == "hybrid" else q
-                rankings.append(("bm25" + suffix, weight * BM25_WEIGHT, self._bm25_ranking(lexical)))
+                tokens = self.lexical_tokens(q, named) if mode == "hybrid" else self.tokenizer.query_tokens(q)
+                if n == 0:
+                    markers = set(tokens) & self.lexicon.markers.keys()
+                rankings.append(("bm25" + suffix, weight * BM25_WEIGHT, self._bm25_ranking(tokens)))
             if mode in ("hybrid", "dense"):
                 rankings.append(("dense" + suffix, weight * DENSE_WEIGHT,
                                  self._dense_ranking(vectors[n], pool)))
+            if mode == "hybrid" and n == 0 and is_english(text):
+                rankings.append(("bm25-crosslingual", CROSS_LINGUAL_WEIGHT,
+                                 self._bm25_ranking(self.tokenizer.gloss_tokens(self.without_document_names(q)))))
 
         scores: dict[int, float] = {}
         sources: dict[int, dict[str, int]] = {}
@@ -284,13 +371,18 @@ class Retriever:
             for rank, pos in enumerate(ranking, start=1):
                 scores[pos] = scores.get(pos, 0.0) + weight / (RRF_K + rank)
                 sources.setdefault(pos, {})[name] = rank
-        named: set[str] = set()
-        if mode == "hybrid":
-            named = self.documents_named(text) or (self.documents_named(context) if context else set())
         if named:
-            for pos in scores:
-                if clauses[pos].doc_id in named:
-                    scores[pos] += DOC_PRIOR / (RRF_K + 1)
+            companions = {c for doc_id in named for c in self._companions[doc_id]} - named
+            stating = frozenset().union(*(self._stating[m] for m in markers))
+            for pos in stating | scores.keys():
+                doc_id = clauses[pos].doc_id
+                if doc_id in named or doc_id in companions:
+                    prior = DOC_PRIOR if doc_id in named else COMPANION_PRIOR
+                    if pos in stating:
+                        prior += MARKER_BONUS
+                        sources.setdefault(pos, {})["marker"] = 1
+                    if pos in scores or prior > DOC_PRIOR:
+                        scores[pos] = scores.get(pos, 0.0) + prior / (RRF_K + 1)
         if mode == "hybrid":
             for clause in self.exact_references(text, named):
                 pos = self._positions()[clause.clause_id]
@@ -304,5 +396,6 @@ class Retriever:
             rerank = self.reranker.score(text, [clauses[p].text for p in head])
             order = sorted(range(len(head)), key=lambda i: -rerank[i])
             ranked = [head[i] for i in order] + ranked[len(head):]
+        ranked = self._covering(ranked, self._version_pairs(named), min(k, VERSION_DEPTH))
         return [Hit(clause=clauses[p], doc=docs[clauses[p].doc_id], score=scores[p],
                     sources=sources.get(p, {})) for p in ranked[:k]]

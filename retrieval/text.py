@@ -14,6 +14,8 @@ _WHITESPACE = re.compile(r"\s+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 # Control and zero-width characters, and lone surrogates (undecodable bytes of a command line arrive
 # as them; no encoder accepts them).
+_LATIN_CHAR = re.compile(r"[A-Za-z]")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 
 
@@ -36,6 +38,11 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", strip_controls(text))
     text = _DASHES.sub("-", _t2s().convert(text))  # "2023—2024年" and "2023-2024年" are one range
     return _WHITESPACE.sub(" ", text).strip().lower()
+
+
+def is_english(text: str) -> bool:
+    """True when a text is written mostly in English (Latin letters outnumber Chinese characters)."""
+    return len(_LATIN_CHAR.findall(text)) > 2 * len(_CJK_CHAR.findall(text))
 
 
 def compact(text: str) -> str:

@@ -20,21 +20,14 @@ from assistant.understanding.intent import route
 from prechecks.rules import RuleSet
 from retrieval.articles import locators_in
 from retrieval.search import Retriever
-from retrieval.text import MAX_QUERY_CHARS, compact, fold
+from retrieval.text import MAX_QUERY_CHARS, compact, fold, is_english
 
 Language = Literal["zh", "en"]
 
-_LATIN_CHAR = re.compile(r"[A-Za-z]")
-_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|我单位|本单位|咱们|我方|我(?:的|家)?(?:企业|公司|团队|机构)")
 _HOW_MUCH = re.compile(r"多少|几[万千百十]|how much")
 _QUESTION = re.compile(r"[?？吗呢]|怎么|怎样|如何|什么|哪|几|多少|是否|能否|可否|有没有|能不能|可不可以")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
-
-
-def is_english(text: str) -> bool:
-    """True when a text is written mostly in English (Latin letters outnumber Chinese characters)."""
-    return len(_LATIN_CHAR.findall(text)) > 2 * len(_CJK_CHAR.findall(text))
 
 
 def quoted_phrases(text: str) -> list[str]:
