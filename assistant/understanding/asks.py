@@ -28,6 +28,8 @@ DATE = (r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年(?:\s*(?:\d{1,2}
         rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}|[上下]半年|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}}"
         rf"|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}")
 _CN_NUMERAL_BEFORE = r"(?<![\d第〇零一二两三四五六七八九十百千])"
+# Two dates joined as a span ("2024年8月3日至2024年9月1日", "自8月3日至9月1日", "从…起至…止").
+DATE_RANGE = rf"(?:{DATE})\s*(?:起)?\s*(?:至|到|—|–|~|－|-)\s*(?:{DATE})(?:\s*止)?"
 
 
 @dataclass(frozen=True)
@@ -131,11 +133,21 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # A deadline or a validity is a particular date: a date that says it is one.
     AnswerType(
         "deadline", "截止时间",
-        re.compile(r"截止|最晚|最迟|之前提交|期限|deadline|due date|no later than"),
+        re.compile(r"截止|最晚|最迟|之前提交|期限|到哪天|到什么时候|到几号|deadline|due date|no later than"),
         # "8月3日至9月1日": a period's end is its deadline.
-        re.compile(r"截止|截至|[之以]?前|止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月"
+        re.compile(r"截止|截至|[之以]?前|止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月|(?:至|到)\s*\d{4}\s*年"
                    r"|deadline|before|no later than|\buntil\b"),
-        lead=_DATE_LEAD,
+        # The end of a period ("自8月3日至9月1日") or a date said to be the last ("截止至…", "最迟…").
+        lead=_lead(rf"(?:至|到|截止|截至|最迟|最晚|不晚于|until|no later than)[^，。；,;]{{0,4}}?(?P<v>{DATE})",
+                   "截止时间为{v}", "The deadline is {v}", anchored=True),
+    ),
+    # A span of time between two dates ("从哪天到哪天", "comment period"): both ends answer it.
+    AnswerType(
+        "period", "起止时间",
+        re.compile(r"哪段时间|什么时间段|时间段|起止|从哪天到哪天|从什么时候到什么时候|从几号到几号|\bperiod\b"
+                   r"|from when"),
+        re.compile(DATE_RANGE),
+        lead=_lead(rf"(?P<v>{DATE_RANGE})", "起止时间为{v}", "The period is {v}", anchored=True),
     ),
     AnswerType(
         "validity", "有效期",
@@ -290,8 +302,11 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # no sentence is required of the evidence for them.
     AnswerType(
         "issuer", "发文机关",
-        re.compile(r"发文(?:机关|单位|部门)|(?:发布|印发|制定)(?:机关|单位|部门)|(?:谁|哪个部门|哪个单位|哪个机关|什么部门"
-                   r"|哪家单位)[^，。？?]{0,6}?(?:印发|发布|出台|制定|颁布|发的)|由谁(?:印发|发布|出台|制定|颁布)|issued by|who issued"),
+        # "哪个部门、哪天印发的", "哪几个部门联合发的", "哪些单位发布".
+        re.compile(r"发文(?:机关|单位|部门)|(?:发布|印发|制定)(?:机关|单位|部门)|(?:谁|哪(?:个|几个|些|家)?(?:部门|单位|机关|机构)"
+                   r"|什么(?:部门|单位|机关|机构))[^，。？?]{0,6}?(?:联合)?(?:印发|发布|出台|制定|颁布|发的|发文)"
+                   r"|由谁(?:印发|发布|出台|制定|颁布)|issued by|who issued|(?:which|what) (?:\w+ )?(?:bodies|body|departments?"
+                   r"|bureaus?|agenc(?:y|ies)) issued"),
         None,
     ),
     AnswerType(
@@ -306,6 +321,14 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
                re.compile(r"(?<!第)(?:几|多少)(?:个)?(?:条|章)(?=$|[\s，,。？?！!、和与及呢啊吗呀嘛]|几|多少)"
                           r"|how many (?:articles|chapters)"),
                None),
+    # How to reach the body that takes comments or applications: an e-mail address, a postal address, a
+    # telephone number, as a document states them (composers.document_facts finds them by their form).
+    AnswerType(
+        "contact", "联系方式",
+        re.compile(r"邮箱|电子邮件|e-?mail|邮寄地址|通讯地址|通信地址|寄(?:到|至|往)|联系电话|电话号码|打什么电话|联系方式"
+                   r"|mailing address|postal address|phone number|telephone"),
+        None,
+    ),
     AnswerType(
         "completeness", "是否为全文",
         re.compile(r"(?:是不是|是否|算不算)?(?:全文|完整)(?:吗|么|版|的)|收录(?:了)?(?:全文|完整|全部|到第|至第|到哪)"
@@ -412,3 +435,41 @@ def counted(question: str) -> frozenset[str]:
 def states_count(folded_sentence: str, units: frozenset[str] | set[str]) -> bool:
     """True when a (folded) sentence states a count in one of the measure words asked ("共二十七条" for 条)."""
     return re.search(rf"{_COUNT_OF}[{''.join(sorted(units))}]", folded_sentence) is not None
+
+
+# A public consultation on a draft: asked about by these words; its period is a fact about the draft.
+# ("征求意见稿" names a version, not the consultation.)
+_CONSULTATION = re.compile(r"(?:征求|征询|征集)\S{0,4}?意见(?!稿)|意见(?:征集|反馈|征求)|反馈意见|提(?:交)?意见"
+                           r"|意见(?!稿).{0,4}(?:提|交|发)"
+                           r"|public comments?|comment period|consultation")
+_TIME_KINDS = frozenset({"date", "day", "deadline", "period"})
+# Which version of a document a question means: its draft for comment, or the text as issued.
+_DRAFT_WORDS = re.compile(r"征求意见稿|意见稿|草案|草稿|送审稿|\bdraft\b")
+_FINAL_WORDS = re.compile(r"正式(?:稿|版|文本|文件|印发|发布|出台|办法|措施|细则|的)|定稿|\bfinal (?:version|text)\b"
+                          r"|\bofficial (?:version|text)\b|as issued")
+
+
+def asks_comment_period(question: str, earlier: str = "") -> bool:
+    """True when a question asks when a public consultation runs or closes: a time asked about a
+    consultation that it (or, for a follow-up, the turns before it: `earlier`) names."""
+    folded = fold(question)
+    return bool(ask_types(question) & _TIME_KINDS or "period" in {t.name for t in asked(question)}) and (
+        bool(_CONSULTATION.search(folded)) or bool(earlier and _CONSULTATION.search(fold(earlier))))
+
+
+def contact_kinds(question: str) -> frozenset[str]:
+    """Which contact details a question asks for: "email", "post" (a postal address), "phone"; all three
+    for "联系方式" or "how to contact"."""
+    folded = fold(question)
+    kinds = {k for k, p in (("email", r"邮箱|电子邮件|e-?mail"), ("post", r"地址|寄(?:到|至|往)|postal|mailing"),
+                            ("phone", r"电话|phone")) if re.search(p, folded)}
+    return frozenset(kinds or {"email", "post", "phone"})
+
+
+def asked_versions(question: str) -> frozenset[str]:
+    """The versions of a document a question asks about: "draft" (征求意见稿), "final" (正式稿), both, or none.
+    Versions named in a part that asks nothing ("有征求意见稿也有正式稿，正式稿是哪天印发的") only set the scene."""
+    parts = [p for p in re.split(r"[，,。？?！!；;]", fold(question)) if p.strip()]
+    asking = [p for p in parts if any(not t.status_line for t in asked(p))] or parts
+    return frozenset({v for v, pattern in (("draft", _DRAFT_WORDS), ("final", _FINAL_WORDS))
+                      if any(pattern.search(p) for p in asking)})

@@ -10,8 +10,11 @@ import pytest
 from assistant.understanding.asks import (
     ANSWER_TYPES,
     answer_pattern,
+    answer_type,
     ask_types,
     asked,
+    asks_comment_period,
+    contact_kinds,
     counted,
     quoting,
     states_count,
@@ -132,3 +135,34 @@ def test_a_year_in_a_title_is_no_english_date() -> None:
 def test_principles_may_be_listed_without_the_word() -> None:
     assert answer_pattern("principles").search(fold("资金应当统筹兼顾、突出重点、注重实效、公开公正。"))
     assert not answer_pattern("principles").search(fold("原则上每年安排一次。"))  # "in principle" names none
+
+
+@pytest.mark.parametrize("question", ["这个办法是哪个部门、哪天印发的", "哪几个部门联合发的", "是哪些单位联合印发的",
+                                      "Which bodies issued the measures?"])
+def test_who_issued_a_document_is_asked_in_many_ways(question: str) -> None:
+    assert "issuer" in {t.name for t in asked(question)}
+
+
+def test_a_period_is_answered_by_two_dates_and_a_deadline_by_the_last() -> None:
+    sentence = "（三）公示情况：2031年4月1日，局拟挂网公示，公示期自4月2日至5月1日。"
+    assert "period" in {t.name for t in asked("公示是从哪天到哪天")}
+    period = answer_type("period").lead
+    deadline = answer_type("deadline").lead
+    assert period is not None and deadline is not None
+    assert period.span.search(sentence).group("v") == "4月2日至5月1日"  # type: ignore[union-attr]
+    assert deadline.span.search(sentence).group("v") == "5月1日"  # type: ignore[union-attr]
+    assert answer_pattern("deadline").search(fold("原办法有效期至2030年9月。"))
+
+
+def test_a_time_asked_about_a_consultation_is_its_comment_period() -> None:
+    assert asks_comment_period("征求意见到哪天截止")
+    assert asks_comment_period("When was the public comment period?")
+    assert asks_comment_period("到哪天截止", "这个细则当时公开征求意见了吗")
+    assert not asks_comment_period("征求意见稿是哪天发的")  # the draft's date, not the consultation's
+    assert not asks_comment_period("申报到哪天截止")
+
+
+def test_contact_details_asked() -> None:
+    assert contact_kinds("意见发哪个邮箱") == {"email"}
+    assert contact_kinds("电话多少，寄到哪里") == {"phone", "post"}
+    assert contact_kinds("联系方式是什么") == {"email", "post", "phone"}
