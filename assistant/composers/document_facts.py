@@ -268,12 +268,14 @@ class _Facts:
             self.quote(f"{owner}载明的{CONTACT_LABELS[kind]}：{stated.value}。", stated)
         return bool(found)
 
-    def status(self) -> None:
-        """Whether the document is a draft or issued, said with its other facts."""
+    def status(self, asked: bool) -> None:
+        """Whether the document is a draft or issued: said with its other facts when asked, else (a draft
+        whose issued text is held) among the caveats."""
         final = version_of(self.res.corpus, self.doc, "final") if self.doc.status == "draft-for-comment" else None
         line = status_line(self.res.corpus, self.doc, final.doc_id if final else None)
-        if line not in self.draft.lines:
-            self.draft.lines.append(line)
+        said = self.draft.lines if asked else self.draft.caveats
+        if line not in said:
+            said.append(line)
 
     def completeness(self) -> bool:
         articles = held_articles(self.clauses)
@@ -332,7 +334,7 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
             return NEXT
         # A draft whose issued text is held: said, so that a date of the draft is not taken for the policy's.
         if done and (status or version_of(res.corpus, doc, "final") not in (None, doc)):
-            facts.status()
+            facts.status(asked=status)
         answered += done
         cannot += facts.cannot
     if cannot and not answered and context.support.answered:

@@ -26,7 +26,7 @@ DATE = (r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年(?:\s*(?:\d{1,2}
         r"(?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?|年?底|年?末|年初|[上下]半年)?"
         r"|(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
         rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}|[上下]半年|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}}"
-        rf"|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}")
+        rf"|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}}(?![\d,])")
 _CN_NUMERAL_BEFORE = r"(?<![\d第〇零一二两三四五六七八九十百千])"
 # Two dates joined as a span ("2024年8月3日至2024年9月1日", "自8月3日至9月1日", "从…起至…止").
 DATE_RANGE = rf"(?:{DATE})\s*(?:起)?\s*(?:至|到|—|–|~|－|-)\s*(?:{DATE})(?:\s*止)?"
@@ -45,13 +45,42 @@ class Lead:
     zh: str
     en: str
     anchored: bool = False  # the span needs the words that say what the figure is (最高, 有效期): tried first
+    dated: bool = False  # the fact is a date or a span of dates: an English lead writes it in English
+
+    def say(self, language: str, value: str) -> str:
+        """The fact in the template of `language`; a Chinese date in an English lead is written in English
+        ("2024年8月2日" → "August 2, 2024"), which the guard reads back and checks."""
+        if language != "en":
+            return self.zh.format(v=value)
+        return self.en.format(v=english_dates(value) if self.dated else value)
 
 
-def _lead(span: str, zh: str, en: str, *, anchored: bool = False) -> Lead:
-    return Lead(re.compile(span, re.IGNORECASE), zh, en, anchored)
+def _lead(span: str, zh: str, en: str, *, anchored: bool = False, dated: bool = False) -> Lead:
+    return Lead(re.compile(span, re.IGNORECASE), zh, en, anchored, dated)
 
 
-_DATE_LEAD = _lead(rf"(?P<v>{DATE})", "时间为{v}", "The date is {v}")
+_MONTH_NAMES = _MONTHS.split("|")
+_CN_DATE = re.compile(r"(?:(?P<y>\d{4})\s*年)?\s*(?:(?P<m>\d{1,2})\s*月)(?:\s*(?P<d>\d{1,2})\s*[日号])?")
+
+
+def english_dates(text: str) -> str:
+    """Dates written with Arabic figures in Chinese ("2024年8月3日至9月1日") in English ("August 3, 2024 to
+    September 1"); `text` unchanged when anything else in it is Chinese (a date in Chinese numerals, "年底")."""
+
+    def english(match: re.Match[str]) -> str:
+        year, month, day = match.group("y"), int(match.group("m")), match.group("d")
+        if not 1 <= month <= 12:
+            return match.group(0)
+        said = _MONTH_NAMES[month - 1] + (f" {int(day)}" if day else "")
+        return f"{said}, {year}" if year and day else f"{said} {year}" if year else said
+
+    converted = _CN_DATE.sub(english, text)
+    converted = re.sub(r"\s*(?:起)?\s*(?:至|到|—|–|~|－)\s*", " to ", converted)
+    converted = re.sub(r"^\s*(?:自|从)\s*|\s*止\s*$", "", converted)
+    return text if re.search(r"[\u4e00-\u9fff]", converted) else converted
+
+
+_DATE_LEAD = _lead(rf"(?P<v>{DATE})", "时间为{v}", "The date is {v}", dated=True)
 
 # How much is quoted: the answering sentence; more of the clause (an enumeration, several facts); or
 # also the next best clauses, when the question asks about each of several things.
@@ -135,11 +164,11 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "deadline", "截止时间",
         re.compile(r"截止|最晚|最迟|之前提交|期限|到哪天|到什么时候|到几号|deadline|due date|no later than"),
         # "8月3日至9月1日": a period's end is its deadline.
-        re.compile(r"截止|截至|[之以]?前|止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月|(?:至|到)\s*\d{4}\s*年"
+        re.compile(r"截止|截至|[之以]?前|止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月|有效期?(?:至|到)"
                    r"|deadline|before|no later than|\buntil\b"),
         # The end of a period ("自8月3日至9月1日") or a date said to be the last ("截止至…", "最迟…").
         lead=_lead(rf"(?:至|到|截止|截至|最迟|最晚|不晚于|until|no later than)[^，。；,;]{{0,4}}?(?P<v>{DATE})",
-                   "截止时间为{v}", "The deadline is {v}", anchored=True),
+                   "截止时间为{v}", "The deadline is {v}", anchored=True, dated=True),
     ),
     # A span of time between two dates ("从哪天到哪天", "comment period"): both ends answer it.
     AnswerType(
@@ -147,7 +176,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"哪段时间|什么时间段|时间段|起止|从哪天到哪天|从什么时候到什么时候|从几号到几号|\bperiod\b"
                    r"|from when"),
         re.compile(DATE_RANGE),
-        lead=_lead(rf"(?P<v>{DATE_RANGE})", "起止时间为{v}", "The period is {v}", anchored=True),
+        lead=_lead(rf"(?P<v>{DATE_RANGE})", "起止时间为{v}", "The period is {v}", anchored=True, dated=True),
     ),
     AnswerType(
         "validity", "有效期",
@@ -157,7 +186,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         ),
         re.compile(r"有效期|有效至|失效|到期|废止|valid|expire"),
         lead=_lead(rf"(?:有效期(?:至|到|为|截至)?|有效至|失效|到期|废止)[^，。；,;]{{0,6}}?(?P<v>{DATE})",
-                   "有效期至{v}", "Valid until {v}", anchored=True),
+                   "有效期至{v}", "Valid until {v}", anchored=True, dated=True),
     ),
     # Whether a document is in force is stated by words of issuing, consulting or coming into force.
     AnswerType(

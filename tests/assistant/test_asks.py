@@ -152,6 +152,7 @@ def test_a_period_is_answered_by_two_dates_and_a_deadline_by_the_last() -> None:
     assert period.span.search(sentence).group("v") == "4月2日至5月1日"  # type: ignore[union-attr]
     assert deadline.span.search(sentence).group("v") == "5月1日"  # type: ignore[union-attr]
     assert answer_pattern("deadline").search(fold("原办法有效期至2030年9月。"))
+    assert not answer_pattern("deadline").search(fold("争取到2030年新增企业20家。"))
 
 
 def test_a_time_asked_about_a_consultation_is_its_comment_period() -> None:

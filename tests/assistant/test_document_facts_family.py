@@ -155,3 +155,11 @@ def test_versions_asked_are_those_of_the_parts_that_ask() -> None:
     assert asked_versions("有征求意见稿也有正式稿，正式稿是哪天印发的？") == {"final"}
     assert asked_versions("那正式稿呢") == {"final"}
     assert asked_versions("这个办法哪天印发") == frozenset()
+
+
+def test_a_version_word_naming_every_draft_names_no_other_subject() -> None:
+    # "征求意见稿" names any draft; the policy named also by its own names is the one meant.
+    named = {"t-algo-notice": 2, "t-algo-explainer": 1, "t-aid-draft": 1}
+    draft, step = _run("算法细则征求意见稿的征求意见时间是从几号到几号", named)
+    assert step == DONE and draft.citations[0].doc_id == "t-algo-notice"
+    assert subject_documents(CORPUS, {"t-algo-notice": 1, "t-aid-draft": 1}, "征求意见稿的时间") == []
