@@ -26,7 +26,8 @@ from assistant.models import Answer
 from assistant.resources import Resources
 from assistant.support import article_lookups
 from assistant.understanding.asks import asked as asked_types
-from assistant.understanding.asks import asked_versions, asks_comment_period, contact_kinds, counted
+from assistant.understanding.asks import counted
+from assistant.understanding.document_asks import asked_versions, asks_comment_period, contact_kinds
 from assistant.understanding.query import Query
 from retrieval.articles import held_articles
 from retrieval.currency import (
@@ -111,10 +112,6 @@ class _Facts:
         self.draft.lines.append(f"{line}{self.draft.marker(citation)}")
         self.draft.lines.append(f"原文（{citation.display}）：“{stated.sentence}”")
         self.draft.calculations.append(line)  # the quoted sentence's own words: grounded for the guard
-
-    def _source(self, stated: Stated) -> str:
-        """How a line names the text a fact rests on: "据《…》，" unless it is the document asked about."""
-        return "" if stated.doc.doc_id == self.doc.doc_id else f"据《{stated.doc.short_title}》，"
 
     def say(self, line: str, needles: list[str], where: Clause | None = None) -> None:
         """One conclusion line, with the clause stating it cited (and quoted) where the text has one, else
@@ -249,9 +246,9 @@ class _Facts:
         stated = comment_period(self._texts(docs))
         if stated is None:
             return False
-        source = self._source(stated)
+        source = f"据《{stated.doc.short_title}》，"
         if stated.value.endswith(("前", "之前", "以前")):
-            line = f"{source or self.title}意见须于{stated.value}反馈。"
+            line = f"{source}意见须于{stated.value}反馈。"
         else:
             end = f"，截止于{stated.end}" if stated.end else ""
             line = f"{source}征求意见时间为{stated.value}{end}。"
@@ -295,6 +292,9 @@ def _asked_facts(query: Query) -> list[str]:
     names = [t.name for t in query.asks if t.name in _DOC_FACTS]
     if asks_comment_period(query.text, earlier):
         names.append("comment_period")
+    elif not names and asked_versions(query.text) and {t.name for t in query.asks} & {"date", "day"} \
+            and not {t.name for t in query.asks} & {"deadline", "period", "validity"}:
+        names.append("issued")  # "征求意见稿和正式版各是什么时候": when each version came out
     only_names = {t.name for t in query.asks} <= {"status", "draft_status"} and (
         asked_versions(query.text) or query.documents)
     if not names and earlier and only_names:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from assistant.composers.draft import status_subject
 from assistant.evidence import related_documents
+from assistant.understanding.document_asks import mentioned_versions
 from retrieval.models import DRAFT_MARKS, Corpus, DocumentMeta, final_version
 from retrieval.text import compact, fold
 
@@ -71,13 +72,12 @@ def _spelled(doc: DocumentMeta, folded: str) -> int:
     return max((len(t) for t in (bare_title(doc.title), bare_title(doc.short_title)) if t and t in folded), default=0)
 
 
-def subject_document(corpus: Corpus, named: Mapping[str, int], question: str = "",
-                     versions: frozenset[str] = frozenset()) -> DocumentMeta | None:
+def subject_document(corpus: Corpus, named: Mapping[str, int], question: str = "") -> DocumentMeta | None:
     """The one document a question is about: the one whose title it spells out at most length (an
     interpretation's title contains its policy's), then the most named, the policy itself before its
     explanation or notice; None when it names no document, or several unrelated ones. A title spelled out
     (even one no alias lists) outranks documents named by an alias only. A word for a version ("征求意见稿",
-    `versions`) names every draft: beside a document named by more of its own names, it names no other."""
+    "正式稿") names every draft or final: beside a document named by more of its names, it names no other."""
     folded = compact(fold(question))
     spelled = {d: _spelled(corpus.documents[d], folded) for d in corpus.documents}
     candidates = {d: named.get(d, 0) for d in corpus.documents if d in named or spelled[d]}
@@ -87,7 +87,7 @@ def subject_document(corpus: Corpus, named: Mapping[str, int], question: str = "
         return None
     rank = {d: (spelled[d], n) for d, n in candidates.items()}
     most = max(rank.values())
-    if versions and most[1] > 1:
+    if mentioned_versions(question) and most[1] > 1:
         candidates = {d: n for d, n in candidates.items() if n > 1 or spelled[d]}
     top = sorted(d for d, r in rank.items() if r == most)
     subject = status_subject(corpus, corpus.documents[top[0]], set(top))
@@ -111,5 +111,5 @@ def subject_documents(corpus: Corpus, named: Mapping[str, int], question: str,
             pair = [version_of(corpus, doc, v) for v in ("draft", "final")]
             if all(pair):
                 return [p for p, v in zip(pair, ("draft", "final"), strict=True) if p is not None and v in versions]
-    subject = subject_document(corpus, named, question, versions)
+    subject = subject_document(corpus, named, question)
     return [subject] if subject is not None else []

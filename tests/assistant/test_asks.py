@@ -13,8 +13,6 @@ from assistant.understanding.asks import (
     answer_type,
     ask_types,
     asked,
-    asks_comment_period,
-    contact_kinds,
     counted,
     quoting,
     states_count,
@@ -153,17 +151,3 @@ def test_a_period_is_answered_by_two_dates_and_a_deadline_by_the_last() -> None:
     assert deadline.span.search(sentence).group("v") == "5月1日"  # type: ignore[union-attr]
     assert answer_pattern("deadline").search(fold("原办法有效期至2030年9月。"))
     assert not answer_pattern("deadline").search(fold("争取到2030年新增企业20家。"))
-
-
-def test_a_time_asked_about_a_consultation_is_its_comment_period() -> None:
-    assert asks_comment_period("征求意见到哪天截止")
-    assert asks_comment_period("When was the public comment period?")
-    assert asks_comment_period("到哪天截止", "这个细则当时公开征求意见了吗")
-    assert not asks_comment_period("征求意见稿是哪天发的")  # the draft's date, not the consultation's
-    assert not asks_comment_period("申报到哪天截止")
-
-
-def test_contact_details_asked() -> None:
-    assert contact_kinds("意见发哪个邮箱") == {"email"}
-    assert contact_kinds("电话多少，寄到哪里") == {"phone", "post"}
-    assert contact_kinds("联系方式是什么") == {"email", "post", "phone"}

@@ -12,7 +12,8 @@ from assistant.composers.document_facts import DONE, NEXT, document_facts
 from assistant.composers.document_subject import family, subject_documents, version_of
 from assistant.composers.draft import Draft
 from assistant.support import Support
-from assistant.understanding.asks import asked, asked_versions
+from assistant.understanding.asks import asked
+from assistant.understanding.document_asks import asked_versions
 from assistant.understanding.followup import ConversationContext
 from retrieval.currency import KnownDocuments
 from retrieval.models import Clause, Corpus, DocumentMeta
@@ -163,3 +164,12 @@ def test_a_version_word_naming_every_draft_names_no_other_subject() -> None:
     draft, step = _run("算法细则征求意见稿的征求意见时间是从几号到几号", named)
     assert step == DONE and draft.citations[0].doc_id == "t-algo-notice"
     assert subject_documents(CORPUS, {"t-algo-notice": 1, "t-aid-draft": 1}, "征求意见稿的时间") == []
+
+
+def test_when_a_version_is_asked_without_a_verb_it_is_when_it_came_out() -> None:
+    draft, step = _run("扶持办法的征求意见稿和正式版各是什么时候", {"t-aid": 1})
+    assert step == DONE and "2030年2月28日" in draft.text and "2031年1月5日" in draft.text
+    # A version word in a part that sets the scene still names no other draft beside the policy named.
+    named = {"t-algo-notice": 2, "t-algo-explainer": 1, "t-aid-draft": 1}
+    draft, _ = _run("那个算法细则征求意见稿，征求意见是从哪天到哪天", named)
+    assert draft.citations[0].doc_id == "t-algo-notice"
