@@ -162,7 +162,10 @@ class _Facts:
     def issued(self) -> bool:
         if not self.doc.published:
             return False
-        self.say(f"{self.title}的发布日期是{format_date(self.doc.published)}。", _date_needles(self.doc.published))
+        # The front matter's own "发布日期:2026-01-20" line, where the copy keeps it, else the date as signed.
+        labelled = stating_clause(self.clauses, [f"发布日期:{self.doc.published}", f"印发日期:{self.doc.published}"])
+        self.say(f"{self.title}的发布日期是{format_date(self.doc.published)}。",
+                 [labelled[1]] if labelled else _date_needles(self.doc.published))
         return True
 
     def in_force_from(self) -> bool:
