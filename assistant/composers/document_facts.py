@@ -26,7 +26,7 @@ from assistant.models import Answer
 from assistant.resources import Resources
 from assistant.support import article_lookups
 from assistant.understanding.asks import asked as asked_types
-from assistant.understanding.asks import counted
+from assistant.understanding.asks import counted, english_dates
 from assistant.understanding.document_asks import asked_versions, asks_comment_period, contact_kinds
 from assistant.understanding.query import Query
 from retrieval.articles import held_articles
@@ -96,9 +96,9 @@ class _Facts:
     """The answer lines about one document, each citing the clause that states it (or the first clause)."""
 
     def __init__(self, res: Resources, doc: DocumentMeta, draft: Draft, today: date | None,
-                 known: KnownDocuments, question: str = ""):
+                 known: KnownDocuments, question: str = "", language: str = "zh"):
         self.res, self.doc, self.draft, self.today, self.known = res, doc, draft, today, known
-        self.question = question
+        self.question, self.language = question, language
         self.clauses = res.corpus.doc_clauses(doc.doc_id)
         self.title = f"《{doc.short_title}》"
         self.cannot: list[str] = []  # what is asked that the held copy cannot tell, and why
@@ -250,7 +250,14 @@ class _Facts:
         if stated is None:
             return False
         source = f"据《{stated.doc.short_title}》，"
-        if stated.value.endswith(("前", "之前", "以前")):
+        before = stated.value.endswith(("前", "之前", "以前"))
+        if self.language == "en":
+            # The dates in English, read back by the guard against the quoted sentence.
+            source = f"According to 《{stated.doc.short_title}》, "
+            when = english_dates(stated.end if before else stated.value)
+            line = f"{source}comments were due before {when}." if before else \
+                f"{source}the public comment period was {when}."
+        elif before:
             line = f"{source}意见须于{stated.value}反馈。"
         else:
             end = f"，截止于{stated.end}" if stated.end else ""
@@ -315,6 +322,8 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
     if not asked or draft.lines or context.checks or context.eligibility or query.articles:
         return NEXT
     docs = subject_documents(res.corpus, query.named_documents, query.text, asked_versions(query.text))
+    if not docs and "comment_period" in asked and context.support.evidence:
+        docs = [context.support.evidence[0].hit.doc]  # no document named: the consultation the evidence is about
     docs = [d for d in docs if res.corpus.doc_clauses(d.doc_id)]
     if not docs or names_another_document(query.text, docs[0], res.corpus):
         return NEXT
@@ -325,7 +334,7 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
     answered: list[str] = []
     cannot: list[str] = []
     for doc in docs:
-        facts = _Facts(res, doc, draft, today, registry, query.text)
+        facts = _Facts(res, doc, draft, today, registry, query.text, query.language)
         # A consultation is a draft's: of a draft and its final text, only the draft's is said.
         names = [n for n in asked if n != "comment_period" or doc is docs[0] or len(docs) == 1]
         done = [name for name in names if getattr(facts, name)()]

@@ -173,3 +173,19 @@ def test_when_a_version_is_asked_without_a_verb_it_is_when_it_came_out() -> None
     named = {"t-algo-notice": 2, "t-algo-explainer": 1, "t-aid-draft": 1}
     draft, _ = _run("那个算法细则征求意见稿，征求意见是从哪天到哪天", named)
     assert draft.citations[0].doc_id == "t-algo-notice"
+
+
+def test_an_english_question_on_a_consultation_gets_english_dates_from_the_evidence_s_family() -> None:
+    evidence = SimpleNamespace(hit=SimpleNamespace(doc=EXPLAINER))
+    context = ConversationContext("", 0.0, False)
+    question = "When was the public comment period for the algorithm rules?"
+    query = SimpleNamespace(text=question, asks=asked(question), named_documents={}, documents={}, articles=(),
+                            language="en", context=context)
+    support = Support("answered", evidence=(evidence,))  # type: ignore[arg-type]
+    ctx = Context(query=query, hits=[], support=support, intent="policy")  # type: ignore[arg-type]
+    draft = Draft()
+    step = document_facts(SimpleNamespace(corpus=CORPUS), ctx, draft, date(2031, 6, 1),  # type: ignore[arg-type]
+                          KnownDocuments())
+    assert step == DONE
+    assert draft.lines[0].startswith("According to 《算法细则征求意见通知》, the public comment period was "
+                                     "May 3, 2030 to June 1, 2030.")
