@@ -162,10 +162,11 @@ class _Facts:
     def issued(self) -> bool:
         if not self.doc.published:
             return False
-        # The front matter's own "发布日期:2026-01-20" line, where the copy keeps it, else the date as signed.
+        self.say(f"{self.title}的发布日期是{format_date(self.doc.published)}。", _date_needles(self.doc.published))
+        # The copy's own "发布日期:2026-01-20" line, where it keeps one in the clause cited, is quoted too.
         labelled = stating_clause(self.clauses, [f"发布日期:{self.doc.published}", f"印发日期:{self.doc.published}"])
-        self.say(f"{self.title}的发布日期是{format_date(self.doc.published)}。",
-                 [labelled[1]] if labelled else _date_needles(self.doc.published))
+        if labelled and any(c.clause_id == labelled[0].clause_id for c in self.draft.citations):
+            self._cite(labelled[0], self.doc, labelled[1])
         return True
 
     def in_force_from(self) -> bool:
