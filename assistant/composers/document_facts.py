@@ -9,7 +9,12 @@ Two strategies of the extractive composer:
   date in force, validity, article count, completeness, what supersedes what — answered first, from the
   front matter (`DocumentMeta`) and the parsed structure; the clause that states the fact (the article
   "本条例自…起施行", the preamble with the number) is cited where the text has one, else the document's
-  first clause. An article count is given only for a complete copy; of a partial copy, where it stops.
+  first clause. An article count is given from the structure only for a complete copy; else a count its
+  family states (an interpretation's "《管理办法》共分为八章32条") is quoted as that text's, or it says
+  where the copy stops. Facts of a policy's family (`assistant.composers.stated_facts`): the consultation
+  period (from the notice that put the draft out for comment first) and the contacts for comments. Of a
+  draft and its final text both asked about ("征求意见稿和正式稿各是哪天"), each one's facts, each cited; a
+  follow-up naming only another version ("那正式稿呢") asks what its earlier turn asked.
 """
 
 from __future__ import annotations
