@@ -319,6 +319,22 @@ def _asked_facts(query: Query) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _known_successor(res: Resources, question: str, draft: Draft, today: date | None, known: KnownDocuments) -> None:
+    """A document the question names by its number, known but not held, and replaced by a held one: the line
+    saying so opens the answer, citing the successor (the registry is metadata, never quoted as policy)."""
+    folded = compact(fold(question))
+    for entry in known.not_held(res.corpus.documents):
+        successors = [res.corpus.documents[d] for d in entry.relation.get("superseded_by", ())
+                      if d in res.corpus.documents and res.corpus.doc_clauses(d)]
+        if entry.doc_number and compact(fold(entry.doc_number)) in folded and successors:
+            new = successors[0]
+            facts = _Facts(res, new, draft, today, known)
+            issued = f"（{format_date(new.published)}印发）" if new.published else ""
+            facts.say(f"《{entry.title}》（{entry.doc_number}）已被{facts.title}{issued}取代。",
+                      _date_needles(new.published))
+            return
+
+
 def document_facts(res: Resources, context: Context, draft: Draft, today: date | None = None,
                    known: KnownDocuments | None = None) -> Step:
     """A question about a named document's own facts: the facts first, each citing where it is stated; of a
@@ -331,11 +347,13 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
     if not docs and "comment_period" in asked and context.support.evidence:
         docs = [context.support.evidence[0].hit.doc]  # no document named: the consultation the evidence is about
     docs = [d for d in docs if res.corpus.doc_clauses(d.doc_id)]
+    registry = known if known is not None else shipped_known_documents()
     if not docs or names_another_document(query.text, docs[0], res.corpus):
-        return NEXT
+        if {"validity", "supersession"} & set(asked):
+            _known_successor(res, query.text, draft, today, registry)
+        return NEXT  # the clauses answer after the line on its successor, if any
     if docs[0].doc_type in ABOUT and not spells(query.text, docs[0]) and not set(asked) <= _FAMILY_FACTS:
         return NEXT  # named only by the policy it is about ("实施细则"): its own metadata is not the policy's
-    registry = known if known is not None else shipped_known_documents()
     status = any(t.name in ("status", "draft_status") for t in query.asks)
     answered: list[str] = []
     cannot: list[str] = []
