@@ -319,19 +319,19 @@ def _asked_facts(query: Query) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _known_successor(res: Resources, question: str, draft: Draft, today: date | None, known: KnownDocuments) -> None:
-    """A document the question names by its number, known but not held, and replaced by a held one: the line
-    saying so opens the answer, citing the successor (the registry is metadata, never quoted as policy)."""
+def _known_successor(res: Resources, question: str, draft: Draft, known: KnownDocuments) -> None:
+    """A document the question names by its number, known (verified) but not held, and replaced by a held
+    one: a caveat says so after the clauses that answer (registry and front matter: metadata, not a quote)."""
     folded = compact(fold(question))
     for entry in known.not_held(res.corpus.documents):
         successors = [res.corpus.documents[d] for d in entry.relation.get("superseded_by", ())
                       if d in res.corpus.documents and res.corpus.doc_clauses(d)]
-        if entry.doc_number and compact(fold(entry.doc_number)) in folded and successors:
+        if entry.verified and entry.doc_number and compact(fold(entry.doc_number)) in folded and successors:
             new = successors[0]
-            facts = _Facts(res, new, draft, today, known)
             issued = f"（{format_date(new.published)}印发）" if new.published else ""
-            facts.say(f"《{entry.title}》（{entry.doc_number}）已被{facts.title}{issued}取代。",
-                      _date_needles(new.published))
+            note = f"《{entry.title}》（{entry.doc_number}）已被《{new.short_title}》{issued}取代。"
+            draft.caveats.append(note)
+            draft.calculations.append(note)
             return
 
 
@@ -350,7 +350,7 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
     registry = known if known is not None else shipped_known_documents()
     if not docs or names_another_document(query.text, docs[0], res.corpus):
         if {"validity", "supersession"} & set(asked):
-            _known_successor(res, query.text, draft, today, registry)
+            _known_successor(res, query.text, draft, registry)
         return NEXT  # the clauses answer after the line on its successor, if any
     if docs[0].doc_type in ABOUT and not spells(query.text, docs[0]) and not set(asked) <= _FAMILY_FACTS:
         return NEXT  # named only by the policy it is about ("实施细则"): its own metadata is not the policy's
