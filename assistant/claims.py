@@ -163,6 +163,14 @@ _DATE_MD = re.compile(
     r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
 )
 _DATE_ISO = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?(?!\d)")
+# English dates ("August 2, 2024", "2 August 2024", "September 1"): the month by name, checked like any other.
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+_MONTH = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE_EN_MDY = re.compile(rf"{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})(?!\d)")
+_DATE_EN_DMY = re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s+{_MONTH}\s+(?P<y>(?:19|20)\d{{2}})(?!\d)")
+_DATE_EN_MD = re.compile(rf"{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,])")
+_DATE_EN_MY = re.compile(rf"{_MONTH}\s+(?P<y>(?:19|20)\d{{2}})(?!\d)")
 
 _FRACTION_CN = re.compile(rf"(?P<den>{_NUM}|{_CN_RUN})\s*分之\s*(?P<num>{_NUM}|{_CN_RUN})")
 _PERCENT_CN = re.compile(rf"百分之\s*(?P<v>{_NUM}|{_CN_RUN})")
@@ -289,10 +297,11 @@ def _scan(text: str, *, as_claims: bool) -> tuple[Claims, str]:
     for pattern in (_STRUCTURE, _LOCATOR) + ((_ORDINAL,) if as_claims else ()):
         for match in list(pattern.finditer(text)):
             text = _blank(text, match.span())
-    for pattern in (_DATE_YMD, _DATE_ISO, _DATE_MD):
+    for pattern in (_DATE_YMD, _DATE_ISO, _DATE_EN_MDY, _DATE_EN_DMY, _DATE_EN_MY, _DATE_MD, _DATE_EN_MD):
         for match in list(pattern.finditer(text)):
             groups = match.groupdict()
-            date = DateRef(_date_part(groups.get("y")), _date_part(groups.get("m")), _date_part(groups.get("d")))
+            month = _MONTH_NAMES.index(groups["mon"].lower()) + 1 if groups.get("mon") else _date_part(groups.get("m"))
+            date = DateRef(_date_part(groups.get("y")), month, _date_part(groups.get("d")))
             if not _valid_date(date) or (groups.get("y") and date.year is None):
                 continue
             dates.append((match.group(0).strip(), date))

@@ -9,21 +9,31 @@ Two strategies of the extractive composer:
   date in force, validity, article count, completeness, what supersedes what — answered first, from the
   front matter (`DocumentMeta`) and the parsed structure; the clause that states the fact (the article
   "本条例自…起施行", the preamble with the number) is cited where the text has one, else the document's
-  first clause. An article count is given only for a complete copy; of a partial copy, where it stops.
+  first clause. An article count is given from the structure only for a complete copy; else a count its
+  family states (an interpretation's "《管理办法》共分为八章32条") is quoted as that text's, or it says
+  where the copy stops. Facts of a policy's family (`assistant.composers.stated_facts`): the consultation
+  period (from the notice that put the draft out for comment first) and the contacts for comments. Of a
+  draft and its final text both asked about ("征求意见稿和正式稿各是哪天"), each one's facts, each cited; a
+  follow-up naming only another version ("那正式稿呢") asks what its earlier turn asked.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import date
 
 from assistant.composers.base import DONE, NEXT, Context, Step
-from assistant.composers.draft import Draft, status_subject
-from assistant.evidence import related_documents, sentences, states
+from assistant.composers.document_subject import ABOUT, bare_title, family, spells, subject_documents, version_of
+from assistant.composers.draft import Draft, merge_quotes, status_line
+from assistant.composers.stated_facts import CONTACT_LABELS, Stated, comment_period, contacts, stated_count
+from assistant.evidence import sentences, states
 from assistant.models import Answer
 from assistant.resources import Resources
 from assistant.support import article_lookups
+from assistant.understanding.asks import asked as asked_types
+from assistant.understanding.asks import counted, english_dates
+from assistant.understanding.document_asks import asked_versions, asks_comment_period, contact_kinds
+from assistant.understanding.query import Query
 from retrieval.articles import held_articles
 from retrieval.currency import (
     KnownDocuments,
@@ -32,54 +42,29 @@ from retrieval.currency import (
     reported_revision_note,
     shipped_known_documents,
 )
-from retrieval.models import Clause, Corpus, DocumentMeta, cite
+from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite
 from retrieval.numerals import arabic_to_chinese
 from retrieval.text import compact, fold
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号")
 _CITED_NUMBER = re.compile(r"》\s*[（(]\s*$")  # "《某办法》（深龙府规〔2024〕4号）" numbers another document
 _CHAPTER = re.compile(r"^第[一二三四五六七八九十百]+章")
+_BARE_LINE = 16  # characters: a sentence no longer is a bare date or name line
+# Facts a held text states about a policy whose own text is not held (an explanation's "《实施细则》共二十七条");
+# the explanation's or notice's own metadata (its issuer, date, status) is not the policy's.
+_FAMILY_FACTS = frozenset({"article_count", "comment_period", "contact"})
 _DOC_FACTS = ("issuer", "doc_number", "issued", "in_force_from", "validity", "article_count", "completeness",
-              "supersession")
-
-
-def _bare_title(title: str) -> str:
-    return re.sub(r"[（(][^）)]*[）)]", "", compact(fold(title))).strip("《》")
-
-
-def subject_document(corpus: Corpus, named: Mapping[str, int], question: str = "") -> DocumentMeta | None:
-    """The one document a question is about: the one whose title it spells out at most length (an
-    interpretation's title contains its policy's), then the most named, the policy itself before its
-    explanation or notice; None when it names no document, or several."""
-    if not named:
-        return None
-    folded = compact(fold(question))
-
-    def spelled(doc_id: str) -> int:
-        doc = corpus.documents[doc_id]
-        return max((len(t) for t in (_bare_title(doc.title), _bare_title(doc.short_title)) if t and t in folded),
-                   default=0)
-
-    rank = {d: (spelled(d), n) for d, n in named.items()}
-    most = max(rank.values())
-    top = sorted(d for d, r in rank.items() if r == most)
-    subject = status_subject(corpus, corpus.documents[top[0]], set(top))
-    # Naming a document names its explanation or interpretation too; naming two others, two subjects.
-    related = related_documents(corpus.documents, {subject.doc_id})
-    alone = all(d in related or subject.doc_id in related_documents(corpus.documents, {d}) for d in named)
-    return subject if alone else None
+              "supersession", "comment_period", "contact")
 
 
 def stating_clause(clauses: list[Clause], needles: list[str]) -> tuple[Clause, str] | None:
-    """The first clause with a sentence that contains one of `needles` (folded, spaces ignored), and that
-    sentence."""
+    """The clause with the shortest sentence that contains one of `needles` (folded, spaces ignored), and
+    that sentence: a date's or a name's own line (a signature) rather than a sentence that also states
+    other dates or names."""
     wanted = [compact(fold(n)) for n in needles if n]
-    for clause in clauses:
-        for sentence in sentences(clause.text):
-            folded = compact(fold(sentence))
-            if any(w and w in folded for w in wanted):
-                return clause, sentence
-    return None
+    found = [(clause, sentence) for clause in clauses for sentence in sentences(clause.text)
+             if any(w and w in compact(fold(sentence)) for w in wanted)]
+    return min(found, key=lambda f: len(f[1])) if found else None
 
 
 def _date_needles(value: str | None) -> list[str]:
@@ -104,9 +89,9 @@ def names_another_document(question: str, doc: DocumentMeta, corpus: Corpus) -> 
     numbers = [compact(m.group(0)) for m in _DOC_NUMBER.finditer(folded)]
     if numbers and compact(fold(doc.doc_number or "")) not in numbers:
         return True
-    held = [_bare_title(t) for d in corpus.documents.values() for t in (d.title, d.short_title)]
+    held = [bare_title(t) for d in corpus.documents.values() for t in (d.title, d.short_title)]
     for title in re.findall(r"《([^》]+)》", folded):
-        bare = _bare_title(title)
+        bare = bare_title(title)
         if bare and not any(bare in h or h in bare for h in held if h):
             return True
     return False
@@ -116,11 +101,22 @@ class _Facts:
     """The answer lines about one document, each citing the clause that states it (or the first clause)."""
 
     def __init__(self, res: Resources, doc: DocumentMeta, draft: Draft, today: date | None,
-                 known: KnownDocuments):
+                 known: KnownDocuments, question: str = "", language: str = "zh"):
         self.res, self.doc, self.draft, self.today, self.known = res, doc, draft, today, known
+        self.question, self.language = question, language
         self.clauses = res.corpus.doc_clauses(doc.doc_id)
         self.title = f"《{doc.short_title}》"
         self.cannot: list[str] = []  # what is asked that the held copy cannot tell, and why
+
+    def _texts(self, docs: list[DocumentMeta]) -> list[tuple[DocumentMeta, list[Clause]]]:
+        return [(d, self.res.corpus.doc_clauses(d.doc_id)) for d in docs]
+
+    def quote(self, line: str, stated: Stated) -> None:
+        """One conclusion line resting on a sentence another held text (or this one) states, cited and quoted."""
+        citation = self._cite(stated.clause, stated.doc, stated.sentence)
+        self.draft.lines.append(f"{line}{self.draft.marker(citation)}")
+        self.draft.lines.append(f"原文（{citation.display}）：“{stated.sentence}”")
+        self.draft.calculations.append(line)  # the quoted sentence's own words: grounded for the guard
 
     def say(self, line: str, needles: list[str], where: Clause | None = None) -> None:
         """One conclusion line, with the clause stating it cited (and quoted) where the text has one, else
@@ -128,14 +124,36 @@ class _Facts:
         found = stating_clause(self.clauses, needles)
         fallback = where or self.clauses[0]
         clause, quote = found if found else (fallback, sentences(fallback.text)[0])
-        citation = cite(clause, self.doc, quote)
+        if found:
+            # A signature's bare line is quoted with its other line: a date with the name before it, a name
+            # with the date after it.
+            parts = sentences(clause.text)
+            at = parts.index(quote)
+            dated = bool(re.search(r"\d", quote))
+            if len(quote) <= _BARE_LINE and dated and at:
+                quote = f"{parts[at - 1]} {quote}"
+            elif len(quote) <= _BARE_LINE and not dated and at + 1 < len(parts):
+                quote = f"{quote} {parts[at + 1]}"
+        citation = self._cite(clause, self.doc, quote)
         self.draft.lines.append(f"{line}{self.draft.marker(citation)}")
         if found:
             self.draft.lines.append(f"原文（{citation.display}）：“{quote}”")
         self.draft.calculations.append(line)  # metadata and structure: grounded for the guard
 
+    def _cite(self, clause: Clause, doc: DocumentMeta, quote: str) -> Citation:
+        """The citation of `clause` quoting `quote`; a clause cited already quotes what both lines rest on."""
+        citation = cite(clause, doc, quote)
+        for n, earlier in enumerate(self.draft.citations):
+            if earlier.clause_id == clause.clause_id:
+                self.draft.citations[n] = merge_quotes(earlier, citation)
+        return citation
+
     def issuer(self) -> bool:
-        self.say(f"{self.title}的发布机关是{self.doc.issuer}。", [self.doc.issuer.split("、")[0]])
+        names = [n.strip() for n in re.split(r"[、,，]", self.doc.issuer) if n.strip()]
+        # Issued jointly: the front matter's line that names them all ("X局 Y局关于印发…") is cited.
+        joint = next((x for c in self.clauses for x in sentences(c.text)
+                      if len(names) > 1 and all(compact(fold(n)) in compact(fold(x)) for n in names)), None)
+        self.say(f"{self.title}的发布机关是{self.doc.issuer}。", [joint] if joint else names[:1])
         return True
 
     def doc_number(self) -> bool:
@@ -150,6 +168,10 @@ class _Facts:
         if not self.doc.published:
             return False
         self.say(f"{self.title}的发布日期是{format_date(self.doc.published)}。", _date_needles(self.doc.published))
+        # The copy's own "发布日期:2026-01-20" line, where it keeps one in the clause cited, is quoted too.
+        labelled = stating_clause(self.clauses, [f"发布日期:{self.doc.published}", f"印发日期:{self.doc.published}"])
+        if labelled and any(c.clause_id == labelled[0].clause_id for c in self.draft.citations):
+            self._cite(labelled[0], self.doc, labelled[1])
         return True
 
     def in_force_from(self) -> bool:
@@ -191,8 +213,26 @@ class _Facts:
             self.say(line, [])
         return bool(lines)
 
+    def stated_count(self) -> bool:
+        """A count the document's family states ("《实施细则》共二十七条"), said as what that text says, with
+        what is held of the document counted."""
+        units = counted(self.question) or frozenset({"条"})
+        stated = stated_count(self._texts(family(self.res.corpus, self.doc)), units)
+        if stated is None:
+            return False
+        self.quote(f"据《{stated.doc.short_title}》，{stated.value}。", stated)
+        articles = held_articles(self.clauses)
+        if self.doc.is_partial:
+            self.draft.caveats.append(f"所存{self.title}副本不完整（部分条款未收录），无法据其正文核对条数。")
+        elif not articles:
+            unheld = [e for e in self.known.related(self.doc.doc_id) if e.id not in self.res.corpus.documents]
+            self.draft.lines += [f"所存资料未收录《{e.title}》正文，以上条数是相关文本的表述。" for e in unheld[:1]]
+        return True
+
     def article_count(self) -> bool:
         articles = held_articles(self.clauses)
+        if (not articles or self.doc.is_partial) and self.stated_count():
+            return True
         if not articles and not self.doc.is_partial:
             return False  # parts or items only: no article count to state
         last = articles[-1][1] if articles else self.clauses[-1]
@@ -205,6 +245,51 @@ class _Facts:
                  "所存为全文。", [], where=last)  # the last article shows where the text ends
         return True
 
+    def comment_period(self) -> bool:
+        """When the consultation on the document's draft ran: from the notice that put it out for comment,
+        else the draft's own announcement, else a text about it."""
+        draft = version_of(self.res.corpus, self.doc, "draft") or self.doc
+        docs = family(self.res.corpus, draft)
+        order = {"notice": 0}
+        docs = sorted(docs, key=lambda d: (order.get(d.doc_type, 1 if d.status == "draft-for-comment" else 2)))
+        stated = comment_period(self._texts(docs))
+        if stated is None:
+            return False
+        source = f"据《{stated.doc.short_title}》，"
+        before = stated.value.endswith(("前", "之前", "以前"))
+        if self.language == "en":
+            # The dates in English, read back by the guard against the quoted sentence.
+            source = f"According to 《{stated.doc.short_title}》, "
+            when = english_dates(stated.end if before else stated.value)
+            line = f"{source}comments were due before {when}." if before else \
+                f"{source}the public comment period was {when}."
+        elif before:
+            line = f"{source}意见须于{stated.value}反馈。"
+        else:
+            end = f"，截止于{stated.end}" if stated.end else ""
+            line = f"{source}征求意见时间为{stated.value}{end}。"
+        self.quote(line, stated)
+        return True
+
+    def contact(self) -> bool:
+        """The e-mail, postal address or telephone a document gives for comments, from the document itself,
+        else the notice about it."""
+        docs = sorted(family(self.res.corpus, self.doc), key=lambda d: (d.doc_id != self.doc.doc_id, d.doc_type != "notice"))
+        found = contacts(self._texts(docs), contact_kinds(self.question))
+        for kind, stated in sorted(found.items()):
+            owner = self.title if stated.doc.doc_id == self.doc.doc_id else f"《{stated.doc.short_title}》"
+            self.quote(f"{owner}载明的{CONTACT_LABELS[kind]}：{stated.value}。", stated)
+        return bool(found)
+
+    def status(self, asked: bool) -> None:
+        """Whether the document is a draft or issued: said with its other facts when asked, else (a draft
+        whose issued text is held) among the caveats."""
+        final = version_of(self.res.corpus, self.doc, "final") if self.doc.status == "draft-for-comment" else None
+        line = status_line(self.res.corpus, self.doc, final.doc_id if final else None)
+        said = self.draft.lines if asked else self.draft.caveats
+        if line not in said:
+            said.append(line)
+
     def completeness(self) -> bool:
         articles = held_articles(self.clauses)
         last = (articles[-1][1] if articles else self.clauses[-1]).locator
@@ -215,32 +300,88 @@ class _Facts:
         return True
 
 
+def _asked_facts(query: Query) -> list[str]:
+    """The document facts a message asks for. A follow-up that only names another version or document ("那正式
+    稿呢") asks what its earlier turns asked; a time asked about a consultation is its comment period."""
+    context = query.context
+    earlier = context.text if context.is_followup else ""
+    names = [t.name for t in query.asks if t.name in _DOC_FACTS]
+    if asks_comment_period(query.text, earlier):
+        names.append("comment_period")
+    elif not names and asked_versions(query.text) and {t.name for t in query.asks} & {"date", "day"} \
+            and not {t.name for t in query.asks} & {"deadline", "period", "validity"}:
+        names.append("issued")  # "征求意见稿和正式版各是什么时候": when each version came out
+    only_names = {t.name for t in query.asks} <= {"status", "draft_status"} and (
+        asked_versions(query.text) or query.documents)
+    if not names and earlier and only_names:
+        names = [t.name for t in asked_types(earlier) if t.name in _DOC_FACTS]
+        names += ["comment_period"] if asks_comment_period(earlier) else []
+    return list(dict.fromkeys(names))
+
+
+def _known_successor(res: Resources, question: str, draft: Draft, known: KnownDocuments) -> None:
+    """A document the question names by its number, known (verified) but not held, and replaced by a held
+    one: a caveat says so after the clauses that answer (registry and front matter: metadata, not a quote)."""
+    folded = compact(fold(question))
+    for entry in known.not_held(res.corpus.documents):
+        successors = [res.corpus.documents[d] for d in entry.relation.get("superseded_by", ())
+                      if d in res.corpus.documents and res.corpus.doc_clauses(d)]
+        if entry.verified and entry.doc_number and compact(fold(entry.doc_number)) in folded and successors:
+            new = successors[0]
+            issued = f"（{format_date(new.published)}印发）" if new.published else ""
+            note = f"《{entry.title}》（{entry.doc_number}）已被《{new.short_title}》{issued}取代。"
+            draft.caveats.append(note)
+            draft.calculations.append(note)
+            return
+
+
 def document_facts(res: Resources, context: Context, draft: Draft, today: date | None = None,
                    known: KnownDocuments | None = None) -> Step:
-    """A question about a named document's own facts: the facts first, each citing where it is stated."""
+    """A question about a named document's own facts: the facts first, each citing where it is stated; of a
+    draft and its final text both asked about, each one's."""
     query = context.query
-    asked = [t.name for t in query.asks if t.name in _DOC_FACTS]
+    asked = _asked_facts(query)
     if not asked or draft.lines or context.checks or context.eligibility or query.articles:
         return NEXT
-    doc = subject_document(res.corpus, query.named_documents, query.text)
-    if doc is None or not res.corpus.doc_clauses(doc.doc_id) or names_another_document(query.text, doc, res.corpus):
-        return NEXT
-    facts = _Facts(res, doc, draft, today, known if known is not None else shipped_known_documents())
-    answered = [name for name in asked if getattr(facts, name)()]
-    if len(answered) + len(facts.cannot) < len(asked):
-        # Part of what is asked is not in the metadata (a validity the text states, say): the clauses answer.
-        draft.lines.clear()
-        draft.citations.clear()
-        draft.calculations.clear()
-        return NEXT
-    if facts.cannot and not answered and context.support.answered:
+    docs = subject_documents(res.corpus, query.named_documents, query.text, asked_versions(query.text))
+    if not docs and "comment_period" in asked and context.support.evidence:
+        docs = [context.support.evidence[0].hit.doc]  # no document named: the consultation the evidence is about
+    docs = [d for d in docs if res.corpus.doc_clauses(d.doc_id)]
+    registry = known if known is not None else shipped_known_documents()
+    if not docs or names_another_document(query.text, docs[0], res.corpus):
+        if {"validity", "supersession"} & set(asked):
+            _known_successor(res, query.text, draft, registry)
+        return NEXT  # the clauses answer after the line on its successor, if any
+    if docs[0].doc_type in ABOUT and not spells(query.text, docs[0]) and not set(asked) <= _FAMILY_FACTS:
+        return NEXT  # named only by the policy it is about ("实施细则"): its own metadata is not the policy's
+    status = any(t.name in ("status", "draft_status") for t in query.asks)
+    answered: list[str] = []
+    cannot: list[str] = []
+    for doc in docs:
+        facts = _Facts(res, doc, draft, today, registry, query.text, query.language)
+        # A consultation is a draft's: of a draft and its final text, only the draft's is said.
+        names = [n for n in asked if n != "comment_period" or doc is docs[0] or len(docs) == 1]
+        done = [name for name in names if getattr(facts, name)()]
+        if len(done) + len(facts.cannot) < len(names):
+            # Part of what is asked is not in the metadata (a validity the text states, say): the clauses answer.
+            draft.lines.clear()
+            draft.citations.clear()
+            draft.calculations.clear()
+            return NEXT
+        # A draft whose issued text is held: said, so that a date of the draft is not taken for the policy's.
+        if done and (status or version_of(res.corpus, doc, "final") not in (None, doc)):
+            facts.status(asked=status)
+        answered += done
+        cannot += facts.cannot
+    if cannot and not answered and context.support.answered:
         # The held copy cannot show the count, but a held sentence states it (an interpretation's "共N条").
         draft.lines.clear()
         return NEXT
-    if facts.cannot and not answered:
+    if cannot and not answered:
+        doc = docs[0]
         where = f"官方原文：{doc.official_url}。" if doc.official_url else f"如需确认，可咨询发布机关{doc.issuer}。"
-        return Answer(text="\n".join([*facts.cannot, where]), citations=[], refused=True, intent=context.intent)
-    draft.lines.extend(facts.cannot)
+        return Answer(text="\n".join([*cannot, where]), citations=[], refused=True, intent=context.intent)
+    draft.lines.extend(cannot)
     return DONE if answered else NEXT
 
 

@@ -105,6 +105,15 @@ def status_subject(corpus: Corpus, evidence_doc: DocumentMeta, named: AbstractSe
     return min(docs, key=lambda d: _SUBJECT_RANK.get(d.doc_type, 0))
 
 
+def status_line(corpus: Corpus, doc: DocumentMeta, final: str | None = None) -> str:
+    """Whether a document is issued, a draft (and whether its issued text is held: `final`, else the held
+    text of the same title), or expired."""
+    final = final or final_version(corpus, doc)
+    status = "superseded-draft" if final else doc.status
+    return _STATUS_LINES[status].format(title=f"《{doc.short_title}》",
+                                        final=f"《{corpus.documents[final].short_title}》" if final else "")
+
+
 def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | None = None) -> None:
     """The answer's first sentence: what the question asks, as the chosen sentence states it, cited like
     the quote that follows (none when the sentence states nothing asked that can be said safely). A sentence
@@ -138,12 +147,7 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
     if not compare:
         add_lead(draft, query, chosen[0], corpus)
     if query.wants_status_line:
-        doc = status_subject(corpus, chosen[0].hit.doc, named)
-        final = final_version(corpus, doc)
-        status = "superseded-draft" if final else doc.status
-        draft.lines.append(_STATUS_LINES[status].format(
-            title=f"《{doc.short_title}》",
-            final=f"《{corpus.documents[final].short_title}》" if final else ""))
+        draft.lines.append(status_line(corpus, status_subject(corpus, chosen[0].hit.doc, named)))
     for item in chosen:
         quote = quote_for(item, query)
         citation = cite(item.hit.clause, item.hit.doc, quote)

@@ -117,8 +117,9 @@ def refusal(res: Resources, context: Context, _draft: Draft) -> Step:
     return refusal_answer(res, context)
 
 
-STRATEGIES: tuple[Strategy, ...] = (prechecks, eligibility, article_lookup, section_lookup, table_cells, table_names, comparison,
-                                    document_facts, evidence, refusal)
+# Document facts before comparison: "征求意见稿和正式稿分别是哪天发的" is each version's date, not a quote of each.
+STRATEGIES: tuple[Strategy, ...] = (prechecks, eligibility, article_lookup, section_lookup, table_cells, table_names,
+                                    document_facts, comparison, evidence, refusal)
 
 
 @dataclass(frozen=True)

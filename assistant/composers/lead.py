@@ -193,8 +193,7 @@ def _stated_parts(types: Sequence[AnswerType], language: str, sentence: str, cla
         part = _clean(sentence[left:right], clause_language)
         templated = not own_words or len(part) > CAL.lead_part_max or match.group(0) not in part
         if templated:
-            template = kind.lead.en if language == "en" else kind.lead.zh
-            part = template.format(v=_QUOTE_MARKS.sub("", match.group("v")).strip())
+            part = kind.lead.say(language, _QUOTE_MARKS.sub("", match.group("v")).strip())
         if part and part not in (text for _, text, _ in parts):
             parts.append((left if own_words else match.start(), part, templated))
     return sorted(parts)

@@ -26,8 +26,10 @@ DATE = (r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年(?:\s*(?:\d{1,2}
         r"(?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?|年?底|年?末|年初|[上下]半年)?"
         r"|(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
         rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}|[上下]半年|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}}"
-        rf"|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}")
+        rf"|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}}(?![\d,])")
 _CN_NUMERAL_BEFORE = r"(?<![\d第〇零一二两三四五六七八九十百千])"
+# Two dates joined as a span ("2024年8月3日至2024年9月1日", "自8月3日至9月1日", "从…起至…止").
+DATE_RANGE = rf"(?:{DATE})\s*(?:起)?\s*(?:至|到|—|–|~|－|-)\s*(?:{DATE})(?:\s*止)?"
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,42 @@ class Lead:
     zh: str
     en: str
     anchored: bool = False  # the span needs the words that say what the figure is (最高, 有效期): tried first
+    dated: bool = False  # the fact is a date or a span of dates: an English lead writes it in English
+
+    def say(self, language: str, value: str) -> str:
+        """The fact in the template of `language`; a Chinese date in an English lead is written in English
+        ("2024年8月2日" → "August 2, 2024"), which the guard reads back and checks."""
+        if language != "en":
+            return self.zh.format(v=value)
+        return self.en.format(v=english_dates(value) if self.dated else value)
 
 
-def _lead(span: str, zh: str, en: str, *, anchored: bool = False) -> Lead:
-    return Lead(re.compile(span, re.IGNORECASE), zh, en, anchored)
+def _lead(span: str, zh: str, en: str, *, anchored: bool = False, dated: bool = False) -> Lead:
+    return Lead(re.compile(span, re.IGNORECASE), zh, en, anchored, dated)
 
 
-_DATE_LEAD = _lead(rf"(?P<v>{DATE})", "时间为{v}", "The date is {v}")
+_MONTH_NAMES = _MONTHS.split("|")
+_CN_DATE = re.compile(r"(?:(?P<y>\d{4})\s*年)?\s*(?:(?P<m>\d{1,2})\s*月)(?:\s*(?P<d>\d{1,2})\s*[日号])?")
+
+
+def english_dates(text: str) -> str:
+    """Dates written with Arabic figures in Chinese ("2024年8月3日至9月1日") in English ("August 3, 2024 to
+    September 1"); `text` unchanged when anything else in it is Chinese (a date in Chinese numerals, "年底")."""
+
+    def english(match: re.Match[str]) -> str:
+        year, month, day = match.group("y"), int(match.group("m")), match.group("d")
+        if not 1 <= month <= 12:
+            return match.group(0)
+        said = _MONTH_NAMES[month - 1] + (f" {int(day)}" if day else "")
+        return f"{said}, {year}" if year and day else f"{said} {year}" if year else said
+
+    converted = _CN_DATE.sub(english, text)
+    converted = re.sub(r"\s*(?:起)?\s*(?:至|到|—|–|~|－)\s*", " to ", converted)
+    converted = re.sub(r"^\s*(?:自|从)\s*|\s*止\s*$", "", converted)
+    return text if re.search(r"[\u4e00-\u9fff]", converted) else converted
+
+
+_DATE_LEAD = _lead(rf"(?P<v>{DATE})", "时间为{v}", "The date is {v}", dated=True)
 
 # How much is quoted: the answering sentence; more of the clause (an enumeration, several facts); or
 # also the next best clauses, when the question asks about each of several things.
@@ -131,11 +162,21 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # A deadline or a validity is a particular date: a date that says it is one.
     AnswerType(
         "deadline", "截止时间",
-        re.compile(r"截止|最晚|最迟|之前提交|期限|deadline|due date|no later than"),
+        re.compile(r"截止|最晚|最迟|之前提交|期限|到哪天|到什么时候|到几号|deadline|due date|no later than"),
         # "8月3日至9月1日": a period's end is its deadline.
-        re.compile(r"截止|截至|[之以]?前|止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月"
+        re.compile(r"截止|截至|[之以]?前|止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月|有效期?(?:至|到)"
                    r"|deadline|before|no later than|\buntil\b"),
-        lead=_DATE_LEAD,
+        # The end of a period ("自8月3日至9月1日") or a date said to be the last ("截止至…", "最迟…").
+        lead=_lead(rf"(?:至|到|截止|截至|最迟|最晚|不晚于|until|no later than)[^，。；,;]{{0,4}}?(?P<v>{DATE})",
+                   "截止时间为{v}", "The deadline is {v}", anchored=True, dated=True),
+    ),
+    # A span of time between two dates ("从哪天到哪天", "comment period"): both ends answer it.
+    AnswerType(
+        "period", "起止时间",
+        re.compile(r"哪段时间|什么时间段|时间段|起止|从哪天到哪天|从什么时候到什么时候|从几号到几号|\bperiod\b"
+                   r"|from when"),
+        re.compile(DATE_RANGE),
+        lead=_lead(rf"(?P<v>{DATE_RANGE})", "起止时间为{v}", "The period is {v}", anchored=True, dated=True),
     ),
     AnswerType(
         "validity", "有效期",
@@ -145,7 +186,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         ),
         re.compile(r"有效期|有效至|失效|到期|废止|valid|expire"),
         lead=_lead(rf"(?:有效期(?:至|到|为|截至)?|有效至|失效|到期|废止)[^，。；,;]{{0,6}}?(?P<v>{DATE})",
-                   "有效期至{v}", "Valid until {v}", anchored=True),
+                   "有效期至{v}", "Valid until {v}", anchored=True, dated=True),
     ),
     # Whether a document is in force is stated by words of issuing, consulting or coming into force.
     AnswerType(
@@ -290,8 +331,11 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # no sentence is required of the evidence for them.
     AnswerType(
         "issuer", "发文机关",
-        re.compile(r"发文(?:机关|单位|部门)|(?:发布|印发|制定)(?:机关|单位|部门)|(?:谁|哪个部门|哪个单位|哪个机关|什么部门"
-                   r"|哪家单位)[^，。？?]{0,6}?(?:印发|发布|出台|制定|颁布|发的)|由谁(?:印发|发布|出台|制定|颁布)|issued by|who issued"),
+        # "哪个部门、哪天印发的", "哪几个部门联合发的", "哪些单位发布".
+        re.compile(r"发文(?:机关|单位|部门)|(?:发布|印发|制定)(?:机关|单位|部门)|(?:谁|哪(?:个|几个|些|家)?(?:部门|单位|机关|机构)"
+                   r"|什么(?:部门|单位|机关|机构))[^，。？?]{0,6}?(?:联合)?(?:印发|发布|出台|制定|颁布|发的|发文)"
+                   r"|由谁(?:印发|发布|出台|制定|颁布)|issued by|who issued|(?:which|what) (?:\w+ )?(?:bodies|body|departments?"
+                   r"|bureaus?|agenc(?:y|ies)) issued"),
         None,
     ),
     AnswerType(
@@ -306,6 +350,14 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
                re.compile(r"(?<!第)(?:几|多少)(?:个)?(?:条|章)(?=$|[\s，,。？?！!、和与及呢啊吗呀嘛]|几|多少)"
                           r"|how many (?:articles|chapters)"),
                None),
+    # How to reach the body that takes comments or applications: an e-mail address, a postal address, a
+    # telephone number, as a document states them (composers.document_facts finds them by their form).
+    AnswerType(
+        "contact", "联系方式",
+        re.compile(r"邮箱|电子邮件|e-?mail|邮寄地址|通讯地址|通信地址|寄(?:到|至|往)|联系电话|电话号码|打什么电话|联系方式"
+                   r"|mailing address|postal address|phone number|telephone"),
+        None,
+    ),
     AnswerType(
         "completeness", "是否为全文",
         re.compile(r"(?:是不是|是否|算不算)?(?:全文|完整)(?:吗|么|版|的)|收录(?:了)?(?:全文|完整|全部|到第|至第|到哪)"

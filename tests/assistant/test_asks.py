@@ -10,6 +10,7 @@ import pytest
 from assistant.understanding.asks import (
     ANSWER_TYPES,
     answer_pattern,
+    answer_type,
     ask_types,
     asked,
     counted,
@@ -132,3 +133,21 @@ def test_a_year_in_a_title_is_no_english_date() -> None:
 def test_principles_may_be_listed_without_the_word() -> None:
     assert answer_pattern("principles").search(fold("资金应当统筹兼顾、突出重点、注重实效、公开公正。"))
     assert not answer_pattern("principles").search(fold("原则上每年安排一次。"))  # "in principle" names none
+
+
+@pytest.mark.parametrize("question", ["这个办法是哪个部门、哪天印发的", "哪几个部门联合发的", "是哪些单位联合印发的",
+                                      "Which bodies issued the measures?"])
+def test_who_issued_a_document_is_asked_in_many_ways(question: str) -> None:
+    assert "issuer" in {t.name for t in asked(question)}
+
+
+def test_a_period_is_answered_by_two_dates_and_a_deadline_by_the_last() -> None:
+    sentence = "（三）公示情况：2031年4月1日，局拟挂网公示，公示期自4月2日至5月1日。"
+    assert "period" in {t.name for t in asked("公示是从哪天到哪天")}
+    period = answer_type("period").lead
+    deadline = answer_type("deadline").lead
+    assert period is not None and deadline is not None
+    assert period.span.search(sentence).group("v") == "4月2日至5月1日"  # type: ignore[union-attr]
+    assert deadline.span.search(sentence).group("v") == "5月1日"  # type: ignore[union-attr]
+    assert answer_pattern("deadline").search(fold("原办法有效期至2030年9月。"))
+    assert not answer_pattern("deadline").search(fold("争取到2030年新增企业20家。"))

@@ -13,6 +13,7 @@ from assistant.composers.draft import Draft
 from assistant.models import Answer
 from assistant.support import Support
 from assistant.understanding.asks import asked, kinds_of, per_units
+from assistant.understanding.followup import ConversationContext
 from retrieval.articles import article_locator, locators_in
 from retrieval.currency import KnownDocuments
 from retrieval.models import Clause, Corpus, DocumentMeta
@@ -66,7 +67,7 @@ def _run(question: str, doc_id: str, tmp_path, today: date = date(2026, 1, 1)) -
     path = tmp_path / "known.yaml"
     path.write_text(REGISTRY, encoding="utf-8")
     query = SimpleNamespace(text=question, asks=asked(question), named_documents={doc_id: 1}, articles=(),
-                            language="zh")
+                            language="zh", documents={doc_id: 1}, context=ConversationContext("", 0.0, False))
     context = Context(query=query, hits=[], support=Support("not_held"), intent="policy")  # type: ignore[arg-type]
     draft = Draft()
     step = document_facts(SimpleNamespace(corpus=CORPUS), context, draft, today,  # type: ignore[arg-type]

@@ -75,7 +75,13 @@ def test_english_question_on_an_english_clause_gets_an_english_lead_in_its_words
 def test_english_question_on_a_chinese_clause_keeps_the_chinese_figure() -> None:
     text = lead("What is the maximum grant per company?", "单个企业每年最高1000万元。")
     assert text == "Up to 1000万元."
-    assert lead("When does it take effect?", "本办法自2031年4月1日起施行。") == "The date is 2031年4月1日."
+
+
+def test_english_question_gets_a_date_in_english_that_the_guard_reads_back() -> None:
+    assert lead("When does it take effect?", "本办法自2031年4月1日起施行。") == "The date is April 1, 2031."
+    assert lead("When is the comment period?", "公示期自8月3日至9月1日。") == "The period is August 3 to September 1."
+    # A date in Chinese numerals is not converted: it stays as the clause writes it.
+    assert lead("When does it take effect?", "本办法自二〇三一年四月一日起施行。") == "The date is 二〇三一年四月一日."
 
 
 def test_chinese_question_on_an_english_clause_gets_a_chinese_lead() -> None:

@@ -1,0 +1,54 @@
+"""What a question asks about documents themselves, beyond an answer type: which version of a document it
+means (its draft for comment, the text as issued), whether a time it asks is a consultation's, and which
+contact details it wants. Pure functions over the question (and, for a follow-up, its earlier turns).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.understanding.asks import ask_types, asked
+from retrieval.text import fold
+
+# A public consultation on a draft: asked about by these words; its period is a fact about the draft.
+# ("征求意见稿" names a version, not the consultation.)
+_CONSULTATION = re.compile(r"(?:征求|征询|征集)\S{0,4}?意见(?!稿)|意见(?:征集|反馈|征求)|反馈意见|提(?:交)?意见"
+                           r"|意见(?!稿).{0,4}(?:提|交|发)"
+                           r"|public comments?|comment period|consultation")
+_TIME_KINDS = frozenset({"date", "day", "deadline", "period"})
+# Which version of a document a question means: its draft for comment, or the text as issued.
+_DRAFT_WORDS = re.compile(r"征求意见稿|意见稿|草案|草稿|送审稿|\bdraft\b")
+_FINAL_WORDS = re.compile(r"正式(?:稿|版|文本|文件|印发|发布|出台|办法|措施|细则|的)|定稿|\bfinal (?:version|text)\b"
+                          r"|\bofficial (?:version|text)\b|as issued")
+
+
+def asks_comment_period(question: str, earlier: str = "") -> bool:
+    """True when a question asks when a public consultation runs or closes: a time asked about a
+    consultation that it (or, for a follow-up, the turns before it: `earlier`) names."""
+    folded = fold(question)
+    return bool(ask_types(question) & _TIME_KINDS or "period" in {t.name for t in asked(question)}) and (
+        bool(_CONSULTATION.search(folded)) or bool(earlier and _CONSULTATION.search(fold(earlier))))
+
+
+def contact_kinds(question: str) -> frozenset[str]:
+    """Which contact details a question asks for: "email", "post" (a postal address), "phone"; all three
+    for "联系方式" or "how to contact"."""
+    folded = fold(question)
+    kinds = {k for k, p in (("email", r"邮箱|电子邮件|e-?mail"), ("post", r"地址|寄(?:到|至|往)|postal|mailing"),
+                            ("phone", r"电话|phone")) if re.search(p, folded)}
+    return frozenset(kinds or {"email", "post", "phone"})
+
+
+def mentioned_versions(question: str) -> frozenset[str]:
+    """The versions of a document a question mentions anywhere ("征求意见稿", "正式稿")."""
+    folded = fold(question)
+    return frozenset({v for v, pattern in (("draft", _DRAFT_WORDS), ("final", _FINAL_WORDS)) if pattern.search(folded)})
+
+
+def asked_versions(question: str) -> frozenset[str]:
+    """The versions of a document a question asks about: "draft" (征求意见稿), "final" (正式稿), both, or none.
+    Versions named in a part that asks nothing ("有征求意见稿也有正式稿，正式稿是哪天印发的") only set the scene."""
+    parts = [p for p in re.split(r"[，,。？?！!；;]", fold(question)) if p.strip()]
+    asking = [p for p in parts if any(not t.status_line for t in asked(p))] or parts
+    return frozenset({v for v, pattern in (("draft", _DRAFT_WORDS), ("final", _FINAL_WORDS))
+                      if any(pattern.search(p) for p in asking)})

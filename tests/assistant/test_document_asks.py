@@ -1,0 +1,25 @@
+"""What a question asks about documents themselves: the consultation's period, contact details, versions."""
+
+from __future__ import annotations
+
+from assistant.understanding.document_asks import asked_versions, asks_comment_period, contact_kinds
+
+
+def test_a_time_asked_about_a_consultation_is_its_comment_period() -> None:
+    assert asks_comment_period("征求意见到哪天截止")
+    assert asks_comment_period("When was the public comment period?")
+    assert asks_comment_period("到哪天截止", "这个细则当时公开征求意见了吗")
+    assert not asks_comment_period("征求意见稿是哪天发的")  # the draft's date, not the consultation's
+    assert not asks_comment_period("申报到哪天截止")
+
+
+def test_contact_details_asked() -> None:
+    assert contact_kinds("意见发哪个邮箱") == {"email"}
+    assert contact_kinds("电话多少，寄到哪里") == {"phone", "post"}
+    assert contact_kinds("联系方式是什么") == {"email", "post", "phone"}
+
+
+def test_versions_named_anywhere_or_in_the_parts_that_ask() -> None:
+    assert asked_versions("征求意见稿和正式版各是什么时候发的") == {"draft", "final"}
+    assert asked_versions("有征求意见稿也有正式稿，正式稿是哪天印发的？") == {"final"}
+    assert asked_versions("那个细则征求意见稿，征求意见是从哪天到哪天") == frozenset()  # it only sets the scene
