@@ -132,9 +132,10 @@ def newer_version_held(corpus: Corpus, doc: DocumentMeta) -> bool:
 
 
 def article_lookups(corpus: Corpus, query: Query) -> list[ArticleLookup]:
-    """The articles the query names, looked up in each document it names (the search tab's rule)."""
+    """The articles the query names, looked up in each document it names (the search tab's rule), or, for a
+    follow-up naming none ("第十二条呢"), in each document its earlier turns named."""
     return [find_article(corpus.documents[d], corpus.doc_clauses(d), locator)
-            for d in sorted(query.documents) for locator in query.articles]
+            for d in sorted(query.named_documents) for locator in query.articles]
 
 
 def _missing_article(corpus: Corpus, query: Query) -> Support | None:
@@ -145,7 +146,25 @@ def _missing_article(corpus: Corpus, query: Query) -> Support | None:
     beyond = [lookup for lookup in lookups if lookup.outcome == "beyond_held_copy"]
     lookup = (beyond or lookups)[0]
     reason: Reason = "beyond_held_copy" if beyond else "no_such_article"
-    return Support(reason, note=lookup.message(f"《{lookup.doc.short_title}》"))
+    return Support(reason, note=_text_not_held(lookups) or lookup.message(f"《{lookup.doc.short_title}》"))
+
+
+# How a known, unheld document relates to the held ones that only explain or announce it.
+_ABOUT = ("explained_by", "announced_by", "text_of")
+
+
+def _text_not_held(lookups: list[ArticleLookup]) -> str:
+    """When the documents named hold no articles at all but one they explain or announce does (a drafting
+    explanation of rules whose text is not held): that its text is not held, rather than "no such article"."""
+    if any(lookup.article_count for lookup in lookups):
+        return ""
+    docs = {lookup.doc.doc_id: lookup.doc for lookup in lookups}
+    entry = next((e for e in shipped_known_documents().entries
+                  if any(d in e.relation.get(name, ()) for name in _ABOUT for d in docs)), None)
+    if entry is None or re.search(r"\d", entry.title):
+        return ""  # a refusal shows no figure
+    held = "、".join(refusal_title(d) for d in docs.values())
+    return f"所存文件中没有《{entry.title}》的正文（只存有{held}），无法引用其{lookups[0].locator}。"
 
 
 def _missing_part(corpus: Corpus, query: Query, hits: list[Hit]) -> Support | None:

@@ -36,6 +36,12 @@ def article_locator(number: int) -> str:
     return f"第{arabic_to_chinese(number)}条"
 
 
+def article_number(locator: str) -> int | None:
+    """The number of an article locator (第一百零五条 -> 105); None for an item or a section."""
+    match = _ARTICLE.fullmatch(locator)
+    return chinese_to_int(match.group(1)) if match else None
+
+
 def locators_in(query: str) -> list[str]:
     """The article and item locators a query names, normalised to the parser's form, in order."""
     text = fold(query)
@@ -49,10 +55,7 @@ def locators_in(query: str) -> list[str]:
 
 
 def _article_number(clause: Clause) -> int | None:
-    if clause.kind != "article":
-        return None
-    match = _ARTICLE.fullmatch(clause.locator)
-    return chinese_to_int(match.group(1)) if match else None
+    return article_number(clause.locator) if clause.kind == "article" else None
 
 
 @dataclass(frozen=True)

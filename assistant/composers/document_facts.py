@@ -34,7 +34,7 @@ from assistant.understanding.asks import asked as asked_types
 from assistant.understanding.asks import counted, english_dates
 from assistant.understanding.document_asks import asked_versions, asks_comment_period, contact_kinds
 from assistant.understanding.query import Query
-from retrieval.articles import held_articles
+from retrieval.articles import article_number, held_articles
 from retrieval.currency import (
     KnownDocuments,
     corpus_currency,
@@ -241,6 +241,14 @@ class _Facts:
             return False
         chapters = list(dict.fromkeys(h for c in self.clauses for h in c.heading_path if _CHAPTER.match(h)))
         parts = f"分{arabic_to_chinese(len(chapters))}章、" if chapters else ""
+        if self.language == "en":  # counted from the held structure, the last article cited
+            line = (f"{self.title} has {len(articles)} articles"
+                    f"{f' in {_english_count(len(chapters))} chapters' if chapters else ''} "
+                    f"(Articles 1 to {articles[-1][0]}); "
+                    "the full text is held.")
+            self.draft.calculations.append(line)
+            self.say(line, [], where=last)
+            return True
         self.say(f"{self.title}全文{parts}共{arabic_to_chinese(len(articles))}条（第一条至{last.locator}），"
                  "所存为全文。", [], where=last)  # the last article shows where the text ends
         return True
@@ -385,6 +393,14 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
     return DONE if answered else NEXT
 
 
+_ENGLISH_COUNTS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def _english_count(n: int) -> str:
+    """A small count in words, as the Chinese line writes it in numerals (七章): not a figure to check."""
+    return _ENGLISH_COUNTS[n - 1] if 0 < n <= len(_ENGLISH_COUNTS) else str(n)
+
+
 def article_lookup(res: Resources, context: Context, draft: Draft) -> Step:
     """Article N of a named document: quote exactly that article (the whole clause)."""
     query = context.query
@@ -403,6 +419,12 @@ def article_lookup(res: Resources, context: Context, draft: Draft) -> Step:
         assert clause is not None  # found
         quote = re.sub(r"\s*\n\s*", " ", clause.text).strip()
         citation = cite(clause, lookup.doc, quote)
-        draft.lines.append(f"{lookup.message(f'《{lookup.doc.short_title}》')[:-1]}{draft.marker(citation)}：“{quote}”")
+        title = f"《{lookup.doc.short_title}》"
+        number = article_number(lookup.locator)
+        if query.language == "en" and number is not None:  # an English lead; the quote stays as written
+            draft.lines.append(f"Article {number} of {title} reads{draft.marker(citation)}: “{quote}”")
+            draft.calculations.append(f"Article {number} = {lookup.locator}")  # the cited locator, in digits
+        else:
+            draft.lines.append(f"{lookup.message(title)[:-1]}{draft.marker(citation)}：“{quote}”")
     return DONE
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant.composers.base import DONE, NEXT, Context, Step
 from assistant.composers.draft import DRAFT_NOTE, PARTIAL_COPY, Draft
 from assistant.evidence import sentences
-from assistant.parts import division_label, divisions_named, held_divisions
+from assistant.parts import Unit, division_label, divisions_named, held_divisions
 from assistant.resources import Resources
 from retrieval.models import Clause, Corpus, DocumentMeta, cite, final_version
 
@@ -32,9 +32,19 @@ class Section:
     """A part or chapter of a held document: how it is named, its heading line and the clauses under it."""
 
     doc: DocumentMeta
-    label: str  # 第一部分 / 第二章
+    unit: Unit
+    number: int
     heading: str
     clauses: tuple[Clause, ...]
+
+    @property
+    def label(self) -> str:
+        """第一部分 / 第二章."""
+        return division_label(self.unit, self.number)
+
+    @property
+    def unit_en(self) -> str:
+        return "Part" if self.unit == "部分" else "Chapter"
 
 
 def documents_asked(corpus: Corpus, named: Mapping[str, int]) -> list[str]:
@@ -58,7 +68,7 @@ def sections_asked(corpus: Corpus, text: str, doc_ids: list[str]) -> list[Sectio
                 continue  # not held (refused by the support decision), or numbered without a title ("一、")
             clauses = tuple(c for c in corpus.doc_clauses(doc_id)
                             if (c.heading_path[0] if c.heading_path else c.locator) == heading)
-            found.append(Section(doc, division_label(unit, number), heading.strip(), clauses))
+            found.append(Section(doc, unit, number, heading.strip(), clauses))
     return found
 
 
@@ -79,7 +89,12 @@ def section_lookup(res: Resources, context: Context, draft: Draft) -> Step:
         return NEXT
     for section in found[:2]:
         first = cite(section.clauses[0], section.doc, section.heading)
-        draft.lines.append(f"《{section.doc.short_title}》{section.label}是“{section.heading}”{draft.marker(first)}。")
+        title, marker = f"《{section.doc.short_title}》", draft.marker(first)
+        if query.language == "en":
+            draft.lines.append(f"{section.unit_en} {section.number} of {title} is “{section.heading}”{marker}.")
+            draft.calculations.append(f"{section.unit_en} {section.number} = {section.label}")  # the heading's ordinal
+        else:
+            draft.lines.append(f"{title}{section.label}是“{section.heading}”{marker}。")
         for clause in () if _NAME_ASKED.search(query.folded) else section.clauses[:MAX_ITEMS]:
             line = _first_line(clause, section.heading)
             draft.lines.append(f"· {line}{draft.marker(cite(clause, section.doc, line))}")

@@ -153,7 +153,7 @@ def _lookup(question: str) -> tuple[Draft, object]:
     query = SimpleNamespace(text=question, asks=types, kinds=kinds_of(types),
                             per_units=frozenset(per_units(question)),
                             documents={"t-reg": 1}, named_documents={"t-reg": 1},
-                            articles=tuple(locators_in(question)))
+                            articles=tuple(locators_in(question)), language="zh")
     context = Context(query=query, hits=[], support=Support("not_held"), intent="policy")  # type: ignore[arg-type]
     draft = Draft()
     return draft, article_lookup(SimpleNamespace(corpus=CORPUS), context, draft)  # type: ignore[arg-type]
@@ -177,3 +177,10 @@ def test_a_reported_revision_is_named_by_its_metadata_not_taken_as_superseding(t
     draft, step = _run("条例有没有最新版", "t-reg", tmp_path)
     assert step == DONE and "未经核实" in draft.lines[0] and "2026年6月17日" in draft.lines[0]
     assert "已被" not in draft.text
+
+
+def test_english_article_questions_get_english_leads(policy_assistant) -> None:
+    article = policy_assistant.answer("What does Article 24 of the generative AI interim measures say?")
+    assert article.text.startswith("Article 24 of 《生成式人工智能服务管理暂行办法》 reads[1]: “第二十四条")
+    count = policy_assistant.answer("How many articles does the Shenzhen data regulation have?")
+    assert count.text.startswith("《深圳经济特区数据条例》 has 100 articles in seven chapters (Articles 1 to 100)")

@@ -64,3 +64,8 @@ def test_asked_for_its_name_the_heading_alone_answers(policy_assistant: PolicyAs
     answer = policy_assistant.answer("深圳经济特区数据条例第三章的标题叫什么")
     assert answer.text.startswith("《深圳经济特区数据条例》第三章是“第三章 公共数据”[1]。")
     assert len(answer.citations) == 1
+
+
+def test_an_english_question_gets_an_english_lead(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("What is chapter 3 of the Shenzhen data regulation about?")
+    assert answer.text.startswith("Chapter 3 of 《深圳经济特区数据条例》 is “第三章 公共数据”[1].")

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.areas import held_places, places_named, unheld_places
 from assistant.evidence import Evidence, cut_off_subject, states, supported, years_about
+from assistant.models import Turn
 from assistant.service import PolicyAssistant
 from assistant.support import (
     held_extent,
@@ -280,3 +281,15 @@ def test_a_document_named_by_kind_area_and_years_that_is_known_but_not_held(
     note = unheld_named_document(_AREA, query)
     assert bool(note) is unheld
     assert not note or "未收录《珠海市香洲区示例扶持申报指南（2027—2028年）》" in note
+
+
+@pytest.mark.parametrize("turns", [
+    ["龙岗AI实施细则第二十条写了什么？"],
+    ["龙岗那个AI实施细则当时什么时候公开征求意见的", "那第二十条怎么规定"],  # the document named a turn earlier
+])
+def test_an_article_of_a_document_held_only_through_its_explanation_is_not_held(
+        policy_assistant: PolicyAssistant, turns: list[str]) -> None:
+    history = [t for earlier in turns[:-1] for t in (Turn("user", earlier), Turn("assistant", "（略）"))]
+    answer = policy_assistant.answer(turns[-1], history)
+    assert answer.refused and not answer.citations  # never another clause read out as article 20
+    assert "实施细则（征求意见稿）》的正文" in answer.text and "无法引用其第二十条" in answer.text
