@@ -71,7 +71,7 @@ class TableAnswer:
 
 def parse_row(clause: Clause) -> TableRow:
     """Split a table-row clause text ("title｜h：v｜h：v") into a `TableRow`."""
-    title, *pairs = clause.text.split("｜")
+    title, *pairs = clause.shown_text.split("｜")
     cells = tuple(tuple(p.split("：", 1)) for p in pairs if "：" in p)
     return TableRow(clause, title, cells)  # type: ignore[arg-type]
 

@@ -18,6 +18,9 @@ DocStatus = Literal["official", "draft-for-comment", "expired"]
 ClauseKind = Literal["preamble", "section", "article", "item", "table_row"]
 
 GAP_MARKER = "〔以下原文未收录〕"
+# A table row's clause ends with the row as the document prints it ("| 1 | 名称 | 12000 |"), after its cells read
+# with their headers: a search for the printed row finds it; quotes show the readable part (`Clause.shown_text`).
+PRINTED_ROW = "原表格行"
 
 STATUS_LABELS: dict[str, str] = {
     "official": "正式",
@@ -81,6 +84,11 @@ class Clause:
         """What a citation shows after the document title, e.g. ``一、（二）``."""
         return self.locator
 
+    @property
+    def shown_text(self) -> str:
+        """The text a quote shows: a table row's cells with their headers, without the printed row."""
+        return self.text.split(f"｜{PRINTED_ROW}：", 1)[0] if self.kind == "table_row" else self.text
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -119,7 +127,7 @@ def cite(clause: Clause, doc: DocumentMeta, quote: str | None = None) -> Citatio
         doc_id=clause.doc_id,
         title=f"《{doc.short_title}》",
         label=clause.label,
-        quote=quote if quote is not None else clause.text,
+        quote=quote if quote is not None else clause.shown_text,
         status=doc.status_label,
         source=doc.source,
     )

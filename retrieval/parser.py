@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retrieval.models import GAP_MARKER, Clause, ClauseKind
+from retrieval.models import GAP_MARKER, PRINTED_ROW, Clause, ClauseKind
 from retrieval.numerals import HEADING_NUMERALS
 
 _CN_NUM = HEADING_NUMERALS
@@ -144,7 +144,7 @@ def _emit_table(state: _State, rows: list[str]) -> None:
         cells = _split_cells(row)
         key = next((c for c in cells if c), str(index))
         pairs = [f"{h}：{v}" for h, v in zip(header, cells) if v]
-        text = f"{title}｜" + "｜".join(pairs)
+        text = f"{title}｜" + "｜".join(pairs) + f"｜{PRINTED_ROW}：{row.strip()}"
         state.emit(f"表{table_no}/{key}", "table_row", (*state.path(), title), text)
     state.table_title = None
     if interrupted is not None and interrupted.kind != "preamble":

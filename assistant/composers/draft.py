@@ -78,7 +78,7 @@ def quote_for(evidence: Evidence, query: Query) -> str:
     For a question that asks for an enumeration or several facts, the clause is quoted whole when
     it is not long, else from the answering sentence on, up to two more sentences.
     """
-    text = evidence.hit.clause.text
+    text = evidence.hit.clause.shown_text
     several = "more" in query.quoting
     if len(text) <= CAL.short_clause or (several and len(text) <= CAL.long_quote):
         return re.sub(r"\s*\n\s*", " ", text).strip()

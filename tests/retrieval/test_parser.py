@@ -151,9 +151,11 @@ def test_each_table_row_is_a_clause_with_the_title_and_headers() -> None:
     clauses = by_locator(TABLE)
     row = clauses["表1/4"]
     assert row.kind == "table_row"
-    assert row.text == "表1 未来三年所需资金测算表（万元）｜序号：4｜项目名称：具身智能机器人应用扶持｜2024年：30｜2025年：90"
+    assert row.shown_text == "表1 未来三年所需资金测算表（万元）｜序号：4｜项目名称：具身智能机器人应用扶持｜2024年：30｜2025年：90"
+    # The row as printed stays in the text, so that a search for the printed row finds it; quotes leave it out.
+    assert row.text == row.shown_text + "｜原表格行：| 4 | 具身智能机器人应用扶持 | 30 | 90 |"
     assert row.heading_path == ("五、经费测算", "表1 未来三年所需资金测算表（万元）")
-    assert clauses["表1/总计"].text.endswith("项目名称：总计｜2024年：12030｜2025年：12090")
+    assert clauses["表1/总计"].shown_text.endswith("项目名称：总计｜2024年：12030｜2025年：12090")
     assert not any("---" in c.text for c in clauses.values()), "the separator row is no content"
 
 
@@ -170,11 +172,11 @@ def test_two_tables_in_a_row_and_a_table_inside_an_article() -> None:
     clauses = by_locator("五、测算\n说明。\n表1 甲表\n| 项目 | 金额 |\n|---|---|\n| 算力 | 2 |\n"
                          "表2 乙表\n| 项目 | 金额 |\n|---|---|\n| 租金 | 4 |\n六、目标\n新增企业。\n")
     assert list(clauses) == ["五、", "表1/算力", "表2/租金", "六、"]
-    assert clauses["表2/租金"].text == "表2 乙表｜项目：租金｜金额：4"
+    assert clauses["表2/租金"].shown_text == "表2 乙表｜项目：租金｜金额：4"
     article = by_locator("第一条 资金安排见下表。\n表3 资金表\n\n| 年度 | 金额 |\n|---|---|\n| 2025年 | 90 |\n"
                          "第二条 本办法自印发之日起施行。\n")
     assert list(article) == ["第一条", "表3/2025年", "第二条"]
-    assert article["表3/2025年"].text == "表3 资金表｜年度：2025年｜金额：90"
+    assert article["表3/2025年"].shown_text == "表3 资金表｜年度：2025年｜金额：90"
 
 
 # ------------------------------------------------------------------------ gaps
