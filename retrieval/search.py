@@ -186,10 +186,19 @@ class Retriever:
         """True when some clause contains the token."""
         return token in self._idf
 
+    def _names_in(self, folded: str) -> list[str]:
+        """The document names a folded text uses, a name only ever read inside a longer one left out
+        ("专项资金管理办法" inside "区级财政专项资金管理办法" names the latter's document, not its own)."""
+        spans = {name: [(m.start(), m.start() + len(name)) for m in re.finditer(re.escape(name), folded)]
+                 for name in self._doc_names if name in folded}
+        longer = [(a, b, name) for name, found in spans.items() for a, b in found]
+        return [name for name, found in spans.items()
+                if not all(any(a <= x and y <= b and len(other) > len(name) for a, b, other in longer)
+                           for x, y in found)]
+
     def documents_named(self, query: str) -> set[str]:
         """doc_ids of the documents a query names (by title, short title or a known alias)."""
-        folded = fold(query)
-        return {doc_id for name, ids in self._doc_names.items() if name in folded for doc_id in ids}
+        return {doc_id for name in self._names_in(fold(query)) for doc_id in self._doc_names[name]}
 
     def _named_by(self, text: str) -> set[str]:
         """The documents a text names; an English text also by the Chinese terms of its words
@@ -199,12 +208,10 @@ class Retriever:
 
     def document_mentions(self, query: str) -> dict[str, int]:
         """How many of each document's names a query uses (more names: more surely that document)."""
-        folded = fold(query)
         counts: dict[str, int] = {}
-        for name, ids in self._doc_names.items():
-            if name in folded:
-                for doc_id in ids:
-                    counts[doc_id] = counts.get(doc_id, 0) + 1
+        for name in self._names_in(fold(query)):
+            for doc_id in self._doc_names[name]:
+                counts[doc_id] = counts.get(doc_id, 0) + 1
         return counts
 
     def versions_meant(self, query: str, named: set[str]) -> set[str]:

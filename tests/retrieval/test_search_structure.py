@@ -155,3 +155,11 @@ def test_tokens_of_a_structural_statement_carry_its_marker(tokenizer: Tokenizer)
     assert "发文信息" in tokenizer.query_tokens("这份措施是谁发的")
     # A marker's name tokenizes to the marker, so that whoever tokenizes a synonym's targets gets it.
     assert tokenizer.tokens("条文总数") == ["条文总数"]
+
+
+def test_a_name_read_inside_a_longer_name_names_only_the_longer_ones_document(synthetic: Retriever) -> None:
+    # "机器人专项资金管理办法" is the measures' short title and part of their interpretation's.
+    assert set(synthetic.document_mentions("机器人专项资金管理办法解读讲了什么")) == {"ex-fund-interpretation"}
+    assert set(synthetic.document_mentions("机器人专项资金管理办法第二条")) == {"ex-fund-measures"}
+    both = synthetic.document_mentions("机器人专项资金管理办法和机器人专项资金管理办法解读有何不同")
+    assert set(both) == {"ex-fund-measures", "ex-fund-interpretation"}  # each name also used on its own
