@@ -146,6 +146,14 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}-\d{1,2}-\d{1,2}"),
         lead=_DATE_LEAD,
     ),
+    # "几月份受理": a month, which a year alone ("2024年：12000") does not state.
+    AnswerType(
+        "month", "月份",
+        re.compile(r"几月|哪个?月|什么月份|哪些月|which month|what month"),
+        re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,3}月|上半年|下半年|季度|年底|年末|年初|"
+                   rf"\b(?:{_MONTHS.lower()})\b"),
+        lead=_DATE_LEAD,
+    ),
     AnswerType(
         "date", "日期或时间",
         re.compile(

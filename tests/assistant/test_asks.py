@@ -30,6 +30,7 @@ CASES = [
     ("需要准备哪些材料", {"materials"}, "申请人应提交营业执照复印件等材料。"),
     ("两项资助能叠加享受吗", {"stacking"}, "同一项目不得重复享受。"),
     ("多久内不能再申报", {"duration"}, "三年内不得再次申报。"),
+    ("一般每年哪个月开始受理", {"month"}, "每年3月集中受理申报。"),
     # English questions ask for the same kinds; a Chinese or an English clause may state them.
     ("How many chapters does the code contain?", {"count"}, "本办法共六章。"),
     ("Which office receives the applications?", {"agency"}, "The District Science Office receives them."),
@@ -151,3 +152,7 @@ def test_a_period_is_answered_by_two_dates_and_a_deadline_by_the_last() -> None:
     assert deadline.span.search(sentence).group("v") == "5月1日"  # type: ignore[union-attr]
     assert answer_pattern("deadline").search(fold("原办法有效期至2030年9月。"))
     assert not answer_pattern("deadline").search(fold("争取到2030年新增企业20家。"))
+
+
+def test_a_year_alone_does_not_state_a_month() -> None:
+    assert not answer_pattern("month").search(fold("测算表（万元）｜2024年：12000｜2025年：12000"))
