@@ -25,9 +25,17 @@ from datetime import date
 from assistant.composers.base import DONE, NEXT, Context, Step
 from assistant.composers.document_subject import ABOUT, bare_title, family, spells, subject_documents, version_of
 from assistant.composers.draft import Draft, merge_quotes, status_line
-from assistant.composers.stated_facts import CONTACT_LABELS, Stated, comment_period, contacts, stated_count
+from assistant.composers.stated_facts import (
+    CONTACT_LABELS,
+    Stated,
+    comment_period,
+    contacts,
+    stated_count,
+    stated_division_count,
+)
 from assistant.evidence import sentences, states
 from assistant.models import Answer
+from assistant.parts import division_label, divisions_named
 from assistant.resources import Resources
 from assistant.support import article_lookups
 from assistant.understanding.asks import asked as asked_types
@@ -217,7 +225,11 @@ class _Facts:
         """A count the document's family states ("《实施细则》共二十七条"), said as what that text says, with
         what is held of the document counted."""
         units = counted(self.question) or frozenset({"条"})
-        stated = stated_count(self._texts(family(self.res.corpus, self.doc)), units)
+        texts = self._texts(family(self.res.corpus, self.doc))
+        # A chapter named ("第五章有几条"): what is said of that chapter, not of the whole document.
+        divisions = [division_label(u, n) for u, n in divisions_named(self.question) if u == "章"]
+        stated = next((found for label in divisions if (found := stated_division_count(texts, label))), None) \
+            or stated_count(texts, units)
         if stated is None:
             return False
         self.quote(f"据《{stated.doc.short_title}》，{stated.value}。", stated)

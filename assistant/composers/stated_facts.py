@@ -61,6 +61,17 @@ def stated_count(docs: Iterable[tuple[DocumentMeta, list[Clause]]], units: froze
     return None
 
 
+def stated_division_count(docs: Iterable[tuple[DocumentMeta, list[Clause]]], label: str) -> Stated | None:
+    """The first sentence that says how many articles one division has ("第五章专项资金项目管理,共4条"):
+    `label` is how the division is named ("第五章")."""
+    pattern = re.compile(rf"^\s*{re.escape(label)}(?P<v>[^。；;]*?共\s*{_NUMERAL}\s*条)")
+    for doc, clause, sentence in _sentences(docs):
+        match = pattern.search(sentence)
+        if match:
+            return Stated(doc, clause, sentence, f"{label}{match.group('v')}")
+    return None
+
+
 def comment_period(docs: Iterable[tuple[DocumentMeta, list[Clause]]]) -> Stated | None:
     """The first consultation period stated in a clause about comments: a span of two dates, or else a
     date before which comments are due."""

@@ -47,7 +47,8 @@ CLAUSES = (
     *_clauses("t-aid-draft", "某区工信局关于《某区产业扶持办法(征求意见稿)》公开征询意见的公告\n现面向社会公开征求意见。\n"
                              "一、征集时间\n从2030年3月1日起至2030年3月31日止。\n二、征集方式\n(一)电子邮箱:aid@example.gov.cn。\n"
                              "(二)邮寄地址:某市某路1号201室,邮编:100000。联系电话:010-12345678。\n某区工信局\n2030年2月28日"),
-    *_clauses("t-aid-reading", "一、修订背景 原办法已到期。", "二、主要内容 《扶持办法》共分为六章40条,具体包括:"),
+    *_clauses("t-aid-reading", "一、修订背景 原办法已到期。", "二、主要内容 《扶持办法》共分为六章40条,具体包括:",
+              "第三章扶持方式,共7条,阐述扶持的方式。"),
     *_clauses("t-algo-explainer", "为推动算法应用，起草本细则。",
               "（四）征求意见情况：2030年5月2日，局拟挂网公开征求意见，公示期自5月3日至6月1日。",
               "《算法细则》共十九条，主要包括以下三个方面："),
@@ -198,3 +199,10 @@ def test_a_replaced_document_named_by_its_number_is_said_to_be_replaced(tmp_path
     draft, step = _run("现在还是按某工信规〔2028〕3号那个办法执行吗", {}, known=KnownDocuments.load(path))
     assert step == NEXT and not draft.lines  # the clauses that state its validity answer; this follows them
     assert draft.caveats == ["《某区产业扶持办法》（某工信规〔2028〕3号）已被《扶持办法（2031）》（2031年1月5日印发）取代。"]
+
+
+def test_a_chapter_named_gets_what_is_said_of_that_chapter() -> None:
+    draft, step = _run("扶持办法第三章有几条", {"t-aid": 1})
+    assert step == DONE
+    assert draft.lines[0].startswith("据《扶持办法政策解读》，第三章扶持方式,共7条")
+    assert draft.citations[0].clause_id == "t-aid-reading#2"
