@@ -272,12 +272,16 @@ def _held_texts(corpus: Corpus) -> list[str]:
     return [compact(fold(c.text)) for c in corpus.clauses] + [compact(fold(d.title)) for d in corpus.documents.values()]
 
 
+_SHORTHAND = re.compile(r"^[一二两三四五六七八九十\d]+[个项大条]")
+
+
 def unheld_terms(corpus: Corpus, quoted: tuple[str, ...]) -> list[str]:
     """Names the question puts in quotation marks (“模型券”) that no held clause or title contains.
 
-    Only short quotes count as names: a longer one may paraphrase a clause rather than cite it.
+    Only short quotes count as names: a longer one may paraphrase a clause rather than cite it; nor does a
+    numbered shorthand (“三个一”, “两个中心”), which sums up a list that may be written out item by item.
     """
-    names = [q for q in quoted if len(q) <= CAL.quoted_name_chars]
+    names = [q for q in dict.fromkeys(quoted) if len(q) <= CAL.quoted_name_chars and not _SHORTHAND.match(q)]
     texts = _held_texts(corpus) if names else []
     return [q for q in names if not any(q in t for t in texts)]
 
@@ -462,9 +466,11 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     if unheld:
         return Support("not_held", note=unheld)
     named = set(query.documents)
-    if named and evidence and not any(e.hit.clause.doc_id in related_documents(corpus.documents, named)
-                                      for e in evidence):
-        # The question asks what the documents it names say; other documents' sentences are no answer.
+    related = related_documents(corpus.documents, named) if named else set()
+    if named and not any(e.hit.clause.doc_id in related for e in evidence) \
+            and (evidence or not any(h.doc.doc_id in related for h in hits[:1])):
+        # The question asks what the documents it names say; other documents' sentences are no answer (and
+        # with nothing found, the refusal speaks of the documents named rather than of the best other hit).
         titles = "、".join(refusal_title(corpus.documents[d]) for d in sorted(named))
         return Support("not_held", note=f"所存{titles}中没有找到这方面的规定。")
     if not evidence:

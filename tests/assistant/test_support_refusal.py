@@ -99,6 +99,9 @@ def test_a_quoted_name_no_held_text_contains() -> None:
     assert unheld_terms(_CORPUS, ("模型券",)) == ["模型券"]
     # A long quote may paraphrase a clause: it is not taken as a name.
     assert unheld_terms(_CORPUS, ("对注册企业发放的各类消费券和补贴",)) == []
+    # A numbered shorthand sums up a list the text may write out item by item; each name is named once.
+    assert unheld_terms(_CORPUS, ("两个统一", "四大工程")) == []
+    assert unheld_terms(_CORPUS, ("模型券", "模型券")) == ["模型券"]
 
 
 def test_a_voucher_named_without_quotation_marks() -> None:
