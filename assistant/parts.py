@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from retrieval.articles import chinese_to_int
-from retrieval.models import Corpus, DocumentMeta
-from retrieval.numerals import arabic_to_chinese
+from retrieval.models import Clause, Corpus, DocumentMeta
+from retrieval.numerals import ENGLISH_NUMBERS, arabic_to_chinese
 from retrieval.text import compact, fold
 
 Unit = Literal["部分", "章"]
 
 _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
-_CARDINAL_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_CARDINAL_WORDS = ENGLISH_NUMBERS[:10]  # a part or chapter named in words: up to ten
 _NUMBER = rf"(\d{{1,2}}|{'|'.join(_CARDINAL_WORDS)})"
 _ORDINAL = rf"({'|'.join(_ORDINAL_WORDS)})"
 # "第二部分", "第2章"; "part 2", "section three", "chapter 5"; "the second part", "the fifth chapter".
@@ -66,12 +66,25 @@ def _division_of(unit: Unit, text: str) -> int | None:
     return chinese_to_int(match.group(1)) if match.group(1) else int(match.group(2))
 
 
+def division_head(clause: Clause) -> str:
+    """What a clause's division is read from: the outermost heading above it, else its locator."""
+    return clause.heading_path[0] if clause.heading_path else clause.locator
+
+
+def division_title(unit: Unit, heading: str) -> str:
+    """The words of a division heading after its number ("一、夯实算力底座" -> "夯实算力底座"); "" for a
+    division numbered without a title ("一、")."""
+    folded = fold(heading)
+    match = _HEAD[unit].match(folded)
+    return folded[match.end():].strip() if match else ""
+
+
 def held_divisions(corpus: Corpus, doc: DocumentMeta, unit: Unit) -> dict[int, str]:
     """The numbered divisions of a document its held copy has at least one clause of, with their headings
     (the locator when a part has no heading line of its own); empty for a document not so numbered."""
     held: dict[int, str] = {}
     for clause in corpus.doc_clauses(doc.doc_id):
-        head = clause.heading_path[0] if clause.heading_path else clause.locator
+        head = division_head(clause)
         number = _division_of(unit, head) or _division_of(unit, clause.locator)
         if number is not None:
             held.setdefault(number, head)

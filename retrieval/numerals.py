@@ -92,3 +92,12 @@ def arabic_to_chinese(number: int) -> str:
     if rest < 10:
         return head + "零" + digits[rest]
     return head + (digits[rest // 10] + "十" + (digits[rest % 10] if rest % 10 else ""))
+
+
+# Small numbers as English writes them in words ("seven chapters", "part two").
+ENGLISH_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def english_number(number: int) -> str:
+    """A small count in English words (7 -> "seven"); digits beyond the words."""
+    return ENGLISH_NUMBERS[number - 1] if 0 < number <= len(ENGLISH_NUMBERS) else str(number)

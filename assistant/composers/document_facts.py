@@ -51,7 +51,7 @@ from retrieval.currency import (
     shipped_known_documents,
 )
 from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite
-from retrieval.numerals import arabic_to_chinese
+from retrieval.numerals import arabic_to_chinese, english_number
 from retrieval.text import compact, fold
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号")
@@ -253,9 +253,10 @@ class _Facts:
             return False
         chapters = list(dict.fromkeys(h for c in self.clauses for h in c.heading_path if _CHAPTER.match(h)))
         parts = f"分{arabic_to_chinese(len(chapters))}章、" if chapters else ""
-        if self.language == "en":  # counted from the held structure, the last article cited
+        if self.language == "en":  # counted from the held structure, the last article cited; chapters in words,
+            # as the Chinese line writes them in numerals (七章)
             line = (f"{self.title} has {len(articles)} articles"
-                    f"{f' in {_english_count(len(chapters))} chapters' if chapters else ''} "
+                    f"{f' in {english_number(len(chapters))} chapters' if chapters else ''} "
                     f"(Articles 1 to {articles[-1][0]}); "
                     "the full text is held.")
             self.draft.calculations.append(line)
@@ -403,14 +404,6 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
         return Answer(text="\n".join([*cannot, where]), citations=[], refused=True, intent=context.intent)
     draft.lines.extend(cannot)
     return DONE if answered else NEXT
-
-
-_ENGLISH_COUNTS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
-
-
-def _english_count(n: int) -> str:
-    """A small count in words, as the Chinese line writes it in numerals (七章): not a figure to check."""
-    return _ENGLISH_COUNTS[n - 1] if 0 < n <= len(_ENGLISH_COUNTS) else str(n)
 
 
 def article_lookup(res: Resources, context: Context, draft: Draft) -> Step:

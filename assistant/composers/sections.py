@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from assistant.composers.base import DONE, NEXT, Context, Step
 from assistant.composers.draft import DRAFT_NOTE, PARTIAL_COPY, Draft
 from assistant.evidence import sentences
-from assistant.parts import Unit, division_label, divisions_named, held_divisions
+from assistant.parts import Unit, division_head, division_label, division_title, divisions_named, held_divisions
 from assistant.resources import Resources
 from retrieval.models import Clause, Corpus, DocumentMeta, cite, final_version
 
 # A division is asked as a whole when nothing more specific is (an amount, a date: the clause stating it
 # answers those); "status" comes with naming a draft and its final version.
 _WHOLE = frozenset({"list", "count", "quantity", "status"})
-_TITLED = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|\d{1,2}\.|第[一二三四五六七八九十]{1,3}章)\s*\S")
 MAX_ITEMS = 8  # items listed under a heading; the rest are in the cited document
 # Asked for the division's name only ("标题是什么", "叫什么"): its heading answers, without its items.
 _NAME_ASKED = re.compile(r"标题|题目|名称|叫什么|title|heading|called|named")
@@ -64,10 +63,9 @@ def sections_asked(corpus: Corpus, text: str, doc_ids: list[str]) -> list[Sectio
         doc = corpus.documents[doc_id]
         for unit, number in divisions_named(text):
             heading = held_divisions(corpus, doc, unit).get(number)
-            if heading is None or not _TITLED.match(heading):
+            if heading is None or not division_title(unit, heading):
                 continue  # not held (refused by the support decision), or numbered without a title ("一、")
-            clauses = tuple(c for c in corpus.doc_clauses(doc_id)
-                            if (c.heading_path[0] if c.heading_path else c.locator) == heading)
+            clauses = tuple(c for c in corpus.doc_clauses(doc_id) if division_head(c) == heading)
             found.append(Section(doc, unit, number, heading.strip(), clauses))
     return found
 
