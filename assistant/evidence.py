@@ -30,6 +30,7 @@ _COMPLETE_END = re.compile(r"[。！？；!?;.)）」”]\s*$")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号")
 _TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的通知|的通告|的公告|起草说明|政策解读)$")
 _NAMES = re.compile(r"《[^》]*》|[〔\[(（]\s*\d{4}\s*[〕\])）]")
+_CITED = re.compile(r"《[^》]+》")
 _YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2})\s*-\s*(20\d{2})(?!\d)")
 
 
@@ -323,6 +324,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # "匿名化，是指…" defines the term; other sentences use it. The term asked itself, not a longer
                 # one that contains it ("人工智能" is defined where "人工智能产业" is not).
                 score += CAL.definition_bonus * defines(own, terms, query.folded) ** 2
+            if counts and clause.doc_id not in focus and set(counts) & retriever.documents_named(
+                    " ".join(_CITED.findall(sentence))):
+                score += CAL.named_doc_bonus  # another document's sentence citing the one named says what it cites
             if ("agency" in kinds and _AGENT.search(own)) or (period and _DATE_RANGE.search(own)) \
                     or (scope and _APPLIES.search(own)):
                 # States the fact in the form asked: who acts, rather than a department mentioned in passing;

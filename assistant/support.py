@@ -25,7 +25,9 @@ from assistant.evidence import (
     years_about,
 )
 from assistant.parts import issuer_name, missing_parts
+from assistant.stated_facts import CONTACT_LABELS, contacts
 from assistant.understanding.asks import missing_labels
+from assistant.understanding.document_asks import contact_kinds
 from assistant.understanding.query import Query
 from retrieval.articles import ArticleLookup, find_article
 from retrieval.currency import shipped_known_documents
@@ -431,6 +433,21 @@ def cut_off_answer(query: Query, candidates: list[Evidence]) -> Evidence | None:
     return cut if cut.coverage > best.coverage else None
 
 
+def unstated_contact(corpus: Corpus, query: Query, hits: list[Hit]) -> Support | None:
+    """A contact detail asked ("反馈邮箱是多少") that no document the question is about gives in its form (an
+    address, a number): a sentence saying only that comments go "by e-mail to the bureau" is no answer."""
+    if "contact" not in {t.name for t in query.asks}:
+        return None
+    named = set(query.named_documents)
+    docs = related_documents(corpus.documents, named) if named else {h.doc.doc_id for h in hits[:CAL.claim_hits]}
+    kinds = contact_kinds(query.text)
+    if not docs or contacts([(corpus.documents[d], corpus.doc_clauses(d)) for d in sorted(docs)], kinds):
+        return None
+    titles = "、".join(refusal_title(corpus.documents[d]) for d in sorted(named or docs))
+    labels = "或".join(CONTACT_LABELS[k] for k in sorted(kinds))
+    return Support("not_held", note=f"所存{titles}中没有载明{labels}。")
+
+
 def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
                    eligible: set[str] | None = None) -> Support:
     """Whether the retrieved clauses answer the query (`eligible`: only these clause ids may)."""
@@ -444,7 +461,8 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     claim = unheld_claim(corpus, query, hits)
     if claim is not None:
         return claim
-    missing = _missing_article(corpus, query) or _missing_part(corpus, query, hits)
+    missing = _missing_article(corpus, query) or _missing_part(corpus, query, hits) \
+        or unstated_contact(corpus, query, hits)
     if missing is not None:
         return missing
     absent = unheld_terms(corpus, (*query.quoted, *instrument_names(query.folded)))

@@ -134,13 +134,14 @@ def _mentioned(columns: list[str], folded: str) -> list[str]:
     return [c for _, c in sorted(found)]
 
 
-def _rows_named(rows: list[TableRow], folded: str) -> list[TableRow]:
+def _rows_named(rows: list[TableRow], folded: str, budget: bool) -> list[TableRow]:
     """The rows (totals aside) whose name a folded text mentions, longest name first; failing that, in a
-    question about the budget, the one row it names in shorter words ("机器人那块的预算", "算力扶持每年安排多少"):
-    at least two of its distinctive pairs, more than any other row's."""
+    question about the budget (`budget`: it, or the conversation it follows, speaks of one), the one row it
+    names in shorter words ("机器人那块的预算", "那具身智能那项呢"): at least two of its distinctive pairs, more
+    than any other row's."""
     items = [r for r in rows if r.name and r.name not in _TOTAL_NAMES]
     named = sorted((r for r in items if fold(r.name) in folded), key=lambda r: -len(r.name))
-    if named or not _BUDGET.search(folded):
+    if named or not budget:
         return named
     pairs = distinctive_pairs({str(k): [r.name] for k, r in enumerate(items)})
     scores = sorted(((sum(p in folded for p in pairs[str(k)]), k) for k in range(len(items))), reverse=True)
@@ -187,10 +188,11 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
     if not table_hits:
         return None
     rows = table_of(corpus, table_hits[0])
-    named = _rows_named(rows, folded)
+    budget = bool(_BUDGET.search(folded) or _BUDGET.search(fold(context)))
+    named = _rows_named(rows, folded, budget)
     named = [r for r in named if not any(r.name in o.name and r is not o for o in named)]
     if not named and context:
-        named = _rows_named(rows, fold(context))[:1]
+        named = _rows_named(rows, fold(context), budget)[:1]
     total = next((r for r in rows if r.name in _TOTAL_NAMES), None)
     columns = list(rows[0].numeric()) if rows else []
     years = _mentioned(columns, folded)

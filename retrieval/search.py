@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -55,6 +55,8 @@ _TITLE_LIKE = re.compile(r"(?:措施|条例|办法|细则|方案|计划|意见|�
 # A title's edition note ("（2026年）", "（2017年修订）", "（修订）"): a document about it quotes the title without.
 _EDITION = re.compile(r"[（(](?:\d{4}年)?(?:修订)?[)）]$")
 _QUOTED_TITLE = re.compile(r"《([^《》]+)》")
+# The issuing place a title starts with: people name a local document without it ("区级财政专项资金管理办法").
+_TITLE_PLACE = re.compile(r"^(?:深圳市|深圳经济特区|广东省|龙岗区|深圳市龙岗区)+")
 _DOC_DESCRIPTOR = re.compile(r"(?:\d{4}年)?(?:新|新版|旧版|最新)?(?:印发|发布|出台|修订|制定)?的?(?=《)")
 
 
@@ -149,6 +151,11 @@ class Retriever:
         documents = self.index.corpus.documents
         names: dict[str, tuple[str, ...]] = {fold(d.short_title): (d.doc_id,) for d in documents.values()}
         names.update({fold(d.title).strip("《》"): (d.doc_id,) for d in documents.values()})
+        # A title without its place and edition note, where no other document's title reads the same (a draft
+        # and its final text share one: the lexicon says which of them a bare name means).
+        bare = {d.doc_id: _TITLE_PLACE.sub("", _EDITION.sub("", fold(d.title).strip("《》"))) for d in documents.values()}
+        shared = Counter(bare.values())
+        names.update({b: (doc_id,) for doc_id, b in bare.items() if shared[b] == 1 and b not in names})
         names.update(self.lexicon.doc_aliases)
         self._doc_names = {k: tuple(v for v in ids if v in documents)
                            for k, ids in names.items() if len(k) >= 2}
@@ -192,9 +199,14 @@ class Retriever:
         spans = {name: [(m.start(), m.start() + len(name)) for m in re.finditer(re.escape(name), folded)]
                  for name in self._doc_names if name in folded}
         longer = [(a, b, name) for name, found in spans.items() for a, b in found]
-        return [name for name, found in spans.items()
-                if not all(any(a <= x and y <= b and len(other) > len(name) for a, b, other in longer)
-                           for x, y in found)]
+        names = [name for name, found in spans.items()
+                 if not all(any(a <= x and y <= b and len(other) > len(name) for a, b, other in longer)
+                            for x, y in found)]
+        # A version word that is also a name ("征求意见稿" for the drafts held) says which document only when no
+        # document is named by name: "X征求意见稿" is X's draft (`versions_meant`).
+        version_words = {w for words in self.lexicon.versions.values() for w in words}
+        named = [name for name in names if name not in version_words]
+        return named or names
 
     def documents_named(self, query: str) -> set[str]:
         """doc_ids of the documents a query names (by title, short title or a known alias)."""
@@ -212,6 +224,9 @@ class Retriever:
         for name in self._names_in(fold(query)):
             for doc_id in self._doc_names[name]:
                 counts[doc_id] = counts.get(doc_id, 0) + 1
+        # "X的征求意见稿": the version words name X's draft (and "正式稿" a named draft's final text).
+        for doc_id in self.versions_meant(query, set(counts)):
+            counts.setdefault(doc_id, 1)
         return counts
 
     def versions_meant(self, query: str, named: set[str]) -> set[str]:

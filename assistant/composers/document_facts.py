@@ -11,7 +11,7 @@ Two strategies of the extractive composer:
   "本条例自…起施行", the preamble with the number) is cited where the text has one, else the document's
   first clause. An article count is given from the structure only for a complete copy; else a count its
   family states (an interpretation's "《管理办法》共分为八章32条") is quoted as that text's, or it says
-  where the copy stops. Facts of a policy's family (`assistant.composers.stated_facts`): the consultation
+  where the copy stops. Facts of a policy's family (`assistant.stated_facts`): the consultation
   period (from the notice that put the draft out for comment first) and the contacts for comments. Of a
   draft and its final text both asked about ("征求意见稿和正式稿各是哪天"), each one's facts, each cited; a
   follow-up naming only another version ("那正式稿呢") asks what its earlier turn asked.
@@ -25,7 +25,7 @@ from datetime import date
 from assistant.composers.base import DONE, NEXT, Context, Step
 from assistant.composers.document_subject import ABOUT, bare_title, family, spells, subject_documents, version_of
 from assistant.composers.draft import Draft, merge_quotes, status_line
-from assistant.composers.stated_facts import (
+from assistant.stated_facts import (
     CONTACT_LABELS,
     Stated,
     comment_period,
@@ -161,7 +161,9 @@ class _Facts:
         # Issued jointly: the front matter's line that names them all ("X局 Y局关于印发…") is cited.
         joint = next((x for c in self.clauses for x in sentences(c.text)
                       if len(names) > 1 and all(compact(fold(n)) in compact(fold(x)) for n in names)), None)
-        self.say(f"{self.title}的发布机关是{self.doc.issuer}。", [joint] if joint else names[:1])
+        line = f"{self.title} was issued by {self.doc.issuer}." if self.language == "en" else \
+            f"{self.title}的发布机关是{self.doc.issuer}。"
+        self.say(line, [joint] if joint else names[:1])
         return True
 
     def doc_number(self) -> bool:
@@ -169,13 +171,16 @@ class _Facts:
         if number is None:
             self.cannot.append(f"所存资料未载明{self.title}的文号（文中所列文号属于其引用的其他文件）。")
             return False
-        self.say(f"{self.title}的文号是{number}。", [number])
+        self.say(f"The document number of {self.title} is {number}." if self.language == "en" else
+                 f"{self.title}的文号是{number}。", [number])
         return True
 
     def issued(self) -> bool:
         if not self.doc.published:
             return False
-        self.say(f"{self.title}的发布日期是{format_date(self.doc.published)}。", _date_needles(self.doc.published))
+        when = format_date(self.doc.published)
+        self.say(f"{self.title} was issued on {english_dates(when)}." if self.language == "en" else
+                 f"{self.title}的发布日期是{when}。", _date_needles(self.doc.published))
         # The copy's own "发布日期:2026-01-20" line, where it keeps one in the clause cited, is quoted too.
         labelled = stating_clause(self.clauses, [f"发布日期:{self.doc.published}", f"印发日期:{self.doc.published}"])
         if labelled and any(c.clause_id == labelled[0].clause_id for c in self.draft.citations):
@@ -185,8 +190,9 @@ class _Facts:
     def in_force_from(self) -> bool:
         if not self.doc.effective_from:
             return False
-        self.say(f"{self.title}自{format_date(self.doc.effective_from)}起施行。",
-                 _date_needles(self.doc.effective_from))
+        when = format_date(self.doc.effective_from)
+        self.say(f"{self.title} took effect on {english_dates(when)}." if self.language == "en" else
+                 f"{self.title}自{when}起施行。", _date_needles(self.doc.effective_from))
         return True
 
     def validity(self) -> bool:
@@ -332,6 +338,10 @@ def _asked_facts(query: Query) -> list[str]:
     elif not names and asked_versions(query.text) and {t.name for t in query.asks} & {"date", "day"} \
             and not {t.name for t in query.asks} & {"deadline", "period", "validity"}:
         names.append("issued")  # "征求意见稿和正式版各是什么时候": when each version came out
+    kinds = {t.name for t in query.asks}
+    if "issuer" in names and kinds & {"date", "day"} and not kinds & {"deadline", "period", "validity"} \
+            and not {"issued", "in_force_from"} & set(names):
+        names.append("issued")  # "谁印发的，哪天": who issued it and when
     only_names = {t.name for t in query.asks} <= {"status", "draft_status"} and (
         asked_versions(query.text) or query.documents)
     if not names and earlier and only_names:

@@ -171,7 +171,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # A deadline or a validity is a particular date: a date that says it is one.
     AnswerType(
         "deadline", "截止时间",
-        re.compile(r"截止|最晚|最迟|之前提交|期限|到哪天|到什么时候|到几号|deadline|due date|no later than"),
+        re.compile(r"截止|最晚|最迟|之前提交|期限|到哪天|到什么时候|到啥时候|到几号|deadline|due date|no later than"),
         # "8月3日至9月1日": a period's end is its deadline.
         re.compile(r"截止|截至|[之以]?前|止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月|有效期?(?:至|到)"
                    r"|deadline|before|no later than|\buntil\b"),
@@ -281,8 +281,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "issued", "印发日期",
         re.compile(
-            r"(?:哪天|什么时候|何时|哪年|几号|日期).{0,6}(?:印发|发布|出台|公布|发的|出的)"
-            r"|(?:印发|发布|出台|公布)的?(?:时间|日期)|(?:印发|发布|出台|公布)于?(?:哪天|什么时候|何时)"
+            r"(?:哪天|什么时候|啥时候|何时|哪年|几号|日期).{0,6}(?:印发|发布|出台|公布|发的|出的)"
+            r"|(?:印发|发布|出台|公布)的?(?:时间|日期)|(?:印发|发布|出台|公布)于?(?:哪天|什么时候|啥时候|何时)"
         ),
         re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}"),
         lead=_DATE_LEAD,
@@ -349,7 +349,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     AnswerType(
         "in_force_from", "施行日期",
-        re.compile(r"(?:什么时候|何时|哪天|哪一天|几号|哪年|从哪天|从什么时候|自何时)(?:开始|起)?(?:施行|生效|实施)"
+        re.compile(r"(?:什么时候|啥时候|何时|哪天|哪一天|几号|哪年|从哪天|从什么时候|自何时)(?:开始|起)?(?:施行|生效|实施)"
                    r"|(?:施行|生效|实施)(?:日期|时间)|when.{0,30}(?:take effect|come into force|effective)"),
         None,
     ),

@@ -63,11 +63,12 @@ REGISTRY = """
 """
 
 
-def _run(question: str, doc_id: str, tmp_path, today: date = date(2026, 1, 1)) -> tuple[Draft, object]:
+def _run(question: str, doc_id: str, tmp_path, today: date = date(2026, 1, 1),
+         language: str = "zh") -> tuple[Draft, object]:
     path = tmp_path / "known.yaml"
     path.write_text(REGISTRY, encoding="utf-8")
     query = SimpleNamespace(text=question, asks=asked(question), named_documents={doc_id: 1}, articles=(),
-                            language="zh", documents={doc_id: 1}, context=ConversationContext("", 0.0, False))
+                            language=language, documents={doc_id: 1}, context=ConversationContext("", 0.0, False))
     context = Context(query=query, hits=[], support=Support("not_held"), intent="policy")  # type: ignore[arg-type]
     draft = Draft()
     step = document_facts(SimpleNamespace(corpus=CORPUS), context, draft, today,  # type: ignore[arg-type]
@@ -98,6 +99,20 @@ def test_dates_issuer_and_number_from_metadata_cite_the_stating_clause(tmp_path)
     assert "某市人大常委会公告第九号" in draft.lines[0]
     draft, _ = _run("条例是什么时候印发的", "t-reg", tmp_path)
     assert draft.lines[0].startswith("《测试条例》的发布日期是2021年7月6日")
+
+
+def test_who_issued_it_and_when_are_both_answered(tmp_path) -> None:
+    draft, _ = _run("条例是谁发布的，哪一天？", "t-reg", tmp_path)
+    assert draft.lines[0].startswith("《测试条例》的发布机关是某市人大常委会。")
+    assert any(line.startswith("《测试条例》的发布日期是2021年7月6日") for line in draft.lines)
+
+
+def test_an_english_question_gets_english_document_facts(tmp_path) -> None:
+    draft, _ = _run("Who issued the regulation and when?", "t-reg", tmp_path, language="en")
+    assert draft.lines[0].startswith("《测试条例》 was issued by 某市人大常委会.")
+    assert any(line.startswith("《测试条例》 was issued on July 6, 2021.") for line in draft.lines)
+    draft, _ = _run("When did the regulation take effect?", "t-reg", tmp_path, language="en")
+    assert draft.lines[0].startswith("《测试条例》 took effect on January 1, 2022.")
 
 
 def test_a_number_the_text_gives_for_another_document_is_not_its_own(tmp_path) -> None:

@@ -296,3 +296,11 @@ def test_an_article_of_a_document_held_only_through_its_explanation_is_not_held(
     answer = policy_assistant.answer(turns[-1], history)
     assert answer.refused and not answer.citations  # never another clause read out as article 20
     assert "实施细则（征求意见稿）》的正文" in answer.text and "无法引用其第二十条" in answer.text
+
+
+def test_a_contact_asked_that_no_text_gives_is_refused_by_name(policy_assistant: PolicyAssistant) -> None:
+    # The notice says comments go "by letter or e-mail to the bureau" and gives no address: no answer.
+    unstated = policy_assistant.answer("龙岗人工智能实施细则征求意见，反馈用的邮箱地址是什么？")
+    assert unstated.refused and "没有载明电子邮箱" in unstated.text and "@" not in unstated.text
+    stated = policy_assistant.answer("工信专项资金管理办法征求意见稿收意见的电子邮箱是多少")
+    assert not stated.refused and re.search(r"[\w.]+@[\w.]+", stated.text)

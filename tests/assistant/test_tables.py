@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.models import Turn
 from assistant.service import PolicyAssistant
 from assistant.tables import answer_from_table
 from assistant.understanding.query import understand
@@ -27,8 +28,8 @@ CORPUS = Corpus({"t-plan": DOC}, tuple(_row(i, *r) for i, r in enumerate(ROWS)),
 HITS = [Hit(c, DOC, 1.0 - i / 10) for i, c in enumerate(CORPUS.clauses)]
 
 
-def _answer(assistant: PolicyAssistant, question: str) -> str | None:
-    query = understand(question, [], assistant.retriever, assistant.rules)
+def _answer(assistant: PolicyAssistant, question: str, history: list[Turn] | None = None) -> str | None:
+    query = understand(question, history or [], assistant.retriever, assistant.rules)
     found = answer_from_table(query, HITS, CORPUS)
     return found.text if found else None
 
@@ -52,3 +53,10 @@ def test_a_name_two_rows_share_answers_neither(policy_assistant: PolicyAssistant
 
 def test_a_per_unit_rate_is_not_a_table_figure(policy_assistant: PolicyAssistant) -> None:
     assert _answer(policy_assistant, "机器人租赁扶持每家企业能拿多少") is None
+
+
+def test_a_follow_up_names_another_row_in_shorter_words(policy_assistant: PolicyAssistant) -> None:
+    # The budget is what the conversation is about: "那机器人那项呢" is that row, not the earlier turn's.
+    history = [Turn("user", "测算表里语音识别平台扶持2027年预算多少"), Turn("assistant", "（略）")]
+    assert _answer(policy_assistant, "那机器人那项呢，两年加起来多少", history) == \
+        "服务机器人租赁扶持2027年至2028年合计测算90万元（30 + 60 = 90）。"

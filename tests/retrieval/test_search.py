@@ -292,3 +292,14 @@ def test_search_command_refuses_bad_input_in_chinese_without_traceback(retriever
     assert json.loads(result.stdout)["error"]["message"] == "请输入要检索的问题或关键词"
     long = run_search(["算" * 20_000], built_settings)
     assert long.returncode != 0 and "Traceback" not in long.stderr and "问题过长" in long.stderr
+
+
+def test_a_local_document_is_named_without_its_place_and_edition(retriever: Retriever) -> None:
+    # People drop "深圳市龙岗区" and "（修订）"; the longer name is not read as the fund measures' "专项资金管理办法".
+    assert retriever.document_mentions("区级财政专项资金管理办法第三条讲什么") == {"lg-fiscal-special-fund-measures-2024": 1}
+
+
+def test_a_version_word_after_a_named_document_names_its_draft(retriever: Retriever) -> None:
+    named = retriever.document_mentions("先锋城市若干措施的征求意见稿是哪天发布的")
+    assert "sz-ai-pioneer-measures-2024-draft" in named
+    assert "lg-ai-rules-consultation-notice" not in named  # another draft the bare version word would name
