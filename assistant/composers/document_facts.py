@@ -25,6 +25,10 @@ from datetime import date
 from assistant.composers.base import DONE, NEXT, Context, Step
 from assistant.composers.document_subject import ABOUT, bare_title, family, spells, subject_documents, version_of
 from assistant.composers.draft import Draft, merge_quotes, status_line
+from assistant.evidence import sentences, states
+from assistant.models import Answer
+from assistant.parts import division_label, divisions_named
+from assistant.resources import Resources
 from assistant.stated_facts import (
     CONTACT_LABELS,
     Stated,
@@ -33,10 +37,6 @@ from assistant.stated_facts import (
     stated_count,
     stated_division_count,
 )
-from assistant.evidence import sentences, states
-from assistant.models import Answer
-from assistant.parts import division_label, divisions_named
-from assistant.resources import Resources
 from assistant.support import article_lookups
 from assistant.understanding.asks import asked as asked_types
 from assistant.understanding.asks import counted, english_dates
