@@ -31,6 +31,9 @@ DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\s*\d{4}\s*[〕\])）]
 _TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的通知|的通告|的公告|起草说明|政策解读)$")
 _NAMES = re.compile(r"《[^》]*》|[〔\[(（]\s*\d{4}\s*[〕\])）]")
 _CITED = re.compile(r"《[^》]+》")
+# A question for what an applicant gets, and the words that make it one about a budget instead.
+_APPLICANT = re.compile(r"补贴|补助|资助|奖励|能补|补多少|能拿|拿多少|能领|领多少|给多少|subsid|grant")
+_BUDGET_ASKED = re.compile(r"预算|测算|经费|资金|安排|准备|总计|合计|一共|总共|加起来|累计|表|每年|哪一?年|budget|estimate")
 _YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2})\s*-\s*(20\d{2})(?!\d)")
 
 
@@ -269,6 +272,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     period = asks_period(query.folded)
     scope = bool(_APPLIES_ASKED.search(query.folded))
     asked_text = retriever.without_document_names(query.text)
+    # What one applicant gets ("买算力补贴多少"), not a budget: no year, no total, no table asked about.
+    applicant = bool(_APPLICANT.search(query.folded)) and not years and not _BUDGET_ASKED.search(query.folded)
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
         clause = hit.clause
@@ -306,6 +311,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # The title speaks of the whole table ("未来三年所需资金测算表（万元）"), the cells of the row.
                 title, _, window = window.partition("｜")
                 money_table = "元" in title
+                if money_table and applicant:
+                    continue  # a budget row is every applicant's total: no answer to what one applicant gets
             if not cut and not states(window, kinds, units, years, money_table, query.counted):
                 continue
             # A short line stating a fact under its clause's heading ("一、征求意见时间" / "2024年8月3日至…") states

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
+import jieba.posseg
 import yaml
 
 from retrieval.text import fold
@@ -92,6 +93,7 @@ class Tokenizer:
     def __init__(self, lexicon: Lexicon):
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
+        self._tagger: jieba.posseg.POSTokenizer | None = None  # built on first use: most questions need none
         for term in lexicon.terms:
             self._jieba.add_word(term, freq=20000)
         self.lexicon = lexicon
@@ -110,6 +112,13 @@ class Tokenizer:
         out.extend(marker for marker, patterns in self.lexicon.markers.items()
                    if any(p.search(folded) for p in patterns))
         return out
+
+    def tagged_words(self, text: str) -> list[tuple[str, str]]:
+        """The words of a text as a reader cuts them (jieba's precise mode, domain terms whole), each with its
+        part of speech ("n" noun, "v" verb, "u" particle …), without the sub-words the index adds."""
+        if self._tagger is None:
+            self._tagger = jieba.posseg.POSTokenizer(self._jieba)
+        return [(w.word, w.flag) for w in self._tagger.cut(fold(text)) if w.word.strip()]
 
     def general_idf(self, word: str) -> float:
         """How rare a word is in general Chinese (jieba's dictionary frequencies): log(total / (freq + 1)).

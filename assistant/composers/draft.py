@@ -18,8 +18,9 @@ from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityChec
 from assistant.tables import TableAnswer
 from assistant.understanding.query import Query
 from prechecks.engine import Reason
-from prechecks.numbers import fmt, to_decimal
+from prechecks.numbers import fmt, read_amounts, to_decimal
 from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final_version
+from retrieval.text import fold
 
 DISCLAIMER = "以上内容仅供参考，具体以主管部门正式文件和审核结果为准。"
 CAVEATS_HEADING = "注意："
@@ -129,6 +130,21 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | No
     if lead:
         marker = draft.marker(cite(evidence.hit.clause, evidence.hit.doc, quote))
         draft.lines.append(f"{lead[:-1]}{marker}{lead[-1]}")
+        draft.calculations += conversions(lead, quote)
+
+
+def conversions(lead: str, quote: str) -> list[str]:
+    """The unit conversions a lead makes of the quote's amounts ("6 million yuan = 600万元"), written out so that
+    what checks an answer's figures against its quotes reads the lead's figure as derived from the quote's."""
+    said, stated = fold(lead), fold(quote)
+    quoted = [(a.wan, stated[a.start:a.end]) for a in read_amounts(quote)]
+    out: list[str] = []
+    for amount in read_amounts(lead):
+        text = said[amount.start:amount.end]
+        source = next((q for wan, q in quoted if wan == amount.wan and q != text), None)
+        if source and text not in stated:
+            out.append(f"{source} = {text}")
+    return out
 
 
 def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: Corpus,

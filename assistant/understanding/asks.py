@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from prechecks.numbers import WAN_PER_YI, fmt, read_amounts
 from retrieval.text import fold
 
 # What states a fact in a clause, for the conclusion an answer opens with (`assistant.composers.lead`).
@@ -51,8 +52,20 @@ class Lead:
         """The fact in the template of `language`; a Chinese date in an English lead is written in English
         ("2024年8月2日" → "August 2, 2024"), which the guard reads back and checks."""
         if language != "en":
-            return self.zh.format(v=value)
+            return self.zh.format(v=_chinese_amount(value))
         return self.en.format(v=english_dates(value) if self.dated else value)
+
+
+def _chinese_amount(value: str) -> str:
+    """An English amount (a lead's figure from an English clause: "6 million yuan") said in 万元 or 亿元 for a
+    Chinese lead ("600万元"): the guard reads both as the same figure and checks it against the quote; any
+    other value as it is."""
+    amounts = read_amounts(value)
+    if len(amounts) != 1 or not re.search(r"[a-z]", value, re.IGNORECASE):
+        return value
+    wan = amounts[0].wan
+    text = f"{fmt(wan / WAN_PER_YI)}亿元" if wan >= WAN_PER_YI and wan % WAN_PER_YI == 0 else f"{fmt(wan)}万元"
+    return text
 
 
 def _lead(span: str, zh: str, en: str, *, anchored: bool = False, dated: bool = False) -> Lead:
@@ -124,8 +137,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "money", "金额",
         re.compile(
-            r"多少钱|多少万|补多少|能补(?!哪|什么)|能拿(?!哪|什么)|拿多少|资助多少|补贴多少|给多少|罚款.{0,8}多少|罚多少|罚几"
-            r"|多少元|几万|扶持多少"
+            r"多少钱|多少万|补多少|能补(?!哪|什么)|能拿(?!哪|什么)|拿多少|给多少|罚款.{0,8}多少|罚多少|罚几"
+            r"|多少元|几万|(?:资助|补贴|补助|扶持)(?:的)?(?:金额|额度)?(?:是|有|为)?多少"
             r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度|how much"
         ),
         re.compile(

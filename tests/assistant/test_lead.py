@@ -8,6 +8,7 @@ import itertools
 import pytest
 
 from assistant.claims import claims_of, facts_of
+from assistant.composers.draft import conversions
 from assistant.composers.lead import grounded_in, lead_sentence, question_subject
 from assistant.understanding.asks import asked
 from assistant.understanding.query import is_english
@@ -84,11 +85,15 @@ def test_english_question_gets_a_date_in_english_that_the_guard_reads_back() -> 
     assert lead("When does it take effect?", "本办法自二〇三一年四月一日起施行。") == "The date is 二〇三一年四月一日."
 
 
-def test_chinese_question_on_an_english_clause_gets_a_chinese_lead() -> None:
-    text = lead("补贴最高多少？", "Each enterprise may receive up to 6 million yuan per year.", clause_language="en")
-    assert text == "补贴：最高6 million yuan。"
-    assert lead("能补多少？", "Each enterprise may receive up to 6 million yuan per year.", clause_language="en") == \
-        "最高6 million yuan。"
+def test_chinese_question_on_an_english_clause_gets_a_chinese_lead_in_chinese_units() -> None:
+    sentence = "Each enterprise may receive up to 6 million yuan per year."
+    text = lead("补贴最高多少？", sentence, clause_language="en")
+    assert text == "补贴：最高600万元。"
+    assert lead("能补多少？", sentence, clause_language="en") == "最高600万元。"
+    assert lead("单家最多补多少", "The grant is capped at 1.2 billion yuan.", clause_language="en") == "单家：最高12亿元。"
+    # The guard reads the converted figure back against the quote, and the conversion is written out.
+    assert grounded_in(text, sentence)
+    assert conversions(text, sentence) == ["6 million yuan = 600万元"]
 
 
 def test_no_lead_when_a_how_much_question_meets_no_figure() -> None:

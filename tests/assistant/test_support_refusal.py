@@ -19,6 +19,7 @@ from assistant.support import (
     unheld_document_note,
     unheld_named_document,
     unheld_numbers,
+    unheld_support_subjects,
     unheld_terms,
     unheld_version,
 )
@@ -304,3 +305,22 @@ def test_a_contact_asked_that_no_text_gives_is_refused_by_name(policy_assistant:
     assert unstated.refused and "没有载明电子邮箱" in unstated.text and "@" not in unstated.text
     stated = policy_assistant.answer("工信专项资金管理办法征求意见稿收意见的电子邮箱是多少")
     assert not stated.refused and re.search(r"[\w.]+@[\w.]+", stated.text)
+
+
+@pytest.mark.parametrize(("question", "names"), [
+    ("我们做芯片的，流片补贴有多少", ("流片补贴",)),  # nothing held mentions tape-outs
+    ("钱不够的话补贴会打折吗", ()),  # a particle before the word names nothing
+    ("区里有什么资助", ()),  # nor does an asking word
+    ("人才住房补贴怎么申请", ()),  # housing is mentioned in held texts: the clauses decide
+    ("房租补贴能拿多少", ()),  # a user word the lexicon maps to the policy word (租金)
+])
+def test_support_named_for_what_no_held_text_mentions(policy_assistant: PolicyAssistant, question: str,
+                                                      names: tuple[str, ...]) -> None:
+    assert unheld_support_subjects(policy_assistant.retriever, fold(question)) == names
+
+
+def test_a_budget_row_is_no_answer_to_what_one_applicant_gets(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("我们在龙岗买算力，补贴是多少？")
+    assert answer.citations and all("表1" not in c.label for c in answer.citations)
+    budget = policy_assistant.answer("测算表里算力扶持2025年安排了多少")
+    assert any("表1" in c.label for c in budget.citations)
