@@ -250,7 +250,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     # "2017年修订版" names a document's version; it does not ask about that year, but a sentence
     # about a version issued in another year is about another document.
     versions = {m[:4] for m in VERSION_YEAR.findall(query.folded)}
-    years = years_about(VERSION_YEAR.sub(" ", DOC_NUMBER.sub(" ", retriever.without_document_names(query.text))))
+    years = years_about(VERSION_YEAR.sub(" ", DOC_NUMBER.sub(" ", retriever.without_document_names(query.text)))) \
+        - retriever.named_years(query.text)
     counts = query.named_documents if context else query.documents
     if not counts:
         kinds = kinds - {"issued"}  # "什么时候发布报告" asks about a report, not a document's issue
@@ -331,9 +332,12 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # "匿名化，是指…" defines the term; other sentences use it. The term asked itself, not a longer
                 # one that contains it ("人工智能" is defined where "人工智能产业" is not).
                 score += CAL.definition_bonus * defines(own, terms, query.folded) ** 2
-            if counts and clause.doc_id not in focus and set(counts) & retriever.documents_named(
-                    " ".join(_CITED.findall(sentence))):
-                score += CAL.named_doc_bonus  # another document's sentence citing the one named says what it cites
+            if len(counts) > 1 or (counts and clause.doc_id not in focus):
+                # A title naming one document ("《…区级财政专项资金管理办法》"), not a name several share.
+                cited = {d for title in _CITED.findall(sentence) if len(named := retriever.documents_named(title)) == 1
+                         for d in named} - {clause.doc_id}
+                # A sentence citing documents the question names says what it cites of them.
+                score += CAL.named_doc_bonus * min(len(set(counts) & cited), 2)
             if ("agency" in kinds and _AGENT.search(own)) or (period and _DATE_RANGE.search(own)) \
                     or (scope and _APPLIES.search(own)):
                 # States the fact in the form asked: who acts, rather than a department mentioned in passing;

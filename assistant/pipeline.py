@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.composers.base import Composer, Context
@@ -21,7 +20,7 @@ from assistant.composers.llm import LLMComposer
 from assistant.evidence import Evidence, candidate_evidence, supported
 from assistant.guard import guard_answer
 from assistant.models import Answer, Intent, Turn
-from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck
+from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck, item_clauses
 from assistant.resources import Resources
 from assistant.support import Support, decide_support, outside_scope
 from assistant.tables import budgeted_items
@@ -79,15 +78,34 @@ def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
 def compare(res: Resources, query: Query) -> tuple[Evidence, ...]:
     """For a question that sets named documents against each other ("征求意见稿和正式稿分别…", "A和B是同一个
     吗"): the best supported sentence of each, searched within each; empty unless at least two answer."""
-    if not _compares(query):
+    asks = {t.name for t in query.asks}
+    if not asks & {"compare", "each"}:
         return ()
     found: list[Evidence] = []
-    for doc_id in compared_documents(res.corpus, set(query.documents)):
+    # "各是哪天" of two documents is each one's date (document facts); "各多少" of two support items, each one's.
+    documents = compared_documents(res.corpus, set(query.documents)) if "compare" in asks else []
+    for doc_id in documents:
         hits = res.retriever.search(query.text, k=CAL.retrieve_k, filters=SearchFilters(doc_ids=frozenset({doc_id})))
         evidence = supported(candidate_evidence(res.retriever, query, hits, with_context=False))
         if evidence:
             found.append(evidence[0])
+    if not documents:
+        found = list(_compared_items(res, query))
     return tuple(found) if len(found) >= 2 else ()
+
+
+def _compared_items(res: Resources, query: Query) -> list[Evidence]:
+    """For a question that sets support items against each other ("训力券和语料券哪个比例高"): the best
+    supported sentence of each item's own clauses, searched within its documents."""
+    found: list[Evidence] = []
+    for item in query.named_items if len(query.named_items) >= 2 else ():
+        clauses = item_clauses(res.rules, res.corpus, (item,), standard=bool(query.kinds & _STANDARD))
+        docs = frozenset(c.partition("#")[0] for c in clauses)
+        hits = res.retriever.search(query.text, k=CAL.retrieve_k, filters=SearchFilters(doc_ids=docs))
+        evidence = supported(candidate_evidence(res.retriever, query, hits, with_context=False, eligible=clauses))
+        if evidence and evidence[0].hit.clause.clause_id not in {e.hit.clause.clause_id for e in found}:
+            found.append(evidence[0])
+    return found
 
 
 def items_in_scope(query: Query, rules: RuleSet) -> set[str] | None:
@@ -135,34 +153,13 @@ def precheck(res: Resources, query: Query, hits: list[Hit]) -> Assessment | Answ
 _STANDARD = frozenset({"ratio", "cap", "money"})  # what an item's support standard states
 
 
-def item_clauses(res: Resources, item_ids: tuple[str, ...], standard: bool = False) -> set[str]:
-    """Clauses that belong to support items: those their rules cite, and those that name them.
-
-    `standard`: the question asks for the items' support standard; of an item whose rules record that no
-    held text states it, only the documents its rules cite may answer (another document naming the same
-    kind of project states some other figure)."""
-    out: set[str] = set()
-    for item_id in item_ids:
-        item = res.rules.item(item_id)
-        sources: list[Any] = [item.activity, item.budget, item.standard_not_held]  # each cites a clause
-        if item.amount is not None:
-            sources += [item.amount.ratio, item.amount.startup_ratio, item.amount.cap]
-        cited = {s.clause for s in sources if s is not None}
-        out.update(cited)
-        docs = {c.partition("#")[0] for c in cited} if standard and item.standard_not_held else None
-        names = [fold(n) for n in (item.name, *item.synonyms)]
-        out.update(c.clause_id for c in res.corpus.clauses
-                   if (docs is None or c.doc_id in docs) and any(n in fold(c.text) for n in names))
-    return out
-
-
 def support(res: Resources, query: Query, hits: list[Hit]) -> Support:
     """Whether the held clauses answer; a question naming a support item is answered from its clauses."""
     named = query.named_items
     if not named:
         return decide_support(res.retriever, query, hits)
     # A document the question names is what it is about, whatever item its words also name.
-    eligible = item_clauses(res, named, standard=bool(query.kinds & _STANDARD)) | {
+    eligible = item_clauses(res.rules, res.corpus, named, standard=bool(query.kinds & _STANDARD)) | {
         c.clause_id for d in query.named_documents for c in res.corpus.doc_clauses(d)}
     return decide_support(res.retriever, query, hits, eligible=eligible)
 

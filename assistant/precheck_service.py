@@ -13,6 +13,7 @@ from prechecks.engine import PrecheckResult, Reason, evaluate
 from prechecks.profile import EnterpriseProfile, parse_profile
 from prechecks.rules import RuleSet
 from retrieval.models import Corpus
+from retrieval.text import fold
 
 # What "if met" means for a condition the person did not state.
 _FAVOURABLE: dict[str, Any] = {
@@ -121,3 +122,24 @@ def chat_eligibility(rules: RuleSet, corpus, stated: dict[str, Any], item_ids: s
         checks.append(EligibilityCheck(rules.condition_sets[set_id].title,
                                        tuple(r for r in conditions if r not in assumed), tuple(assumed)))
     return checks
+
+
+def item_clauses(rules: RuleSet, corpus: Corpus, item_ids: tuple[str, ...], standard: bool = False) -> set[str]:
+    """Clauses that belong to support items: those their rules cite, and those that name them.
+
+    `standard`: the question asks for the items' support standard; of an item whose rules record that no
+    held text states it, only the documents its rules cite may answer (another document naming the same
+    kind of project states some other figure)."""
+    out: set[str] = set()
+    for item_id in item_ids:
+        item = rules.item(item_id)
+        sources: list[Any] = [item.activity, item.budget, item.standard_not_held]  # each cites a clause
+        if item.amount is not None:
+            sources += [item.amount.ratio, item.amount.startup_ratio, item.amount.cap]
+        cited = {s.clause for s in sources if s is not None}
+        out.update(cited)
+        docs = {c.partition("#")[0] for c in cited} if standard and item.standard_not_held else None
+        names = [fold(n) for n in (item.name, *item.synonyms)]
+        out.update(c.clause_id for c in corpus.clauses
+                   if (docs is None or c.doc_id in docs) and any(n in fold(c.text) for n in names))
+    return out

@@ -55,6 +55,7 @@ _TITLE_LIKE = re.compile(r"(?:措施|条例|办法|细则|方案|计划|意见|�
 # A title's edition note ("（2026年）", "（2017年修订）", "（修订）"): a document about it quotes the title without.
 _EDITION = re.compile(r"[（(](?:\d{4}年)?(?:修订)?[)）]$")
 _QUOTED_TITLE = re.compile(r"《([^《》]+)》")
+_YEAR_BEFORE_NAME = re.compile(r"(?<!\d)(20\d{2})\s*年?\s*(?:的|新|新版|版|旧版|那个|这个)?\s*《?$")
 # The issuing place a title starts with: people name a local document without it ("区级财政专项资金管理办法").
 _TITLE_PLACE = re.compile(r"^(?:深圳市|深圳经济特区|广东省|龙岗区|深圳市龙岗区)+")
 _DOC_DESCRIPTOR = re.compile(r"(?:\d{4}年)?(?:新|新版|旧版|最新)?(?:印发|发布|出台|修订|制定)?的?(?=《)")
@@ -228,6 +229,18 @@ class Retriever:
         for doc_id in self.versions_meant(query, set(counts)):
             counts.setdefault(doc_id, 1)
         return counts
+
+    def named_years(self, query: str) -> set[str]:
+        """Years a query writes just before a document name ("2026年新工信专项资金办法", "2024年的征求意见稿"):
+        they say which version of the document is meant, not what year the question is about."""
+        folded = fold(query)
+        out: set[str] = set()
+        for name in self._names_in(folded):
+            for match in re.finditer(re.escape(name), folded):
+                year = _YEAR_BEFORE_NAME.search(folded, 0, match.start())
+                if year:
+                    out.add(year.group(1))
+        return out
 
     def versions_meant(self, query: str, named: set[str]) -> set[str]:
         """The other versions of named documents that a query means by its version words: the final

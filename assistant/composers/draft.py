@@ -147,11 +147,30 @@ def conversions(lead: str, quote: str) -> list[str]:
     return out
 
 
+def add_compared_lead(draft: Draft, query: Query, compared: list[Evidence], labels: list[str]) -> None:
+    """One opening sentence for things set side by side: what each one's sentence states of what is asked,
+    after its label ("语料券：按不超过合同金额的30%；训力券：…"); none unless each states it."""
+    said: list[str] = []
+    for evidence, label in zip(compared, labels, strict=True):
+        quote = quote_for(evidence, query)
+        lead = lead_sentence(query.text, query.asks, query.language, evidence.sentence, quote,
+                             evidence.hit.doc.language, restate=False)
+        if not lead:
+            return
+        own = lead[:-1].split("：", 1)[-1] if query.language != "en" else lead[:-1]
+        marker = draft.marker(cite(evidence.hit.clause, evidence.hit.doc, quote))
+        said.append(f"{label}：{own}{marker}" if query.language != "en" else f"{label}: {own}{marker}")
+        draft.calculations += conversions(lead, quote)
+    draft.lines.append(("；" if query.language != "en" else "; ").join(said) + ("。" if query.language != "en" else "."))
+
+
 def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: Corpus,
-                 *, compare: bool = False, named: AbstractSet[str] = frozenset()) -> None:
+                 *, compare: bool = False, named: AbstractSet[str] = frozenset(),
+                 labels: list[str] | None = None) -> None:
     """Quote the best evidence, and more clauses for list questions that need several.
 
-    `compare`: the evidence is one sentence per document compared, and all of it is quoted.
+    `compare`: the evidence is one sentence per document or support item compared, and all of it is quoted;
+    `labels` name each (the lead says what each states after its label).
     `named`: the documents the question names (a status line speaks of the policy among them).
     """
     chosen = list(evidence) if compare else [evidence[0]]
@@ -162,6 +181,8 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
                 chosen.append(other)
     if not compare:
         add_lead(draft, query, chosen[0], corpus)
+    elif labels:
+        add_compared_lead(draft, query, chosen, labels)
     if query.wants_status_line:
         draft.lines.append(status_line(corpus, status_subject(corpus, chosen[0].hit.doc, named)))
     for item in chosen:

@@ -17,6 +17,7 @@ from assistant.composers.document_facts import article_lookup, document_facts
 from assistant.composers.draft import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
 from assistant.composers.sections import section_lookup
 from assistant.models import Answer
+from assistant.precheck_service import item_clauses
 from assistant.resources import Resources
 from assistant.support import refusal_title
 from assistant.tables import answer_from_table, budget_note, list_from_table
@@ -86,8 +87,21 @@ def comparison(res: Resources, context: Context, draft: Draft) -> Step:
     """Two documents set against each other: one sentence of each."""
     if not context.compared:
         return NEXT
-    add_evidence(draft, context.query, list(context.compared), res.corpus, compare=True)
+    add_evidence(draft, context.query, list(context.compared), res.corpus, compare=True,
+                 labels=compared_labels(res, context))
     return DONE
+
+
+def compared_labels(res: Resources, context: Context) -> list[str]:
+    """What names each compared sentence: the support item whose clause it is (the items compared), else its
+    document's short title."""
+    items = [item for item in res.rules.items if item.item_id in context.query.named_items]
+    labels = []
+    for evidence in context.compared:
+        clause_id = evidence.hit.clause.clause_id
+        owner = next((i.name for i in items if clause_id in item_clauses(res.rules, res.corpus, (i.item_id,))), None)
+        labels.append(owner or f"《{evidence.hit.doc.short_title}》所述")
+    return labels
 
 
 def evidence(res: Resources, context: Context, draft: Draft) -> Step:

@@ -47,6 +47,12 @@ _SAID_AS = {"money": "cap"}  # a kind asked -> the kind whose words state it bet
 _HOW_MANY = re.compile(r"多少|几|多大|多高|多长|多久|how (?:many|much)", re.IGNORECASE)
 _FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]")
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+# A rate raised for some applicants; a programme's whole yearly pool ("每年发放最高5亿元"), which is no
+# applicant's amount unless the question asks about the pool.
+_NEAR = 12  # characters before a figure that say what it is of
+_RAISED = re.compile(r"提高|上调|提升|放宽|increased? (?:to|the)|raised? to")
+_POOL = re.compile(r"发放|总额|总规模|规模|pool|in total", re.IGNORECASE)
+_POOL_ASKED = re.compile(r"发放|发多少|总额|总共|一共|规模|总量|一年发|每年发|pool|in total|altogether|each year|per year")
 _RANGE_AFTER = re.compile(rf"\s*(?:至|到|—|-|~|－)\s*(?:{DATE})")
 
 
@@ -104,7 +110,7 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
     role = _role(kind, question)
     period = asks_period(fold(question))
 
-    def rank(match: re.Match[str]) -> tuple[int, int, int, int, int, int]:
+    def rank(match: re.Match[str]) -> tuple[int, ...]:
         left, right = _segment(sentence, match.start(), match.end(), language)
         part = sentence[left:right]
         named = _bigrams(match.group("v"))
@@ -112,9 +118,27 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
                 1 if kind.name == "agency" and named and len(named & asked) * 2 >= len(named) else 0,
                 1 if role and not fold(sentence[:match.start()]).endswith(role) else 0,
                 1 if period and not _RANGE_AFTER.match(sentence, match.end()) else 0,
-                -len(_bigrams(part) & asked), 0 if _GRANT.search(part) else 1)
+                1 if _special_case(part, asked) else 0,
+                1 if _POOL.search(part) and not _POOL_ASKED.search(fold(question)) else 0,
+                -len(_bigrams(part) & asked), -len(_bigrams(_named_before(sentence, left, match.start())) & asked),
+                0 if _GRANT.search(part) else 1)
 
     return min(matches, key=rank) if matches else None
+
+
+def _named_before(sentence: str, left: int, start: int) -> str:
+    """What a figure is said of, within its part: the title just before a document number ("《…办法》（…号）"),
+    else the words just before the figure."""
+    before = sentence[left:start]
+    titles = _TITLED.findall(before)
+    return titles[-1] if titles and before.rstrip("（(） )").endswith("》") else before[-_NEAR:]
+
+
+def _special_case(part: str, asked: set[str]) -> bool:
+    """A part raising the rate for some applicants ("对初创企业提高资助比例至60%") that the question does not
+    name: the rule for everyone else states the fact asked."""
+    raised = _RAISED.search(part)
+    return bool(raised and not (_bigrams(part[:raised.start()]) & asked))
 
 
 def restated(question: str, sentence: str, language: str) -> str:
@@ -236,11 +260,17 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
     clause_language = "en" if clause_language == "en" else "zh"
     quoted = [p.strip() for p in split_sentences(quote) if p.strip()]
     following = quoted[quoted.index(sentence) + 1:][:CAL.lead_next_sentences] if sentence in quoted else []
+    pool = ""
     for candidate in (sentence, *following):
         parts = _stated_parts(types, language, candidate, clause_language, question)
         lead = _said(parts, question, types, language) if parts else ""
         if lead and grounded_in(lead, quote):
+            if all(_POOL.search(text) for _, text, _ in parts) and not _POOL_ASKED.search(fold(question)):
+                pool = pool or lead  # a yearly pool: a sentence after it may state what one applicant gets
+                continue
             return lead
+    if pool:
+        return pool
     if not restate or language != clause_language:
         return ""
     if items and language == "zh" and (lead := listed(sentence, items, quote)):

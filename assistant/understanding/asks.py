@@ -346,7 +346,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # Documents set side by side (a draft and its final text, two measures): one sentence of each answers.
     AnswerType(
         "compare", "",
-        re.compile(r"分别|不一样|不同|区别|差别|差异|变化|相比|对比|一样吗|同一个|改了|变了"),
+        re.compile(r"分别|不一样|不同|区别|差别|差异|变化|相比|对比|比较|一样吗|同一个|改了|变了"
+                   r"|哪个(?:更|比较)?(?:高|低|多|少|大|小)|\bcompare|\bversus\b|\bvs\b"),
         None,
     ),
     # Facts about a document itself, answered from its metadata and structure (composers.document_facts);
@@ -402,7 +403,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         quoting="more",
     ),
     # Several things, each: quote the next best clauses too.
-    AnswerType("each", "", re.compile(r"分别|各[是有最自]|几种|每种|每一种"), None, quoting="each"),
+    AnswerType("each", "", re.compile(r"分别|各[是有最自多为能]|几种|每种|每一种"), None, quoting="each"),
 )
 _BY_NAME = {t.name: t for t in ANSWER_TYPES}
 _PER_UNIT = re.compile(r"每(平方米|平米|平|月|年|人|台|家|个|项|小时|卡)")

@@ -263,6 +263,20 @@ def test_comparison_quotes_each_document(policy_assistant: PolicyAssistant) -> N
     cited = {c.doc_id for c in answer.citations}
     assert {"lg-ai-rules-explainer", "lg-itc-fund-measures-2026"} <= cited
     assert "深龙府规〔2021〕1号" in answer.text and "深龙府规〔2024〕4号" in answer.text
+    # The opening line says each document's number after its title, before any quote.
+    lead = answer.text.split("\n")[0]
+    assert "深龙府规〔2021〕1号" in lead and "深龙府规〔2024〕4号" in lead and "深龙府函" not in lead
+
+
+def test_two_support_items_set_side_by_side_answer_each(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("语料券跟训力券的补贴比例比一比，哪个更高？")
+    lead = answer.text.split("\n")[0]
+    assert "30%" in lead and "50%" in lead and not lead.startswith("根据")
+    assert {c.clause_id for c in answer.citations} == {"sz-ai-pioneer-measures-2024#一、（二）",
+                                                       "sz-ai-pioneer-measures-2024#一、（三）"}
+    capped = policy_assistant.answer("训力券和语料券一家企业最多各能拿多少")
+    assert "1000万元" in capped.text.split("\n")[0] and "200万元" in capped.text.split("\n")[0]
+    assert "5亿元" not in capped.text.split("\n")[0]  # the yearly pool is no company's amount
 
 
 def test_english_question_is_answered_from_the_chinese_clause(policy_assistant: PolicyAssistant) -> None:

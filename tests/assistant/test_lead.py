@@ -96,6 +96,19 @@ def test_chinese_question_on_an_english_clause_gets_a_chinese_lead_in_chinese_un
     assert conversions(text, sentence) == ["6 million yuan = 600万元"]
 
 
+def test_the_rule_for_everyone_leads_unless_the_question_names_the_special_case() -> None:
+    sentence = "对租用云端算力的单位，按不超过合同金额的40%给予补助，对小微企业提高补助比例至55%。"
+    assert lead("云端券按多少比例补", sentence) == "按不超过合同金额的40%给予补助。"
+    assert "55%" in lead("小微企业云端券比例多少", sentence)
+
+
+def test_a_yearly_pool_is_no_applicant_amount() -> None:
+    quote = "每年发放最高3亿元“云端券”。对租用云端算力的单位，给予最高500万元补助。"
+    pool = quote.split("。")[0]
+    assert lead("云端券一家最多能拿多少", pool + "。", quote=quote) == "给予最高500万元补助。"
+    assert "3亿元" in lead("云端券每年发多少", pool + "。", quote=quote)
+
+
 def test_no_lead_when_a_how_much_question_meets_no_figure() -> None:
     assert lead("补贴最高多少？", "申报单位应当如实提交材料。") == ""
     assert lead("What is the cap?", "申报单位应当提交营业执照复印件。") == ""  # no words of its own to restate
