@@ -47,6 +47,8 @@ _AGENT = re.compile(rf"{_ORG}(?:是|为|负责|牵头|组织|主管|承担|会�
                     r"|(?:should|shall|will) (?:take charge|be responsible)|(?:is|are) responsible for", re.IGNORECASE)
 # A question about what there is now is answered by a sentence stating what is, not by a target set for later.
 _PRESENT = re.compile(r"现在|目前|现有|当前|如今|\bnow\b|currently|at present")
+_HOW_MANY_THERE = re.compile(r"有多少|有几|how many .{0,30}(?:are there|exist)")
+_TARGET_ASKED = re.compile(r"目标|争取|力争|计划|规划|预计|预期|要|将|达到|新增|培育|打造|建成|到20\d{2}|by 20\d{2}|aim|target|plan|goal")
 _TARGET = re.compile(r"争取|力争|目标|到20\d{2}年|by 20\d{2}")
 # A question for a period ("从哪天到哪天", "起止时间") is answered by a date range ("8月3日至9月1日").
 _PERIOD = re.compile(r"(?:哪天|几号|什么时候|何时|哪年|几月)\S{0,2}(?:到|至)\S{0,2}(?:哪天|几号|什么时候|何时|哪年|几月)"
@@ -269,7 +271,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     place_concepts = weights.named_by(places)
     # A document number's words ("深龙工信规") name a document, not what a sentence is about.
     numbers_asked = bool(DOC_NUMBER.search(query.folded))
-    present = bool(_PRESENT.search(query.folded))
+    # "有多少家" asks how many there are, unless the question speaks of a target ("要达到", "到2026年").
+    present = bool(_PRESENT.search(query.folded)) or bool(
+        _HOW_MANY_THERE.search(query.folded) and not _TARGET_ASKED.search(query.folded))
     period = asks_period(query.folded)
     scope = bool(_APPLIES_ASKED.search(query.folded))
     asked_text = retriever.without_document_names(query.text)

@@ -204,7 +204,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "validity", "有效期",
         re.compile(
             r"有效期|失效|到期|过期|还(?:在)?(?:执行|有效|适用|管用)|继续执行|是否有效|执行吗|适用吗|"
-            r"还在用|still valid|still in (?:force|effect)|expire|valid until|validity"
+            r"还在用|还?算数|作数|以哪个为准|哪个为准|按哪个(?:版本|执行)"
+            r"|still valid|still in (?:force|effect)|expire|valid until|validity"
         ),
         re.compile(r"有效期|有效至|失效|到期|废止|valid|expire"),
         lead=_lead(rf"(?:有效期(?:至|到|为|截至)?|有效至|失效|到期|废止)[^，。；,;]{{0,6}}?(?P<v>{DATE})",

@@ -33,6 +33,7 @@ CASES = [
     ("一般每年哪个月开始受理", {"month"}, "每年3月集中受理申报。"),
     ("违规的话罚多少", {"money"}, "处五万元以上二十万元以下罚款。"),
     ("租场地的补助是多少", {"money"}, "给予每家最高50万元补助。"),  # an amount of support, not any quantity
+    ("旧版办法还算数吗", {"validity"}, "本办法有效期至2030年12月31日。"),  # colloquial: still in force?
     # English questions ask for the same kinds; a Chinese or an English clause may state them.
     ("How many chapters does the code contain?", {"count"}, "本办法共六章。"),
     ("Which office receives the applications?", {"agency"}, "The District Science Office receives them."),

@@ -46,7 +46,7 @@ def test_a_chinese_question_on_an_english_clause_gets_a_chinese_lead(policy_assi
     answer = policy_assistant.answer(question)
     check(answer, question, policy_assistant.corpus)
     lead = lead_of(answer)
-    assert not is_english(lead) and "6 million yuan" in lead and "最高" in lead
+    assert not is_english(lead) and "600万元" in lead and "最高" in lead  # the quote's 6 million yuan, in 万元
 
 
 def test_caveats_follow_as_a_short_list(policy_assistant: PolicyAssistant) -> None:

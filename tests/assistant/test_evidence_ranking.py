@@ -79,6 +79,10 @@ def test_a_question_about_now_is_not_answered_by_a_target(policy_assistant: Poli
         "全区已集聚机器人企业300余家，覆盖整机和零部件。",
     ])
     assert "300余家" in best
+    # "有多少家" asks what there is, without "目前"; a question about the target is answered by the target.
+    texts = ["推动机器人产业发展，争取到2027年新增机器人企业50家。", "全区已集聚机器人企业300余家，覆盖整机和零部件。"]
+    assert "300余家" in _best(policy_assistant, "区里有多少家机器人企业", texts)
+    assert "50家" in _best(policy_assistant, "到2027年区里要新增多少家机器人企业", texts)
 
 
 def test_a_period_is_answered_by_a_date_range(policy_assistant: PolicyAssistant) -> None:
