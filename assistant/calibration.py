@@ -43,6 +43,7 @@ class Calibration:
     phrase_weight: float = 0.1  # the longest run of the question's own wording a sentence repeats …
     phrase_chars: int = 8  # … counts in full from this many characters
     target_penalty: float = 0.3  # a question about the present: a sentence that sets a target for later
+    tier_weight: float = 0.2  # a sentence stating the threshold a question states, on its side (or the other)
     asking_share: float = 0.5  # a question word inside the words that ask ("谁负责") weighs this share
     quoted_name_chars: int = 8  # a quoted phrase this short is a name: none held means nothing held is about it
     claim_hits: int = 3  # top hits whose documents and figures a reported version or figure is checked against

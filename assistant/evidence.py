@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from difflib import SequenceMatcher
 
 from assistant.calibration import CALIBRATION as CAL
@@ -16,6 +17,7 @@ from assistant.claims import ENUMERATOR, split_sentences
 from assistant.subject_terms import LATIN_WORD, VERSION_YEAR, Terms, question_terms
 from assistant.understanding.asks import DATE, answer_pattern, states_count
 from assistant.understanding.query import Query
+from prechecks.numbers import read_amounts
 from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.search import Retriever
 from retrieval.text import compact, fold
@@ -78,6 +80,38 @@ class Evidence:
     # Coverage of the question's subject other than the jurisdiction (龙岗区, 深圳市) every held
     # document shares: a sentence sharing only that with the question is about something else.
     subject: float = 1.0
+
+
+# A threshold: an amount and the side of it a condition or a tier stands on ("一万元以上", "不足一万元").
+_ABOVE_AFTER = re.compile(r"\s*(?:以上|及以上|或以上|起)")
+_BELOW_AFTER = re.compile(r"\s*(?:以下|以内|及以下)")
+_ABOVE_BEFORE = re.compile(r"(?:超过|高于|多于|大于|满|达到)\s*$")
+_BELOW_BEFORE = re.compile(r"(?:不足|不到|低于|少于|小于|未满|未达到)\s*$")
+
+
+def thresholds(text: str) -> set[tuple[Decimal, str]]:
+    """The amounts a text states a side of ("一万元以上" → (1, "above"), in 万元; "不足一万元" → (1, "below"))."""
+    folded = fold(text)
+    out: set[tuple[Decimal, str]] = set()
+    for amount in read_amounts(folded):
+        before, after = folded[max(0, amount.start - 4):amount.start], folded[amount.end:amount.end + 4]
+        if _ABOVE_AFTER.match(after) or _ABOVE_BEFORE.search(before):
+            out.add((amount.wan, "above"))
+        elif _BELOW_AFTER.match(after) or _BELOW_BEFORE.search(before):
+            out.add((amount.wan, "below"))
+    return out
+
+
+def tier_match(asked: set[tuple[Decimal, str]], text: str) -> int:
+    """+1 when a text states a threshold the question states, on the same side; -1 on the other side
+    ("交易金额不足一万元的" for "一万元以上的怎么罚"); 0 otherwise."""
+    if not asked:
+        return 0
+    stated = thresholds(text)
+    values = {v for v, _ in asked}
+    if stated & asked:
+        return 1
+    return -1 if any(v in values for v, _ in stated) else 0
 
 
 def sentences(text: str) -> list[str]:
@@ -277,6 +311,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     period = asks_period(query.folded)
     scope = bool(_APPLIES_ASKED.search(query.folded))
     asked_text = retriever.without_document_names(query.text)
+    tiers = thresholds(query.text)
     # What one applicant gets ("买算力补贴多少"), not a budget: no year, no total, no table asked about.
     applicant = bool(_APPLICANT.search(query.folded)) and not years and not _BUDGET_ASKED.search(query.folded)
     out: list[Evidence] = []
@@ -347,6 +382,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # States the fact in the form asked: who acts, rather than a department mentioned in passing;
                 # a period from one date to another, rather than a single date; what a document applies to.
                 score += CAL.form_bonus
+            # A tier stated on the side of the threshold the question states ("一万元以上的"), not the other.
+            score += CAL.tier_weight * tier_match(tiers, window)
             # The question's own wording, word for word, marks the sentence it paraphrases.
             score += CAL.phrase_weight * min(1.0, _common_run(asked_text, read) / CAL.phrase_chars)
             if present and _TARGET.search(fold(own)):

@@ -20,12 +20,16 @@ Two strategies of the extractive composer:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
+from assistant.calibration import CALIBRATION as CAL
+from assistant.claims import ARTICLE
 from assistant.composers.base import DONE, NEXT, Context, Step
 from assistant.composers.document_subject import ABOUT, bare_title, family, spells, subject_documents, version_of
 from assistant.composers.draft import Draft, merge_quotes, status_line
-from assistant.evidence import sentences, states
+from assistant.composers.lead import lead_sentence
+from assistant.evidence import candidate_evidence, sentences, states
 from assistant.models import Answer
 from assistant.parts import division_label, divisions_named
 from assistant.resources import Resources
@@ -50,7 +54,7 @@ from retrieval.currency import (
     reported_revision_note,
     shipped_known_documents,
 )
-from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite
+from retrieval.models import Citation, Clause, Corpus, DocumentMeta, Hit, cite
 from retrieval.numerals import arabic_to_chinese, english_number
 from retrieval.text import compact, fold
 
@@ -416,6 +420,20 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
     return DONE if answered else NEXT
 
 
+def _article_lead(res: Resources, query: Query, clause: Clause, doc: DocumentMeta, quote: str) -> str:
+    """What a question asks of an article beyond its text ("第九十四条，一万元以上的怎么罚"): the article's
+    sentence that answers it, said first; "" for an article asked for as a whole, or of one sentence."""
+    if len(sentences(clause.text)) < 2:
+        return ""
+    # Within the article, its label ("第九十四条") marks no sentence as more of an answer than another.
+    within = replace(query, text=ARTICLE.sub(" ", query.text))
+    found = candidate_evidence(res.retriever, within, [Hit(clause, doc, 1.0)], with_context=False)
+    best = found[0] if found else None
+    if best is None or not (query.kinds or best.coverage >= CAL.support_threshold):
+        return ""
+    return lead_sentence(query.text, query.asks, query.language, best.sentence, quote, doc.language)
+
+
 def article_lookup(res: Resources, context: Context, draft: Draft) -> Step:
     """Article N of a named document: quote exactly that article (the whole clause)."""
     query = context.query
@@ -436,6 +454,9 @@ def article_lookup(res: Resources, context: Context, draft: Draft) -> Step:
         citation = cite(clause, lookup.doc, quote)
         title = f"《{lookup.doc.short_title}》"
         number = article_number(lookup.locator)
+        said = _article_lead(res, query, clause, lookup.doc, quote)
+        if said:
+            draft.lines.append(f"{said[:-1]}{draft.marker(citation)}{said[-1]}")
         if query.language == "en" and number is not None:  # an English lead; the quote stays as written
             draft.lines.append(f"Article {number} of {title} reads{draft.marker(citation)}: “{quote}”")
             draft.calculations.append(f"Article {number} = {lookup.locator}")  # the cited locator, in digits

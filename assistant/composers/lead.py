@@ -77,6 +77,17 @@ def _segment(sentence: str, start: int, end: int, language: str) -> tuple[int, i
     return left, right
 
 
+def _tier(sentence: str, left: int, language: str) -> tuple[int, str] | None:
+    """The condition with a figure just before the part starting at `left` ("交易金额不足一万元的"), with where it
+    starts; None when the part before is no such condition."""
+    before = [(start, part) for start, part in _parts(sentence[:left], language)]
+    if not before:
+        return None
+    start, part = before[-1]
+    return (start, part) if _CONDITION.search(part.rstrip("，, ")) and _FIGURE.search(part) \
+        and not ARTICLE.search(part) else None
+
+
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in fold(text) if c.isalnum()]
     return {a + b for a, b in pairwise(chars)}
@@ -112,7 +123,9 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
 
     def rank(match: re.Match[str]) -> tuple[int, ...]:
         left, right = _segment(sentence, match.start(), match.end(), language)
+        tier = _tier(sentence, left, language)
         part = sentence[left:right]
+        asked_part = f"{tier[1]}{part}" if tier else part  # a tier's figure is told by its condition
         named = _bigrams(match.group("v"))
         return (1 if _CONDITION.search(part) else 0,
                 1 if kind.name == "agency" and named and len(named & asked) * 2 >= len(named) else 0,
@@ -120,7 +133,7 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
                 1 if period and not _RANGE_AFTER.match(sentence, match.end()) else 0,
                 1 if _special_case(part, asked) else 0,
                 1 if _POOL.search(part) and not _POOL_ASKED.search(fold(question)) else 0,
-                -len(_bigrams(part) & asked), -len(_bigrams(_named_before(sentence, left, match.start())) & asked),
+                -len(_bigrams(asked_part) & asked), -len(_bigrams(_named_before(sentence, left, match.start())) & asked),
                 0 if _GRANT.search(part) else 1)
 
     return min(matches, key=rank) if matches else None
@@ -216,6 +229,10 @@ def _stated_parts(types: Sequence[AnswerType], language: str, sentence: str, cla
         left, right = _segment(sentence, match.start(), match.end(), clause_language)
         part = _clean(sentence[left:right], clause_language)
         templated = not own_words or len(part) > CAL.lead_part_max or match.group(0) not in part
+        condition = _tier(sentence, left, clause_language)
+        if condition and not templated:
+            # "交易金额一万元以上的，处二十万元…罚款": a figure stated for one tier is said with its tier.
+            part, left = f"{_clean(condition[1], clause_language)}，{part}", condition[0]
         if templated:
             part = kind.lead.say(language, _QUOTE_MARKS.sub("", match.group("v")).strip())
         if part and part not in (text for _, text, _ in parts):

@@ -59,3 +59,13 @@ def test_caveats_follow_as_a_short_list(policy_assistant: PolicyAssistant) -> No
     items = lines[heading + 1:]
     assert len(items) >= 2 and all(line.startswith("· ") for line in items)
     assert any("征求意见稿" in line for line in items) and any("仅供参考" in line for line in items)
+
+
+def test_an_article_asked_for_one_of_its_facts_leads_with_that_fact(policy_assistant: PolicyAssistant) -> None:
+    # The article is quoted whole; the line before it says the tier asked, not the first tier of the article.
+    question = "数据条例第九十四条，非法交易数据金额在一万元以上的，罚款多少"
+    answer = policy_assistant.answer(question)
+    check(answer, question, policy_assistant.corpus)
+    lead = lead_of(answer)
+    assert "二十万元以上一百万元以下" in lead and "五万元以上二十万元以下" not in lead
+    assert answer.citations[0].label == "第九十四条"

@@ -119,3 +119,11 @@ def test_whether_a_rule_applies_is_answered_by_the_sentence_stating_its_scope(po
         "第二条 单位内部使用无人机、未向公众提供飞行服务的，不适用本办法。",
     ])
     assert best.startswith("第二条")
+
+
+def test_a_tier_on_the_side_of_the_threshold_asked_answers(policy_assistant: PolicyAssistant) -> None:
+    # The first tier's sentence also carries the offence; only the side of the threshold tells the tiers apart.
+    texts = ["第九条 违规出售数据的，责令改正，金额不足五万元的，处二万元以上十万元以下罚款；"
+             "金额五万元以上的，处十万元以上五十万元以下罚款。"]
+    assert "十万元以上五十万元" in _best(policy_assistant, "违规出售数据金额超过五万元罚多少", texts)
+    assert "二万元以上" in _best(policy_assistant, "违规出售数据金额不到五万元罚多少", texts)

@@ -51,9 +51,12 @@ def test_the_subject_the_question_names_opens_a_lead_in_template_words() -> None
     assert lead("起草说明里讲最高补多少", long_part) == "最高800万元。"  # no subject in a clause of the question
 
 
-def test_a_condition_amount_does_not_lead_when_a_granted_amount_is_stated() -> None:
+def test_a_granted_amount_leads_with_the_condition_it_is_granted_under() -> None:
+    # The condition's figure is not the amount; said without it, the amount would read as anyone's.
     text = lead("这项能补多少钱？", "合同金额在500万元以上的，给予一次性奖励50万元。")
-    assert "50万元" in text and "500万元" not in text
+    assert text == "合同金额在500万元以上的，给予一次性奖励50万元。"
+    tiers = "交易金额不足一万元的，处五万元以上二十万元以下罚款；交易金额一万元以上的，处二十万元以上一百万元以下罚款。"
+    assert lead("交易金额一万元以上罚多少", tiers) == "交易金额一万元以上的，处二十万元以上一百万元以下罚款。"
 
 
 def test_a_long_part_is_said_as_its_fact_alone() -> None:
