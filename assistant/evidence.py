@@ -89,29 +89,37 @@ _ABOVE_BEFORE = re.compile(r"(?:超过|高于|多于|大于|满|达到)\s*$")
 _BELOW_BEFORE = re.compile(r"(?:不足|不到|低于|少于|小于|未满|未达到)\s*$")
 
 
-def thresholds(text: str) -> set[tuple[Decimal, str]]:
-    """The amounts a text states a side of ("一万元以上" → (1, "above"), in 万元; "不足一万元" → (1, "below"))."""
+def thresholds(text: str, condition: bool = False) -> set[tuple[Decimal, str]]:
+    """The amounts a text states a side of ("一万元以上" → (1, "above"), in 万元; "不足一万元" → (1, "below")).
+    `condition`: only those a condition states ("…一万元以上的，"), not a range imposed ("处五万元以上…罚款")."""
     folded = fold(text)
     out: set[tuple[Decimal, str]] = set()
     for amount in read_amounts(folded):
         before, after = folded[max(0, amount.start - 4):amount.start], folded[amount.end:amount.end + 4]
-        if _ABOVE_AFTER.match(after) or _ABOVE_BEFORE.search(before):
-            out.add((amount.wan, "above"))
-        elif _BELOW_AFTER.match(after) or _BELOW_BEFORE.search(before):
-            out.add((amount.wan, "below"))
+        marked = _ABOVE_AFTER.match(after) or _BELOW_AFTER.match(after)
+        side = "above" if _ABOVE_AFTER.match(after) or _ABOVE_BEFORE.search(before) else \
+            "below" if _BELOW_AFTER.match(after) or _BELOW_BEFORE.search(before) else ""
+        rest = after[marked.end():] if marked else after
+        if side and (not condition or rest.lstrip().startswith("的")):
+            out.add((amount.wan, side))
     return out
 
 
-def tier_match(asked: set[tuple[Decimal, str]], text: str) -> int:
-    """+1 when a text states a threshold the question states, on the same side; -1 on the other side
-    ("交易金额不足一万元的" for "一万元以上的怎么罚"); 0 otherwise."""
-    if not asked:
-        return 0
-    stated = thresholds(text)
-    values = {v for v, _ in asked}
-    if stated & asked:
-        return 1
-    return -1 if any(v in values for v, _ in stated) else 0
+def tier_match(question: str, text: str) -> int:
+    """+1 when a text's tier is the one a question's amount falls in: the side of a threshold it states
+    ("一万元以上的怎么罚") or where an amount it states lies ("交易额八千元罚多少": "不足一万元的"); -1 for
+    another tier; 0 when the text states no tier or the question no amount."""
+    asked = thresholds(question)
+    plain = {a.wan for a in read_amounts(fold(question))} - {v for v, _ in asked}
+    score = 0
+    for value, side in thresholds(text, condition=True):
+        if (value, side) in asked:
+            score += 1
+        elif any(v == value for v, _ in asked):
+            score -= 1
+        for amount in plain:
+            score += 1 if (amount >= value) == (side == "above") else -1
+    return max(-1, min(1, score))
 
 
 def sentences(text: str) -> list[str]:
@@ -311,7 +319,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     period = asks_period(query.folded)
     scope = bool(_APPLIES_ASKED.search(query.folded))
     asked_text = retriever.without_document_names(query.text)
-    tiers = thresholds(query.text)
+    tiered = bool(read_amounts(query.folded))  # a question stating an amount may fall in one tier of several
     # What one applicant gets ("买算力补贴多少"), not a budget: no year, no total, no table asked about.
     applicant = bool(_APPLICANT.search(query.folded)) and not years and not _BUDGET_ASKED.search(query.folded)
     out: list[Evidence] = []
@@ -383,7 +391,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # a period from one date to another, rather than a single date; what a document applies to.
                 score += CAL.form_bonus
             # A tier stated on the side of the threshold the question states ("一万元以上的"), not the other.
-            score += CAL.tier_weight * tier_match(tiers, window)
+            score += CAL.tier_weight * tier_match(query.text, own) if tiered else 0.0
             # The question's own wording, word for word, marks the sentence it paraphrases.
             score += CAL.phrase_weight * min(1.0, _common_run(asked_text, read) / CAL.phrase_chars)
             if present and _TARGET.search(fold(own)):

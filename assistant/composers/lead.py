@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
-from assistant.evidence import asks_period
+from assistant.evidence import asks_period, tier_match
 from assistant.understanding.asks import DATE, AnswerType, answer_type
 from retrieval.text import fold
 
@@ -133,6 +133,7 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
                 1 if period and not _RANGE_AFTER.match(sentence, match.end()) else 0,
                 1 if _special_case(part, asked) else 0,
                 1 if _POOL.search(part) and not _POOL_ASKED.search(fold(question)) else 0,
+                -tier_match(question, asked_part),
                 -len(_bigrams(asked_part) & asked), -len(_bigrams(_named_before(sentence, left, match.start())) & asked),
                 0 if _GRANT.search(part) else 1)
 

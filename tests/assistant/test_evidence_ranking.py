@@ -127,3 +127,6 @@ def test_a_tier_on_the_side_of_the_threshold_asked_answers(policy_assistant: Pol
              "金额五万元以上的，处十万元以上五十万元以下罚款。"]
     assert "十万元以上五十万元" in _best(policy_assistant, "违规出售数据金额超过五万元罚多少", texts)
     assert "二万元以上" in _best(policy_assistant, "违规出售数据金额不到五万元罚多少", texts)
+    # An amount stated without a side falls in the tier whose threshold it is on the side of.
+    assert "二万元以上" in _best(policy_assistant, "违规出售了3万元的数据，罚多少", texts)
+    assert "十万元以上五十万元" in _best(policy_assistant, "违规出售了8万元的数据，罚多少", texts)
