@@ -38,7 +38,9 @@ _POLICY_FIGURE = re.compile(r"(补贴|资助|补助|奖励|扶持资金)(金额|
                             r"|(预算|安排了?|测算|上限|最高|封顶|总额|总计|合计|发放|\d{4}年度?)"
                             r"(涨到|提高到|提升到|增加到|调整为|调到|降到|降为)?(是|为|有|达到?)?\s*$")
 _STARTUP = re.compile(r"初创|刚成立|新成立|刚注册|创业公司|初创期|成立不久|成立不到|\bstart-?ups?\b")
-_NOT_STARTUP = re.compile(r"不是初创|非初创|不属于初创|not an? start-?up")
+# Said of oneself in any of the ways people deny it, also as a correction ("其实不算初创企业", "已经不是初创了").
+_NOT_STARTUP = re.compile(r"(?:不是|不算|并非|并不是|不属于|算不上|称不上|不再是|非)(?:一家|一个|个|什么)?初创"
+                          r"|(?:not|no longer|isn't|aren't)\s+(?:really\s+|actually\s+)?(?:an?\s+)?start-?ups?")
 
 _ORG_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("private_non_enterprise", re.compile(r"民办非企业|民非")),
@@ -88,9 +90,22 @@ class ExtractedFacts:
                               self.amount_fields or earlier.amount_fields)
 
 
+# "What if it spent 30 million?": in a person's own English, a figure in millions or billions is money (yuan,
+# the only currency of the held policies) even without the currency named …
+# Not "3 million users": a figure followed by what it counts is no amount.
+_EN_SCALED = re.compile(r"(?<![a-z\d.,])(\d[\d,]*(?:\.\d+)?)\s*(million|billion|mn|bn)\b"
+                        r"(?!\s*(?:yuan|rmb|cny|元))(?!\s+(?!on\b|for\b|in\b|and\b|to\b|this\b|last\b)[a-z])")
+_EN_SCALE_WAN = {"million": 100, "mn": 100, "billion": 100_000, "bn": 100_000}
+
+
 def find_amounts(text: str) -> list[Amount]:
     """Every amount with a money unit in a text, converted to 万元 (positions in the folded text)."""
-    return [Amount(round(float(a.wan), 6), a.start, a.end) for a in read_amounts(text)]
+    found = [Amount(round(float(a.wan), 6), a.start, a.end) for a in read_amounts(text)]
+    folded = fold(text)
+    bare = [Amount(float(m.group(1).replace(",", "")) * _EN_SCALE_WAN[m.group(2)], m.start(), m.end())
+            for m in _EN_SCALED.finditer(folded)
+            if not any(a.start < m.end() and m.start() < a.end for a in found)]
+    return sorted([*found, *bare], key=lambda a: a.start)
 
 
 def _field_for(folded: str, amount: Amount) -> list[str]:

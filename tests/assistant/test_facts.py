@@ -21,6 +21,9 @@ from assistant.understanding.facts import extract_facts, find_amounts
     ("0.3亿", 3000.0),
     ("花了-100万", -100.0),
     ("花了负50万", -50.0),
+    ("what if it spent 30 million?", 3000.0),  # a person's own English figure in millions is yuan
+    ("we spent 2.5 million yuan", 250.0),
+    ("we spent 12 million on computing power", 1200.0),
 ])
 def test_amounts_are_converted_to_wan(text: str, wan: float) -> None:
     amounts = find_amounts(text)
@@ -73,8 +76,10 @@ def test_organisation_type(text: str, org_type: str) -> None:
     assert extract_facts(text).profile["org_type"] == org_type
 
 
-def test_not_a_startup() -> None:
-    assert extract_facts("我们不是初创企业").profile["is_startup"] is False
+@pytest.mark.parametrize("text", ["我们不是初创企业", "不好意思，我们其实不算初创企业", "我们已经不再是初创公司了",
+                                  "算不上初创", "We are not a start-up", "actually we aren't really a startup"])
+def test_not_a_startup(text: str) -> None:
+    assert extract_facts(text).profile["is_startup"] is False
 
 
 def test_later_turns_override_earlier_ones() -> None:
