@@ -12,6 +12,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
 from assistant.calibration import CALIBRATION as CAL
+from assistant.claims import ENUMERATOR
 from assistant.composers.lead import lead_sentence
 from assistant.evidence import Evidence, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
@@ -190,11 +191,13 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
         citation = cite(item.hit.clause, item.hit.doc, quote)
         draft.lines.append(f"根据{citation.display}{_label(item.hit.doc)}{draft.marker(citation)}：“{quote}”")
         if quote.rstrip().endswith(("：", ":")):
-            # "…主要包括以下五个方面：" — the items it introduces are the clauses under it.
-            for sub in _items_under(corpus, item.hit.clause):
-                heading = sentences(sub.text)[0]
-                sub_citation = cite(sub, item.hit.doc, heading)
-                draft.lines.append(f"· {heading}{draft.marker(sub_citation)}")
+            # "…主要包括以下五个方面：" — the items it introduces are the headings of the clauses under it, listed
+            # under the section's own citation (the section is what the question asks about, not each item).
+            headings = [sentences(sub.text)[0] for sub in _items_under(corpus, item.hit.clause)]
+            said = "\n".join(draft.lines)
+            if not all(ENUMERATOR.sub("", h).strip("。. ") in said for h in headings):  # not named by the lead
+                draft.lines += [f"· {heading}" for heading in headings]
+                draft.calculations += headings  # held headings, word for word
     drafts = {e.hit.doc.short_title for e in chosen if e.hit.doc.status == "draft-for-comment"}
     draft.caveats += [DRAFT_NOTE.format(title=title) for title in sorted(drafts)]
     if any(e.hit.doc.is_partial for e in chosen):
