@@ -241,6 +241,17 @@ def _title_years(title: str) -> set[str]:
     return set(_YEAR_NAMED.findall(fold(title)))
 
 
+_TITLE_NOISE = re.compile(r"[（(][^）)]*[）)]|《|》|的|深圳市|龙岗区|广东省")
+
+
+def _named_closely(title: str, folded: str) -> bool:
+    """True when a (folded) question spells out most of a title, years aside ("龙岗创建人工智能全域全时应用示范区
+    行动方案" for "…的行动方案（2024—2025年）"): it names that document without its years."""
+    core = _TITLE_NOISE.sub("", title)
+    pairs = {core[i:i + 2] for i in range(len(core) - 1)}
+    return len(pairs) >= 6 and len({p for p in pairs if p in folded}) >= CAL.quote_coverage * len(pairs)
+
+
 def unheld_named_document(corpus: Corpus, query: Query) -> str:
     """Why a document the question names by its kind, area and years cannot be quoted, or "".
 
@@ -258,14 +269,16 @@ def unheld_named_document(corpus: Corpus, query: Query) -> str:
 
     def fits(title: str, kind: str) -> bool:
         title = fold(title)
-        return kind in title and all(a in title for a in areas) and _title_years(title) <= years
+        return kind in title and all(a in title for a in areas) and (
+            _title_years(title) <= years or (not years and _named_closely(title, folded)))
 
     for kind in kinds:
         if any(kind in t for t in named) or any(fits(d.title, kind) for d in corpus.documents.values()):
             continue
         known = next((e for e in shipped_known_documents().entries if fits(e.title, kind)), None)
         if known is not None:
-            return f"所存文件未收录《{known.title}》的原文，无法据此说明其中的规定。"
+            # A refusal shows no figure: the title without the years it carries (as `refusal_title`).
+            return f"所存文件未收录《{_YEARS_IN_TITLE.sub('', known.title)}》的原文，无法据此说明其中的规定。"
     return ""
 
 

@@ -24,6 +24,9 @@ _SHARE = re.compile(r"占.{0,20}(比例|比重|百分之|多少)|占比")
 _ZERO = re.compile(r"为0(?!\d)|为零|是0(?!\d)|没有安排|未安排|(?<![\d.])0万元")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 # What people call a budget allocation: a question with none of these is about support, not a table's row.
+# "哪个项目钱最多", "哪一项预算最少": the row with the largest or smallest figure.
+_EXTREME = re.compile(r"哪(?:个|项|一项|一个|些)[^，。？?]{0,12}?(最多|最高|最大|最少|最低|最小)")
+_MOST = ("最多", "最高", "最大")
 _BUDGET = re.compile(r"预算|测算|经费|资金表|安排")
 _LIST = re.compile(r"有什么|都有|清单")  # besides what asks for a list (the "list" answer type)
 _NAME_HEADERS = ("项目名称", "名称", "项目")
@@ -182,6 +185,11 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
     folded, context = query.folded, query.followup_text
     # "每年多少" is what a table by year answers; another per-unit rate ("每家", "每平方米") is not.
     asked = query.kinds | ({"per_unit"} if query.per_units - {"年"} else set())
+    extreme = _EXTREME.search(folded)
+    if extreme and not query.per_units and (_BUDGET.search(folded) or "表" in folded):
+        table_hits = [h.clause for h in hits if h.clause.kind == "table_row"]
+        if table_hits:
+            return _extreme_answer(table_of(corpus, table_hits[0]), folded, extreme.group(1) in _MOST)
     if asked - {"money", "ratio", "quantity"} or ("ratio" in asked and not _SHARE.search(folded)):
         return None
     table_hits = [h.clause for h in hits[:3] if h.clause.kind == "table_row"]
@@ -241,6 +249,32 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
         return TableAnswer(f"{row.name}{'，'.join(parts)}。", (row,))
     parts = [f"{c}为{fmt(v)}{unit}" for c, v in values.items()]
     return TableAnswer(f"{row.name}：{'，'.join(parts)}。", (row,))
+
+
+def _extreme_answer(rows: list[TableRow], folded: str, most: bool) -> TableAnswer | None:
+    """"哪个项目钱最多": the row (totals aside) with the largest (or smallest) figure in the year asked, else
+    summed over every year, with the sums written out."""
+    items = [r for r in rows if r.name and r.name not in _TOTAL_NAMES and r.numeric()]
+    if not items:
+        return None
+    columns = list(items[0].numeric())
+    years = _mentioned(columns, folded)
+    summed = years[:1] or columns
+
+    def value(row: TableRow) -> Decimal:
+        return sum((row.numeric()[c] for c in summed), Decimal(0))
+
+    best = (max if most else min)(value(r) for r in items)
+    chosen = [r for r in items if value(r) == best]
+    unit = items[0].unit
+    span = summed[0] if len(summed) == 1 else f"{summed[0]}至{summed[-1]}合计"
+    word = "最多" if most else "最少"
+    formulas = [" + ".join(fmt(r.numeric()[c]) for c in summed) + f" = {fmt(value(r))}" for r in chosen] \
+        if len(summed) > 1 else []
+    names = "、".join(r.name for r in chosen)
+    shown = f"（{'；'.join(formulas)}）" if formulas else ""
+    return TableAnswer(f"{span}测算资金{word}的项目是{names}，为{fmt(best)}{unit}{shown}。", tuple(chosen),
+                       "；".join(formulas))
 
 
 def _total_answer(total: TableRow, years: list[str], columns: list[str], unit: str) -> TableAnswer:

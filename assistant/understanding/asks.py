@@ -304,7 +304,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # How many: chapters, articles, items, enterprises.
     AnswerType(
         "count", "数量",
-        re.compile(r"(?<!哪)几[章条项家个类种款名次]|多少[章条项家类种款人名次]|多少个(?!工作日|月)"
+        # "几个亿", "多少个亿" ask an amount in 亿, not a count.
+        re.compile(r"(?<!哪)几[章条项家类种款名次]|几个(?![亿万千百])|多少[章条项家类种款人名次]|多少个(?!工作日|月|亿|万)"
                    r"|how many(?! (?:years|months|days|weeks|working days))"),
         re.compile(
             r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
@@ -348,7 +349,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "compare", "",
         re.compile(r"分别|不一样|不同|区别|差别|差异|变化|相比|对比|比较|一样吗|同一个|改了|变了"
-                   r"|哪个(?:更|比较)?(?:高|低|多|少|大|小)|\bcompare|\bversus\b|\bvs\b"),
+                   r"|哪个[^，。？?]{0,6}?(?:更|最|比较)?(?:高|低|多|少|大|小)|\bcompare|\bversus\b|\bvs\b"),
         None,
     ),
     # Facts about a document itself, answered from its metadata and structure (composers.document_facts);

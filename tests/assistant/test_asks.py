@@ -159,3 +159,8 @@ def test_a_period_is_answered_by_two_dates_and_a_deadline_by_the_last() -> None:
 
 def test_a_year_alone_does_not_state_a_month() -> None:
     assert not answer_pattern("month").search(fold("测算表（万元）｜2024年：12000｜2025年：12000"))
+
+
+def test_how_many_hundred_millions_asks_an_amount_not_a_count() -> None:
+    assert "count" not in ask_types("三年大概要花几个亿")
+    assert "count" in ask_types("一共有几个项目")

@@ -284,7 +284,14 @@ def test_a_document_named_by_kind_area_and_years_that_is_known_but_not_held(
     query = understand(question, [], policy_assistant.retriever, policy_assistant.rules)
     note = unheld_named_document(_AREA, query)
     assert bool(note) is unheld
-    assert not note or "未收录《珠海市香洲区示例扶持申报指南（2027—2028年）》" in note
+    assert not note or "未收录《珠海市香洲区示例扶持申报指南》" in note  # a refusal shows no figure, no years
+
+
+def test_a_known_document_spelled_out_without_its_years_is_named(
+        policy_assistant: PolicyAssistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("assistant.support.shipped_known_documents", lambda: _KNOWN)
+    query = understand("香洲区示例扶持申报指南对申报时间有什么规定？", [], policy_assistant.retriever, policy_assistant.rules)
+    assert "未收录《珠海市香洲区示例扶持申报指南》" in unheld_named_document(_AREA, query)
 
 
 @pytest.mark.parametrize("turns", [

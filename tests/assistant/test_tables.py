@@ -60,3 +60,11 @@ def test_a_follow_up_names_another_row_in_shorter_words(policy_assistant: Policy
     history = [Turn("user", "测算表里语音识别平台扶持2027年预算多少"), Turn("assistant", "（略）")]
     assert _answer(policy_assistant, "那机器人那项呢，两年加起来多少", history) == \
         "服务机器人租赁扶持2027年至2028年合计测算90万元（30 + 60 = 90）。"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("测算表里哪个项目钱最多", "2027年至2028年合计测算资金最多的项目是语音识别平台扶持，为300万元（100 + 200 = 300）。"),
+    ("2028年预算哪一项最少", "2028年测算资金最少的项目是语音识别平台运营扶持，为10万元。"),
+])
+def test_the_row_with_the_most_or_least(policy_assistant: PolicyAssistant, question: str, expected: str) -> None:
+    assert _answer(policy_assistant, question) == expected
