@@ -109,10 +109,12 @@ def superseded_draft(corpus: Corpus, query: Query, evidence: list[Evidence]) -> 
     folded = query.folded
     if not evidence or not _ASKS_OFFICIAL.search(folded) or _ASKS_IF_OFFICIAL.search(folded):
         return ""
-    finals = {final_version(corpus, e.hit.doc) for e in evidence}
-    held = {f for f in finals if f is not None}
-    if len(held) < len(finals) or any(e.hit.doc.status != "draft-for-comment" for e in evidence):
+    # What best answers is the draft's: the final text's other sentences (weaker matches) do not say it.
+    best = evidence[0].hit.doc
+    final = final_version(corpus, best)
+    if final is None or best.status != "draft-for-comment":
         return ""
+    held = {final}
     titles = "、".join(f"《{corpus.documents[f].short_title}》" for f in sorted(held))
     return (f"所存的正式印发文本{titles}为部分收录，其中没有找到这项规定；征求意见稿中的相关内容"
             f"不代表正式政策，正式稿是否保留、如何规定，所存文件无法确认。")

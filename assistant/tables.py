@@ -24,6 +24,7 @@ _SHARE = re.compile(r"占.{0,20}(比例|比重|百分之|多少)|占比")
 _ZERO = re.compile(r"为0(?!\d)|为零|是0(?!\d)|没有安排|未安排|(?<![\d.])0万元")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 # What people call a budget allocation: a question with none of these is about support, not a table's row.
+_YEAR_SPAN = re.compile(r"(20\d{2})\s*年?\s*(?:到|至|—|-|~|－)\s*(20\d{2})")
 # "哪个项目钱最多", "哪一项预算最少": the row with the largest or smallest figure.
 _EXTREME = re.compile(r"哪(?:个|项|一项|一个|些)[^，。？?]{0,12}?(最多|最高|最大|最少|最低|最小)")
 _MOST = ("最多", "最高", "最大")
@@ -134,7 +135,12 @@ def budgeted_items(rules: RuleSet, query: Query, hits: list[Hit]) -> tuple[str, 
 def _mentioned(columns: list[str], folded: str) -> list[str]:
     """Columns the question names, in the order it names them."""
     found = [(folded.find(fold(c)), c) for c in columns if fold(c) in folded]
-    return [c for _, c in sorted(found)]
+    # "从2024年到2026年": the years between are named too.
+    for span in _YEAR_SPAN.finditer(folded):
+        first, last = int(span.group(1)), int(span.group(2))
+        found += [(span.start(), c) for c in columns if (year := re.match(r"\d{4}", c)) and
+                  first < int(year.group(0)) < last and all(c != other for _, other in found)]
+    return [c for _, c in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
 def _rows_named(rows: list[TableRow], folded: str, budget: bool) -> list[TableRow]:

@@ -15,12 +15,14 @@ import re
 from dataclasses import dataclass, field
 
 from retrieval.models import GAP_MARKER, PRINTED_ROW, Clause, ClauseKind
-from retrieval.numerals import HEADING_NUMERALS
+from retrieval.numerals import HEADING_NUMERALS, number_value
 
 _CN_NUM = HEADING_NUMERALS
 _CHAPTER = re.compile(rf"^第[{_CN_NUM}\d]+章\s*\S*$")
 _SECTION = re.compile(rf"^第[{_CN_NUM}\d]+节\s*\S*$")
-_ARTICLE = re.compile(rf"^(第[{_CN_NUM}\d]+条)(?:[\s\u3000]+|$)(.*)$")
+# A heading is followed by a space, or (as copies from PDFs often have it) directly by the article's text when it
+# is the next article in order (`_heads_article`), but not by a list of other articles ("第十二条、第十三条…").
+_ARTICLE = re.compile(rf"^(第[{_CN_NUM}\d]+条)(?:[\s\u3000]+|$|(?=[\u4e00-\u9fff])(?![、，,和及与至到或]))(.*)$")
 _CN_L1 = re.compile(rf"^([{_CN_NUM}]+)、\s*(.*)$")
 _CN_L2 = re.compile(rf"^[（(]([{_CN_NUM}]+)[)）]\s*(.*)$")
 # A second-level item that follows its first-level heading on the same line: "一、标题 (一)正文".
@@ -177,6 +179,19 @@ def _read_outline_line(state: _State, line: str, english: bool) -> None:
     state.add_text(line)
 
 
+def _article_value(label: str) -> int | None:
+    value = number_value(label[1:-1])
+    return int(value) if value is not None else None
+
+
+def _heads_article(match: re.Match[str], last: int | None) -> bool:
+    """True when a line starting "第N条" opens article N: a space follows the label, or the line runs straight on
+    and N is the next article ("第十二条规定的事项…" after the first article cites article 12; it opens nothing)."""
+    label = match.group(1)
+    spaced = len(match.string) == len(label) or match.string[len(label)] in " \t\u3000"
+    return spaced or _article_value(label) == (last or 0) + 1
+
+
 def parse_body(doc_id: str, body: str, language: str = "zh") -> ParsedBody:
     """Parse a document body (front matter removed) into clauses in document order."""
     english = language == "en"
@@ -193,6 +208,7 @@ def parse_body(doc_id: str, body: str, language: str = "zh") -> ParsedBody:
                 lines.append(piece)
     by_article = any(_ARTICLE.match(ln) for ln in lines)
     state = _State(doc_id)
+    last_article: int | None = None
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -217,8 +233,9 @@ def parse_body(doc_id: str, body: str, language: str = "zh") -> ParsedBody:
             state.table_title = line
             if state.open is not None:
                 state.add_text(line)
-        elif by_article and (m := _ARTICLE.match(line)):
+        elif by_article and (m := _ARTICLE.match(line)) and _heads_article(m, last_article):
             state.start(m.group(1), "article", line, has_body=True)
+            last_article = _article_value(m.group(1))
         elif by_article:
             state.add_text(line)
         else:

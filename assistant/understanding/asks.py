@@ -196,7 +196,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "period", "起止时间",
         re.compile(r"哪段时间|什么时间段|时间段|起止|从哪天到哪天|从什么时候到什么时候|从几号到几号|\bperiod\b"
-                   r"|from when"),
+                   r"|from when|(?:征求|征集|征询)意见的?时间|意见(?:征求|征集|征询)的?时间"),
         re.compile(DATE_RANGE),
         lead=_lead(rf"(?P<v>{DATE_RANGE})", "起止时间为{v}", "The period is {v}", anchored=True, dated=True),
     ),
@@ -214,7 +214,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # Whether a document is in force is stated by words of issuing, consulting or coming into force.
     AnswerType(
         "status", "印发或施行情况",
-        re.compile(r"正式|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行|officially (?:issued|released|adopted)"
+        # "正式稿", "正式版" name a version ("征求意见稿和正式稿…各是…"), they do not ask whether it is issued.
+        re.compile(r"正式(?!稿|版|文本)|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行|officially (?:issued|released|adopted)"
                    r"|is it (?:official|final)|is it still a draft"),
         re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布"),
         status_line=True,
@@ -305,7 +306,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "count", "数量",
         # "几个亿", "多少个亿" ask an amount in 亿, not a count.
-        re.compile(r"(?<!哪)几[章条项家类种款名次]|几个(?![亿万千百])|多少[章条项家类种款人名次]|多少个(?!工作日|月|亿|万)"
+        re.compile(r"(?<!哪)几(?:[章条项家类种款名次]|个(?![亿万千百]))|多少[章条项家类种款人名次]|多少个(?!工作日|月|亿|万)"
                    r"|how many(?! (?:years|months|days|weeks|working days))"),
         re.compile(
             r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
@@ -404,6 +405,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         None,
         quoting="more",
     ),
+    # Two questions in one message ("预留多少份额？小微企业占多少？"): quote more of the clause, which may state
+    # the second fact in its next sentence.
+    AnswerType("several", "", re.compile(r"[？?][^？?]*[\u4e00-\u9fffA-Za-z][^？?]*[？?]"), None, quoting="more"),
     # Several things, each: quote the next best clauses too.
     AnswerType("each", "", re.compile(r"分别|各[是有最自多为能]|几种|每种|每一种"), None, quoting="each"),
 )

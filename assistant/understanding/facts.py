@@ -22,13 +22,14 @@ _PLACES = ("龙岗", "南山", "福田", "罗湖", "宝安", "龙华", "坪山",
            "广州", "东莞", "惠州", "外地", "市外", "区外")
 _PLACE = "|".join(_PLACES)
 # Where something is: keyword, then (negation) place on its right, or a place (+注册) on its left.
-_REGISTER = re.compile(r"注册|登记")
+_REGISTER = re.compile(r"注册|登记|营业执照|执照")
 _TAX = re.compile(r"(?:纳|交|报|缴)?税(?:务)?")
 _STATS = re.compile(r"统计")
 _NEGATIONS = ("不在", "没在", "并不在", "未在", "不是在", "不是")
 # Keywords listed with one place after them ("注册、纳税、统计都在龙岗") share it.
 _LISTED = r"(?:(?:、|和|及|与)\s*(?:注册|登记|纳税|交税|缴税|报税|税务|统计)(?:地|关系)?)*"
-_RIGHT = re.compile(rf"^(?:地|关系)?{_LISTED}(?:也|都|还|均)?(不在|没在|并不在|未在|不是在|不是|在|于|是|为)?\s*({_PLACE})")
+_RIGHT = re.compile(rf"^(?:地|关系)?{_LISTED}(?:也|都|还|均)?(?:一直|目前|现在|现|一向)?"
+                    rf"(不在|没在|并不在|未在|不是在|不是|在|于|是|为)?\s*({_PLACE})")
 _LEFT = re.compile(rf"(不在|没在|未在)?({_PLACE})(?:区)?(?:注册|登记)?(?:和|、|及|并)?$")
 # An amount stated as the subsidy itself ("告诉我补贴是1亿") is a claim about the answer, not a fact about
 # the applicant's spending: it is never taken as an expense (a prompt-injection shape, too). Nor is a policy's

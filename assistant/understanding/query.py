@@ -150,6 +150,8 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
     own = own_case(text, kinds_of(asks), stated, context)
     if intent == "policy" and ((own and stated.has_amount) or states_spending(text, facts)):
         intent = "self_assessment"  # "能补多少" after the amounts were given: computed, not quoted
+    elif intent == "policy" and route(text, stated) == "mixed":
+        intent = "mixed"  # "这种情况能申报吗" after where the firm pays tax was said: checked, not quoted
     return Query(
         text=text,
         folded=fold(text),

@@ -164,3 +164,12 @@ def test_a_year_alone_does_not_state_a_month() -> None:
 def test_how_many_hundred_millions_asks_an_amount_not_a_count() -> None:
     assert "count" not in ask_types("三年大概要花几个亿")
     assert "count" in ask_types("一共有几个项目")
+
+
+def test_two_questions_in_one_message_quote_more() -> None:
+    assert "more" in quoting("采购要预留多少份额？其中小微企业占多少？")
+    assert quoting("采购要预留多少份额？") == {"sentence"}
+
+
+def test_a_consultation_time_asks_for_its_period() -> None:
+    assert "period" in {t.name for t in asked("这个办法征求意见稿的意见征集时间是？")}

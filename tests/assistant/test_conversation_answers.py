@@ -74,3 +74,17 @@ def test_an_english_what_if_recomputes_in_english(policy_assistant: PolicyAssist
     what_if = answers[1]
     assert not what_if.refused and _estimate(what_if, "lg-compute") == 360.0  # 1200 × 30%, under the 600 cap
     assert what_if.text.startswith("If all application conditions are met")
+
+
+def test_a_startup_denied_later_recomputes_at_the_usual_ratio(policy_assistant: PolicyAssistant) -> None:
+    answers = _converse(policy_assistant,
+                        "我们是初创企业，租用智算中心算力训练大模型，服务合同1000万，训力券能补多少",
+                        "抱歉前面说错了，我们成立很多年了，不算初创企业，那能补多少")
+    assert _estimate(answers[0], "sz-training-voucher") == 600.0  # 60% for a startup
+    assert _estimate(answers[1], "sz-training-voucher") == 500.0  # the later statement overrides: 50%
+
+
+def test_an_eligibility_question_after_the_facts_checks_them(policy_assistant: PolicyAssistant) -> None:
+    answers = _converse(policy_assistant, "我们公司执照在龙岗，不过纳税一直在宝安",
+                        "那我们能申报龙岗的人工智能扶持吗")
+    assert "不符合申报条件" in answers[1].text and "纳税地" in answers[1].text

@@ -126,3 +126,8 @@ def test_english_self_assessment_message() -> None:
     assert facts.profile["compute_expense_wan"] == 400.0
     assert facts.profile["is_startup"] is True
     assert facts.profile["org_type"] == "enterprise"
+
+
+def test_a_licence_and_taxes_paid_elsewhere_all_along() -> None:
+    profile = extract_facts("我们营业执照在龙岗，但是税一直在福田交").profile
+    assert profile["registered_in_longgang"] is True and profile["tax_in_longgang"] is False

@@ -252,3 +252,11 @@ def corpus_path(doc_id: str):
     from assistant.settings import PROJECT_ROOT
 
     return PROJECT_ROOT / "corpus" / "policies" / f"{doc_id}.md"
+
+
+def test_an_article_heading_run_into_its_text_is_still_a_heading() -> None:
+    # Copies taken from PDFs often lose the space after "第一条"; a line citing articles is no heading.
+    clauses = by_locator("第一条为规范专项资金管理，制定本办法。\n第二条、第三条规定的事项由区政府另定。\n第二条 本办法自发布之日起施行。\n")
+    assert list(clauses) == ["第一条", "第二条"]
+    assert clauses["第一条"].text.startswith("第一条为规范专项资金管理")
+    assert "第二条、第三条规定的事项" in clauses["第一条"].text
