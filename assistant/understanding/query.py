@@ -63,8 +63,10 @@ def own_case(text: str, kinds: set[str], stated: ExtractedFacts, context: Conver
     after they told the conversation about themselves), not what a policy grants in general nor whether a
     case qualifies at all ("我们…能补吗" is answered by the clause that says who qualifies)."""
     folded = fold(text)
+    # A kind of applicant named in passing ("每家企业最高补多少") says nothing about the person.
+    told = set(stated.profile) - {"org_type"}
     return "money" in kinds and bool(_HOW_MUCH.search(folded)) and (
-        bool(_FIRST_PERSON.search(folded)) or (context.is_followup and bool(stated.profile)))
+        bool(_FIRST_PERSON.search(folded)) or (context.is_followup and bool(told)))
 
 
 def states_spending(text: str, facts: ExtractedFacts) -> bool:

@@ -91,6 +91,7 @@ def test_a_subsidy_dictated_in_a_followup_is_not_an_amount() -> None:
     ("我们能拿多少房租补贴", (), True),  # first person
     ("能补多少？", _user("我们在龙岗注册"), True),  # a follow-up after the person told about themselves
     ("能补多少？", _user("训力券是什么"), False),  # nothing stated about the person
+    ("那场景示范项目每家企业最多补多少", _user("测算表里场景示范每年安排多少"), False),  # a kind named in passing
     ("房租补贴一共安排了多少钱", (), False),  # the policy's figure, not one's own
     ("我们在龙岗注册，申报材料有哪些", (), False),  # no amount asked
     ("我们向自己的子公司买数据，这种能补吗", (), False),  # whether it qualifies, not how much
