@@ -105,21 +105,35 @@ def thresholds(text: str, condition: bool = False) -> set[tuple[Decimal, str]]:
     return out
 
 
-def tier_match(question: str, text: str) -> int:
-    """+1 when a text's tier is the one a question's amount falls in: the side of a threshold it states
-    ("一万元以上的怎么罚") or where an amount it states lies ("交易额八千元罚多少": "不足一万元的"); -1 for
-    another tier; 0 when the text states no tier or the question no amount."""
-    asked = thresholds(question)
-    plain = {a.wan for a in read_amounts(fold(question))} - {v for v, _ in asked}
-    score = 0
-    for value, side in thresholds(text, condition=True):
-        if (value, side) in asked:
-            score += 1
-        elif any(v == value for v, _ in asked):
-            score -= 1
-        for amount in plain:
-            score += 1 if (amount >= value) == (side == "above") else -1
-    return max(-1, min(1, score))
+@dataclass(frozen=True)
+class Tiers:
+    """What a question says of amounts that decides between a clause's tiers: the thresholds it states a side
+    of ("一万元以上的怎么罚") and the amounts it states without one ("交易额八千元罚多少")."""
+
+    asked: frozenset[tuple[Decimal, str]]
+    plain: frozenset[Decimal]
+
+    @classmethod
+    def of(cls, question: str) -> Tiers:
+        asked = thresholds(question)
+        amounts = {a.wan for a in read_amounts(fold(question))}
+        return cls(frozenset(asked), frozenset(amounts - {v for v, _ in asked}))
+
+    def match(self, text: str) -> int:
+        """+1 when a text's tier is the one the question's amount falls in: on the side of a threshold it states,
+        or where an amount it states lies ("交易额八千元" → "不足一万元的"); -1 for another tier; 0 when the text
+        states no tier or the question no amount."""
+        if not (self.asked or self.plain):
+            return 0
+        score = 0
+        for value, side in thresholds(text, condition=True):
+            if (value, side) in self.asked:
+                score += 1
+            elif any(v == value for v, _ in self.asked):
+                score -= 1
+            for amount in self.plain:
+                score += 1 if (amount >= value) == (side == "above") else -1
+        return max(-1, min(1, score))
 
 
 def sentences(text: str) -> list[str]:
@@ -319,7 +333,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     period = asks_period(query.folded)
     scope = bool(_APPLIES_ASKED.search(query.folded))
     asked_text = retriever.without_document_names(query.text)
-    tiered = bool(read_amounts(query.folded))  # a question stating an amount may fall in one tier of several
+    tiers = Tiers.of(query.text)  # a question stating an amount may fall in one tier of several
     # What one applicant gets ("买算力补贴多少"), not a budget: no year, no total, no table asked about.
     applicant = bool(_APPLICANT.search(query.folded)) and not years and not _BUDGET_ASKED.search(query.folded)
     out: list[Evidence] = []
@@ -391,7 +405,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # a period from one date to another, rather than a single date; what a document applies to.
                 score += CAL.form_bonus
             # A tier stated on the side of the threshold the question states ("一万元以上的"), not the other.
-            score += CAL.tier_weight * tier_match(query.text, own) if tiered else 0.0
+            score += CAL.tier_weight * tiers.match(own)
             # The question's own wording, word for word, marks the sentence it paraphrases.
             score += CAL.phrase_weight * min(1.0, _common_run(asked_text, read) / CAL.phrase_chars)
             if present and _TARGET.search(fold(own)):

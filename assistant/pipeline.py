@@ -58,10 +58,6 @@ def retrieve(res: Resources, query: Query) -> list[Hit]:
                                 context_weight=query.context.weight)
 
 
-def _compares(query: Query) -> bool:
-    return any(t.name == "compare" for t in query.asks)
-
-
 def version_pairs(corpus: Corpus, named: set[str]) -> list[str]:
     """The named drafts whose final version is named too, and those finals."""
     pairs = {d: final for d in named

@@ -251,7 +251,7 @@ def _named_closely(title: str, folded: str) -> bool:
     行动方案" for "…的行动方案（2024—2025年）"): it names that document without its years."""
     core = _TITLE_NOISE.sub("", title)
     pairs = {core[i:i + 2] for i in range(len(core) - 1)}
-    return len(pairs) >= 6 and len({p for p in pairs if p in folded}) >= CAL.quote_coverage * len(pairs)
+    return len(pairs) >= 6 and len({p for p in pairs if p in folded}) >= CAL.title_coverage * len(pairs)
 
 
 def unheld_named_document(corpus: Corpus, query: Query) -> str:

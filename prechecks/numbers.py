@@ -89,6 +89,9 @@ _EN_SCALES = {"thousand": ("千元", 1), "k": ("千元", 1), "million": ("百万
               "m": ("百万元", 1), "billion": ("亿元", 10), "bn": ("亿元", 10)}
 _EN_NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _EN_SCALE = r"(?P<scale>thousand|million|billion|mn|bn|k|m)"
+# The same scale words without a currency; not "3 million users": a figure followed by what it counts is no amount.
+_EN_SCALED = re.compile(rf"(?<![a-z\d.,])(?P<number>{_EN_NUMBER})\s*(?P<scale>million|billion|mn|bn)\b"
+                        r"(?!\s*(?:yuan|rmb|cny|元))(?!\s+(?!on\b|for\b|in\b|and\b|to\b|this\b|last\b)[a-z])")
 _EN_AMOUNT = re.compile(rf"(?<![a-z\d.,])(?:(?P<number>{_EN_NUMBER})\s*{_EN_SCALE}\s*(?:yuan|rmb|cny|元)(?![a-z])"
                         rf"|(?:rmb|cny|¥)\s*(?P<number2>{_EN_NUMBER})(?:\s*(?P<scale2>thousand|million|billion|mn|bn|k|m))?"
                         r"(?![a-z\d]))")
@@ -118,11 +121,12 @@ def _written(match: re.Match[str]) -> WrittenAmount | None:
 
 
 def _written_en(match: re.Match[str]) -> WrittenAmount | None:
-    value = number_value(match.group("number") or match.group("number2"))
+    groups = match.groupdict()
+    value = number_value(groups["number"] or groups.get("number2") or "")
     if value is None:
         return None
     number = Decimal(value.numerator) / Decimal(value.denominator)
-    scale = match.group("scale") or match.group("scale2")
+    scale = groups["scale"] or groups.get("scale2")
     unit, factor = _EN_SCALES[scale] if scale else ("元", 1)
     return WrittenAmount(number * factor, unit, match.start(), match.end())
 
@@ -134,6 +138,12 @@ def read_amounts(text: str) -> list[WrittenAmount]:
     chinese = [a for m in _AMOUNT.finditer(folded) if (a := _written(m)) is not None
                and not any(e.start < a.end and a.start < e.end for e in english)]
     return sorted([*chinese, *english], key=lambda a: a.start)
+
+
+def read_scaled_figures(text: str) -> list[WrittenAmount]:
+    """Figures in millions or billions in `fold(text)` with the currency unsaid ("What if it spent 30 million?"):
+    in a person's own English they are yuan, the only currency of the held policies (see `_EN_SCALED`)."""
+    return [a for m in _EN_SCALED.finditer(fold(text)) if (a := _written_en(m)) is not None]
 
 
 def read_amount(text: str) -> WrittenAmount | None:

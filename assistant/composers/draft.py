@@ -151,6 +151,8 @@ def conversions(lead: str, quote: str) -> list[str]:
 def add_compared_lead(draft: Draft, query: Query, compared: list[Evidence], labels: list[str]) -> None:
     """One opening sentence for things set side by side: what each one's sentence states of what is asked,
     after its label ("语料券：按不超过合同金额的30%；训力券：…"); none unless each states it."""
+    english = query.language == "en"
+    colon, joiner, stop = (": ", "; ", ".") if english else ("：", "；", "。")
     said: list[str] = []
     for evidence, label in zip(compared, labels, strict=True):
         quote = quote_for(evidence, query)
@@ -158,11 +160,12 @@ def add_compared_lead(draft: Draft, query: Query, compared: list[Evidence], labe
                              evidence.hit.doc.language, restate=False)
         if not lead:
             return
-        own = lead[:-1].split("：", 1)[-1] if query.language != "en" else lead[:-1]
+        # A Chinese template lead names the question's subject first ("X：最高…"): the label names each instead.
+        own = lead[:-1] if english else lead[:-1].split("：", 1)[-1]
         marker = draft.marker(cite(evidence.hit.clause, evidence.hit.doc, quote))
-        said.append(f"{label}：{own}{marker}" if query.language != "en" else f"{label}: {own}{marker}")
+        said.append(f"{label}{colon}{own}{marker}")
         draft.calculations += conversions(lead, quote)
-    draft.lines.append(("；" if query.language != "en" else "; ").join(said) + ("。" if query.language != "en" else "."))
+    draft.lines.append(joiner.join(said) + stop)
 
 
 def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: Corpus,

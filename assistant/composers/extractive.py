@@ -95,13 +95,12 @@ def comparison(res: Resources, context: Context, draft: Draft) -> Step:
 def compared_labels(res: Resources, context: Context) -> list[str]:
     """What names each compared sentence: the support item whose clause it is (the items compared), else its
     document's short title."""
-    items = [item for item in res.rules.items if item.item_id in context.query.named_items]
-    labels = []
-    for evidence in context.compared:
-        clause_id = evidence.hit.clause.clause_id
-        owner = next((i.name for i in items if clause_id in item_clauses(res.rules, res.corpus, (i.item_id,))), None)
-        labels.append(owner or f"《{evidence.hit.doc.short_title}》所述")
-    return labels
+    owners: dict[str, str] = {}  # clause id -> the first named item it belongs to
+    for item in res.rules.items:
+        if item.item_id in context.query.named_items:
+            for clause_id in item_clauses(res.rules, res.corpus, (item.item_id,)):
+                owners.setdefault(clause_id, item.name)
+    return [owners.get(e.hit.clause.clause_id, f"《{e.hit.doc.short_title}》所述") for e in context.compared]
 
 
 def evidence(res: Resources, context: Context, draft: Draft) -> Step:

@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
-from assistant.evidence import asks_period, tier_match
+from assistant.evidence import Tiers, asks_period
 from assistant.understanding.asks import DATE, AnswerType, answer_type
 from retrieval.text import fold
 
@@ -120,6 +120,8 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
     matches = [m for m in kind.lead.span.finditer(sentence) if not any(a <= m.start() < b for a, b in titles)]
     role = _role(kind, question)
     period = asks_period(fold(question))
+    tiers = Tiers.of(question)
+    pool_asked = bool(_POOL_ASKED.search(fold(question)))
 
     def rank(match: re.Match[str]) -> tuple[int, ...]:
         left, right = _segment(sentence, match.start(), match.end(), language)
@@ -132,8 +134,8 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
                 1 if role and not fold(sentence[:match.start()]).endswith(role) else 0,
                 1 if period and not _RANGE_AFTER.match(sentence, match.end()) else 0,
                 1 if _special_case(part, asked) else 0,
-                1 if _POOL.search(part) and not _POOL_ASKED.search(fold(question)) else 0,
-                -tier_match(question, asked_part),
+                1 if _POOL.search(part) and not pool_asked else 0,
+                -tiers.match(asked_part),
                 -len(_bigrams(asked_part) & asked), -len(_bigrams(_named_before(sentence, left, match.start())) & asked),
                 0 if _GRANT.search(part) else 1)
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from prechecks.numbers import read_amounts
+from prechecks.numbers import read_amounts, read_scaled_figures
 from retrieval.text import fold
 
 # Which profile field an amount belongs to, from the words around it (checked in this order).
@@ -91,21 +91,12 @@ class ExtractedFacts:
                               self.amount_fields or earlier.amount_fields)
 
 
-# "What if it spent 30 million?": in a person's own English, a figure in millions or billions is money (yuan,
-# the only currency of the held policies) even without the currency named …
-# Not "3 million users": a figure followed by what it counts is no amount.
-_EN_SCALED = re.compile(r"(?<![a-z\d.,])(\d[\d,]*(?:\.\d+)?)\s*(million|billion|mn|bn)\b"
-                        r"(?!\s*(?:yuan|rmb|cny|元))(?!\s+(?!on\b|for\b|in\b|and\b|to\b|this\b|last\b)[a-z])")
-_EN_SCALE_WAN = {"million": 100, "mn": 100, "billion": 100_000, "bn": 100_000}
-
-
 def find_amounts(text: str) -> list[Amount]:
-    """Every amount with a money unit in a text, converted to 万元 (positions in the folded text)."""
+    """Every amount with a money unit in a text, converted to 万元 (positions in the folded text); in English,
+    also a figure in millions or billions with the currency unsaid (`read_scaled_figures`)."""
     found = [Amount(round(float(a.wan), 6), a.start, a.end) for a in read_amounts(text)]
-    folded = fold(text)
-    bare = [Amount(float(m.group(1).replace(",", "")) * _EN_SCALE_WAN[m.group(2)], m.start(), m.end())
-            for m in _EN_SCALED.finditer(folded)
-            if not any(a.start < m.end() and m.start() < a.end for a in found)]
+    bare = [Amount(round(float(a.wan), 6), a.start, a.end) for a in read_scaled_figures(text)
+            if not any(f.start < a.end and a.start < f.end for f in found)]
     return sorted([*found, *bare], key=lambda a: a.start)
 
 
