@@ -45,6 +45,9 @@ class Calibration:
     target_penalty: float = 0.3  # a question about the present: a sentence that sets a target for later
     tier_weight: float = 0.2  # a sentence stating the threshold a question states, on its side (or the other)
     asking_share: float = 0.5  # a question word inside the words that ask ("谁负责") weighs this share
+    # A thing a support measure is named after that more clauses than this IDF says mention (人工智能, 企业,
+    # 项目) names no particular measure
+    measure_min_idf: float = 2.5
     quoted_name_chars: int = 8  # a quoted phrase this short is a name: none held means nothing held is about it
     claim_hits: int = 3  # top hits whose documents and figures a reported version or figure is checked against
     quote_coverage: float = 0.75  # share of a quoted phrase's words a clause must have to be what it quotes

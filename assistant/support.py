@@ -24,6 +24,7 @@ from assistant.evidence import (
     supported,
     years_about,
 )
+from assistant.measures import about, named_measures, unheld_measures
 from assistant.parts import issuer_name, missing_parts
 from assistant.stated_facts import CONTACT_LABELS, contacts
 from assistant.understanding.asks import missing_labels
@@ -373,42 +374,6 @@ def unheld_claim(corpus: Corpus, query: Query, hits: list[Hit]) -> Support | Non
     return None
 
 
-# A support instrument is named by what it pays for and 券 ("训力券"); "两种券", "这个券" name none.
-_INSTRUMENT = re.compile(r"[\u4e00-\u9fff]{2}券")
-_NOT_A_NAME = re.compile(r"[种个类张些两几这那哪各每该此一二三四五六七八九十]")
-
-
-# What a support measure pays is named after what it pays for: "流片补贴", "住房补贴", "人才奖励".
-_SUPPORT_NOUN = re.compile(r"(?:补贴|补助|奖励|资助|奖补)")
-_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-def unheld_support_subjects(retriever: Retriever, folded: str) -> tuple[str, ...]:
-    """Support measures a (folded) question names by what they pay for ("流片补贴"), where no held clause
-    mentions that thing, nor any policy word a user word for it stands for: nothing held pays for it."""
-    if not _SUPPORT_NOUN.search(folded):
-        return ()
-    words = retriever.tokenizer.tagged_words(folded)
-    names: list[str] = []
-    for (before, tag), (word, _) in zip([("", ""), *words], words):
-        noun = _SUPPORT_NOUN.search(word)
-        if noun is None:
-            continue
-        subject, tag = (word[:noun.start()], "n") if noun.start() else (before, tag)
-        # What is paid for is a noun ("流片"), not a particle or verb before the word ("…的话补贴", "能补贴");
-        # an everyday noun names nothing in particular.
-        if tag.startswith("n") and _CJK_WORD.fullmatch(subject) and not retriever.is_known(subject) \
-                and retriever.tokenizer.general_idf(subject) >= CAL.everyday_idf \
-                and not retriever.lexicon.expansions(subject):
-            names.append(subject + noun.group(0))
-    return tuple(dict.fromkeys(names))
-
-
-def instrument_names(folded: str) -> tuple[str, ...]:
-    """The vouchers a (folded) question names without quotation marks: names, like quoted ones."""
-    return tuple(n for n in dict.fromkeys(_INSTRUMENT.findall(folded)) if not _NOT_A_NAME.search(n[:2]))
-
-
 _YEARS_IN_TITLE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")
 _DIGIT = re.compile(r"\d")
 
@@ -506,8 +471,9 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
         or unstated_contact(corpus, query, hits)
     if missing is not None:
         return missing
-    absent = [*unheld_terms(corpus, (*query.quoted, *instrument_names(query.folded))),
-              *unheld_support_subjects(retriever, query.folded)]
+    measures = named_measures(retriever, query.text)
+    absent = [*unheld_terms(corpus, (*query.quoted, *(m.name for m in measures if m.name.endswith("券")))),
+              *unheld_measures(retriever, measures)]
     if absent:
         names = "、".join(f"“{t}”" for t in absent)
         return Support("not_held", note=f"所存政策文件中没有出现{names}，没有这方面的规定。")
@@ -536,6 +502,12 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     if not evidence:
         # A named support item's own note (where its standard would be) says it better.
         return Support("not_held", note="" if query.named_items else not_held_note(corpus, query, hits))
+    if measures:
+        # A clause about another measure states that measure's rate or cap: no answer, however close.
+        evidence = [e for e in evidence if any(about(retriever, m, e.hit) for m in measures)]
+        if not evidence:
+            names = "、".join(f"“{m.name}”" for m in measures)
+            return Support("not_held", note=f"所存政策文件中与问题最相关的条款都没有涉及{names}，没有找到这方面的规定。")
     elsewhere = other_area_figure(corpus, query, evidence)
     if elsewhere:
         return Support("not_held", note=elsewhere)

@@ -13,13 +13,11 @@ from assistant.models import Turn
 from assistant.service import PolicyAssistant
 from assistant.support import (
     held_extent,
-    instrument_names,
     not_held_note,
     refusal_title,
     unheld_document_note,
     unheld_named_document,
     unheld_numbers,
-    unheld_support_subjects,
     unheld_terms,
     unheld_version,
 )
@@ -103,13 +101,6 @@ def test_a_quoted_name_no_held_text_contains() -> None:
     # A numbered shorthand sums up a list the text may write out item by item; each name is named once.
     assert unheld_terms(_CORPUS, ("两个统一", "四大工程")) == []
     assert unheld_terms(_CORPUS, ("模型券", "模型券")) == ["模型券"]
-
-
-def test_a_voucher_named_without_quotation_marks() -> None:
-    assert instrument_names(fold("深圳的模型券怎么申请")) == ("模型券",)
-    assert instrument_names(fold("这两种券哪个补得多")) == ()
-    assert unheld_terms(_CORPUS, instrument_names(fold("数据券一年能领几次"))) == []
-    assert unheld_terms(_CORPUS, instrument_names(fold("模型券一年能领几次"))) == ["模型券"]
 
 
 def test_refusals_say_why(policy_assistant: PolicyAssistant) -> None:
@@ -312,18 +303,6 @@ def test_a_contact_asked_that_no_text_gives_is_refused_by_name(policy_assistant:
     assert unstated.refused and "没有载明电子邮箱" in unstated.text and "@" not in unstated.text
     stated = policy_assistant.answer("工信专项资金管理办法征求意见稿收意见的电子邮箱是多少")
     assert not stated.refused and re.search(r"[\w.]+@[\w.]+", stated.text)
-
-
-@pytest.mark.parametrize(("question", "names"), [
-    ("我们做芯片的，流片补贴有多少", ("流片补贴",)),  # nothing held mentions tape-outs
-    ("钱不够的话补贴会打折吗", ()),  # a particle before the word names nothing
-    ("区里有什么资助", ()),  # nor does an asking word
-    ("人才住房补贴怎么申请", ()),  # housing is mentioned in held texts: the clauses decide
-    ("房租补贴能拿多少", ()),  # a user word the lexicon maps to the policy word (租金)
-])
-def test_support_named_for_what_no_held_text_mentions(policy_assistant: PolicyAssistant, question: str,
-                                                      names: tuple[str, ...]) -> None:
-    assert unheld_support_subjects(policy_assistant.retriever, fold(question)) == names
 
 
 def test_a_budget_row_is_no_answer_to_what_one_applicant_gets(policy_assistant: PolicyAssistant) -> None:

@@ -1,0 +1,108 @@
+"""The support measures a question names by what they pay for, and whether a clause is about them.
+
+"住房补贴", "流片补贴", "算力券", "rent subsidy": a measure is named after the thing it pays for. A clause
+that never mentions that thing (nor a policy word the user's word stands for) states some other measure's
+rate or cap, however many of the question's other words it shares; read out, it would answer a question
+about housing with the computing-power subsidy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.calibration import CALIBRATION as CAL
+from retrieval.models import Hit
+from retrieval.search import Retriever
+from retrieval.text import fold
+
+# What a support measure pays is named after what it pays for: "流片补贴", "住房补贴", "人才奖励".
+_SUPPORT_NOUN = re.compile(r"补贴|补助|奖励|资助|奖补")
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+_LATIN = re.compile(r"[a-z]")
+# A support instrument is named by what it pays for and 券 ("训力券"); "两种券", "这个券" name none.
+_INSTRUMENT = re.compile(r"[\u4e00-\u9fff]{2}券")
+_NOT_A_NAME = re.compile(r"[种个类张些两几这那哪各每该此一二三四五六七八九十]")
+# Parts of speech of a word naming what is paid for: nouns (not places or persons), verbal nouns,
+# abbreviations (研发), place words (场地) and the domain terms the tokenizer was given ("x").
+_THING = re.compile(r"n(?![sr])|vn|j|s|x")
+# An English word's inflections: "compute" is what "computing" pays for too.
+_INFLECTION = re.compile(r"(?<=[a-z]{4})(?:ing|ed|es|e|s)$")
+# "rent subsidy", "housing allowance"; "a subsidy for recruiting overseas talent" (the phrase's last word).
+_EN_MEASURE = r"(?:subsid(?:y|ies)|grants?|allowances?|rewards?|awards?|vouchers?)"
+_EN_BEFORE = re.compile(rf"\b([a-z][a-z-]{{2,}})\s+{_EN_MEASURE}\b")
+_EN_FOR = re.compile(rf"\b{_EN_MEASURE}\s+(?:for|on|towards?)\s+((?:[a-z][a-z-]*\s+){{0,3}}?[a-z][a-z-]{{2,}})"
+                     r"(?=\s*(?:[,.?!;]|$|\band\b|\bin\b|\bunder\b|\bfrom\b))")
+# English words before "subsidy" that say whose, how much or which kind, not what is paid for.
+_EN_NOT_A_THING = frozenset(
+    "the any what which this that such government district city municipal provincial national longgang "
+    "shenzhen guangdong financial maximum total annual special one-off additional extra ai its their our "
+    "your much many".split()
+    # … nor the words after "subsidy for" that say who gets it
+    + "us me we them it company companies enterprise enterprises firm firms business businesses startup startups "
+    "start-up start-ups sme smes applicant applicants university universities institute institutes".split())
+
+
+@dataclass(frozen=True)
+class NamedMeasure:
+    """A support measure as the question names it, and the words a clause about it uses."""
+
+    name: str  # as the question names it ("住房补贴", "rent subsidy")
+    forms: tuple[str, ...]  # folded: the thing paid for, and the policy words the user's word stands for
+
+
+def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
+    """The support measures a question names by a particular thing they pay for.
+
+    A thing most clauses mention (人工智能, 企业, 项目) or an everyday word unknown to the held texts names
+    nothing in particular; an asking word or a particle before 补贴 ("能补贴", "…的话补贴") names nothing.
+    """
+    folded = fold(text)
+    out: dict[str, NamedMeasure] = {}
+    for name in dict.fromkeys(_INSTRUMENT.findall(folded)):
+        if not _NOT_A_NAME.search(name[:2]):
+            out[name] = NamedMeasure(name, (name, *retriever.lexicon.expansions(name)))
+    if _SUPPORT_NOUN.search(folded):
+        words = retriever.tokenizer.tagged_words(folded)
+        for (before, tag), (word, _) in zip([("", ""), *words], words):
+            noun = _SUPPORT_NOUN.search(word)
+            if noun is None:
+                continue
+            thing, tag = (word[:noun.start()], "n") if noun.start() else (before, tag)
+            if _THING.match(tag) and _CJK_WORD.fullmatch(thing) and _particular(retriever, thing):
+                out.setdefault(thing, NamedMeasure(thing + noun.group(0), (thing, *retriever.lexicon.expansions(thing))))
+    for match in [*_EN_BEFORE.finditer(folded), *_EN_FOR.finditer(folded)]:
+        thing = match.group(1).split()[-1]
+        if thing not in _EN_NOT_A_THING:
+            stem = _INFLECTION.sub("", thing)
+            out.setdefault(thing, NamedMeasure(match.group(0), (stem, *retriever.lexicon.gloss(thing))))
+    return tuple(out.values())
+
+
+def _particular(retriever: Retriever, thing: str) -> bool:
+    """True when a word names a particular thing: rare in the held clauses, or (unknown to them) in Chinese."""
+    if retriever.is_known(thing):
+        return retriever.idf(thing) >= CAL.measure_min_idf
+    return retriever.tokenizer.general_idf(thing) >= CAL.everyday_idf
+
+
+def unheld_measures(retriever: Retriever, measures: tuple[NamedMeasure, ...]) -> tuple[str, ...]:
+    """The (Chinese) measures named for a thing no held clause mentions, nor any policy word it stands for:
+    nothing held pays for it ("流片补贴")."""
+    return tuple(m.name for m in measures if _CJK_WORD.fullmatch(m.name) and len(m.forms) == 1
+                 and not m.name.endswith("券") and not retriever.is_known(m.forms[0]))
+
+
+def about(retriever: Retriever, measure: NamedMeasure, hit: Hit) -> bool:
+    """True when a clause (its text, headings or document title) mentions what the measure pays for.
+
+    An English clause is read with the Chinese policy words for its English ones; an English word with no
+    Chinese policy word for it says nothing either way of a Chinese clause.
+    """
+    text = fold(" ".join([hit.doc.title, *hit.clause.heading_path, hit.clause.text]))
+    forms = list(measure.forms)
+    if hit.doc.language == "en":
+        text += " " + " ".join(retriever.lexicon.gloss(text))
+    else:
+        forms = [f for f in forms if not _LATIN.match(f)]
+    return not forms or any(re.search(rf"\b{re.escape(f)}", text) if _LATIN.match(f) else f in text for f in forms)

@@ -1,0 +1,91 @@
+"""Support measures named by what they pay for: which words name one, and which clauses are about it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.measures import about, named_measures, unheld_measures
+from assistant.service import PolicyAssistant
+from retrieval.models import Clause, DocumentMeta, Hit
+
+
+def _names(policy_assistant: PolicyAssistant, question: str) -> tuple[str, ...]:
+    return tuple(m.name for m in named_measures(policy_assistant.retriever, question))
+
+
+@pytest.mark.parametrize(("question", "names"), [
+    ("我们做芯片的，流片补贴有多少", ("流片补贴",)),
+    ("研发补贴一般给多少", ("研发补贴",)),  # an abbreviation names the thing too
+    ("深圳的模型券怎么申请", ("模型券",)),  # a voucher without quotation marks
+    ("钱不够的话补贴会打折吗", ()),  # a particle before the word names nothing
+    ("区里有什么资助", ()),  # nor does an asking word
+    ("能领取补贴吗", ()),  # nor a verb
+    ("这两种券哪个补得多", ()),  # nor a count of vouchers
+    ("人工智能企业补贴有哪些", ()),  # a thing most clauses mention names no particular measure
+    ("what housing subsidy is there?", ("housing subsidy",)),
+    ("any grants for companies in Longgang", ()),  # who gets it is no thing paid for
+])
+def test_which_words_name_a_measure(policy_assistant: PolicyAssistant, question: str,
+                                    names: tuple[str, ...]) -> None:
+    assert _names(policy_assistant, question) == names
+
+
+@pytest.mark.parametrize(("question", "unheld"), [
+    ("我们做芯片的，流片补贴有多少", ("流片补贴",)),  # nothing held mentions tape-outs
+    ("人才住房补贴怎么申请", ()),  # housing is mentioned in held texts: the clauses decide
+    ("房租补贴能拿多少", ()),  # a user word the lexicon maps to the policy word (租金)
+    ("模型券一年能领几次", ()),  # a voucher's name is checked against the held texts whole, elsewhere
+])
+def test_measures_no_held_text_pays_for(policy_assistant: PolicyAssistant, question: str,
+                                        unheld: tuple[str, ...]) -> None:
+    measures = named_measures(policy_assistant.retriever, question)
+    assert unheld_measures(policy_assistant.retriever, measures) == unheld
+
+
+def _hit(text: str, language: str = "zh") -> Hit:
+    doc = DocumentMeta(doc_id="demo", title="某区示例扶持措施", short_title="示例措施", issuer="某区政府",
+                       level="district", doc_type="measures", status="official", language=language,
+                       completeness="full", source="test")
+    return Hit(Clause("demo#1", "demo", "1", "article", ("一、支持算力建设",), text, 0), doc, 1.0, 1)
+
+
+def test_a_clause_is_about_a_measure_when_it_names_what_is_paid_for(policy_assistant: PolicyAssistant) -> None:
+    retriever = policy_assistant.retriever
+    housing, compute = named_measures(retriever, "住房补贴和算力补贴各多少")
+    clause = _hit("对购买算力的企业，按实际费用的30%给予资助。")
+    assert about(retriever, compute, clause) and not about(retriever, housing, clause)
+    assert about(retriever, housing, _hit("引进的人才在住房等方面享受本市人才政策待遇。"))
+    # Headings count: the clause sits under "支持算力建设".
+    assert about(retriever, compute, _hit("按实际费用的30%给予资助。"))
+
+
+def test_an_english_measure_against_english_and_chinese_clauses(policy_assistant: PolicyAssistant) -> None:
+    retriever = policy_assistant.retriever
+    (rent,) = named_measures(retriever, "how much rent subsidy can we get?")
+    (talent,) = named_measures(retriever, "Is there a subsidy for recruiting overseas talent?")
+    english = _hit("Enterprises that purchase computing power are granted 30% of the expenses.", "en")
+    assert not about(retriever, rent, english) and not about(retriever, talent, english)
+    assert about(retriever, rent, _hit("对租用产业空间的企业给予租金扶持。"))  # rent is 租金 as well as 租用
+    # A word with no Chinese policy word for it says nothing either way of a Chinese clause.
+    (robots,) = named_measures(retriever, "robotics subsidy?")
+    assert about(retriever, robots, _hit("对购买算力的企业给予资助。"))
+    # Inflections: "compute" is what "computing power" is about.
+    (compute,) = named_measures(retriever, "the compute voucher")
+    assert about(retriever, compute, english)
+
+
+@pytest.mark.parametrize("question", [
+    "龙岗给引进的AI人才发多少住房补贴",
+    "Under the Longgang measures, how much housing subsidy do AI engineers get?",
+    "Is there any Longgang subsidy for recruiting foreign talent? How much?",
+])
+def test_a_measure_no_clause_pays_for_is_refused_not_answered_with_another(
+        policy_assistant: PolicyAssistant, question: str) -> None:
+    answer = policy_assistant.answer(question)
+    assert answer.refused and not answer.citations and "600" not in answer.text
+
+
+@pytest.mark.parametrize("question", ["龙岗买算力的补贴封顶多少", "How much is the Longgang compute subsidy capped at?"])
+def test_a_measure_a_clause_pays_for_is_answered(policy_assistant: PolicyAssistant, question: str) -> None:
+    answer = policy_assistant.answer(question)
+    assert not answer.refused and ("600万" in answer.text or "6 million" in answer.text)
