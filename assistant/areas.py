@@ -18,6 +18,11 @@ from assistant.understanding.query import Query
 from retrieval.models import Corpus, DocumentMeta
 from retrieval.text import fold
 
+# What makes a place word an area's name: 东莞市, 南山区; 香港特别行政区; 美国政府 (a country).
+_AREA_SUFFIXES = ("市", "区", "省", "县", "特别行政区", "政府")
+# The nation is no area: national documents are of every area.
+_NATION = frozenset({"中国", "中华人民共和国", "我国", "全国"})
+_GOVERNMENT = re.compile(r"(?:人民)?政府$")
 _ADMIN_SUFFIX = re.compile(r"(?<=..)[省市区县]$")
 _JURISDICTION = re.compile(r"[\u4e00-\u9fff]{2}[省市区]")
 
@@ -25,22 +30,28 @@ _JURISDICTION = re.compile(r"[\u4e00-\u9fff]{2}[省市区]")
 @lru_cache(maxsize=1)
 def _place_tagger() -> jieba.posseg.POSTokenizer:
     jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    tagger = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    tagger.tokenizer.check_initialized()  # its dictionary (FREQ) is loaded on first use, replacing the empty one
+    return tagger
 
 
 @lru_cache(maxsize=4096)
 def places_named(text: str) -> frozenset[str]:
     """The administrative areas a text names ("东莞", "南山区" → 南山), without their 省/市/区/县.
 
-    A place word of jieba's dictionary counts when it is, or with 省/市/区/县 added makes, an area's name:
+    A place word of jieba's dictionary counts when it is, or with 省/市/区/县 (特别行政区, 政府) added makes, an
+    area's name:
     place-like words that name no area (鹏城, a project's name) are left out.
     """
     tagger = _place_tagger()
     freq = tagger.tokenizer.FREQ
     out = set()
     for word, flag in tagger.cut(fold(text)):
-        if flag == "ns" and len(word) >= 2 and (_ADMIN_SUFFIX.search(word) or any(freq.get(word + s)
-                                                                                  for s in "市区省县")):
+        if flag == "nt" and word.endswith("政府"):  # "新加坡政府", "深圳市人民政府": the area it governs
+            word = _GOVERNMENT.sub("", word)
+            flag = tagger.word_tag_tab.get(_ADMIN_SUFFIX.sub("", word), "")
+        if flag == "ns" and len(word) >= 2 and word not in _NATION and (_ADMIN_SUFFIX.search(word) or any(freq.get(word + s)
+                                                                                  for s in _AREA_SUFFIXES)):
             out.add(_ADMIN_SUFFIX.sub("", word))
     return frozenset(out)
 

@@ -116,7 +116,7 @@ class AnswerType:
 ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "ratio", "比例",
-        re.compile(r"比例|百分之|几成|百分比|占比|%|what share|what percentage|what proportion|ratio"),
+        re.compile(r"比例|百分之|几成|百分比|占比|%|what share|what percentage|what proportion|ratio|\brate\b"),
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|percent"),
         lead=_lead(rf"(?P<v>{PERCENT})", "比例为{v}", "The rate is {v}"),
     ),
@@ -146,6 +146,14 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"|million yuan|（万元）|\(万元\)"
         ),
         lead=_lead(rf"(?P<v>{AMOUNT})", "金额为{v}", "The amount is {v}"),
+    ),
+    # What something costs (not whether it is charged: "收费吗"): a grant's amount is no price.
+    AnswerType(
+        "price", "价格或收费标准",
+        re.compile(r"价格|价钱|收多少|多贵|(?:收费|手续费|服务费)(?:标准|是多少|多少)|多少(?:钱)?的?(?:手续费|服务费)"
+                   r"|\bprices?\b|what fees?|how much .{0,20}\b(?:fees?|costs?|charged?)\b"),
+        # a figure per unit, or that nothing is charged ("优惠价格" states no price)
+        re.compile(r"\d\s*(?:万元|元)\s*(?:/|每)|每[^，。；\d]{0,6}\d[\d.]*\s*(?:万元|元)|免费|不得?收取|free of charge|(?:yuan|rmb)\s*(?:per|/)"),
     ),
     # What one applicant gets: a budget table's district totals for an item never answer it.
     AnswerType(

@@ -46,9 +46,18 @@ _CORPUS = Corpus(documents={_DOC.doc_id: _DOC}, clauses=_CLAUSES, fingerprint="t
     ("我们买设备能补多少？", "grant"),
     ("开放平台到时候能达到多少规模？", "quantity"),
     ("采购设备按多少比例补贴？", "support_ratio"),
+    ("租一台服务器一个月什么价？价格多少", "price"),
+    ("平台交易要收多少手续费", "price"),
+    ("What fees does the platform charge?", "price"),
+    ("At what rate is the voucher paid?", "ratio"),
 ])
 def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
     assert kind in ask_types(question)
+
+
+def test_whether_something_is_charged_asks_no_price() -> None:
+    assert "price" not in ask_types("公共数据开放收费吗？")
+    assert "price" not in ask_types("小微企业有哪些收费减免？")
 
 
 def test_a_budget_question_is_not_a_grant_question() -> None:
@@ -64,6 +73,11 @@ def test_a_budget_question_is_not_a_grant_question() -> None:
     ("推动算力中心互联互通。", "quantity", False),
     ("按采购金额的20%给予补贴。", "support_ratio", True),
     ("产业规模年均增长超20%。", "support_ratio", False),  # a percentage, but no support paid
+    ("算力服务收费为8元/卡时。", "price", True),
+    ("算力服务按每卡时8元收费。", "price", True),
+    ("开放公共数据不得收取任何费用。", "price", True),  # that nothing is charged answers what it costs
+    ("以优惠价格提供算力服务。", "price", False),  # a price named, none stated
+    ("给予最高1000万元资助。", "price", False),  # a grant is no price
 ])
 def test_a_sentence_states_the_kind_asked_or_not(sentence: str, kind: str, states_it: bool) -> None:
     assert bool(answer_pattern(kind).search(fold(sentence))) is states_it
@@ -214,6 +228,10 @@ _AREA = Corpus(documents={"demo-area": _AREA_DOC}, clauses=(
 def test_the_areas_a_text_names() -> None:
     assert places_named("杭州的算力券怎么领？") == {"杭州"}
     assert places_named("南山区有什么人工智能补贴") == {"南山"}
+    # A special administrative region and a country are areas too; the nation is every area.
+    assert places_named("香港创新科技署对AI公司有什么资助") == {"香港"}
+    assert places_named("新加坡政府给AI企业补多少") == {"新加坡"}
+    assert places_named("中国对人工智能有什么支持政策") == set()
     assert held_places(_AREA) >= {"珠海", "香洲"}
 
 
