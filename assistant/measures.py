@@ -74,8 +74,12 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
     for match in [*_EN_BEFORE.finditer(folded), *_EN_FOR.finditer(folded)]:
         thing = match.group(1).split()[-1]
         if thing not in _EN_NOT_A_THING:
-            stem = _INFLECTION.sub("", thing)
-            out.setdefault(thing, NamedMeasure(match.group(0), (stem, *retriever.lexicon.gloss(thing))))
+            # The Chinese policy words for the measure's name ("rent subsidy" -> 租金), else for the thing
+            # alone, and what those stand for.
+            bilingual = retriever.lexicon.bilingual
+            glosses = bilingual.get(match.group(0)) or bilingual.get(thing) or ()
+            forms = [_INFLECTION.sub("", thing), *glosses, *(w for g in glosses for w in retriever.lexicon.expansions(g))]
+            out.setdefault(thing, NamedMeasure(match.group(0), tuple(dict.fromkeys(forms))))
     return tuple(out.values())
 
 

@@ -153,7 +153,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"价格|价钱|收多少|多贵|(?:收费|手续费|服务费)(?:标准|是多少|多少)|多少(?:钱)?的?(?:手续费|服务费)"
                    r"|\bprices?\b|what fees?|how much .{0,20}\b(?:fees?|costs?|charged?)\b"),
         # a figure per unit, or that nothing is charged ("优惠价格" states no price)
-        re.compile(r"\d\s*(?:万元|元)\s*(?:/|每)|每[^，。；\d]{0,6}\d[\d.]*\s*(?:万元|元)|免费|不得?收取|free of charge|(?:yuan|rmb)\s*(?:per|/)"),
+        re.compile(r"\d\s*(?:万元|元)\s*(?:/|每)|(?:收费|收取|价格|费用?)[^，。；\d]{0,8}每[^，。；\d]{0,6}\d[\d.]*\s*(?:万元|元)|每[^，。；\d]{0,6}\d[\d.]*\s*(?:万元|元)[^，。；]{0,2}(?:收费|收取)|免费|不得?收取|free of charge|(?:yuan|rmb)\s*(?:per|/)"),
     ),
     # What one applicant gets: a budget table's district totals for an item never answer it.
     AnswerType(

@@ -65,7 +65,9 @@ def test_an_english_measure_against_english_and_chinese_clauses(policy_assistant
     (talent,) = named_measures(retriever, "Is there a subsidy for recruiting overseas talent?")
     english = _hit("Enterprises that purchase computing power are granted 30% of the expenses.", "en")
     assert not about(retriever, rent, english) and not about(retriever, talent, english)
-    assert about(retriever, rent, _hit("对租用产业空间的企业给予租金扶持。"))  # rent is 租金 as well as 租用
+    assert about(retriever, rent, _hit("对租用产业空间的企业给予租金扶持。"))
+    # A rent subsidy pays rent (租金), not for renting compute (租用).
+    assert not about(retriever, rent, _hit("对租用智能算力开展训练的企业给予资助。"))
     # A word with no Chinese policy word for it says nothing either way of a Chinese clause.
     (robots,) = named_measures(retriever, "robotics subsidy?")
     assert about(retriever, robots, _hit("对购买算力的企业给予资助。"))

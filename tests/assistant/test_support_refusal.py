@@ -78,6 +78,7 @@ def test_a_budget_question_is_not_a_grant_question() -> None:
     ("开放公共数据不得收取任何费用。", "price", True),  # that nothing is charged answers what it costs
     ("以优惠价格提供算力服务。", "price", False),  # a price named, none stated
     ("给予最高1000万元资助。", "price", False),  # a grant is no price
+    ("每年发放最高5000万元语料券。", "price", False),  # nor a yearly budget
 ])
 def test_a_sentence_states_the_kind_asked_or_not(sentence: str, kind: str, states_it: bool) -> None:
     assert bool(answer_pattern(kind).search(fold(sentence))) is states_it
