@@ -206,7 +206,7 @@ def _context(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...
         return Context(query, [], outside, "out_of_scope")
     hits = retrieve(res, query)
     decided = support(res, query, hits)
-    if decided.outside or decided.reason == "claim_not_held":
+    if decided.outside or decided.about_unheld:
         return Context(query, hits, decided, query.intent)  # nothing of the person's own case to compute
     assessment = precheck(res, query, hits)
     if isinstance(assessment, Answer):
@@ -220,6 +220,8 @@ def answer(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...] 
     context = _context(res, message, history)
     if isinstance(context, Answer):
         return context
+    if context.support.about_unheld:
+        return refusal_answer(res, context)
     return composer_for(res).compose(context)
 
 
@@ -227,7 +229,7 @@ def stream_answer(res: Resources, message: str, history: list[Turn] | tuple[Turn
                   ) -> Iterator[str | Answer]:
     """Pieces of the answer text as they are ready, then the final `Answer`."""
     context = _context(res, message, history)
-    if isinstance(context, Answer):
-        yield from line_by_line(context)
+    if isinstance(context, Answer) or context.support.about_unheld:
+        yield from line_by_line(context if isinstance(context, Answer) else refusal_answer(res, context))
         return
     yield from composer_for(res).stream(context)

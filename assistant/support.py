@@ -27,6 +27,7 @@ from assistant.evidence import (
 from assistant.measures import about, named_measures, unheld_measures
 from assistant.parts import issuer_name, missing_parts
 from assistant.stated_facts import CONTACT_LABELS, contacts
+from assistant.titles import unheld_titles
 from assistant.understanding.asks import missing_labels
 from assistant.understanding.document_asks import contact_kinds
 from assistant.understanding.query import Query
@@ -44,6 +45,7 @@ Reason = Literal[
     "draft_only",  # only a draft says it; the question asks for the official text
     "newer_not_held",  # the document that says it reports a newer version that is not held
     "claim_not_held",  # the question reports a version or a figure no held document states
+    "document_not_held",  # the question names by title a document that is not held
     "out_of_scope",
     "instruction_only",  # the message was only instructions to the assistant
 ]
@@ -77,6 +79,12 @@ class Support:
     @property
     def answered(self) -> bool:
         return self.reason == "answered"
+
+    @property
+    def about_unheld(self) -> bool:
+        """True when the question is about something no held document is (a document, a reported figure):
+        nothing held answers it, not even an article or a table cell of the same number."""
+        return self.reason in ("claim_not_held", "document_not_held")
 
     @property
     def outside(self) -> bool:
@@ -467,6 +475,11 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     claim = unheld_claim(corpus, query, hits)
     if claim is not None:
         return claim
+    unheld_title = next(iter(unheld_titles(retriever, query.text)), None)
+    if unheld_title is not None:
+        # A refusal shows no figure: a known title without the years it carries (as `refusal_title`).
+        name = _YEARS_IN_TITLE.sub("", unheld_title.known) or unheld_title.named
+        return Support("document_not_held", note=f"所存文件未收录《{name}》的原文，无法据此说明其中的规定。")
     missing = _missing_article(corpus, query) or _missing_part(corpus, query, hits) \
         or unstated_contact(corpus, query, hits)
     if missing is not None:

@@ -1,0 +1,104 @@
+"""Documents a question names by their title ("广东省数字经济促进条例", 《人工智能生成合成内容标识办法》) that
+no held document is.
+
+Such a question asks what that document says; a held document of the same kind answers another question,
+and its article 10 read out as the asked one is the worst answer there is. A title is read as the user
+wrote it: a run of words ending in a kind of document; it names a held document when it is of that
+document's kind and area and shares most of its title's character pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.areas import document_areas, places_named
+from assistant.calibration import CALIBRATION as CAL
+from retrieval.currency import shipped_known_documents
+from retrieval.models import Corpus
+from retrieval.search import Retriever
+from retrieval.text import fold
+
+# The kinds of document a title ends in; a law's title ends in 法 ("个人信息保护法", "中小企业促进法").
+# Plain 意见, 措施, 方案 and 计划 are also everyday words ("反馈意见", "具体措施", "年度计划").
+_KIND = re.compile(r"(?:办法|条例|规定|细则|指南|规程|(?:实施|指导)意见|行动方案|行动计划|若干措施"
+                   r"|[\u4e00-\u9fff]{2}法)$")
+_TITLE_QUOTED = re.compile(r"《([^》]{4,60})》")
+# Words of a title: nouns, verbs, adjectives, distinguishing words, abbreviations, idioms, places, domain terms.
+_TITLE_WORD = re.compile(r"n|v|a|b|j|l|i|x|eng")
+# Words that ask rather than name, though tagged as verbs ("请问", "想了解").
+_ASKING = frozenset("请问 问 问问 想 想问 想知道 知道 了解 咨询 查 查询 看看 看 说 讲 提到 根据 按照 依据".split())
+_A_NOT_A = re.compile(r"(.)[不没]\1")  # "适不适用", "有没有": a question, not a title's word
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_PAIR_NOISE = re.compile(r"[（(][^）)]*[）)]|[《》\s的]")
+
+
+@dataclass(frozen=True)
+class UnheldTitle:
+    """A document a question names by title, which no held document is."""
+
+    named: str  # as the question writes it
+    known: str  # the title of the known, unheld document it names; "" when none is known
+
+
+def titles_named(retriever: Retriever, text: str) -> list[str]:
+    """The document titles a question writes: in 《》, or as a run of title words ending in a kind of
+    document ("人工智能生成合成内容标识办法"), at least `CAL.title_min_chars` Chinese characters long."""
+    folded = fold(text)
+    titles = [t for t in _TITLE_QUOTED.findall(folded)]
+    words = retriever.tokenizer.tagged_words(_TITLE_QUOTED.sub("，", folded))
+    for end, (word, _) in enumerate(words):
+        # "…促进法规定…": 规定 says what the law says; the title ends before it.
+        if not _KIND.search(word) or (end and _KIND.search(words[end - 1][0])):
+            continue
+        start = end
+        while start > 0 and _TITLE_WORD.match(words[start - 1][1]) and words[start - 1][0] not in _ASKING \
+                and not _A_NOT_A.search(words[start - 1][0]) and _CJK.match(words[start - 1][0]):
+            start -= 1
+        # A verb before a title governs it ("违反深圳数据条例"); a title's own verbs stand inside it.
+        while start < end and words[start][1] == "v":
+            start += 1
+        title = "".join(w for w, _ in words[start:end + 1])
+        if len(_CJK.findall(title)) >= CAL.title_min_chars:
+            titles.append(title)
+    return list(dict.fromkeys(titles))
+
+
+def _pairs(text: str) -> set[str]:
+    core = _PAIR_NOISE.sub("", fold(text))
+    return {core[i:i + 2] for i in range(len(core) - 1)}
+
+
+def names_title(named: str, title: str, areas: frozenset[str]) -> bool:
+    """True when a title as a question writes it names the document of `title` (of `areas`): of its kind,
+    no area the document is not of, and most of the named title's character pairs in the document's."""
+    kind = _KIND.search(_PAIR_NOISE.sub("", named))
+    if kind is None or kind.group(0)[-2:] not in fold(title):
+        return False
+    if places_named(named) - areas:
+        return False
+    pairs = _pairs(named)
+    return bool(pairs) and len(pairs & _pairs(title)) >= CAL.title_pair_share * len(pairs)
+
+
+def unheld_titles(retriever: Retriever, text: str) -> list[UnheldTitle]:
+    """The titles a question writes that name no held document (nor a name the lexicon gives one), nor any
+    held clause mentions."""
+    corpus: Corpus = retriever.corpus
+    held = [(d.title, document_areas(d)) for d in corpus.documents.values()] + \
+        [(d.short_title, document_areas(d)) for d in corpus.documents.values()] + \
+        [(alias, frozenset().union(*(document_areas(corpus.documents[i]) for i in ids if i in corpus.documents)))
+         for alias, ids in retriever.lexicon.doc_aliases.items()]
+    clauses = [fold(c.text) for c in corpus.clauses]
+    out = []
+    for named in titles_named(retriever, text):
+        if any(names_title(named, title, areas) for title, areas in held):
+            continue
+        # A held clause that names it (a plan it provides for, a law it cites) says what the texts hold of it.
+        pairs = _pairs(named)
+        if any(len(pairs & _pairs(c)) >= CAL.title_coverage * len(pairs) for c in clauses if named[:2] in c):
+            continue
+        known = next((e.title for e in shipped_known_documents().entries
+                      if names_title(named, e.title, places_named(e.title) | places_named(e.issuer or ""))), "")
+        out.append(UnheldTitle(named, known))
+    return out

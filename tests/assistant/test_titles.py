@@ -1,0 +1,56 @@
+"""Documents named by title that no held document is: which runs of words are titles, which name a held
+document, and that the answer then says the document is not held instead of quoting another's article."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.service import PolicyAssistant
+from assistant.titles import names_title, titles_named, unheld_titles
+
+
+@pytest.mark.parametrize(("question", "titles"), [
+    ("请问人工智能生成合成内容标识办法什么时候施行", ["人工智能生成合成内容标识办法"]),  # asking words are no title
+    ("《某市数据交易管理暂行办法》有哪些要求", ["某市数据交易管理暂行办法"]),
+    ("我们被认定违反深圳数据条例了", ["深圳数据条例"]),  # a verb before the title governs it
+    ("中小企业促进法规定预留多少份额", ["中小企业促进法"]),  # 规定 says what the law says
+    ("这个适不适用暂行办法", []),  # an A-not-A question, and too short a title left
+    ("深圳有没有规定", []),
+    ("龙岗的实施细则里怎么说", []),  # a kind alone names no title
+])
+def test_which_words_are_a_title(policy_assistant: PolicyAssistant, question: str, titles: list[str]) -> None:
+    assert titles_named(policy_assistant.retriever, question) == titles
+
+
+def test_a_title_names_a_document_of_its_kind_and_area() -> None:
+    held = "深圳经济特区人工智能产业促进条例"
+    assert names_title("深圳人工智能条例", held, frozenset({"深圳"}))  # shortened as people say it
+    assert not names_title("广东省数字经济促进条例", held, frozenset({"深圳"}))  # another area and subject
+    assert not names_title("深圳人工智能产业促进办法", held, frozenset({"深圳"}))  # another kind
+
+
+@pytest.mark.parametrize(("question", "unheld"), [
+    ("广东省数字经济促进条例第十条怎么规定", ["广东省数字经济促进条例"]),
+    ("高新技术企业认定管理办法有哪些条件", ["高新技术企业认定管理办法"]),
+    ("深圳数据条例第十条", []),  # held
+    ("中小企业促进法第十条", []),
+    ("个人信息保护法有什么要求", []),  # not held, but a held clause cites it: the clauses decide
+])
+def test_titles_no_held_document_bears(policy_assistant: PolicyAssistant, question: str,
+                                       unheld: list[str]) -> None:
+    assert [t.named for t in unheld_titles(policy_assistant.retriever, question)] == unheld
+
+
+@pytest.mark.parametrize("question", [
+    "广东省数字经济促进条例第十条是什么内容",  # never the held regulation's article 10
+    "《人工智能生成合成内容标识办法》自哪天起施行？",  # never another measures' effective date
+])
+def test_an_unheld_document_named_by_title_is_refused_by_name(policy_assistant: PolicyAssistant,
+                                                              question: str) -> None:
+    answer = policy_assistant.answer(question)
+    assert answer.refused and not answer.citations and "所存文件未收录《" in answer.text
+
+
+def test_a_held_document_named_loosely_is_still_quoted(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("深圳人工智能条例第十条怎么规定的")
+    assert not answer.refused and any(c.clause_id.endswith("#第十条") for c in answer.citations)
