@@ -21,7 +21,7 @@ from retrieval.index import LoadedIndex, dense_vectors
 from retrieval.lexicon import Lexicon, Tokenizer
 from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.numerals import arabic_to_chinese
-from retrieval.text import MAX_QUERY_CHARS, fold, is_english, strip_controls
+from retrieval.text import MAX_QUERY_CHARS, doc_number_form, fold, is_english, strip_controls
 
 Mode = Literal["hybrid", "bm25", "dense"]
 
@@ -157,6 +157,12 @@ class Retriever:
         bare = {d.doc_id: _TITLE_PLACE.sub("", _EDITION.sub("", fold(d.title).strip("《》"))) for d in documents.values()}
         shared = Counter(bare.values())
         names.update({b: (doc_id,) for doc_id, b in bare.items() if shared[b] == 1 and b not in names})
+        # The short title without its place ("通用人工智能实施意见" in "广东通用人工智能实施意见"), and a
+        # document's number however its brackets are written ("粤府[2023]90号"), name it too.
+        short = {d.doc_id: _TITLE_PLACE.sub("", _EDITION.sub("", fold(d.short_title))) for d in documents.values()}
+        shared = Counter(short.values())
+        names.update({b: (doc_id,) for doc_id, b in short.items() if shared[b] == 1 and len(b) >= 6 and b not in names})
+        names.update({doc_number_form(fold(d.doc_number)): (d.doc_id,) for d in documents.values() if d.doc_number})
         names.update(self.lexicon.doc_aliases)
         self._doc_names = {k: tuple(v for v in ids if v in documents)
                            for k, ids in names.items() if len(k) >= 2}
@@ -197,6 +203,7 @@ class Retriever:
     def _names_in(self, folded: str) -> list[str]:
         """The document names a folded text uses, a name only ever read inside a longer one left out
         ("专项资金管理办法" inside "区级财政专项资金管理办法" names the latter's document, not its own)."""
+        folded = doc_number_form(folded)  # same length: the spans stay the text's
         spans = {name: [(m.start(), m.start() + len(name)) for m in re.finditer(re.escape(name), folded)]
                  for name in self._doc_names if name in folded}
         longer = [(a, b, name) for name, found in spans.items() for a, b in found]

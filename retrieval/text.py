@@ -48,3 +48,12 @@ def is_english(text: str) -> bool:
 def compact(text: str) -> str:
     """The evaluation normal form (shared/eval/README.md): NFKC with all whitespace removed."""
     return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+_YEAR_BRACKETS = re.compile(r"[〔\[(（【]\s*(\d{4})\s*[〕\])）】]")
+
+
+def doc_number_form(text: str) -> str:
+    """A text with every document number's year in the brackets the documents use: "粤府[2023]90号",
+    "粤府(2023)90号" and "粤府〔2023〕90号" are one number."""
+    return _YEAR_BRACKETS.sub(r"〔\1〕", text)

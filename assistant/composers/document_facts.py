@@ -56,7 +56,7 @@ from retrieval.currency import (
 )
 from retrieval.models import Citation, Clause, Corpus, DocumentMeta, Hit, cite
 from retrieval.numerals import arabic_to_chinese, english_number
-from retrieval.text import compact, fold
+from retrieval.text import compact, doc_number_form, fold
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号")
 _CITED_NUMBER = re.compile(r"》\s*[（(]\s*$")  # "《某办法》（深龙府规〔2024〕4号）" numbers another document
@@ -65,7 +65,7 @@ _BARE_LINE = 16  # characters: a sentence no longer is a bare date or name line
 # Facts a held text states about a policy whose own text is not held (an explanation's "《实施细则》共二十七条");
 # the explanation's or notice's own metadata (its issuer, date, status) is not the policy's.
 _FAMILY_FACTS = frozenset({"article_count", "comment_period", "contact"})
-_DOC_FACTS = ("issuer", "doc_number", "issued", "in_force_from", "validity", "article_count", "completeness",
+_DOC_FACTS = ("full_title", "issuer", "doc_number", "issued", "in_force_from", "validity", "article_count", "completeness",
               "supersession", "comment_period", "contact")
 
 
@@ -97,9 +97,9 @@ def own_doc_numbers(clauses: list[Clause]) -> list[str]:
 def names_another_document(question: str, doc: DocumentMeta, corpus: Corpus) -> bool:
     """True when the question is about a document other than `doc` that it names: a document number that
     is not `doc`'s, or a 《title》 that no held document has (a document the held texts only cite)."""
-    folded = compact(fold(question))
+    folded = doc_number_form(compact(fold(question)))
     numbers = [compact(m.group(0)) for m in _DOC_NUMBER.finditer(folded)]
-    if numbers and compact(fold(doc.doc_number or "")) not in numbers:
+    if numbers and doc_number_form(compact(fold(doc.doc_number or ""))) not in numbers:
         return True
     held = [bare_title(t) for d in corpus.documents.values() for t in (d.title, d.short_title)]
     for title in re.findall(r"《([^》]+)》", folded):
@@ -159,6 +159,18 @@ class _Facts:
             if earlier.clause_id == clause.clause_id:
                 self.draft.citations[n] = merge_quotes(earlier, citation)
         return citation
+
+    def full_title(self) -> bool:
+        """Which document it is: its full title (said of the number the question names it by, if any)."""
+        number = self.doc.doc_number if self.doc.doc_number and doc_number_form(compact(fold(
+            self.doc.doc_number))) in doc_number_form(compact(fold(self.question))) else ""
+        full = f"《{self.doc.title.strip('《》')}》"
+        if self.language == "en":
+            line = f"{number} is {full}." if number else f"The full title of {self.title} is {full}."
+        else:
+            line = f"{number}是{full}。" if number else f"{self.title}的全称是{full}。"
+        self.say(line, [number or self.doc.title])
+        return True
 
     def issuer(self) -> bool:
         names = [n.strip() for n in re.split(r"[、,，]", self.doc.issuer) if n.strip()]

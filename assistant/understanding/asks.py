@@ -300,6 +300,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         lead=_lead(r"(?P<v>(?:(?![的为是文号和与及即据依按照根见经由印发、，])[\u4e00-\u9fff]){1,8}"
                    r"[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号)", "文号为{v}", "The document number is {v}"),
     ),
+    # Which document something is ("粤府〔2023〕90号是什么文件"): its full title.
+    AnswerType(
+        "full_title", "文件名称",
+        re.compile(r"(?:是|叫)(?:个|一个)?(?:什么|啥|哪个|哪一个|哪份|哪一份)(?:文件|文|政策)|全称|全名|完整(?:名称|标题)"
+                   r"|(?:what|which) document|full (?:title|name)"),
+        re.compile(r"《[^》]{4,}》"),
+    ),
     # When a document was issued: its signature date or its "发布日期" line.
     AnswerType(
         "issued", "印发日期",

@@ -101,6 +101,15 @@ def test_dates_issuer_and_number_from_metadata_cite_the_stating_clause(tmp_path)
     assert draft.lines[0].startswith("《测试条例》的发布日期是2021年7月6日")
 
 
+def test_which_document_a_number_or_a_short_name_is(tmp_path) -> None:
+    draft, step = _run("某市人大常委会公告第九号是个什么文件？", "t-reg", tmp_path)
+    assert step == DONE and draft.lines[0].startswith("某市人大常委会公告第九号是《某市测试促进条例》。")
+    draft, _ = _run("测试条例的全称叫什么", "t-reg", tmp_path)
+    assert draft.lines[0].startswith("《测试条例》的全称是《某市测试促进条例》。")
+    draft, _ = _run("What is the full title of the regulation?", "t-reg", tmp_path, language="en")
+    assert draft.lines[0].startswith("The full title of 《测试条例》 is 《某市测试促进条例》.")
+
+
 def test_who_issued_it_and_when_are_both_answered(tmp_path) -> None:
     draft, _ = _run("条例是谁发布的，哪一天？", "t-reg", tmp_path)
     assert draft.lines[0].startswith("《测试条例》的发布机关是某市人大常委会。")

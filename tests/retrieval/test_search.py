@@ -299,6 +299,15 @@ def test_a_local_document_is_named_without_its_place_and_edition(retriever: Retr
     assert retriever.document_mentions("区级财政专项资金管理办法第三条讲什么") == {"lg-fiscal-special-fund-measures-2024": 1}
 
 
+def test_a_document_is_named_by_its_number_in_any_brackets(retriever: Retriever) -> None:
+    for question in ("深龙府规〔2024〕4号是什么文件", "深龙府规[2024]4号哪天发的", "按深龙府规(2024)4号"):
+        assert retriever.document_mentions(question) == {"lg-fiscal-special-fund-measures-2024": 1}
+
+
+def test_a_short_title_is_named_without_its_place(retriever: Retriever) -> None:
+    assert retriever.document_mentions("广东通用人工智能实施意见的文号") == {"gd-general-ai-opinions-2023": 1}
+
+
 def test_a_version_word_after_a_named_document_names_its_draft(retriever: Retriever) -> None:
     named = retriever.document_mentions("先锋城市若干措施的征求意见稿是哪天发布的")
     assert "sz-ai-pioneer-measures-2024-draft" in named
