@@ -366,20 +366,30 @@ def _asked_facts(query: Query) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _known_successor(res: Resources, question: str, draft: Draft, known: KnownDocuments) -> None:
+def _known_successor(res: Resources, question: str, draft: Draft, known: KnownDocuments, *, lead: bool) -> bool:
     """A document the question names by its number, known (verified) but not held, and replaced by a held
-    one: a caveat says so after the clauses that answer (registry and front matter: metadata, not a quote)."""
-    folded = compact(fold(question))
+    one: said (registry and front matter: metadata, not a quote) — as the answer, citing the successor's
+    own first clause, when that is all the question asks (`lead`), else as a caveat after the clauses
+    that answer. True when said as the answer."""
+    folded = doc_number_form(compact(fold(question)))
     for entry in known.not_held(res.corpus.documents):
         successors = [res.corpus.documents[d] for d in entry.relation.get("superseded_by", ())
                       if d in res.corpus.documents and res.corpus.doc_clauses(d)]
-        if entry.verified and entry.doc_number and compact(fold(entry.doc_number)) in folded and successors:
+        if entry.verified and entry.doc_number and doc_number_form(compact(fold(entry.doc_number))) in folded \
+                and successors:
             new = successors[0]
-            issued = f"（{format_date(new.published)}印发）" if new.published else ""
+            number = f"{new.doc_number}，" if new.doc_number else ""
+            issued = f"（{number}{format_date(new.published)}印发）" if new.published else \
+                (f"（{new.doc_number}）" if new.doc_number else "")
             note = f"《{entry.title}》（{entry.doc_number}）已被《{new.short_title}》{issued}取代。"
-            draft.caveats.append(note)
             draft.calculations.append(note)
-            return
+            if lead:
+                first = res.corpus.doc_clauses(new.doc_id)[0]
+                draft.lines.append(f"{note[:-1]}{draft.marker(cite(first, new, sentences(first.text)[0]))}。")
+            else:
+                draft.caveats.append(note)
+            return lead
+    return False
 
 
 def document_facts(res: Resources, context: Context, draft: Draft, today: date | None = None,
@@ -396,8 +406,9 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
     docs = [d for d in docs if res.corpus.doc_clauses(d.doc_id)]
     registry = known if known is not None else shipped_known_documents()
     if not docs or names_another_document(query.text, docs[0], res.corpus):
-        if {"validity", "supersession"} & set(asked):
-            _known_successor(res, query.text, draft, registry)
+        if {"validity", "supersession"} & set(asked) and _known_successor(
+                res, query.text, draft, registry, lead=set(asked) == {"supersession"}):
+            return DONE
         return NEXT  # the clauses answer after the line on its successor, if any
     if docs[0].doc_type in ABOUT and not spells(query.text, docs[0]) and not set(asked) <= _FAMILY_FACTS:
         return NEXT  # named only by the policy it is about ("实施细则"): its own metadata is not the policy's

@@ -199,6 +199,10 @@ def test_a_replaced_document_named_by_its_number_is_said_to_be_replaced(tmp_path
     draft, step = _run("现在还是按某工信规〔2028〕3号那个办法执行吗", {}, known=KnownDocuments.load(path))
     assert step == NEXT and not draft.lines  # the clauses that state its validity answer; this follows them
     assert draft.caveats == ["《某区产业扶持办法》（某工信规〔2028〕3号）已被《扶持办法（2031）》（2031年1月5日印发）取代。"]
+    # Asked only what replaced it: that is the answer, citing the successor's own text, whatever brackets.
+    draft, step = _run("某工信规[2028]3号被哪个文件取代了？", {}, known=KnownDocuments.load(path))
+    assert step == DONE and draft.lines[0].startswith("《某区产业扶持办法》（某工信规〔2028〕3号）已被《扶持办法（2031）》")
+    assert draft.citations and draft.citations[0].clause_id.startswith("t-aid#")
 
 
 def test_a_chapter_named_gets_what_is_said_of_that_chapter() -> None:
