@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.areas import held_places, places_named
 from assistant.calibration import CALIBRATION as CAL
 from retrieval.models import Hit
 from retrieval.search import Retriever
@@ -26,6 +27,7 @@ _NOT_A_NAME = re.compile(r"[种个类张些两几这那哪各每该此一二三�
 # Parts of speech of a word naming what is paid for: nouns (not places or persons), verbal nouns,
 # abbreviations (研发), place words (场地) and the domain terms the tokenizer was given ("x").
 _THING = re.compile(r"n(?![sr])|vn|j|s|x")
+_HAVING = frozenset("有 有没有 的 给 能 能拿 可以 可 可以拿".split())
 # An English word's inflections: "compute" is what "computing" pays for too.
 _INFLECTION = re.compile(r"(?<=[a-z]{4})(?:ing|ed|es|e|s)$")
 # "rent subsidy", "housing allowance"; "a subsidy for recruiting overseas talent" (the phrase's last word).
@@ -64,11 +66,17 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
             out[name] = NamedMeasure(name, (name, *retriever.lexicon.expansions(name)))
     if _SUPPORT_NOUN.search(folded):
         words = retriever.tokenizer.tagged_words(folded)
-        for (before, tag), (word, _) in zip([("", ""), *words], words):
+        for at, (word, _) in enumerate(words):
             noun = _SUPPORT_NOUN.search(word)
             if noun is None:
                 continue
-            thing, tag = (word[:noun.start()], "n") if noun.start() else (before, tag)
+            # What is paid for stands before the word, or before a verb of having ("独角兽有奖励吗").
+            before = words[at - 2] if at > 1 and words[at - 1][0] in _HAVING else words[at - 1] if at else ("", "")
+            thing, tag = (word[:noun.start()], "n") if noun.start() else before
+            if places_named(thing) or re.sub(r"[省市区县]$", "", thing) in held_places(retriever.corpus):
+                continue  # an area's support ("龙岗区有奖励吗") names no thing paid for
+            if tag == "ns":
+                tag = "n"  # jieba's place tag on a word that names no area ("上市")
             if _THING.match(tag) and _CJK_WORD.fullmatch(thing) and _particular(retriever, thing):
                 out.setdefault(thing, NamedMeasure(thing + noun.group(0), (thing, *retriever.lexicon.expansions(thing))))
     for match in [*_EN_BEFORE.finditer(folded), *_EN_FOR.finditer(folded)]:

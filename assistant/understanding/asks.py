@@ -246,6 +246,15 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
                    r"|\d{1,3}\s*(?:working days|days|months|years|weeks))(?![\d〇零一二三四五六七八九十])",
                    "期限为{v}", "The period is {v}"),
     ),
+    # Who holds a post ("主任是谁", "联系人是谁"): a person, stated by name ("黄女士") or by the office that fills
+    # the post ("由市长担任") — a department's duties are no answer.
+    AnswerType(
+        "person", "具体人员",
+        re.compile(r"(?:主任|副主任|局长|主席|负责人|联系人|组长|书记|厅长|处长|科长|部长|委员|成员)[^，。？?]{0,3}"
+                   r"(?:是谁|叫什么|是哪位|有谁|有哪些人)|由哪些人组成"
+                   r"|who (?:is|are) the (?:director|head|chair(?:man|person)?|members?|contact(?: person)?)"),
+        re.compile(r"[\u4e00-\u9fff](?:女士|先生|同志)|由[^，。；]{1,20}(?:担任|组成)|\b(?:mr|ms|mrs)\.? [a-z]"),
+    ),
     # Who: a department, an office, a body.
     AnswerType(
         "agency", "负责部门",

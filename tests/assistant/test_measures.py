@@ -22,6 +22,9 @@ def _names(policy_assistant: PolicyAssistant, question: str) -> tuple[str, ...]:
     ("能领取补贴吗", ()),  # nor a verb
     ("这两种券哪个补得多", ()),  # nor a count of vouchers
     ("人工智能企业补贴有哪些", ()),  # a thing most clauses mention names no particular measure
+    ("首次入选独角兽有奖励吗", ("独角兽奖励",)),  # the thing before a verb of having
+    ("公司上市能奖励多少", ("上市奖励",)),  # tagged as a place, but names no area
+    ("龙岗区有奖励吗", ()),  # an area's support names no thing paid for
     ("what housing subsidy is there?", ("housing subsidy",)),
     ("any grants for companies in Longgang", ()),  # who gets it is no thing paid for
 ])

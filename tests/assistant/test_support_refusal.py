@@ -50,6 +50,8 @@ _CORPUS = Corpus(documents={_DOC.doc_id: _DOC}, clauses=_CLAUSES, fingerprint="t
     ("平台交易要收多少手续费", "price"),
     ("What fees does the platform charge?", "price"),
     ("At what rate is the voucher paid?", "ratio"),
+    ("伦理委员会的主任是谁", "person"),
+    ("这个办法的联系人叫什么", "person"),
 ])
 def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
     assert kind in ask_types(question)
@@ -79,6 +81,9 @@ def test_a_budget_question_is_not_a_grant_question() -> None:
     ("以优惠价格提供算力服务。", "price", False),  # a price named, none stated
     ("给予最高1000万元资助。", "price", False),  # a grant is no price
     ("每年发放最高5000万元语料券。", "price", False),  # nor a yearly budget
+    ("联系人:黄女士,联系电话:0755-12345678。", "person", True),
+    ("委员会主任由分管副市长担任。", "person", True),  # the office that fills the post
+    ("委员会的日常工作由市产业主管部门承担。", "person", False),  # a department's duties name nobody
 ])
 def test_a_sentence_states_the_kind_asked_or_not(sentence: str, kind: str, states_it: bool) -> None:
     assert bool(answer_pattern(kind).search(fold(sentence))) is states_it
