@@ -246,6 +246,22 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
                    r"|\d{1,3}\s*(?:working days|days|months|years|weeks))(?![\d〇零一二三四五六七八九十])",
                    "期限为{v}", "The period is {v}"),
     ),
+    # How to apply or get something done: a step, a channel, a submission — who qualifies is no procedure.
+    AnswerType(
+        "procedure", "申报流程或办理方式",
+        re.compile(r"流程|步骤|手续|(?:怎么|如何|怎样|咋)(?:申报|申请|办理|领取?|报名|兑现|拿到)|申报方式|申请方式"
+                   r"|how (?:do|can|should) (?:i|we|you|a company|companies|enterprises) (?:apply|claim|get)"
+                   r"|application (?:process|procedure)|how to (?:apply|claim)"),
+        re.compile(r"申报|申请|提交|受理|审核|审批|报送|办理|登录|填报|窗口|流程|程序|核准|评审|兑付|拨付|手续|备案|登记"
+                   r"|\bappl(?:y|ication)|\bsubmi|\bprocedure|\breview"),
+    ),
+    # Where to get or file something online: a site, a system, an address.
+    AnswerType(
+        "channel", "办理网址或地点",
+        re.compile(r"(?:在哪|哪里|哪儿|什么地方)(?:能|可以)?(?:下载|领取?|获取|填|提交|申报|申请|报名|办理)|下载地址|网址|网站|链接|入口"
+                   r"|\bwebsite\b|\burl\b|where (?:can|do|should) (?:i|we|you) (?:download|get|submit|apply|find)"),
+        re.compile(r"https?://|www\.|\.gov\.cn|网站|网址|系统|政务服务网|窗口|地址|邮箱|寄至|@"),
+    ),
     # Who holds a post ("主任是谁", "联系人是谁"): a person, stated by name ("黄女士") or by the office that fills
     # the post ("由市长担任") — a department's duties are no answer.
     AnswerType(
@@ -351,9 +367,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # Whether two supports can be combined: only a sentence about combining answers it.
     AnswerType(
         "stacking", "能否叠加",
-        re.compile(r"叠加|同时享受|同时申请|重复享受|重复申请|兼得|一起申请|都申请|\bstack|\bcombine|apply for both"
-                   r"|at the same time"),
-        re.compile(r"叠加|重复|同时|兼得|就高|不得同时|同一项目"),
+        re.compile(r"叠加|同时(?:享受|申请|申报|拿|领|获得)|重复(?:享受|申请|资助|支持)|兼得|一起(?:申请|拿|享受)|都申请"
+                   r"|\bstack|\bcombined?\b|apply for both|at the same time"),
+        re.compile(r"叠加|重复|同时|兼得|就高|不得同时|同一项目|不再|\bcombin|\bsame project"),
     ),
     AnswerType(
         "draft_stage", "文稿阶段",

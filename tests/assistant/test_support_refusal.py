@@ -51,6 +51,10 @@ _CORPUS = Corpus(documents={_DOC.doc_id: _DOC}, clauses=_CLAUSES, fingerprint="t
     ("What fees does the platform charge?", "price"),
     ("At what rate is the voucher paid?", "ratio"),
     ("伦理委员会的主任是谁", "person"),
+    ("语料券要走什么流程", "procedure"),
+    ("How do we apply for the compute subsidy?", "procedure"),
+    ("申请表在哪下载", "channel"),
+    ("训力券和区里的算力补贴能一起拿吗", "stacking"),
     ("这个办法的联系人叫什么", "person"),
 ])
 def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
@@ -82,6 +86,12 @@ def test_a_budget_question_is_not_a_grant_question() -> None:
     ("给予最高1000万元资助。", "price", False),  # a grant is no price
     ("每年发放最高5000万元语料券。", "price", False),  # nor a yearly budget
     ("联系人:黄女士,联系电话:0755-12345678。", "person", True),
+    ("项目单位在规定时间内填报项目信息，提交相关材料。", "procedure", True),
+    ("需按规定履行算法备案手续。", "procedure", True),
+    ("对租用智能算力的企业按合同金额的50%给予资助。", "procedure", False),  # who qualifies, not how to apply
+    ("通过深圳市政务服务网在线申报。", "channel", True),
+    ("同一项目已获市级资助的，区级不再重复支持。", "stacking", True),
+    ("每年发放最高5亿元训力券。", "stacking", False),
     ("委员会主任由分管副市长担任。", "person", True),  # the office that fills the post
     ("委员会的日常工作由市产业主管部门承担。", "person", False),  # a department's duties name nobody
 ])
