@@ -30,6 +30,9 @@ _POST = re.compile(r"(?:寄至|寄到|寄往|邮寄地址|通讯地址|通信地
 _PHONE = re.compile(r"电话\s*[:：]?\s*(?P<v>\d[\d-]{6,})")
 _CONTACT = {"email": _EMAIL, "post": _POST, "phone": _PHONE}
 CONTACT_LABELS = {"email": "电子邮箱", "post": "邮寄地址", "phone": "联系电话"}
+# How comments are to be sent: by a means ("以信函或电子邮件形式", "通过信函方式") or to a place ("反馈至区工信局").
+_CHANNEL = re.compile(r"(?:信函|电子邮件|邮件|传真|网站|在线)[^。；]{0,6}(?:方式|形式)|(?:反馈|寄|发送|提交|报送)(?:至|到)"
+                      r"|by (?:letter|e-?mail|post)")
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,18 @@ def comment_period(docs: Iterable[tuple[DocumentMeta, list[Clause]]]) -> Stated 
         if before and found is None:
             found = Stated(doc, clause, sentence, before.group(0), before.group("v"))
     return found
+
+
+def comment_channels(docs: Iterable[tuple[DocumentMeta, list[Clause]]]) -> list[Stated]:
+    """The sentences that say how comments are to be sent ("请将修改意见以信函或电子邮件形式反馈至区工信局"),
+    from the first document that says so."""
+    for doc, clauses in docs:
+        found = [Stated(doc, clause, sentence, sentence) for _, clause, sentence in _sentences([(doc, clauses)])
+                 if _CHANNEL.search(sentence) and _CONSULTING.search(f"{sentence} {' '.join(clause.heading_path)}"
+                                                                   f" {clause.text[:40]}")]
+        if found:
+            return found
+    return []
 
 
 def contacts(docs: Iterable[tuple[DocumentMeta, list[Clause]]], kinds: frozenset[str]) -> dict[str, Stated]:

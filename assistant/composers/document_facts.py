@@ -36,6 +36,7 @@ from assistant.resources import Resources
 from assistant.stated_facts import (
     CONTACT_LABELS,
     Stated,
+    comment_channels,
     comment_period,
     contacts,
     stated_count,
@@ -44,7 +45,12 @@ from assistant.stated_facts import (
 from assistant.support import article_lookups
 from assistant.understanding.asks import asked as asked_types
 from assistant.understanding.asks import counted, english_dates
-from assistant.understanding.document_asks import asked_versions, asks_comment_period, contact_kinds
+from assistant.understanding.document_asks import (
+    asked_versions,
+    asks_comment_channel,
+    asks_comment_period,
+    contact_kinds,
+)
 from assistant.understanding.query import Query
 from retrieval.articles import article_number, held_articles
 from retrieval.currency import (
@@ -64,9 +70,9 @@ _CHAPTER = re.compile(r"^第[一二三四五六七八九十百]+章")
 _BARE_LINE = 16  # characters: a sentence no longer is a bare date or name line
 # Facts a held text states about a policy whose own text is not held (an explanation's "《实施细则》共二十七条");
 # the explanation's or notice's own metadata (its issuer, date, status) is not the policy's.
-_FAMILY_FACTS = frozenset({"article_count", "comment_period", "contact"})
+_FAMILY_FACTS = frozenset({"article_count", "comment_period", "contact", "comment_channel"})
 _DOC_FACTS = ("full_title", "issuer", "doc_number", "issued", "in_force_from", "validity", "article_count", "completeness",
-              "supersession", "comment_period", "contact")
+              "supersession", "comment_period", "comment_channel", "contact")
 
 
 def stating_clause(clauses: list[Clause], needles: list[str]) -> tuple[Clause, str] | None:
@@ -324,6 +330,20 @@ class _Facts:
             self.quote(f"{owner}载明的{CONTACT_LABELS[kind]}：{stated.value}。", stated)
         return bool(found)
 
+    def comment_channel(self) -> bool:
+        """How comments are to be sent, as the document (else the notice about it) says, with its contacts."""
+        docs = sorted(family(self.res.corpus, self.doc), key=lambda d: (d.doc_id != self.doc.doc_id, d.doc_type != "notice"))
+        found = comment_channels(self._texts(docs))
+        for stated in found[:2]:
+            owner = self.title if stated.doc.doc_id == self.doc.doc_id else f"《{stated.doc.short_title}》"
+            self.quote(f"据{owner}：{stated.sentence.rstrip('。；;')}。", stated)
+        given = contacts(self._texts(docs), frozenset(CONTACT_LABELS))
+        for kind, stated in sorted(given.items()):
+            if not any(c.clause_id == stated.clause.clause_id and stated.sentence in c.quote for c in self.draft.citations):
+                owner = self.title if stated.doc.doc_id == self.doc.doc_id else f"《{stated.doc.short_title}》"
+                self.quote(f"{owner}载明的{CONTACT_LABELS[kind]}：{stated.value}。", stated)
+        return bool(found or given)
+
     def status(self, asked: bool) -> None:
         """Whether the document is a draft or issued: said with its other facts when asked, else (a draft
         whose issued text is held) among the caveats."""
@@ -351,6 +371,8 @@ def _asked_facts(query: Query) -> list[str]:
     names = [t.name for t in query.asks if t.name in _DOC_FACTS]
     if asks_comment_period(query.text, earlier):
         names.append("comment_period")
+    elif asks_comment_channel(query.text, earlier):
+        names = [n for n in names if n != "contact"] + ["comment_channel"]
     elif not names and asked_versions(query.text) and {t.name for t in query.asks} & {"date", "day"} \
             and not {t.name for t in query.asks} & {"deadline", "period", "validity"}:
         names.append("issued")  # "征求意见稿和正式版各是什么时候": when each version came out

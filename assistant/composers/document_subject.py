@@ -106,7 +106,11 @@ def subject_documents(corpus: Corpus, named: Mapping[str, int], question: str,
         folded = compact(fold(question))
         rank = {d: (_spelled(corpus.documents[d], folded), named.get(d, 0)) for d in corpus.documents}
         top = max((r for d, r in rank.items() if any(r)), default=None)
-        for doc_id in sorted(d for d, r in rank.items() if r == top):  # the policy named most surely
+        tied = sorted(d for d, r in rank.items() if r == top)
+        families = {frozenset(f.doc_id for f in family(corpus, corpus.documents[d])) for d in tied}
+        if len(families) > 1:
+            return []  # a bare version word ("征求意见稿") names several policies' drafts alike: none surely
+        for doc_id in tied:  # the policy named most surely
             doc = corpus.documents[doc_id]
             pair = [version_of(corpus, doc, v) for v in ("draft", "final")]
             if all(pair):

@@ -30,6 +30,19 @@ def asks_comment_period(question: str, earlier: str = "") -> bool:
         bool(_CONSULTATION.search(folded)) or bool(earlier and _CONSULTATION.search(fold(earlier))))
 
 
+# How something is sent in: "怎么交", "如何提交", "通过什么方式反馈", "how do we submit".
+_HOW_SENT = re.compile(r"(?:怎么|如何|怎样|咋|通过什么|以什么|用什么|什么)(?:方式|渠道|途径)?(?:提交|交|反馈|提|发|寄|报送|递交)"
+                       r"|how (?:do|can|should|to) (?:i |we |you )?(?:submit|send|give|make|provide)")
+
+
+def asks_comment_channel(question: str, earlier: str = "") -> bool:
+    """True when a question asks how to send comments on a consultation that it (or, for a follow-up, the turns
+    before it: `earlier`) names: "意见怎么交", "How do I submit comments"."""
+    folded = fold(question)
+    return bool(_HOW_SENT.search(folded)) and (bool(_CONSULTATION.search(folded) or re.search(r"\bcomments?\b", folded))
+                                                or bool(earlier and _CONSULTATION.search(fold(earlier))))
+
+
 def contact_kinds(question: str) -> frozenset[str]:
     """Which contact details a question asks for: "email", "post" (a postal address), "phone"; all three
     for "联系方式" or "how to contact"."""

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from assistant.understanding.document_asks import asked_versions, asks_comment_period, contact_kinds
+from assistant.understanding.document_asks import (
+    asked_versions,
+    asks_comment_channel,
+    asks_comment_period,
+    contact_kinds,
+)
 
 
 def test_a_time_asked_about_a_consultation_is_its_comment_period() -> None:
@@ -11,6 +16,14 @@ def test_a_time_asked_about_a_consultation_is_its_comment_period() -> None:
     assert asks_comment_period("到哪天截止", "这个细则当时公开征求意见了吗")
     assert not asks_comment_period("征求意见稿是哪天发的")  # the draft's date, not the consultation's
     assert not asks_comment_period("申报到哪天截止")
+
+
+def test_how_to_send_comments_is_asked() -> None:
+    assert asks_comment_channel("征求意见稿的意见怎么交")
+    assert asks_comment_channel("How do we submit comments on the draft?")
+    assert asks_comment_channel("怎么提交", "这个细则当时公开征求意见了吗")
+    assert not asks_comment_channel("项目怎么提交申报材料")  # an application, not a consultation
+    assert not asks_comment_channel("征求意见到哪天截止")
 
 
 def test_contact_details_asked() -> None:

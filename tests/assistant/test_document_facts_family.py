@@ -152,6 +152,17 @@ def test_contacts_come_from_the_document_named() -> None:
     assert all(c.doc_id == "t-aid-draft" for c in draft.citations)
 
 
+def test_how_to_send_comments_is_the_channel_the_consultation_gives() -> None:
+    # The notice says how (by letter or e-mail), the draft's own notice gives addresses: each is what it says.
+    draft, step = _run("算法细则征求意见，意见怎么交？", {"t-algo-notice": 1, "t-algo-explainer": 1})
+    assert step == DONE and draft.lines[0].startswith("据《算法细则征求意见通知》：请将修改意见以信函或电子邮件形式反馈。")
+    draft, step = _run("扶持办法征求意见稿通过什么方式提意见", {"t-aid": 1})
+    assert step == DONE and "aid@example.gov.cn" in draft.text and "某市某路1号201室" in draft.text
+    # A follow-up about the consultation its earlier turn named.
+    draft, step = _run("那意见怎么提交", {"t-algo-notice": 1}, earlier="算法细则公开征求意见到哪天")
+    assert step == DONE and "信函或电子邮件" in draft.lines[0]
+
+
 def test_versions_asked_are_those_of_the_parts_that_ask() -> None:
     assert asked_versions("征求意见稿和正式版各是什么时候发的") == {"draft", "final"}
     assert asked_versions("有征求意见稿也有正式稿，正式稿是哪天印发的？") == {"final"}
