@@ -207,6 +207,9 @@ def years_about(text: str) -> set[str]:
     return years
 
 
+_PER_APPLICANT = frozenset({"家", "个", "项"})
+
+
 def states(sentence: str, kinds: set[str], units: set[str], years: set[str], money_table: bool,
            counted: frozenset[str] = frozenset()) -> bool:
     """True when a sentence states every kind of fact asked, for every per-unit and year asked.
@@ -222,7 +225,8 @@ def states(sentence: str, kinds: set[str], units: set[str], years: set[str], mon
             continue  # a budget table's cells are amounts in the unit its title gives
         if not answer_pattern(kind).search(folded):
             return False
-    if any(unit not in folded for unit in units):
+    # A grant's cap is one applicant's, for one project: "每家企业最多补多少" needs no sentence saying "每家".
+    if any(unit not in folded for unit in units - _PER_APPLICANT):
         return False
     # A date asked about a given year must come from a sentence about that year.
     return "date" not in kinds or not years or any(y in folded for y in years)

@@ -99,6 +99,12 @@ def test_a_sentence_states_the_kind_asked_or_not(sentence: str, kind: str, state
     assert bool(answer_pattern(kind).search(fold(sentence))) is states_it
 
 
+def test_a_cap_is_one_applicants_without_saying_each() -> None:
+    # "每家企业最多补多少": a grant's cap is per applicant; "每月" must be said.
+    assert states("给予最高1000万元资助。", {"cap"}, {"家"}, set(), False)
+    assert not states("给予最高1000万元资助。", {"cap"}, {"月"}, set(), False)
+
+
 def test_a_budget_row_answers_a_budget_question_but_not_what_one_applicant_gets() -> None:
     row = "序号：3｜项目名称：示范项目｜2025年：200"
     assert states(row, {"money"}, set(), set(), money_table=True)
