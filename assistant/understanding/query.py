@@ -140,6 +140,10 @@ class Query:
         return self.items or self.context_items
 
 
+# "那语料券呢", "英文版呢", "what about the corpus voucher?": a message that only names what to ask it of.
+_ONLY_NAMES = re.compile(r"^(?:那|那么|那个)?[^，。,.？?！!]{1,24}呢\s*[？?]?$|^(?:and|what about|how about) [^,.?!]{1,40}\??$")
+
+
 def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Retriever, rules: RuleSet,
                ) -> Query:
     """The `Query` of a cleaned message (see `intent.without_instructions`) and its conversation."""
@@ -147,7 +151,8 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
     facts, stated = stated_facts(text, turns)
     context = conversation_context(text, list(turns))
     followup = context.text if context.is_followup else ""
-    asks = asked(text)
+    # "那语料券呢": a follow-up that asks nothing of its own asks what its earlier turns asked, of what it names.
+    asks = asked(text) or (asked(followup) if followup and _ONLY_NAMES.match(fold(text).strip()) else ())
     intent = route(text, facts)
     own = own_case(text, kinds_of(asks), stated, context)
     if intent == "policy" and ((own and stated.has_amount) or states_spending(text, facts)):

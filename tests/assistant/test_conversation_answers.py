@@ -88,3 +88,11 @@ def test_an_eligibility_question_after_the_facts_checks_them(policy_assistant: P
     answers = _converse(policy_assistant, "我们公司执照在龙岗，不过纳税一直在宝安",
                         "那我们能申报龙岗的人工智能扶持吗")
     assert "不符合申报条件" in answers[1].text and "纳税地" in answers[1].text
+
+
+def test_a_follow_up_naming_another_voucher_asks_the_same_of_it(policy_assistant: PolicyAssistant) -> None:
+    # "那语料券呢" after "训力券单家最高补多少": the corpus voucher's cap per applicant, not its yearly pool.
+    history = [Turn("user", "训力券一家单位最高能补多少钱"), Turn("assistant", "（略）")]
+    answer = policy_assistant.answer("那语料券呢", history)
+    lead = answer.text.split("\n")[0]
+    assert not answer.refused and "200万元" in lead and "5000万" not in lead
