@@ -221,7 +221,8 @@ def unheld_document_note(corpus: Corpus, number: str) -> str:
     """Why a document named by its number cannot be quoted: its text is not held; where it is mentioned."""
     entry = next((e for e in shipped_known_documents().entries
                   if e.doc_number and compact(fold(e.doc_number)) == number), None)
-    name = f"《{entry.title}》（{entry.doc_number}）" if entry else f"文号为{number}的文件"
+    # A refusal shows no figure the question does not give: the title without its years (as `refusal_title`).
+    name = f"《{_YEARS_IN_TITLE.sub('', entry.title)}》（{entry.doc_number}）" if entry else f"文号为{number}的文件"
     citing = list(dict.fromkeys(f"《{corpus.documents[c.doc_id].short_title}》" for c in corpus.clauses
                                 if number in compact(fold(c.text))))
     where = f"所存文件只在{'、'.join(citing)}中提到它的名称和文号，" if citing else ""

@@ -129,6 +129,12 @@ def test_a_document_named_by_a_number_no_held_document_bears() -> None:
     assert "《示例细则》中提到" in note  # where the held text mentions it, and nothing it does not say
 
 
+def test_a_known_document_named_by_number_is_refused_without_its_years(policy_assistant: PolicyAssistant) -> None:
+    # Its title carries "（2024—2025年）": a refusal gives no figure the question did not.
+    answer = policy_assistant.answer("深龙府函〔2024〕22号那个方案里要建多少个场景")
+    assert answer.refused and "深龙府函〔2024〕22号" in answer.text and "2025" not in answer.text
+
+
 def test_a_quoted_name_no_held_text_contains() -> None:
     assert unheld_terms(_CORPUS, ("数据券",)) == []
     assert unheld_terms(_CORPUS, ("模型券",)) == ["模型券"]
