@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.composers.base import Composer, Context
@@ -24,6 +24,7 @@ from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_elig
 from assistant.resources import Resources
 from assistant.support import Support, decide_support, outside_scope
 from assistant.tables import budgeted_items
+from assistant.titles import documents_written
 from assistant.understanding.intent import without_instructions
 from assistant.understanding.query import Query, understand
 from prechecks.rules import RuleSet
@@ -49,6 +50,10 @@ def understand_message(res: Resources, message: str, history: list[Turn] | tuple
     query = understand(without_instructions(clean_query(message)), history, res.retriever, res.rules)
     if query.intent == "greeting":
         return Answer(text=HELP_TEXT, citations=[], intent=query.intent)
+    if not query.documents:
+        written = documents_written(res.retriever, query.text)
+        if written:
+            query = replace(query, documents=written)  # a title written its own way names its document too
     return query
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.areas import document_areas, places_named
+from assistant.areas import document_areas, held_places, places_named
 from assistant.calibration import CALIBRATION as CAL
 from retrieval.currency import shipped_known_documents
 from retrieval.models import Corpus
@@ -69,13 +69,14 @@ def _pairs(text: str) -> set[str]:
     return {core[i:i + 2] for i in range(len(core) - 1)}
 
 
-def names_title(named: str, title: str, areas: frozenset[str]) -> bool:
+def names_title(named: str, title: str, areas: frozenset[str], places: frozenset[str] = frozenset()) -> bool:
     """True when a title as a question writes it names the document of `title` (of `areas`): of its kind,
-    no area the document is not of, and most of the named title's character pairs in the document's."""
+    no area the document is not of (jieba's areas, and those of `places` it writes: "龙岗"), and most of the
+    named title's character pairs in the document's."""
     kind = _KIND.search(_PAIR_NOISE.sub("", named))
     if kind is None or kind.group(0)[-2:] not in fold(title):
         return False
-    if places_named(named) - areas:
+    if (places_named(named) | {p for p in places if p in named}) - areas:
         return False
     pairs = _pairs(named)
     return bool(pairs) and len(pairs & _pairs(title)) >= CAL.title_pair_share * len(pairs)
@@ -90,15 +91,32 @@ def unheld_titles(retriever: Retriever, text: str) -> list[UnheldTitle]:
         [(alias, frozenset().union(*(document_areas(corpus.documents[i]) for i in ids if i in corpus.documents)))
          for alias, ids in retriever.lexicon.doc_aliases.items()]
     clauses = [fold(c.text) for c in corpus.clauses]
+    places = held_places(corpus)
     out = []
     for named in titles_named(retriever, text):
-        if any(names_title(named, title, areas) for title, areas in held):
+        if any(names_title(named, title, areas, places) for title, areas in held):
             continue
         # A held clause that names it (a plan it provides for, a law it cites) says what the texts hold of it.
         pairs = _pairs(named)
         if any(len(pairs & _pairs(c)) >= CAL.title_coverage * len(pairs) for c in clauses if named[:2] in c):
             continue
         known = next((e.title for e in shipped_known_documents().entries
-                      if names_title(named, e.title, places_named(e.title) | places_named(e.issuer or ""))), "")
+                      if names_title(named, e.title, places_named(e.title) | places_named(e.issuer or "") |
+                                     {p for p in places if p in fold(f"{e.title}{e.issuer or ''}")}, places)), "")
         out.append(UnheldTitle(named, known))
+    return out
+
+
+def documents_written(retriever: Retriever, text: str) -> dict[str, int]:
+    """The held documents a question names by a title written its own way ("生成式人工智能暂行办法" for
+    "…服务管理暂行办法"), where no name of the lexicon's or the title's own is written: a title naming
+    exactly one held document names it."""
+    corpus = retriever.corpus
+    places = held_places(corpus)
+    out: dict[str, int] = {}
+    for named in titles_named(retriever, text):
+        docs = [d.doc_id for d in corpus.documents.values()
+                if any(names_title(named, t, document_areas(d), places) for t in (d.title, d.short_title))]
+        if len(docs) == 1:
+            out[docs[0]] = 1
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.service import PolicyAssistant
-from assistant.titles import names_title, titles_named, unheld_titles
+from assistant.titles import documents_written, names_title, titles_named, unheld_titles
 
 
 @pytest.mark.parametrize(("question", "titles"), [
@@ -54,3 +54,13 @@ def test_an_unheld_document_named_by_title_is_refused_by_name(policy_assistant: 
 def test_a_held_document_named_loosely_is_still_quoted(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("深圳人工智能条例第十条怎么规定的")
     assert not answer.refused and any(c.clause_id.endswith("#第十条") for c in answer.citations)
+
+
+def test_a_held_title_written_its_own_way_names_its_document(policy_assistant: PolicyAssistant) -> None:
+    retriever = policy_assistant.retriever
+    assert documents_written(retriever, "生成式人工智能暂行办法第七条") == {"cn-generative-ai-interim-measures-2023": 1}
+    # "龙岗…若干措施" is Longgang's, not Shenzhen's measures of the same kind.
+    assert documents_written(retriever, "龙岗人工智能若干措施第一条") == {"lg-ai-measures-en": 1}
+    # So an article it does not have is refused by that document's extent, never another's article 30.
+    answer = policy_assistant.answer("生成式人工智能暂行办法第三十条怎么规定")
+    assert answer.refused and not answer.citations and "没有第三十条" in answer.text
