@@ -27,7 +27,10 @@ _TITLE_QUOTED = re.compile(r"《([^》]{4,60})》")
 # Words of a title: nouns, verbs, adjectives, distinguishing words, abbreviations, idioms, places, domain terms.
 _TITLE_WORD = re.compile(r"n|v|a|b|j|l|i|x|eng")
 # Words that ask rather than name, though tagged as verbs ("请问", "想了解").
-_ASKING = frozenset("请问 问 问问 想 想问 想知道 知道 了解 咨询 查 查询 看看 看 说 讲 提到 根据 按照 依据".split())
+_ASKING = frozenset("请问 问 问问 想 想问 想知道 知道 了解 咨询 查 查询 看看 看 说 讲 提到 根据 按照 依据 "
+                    "有 没有 是 要 能 会 可以".split())
+# Words before a title that say which version, not what it is called ("新版工信资金办法").
+_VERSION_WORDS = re.compile(r"^(?:最新版?|新版|旧版|老版|现行|新|旧|老)")
 _A_NOT_A = re.compile(r"(.)[不没]\1")  # "适不适用", "有没有": a question, not a title's word
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PAIR_NOISE = re.compile(r"[（(][^）)]*[）)]|[《》\s的]")
@@ -78,8 +81,16 @@ def names_title(named: str, title: str, areas: frozenset[str], places: frozenset
         return False
     if (places_named(named) | {p for p in places if p in named}) - areas:
         return False
-    pairs = _pairs(named)
-    return bool(pairs) and len(pairs & _pairs(title)) >= CAL.title_pair_share * len(pairs)
+    # People shorten titles ("工信资金办法"): most of the characters written are the title's own, even
+    # where few of their pairs are.
+    core, held = _core(named), _core(title)
+    pairs = {core[i:i + 2] for i in range(len(core) - 1)}
+    return bool(pairs) and (len(pairs & _pairs(title)) >= CAL.title_pair_share * len(pairs)
+                            or sum(ch in held for ch in core) >= CAL.title_char_share * len(core))
+
+
+def _core(text: str) -> str:
+    return _VERSION_WORDS.sub("", _PAIR_NOISE.sub("", fold(text)))
 
 
 def unheld_titles(retriever: Retriever, text: str) -> list[UnheldTitle]:

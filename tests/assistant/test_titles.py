@@ -35,6 +35,8 @@ def test_a_title_names_a_document_of_its_kind_and_area() -> None:
     ("深圳数据条例第十条", []),  # held
     ("中小企业促进法第十条", []),
     ("个人信息保护法有什么要求", []),  # not held, but a held clause cites it: the clauses decide
+    ("新版工信资金办法第三条讲什么", []),  # a held title shortened, with a version word before it
+    ("数据条例有规定吗", []),  # "有" asks; it is no word of the title
 ])
 def test_titles_no_held_document_bears(policy_assistant: PolicyAssistant, question: str,
                                        unheld: list[str]) -> None:
