@@ -99,6 +99,13 @@ def test_a_sentence_states_the_kind_asked_or_not(sentence: str, kind: str, state
     assert bool(answer_pattern(kind).search(fold(sentence))) is states_it
 
 
+def test_how_to_apply_asked_beside_a_figure_leaves_the_figure_answerable(policy_assistant: PolicyAssistant) -> None:
+    assert states("给予最高200万元资助。", {"procedure", "cap"}, set(), set(), False)
+    assert not states("给予最高200万元资助。", {"procedure"}, set(), set(), False)
+    answer = policy_assistant.answer("语料券要怎么申请？一家最多补多少？")
+    assert not answer.refused and "200万元" in answer.text
+
+
 def test_a_cap_is_one_applicants_without_saying_each() -> None:
     # "每家企业最多补多少": a grant's cap is per applicant; "每月" must be said.
     assert states("给予最高1000万元资助。", {"cap"}, {"家"}, set(), False)
