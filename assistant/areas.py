@@ -40,8 +40,7 @@ def places_named(text: str) -> frozenset[str]:
     """The administrative areas a text names ("东莞", "南山区" → 南山), without their 省/市/区/县.
 
     A place word of jieba's dictionary counts when it is, or with 省/市/区/县 (特别行政区, 政府) added makes, an
-    area's name:
-    place-like words that name no area (鹏城, a project's name) are left out.
+    area's name: place-like words that name no area (鹏城, a project's name) are left out.
     """
     tagger = _place_tagger()
     freq = tagger.tokenizer.FREQ
@@ -50,8 +49,9 @@ def places_named(text: str) -> frozenset[str]:
         if flag == "nt" and word.endswith("政府"):  # "新加坡政府", "深圳市人民政府": the area it governs
             word = _GOVERNMENT.sub("", word)
             flag = tagger.word_tag_tab.get(_ADMIN_SUFFIX.sub("", word), "")
-        if flag == "ns" and len(word) >= 2 and word not in _NATION and (_ADMIN_SUFFIX.search(word) or any(freq.get(word + s)
-                                                                                  for s in _AREA_SUFFIXES)):
+        if flag != "ns" or len(word) < 2 or word in _NATION:
+            continue
+        if _ADMIN_SUFFIX.search(word) or any(freq.get(word + s) for s in _AREA_SUFFIXES):
             out.add(_ADMIN_SUFFIX.sub("", word))
     return frozenset(out)
 
@@ -70,6 +70,12 @@ def _held_places(fingerprint: str, headers: tuple[tuple[str, str], ...]) -> froz
 def held_places(corpus: Corpus) -> frozenset[str]:
     """The areas the held documents are about: those their issuers and titles name."""
     return _held_places(corpus.fingerprint, tuple((d.issuer, d.title) for d in corpus.documents.values()))
+
+
+def names_area(corpus: Corpus, word: str) -> bool:
+    """True when a word names an area: one jieba knows, or one a held document is of ("龙岗区", which jieba
+    tags as a noun)."""
+    return bool(places_named(word)) or _ADMIN_SUFFIX.sub("", word) in held_places(corpus)
 
 
 def unheld_places(corpus: Corpus, query: Query) -> list[str]:

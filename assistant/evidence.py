@@ -221,8 +221,8 @@ def states(sentence: str, kinds: set[str], units: set[str], years: set[str], mon
     folded = fold(sentence)
     if counted and not states_count(folded, counted):
         return False
-    # How to apply or where to file, asked beside a figure ("怎么申请，最多补多少"): the figure answers, and
-    # what the text leaves unstated is said beside it; asked alone, only a sentence stating it answers.
+    # How to apply or where to file, asked beside a figure ("怎么申请，最多补多少"): the figure answers (the
+    # answer does not yet say the procedure is unstated); asked alone, only a sentence stating it answers.
     for kind in (kinds - _ASKED_BESIDE if kinds - _ASKED_BESIDE else kinds):
         if kind == "money" and money_table and re.search(r"\d", folded):
             continue  # a budget table's cells are amounts in the unit its title gives

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.areas import held_places, places_named
+from assistant.areas import names_area
 from assistant.calibration import CALIBRATION as CAL
 from retrieval.models import Hit
 from retrieval.search import Retriever
@@ -73,7 +73,7 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
             # What is paid for stands before the word, or before a verb of having ("独角兽有奖励吗").
             before = words[at - 2] if at > 1 and words[at - 1][0] in _HAVING else words[at - 1] if at else ("", "")
             thing, tag = (word[:noun.start()], "n") if noun.start() else before
-            if places_named(thing) or re.sub(r"[省市区县]$", "", thing) in held_places(retriever.corpus):
+            if names_area(retriever.corpus, thing):
                 continue  # an area's support ("龙岗区有奖励吗") names no thing paid for
             if tag == "ns":
                 tag = "n"  # jieba's place tag on a word that names no area ("上市")

@@ -27,7 +27,7 @@ from assistant.evidence import (
 from assistant.measures import about, named_measures, unheld_measures
 from assistant.parts import issuer_name, missing_parts
 from assistant.stated_facts import CONTACT_LABELS, contacts
-from assistant.titles import unheld_titles
+from assistant.titles import char_pairs, unheld_titles
 from assistant.understanding.asks import missing_labels
 from assistant.understanding.document_asks import contact_kinds
 from assistant.understanding.query import Query
@@ -151,6 +151,14 @@ def article_lookups(corpus: Corpus, query: Query) -> list[ArticleLookup]:
             for d in sorted(query.named_documents) for locator in query.articles]
 
 
+_YEARS_IN_TITLE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")
+
+
+def without_years(title: str) -> str:
+    """A title without the years it carries ("…行动方案（2024—2025年）"): a refusal shows no figure."""
+    return _YEARS_IN_TITLE.sub("", title)
+
+
 def _missing_article(corpus: Corpus, query: Query) -> Support | None:
     """No held document the query names has the article it names: why, or None."""
     lookups = article_lookups(corpus, query)
@@ -221,8 +229,7 @@ def unheld_document_note(corpus: Corpus, number: str) -> str:
     """Why a document named by its number cannot be quoted: its text is not held; where it is mentioned."""
     entry = next((e for e in shipped_known_documents().entries
                   if e.doc_number and compact(fold(e.doc_number)) == number), None)
-    # A refusal shows no figure the question does not give: the title without its years (as `refusal_title`).
-    name = f"《{_YEARS_IN_TITLE.sub('', entry.title)}》（{entry.doc_number}）" if entry else f"文号为{number}的文件"
+    name = f"《{without_years(entry.title)}》（{entry.doc_number}）" if entry else f"文号为{number}的文件"
     citing = list(dict.fromkeys(f"《{corpus.documents[c.doc_id].short_title}》" for c in corpus.clauses
                                 if number in compact(fold(c.text))))
     where = f"所存文件只在{'、'.join(citing)}中提到它的名称和文号，" if citing else ""
@@ -259,8 +266,7 @@ _TITLE_NOISE = re.compile(r"[（(][^）)]*[）)]|《|》|的|深圳市|龙岗区
 def _named_closely(title: str, folded: str) -> bool:
     """True when a (folded) question spells out most of a title, years aside ("龙岗创建人工智能全域全时应用示范区
     行动方案" for "…的行动方案（2024—2025年）"): it names that document without its years."""
-    core = _TITLE_NOISE.sub("", title)
-    pairs = {core[i:i + 2] for i in range(len(core) - 1)}
+    pairs = char_pairs(_TITLE_NOISE.sub("", title))
     return len(pairs) >= 6 and len({p for p in pairs if p in folded}) >= CAL.title_coverage * len(pairs)
 
 
@@ -289,8 +295,7 @@ def unheld_named_document(corpus: Corpus, query: Query) -> str:
             continue
         known = next((e for e in shipped_known_documents().entries if fits(e.title, kind)), None)
         if known is not None:
-            # A refusal shows no figure: the title without the years it carries (as `refusal_title`).
-            return f"所存文件未收录《{_YEARS_IN_TITLE.sub('', known.title)}》的原文，无法据此说明其中的规定。"
+            return f"所存文件未收录《{without_years(known.title)}》的原文，无法据此说明其中的规定。"
     return ""
 
 
@@ -383,14 +388,13 @@ def unheld_claim(corpus: Corpus, query: Query, hits: list[Hit]) -> Support | Non
     return None
 
 
-_YEARS_IN_TITLE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")
 _DIGIT = re.compile(r"\d")
 
 
 def refusal_title(doc: DocumentMeta) -> str:
     """How a refusal names a document: 《short title》 without the years some titles carry, since a
     refusal shows no figure at all."""
-    return f"《{_YEARS_IN_TITLE.sub('', doc.short_title)}》"
+    return f"《{without_years(doc.short_title)}》"
 
 
 def held_extent(corpus: Corpus, doc: DocumentMeta) -> str:
@@ -478,8 +482,7 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
         return claim
     unheld_title = next(iter(unheld_titles(retriever, query.text)), None)
     if unheld_title is not None:
-        # A refusal shows no figure: a known title without the years it carries (as `refusal_title`).
-        name = _YEARS_IN_TITLE.sub("", unheld_title.known) or unheld_title.named
+        name = without_years(unheld_title.known) or unheld_title.named
         return Support("document_not_held", note=f"所存文件未收录《{name}》的原文，无法据此说明其中的规定。")
     missing = _missing_article(corpus, query) or _missing_part(corpus, query, hits) \
         or unstated_contact(corpus, query, hits)

@@ -67,9 +67,13 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
     return list(dict.fromkeys(titles))
 
 
+def char_pairs(text: str) -> set[str]:
+    """The pairs of adjacent characters of a text: how much of a title another text spells out."""
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
 def _pairs(text: str) -> set[str]:
-    core = _PAIR_NOISE.sub("", fold(text))
-    return {core[i:i + 2] for i in range(len(core) - 1)}
+    return char_pairs(_PAIR_NOISE.sub("", fold(text)))
 
 
 def names_title(named: str, title: str, areas: frozenset[str], places: frozenset[str] = frozenset()) -> bool:
@@ -84,7 +88,7 @@ def names_title(named: str, title: str, areas: frozenset[str], places: frozenset
     # People shorten titles ("工信资金办法"): most of the characters written are the title's own, even
     # where few of their pairs are.
     core, held = _core(named), _core(title)
-    pairs = {core[i:i + 2] for i in range(len(core) - 1)}
+    pairs = char_pairs(core)
     return bool(pairs) and (len(pairs & _pairs(title)) >= CAL.title_pair_share * len(pairs)
                             or sum(ch in held for ch in core) >= CAL.title_char_share * len(core))
 
@@ -96,6 +100,9 @@ def _core(text: str) -> str:
 def unheld_titles(retriever: Retriever, text: str) -> list[UnheldTitle]:
     """The titles a question writes that name no held document (nor a name the lexicon gives one), nor any
     held clause mentions."""
+    named_titles = titles_named(retriever, text)
+    if not named_titles:
+        return []
     corpus: Corpus = retriever.corpus
     held = [(d.title, document_areas(d)) for d in corpus.documents.values()] + \
         [(d.short_title, document_areas(d)) for d in corpus.documents.values()] + \
@@ -104,7 +111,7 @@ def unheld_titles(retriever: Retriever, text: str) -> list[UnheldTitle]:
     clauses = [fold(c.text) for c in corpus.clauses]
     places = held_places(corpus)
     out = []
-    for named in titles_named(retriever, text):
+    for named in named_titles:
         if any(names_title(named, title, areas, places) for title, areas in held):
             continue
         # A held clause that names it (a plan it provides for, a law it cites) says what the texts hold of it.

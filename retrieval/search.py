@@ -203,7 +203,7 @@ class Retriever:
     def _names_in(self, folded: str) -> list[str]:
         """The document names a folded text uses, a name only ever read inside a longer one left out
         ("专项资金管理办法" inside "区级财政专项资金管理办法" names the latter's document, not its own)."""
-        folded = doc_number_form(folded)  # same length: the spans stay the text's
+        folded = doc_number_form(folded)  # "粤府[2023]90号" is read as the number a document bears
         spans = {name: [(m.start(), m.start() + len(name)) for m in re.finditer(re.escape(name), folded)]
                  for name in self._doc_names if name in folded}
         longer = [(a, b, name) for name, found in spans.items() for a, b in found]

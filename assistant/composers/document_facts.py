@@ -320,28 +320,36 @@ class _Facts:
         self.quote(line, stated)
         return True
 
+    def _consultation_texts(self) -> list[tuple[DocumentMeta, list[Clause]]]:
+        """Where a consultation's details are given: the document itself, else the notice about it."""
+        return self._texts(sorted(family(self.res.corpus, self.doc),
+                                  key=lambda d: (d.doc_id != self.doc.doc_id, d.doc_type != "notice")))
+
+    def _owner(self, stated: Stated) -> str:
+        return self.title if stated.doc.doc_id == self.doc.doc_id else f"《{stated.doc.short_title}》"
+
+    def _quote_contact(self, kind: str, stated: Stated) -> None:
+        self.quote(f"{self._owner(stated)}载明的{CONTACT_LABELS[kind]}：{stated.value}。", stated)
+
     def contact(self) -> bool:
         """The e-mail, postal address or telephone a document gives for comments, from the document itself,
         else the notice about it."""
-        docs = sorted(family(self.res.corpus, self.doc), key=lambda d: (d.doc_id != self.doc.doc_id, d.doc_type != "notice"))
-        found = contacts(self._texts(docs), contact_kinds(self.question))
+        found = contacts(self._consultation_texts(), contact_kinds(self.question))
         for kind, stated in sorted(found.items()):
-            owner = self.title if stated.doc.doc_id == self.doc.doc_id else f"《{stated.doc.short_title}》"
-            self.quote(f"{owner}载明的{CONTACT_LABELS[kind]}：{stated.value}。", stated)
+            self._quote_contact(kind, stated)
         return bool(found)
 
     def comment_channel(self) -> bool:
         """How comments are to be sent, as the document (else the notice about it) says, with its contacts."""
-        docs = sorted(family(self.res.corpus, self.doc), key=lambda d: (d.doc_id != self.doc.doc_id, d.doc_type != "notice"))
-        found = comment_channels(self._texts(docs))
+        texts = self._consultation_texts()
+        found = comment_channels(texts)
         for stated in found[:2]:
-            owner = self.title if stated.doc.doc_id == self.doc.doc_id else f"《{stated.doc.short_title}》"
-            self.quote(f"据{owner}：{stated.sentence.rstrip('。；;')}。", stated)
-        given = contacts(self._texts(docs), frozenset(CONTACT_LABELS))
+            self.quote(f"据{self._owner(stated)}：{stated.sentence.rstrip('。；;')}。", stated)
+        given = contacts(texts, frozenset(CONTACT_LABELS))
         for kind, stated in sorted(given.items()):
+            # A contact the channel sentence quoted already gives is not said again.
             if not any(c.clause_id == stated.clause.clause_id and stated.sentence in c.quote for c in self.draft.citations):
-                owner = self.title if stated.doc.doc_id == self.doc.doc_id else f"《{stated.doc.short_title}》"
-                self.quote(f"{owner}载明的{CONTACT_LABELS[kind]}：{stated.value}。", stated)
+                self._quote_contact(kind, stated)
         return bool(found or given)
 
     def status(self, asked: bool) -> None:
@@ -400,9 +408,8 @@ def _known_successor(res: Resources, question: str, draft: Draft, known: KnownDo
         if entry.verified and entry.doc_number and doc_number_form(compact(fold(entry.doc_number))) in folded \
                 and successors:
             new = successors[0]
-            number = f"{new.doc_number}，" if new.doc_number else ""
-            issued = f"（{number}{format_date(new.published)}印发）" if new.published else \
-                (f"（{new.doc_number}）" if new.doc_number else "")
+            said = "，".join(x for x in (new.doc_number, f"{format_date(new.published)}印发" if new.published else "") if x)
+            issued = f"（{said}）" if said else ""
             note = f"《{entry.title}》（{entry.doc_number}）已被《{new.short_title}》{issued}取代。"
             draft.calculations.append(note)
             if lead:
