@@ -267,7 +267,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "person", "具体人员",
         re.compile(r"(?:主任|副主任|局长|主席|负责人|联系人|组长|书记|厅长|处长|科长|部长|委员|成员)[^，。？?]{0,3}"
-                   r"(?:是谁|叫什么|是哪位|有谁|有哪些人)|由哪些人组成"
+                   r"(?:是谁|叫什么|是哪位|有谁|有哪些人)"
+                   # who a body is made up of, however it is asked ("由哪些人组成", "组成人员", "成员名单")
+                   r"|(?:由哪些人|由谁|哪些人)(?:组成|构成)|组成人员|成员名单"
                    r"|who (?:is|are) the (?:director|head|chair(?:man|person)?|members?|contact(?: person)?)"),
         re.compile(r"[\u4e00-\u9fff](?:女士|先生|同志)|由[^，。；]{1,20}(?:担任|组成)|\b(?:mr|ms|mrs)\.? [a-z]"),
     ),

@@ -56,6 +56,7 @@ _CORPUS = Corpus(documents={_DOC.doc_id: _DOC}, clauses=_CLAUSES, fingerprint="t
     ("申请表在哪下载", "channel"),
     ("训力券和区里的算力补贴能一起拿吗", "stacking"),
     ("这个办法的联系人叫什么", "person"),
+    ("专家委员会的组成人员有哪些", "person"),
 ])
 def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
     assert kind in ask_types(question)
