@@ -294,7 +294,7 @@ def _is_heading(parts: list[str], index: int) -> bool:
         and not _COMPLETE_END.search(parts[0])
 
 
-def _is_cut(clause: Clause, doc: DocumentMeta, index: int, parts: list[str]) -> bool:
+def is_cut(clause: Clause, doc: DocumentMeta, index: int, parts: list[str]) -> bool:
     """True for the last sentence of a clause the held copy breaks off in."""
     return (index == len(parts) - 1 and clause.ordinal + 1 in doc.gaps
             and not _COMPLETE_END.search(parts[index]))
@@ -374,7 +374,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             about = years_about(fold(window))
             if years and about and not years & about:
                 continue
-            cut = _is_cut(clause, hit.doc, index, parts)
+            cut = is_cut(clause, hit.doc, index, parts)
             money_table = False
             if clause.kind == "table_row":
                 # The title speaks of the whole table ("未来三年所需资金测算表（万元）"), the cells of the row.

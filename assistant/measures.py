@@ -19,6 +19,10 @@ from retrieval.text import fold
 
 # What a support measure pays is named after what it pays for: "流片补贴", "住房补贴", "人才奖励".
 _SUPPORT_NOUN = re.compile(r"补贴|补助|奖励|资助|奖补")
+# Words by which a clause grants support of some kind. A clause that names the thing but grants nothing
+# ("人才在住房等方面按照有关规定享受本市人才政策待遇") refers to rules not held; it states no such measure.
+_GRANTS = re.compile(r"补贴|补助|奖励|资助|奖补|扶持|支持|给予|券|减免|优惠|资金|subsid|grant|support|fund|reward|award"
+                     r"|allowance|voucher|financ")
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 _LATIN = re.compile(r"[a-z]")
 # A support instrument is named by what it pays for and 券 ("训力券"); "两种券", "这个券" name none.
@@ -106,11 +110,14 @@ def unheld_measures(retriever: Retriever, measures: tuple[NamedMeasure, ...]) ->
 
 
 def about(retriever: Retriever, measure: NamedMeasure, hit: Hit) -> bool:
-    """True when a clause (its text, headings or document title) mentions what the measure pays for.
+    """True when a clause (its text, headings or document title) mentions what the measure pays for, and
+    its text grants support of some kind.
 
     An English clause is read with the Chinese policy words for its English ones; an English word with no
     Chinese policy word for it says nothing either way of a Chinese clause.
     """
+    if not _GRANTS.search(fold(hit.clause.text)):
+        return False
     text = fold(" ".join([hit.doc.title, *hit.clause.heading_path, hit.clause.text]))
     forms = list(measure.forms)
     if hit.doc.language == "en":

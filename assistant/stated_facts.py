@@ -75,6 +75,16 @@ def stated_division_count(docs: Iterable[tuple[DocumentMeta, list[Clause]]], lab
     return None
 
 
+def division_described(docs: Iterable[tuple[DocumentMeta, list[Clause]]], label: str) -> Stated | None:
+    """The first sentence that opens with a division's name and says what it holds ("第七章监督检查,共4条,
+    阐述……"): what a text about a document says of a division its held copy lacks."""
+    pattern = re.compile(rf"^\s*{re.escape(label)}(?![一二三四五六七八九十\d])\s*\S")
+    for doc, clause, sentence in _sentences(docs):
+        if pattern.search(sentence):
+            return Stated(doc, clause, sentence, sentence.strip())
+    return None
+
+
 def comment_period(docs: Iterable[tuple[DocumentMeta, list[Clause]]]) -> Stated | None:
     """The first consultation period stated in a clause about comments: a span of two dates, or else a
     date before which comments are due."""

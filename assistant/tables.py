@@ -19,6 +19,9 @@ from retrieval.models import Clause, Corpus, Hit
 from retrieval.text import fold
 
 _SUM = re.compile(r"合计|总计|总共|一共|加起来|累计|总额是|三年|几年")
+_SEPARATE = re.compile(r"分别|各(?:是|为|有|自|多少)")  # "三年分别多少": each figure, not their sum
+_EVERY_YEAR = re.compile(r"[两三几每各历]年")  # "三年分别多少", "每年各多少": every year's column
+_COMPARE = re.compile(r"哪(?:个|项|一项|一个)[^，。？?]{0,8}?(?:多|少|高|低|大|小)|谁(?:多|少|高|低|大)|相差|差(?:多少|几)|更(?:多|少)")
 _MULTIPLE = re.compile(r"倍")
 _SHARE = re.compile(r"占.{0,20}(比例|比重|百分之|多少)|占比")
 _ZERO = re.compile(r"为0(?!\d)|为零|是0(?!\d)|没有安排|未安排|(?<![\d.])0万元")
@@ -65,11 +68,12 @@ class TableRow:
 
 @dataclass(frozen=True)
 class TableAnswer:
-    """A lead sentence computed from table rows, the rows it rests on, and its formula."""
+    """A lead sentence computed from table rows, the rows it rests on, and its formulas (one per figure
+    computed, each "operands = result", so that what checks the answer's figures can recompute it)."""
 
     text: str
     rows: tuple[TableRow, ...]
-    formula: str = ""
+    formulas: tuple[str, ...] = ()
     whole_table: bool = False  # the answer reads the table as a whole: cite it once, by its first row
 
 
@@ -135,28 +139,32 @@ def budgeted_items(rules: RuleSet, query: Query, hits: list[Hit]) -> tuple[str, 
 def _mentioned(columns: list[str], folded: str) -> list[str]:
     """Columns the question names, in the order it names them."""
     found = [(folded.find(fold(c)), c) for c in columns if fold(c) in folded]
-    # "从2024年到2026年": the years between are named too.
+    # "从2024年到2026年", "2024到2026年": the years between, and the first written without 年, are named too.
     for span in _YEAR_SPAN.finditer(folded):
         first, last = int(span.group(1)), int(span.group(2))
         found += [(span.start(), c) for c in columns if (year := re.match(r"\d{4}", c)) and
-                  first < int(year.group(0)) < last and all(c != other for _, other in found)]
+                  first <= int(year.group(0)) <= last and all(c != other for _, other in found)]
     return [c for _, c in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
 def _rows_named(rows: list[TableRow], folded: str, budget: bool) -> list[TableRow]:
-    """The rows (totals aside) whose name a folded text mentions, longest name first; failing that, in a
-    question about the budget (`budget`: it, or the conversation it follows, speaks of one), the one row it
-    names in shorter words ("机器人那块的预算", "那具身智能那项呢"): at least two of its distinctive pairs, more
-    than any other row's."""
+    """The rows (totals aside) a folded text names, in the order it names them. A row is named by its full
+    name; in a question about the budget (`budget`: it, or the conversation it follows, speaks of one), also
+    in shorter words ("机器人那块的预算", "租金和重大活动那两项"): by at least two of its distinctive pairs."""
     items = [r for r in rows if r.name and r.name not in _TOTAL_NAMES]
-    named = sorted((r for r in items if fold(r.name) in folded), key=lambda r: -len(r.name))
-    if named or not budget:
-        return named
-    pairs = distinctive_pairs({str(k): [r.name] for k, r in enumerate(items)})
-    scores = sorted(((sum(p in folded for p in pairs[str(k)]), k) for k in range(len(items))), reverse=True)
-    if scores and scores[0][0] >= 2 and (len(scores) == 1 or scores[1][0] < scores[0][0]):
-        return [items[scores[0][1]]]
-    return []
+    full = sorted((r for r in items if fold(r.name) in folded), key=lambda r: -len(r.name))
+    full = [r for r in full if not any(r.name in o.name and r is not o for o in full)]
+    found = [(folded.find(fold(r.name)), r) for r in full]
+    if budget:
+        rest = folded
+        for row in full:
+            rest = rest.replace(fold(row.name), "｜" * len(row.name))
+        pairs = distinctive_pairs({str(k): [r.name] for k, r in enumerate(items)})
+        for k, row in enumerate(items):
+            where = [rest.find(p) for p in pairs[str(k)] if p in rest]
+            if row not in full and len(where) >= 2:
+                found.append((min(where), row))
+    return [r for _, r in sorted(found, key=lambda f: f[0])]
 
 
 def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswer | None:
@@ -204,15 +212,17 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
     rows = table_of(corpus, table_hits[0])
     budget = bool(_BUDGET.search(folded) or _BUDGET.search(fold(context)))
     named = _rows_named(rows, folded, budget)
-    named = [r for r in named if not any(r.name in o.name and r is not o for o in named)]
     if not named and context:
         named = _rows_named(rows, fold(context), budget)[:1]
     total = next((r for r in rows if r.name in _TOTAL_NAMES), None)
     columns = list(rows[0].numeric()) if rows else []
     years = _mentioned(columns, folded)
+    if years and _EVERY_YEAR.search(folded):
+        years = columns
     unit = rows[0].unit if rows else ""
 
-    if _ZERO.search(folded):
+    # "哪些项目为0": the zero cells of every row; a named row's zero ("X 2026年怎么是0") is read from its row.
+    if _ZERO.search(folded) and not named:
         zero = [(r, [h for h, v in r.numeric().items() if v == 0]) for r in rows if r is not total]
         zero = [(r, hs) for r, hs in zero if hs]
         if zero:
@@ -225,6 +235,9 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
         return _total_answer(total, years, columns, unit)
     if not named:
         return None
+    separate = bool(_SEPARATE.search(folded))
+    if len(named) >= 2:
+        return _rows_answer(named, years or columns, unit, folded, separate)
     row = named[0]
     values = row.numeric()
     if _SHARE.search(folded) and total is not None and years:
@@ -234,7 +247,7 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
         formula = f"{fmt(values[year])} ÷ {fmt(total.numeric()[year])} × 100% ≈ {fmt(share)}% ≈ {fmt(rounded)}%"
         text = (f"{year}{row.name}测算{fmt(values[year])}{unit}，当年测算总计{fmt(total.numeric()[year])}"
                 f"{unit}，占比约{fmt(share)}%：{formula}。")
-        return TableAnswer(text, (row, total), formula)
+        return TableAnswer(text, (row, total), (formula,))
     if _MULTIPLE.search(folded) and len(years) >= 2:
         a, b = values[years[0]], values[years[1]]
         if b != 0:
@@ -242,19 +255,51 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
             formula = f"{fmt(a)} ÷ {fmt(b)} = {fmt(multiple)}"
             text = (f"{row.name}{years[0]}测算{fmt(a)}{unit}，{years[1]}测算{fmt(b)}{unit}，"
                     f"是其{fmt(multiple)}倍（{formula}）。")
-            return TableAnswer(text, (row,), formula)
-    if _SUM.search(folded):
+            return TableAnswer(text, (row,), (formula,))
+    if _SUM.search(folded) and not separate:
         summed = [c for c in (years if len(years) >= 2 and "三年" not in folded else columns)]
         total_value = sum((values[c] for c in summed), Decimal(0))
         formula = " + ".join(fmt(values[c]) for c in summed) + f" = {fmt(total_value)}"
         text = (f"{row.name}{summed[0]}至{summed[-1]}合计测算{fmt(total_value)}{unit}"
                 f"（{formula}）。")
-        return TableAnswer(text, (row,), formula)
+        return TableAnswer(text, (row,), (formula,))
     if years:
         parts = [f"{c}测算{fmt(values[c])}{unit}" for c in years]
         return TableAnswer(f"{row.name}{'，'.join(parts)}。", (row,))
     parts = [f"{c}为{fmt(v)}{unit}" for c, v in values.items()]
     return TableAnswer(f"{row.name}：{'，'.join(parts)}。", (row,))
+
+
+def _rows_answer(rows: list[TableRow], years: list[str], unit: str, folded: str, separate: bool) -> TableAnswer:
+    """Several named rows ("A和B 2026年哪个多", "A和B每年差几倍", "A和B加起来多少"): each row's figures for the
+    years asked, led by the comparison or the sum asked, with its arithmetic written out."""
+    figures = "；".join(f"{r.name}" + "，".join(f"{c}测算{fmt(r.numeric()[c])}{unit}" for c in years)
+                       for r in rows)
+    leads: list[str] = []
+    formulas: list[str] = []
+    if len(rows) == 2 and (_MULTIPLE.search(folded) or _COMPARE.search(folded)):
+        first, second = rows
+        for column in years:
+            a, b = first.numeric()[column], second.numeric()[column]
+            if _MULTIPLE.search(folded) and b != 0:
+                multiple = (a / b).quantize(Decimal("0.01"), ROUND_HALF_UP)
+                formulas.append(f"{fmt(a)} ÷ {fmt(b)} ≈ {fmt(multiple)}")
+                leads.append(f"{column}{first.name}是{second.name}的{fmt(multiple)}倍（{formulas[-1]}）")
+            elif a != b:
+                more, less = (first, second) if a > b else (second, first)
+                high, low = max(a, b), min(a, b)
+                formulas.append(f"{fmt(high)} − {fmt(low)} = {fmt(high - low)}")
+                leads.append(f"{column}{more.name}比{less.name}多{fmt(high - low)}{unit}（{formulas[-1]}）")
+            else:
+                leads.append(f"{column}两项相同")
+    elif _SUM.search(folded) and not separate:
+        cells = [r.numeric()[c] for r in rows for c in years]
+        total = sum(cells, Decimal(0))
+        formulas.append(" + ".join(fmt(v) for v in cells) + f" = {fmt(total)}")
+        leads.append(f"{'、'.join(r.name for r in rows)}{years[0]}至{years[-1]}合计测算{fmt(total)}{unit}"
+                     f"（{formulas[-1]}）")
+    text = "；".join(leads) + "。" + figures + "。" if leads else figures + "。"
+    return TableAnswer(text, tuple(rows), tuple(formulas))
 
 
 def _extreme_answer(rows: list[TableRow], folded: str, most: bool) -> TableAnswer | None:
@@ -280,7 +325,7 @@ def _extreme_answer(rows: list[TableRow], folded: str, most: bool) -> TableAnswe
     names = "、".join(r.name for r in chosen)
     shown = f"（{'；'.join(formulas)}）" if formulas else ""
     return TableAnswer(f"{span}测算资金{word}的项目是{names}，为{fmt(best)}{unit}{shown}。", tuple(chosen),
-                       "；".join(formulas))
+                       tuple(formulas))
 
 
 def _total_answer(total: TableRow, years: list[str], columns: list[str], unit: str) -> TableAnswer:
@@ -292,4 +337,4 @@ def _total_answer(total: TableRow, years: list[str], columns: list[str], unit: s
     sum_value = sum((values[c] for c in summed), Decimal(0))
     formula = " + ".join(fmt(values[c]) for c in summed) + f" = {fmt(sum_value)}"
     return TableAnswer(f"{summed[0]}至{summed[-1]}{total.name}测算{fmt(sum_value)}{unit}（{formula}）。",
-                       (total,), formula)
+                       (total,), (formula,))

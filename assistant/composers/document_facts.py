@@ -377,11 +377,13 @@ def _asked_facts(query: Query) -> list[str]:
     context = query.context
     earlier = context.text if context.is_followup else ""
     names = [t.name for t in query.asks if t.name in _DOC_FACTS]
-    if asks_comment_period(query.text, earlier):
+    # "意见截止到什么时候？用什么方式反馈？": both the consultation's period and its channel.
+    period, channel = asks_comment_period(query.text, earlier), asks_comment_channel(query.text, earlier)
+    if period:
         names.append("comment_period")
-    elif asks_comment_channel(query.text, earlier):
+    if channel:
         names = [n for n in names if n != "contact"] + ["comment_channel"]
-    elif not names and asked_versions(query.text) and {t.name for t in query.asks} & {"date", "day"} \
+    if not (period or channel) and not names and asked_versions(query.text) and {t.name for t in query.asks} & {"date", "day"} \
             and not {t.name for t in query.asks} & {"deadline", "period", "validity"}:
         names.append("issued")  # "征求意见稿和正式版各是什么时候": when each version came out
     kinds = {t.name for t in query.asks}
@@ -434,10 +436,17 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
         docs = [context.support.evidence[0].hit.doc]  # no document named: the consultation the evidence is about
     docs = [d for d in docs if res.corpus.doc_clauses(d.doc_id)]
     registry = known if known is not None else shipped_known_documents()
-    if not docs or names_another_document(query.text, docs[0], res.corpus):
-        if {"validity", "supersession"} & set(asked) and _known_successor(
-                res, query.text, draft, registry, lead=set(asked) == {"supersession"}):
-            return DONE
+    # A document named by the number of a replaced, unheld version: what replaced it is the answer when that
+    # is all that is asked, or when whether it is in force is ("深龙府规〔2021〕1号还能用吗") and no held clause
+    # states its validity — even where its title is the successor's too; else a caveat after that clause.
+    kinds = {t.name for t in query.asks}
+    lead = kinds == {"supersession"} or (kinds <= {"supersession", "validity", "status"}
+                                         and not context.support.answered)
+    another = not docs or names_another_document(query.text, docs[0], res.corpus)
+    if (another or lead) and {"validity", "supersession"} & set(asked) and _known_successor(
+            res, query.text, draft, registry, lead=lead):
+        return DONE
+    if another:
         return NEXT  # the clauses answer after the line on its successor, if any
     if docs[0].doc_type in ABOUT and not spells(query.text, docs[0]) and not set(asked) <= _FAMILY_FACTS:
         return NEXT  # named only by the policy it is about ("实施细则"): its own metadata is not the policy's

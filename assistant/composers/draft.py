@@ -10,10 +10,11 @@ import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ENUMERATOR
-from assistant.composers.lead import lead_sentence
+from assistant.composers.lead import lead_sentence, past_validity
 from assistant.evidence import Evidence, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
@@ -116,10 +117,12 @@ def status_line(corpus: Corpus, doc: DocumentMeta, final: str | None = None) -> 
                                         final=f"《{corpus.documents[final].short_title}》" if final else "")
 
 
-def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | None = None) -> None:
+def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | None = None,
+             today: date | None = None) -> None:
     """The answer's first sentence: what the question asks, as the chosen sentence states it, cited like
     the quote that follows (none when the sentence states nothing asked that can be said safely). A sentence
-    introducing the items under its section ("主要包括以下五个方面：") names them (`corpus`: where they are)."""
+    introducing the items under its section ("主要包括以下五个方面：") names them (`corpus`: where they are).
+    A validity asked about that ended before `today` is said to have ended."""
     if evidence.hit.clause.kind == "table_row":
         return  # a row's cells are read with the table's title and unit (`add_table`)
     quote = quote_for(evidence, query)
@@ -128,6 +131,8 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | No
     # A status line answers "is it in force?": a lead then only says a date or figure also asked.
     lead = lead_sentence(query.text, query.asks, query.language, evidence.sentence, quote,
                          evidence.hit.doc.language, restate=not query.wants_status_line, items=items)
+    if lead and "validity" in query.kinds:
+        lead = past_validity(lead, query.language, today or date.today())
     if lead:
         marker = draft.marker(cite(evidence.hit.clause, evidence.hit.doc, quote))
         draft.lines.append(f"{lead[:-1]}{marker}{lead[-1]}")
@@ -223,9 +228,9 @@ def add_table(draft: Draft, table: TableAnswer, docs: dict[str, DocumentMeta], n
     draft.lines.append(f"{table.text}{markers}")
     if note:
         draft.lines.append(note)
-    if table.formula:  # with the unit the table gives its cells, so that "= 1700" grounds "1700万元"
-        unit = table.rows[0].unit
-        draft.calculations.append(f"{table.formula}（单位：{unit}）" if unit else table.formula)
+    unit = table.rows[0].unit
+    for formula in table.formulas:  # with the unit the table gives its cells, so that "= 1700" grounds "1700万元"
+        draft.calculations.append(f"{formula}（单位：{unit}）" if unit else formula)
     doc = docs[table.rows[0].clause.doc_id]
     draft.lines.append(f"数据来源：{doc.short_title}中的“{table.rows[0].title}”{_label(doc)}。")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from itertools import pairwise
 
 from assistant.calibration import CALIBRATION as CAL
@@ -205,6 +206,17 @@ def question_subject(question: str, types: Sequence[AnswerType]) -> str:
     if _VERB.search(head):
         return ""  # "起草说明里讲…", "按…规定": a clause of the question, not what it is about
     return head
+
+
+def past_validity(lead: str, language: str, today: date) -> str:
+    """A lead stating when a text's validity ends ("有效期至2025年9月") said to have ended, when that is before
+    `today`: the conclusion a person asking "还有效吗" needs, with no figure added."""
+    if not re.search(r"有效期|有效至|valid until", lead, re.IGNORECASE):
+        return lead
+    ends = [d for _, d in claims_of(lead).dates if d.year and d.month]
+    if not ends or (ends[-1].year, ends[-1].month, ends[-1].day or 31) >= (today.year, today.month, today.day):
+        return lead
+    return lead[:-1] + ("; that date has passed." if language == "en" else "，现已过期。")
 
 
 def grounded_in(lead: str, quote: str) -> bool:

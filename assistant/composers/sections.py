@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.composers.base import DONE, NEXT, Context, Step
+from assistant.composers.document_subject import family
 from assistant.composers.draft import DRAFT_NOTE, PARTIAL_COPY, Draft
-from assistant.evidence import sentences
+from assistant.evidence import is_cut, sentences
 from assistant.parts import Unit, division_head, division_label, division_title, divisions_named, held_divisions
 from assistant.resources import Resources
+from assistant.stated_facts import division_described
 from retrieval.models import Clause, Corpus, DocumentMeta, cite, final_version
 
 # A division is asked as a whole when nothing more specific is (an amount, a date: the clause stating it
@@ -82,9 +84,10 @@ def section_lookup(res: Resources, context: Context, draft: Draft) -> Step:
     query = context.query
     if context.checks or context.eligibility or query.articles or query.kinds - _WHOLE:
         return NEXT
-    found = sections_asked(res.corpus, query.text, documents_asked(res.corpus, query.documents))
+    doc_ids = documents_asked(res.corpus, query.named_documents)
+    found = sections_asked(res.corpus, query.text, doc_ids)
     if not found:
-        return NEXT
+        return _described(res.corpus, query.text, doc_ids, draft)
     for section in found[:2]:
         first = cite(section.clauses[0], section.doc, section.heading)
         title, marker = f"《{section.doc.short_title}》", draft.marker(first)
@@ -101,3 +104,27 @@ def section_lookup(res: Resources, context: Context, draft: Draft) -> Step:
         if section.doc.is_partial:
             draft.caveats.append(PARTIAL_COPY)
     return DONE
+
+
+def _described(corpus: Corpus, text: str, doc_ids: list[str], draft: Draft) -> Step:
+    """A chapter the held copy lacks, described by a held text about the document ("第七章监督检查,共4条,阐述
+    ……" in its interpretation): that sentence, cited, is the answer."""
+    for doc_id in doc_ids[:1]:
+        doc = corpus.documents[doc_id]
+        texts = [(d, corpus.doc_clauses(d.doc_id)) for d in family(corpus, doc)]
+        for unit, number in divisions_named(text):
+            if number in held_divisions(corpus, doc, unit):
+                continue
+            stated = division_described(texts, division_label(unit, number))
+            if stated is not None:
+                marker = draft.marker(cite(stated.clause, stated.doc, stated.sentence))
+                parts = sentences(stated.clause.text)
+                cut = is_cut(stated.clause, stated.doc, parts.index(stated.sentence), parts)
+                said = stated.value.rstrip("。") + ("……（其后原文未收录）" if cut else "")
+                draft.lines.append(f"据《{stated.doc.short_title}》，{said}{marker}。")
+                if doc.is_partial and stated.doc is not doc:
+                    draft.caveats.append(f"所存《{doc.short_title}》副本未收录{division_label(unit, number)}原文，"
+                                         f"以上是《{stated.doc.short_title}》的概述。")
+                return DONE
+    return NEXT
+

@@ -116,7 +116,8 @@ class AnswerType:
 ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "ratio", "比例",
-        re.compile(r"比例|百分之|几成|百分比|占比|%|what share|what percentage|what proportion|ratio|\brate\b"),
+        # "按比例核减" says how a thing is done, it asks for no ratio ("会不会按比例砍").
+        re.compile(r"(?<!按)比例|百分之|几成|百分比|占比|%|what share|what percentage|what proportion|ratio|\brate\b"),
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|percent"),
         lead=_lead(rf"(?P<v>{PERCENT})", "比例为{v}", "The rate is {v}"),
     ),
@@ -204,7 +205,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "period", "起止时间",
         re.compile(r"哪段时间|什么时间段|时间段|起止|从哪天到哪天|从什么时候到什么时候|从几号到几号|\bperiod\b"
-                   r"|from when|(?:征求|征集|征询)意见的?时间|意见(?:征求|征集|征询)的?时间"),
+                   r"|from when|(?:征求|征集|征询)(?:意见)?的?(?:时间|期限|期)|意见(?:征求|征集|征询)的?(?:时间|期限|期)"),
         re.compile(DATE_RANGE),
         lead=_lead(rf"(?P<v>{DATE_RANGE})", "起止时间为{v}", "The period is {v}", anchored=True, dated=True),
     ),
@@ -213,7 +214,10 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(
             r"有效期|失效|到期|过期|还(?:在)?(?:执行|有效|适用|管用)|继续执行|是否有效|执行吗|适用吗|"
             r"还在用|还?算数|作数|以哪个为准|哪个为准|按哪个(?:版本|执行)"
-            r"|still valid|still in (?:force|effect)|expire|valid until|validity"
+            # Whether a text is still what one goes by: "还能用吗", "还按它来吗", "仍然有效", "作废了没有".
+            r"|还(?:能|可以)用|还按.{0,3}(?:来|执行|办)|仍(?:然)?(?:有效|适用|执行)|作废"
+            r"|still valid|still in (?:force|effect|use)|still (?:the )?(?:applicable|current)|still apply"
+            r"|expire|valid until|validity"
         ),
         re.compile(r"有效期|有效至|失效|到期|废止|valid|expire"),
         lead=_lead(rf"(?:有效期(?:至|到|为|截至)?|有效至|失效|到期|废止)[^，。；,;]{{0,6}}?(?P<v>{DATE})",

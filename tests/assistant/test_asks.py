@@ -34,6 +34,10 @@ CASES = [
     ("违规的话罚多少", {"money"}, "处五万元以上二十万元以下罚款。"),
     ("租场地的补助是多少", {"money"}, "给予每家最高50万元补助。"),  # an amount of support, not any quantity
     ("旧版办法还算数吗", {"validity"}, "本办法有效期至2030年12月31日。"),  # colloquial: still in force?
+    ("旧办法还能用吗", {"validity"}, "本办法有效期至2030年12月31日。"),
+    ("现在还按老办法来吗", {"validity"}, "本办法有效期至2030年12月31日。"),
+    ("那份通知作废了没有", {"validity"}, "本通知自印发之日起废止原通知。"),
+    ("Is the old scheme still the applicable one?", {"validity"}, "本办法有效期至2030年12月31日。"),
     # English questions ask for the same kinds; a Chinese or an English clause may state them.
     ("How many chapters does the code contain?", {"count"}, "本办法共六章。"),
     ("Which office receives the applications?", {"agency"}, "The District Science Office receives them."),
@@ -173,3 +177,9 @@ def test_two_questions_in_one_message_quote_more() -> None:
 
 def test_a_consultation_time_asks_for_its_period() -> None:
     assert "period" in {t.name for t in asked("这个办法征求意见稿的意见征集时间是？")}
+    assert "period" in {t.name for t in asked("那份征求意见稿征集期是多久")}  # without the word 意见
+
+
+def test_a_manner_by_proportion_asks_for_no_ratio() -> None:
+    assert "ratio" not in ask_types("预算不够会不会按比例扣减")
+    assert "ratio" in ask_types("按多少比例给补助")

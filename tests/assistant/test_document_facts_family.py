@@ -59,11 +59,13 @@ DOCS = {d.doc_id: d for d in (FINAL, DRAFT, READING, EXPLAINER, NOTICE)}
 CORPUS = Corpus(DOCS, CLAUSES, "f")
 
 
-def _run(question: str, named: dict[str, int], earlier: str = "", known: KnownDocuments | None = None):
+def _run(question: str, named: dict[str, int], earlier: str = "", known: KnownDocuments | None = None,
+         support: Support | None = None):
     context = ConversationContext(earlier, 0.5, bool(earlier))
     query = SimpleNamespace(text=question, asks=asked(question), named_documents=named, documents={} if earlier else named,
                             articles=(), language="zh", context=context)
-    ctx = Context(query=query, hits=[], support=Support("not_held"), intent="policy")  # type: ignore[arg-type]
+    ctx = Context(query=query, hits=[], support=support or Support("not_held"),  # type: ignore[arg-type]
+                  intent="policy")
     draft = Draft()
     step = document_facts(SimpleNamespace(corpus=CORPUS), ctx, draft, date(2031, 6, 1),  # type: ignore[arg-type]
                           known or KnownDocuments())
@@ -161,6 +163,9 @@ def test_how_to_send_comments_is_the_channel_the_consultation_gives() -> None:
     # A follow-up about the consultation its earlier turn named.
     draft, step = _run("那意见怎么提交", {"t-algo-notice": 1}, earlier="算法细则公开征求意见到哪天")
     assert step == DONE and "信函或电子邮件" in draft.lines[0]
+    # Asked with when the consultation closes: both are said.
+    draft, step = _run("算法细则征求意见到哪天截止？意见通过什么方式反馈？", {"t-algo-notice": 1, "t-algo-explainer": 1})
+    assert step == DONE and "6月1日" in draft.text and "信函或电子邮件" in draft.text
 
 
 def test_versions_asked_are_those_of_the_parts_that_ask() -> None:
@@ -207,9 +212,16 @@ def test_a_replaced_document_named_by_its_number_is_said_to_be_replaced(tmp_path
     path = tmp_path / "known.yaml"
     path.write_text("- id: t-aid-2028\n  title: 某区产业扶持办法\n  doc_number: 某工信规〔2028〕3号\n  status: expired\n"
                     "  relation: {superseded_by: t-aid}\n  evidence: 解读\n  verified: true\n", encoding="utf-8")
-    draft, step = _run("现在还是按某工信规〔2028〕3号那个办法执行吗", {}, known=KnownDocuments.load(path))
-    assert step == NEXT and not draft.lines  # the clauses that state its validity answer; this follows them
-    assert draft.caveats == ["《某区产业扶持办法》（某工信规〔2028〕3号）已被《扶持办法（2031）》（2031年1月5日印发）取代。"]
+    replaced = "《某区产业扶持办法》（某工信规〔2028〕3号）已被《扶持办法（2031）》（2031年1月5日印发）取代"
+    # A held clause states its validity: that clause answers, and this follows it.
+    draft, step = _run("现在还是按某工信规〔2028〕3号那个办法执行吗", {}, known=KnownDocuments.load(path),
+                       support=Support("answered"))
+    assert step == NEXT and not draft.lines
+    assert draft.caveats == [replaced + "。"]
+    # No held clause states it: that it was replaced is the answer to whether it is still in force.
+    for question in ("现在还是按某工信规〔2028〕3号那个办法执行吗", "某工信规〔2028〕3号还能用吗"):
+        draft, step = _run(question, {}, known=KnownDocuments.load(path))
+        assert step == DONE and draft.lines[0].startswith(replaced), question
     # Asked only what replaced it: that is the answer, citing the successor's own text, whatever brackets.
     draft, step = _run("某工信规[2028]3号被哪个文件取代了？", {}, known=KnownDocuments.load(path))
     assert step == DONE and draft.lines[0].startswith("《某区产业扶持办法》（某工信规〔2028〕3号）已被《扶持办法（2031）》")

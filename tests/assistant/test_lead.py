@@ -4,12 +4,13 @@ synthetic clauses written for these tests."""
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 import pytest
 
 from assistant.claims import claims_of, facts_of
 from assistant.composers.draft import conversions
-from assistant.composers.lead import grounded_in, lead_sentence, question_subject
+from assistant.composers.lead import grounded_in, lead_sentence, past_validity, question_subject
 from assistant.understanding.asks import asked
 from assistant.understanding.query import is_english
 
@@ -250,3 +251,15 @@ def test_a_sentence_introducing_a_list_leads_with_the_items_it_introduces() -> N
     items_with_figure = ["（一）总体要求。", "（二）每年安排500万元。"]
     assert "500万元" not in lead_sentence(question, asked(question), "zh", sentence, sentence, "zh",
                                          items=items_with_figure)
+
+
+@pytest.mark.parametrize(("lead", "language", "expected"), [
+    ("有效期至2029年3月。", "zh", "有效期至2029年3月，现已过期。"),
+    ("本办法有效期为五年，有效至2029年3月31日。", "zh", "本办法有效期为五年，有效至2029年3月31日，现已过期。"),
+    ("Valid until March 2029.", "en", "Valid until March 2029; that date has passed."),
+    ("有效期至2031年3月。", "zh", "有效期至2031年3月。"),  # the month asked about has not ended
+    ("有效期至2030年7月。", "zh", "有效期至2030年7月。"),  # still running on the day asked
+    ("截止时间为2029年3月1日。", "zh", "截止时间为2029年3月1日。"),  # a deadline, not a validity
+])
+def test_a_validity_that_ended_is_said_to_have_ended(lead: str, language: str, expected: str) -> None:
+    assert past_validity(lead, language, date(2030, 7, 15)) == expected

@@ -57,7 +57,9 @@ def test_a_clause_is_about_a_measure_when_it_names_what_is_paid_for(policy_assis
     housing, compute = named_measures(retriever, "住房补贴和算力补贴各多少")
     clause = _hit("对购买算力的企业，按实际费用的30%给予资助。")
     assert about(retriever, compute, clause) and not about(retriever, housing, clause)
-    assert about(retriever, housing, _hit("引进的人才在住房等方面享受本市人才政策待遇。"))
+    assert about(retriever, housing, _hit("对引进的人才给予住房补贴。"))
+    # Naming the thing but granting nothing — a referral to rules not held — states no such measure.
+    assert not about(retriever, housing, _hit("引进的人才在住房等方面按照有关规定享受本市人才政策待遇。"))
     # Headings count: the clause sits under "支持算力建设".
     assert about(retriever, compute, _hit("按实际费用的30%给予资助。"))
 

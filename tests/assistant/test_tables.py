@@ -69,3 +69,30 @@ def test_a_follow_up_names_another_row_in_shorter_words(policy_assistant: Policy
 ])
 def test_the_row_with_the_most_or_least(policy_assistant: PolicyAssistant, question: str, expected: str) -> None:
     assert _answer(policy_assistant, question) == expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # Two rows named: the comparison asked leads, each row's figures follow, in the order they were named.
+    ("服务机器人租赁扶持和语音识别平台扶持2028年哪个多",
+     "2028年语音识别平台扶持比服务机器人租赁扶持多140万元（200 − 60 = 140）。"
+     "服务机器人租赁扶持2028年测算60万元；语音识别平台扶持2028年测算200万元。"),
+    ("语音识别平台扶持是机器人租赁的几倍，2027年预算",
+     "2027年语音识别平台扶持是服务机器人租赁扶持的3.33倍（100 ÷ 30 ≈ 3.33）。"
+     "语音识别平台扶持2027年测算100万元；服务机器人租赁扶持2027年测算30万元。"),
+    ("机器人租赁和平台运营两项预算加起来多少",
+     "服务机器人租赁扶持、语音识别平台运营扶持2027年至2028年合计测算110万元（30 + 60 + 10 + 10 = 110）。"
+     "服务机器人租赁扶持2027年测算30万元，2028年测算60万元；语音识别平台运营扶持2027年测算10万元，2028年测算10万元。"),
+])
+def test_two_rows_named_are_both_answered(policy_assistant: PolicyAssistant, question: str, expected: str) -> None:
+    assert _answer(policy_assistant, question) == expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # "分别" asks for each figure, not their sum, though "两年" is said; a named row's zero is read from its row.
+    ("服务机器人租赁扶持2027年那两年分别多少", "服务机器人租赁扶持2027年测算30万元，2028年测算60万元。"),
+    ("语音识别平台运营扶持2028年怎么是0？两年各多少", "语音识别平台运营扶持2027年测算10万元，2028年测算10万元。"),
+    # A span whose first year is written without 年 still counts its first year.
+    ("2027到2028年语音识别平台扶持加起来多少", "语音识别平台扶持2027年至2028年合计测算300万元（100 + 200 = 300）。"),
+])
+def test_each_year_or_the_span_asked(policy_assistant: PolicyAssistant, question: str, expected: str) -> None:
+    assert _answer(policy_assistant, question) == expected
