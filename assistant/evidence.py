@@ -48,6 +48,8 @@ _ORG = r"(?:国家|国务院|省|市|区|县)[\u4e00-\u9fff]{1,12}?(?:局|厅|�
 _AGENT = re.compile(rf"{_ORG}(?:是|为|负责|牵头|组织|主管|承担|会同|审核|受理|统筹)|由{_ORG}"
                     r"|(?:should|shall|will) (?:take charge|be responsible)|(?:is|are) responsible for", re.IGNORECASE)
 # A question about what there is now is answered by a sentence stating what is, not by a target set for later.
+# "有几种，分别是啥": the things themselves are asked too; a sentence listing them answers how many.
+_WHICH_TOO = re.compile(r"分别是|分别有|分别叫|是哪(?:几|些)|有哪(?:几|些)|都是|都有|是什么|是啥|叫什么")
 _PRESENT = re.compile(r"现在|目前|现有|当前|如今|\bnow\b|currently|at present")
 _HOW_MANY_THERE = re.compile(r"有多少|有几|how many .{0,30}(?:are there|exist)")
 _TARGET_ASKED = re.compile(r"目标|争取|力争|计划|规划|预计|预期|要|将|达到|新增|培育|打造|建成|到20\d{2}|by 20\d{2}|aim|target|plan|goal")
@@ -322,6 +324,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
         kinds = kinds - {"issued"}  # "什么时候发布报告" asks about a report, not a document's issue
     if "issued" in kinds:
         kinds = kinds - {"status"}  # "正式稿是哪天印发的" asks for a date, not whether it is in force
+    counted = query.counted
+    if "count" in kinds and _WHICH_TOO.search(query.folded):
+        kinds, counted = kinds - {"count"}, frozenset()
     documents = retriever.corpus.documents
     named_titles = [documents[d].title for d in counts]
     terms = [*query.quoted, *(t for t in weights.members if len(t) >= 2)] \
@@ -382,7 +387,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 money_table = "元" in title
                 if money_table and applicant:
                     continue  # a budget row is every applicant's total: no answer to what one applicant gets
-            if not cut and not states(window, kinds, units, years, money_table, query.counted):
+            if not cut and not states(window, kinds, units, years, money_table, counted):
                 continue
             # A short line stating a fact under its clause's heading ("一、征求意见时间" / "2024年8月3日至…") states
             # it about the heading.

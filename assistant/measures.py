@@ -25,9 +25,9 @@ _GRANTS = re.compile(r"补贴|补助|奖励|资助|奖补|扶持|支持|给予|�
                      r"|allowance|voucher|financ")
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 _LATIN = re.compile(r"[a-z]")
-# A support instrument is named by what it pays for and 券 ("训力券"); "两种券", "这个券" name none.
+# A support instrument is named by what it pays for and 券 ("训力券"); "两种券", "这个券", "什么券" name none.
 _INSTRUMENT = re.compile(r"[\u4e00-\u9fff]{2}券")
-_NOT_A_NAME = re.compile(r"[种个类张些两几这那哪各每该此一二三四五六七八九十]")
+_NOT_A_NAME = re.compile(r"[种个类张些两几这那哪各每该此什啥一二三四五六七八九十]")
 # Parts of speech of a word naming what is paid for: nouns (not places or persons), verbal nouns,
 # abbreviations (研发), place words (场地) and the domain terms the tokenizer was given ("x").
 _THING = re.compile(r"n(?![sr])|vn|j|s|x")

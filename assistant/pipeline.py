@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.composers.base import Composer, Context
+from assistant.composers.document_subject import family_key
 from assistant.composers.extractive import ExtractiveComposer, line_by_line, refusal_answer
 from assistant.composers.llm import LLMComposer
 from assistant.evidence import Evidence, candidate_evidence, supported
@@ -72,8 +73,14 @@ def version_pairs(corpus: Corpus, named: set[str]) -> list[str]:
 
 def compared_documents(corpus: Corpus, named: set[str]) -> list[str]:
     """The documents a comparison question sets against each other: a draft and its final version
-    when both are named, otherwise every document named (at least two)."""
-    return version_pairs(corpus, named) or (sorted(named) if len(named) >= 2 else [])
+    when both are named, otherwise every document named (at least two) — unless all are texts about one
+    policy (its explanation, its consultation notice): "实施细则" names both, but one policy."""
+    pairs = version_pairs(corpus, named)
+    if pairs:
+        return pairs
+    if len({family_key(corpus.documents[d]) for d in named}) < 2:
+        return []
+    return sorted(named)
 
 
 def compare(res: Resources, query: Query) -> tuple[Evidence, ...]:

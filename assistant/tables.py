@@ -149,13 +149,14 @@ def _mentioned(columns: list[str], folded: str) -> list[str]:
 
 def _rows_named(rows: list[TableRow], folded: str, budget: bool) -> list[TableRow]:
     """The rows (totals aside) a folded text names, in the order it names them. A row is named by its full
-    name; in a question about the budget (`budget`: it, or the conversation it follows, speaks of one), also
-    in shorter words ("机器人那块的预算", "租金和重大活动那两项"): by at least two of its distinctive pairs."""
+    name; in a question about the budget (`budget`: it, or the conversation it follows, speaks of one, or it
+    names another row in full), also in shorter words ("机器人那块的预算", "租金和重大活动那两项"): by at least
+    two of its distinctive pairs."""
     items = [r for r in rows if r.name and r.name not in _TOTAL_NAMES]
     full = sorted((r for r in items if fold(r.name) in folded), key=lambda r: -len(r.name))
     full = [r for r in full if not any(r.name in o.name and r is not o for o in full)]
     found = [(folded.find(fold(r.name)), r) for r in full]
-    if budget:
+    if budget or full:
         rest = folded
         for row in full:
             rest = rest.replace(fold(row.name), "｜" * len(row.name))

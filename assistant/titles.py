@@ -29,6 +29,8 @@ _TITLE_WORD = re.compile(r"n|v|a|b|j|l|i|x|eng")
 # Words that ask rather than name, though tagged as verbs ("请问", "想了解").
 _ASKING = frozenset("请问 问 问问 想 想问 想知道 知道 了解 咨询 查 查询 看看 看 说 讲 提到 根据 按照 依据 "
                     "有 没有 是 要 能 会 可以".split())
+# Verbs of making a document: a title names the document made, never its making.
+_MAKING = frozenset("制定 制订 印发 出台 发布 起草 颁布 出了".split())
 # Words before a title that say which version, not what it is called ("新版工信资金办法").
 _VERSION_WORDS = re.compile(r"^(?:最新版?|新版|旧版|老版|现行|新|旧|老)")
 _A_NOT_A = re.compile(r"(.)[不没]\1")  # "适不适用", "有没有": a question, not a title's word
@@ -58,6 +60,9 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
         while start > 0 and _TITLE_WORD.match(words[start - 1][1]) and words[start - 1][0] not in _ASKING \
                 and not _A_NOT_A.search(words[start - 1][0]) and _CJK.match(words[start - 1][0]):
             start -= 1
+        # A verb of making a document inside the run ends a clause about it ("哪些文件制定细则", "会同哪个部门制订
+        # 新管理办法"): the title, if any, is what follows the verb.
+        start = max([start, *(k + 1 for k in range(start, end) if words[k][0] in _MAKING)])
         # A verb before a title governs it ("违反深圳数据条例"); a title's own verbs stand inside it.
         while start < end and words[start][1] == "v":
             start += 1

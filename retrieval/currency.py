@@ -81,10 +81,12 @@ class Currency:
     def is_current(self) -> bool:
         return self.state == "current"
 
-    def describe(self, titles: Mapping[str, str] | None = None) -> str:
-        """A short Chinese caveat ("现行有效", "已被《…》取代", "已于2025年9月失效", …)."""
-        titles = titles or {}
-        names = "、".join(f"《{titles.get(i, i)}》" for i in self.superseded_by)
+    def describe(self, titles: Mapping[str, str] | None = None, issued: Mapping[str, str] | None = None) -> str:
+        """A short Chinese caveat ("现行有效", "已被《…》取代", "已于2025年9月失效", …); a successor with an issue
+        date in `issued` is named with it ("《…》（2026年1月20日印发）")."""
+        titles, issued = titles or {}, issued or {}
+        names = "、".join(f"《{titles.get(i, i)}》" + (f"（{format_date(issued[i])}印发）" if issued.get(i) else "")
+                         for i in self.superseded_by)
         return {
             "current": "现行有效",
             "draft": "征求意见稿，非正式文本" + (f"；正式文本见{names}" if names else ""),

@@ -54,6 +54,7 @@ from assistant.understanding.document_asks import (
 from assistant.understanding.query import Query
 from retrieval.articles import article_number, held_articles
 from retrieval.currency import (
+    KnownDocument,
     KnownDocuments,
     corpus_currency,
     format_date,
@@ -223,7 +224,8 @@ class _Facts:
         titles.update({e.id: e.title for e in self.known.entries})
         if currency.is_current and not (self.doc.effective_from or self.doc.effective_to):
             return False  # nothing recorded beyond the text: the clauses say it, if anything does
-        line = f"{self.title}{currency.describe(titles)}"
+        issued = {d.doc_id: d.published for d in self.res.corpus.documents.values() if d.published}
+        line = f"{self.title}{currency.describe(titles, issued)}"
         if currency.is_current and self.doc.effective_from:
             line += f"（自{format_date(self.doc.effective_from)}起施行"
             line += f"，有效期至{format_date(self.doc.effective_to)}）" if self.doc.effective_to else "）"
@@ -234,12 +236,17 @@ class _Facts:
         held, entry = self.res.corpus.documents.get(doc_id), self.known.get(doc_id)
         return f"《{held.short_title}》" if held else f"《{entry.title}》" if entry else None
 
+    def _issued(self, doc_id: str) -> str:
+        """When a held successor was issued ("（2026年1月20日印发）"): what "正式的出了没" asks."""
+        held = self.res.corpus.documents.get(doc_id)
+        return f"（{format_date(held.published)}印发）" if held and held.published else ""
+
     def supersession(self) -> bool:
         currency = corpus_currency(self.res.corpus, self.today, self.known)[self.doc.doc_id]
         older = [n for d in self.doc.supersedes if (n := self._name(d))]
         older += [f"《{e.title}》" for e in self.known.related(self.doc.doc_id)
                   if e.relates("superseded_by", self.doc.doc_id)]
-        newer = [n for d in currency.superseded_by if (n := self._name(d))]
+        newer = [n + self._issued(d) for d in currency.superseded_by if (n := self._name(d))]
         lines = [f"{self.title}已被{'、'.join(newer)}取代。"] if newer else []
         if older:
             lines.append(f"{self.title}取代了{'、'.join(dict.fromkeys(older))}。")
@@ -360,6 +367,7 @@ class _Facts:
         said = self.draft.lines if asked else self.draft.caveats
         if line not in said:
             said.append(line)
+            self.draft.calculations.append(line)  # metadata: grounded for the guard
 
     def completeness(self) -> bool:
         articles = held_articles(self.clauses)
@@ -398,6 +406,19 @@ def _asked_facts(query: Query) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+_PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,3}[省市区])+")
+
+
+def _names_version(folded: str, entry: KnownDocument) -> bool:
+    """True when a (folded, compacted) question names a known document: by its number, or by its title
+    (without the places it opens with) and the year it was issued ("区级财政专项资金管理办法2021年那版")."""
+    if entry.doc_number and doc_number_form(compact(fold(entry.doc_number))) in folded:
+        return True
+    year = str(entry.published or "")[:4]
+    title = _PLACE_PREFIX.sub("", compact(fold(entry.title)))
+    return bool(year) and title in folded and bool(re.search(rf"(?<!\d){year}年", _DOC_NUMBER.sub("", folded)))
+
+
 def _known_successor(res: Resources, question: str, draft: Draft, known: KnownDocuments, *, lead: bool) -> bool:
     """A document the question names by its number, known (verified) but not held, and replaced by a held
     one: said (registry and front matter: metadata, not a quote) — as the answer, citing the successor's
@@ -407,8 +428,7 @@ def _known_successor(res: Resources, question: str, draft: Draft, known: KnownDo
     for entry in known.not_held(res.corpus.documents):
         successors = [res.corpus.documents[d] for d in entry.relation.get("superseded_by", ())
                       if d in res.corpus.documents and res.corpus.doc_clauses(d)]
-        if entry.verified and entry.doc_number and doc_number_form(compact(fold(entry.doc_number))) in folded \
-                and successors:
+        if entry.verified and successors and _names_version(folded, entry):
             new = successors[0]
             said = "，".join(x for x in (new.doc_number, f"{format_date(new.published)}印发" if new.published else "") if x)
             issued = f"（{said}）" if said else ""

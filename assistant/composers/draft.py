@@ -21,6 +21,7 @@ from assistant.tables import TableAnswer
 from assistant.understanding.query import Query
 from prechecks.engine import Reason
 from prechecks.numbers import fmt, read_amounts, to_decimal
+from retrieval.currency import format_date
 from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final_version
 from retrieval.text import fold
 
@@ -113,8 +114,10 @@ def status_line(corpus: Corpus, doc: DocumentMeta, final: str | None = None) -> 
     text of the same title), or expired."""
     final = final or final_version(corpus, doc)
     status = "superseded-draft" if final else doc.status
-    return _STATUS_LINES[status].format(title=f"《{doc.short_title}》",
-                                        final=f"《{corpus.documents[final].short_title}》" if final else "")
+    issued = corpus.documents[final].published if final else None
+    named = f"《{corpus.documents[final].short_title}》" + (f"（{format_date(issued)}印发）" if issued else "") \
+        if final else ""
+    return _STATUS_LINES[status].format(title=f"《{doc.short_title}》", final=named)
 
 
 def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | None = None,
@@ -193,7 +196,9 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
     elif labels:
         add_compared_lead(draft, query, chosen, labels)
     if query.wants_status_line:
-        draft.lines.append(status_line(corpus, status_subject(corpus, chosen[0].hit.doc, named)))
+        line = status_line(corpus, status_subject(corpus, chosen[0].hit.doc, named))
+        draft.lines.append(line)
+        draft.calculations.append(line)  # metadata: grounded for the guard
     for item in chosen:
         quote = quote_for(item, query)
         citation = cite(item.hit.clause, item.hit.doc, quote)

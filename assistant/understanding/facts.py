@@ -28,8 +28,12 @@ _STATS = re.compile(r"统计")
 _NEGATIONS = ("不在", "没在", "并不在", "未在", "不是在", "不是")
 # Keywords listed with one place after them ("注册、纳税、统计都在龙岗") share it.
 _LISTED = r"(?:(?:、|和|及|与)\s*(?:注册|登记|纳税|交税|缴税|报税|税务|统计)(?:地|关系)?)*"
+# Moving it somewhere states where it will be ("注册地迁到龙岗", "把税务关系转至龙岗").
+_MOVED = r"(?:迁到|迁至|迁往|搬到|搬至|转到|转至|转入|落到|改到|放到|放在|设在|落户到?)"
 _RIGHT = re.compile(rf"^(?:地|关系)?{_LISTED}(?:也|都|还|均)?(?:一直|目前|现在|现|一向)?"
-                    rf"(不在|没在|并不在|未在|不是在|不是|在|于|是|为)?\s*({_PLACE})")
+                    rf"(不在|没在|并不在|未在|不是在|不是|在|于|是|为|{_MOVED})?\s*({_PLACE})")
+# "纳税和统计也迁过来": to the place the text named last.
+_HITHER = re.compile(rf"^(?:地|关系)?{_LISTED}(?:也|都|还)?(?:一起|一并|同时)?(?:迁|搬|转|放|落|弄)过来")
 _LEFT = re.compile(rf"(不在|没在|未在)?({_PLACE})(?:区)?(?:注册|登记)?(?:和|、|及|并)?$")
 # An amount stated as the subsidy itself ("告诉我补贴是1亿") is a claim about the answer, not a fact about
 # the applicant's spending: it is never taken as an expense (a prompt-injection shape, too). Nor is a policy's
@@ -131,6 +135,10 @@ def _place_flag(keyword: re.Pattern[str], folded: str) -> bool | None:
             negated = located.group(1) in _NEGATIONS
             in_longgang = located.group(2) == "龙岗"
             return (not in_longgang) if negated else in_longgang
+        if _HITHER.match(folded[match.end(): match.end() + 24]):
+            before = [p for p in re.findall(_PLACE, folded[:match.start()])]
+            if before:
+                return before[-1] == "龙岗"
     return None
 
 

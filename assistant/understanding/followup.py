@@ -15,6 +15,8 @@ from assistant.models import Turn
 # Openings and endings that mark an elliptical follow-up ("那2026年呢？", "这个要什么条件").
 _ELLIPTICAL_START = re.compile(r"^(那|那么|还有|另外|如果|要是|这个|那个|这些|那些|这项|该|它|其|上述|此外|同样)")
 _ELLIPTICAL_END = re.compile(r"呢[？?。！!]*$")
+# A connective opening what is asked after a stated fact ("…，那是多少"); not a demonstrative ("那个条例").
+_CONNECTIVE = re.compile(r"^(?:那么?|如果|要是)(?![个些项])")
 _ANAPHORA = re.compile(r"(这些|这个|这项|那个|那些|上述|该项|该条|该办法|该政策|它们?|其中)")
 # The same in English: a question opening with a connective ("And if…", "What about…") or pointing back with a
 # pronoun ("Does it…", "that subsidy") continues the conversation.
@@ -32,9 +34,12 @@ class ConversationContext:
 
 
 def is_elliptical(question: str) -> bool:
-    """True when a question leans on earlier turns for its subject."""
+    """True when a question leans on earlier turns for its subject: also when what it asks, after a fact it
+    states first, opens like a follow-up ("刚确认了我们不算初创企业，那是多少")."""
     q = question.strip()
+    asked = re.split(r"[，,；;]", q.rstrip("？?。！! "))[-1].strip()
     return (len(q) <= CAL.short_question or bool(_ELLIPTICAL_START.search(q)) or bool(_ELLIPTICAL_END.search(q))
+            or bool(_CONNECTIVE.search(asked))
             or bool(_ANAPHORA.search(q)) or bool(_ELLIPTICAL_START_EN.search(q)) or bool(_ANAPHORA_EN.search(q)))
 
 

@@ -228,6 +228,18 @@ def test_a_replaced_document_named_by_its_number_is_said_to_be_replaced(tmp_path
     assert draft.citations and draft.citations[0].clause_id.startswith("t-aid#")
 
 
+def test_a_replaced_document_named_by_title_and_year_is_said_to_be_replaced(tmp_path) -> None:
+    path = tmp_path / "known.yaml"
+    path.write_text("- id: t-aid-2028\n  title: 某区产业扶持办法\n  doc_number: 某工信规〔2028〕3号\n  status: expired\n"
+                    "  published: 2028\n  relation: {superseded_by: t-aid}\n  evidence: 解读\n  verified: true\n",
+                    encoding="utf-8")
+    draft, step = _run("产业扶持办法2028年那版还能用吗", {}, known=KnownDocuments.load(path))
+    assert step == DONE and draft.lines[0].startswith("《某区产业扶持办法》（某工信规〔2028〕3号）已被《扶持办法（2031）》")
+    # Another year names another version: nothing is said of this one.
+    draft, step = _run("产业扶持办法2031年那版还能用吗", {}, known=KnownDocuments.load(path))
+    assert not any("已被" in line for line in draft.lines)
+
+
 def test_a_chapter_named_gets_what_is_said_of_that_chapter() -> None:
     draft, step = _run("扶持办法第三章有几条", {"t-aid": 1})
     assert step == DONE

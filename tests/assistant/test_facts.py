@@ -49,6 +49,13 @@ def test_tax_elsewhere_is_false_not_missing() -> None:
     assert facts.profile["tax_in_longgang"] is False
 
 
+def test_moving_something_states_where_it_will_be() -> None:
+    facts = extract_facts("打算把注册地迁到龙岗，纳税和统计也一起迁过来")
+    assert facts.profile["registered_in_longgang"] is True
+    assert facts.profile["tax_in_longgang"] is True and facts.profile["stats_in_longgang"] is True
+    assert extract_facts("税务关系转至宝安").profile["tax_in_longgang"] is False
+
+
 @pytest.mark.parametrize("text", ["纳税不在龙岗", "我们纳税地不在龙岗区", "税务关系在宝安"])
 def test_negated_or_other_district_tax(text: str) -> None:
     assert extract_facts(text).profile["tax_in_longgang"] is False

@@ -32,6 +32,7 @@ def test_route(text: str, intent: str) -> None:
     ("这个要什么条件", True),
     ("依法开放这些公共数据要收费吗？", True),
     ("深圳人工智能产业促进条例规定的产业主管部门是哪个部门？", False),
+    ("后来发现我们年收入超标了，那还能报吗", True),  # a fact stated first, then the follow-up asked
     ("And what if our spending were 20 million yuan?", True),
     ("How about a university?", True),
     ("Does it apply to startups too?", True),

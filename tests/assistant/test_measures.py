@@ -21,6 +21,7 @@ def _names(policy_assistant: PolicyAssistant, question: str) -> tuple[str, ...]:
     ("区里有什么资助", ()),  # nor does an asking word
     ("能领取补贴吗", ()),  # nor a verb
     ("这两种券哪个补得多", ()),  # nor a count of vouchers
+    ("行动方案里给高校发的是什么券", ()),  # nor an asking word before 券
     ("人工智能企业补贴有哪些", ()),  # a thing most clauses mention names no particular measure
     ("首次入选独角兽有奖励吗", ("独角兽奖励",)),  # the thing before a verb of having
     ("公司上市能奖励多少", ("上市奖励",)),  # tagged as a place, but names no area

@@ -96,3 +96,10 @@ def test_two_rows_named_are_both_answered(policy_assistant: PolicyAssistant, que
 ])
 def test_each_year_or_the_span_asked(policy_assistant: PolicyAssistant, question: str, expected: str) -> None:
     assert _answer(policy_assistant, question) == expected
+
+
+def test_a_row_named_in_full_lets_another_be_named_in_shorter_words(policy_assistant: PolicyAssistant) -> None:
+    # No word of the budget, but one row written out: the other, shortened, is a row of the same table.
+    assert _answer(policy_assistant, "2028年语音识别平台扶持和机器人租赁哪个钱多") == (
+        "2028年语音识别平台扶持比服务机器人租赁扶持多140万元（200 − 60 = 140）。"
+        "语音识别平台扶持2028年测算200万元；服务机器人租赁扶持2028年测算60万元。")
