@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ENUMERATOR, split_sentences
 from assistant.subject_terms import LATIN_WORD, VERSION_YEAR, Terms, question_terms
-from assistant.understanding.asks import DATE, answer_pattern, states_count
+from assistant.understanding.asks import DATE, answer_pattern, ask_types, per_units, states_count
 from assistant.understanding.query import Query
 from prechecks.numbers import read_amounts
 from retrieval.models import Clause, DocumentMeta, Hit
@@ -33,6 +33,7 @@ DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(（]\s*\d{4}\s*[〕\])）]
 _TITLE_LINE = re.compile(r"^[^。；！？]*《[^》]+》[^。；！？]*(?:的通知|的通告|的公告|起草说明|政策解读)$")
 _NAMES = re.compile(r"《[^》]*》|[〔\[(（]\s*\d{4}\s*[〕\])）]")
 _CITED = re.compile(r"《[^》]+》")
+_FIGURES = frozenset({"money", "quantity", "count", "cap", "ratio", "grant"})
 # A question for what an applicant gets, and the words that make it one about a budget instead.
 _APPLICANT = re.compile(r"补贴|补助|资助|奖励|能补|补多少|能拿|拿多少|能领|领多少|给多少|subsid|grant")
 _BUDGET_ASKED = re.compile(r"预算|测算|经费|资金|安排|准备|总计|合计|一共|总共|加起来|累计|表|每年|哪一?年|budget|estimate")
@@ -82,6 +83,9 @@ class Evidence:
     # Coverage of the question's subject other than the jurisdiction (龙岗区, 深圳市) every held
     # document shares: a sentence sharing only that with the question is about something else.
     subject: float = 1.0
+    # Which of the message's questions the sentence answers (`parts_asked`), of how many it asks.
+    parts: frozenset[int] = frozenset({0})
+    asked_parts: int = 1
 
 
 # A threshold: an amount and the side of it a condition or a tier stands on ("一万元以上", "不足一万元").
@@ -213,6 +217,20 @@ _PER_APPLICANT = frozenset({"家", "个", "项"})
 _ASKED_BESIDE = frozenset({"procedure", "channel"})
 
 
+_QUESTION_BREAK = re.compile(r"[？?]")
+
+
+def parts_asked(question: str, kinds: set[str], units: set[str]) -> list[tuple[set[str], set[str]]]:
+    """What each question of a message asks (`kinds` and per-`units` of the whole, split by question mark):
+    in "语料券每年发多少？补贴比例和上限呢" a sentence stating the yearly total answers the first, one stating
+    the ratio and cap the second. One question asks all of them."""
+    parts = [p for p in _QUESTION_BREAK.split(question) if p.strip()]
+    asked = [(kinds & ask_types(p), units & per_units(p)) for p in parts] if len(parts) > 1 else []
+    # How to apply asked beside a figure ("怎么申请？最多补多少？"): the figure answers (see `states`).
+    beside = bool(kinds - _ASKED_BESIDE)
+    return [(k, u) for k, u in asked if (k - _ASKED_BESIDE if beside else k) or u] or [(kinds, units)]
+
+
 def states(sentence: str, kinds: set[str], units: set[str], years: set[str], money_table: bool,
            counted: frozenset[str] = frozenset()) -> bool:
     """True when a sentence states every kind of fact asked, for every per-unit and year asked.
@@ -248,6 +266,17 @@ def _index_tokens(retriever: Retriever, text: str, english: bool, terms=()) -> s
         text = text + " " + " ".join(retriever.lexicon.gloss(text))
     tokens = set(retriever.tokenizer.tokens(text))
     return tokens | {t for t in terms if len(t) > 1 and _CJK_WORD.fullmatch(t) and t in folded}
+
+
+def answers_every_part(evidence: list[Evidence]) -> bool:
+    """True when, of a message asking several questions, each is answered by a sentence of the best clause:
+    one answered and one not is no answer ("正式印发了吗？文号多少？" of a draft has no number to give), nor
+    is another text's sentence that happens to state a number of the kind asked."""
+    if not evidence:
+        return True
+    best = evidence[0].hit.clause.clause_id
+    said = frozenset().union(*(e.parts for e in evidence if e.hit.clause.clause_id == best))
+    return said >= set(range(evidence[0].asked_parts))
 
 
 def supported(candidates: list[Evidence]) -> list[Evidence]:
@@ -327,6 +356,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     counted = query.counted
     if "count" in kinds and _WHICH_TOO.search(query.folded):
         kinds, counted = kinds - {"count"}, frozenset()
+    asks = parts_asked(query.folded, kinds, units)
     documents = retriever.corpus.documents
     named_titles = [documents[d].title for d in counts]
     terms = [*query.quoted, *(t for t in weights.members if len(t) >= 2)] \
@@ -387,7 +417,12 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 money_table = "元" in title
                 if money_table and applicant:
                     continue  # a budget row is every applicant's total: no answer to what one applicant gets
-            if not cut and not states(window, kinds, units, years, money_table, counted):
+            # A figure asked is not stated by the numbers of the titles and document numbers a sentence
+            # cites ("依据《…行动方案（2024—2025年）》（深龙府函〔2024〕22号）").
+            stating = _CITED.sub("《》", DOC_NUMBER.sub(" ", window)) if kinds & _FIGURES and not numbers_asked \
+                else window
+            answered = frozenset(i for i, (k, u) in enumerate(asks) if states(stating, k, u, years, money_table, counted))
+            if not cut and not answered:
                 continue
             # A short line stating a fact under its clause's heading ("一、征求意见时间" / "2024年8月3日至…") states
             # it about the heading.
@@ -428,7 +463,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             # A document the question names is its subject: any of its sentences shares it.
             subject = 0.5 * subject_weights.coverage(sentence_tokens) + 0.5 * subject_weights.coverage(clause_tokens) \
                 if subject_weights.weights and clause.doc_id not in focus else 1.0
-            out.append(Evidence(hit, sentence, score, coverage, start, index, cut, subject))
+            out.append(Evidence(hit, sentence, score, coverage, start, index, cut, subject, answered, len(asks)))
     # A question that names documents, or quotes words of a clause, is about those.
     out = _focus(out, lambda e: e.hit.clause.doc_id in focus)
     quoted = [set(retriever.tokenizer.tokens(p)) for p in query.quoted]

@@ -32,6 +32,7 @@ _NOT_A_NAME = re.compile(r"[种个类张些两几这那哪各每该此什啥一�
 # abbreviations (研发), place words (场地) and the domain terms the tokenizer was given ("x").
 _THING = re.compile(r"n(?![sr])|vn|j|s|x")
 _HAVING = frozenset("有 有没有 的 给 能 能拿 可以 可 可以拿".split())
+_WHICH = frozenset("什么 啥 哪些 哪种 多少".split())
 # An English word's inflections: "compute" is what "computing" pays for too.
 _INFLECTION = re.compile(r"(?<=[a-z]{4})(?:ing|ed|es|e|s)$")
 # "rent subsidy", "housing allowance"; "a subsidy for recruiting overseas talent" (the phrase's last word).
@@ -74,11 +75,15 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
             noun = _SUPPORT_NOUN.search(word)
             if noun is None:
                 continue
-            # What is paid for stands before the word, or before a verb of having ("独角兽有奖励吗").
-            before = words[at - 2] if at > 1 and words[at - 1][0] in _HAVING else words[at - 1] if at else ("", "")
+            # What is paid for stands before the word, or before a verb of having and a word asking which
+            # ("独角兽有奖励吗", "机器人有什么补贴").
+            k = at - 1
+            while k >= 0 and at - k <= 2 and words[k][0] in _HAVING | _WHICH:
+                k -= 1
+            before = words[k] if k >= 0 else ("", "")
             thing, tag = (word[:noun.start()], "n") if noun.start() else before
-            if names_area(retriever.corpus, thing):
-                continue  # an area's support ("龙岗区有奖励吗") names no thing paid for
+            if names_area(retriever.corpus, thing) or thing.endswith("里"):
+                continue  # an area's support ("龙岗区有奖励吗", "区里有什么资助") names no thing paid for
             if tag == "ns":
                 tag = "n"  # jieba's place tag on a word that names no area ("上市")
             if _THING.match(tag) and _CJK_WORD.fullmatch(thing) and _particular(retriever, thing):

@@ -17,6 +17,7 @@ from assistant.evidence import (
     DOC_NUMBER,
     VERSION_YEAR,
     Evidence,
+    answers_every_part,
     candidate_evidence,
     cut_off_subject,
     related_documents,
@@ -508,6 +509,8 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     evidence, unheld = _unheld_document(corpus, query, supported(candidates))
     if unheld:
         return Support("not_held", note=unheld)
+    if not answers_every_part(evidence):
+        evidence = []  # the refusal says what the best clause does not state
     named = set(query.documents)
     related = related_documents(corpus.documents, named) if named else set()
     if named and not any(e.hit.clause.doc_id in related for e in evidence) \

@@ -35,6 +35,7 @@ _MAKING = frozenset("制定 制订 印发 出台 发布 起草 颁布 出了".sp
 _VERSION_WORDS = re.compile(r"^(?:最新版?|新版|旧版|老版|现行|新|旧|老)")
 _A_NOT_A = re.compile(r"(.)[不没]\1")  # "适不适用", "有没有": a question, not a title's word
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_AI = re.compile(r"(?<![a-z])ai(?![a-z])")
 _PAIR_NOISE = re.compile(r"[（(][^）)]*[）)]|[《》\s的]")
 
 
@@ -49,7 +50,8 @@ class UnheldTitle:
 def titles_named(retriever: Retriever, text: str) -> list[str]:
     """The document titles a question writes: in 《》, or as a run of title words ending in a kind of
     document ("人工智能生成合成内容标识办法"), at least `CAL.title_min_chars` Chinese characters long."""
-    folded = fold(text)
+    # "生成式AI暂行办法": titles people write with AI for 人工智能, the word every held title uses.
+    folded = _AI.sub("人工智能", fold(text))
     titles = [t for t in _TITLE_QUOTED.findall(folded)]
     words = retriever.tokenizer.tagged_words(_TITLE_QUOTED.sub("，", folded))
     for end, (word, _) in enumerate(words):
@@ -63,6 +65,9 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
         # A verb of making a document inside the run ends a clause about it ("哪些文件制定细则", "会同哪个部门制订
         # 新管理办法"): the title, if any, is what follows the verb.
         start = max([start, *(k + 1 for k in range(start, end) if words[k][0] in _MAKING)])
+        # A title opens with the place it is of: words before a place inside the run are the question's
+        # ("老客户杀熟深圳AI条例管不管").
+        start = next((k for k in range(start, end) if words[k][1] == "ns"), start)
         # A verb before a title governs it ("违反深圳数据条例"); a title's own verbs stand inside it.
         while start < end and words[start][1] == "v":
             start += 1
@@ -138,8 +143,13 @@ def documents_written(retriever: Retriever, text: str) -> dict[str, int]:
     places = held_places(corpus)
     out: dict[str, int] = {}
     for named in titles_named(retriever, text):
-        docs = [d.doc_id for d in corpus.documents.values()
+        docs = [d for d in corpus.documents.values()
                 if any(names_title(named, t, document_areas(d), places) for t in (d.title, d.short_title))]
-        if len(docs) == 1:
-            out[docs[0]] = 1
+        # Of several it could name, the one whose title spells most of it ("先锋城市行动方案": the pioneer
+        # city plan, not another plan of the same city), when one does more than every other.
+        pairs = char_pairs(_core(named))
+        shared = sorted(((max(len(pairs & _pairs(t)) for t in (d.title, d.short_title)), d.doc_id) for d in docs),
+                        reverse=True)
+        if len(shared) == 1 or (shared and shared[0][0] > shared[1][0]):
+            out[shared[0][1]] = 1
     return out

@@ -274,6 +274,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
                    r"(?:是谁|叫什么|是哪位|有谁|有哪些人)"
                    # who a body is made up of, however it is asked ("由哪些人组成", "组成人员", "成员名单")
                    r"|(?:由哪些人|由谁|哪些人)(?:组成|构成)|组成人员|成员名单"
+                   r"|(?:委员|成员)都?(?:有哪些|是哪些)|(?:有哪些|是哪些)(?:委员|成员)"
                    r"|who (?:is|are) the (?:director|head|chair(?:man|person)?|members?|contact(?: person)?)"),
         re.compile(r"[\u4e00-\u9fff](?:女士|先生|同志)|由[^，。；]{1,20}(?:担任|组成)|\b(?:mr|ms|mrs)\.? [a-z]"),
     ),
@@ -440,6 +441,14 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "supersession", "版本关系",
         re.compile(r"取代|替代|代替|废止|最新版|新版本|上一版是|修订版是|哪个版本|superseded|replaced"),
         None,
+    ),
+    # What a document was made under: the laws and texts it cites as its basis ("根据《预算法》…制定本办法").
+    AnswerType(
+        "basis", "制定依据",
+        re.compile(r"制定依据|法律依据|政策依据|上位法|依据(?:是|有)(?:什么|哪些)"
+                   r"|(?:依据|根据|按照)(?:的是)?(?:什么|哪些|哪个|哪几)(?:个|部|份)?(?:文件|法律|法规|政策|规定|条例|精神|制定|出台)"
+                   r"|legal basis|based on (?:what|which)|in accordance with (?:what|which)"),
+        re.compile(r"(?:根据|依据|按照)[^，。；]{0,8}《|in accordance with|pursuant to|based on"),
     ),
     # An enumeration or several facts: quote more of the clause. Asked by a "which" word, by a count of the
     # things ("哪三个"), or by the verb to list (列出、列举, colloquially 列一下; English "list").

@@ -5,7 +5,7 @@ Synthetic clauses (written here, in a held document's name) scored with the real
 
 from __future__ import annotations
 
-from assistant.evidence import candidate_evidence, supported
+from assistant.evidence import candidate_evidence, parts_asked, states, supported
 from assistant.service import PolicyAssistant
 from assistant.subject_terms import question_terms
 from assistant.understanding.query import understand
@@ -130,3 +130,12 @@ def test_a_tier_on_the_side_of_the_threshold_asked_answers(policy_assistant: Pol
     # An amount stated without a side falls in the tier whose threshold it is on the side of.
     assert "二万元以上" in _best(policy_assistant, "违规出售了3万元的数据，罚多少", texts)
     assert "十万元以上五十万元" in _best(policy_assistant, "违规出售了8万元的数据，罚多少", texts)
+
+
+def test_each_question_of_a_message_is_asked_on_its_own() -> None:
+    # Two questions: a sentence stating the yearly total answers one, a sentence stating ratio and cap the other.
+    parts = parts_asked("这个券每年发多少？补贴比例和上限呢", {"ratio", "cap", "support_ratio"}, {"年"})
+    assert (set(), {"年"}) in parts and any({"ratio", "cap"} <= k and not u for k, u in parts)
+    assert states("每年发放最高8000万元。", *parts[0], set(), False)
+    # One question asks everything it names of one sentence.
+    assert parts_asked("补贴比例和上限是多少", {"ratio", "cap"}, set()) == [({"ratio", "cap"}, set())]

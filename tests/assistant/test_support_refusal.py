@@ -57,9 +57,20 @@ _CORPUS = Corpus(documents={_DOC.doc_id: _DOC}, clauses=_CLAUSES, fingerprint="t
     ("训力券和区里的算力补贴能一起拿吗", "stacking"),
     ("这个办法的联系人叫什么", "person"),
     ("专家委员会的组成人员有哪些", "person"),
+    ("评审委员会都有哪些委员", "person"),
+    ("这个条例是依据哪些法律制定的", "basis"),
+    ("What is the legal basis of the plan?", "basis"),
 ])
 def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
     assert kind in ask_types(question)
+
+
+def test_a_standard_asked_is_no_basis() -> None:
+    assert "basis" not in ask_types("按照什么标准给补贴")
+
+
+def test_what_a_body_does_is_not_who_is_in_it() -> None:
+    assert "person" not in ask_types("评审委员会有哪些职责")
 
 
 def test_whether_something_is_charged_asks_no_price() -> None:

@@ -17,6 +17,9 @@ from assistant.titles import documents_written, names_title, titles_named, unhel
     ("这个适不适用暂行办法", []),  # an A-not-A question, and too short a title left
     ("深圳有没有规定", []),
     ("龙岗的实施细则里怎么说", []),  # a kind alone names no title
+    ("生成式AI暂行办法有几条", ["生成式人工智能暂行办法"]),  # AI written for 人工智能
+    ("刷单炒信 深圳数据条例管不管", ["深圳数据条例"]),  # a title opens with its place
+    ("说是根据哪些文件制定细则的", []),  # a verb of making ends a clause, not a title
 ])
 def test_which_words_are_a_title(policy_assistant: PolicyAssistant, question: str, titles: list[str]) -> None:
     assert titles_named(policy_assistant.retriever, question) == titles
