@@ -222,8 +222,11 @@ class _Facts:
         currency = corpus_currency(self.res.corpus, self.today, self.known)[self.doc.doc_id]
         titles = {d.doc_id: d.short_title for d in self.res.corpus.documents.values()}
         titles.update({e.id: e.title for e in self.known.entries})
-        if currency.is_current and not (self.doc.effective_from or self.doc.effective_to):
-            return False  # nothing recorded beyond the text: the clauses say it, if anything does
+        if currency.is_current and not (self.doc.effective_from or self.doc.effective_to) \
+                and asked_versions(self.question) != {"draft", "final"}:
+            # Nothing recorded beyond the text: the clauses say it, if anything does. Of a draft and its final
+            # text asked which applies ("以哪个为准"), that the final is current is the answer.
+            return False
         issued = {d.doc_id: d.published for d in self.res.corpus.documents.values() if d.published}
         line = f"{self.title}{currency.describe(titles, issued)}"
         if currency.is_current and self.doc.effective_from:
@@ -452,10 +455,17 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
     if not asked or draft.lines or context.checks or context.eligibility or query.articles:
         return NEXT
     docs = subject_documents(res.corpus, query.named_documents, query.text, asked_versions(query.text))
+    registry = known if known is not None else shipped_known_documents()
+    contact_asked = {"contact", "comment_channel"} & set(asked)
+    if not docs and contact_asked and asked_versions(query.text) == {"draft"}:
+        # "征求意见稿的联系电话" naming no document: each held draft that gives it, never one of them guessed.
+        docs = [d for d in res.corpus.documents.values() if d.status == "draft-for-comment"
+                and res.corpus.doc_clauses(d.doc_id) and all(
+                    getattr(_Facts(res, d, Draft(), today, registry, query.text, query.language), name)()
+                    for name in contact_asked)]
     if not docs and "comment_period" in asked and context.support.evidence:
         docs = [context.support.evidence[0].hit.doc]  # no document named: the consultation the evidence is about
     docs = [d for d in docs if res.corpus.doc_clauses(d.doc_id)]
-    registry = known if known is not None else shipped_known_documents()
     # A document named by the number of a replaced, unheld version: what replaced it is the answer when that
     # is all that is asked, or when whether it is in force is ("深龙府规〔2021〕1号还能用吗") and no held clause
     # states its validity — even where its title is the successor's too; else a caveat after that clause.

@@ -427,7 +427,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # telephone number, as a document states them (composers.document_facts finds them by their form).
     AnswerType(
         "contact", "联系方式",
-        re.compile(r"邮箱|电子邮件|e-?mail|邮寄地址|通讯地址|通信地址|寄(?:到|至|往)|联系电话|电话号码|打什么电话|联系方式"
+        re.compile(r"邮箱|电子邮件|e-?mail|邮寄地址|通讯地址|通信地址|寄(?:到|至|往)|联系(?:人)?(?:和|及|、)?电话|电话号码"
+                   r"|打什么电话|电话(?:是)?多少|联系方式"
                    r"|mailing address|postal address|phone number|telephone"),
         None,
     ),

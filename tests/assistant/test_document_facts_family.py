@@ -154,6 +154,20 @@ def test_contacts_come_from_the_document_named() -> None:
     assert all(c.doc_id == "t-aid-draft" for c in draft.citations)
 
 
+def test_which_of_a_draft_and_its_final_applies_is_the_current_final() -> None:
+    draft, step = _run("扶持办法征求意见稿和正式稿以哪个为准", {"t-aid": 1, "t-aid-draft": 1})
+    assert step == DONE
+    assert any("正式文本见《扶持办法（2031）》（2031年1月5日印发）" in line for line in draft.lines)
+    assert any(line.startswith("《扶持办法（2031）》现行有效") for line in draft.lines)
+
+
+def test_a_draft_not_named_is_each_held_draft_that_gives_the_contact_asked() -> None:
+    # "征求意见稿" names no document: the drafts that give a telephone are each answered, the others not.
+    draft, step = _run("征求意见稿的联系电话多少", {})
+    assert step == DONE and draft.lines[0] == "《扶持办法（征求意见稿）》载明的联系电话：010-12345678。[1]"
+    assert all(c.doc_id == "t-aid-draft" for c in draft.citations)
+
+
 def test_how_to_send_comments_is_the_channel_the_consultation_gives() -> None:
     # The notice says how (by letter or e-mail), the draft's own notice gives addresses: each is what it says.
     draft, step = _run("算法细则征求意见，意见怎么交？", {"t-algo-notice": 1, "t-algo-explainer": 1})

@@ -59,6 +59,7 @@ _CORPUS = Corpus(documents={_DOC.doc_id: _DOC}, clauses=_CLAUSES, fingerprint="t
     ("专家委员会的组成人员有哪些", "person"),
     ("评审委员会都有哪些委员", "person"),
     ("这个条例是依据哪些法律制定的", "basis"),
+    ("征求意见稿联系人电话多少", "contact"),
     ("What is the legal basis of the plan?", "basis"),
 ])
 def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
