@@ -21,7 +21,7 @@ from assistant.support import (
     unheld_terms,
     unheld_version,
 )
-from assistant.understanding.asks import answer_pattern, ask_types, missing_labels
+from assistant.understanding.asks import answer_pattern, ask_types, asked, missing_labels
 from assistant.understanding.query import understand
 from retrieval.currency import KnownDocument, KnownDocuments
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit
@@ -59,11 +59,14 @@ _CORPUS = Corpus(documents={_DOC.doc_id: _DOC}, clauses=_CLAUSES, fingerprint="t
     ("专家委员会的组成人员有哪些", "person"),
     ("评审委员会都有哪些委员", "person"),
     ("这个条例是依据哪些法律制定的", "basis"),
-    ("征求意见稿联系人电话多少", "contact"),
     ("What is the legal basis of the plan?", "basis"),
 ])
 def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
     assert kind in ask_types(question)
+
+
+def test_a_telephone_asked_is_a_contact() -> None:
+    assert "contact" in {t.name for t in asked("征求意见稿联系人电话多少")}
 
 
 def test_a_standard_asked_is_no_basis() -> None:
