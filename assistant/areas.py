@@ -86,6 +86,13 @@ def unheld_places(corpus: Corpus, query: Query) -> list[str]:
     """
     text = " ".join([query.text, *(t.content for t in query.history if t.role == "user")])
     held = held_places(corpus)
+    # A follow-up moving the question to another area ("那在广州…罚多少" after a Shenzhen question) asks about
+    # that area, unless it states where the person's own company is ("那纳税在南山呢").
+    own = fold(query.text)
+    moved = sorted(places_named(query.text) - held) if not query.documents and not any(p in own for p in held) \
+        and not {"registered_in_longgang", "tax_in_longgang", "stats_in_longgang"} & query.facts.profile.keys() else []
+    if moved and query.history:
+        return moved
     if query.documents or any(p in fold(text) for p in held):
         return []
     return sorted(places_named(text) - held)

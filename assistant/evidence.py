@@ -218,6 +218,11 @@ _ASKED_BESIDE = frozenset({"procedure", "channel"})
 
 
 _QUESTION_BREAK = re.compile(r"[？?]")
+_ARTICLE_HEAD = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条")
+# What was actually paid out ("实际拨付了多少"): only a sentence reporting a payment made answers it — not a
+# budget estimate, nor the rate or cap a policy grants.
+_PAID_OUT = re.compile(r"已(?:经)?(?:拨付|发放|兑现|下达|支出)|累计(?:拨付|发放|兑现|支持|下达)|实际(?:拨付|发放|兑现|支出)")
+_ACTUALS = re.compile(r"实际(?:拨付|发放|支出|到账|兑现|使用|拿到)|已(?:经)?(?:拨付|发放|兑现)|拨付了|发放了多少|actually (?:paid|disbursed)")
 
 
 def parts_asked(question: str, kinds: set[str], units: set[str]) -> list[tuple[set[str], set[str]]]:
@@ -238,7 +243,8 @@ def states(sentence: str, kinds: set[str], units: set[str], years: set[str], mon
     `money_table`: the sentence is the cells of a table row whose title gives a money unit.
     `counted`: the measure words a count is asked in ("几条": 条); "200余家" does not answer it.
     """
-    folded = fold(sentence)
+    # "第十七条 …": the article's own number states no quantity.
+    folded = _ARTICLE_HEAD.sub("", fold(sentence))
     if counted and not states_count(folded, counted):
         return False
     # How to apply or where to file, asked beside a figure ("怎么申请，最多补多少"): the figure answers (the
@@ -378,6 +384,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     tiers = Tiers.of(query.text)  # a question stating an amount may fall in one tier of several
     # What one applicant gets ("买算力补贴多少"), not a budget: no year, no total, no table asked about.
     applicant = bool(_APPLICANT.search(query.folded)) and not years and not _BUDGET_ASKED.search(query.folded)
+    actuals = bool(_ACTUALS.search(query.folded))
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
         clause = hit.clause
@@ -415,14 +422,15 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # The title speaks of the whole table ("未来三年所需资金测算表（万元）"), the cells of the row.
                 title, _, window = window.partition("｜")
                 money_table = "元" in title
-                if money_table and applicant:
-                    continue  # a budget row is every applicant's total: no answer to what one applicant gets
+                if money_table and (applicant or actuals):
+                    continue  # a budget row is every applicant's total, and an estimate: no answer to what one
+                    # applicant gets, nor to what was paid out
             # A figure asked is not stated by the numbers of the titles and document numbers a sentence
             # cites ("依据《…行动方案（2024—2025年）》（深龙府函〔2024〕22号）").
             stating = _CITED.sub("《》", DOC_NUMBER.sub(" ", window)) if kinds & _FIGURES and not numbers_asked \
                 else window
             answered = frozenset(i for i, (k, u) in enumerate(asks) if states(stating, k, u, years, money_table, counted))
-            if not cut and not answered:
+            if not cut and (not answered or (actuals and not _PAID_OUT.search(fold(window)))):
                 continue
             # A short line stating a fact under its clause's heading ("一、征求意见时间" / "2024年8月3日至…") states
             # it about the heading.

@@ -33,6 +33,7 @@ _NOT_A_NAME = re.compile(r"[种个类张些两几这那哪各每该此什啥一�
 _THING = re.compile(r"n(?![sr])|vn|j|s|x")
 _HAVING = frozenset("有 有没有 的 给 能 能拿 可以 可 可以拿".split())
 _WHICH = frozenset("什么 啥 哪些 哪种 多少".split())
+_RECIPIENTS = frozenset("企业 公司 单位 机构 团队 厂商 厂家".split())
 # An English word's inflections: "compute" is what "computing" pays for too.
 _INFLECTION = re.compile(r"(?<=[a-z]{4})(?:ing|ed|es|e|s)$")
 # "rent subsidy", "housing allowance"; "a subsidy for recruiting overseas talent" (the phrase's last word).
@@ -80,6 +81,11 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
             k = at - 1
             while k >= 0 and at - k <= 2 and words[k][0] in _HAVING | _WHICH:
                 k -= 1
+            # "机器人企业的补贴": who gets it stands between the thing paid for and the word.
+            if k > 0 and words[k][0] in _RECIPIENTS:
+                k -= 1
+                while k >= 0 and words[k][0] in _HAVING:
+                    k -= 1
             before = words[k] if k >= 0 else ("", "")
             thing, tag = (word[:noun.start()], "n") if noun.start() else before
             if names_area(retriever.corpus, thing) or thing.endswith("里"):
@@ -88,7 +94,11 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
                 tag = "n"  # jieba's place tag on a word that names no area ("上市")
             if _THING.match(tag) and _CJK_WORD.fullmatch(thing) and _particular(retriever, thing):
                 out.setdefault(thing, NamedMeasure(thing + noun.group(0), (thing, *retriever.lexicon.expansions(thing))))
-    for match in [*_EN_BEFORE.finditer(folded), *_EN_FOR.finditer(folded)]:
+    preceded = list(_EN_BEFORE.finditer(folded))
+    # "housing subsidies for AI talent": with the thing paid for before the word, "for …" says who gets it.
+    named_before = {m.end() for m in preceded if m.group(1) not in _EN_NOT_A_THING}
+    after = [m for m in _EN_FOR.finditer(folded) if not any(m.start() < end <= m.start() + 12 for end in named_before)]
+    for match in [*preceded, *after]:
         thing = match.group(1).split()[-1]
         if thing not in _EN_NOT_A_THING:
             # The Chinese policy words for the measure's name ("rent subsidy" -> 租金), else for the thing

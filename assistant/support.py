@@ -481,10 +481,16 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     claim = unheld_claim(corpus, query, hits)
     if claim is not None:
         return claim
-    unheld_title = next(iter(unheld_titles(retriever, query.text)), None)
-    if unheld_title is not None:
+    unheld_title = next(iter(unheld_titles(retriever, query.text, cited=True)), None)
+    if unheld_title is not None and not unheld_title.cited_by:
         name = without_years(unheld_title.known) or unheld_title.named
         return Support("document_not_held", note=f"所存文件未收录《{name}》的原文，无法据此说明其中的规定。")
+    if unheld_title is not None and not query.kinds & _CITATION_KINDS:
+        # A document held texts only cite: they say when and by whom it was issued, never what it provides.
+        name = without_years(unheld_title.known) or unheld_title.named
+        citing = "、".join(f"《{corpus.documents[d].short_title}》" for d in unheld_title.cited_by)
+        return Support("document_not_held", note=f"所存文件未收录《{name}》的原文，所存文件只在{citing}中提到它，"
+                                                 "无法据此说明其中的规定。")
     missing = _missing_article(corpus, query) or _missing_part(corpus, query, hits) \
         or unstated_contact(corpus, query, hits)
     if missing is not None:

@@ -45,6 +45,7 @@ class UnheldTitle:
 
     named: str  # as the question writes it
     known: str  # the title of the known, unheld document it names; "" when none is known
+    cited_by: tuple[str, ...] = ()  # the held documents whose clauses name it (what they say of it is all held)
 
 
 def titles_named(retriever: Retriever, text: str) -> list[str]:
@@ -107,9 +108,9 @@ def _core(text: str) -> str:
     return _VERSION_WORDS.sub("", _PAIR_NOISE.sub("", fold(text)))
 
 
-def unheld_titles(retriever: Retriever, text: str) -> list[UnheldTitle]:
+def unheld_titles(retriever: Retriever, text: str, *, cited: bool = False) -> list[UnheldTitle]:
     """The titles a question writes that name no held document (nor a name the lexicon gives one), nor any
-    held clause mentions."""
+    held clause mentions — or, with `cited`, also those held clauses mention (`cited_by` says which)."""
     named_titles = titles_named(retriever, text)
     if not named_titles:
         return []
@@ -118,7 +119,7 @@ def unheld_titles(retriever: Retriever, text: str) -> list[UnheldTitle]:
         [(d.short_title, document_areas(d)) for d in corpus.documents.values()] + \
         [(alias, frozenset().union(*(document_areas(corpus.documents[i]) for i in ids if i in corpus.documents)))
          for alias, ids in retriever.lexicon.doc_aliases.items()]
-    clauses = [fold(c.text) for c in corpus.clauses]
+    clauses = [(c.doc_id, fold(c.text)) for c in corpus.clauses]
     places = held_places(corpus)
     out = []
     for named in named_titles:
@@ -126,12 +127,14 @@ def unheld_titles(retriever: Retriever, text: str) -> list[UnheldTitle]:
             continue
         # A held clause that names it (a plan it provides for, a law it cites) says what the texts hold of it.
         pairs = _pairs(named)
-        if any(len(pairs & _pairs(c)) >= CAL.title_coverage * len(pairs) for c in clauses if named[:2] in c):
+        citing = tuple(dict.fromkeys(d for d, c in clauses
+                                     if named[:2] in c and len(pairs & _pairs(c)) >= CAL.title_coverage * len(pairs)))
+        if citing and not cited:
             continue
         known = next((e.title for e in shipped_known_documents().entries
                       if names_title(named, e.title, places_named(e.title) | places_named(e.issuer or "") |
                                      {p for p in places if p in fold(f"{e.title}{e.issuer or ''}")}, places)), "")
-        out.append(UnheldTitle(named, known))
+        out.append(UnheldTitle(named, known, citing))
     return out
 
 

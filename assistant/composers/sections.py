@@ -19,6 +19,7 @@ from assistant.parts import Unit, division_head, division_label, division_title,
 from assistant.resources import Resources
 from assistant.stated_facts import division_described
 from retrieval.models import Clause, Corpus, DocumentMeta, cite, final_version
+from retrieval.text import fold
 
 # A division is asked as a whole when nothing more specific is (an amount, a date: the clause stating it
 # answers those); "status" comes with naming a draft and its final version.
@@ -26,6 +27,9 @@ _WHOLE = frozenset({"list", "count", "quantity", "status"})
 MAX_ITEMS = 8  # items listed under a heading; the rest are in the cited document
 # Asked for the division's name only ("标题是什么", "叫什么"): its heading answers, without its items.
 _NAME_ASKED = re.compile(r"标题|题目|名称|叫什么|title|heading|called|named")
+# Asked what a division is about as a whole ("第七章讲什么", "主要内容"), not a particular of it.
+_ABOUT_ASKED = re.compile(r"讲(?:的)?(?:是)?(?:什么|啥)|(?:是|有|写了?|说了?|规定了?)(?:些)?(?:什么|啥)(?:内容)?[？?]?$"
+                          r"|主要内容|内容是|what (?:does|is) .{0,30}(?:about|cover)")
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,8 @@ def _described(corpus: Corpus, text: str, doc_ids: list[str], draft: Draft) -> S
                 marker = draft.marker(cite(stated.clause, stated.doc, stated.sentence))
                 parts = sentences(stated.clause.text)
                 cut = is_cut(stated.clause, stated.doc, parts.index(stated.sentence), parts)
+                if cut and not _ABOUT_ASKED.search(fold(text)):
+                    return NEXT  # a description broken off says what the chapter is about, nothing more specific
                 said = stated.value.rstrip("。") + ("……（其后原文未收录）" if cut else "")
                 draft.lines.append(f"据《{stated.doc.short_title}》，{said}{marker}。")
                 if doc.is_partial and stated.doc is not doc:

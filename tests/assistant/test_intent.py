@@ -16,6 +16,7 @@ from assistant.understanding.intent import route
     ("你能做什么？", "greeting"),
     ("南山区的人工智能补贴政策是什么？", "out_of_scope"),
     ("个人所得税的税率是多少？", "out_of_scope"),
+    ("What is the income tax rate for software firms?", "out_of_scope"),  # tax law, asked in English too
     ("今天天气怎么样", "out_of_scope"),
     ("我们在龙岗注册，去年买算力花了300万，能补多少？", "self_assessment"),
     ("公司注册在龙岗，但是税在南山交的，还能申请龙岗的人工智能扶持吗？", "mixed"),

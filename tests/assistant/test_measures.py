@@ -24,6 +24,8 @@ def _names(policy_assistant: PolicyAssistant, question: str) -> tuple[str, ...]:
     ("行动方案里给高校发的是什么券", ()),  # nor an asking word before 券
     ("人工智能企业补贴有哪些", ()),  # a thing most clauses mention names no particular measure
     ("首次入选独角兽有奖励吗", ("独角兽奖励",)),  # the thing before a verb of having
+    ("对机器人企业的补贴标准是多少", ("机器人补贴",)),  # who gets it stands between
+    ("are there housing allowances for engineers?", ("housing allowances",)),  # "for …" says who gets it
     ("研发有哪些补贴", ("研发补贴",)),  # … and a word asking which
     ("公司上市能奖励多少", ("上市奖励",)),  # tagged as a place, but names no area
     ("龙岗区有奖励吗", ()),  # an area's support names no thing paid for

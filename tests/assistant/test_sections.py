@@ -69,3 +69,12 @@ def test_asked_for_its_name_the_heading_alone_answers(policy_assistant: PolicyAs
 def test_an_english_question_gets_an_english_lead(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("What is chapter 3 of the Shenzhen data regulation about?")
     assert answer.text.startswith("Chapter 3 of 《深圳经济特区数据条例》 is “第三章 公共数据”[1].")
+
+
+def test_a_chapter_described_only_in_part_answers_what_it_is_about_not_its_particulars(
+        policy_assistant: PolicyAssistant) -> None:
+    # The interpretation's description of chapter 7 breaks off where the held copy stops.
+    about = policy_assistant.answer("2026年工信资金管理办法第七章主要内容是什么")
+    assert not about.refused and "监督检查" in about.text and "其后原文未收录" in about.text
+    particular = policy_assistant.answer("2026年工信资金管理办法第七章中专项审计查出问题的如何处理")
+    assert "监督检查,共4条" not in particular.text.split("\n")[0]

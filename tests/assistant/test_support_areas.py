@@ -9,6 +9,8 @@ import pytest
 
 from assistant.areas import document_areas
 from assistant.evidence import Evidence
+from assistant.models import Turn
+from assistant.service import PolicyAssistant
 from assistant.support import other_area_figure
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit
 from retrieval.text import fold
@@ -52,3 +54,12 @@ def test_a_citys_target_is_not_answered_with_a_provinces() -> None:
 ])
 def test_where_the_area_does_not_decide(question: str, kinds: tuple[str, ...], doc: DocumentMeta) -> None:
     assert other_area_figure(_CORPUS, _asking(question, *kinds), _from(doc)) == ""
+
+
+def test_a_follow_up_moving_to_another_area_asks_about_that_area(policy_assistant: PolicyAssistant) -> None:
+    history = [Turn("user", "深圳数据条例里违法交易数据怎么罚"), Turn("assistant", "（略）")]
+    answer = policy_assistant.answer("那在杭州违法交易数据罚多少", history)
+    assert answer.refused and "杭州" in answer.text and not answer.citations
+    # Stating where one's own company pays tax is a fact of the person's case, not another area's policy.
+    history = [Turn("user", "我们注册在龙岗，买算力花了500万能补多少"), Turn("assistant", "（略）")]
+    assert "没有关于南山的政策" not in policy_assistant.answer("那纳税在南山呢", history).text

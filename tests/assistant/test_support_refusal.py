@@ -65,6 +65,16 @@ def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
     assert kind in ask_types(question)
 
 
+def test_an_articles_own_number_states_no_quantity() -> None:
+    assert not states("第十七条 提供者应当履行备案手续。", {"quantity"}, set(), set(), False)
+    assert states("第十七条 备案费为200元。", {"quantity"}, set(), set(), False)
+
+
+def test_what_was_paid_out_is_not_read_from_a_budget_or_a_rate(policy_assistant: PolicyAssistant) -> None:
+    for question in ("去年区里实际拨付了多少算力扶持资金", "算力补贴已经发放了多少钱"):
+        assert policy_assistant.answer(question).refused, question
+
+
 def test_a_telephone_asked_is_a_contact() -> None:
     assert "contact" in {t.name for t in asked("征求意见稿联系人电话多少")}
 

@@ -69,3 +69,12 @@ def test_a_held_title_written_its_own_way_names_its_document(policy_assistant: P
     # So an article it does not have is refused by that document's extent, never another's article 30.
     answer = policy_assistant.answer("生成式人工智能暂行办法第三十条怎么规定")
     assert answer.refused and not answer.citations and "没有第三十条" in answer.text
+
+
+def test_a_document_held_texts_only_cite_is_not_quoted_for_what_it_provides(
+        policy_assistant: PolicyAssistant) -> None:
+    # Held texts cite the district's demonstration-area plan by title and number; its text is not held.
+    answer = policy_assistant.answer("龙岗创建人工智能全域全时应用示范区行动方案提出了哪些重点任务")
+    assert answer.refused and "只在" in answer.text and not answer.citations
+    # When and under which number it was issued is what the citing texts do say.
+    assert not policy_assistant.answer("龙岗创建人工智能全域全时应用示范区行动方案的文号是多少").refused
