@@ -236,7 +236,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "quantity", "具体数值",
         re.compile(r"多少|多大|多高|多快|how (?:large|big|high|fast)"),
-        re.compile(r"\d|[零一二两三四五六七八九十百千]+\s*(?:万|亿|个|家|项|倍|年|名|人|条|类|种|次|平方米|%|周岁|岁|天|日|小时)"
+        re.compile(r"\d|[零一二两三四五六七八九十百千]+\s*(?:万|亿|元|个|家|项|倍|年|名|人|条|类|种|次|张|台|套|件|份|平方米|%|周岁|岁|天|日|小时)"
                    r"|百分之"),
     ),
     # A length of time or a count of years ("几年内不能再申报").

@@ -68,6 +68,7 @@ def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
 def test_an_articles_own_number_states_no_quantity() -> None:
     assert not states("第十七条 提供者应当履行备案手续。", {"quantity"}, set(), set(), False)
     assert states("第十七条 备案费为200元。", {"quantity"}, set(), set(), False)
+    assert states("第二条 每张面值一千元，每年最多兑换二十张。", {"quantity"}, {"张"}, set(), False)  # in words
 
 
 def test_what_was_paid_out_is_not_read_from_a_budget_or_a_rate(policy_assistant: PolicyAssistant) -> None:
