@@ -14,6 +14,7 @@ from functools import lru_cache
 import jieba
 import jieba.posseg
 
+from assistant.understanding.facts import LOCATION_FIELDS
 from assistant.understanding.query import Query
 from retrieval.models import Corpus, DocumentMeta
 from retrieval.text import fold
@@ -90,7 +91,7 @@ def unheld_places(corpus: Corpus, query: Query) -> list[str]:
     # that area, unless it states where the person's own company is ("那纳税在南山呢").
     own = fold(query.text)
     moved = sorted(places_named(query.text) - held) if not query.documents and not any(p in own for p in held) \
-        and not {"registered_in_longgang", "tax_in_longgang", "stats_in_longgang"} & query.facts.profile.keys() else []
+        and not set(LOCATION_FIELDS) & query.facts.profile.keys() else []
     if moved and query.history:
         return moved
     if query.documents or any(p in fold(text) for p in held):

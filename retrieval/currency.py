@@ -48,6 +48,11 @@ def date_span(value: object) -> tuple[date, date] | None:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+def issued_mark(published: object) -> str:
+    """When a document was issued, as said after its name ("（2026年1月20日印发）"); "" when not recorded."""
+    return f"（{format_date(published)}印发）" if published else ""
+
+
 def format_date(value: object) -> str:
     """A (partial) date as Chinese text: `2025-09` → 2025年9月, `2026-06-29` → 2026年6月29日."""
     match = _PARTIAL_DATE.match(str(value).strip()) if value is not None else None
@@ -85,8 +90,7 @@ class Currency:
         """A short Chinese caveat ("现行有效", "已被《…》取代", "已于2025年9月失效", …); a successor with an issue
         date in `issued` is named with it ("《…》（2026年1月20日印发）")."""
         titles, issued = titles or {}, issued or {}
-        names = "、".join(f"《{titles.get(i, i)}》" + (f"（{format_date(issued[i])}印发）" if issued.get(i) else "")
-                         for i in self.superseded_by)
+        names = "、".join(f"《{titles.get(i, i)}》{issued_mark(issued.get(i))}" for i in self.superseded_by)
         return {
             "current": "现行有效",
             "draft": "征求意见稿，非正式文本" + (f"；正式文本见{names}" if names else ""),

@@ -58,6 +58,7 @@ from retrieval.currency import (
     KnownDocuments,
     corpus_currency,
     format_date,
+    issued_mark,
     reported_revision_note,
     shipped_known_documents,
 )
@@ -242,7 +243,7 @@ class _Facts:
     def _issued(self, doc_id: str) -> str:
         """When a held successor was issued ("（2026年1月20日印发）"): what "正式的出了没" asks."""
         held = self.res.corpus.documents.get(doc_id)
-        return f"（{format_date(held.published)}印发）" if held and held.published else ""
+        return issued_mark(held.published) if held else ""
 
     def supersession(self) -> bool:
         currency = corpus_currency(self.res.corpus, self.today, self.known)[self.doc.doc_id]

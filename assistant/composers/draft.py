@@ -21,7 +21,7 @@ from assistant.tables import TableAnswer
 from assistant.understanding.query import Query
 from prechecks.engine import Reason
 from prechecks.numbers import fmt, read_amounts, to_decimal
-from retrieval.currency import format_date
+from retrieval.currency import issued_mark
 from retrieval.models import Citation, Clause, Corpus, DocumentMeta, cite, final_version
 from retrieval.text import fold
 
@@ -114,9 +114,7 @@ def status_line(corpus: Corpus, doc: DocumentMeta, final: str | None = None) -> 
     text of the same title), or expired."""
     final = final or final_version(corpus, doc)
     status = "superseded-draft" if final else doc.status
-    issued = corpus.documents[final].published if final else None
-    named = f"《{corpus.documents[final].short_title}》" + (f"（{format_date(issued)}印发）" if issued else "") \
-        if final else ""
+    named = f"《{corpus.documents[final].short_title}》{issued_mark(corpus.documents[final].published)}" if final else ""
     return _STATUS_LINES[status].format(title=f"《{doc.short_title}》", final=named)
 
 

@@ -18,6 +18,8 @@ _TRAINING = re.compile(r"训练|训力券|训模型|训大模型|\btrain(?:ing)?
 _COMPUTE = re.compile(r"算力|gpu|显卡|智算|服务器租|租卡|云算力|计算资源|\bcomput(?:e|ing)\b")
 _CORPUS = re.compile(r"语料|数据集|数据交易|买数据|购买数据|语料券|\bcorpus|\bcorpora\b|\bdata ?sets?\b")
 
+# The profile fields that say where the applicant is.
+LOCATION_FIELDS = ("registered_in_longgang", "tax_in_longgang", "stats_in_longgang")
 _PLACES = ("龙岗", "南山", "福田", "罗湖", "宝安", "龙华", "坪山", "光明", "盐田", "大鹏", "前海", "深汕",
            "广州", "东莞", "惠州", "外地", "市外", "区外")
 _PLACE = "|".join(_PLACES)
@@ -136,7 +138,7 @@ def _place_flag(keyword: re.Pattern[str], folded: str) -> bool | None:
             in_longgang = located.group(2) == "龙岗"
             return (not in_longgang) if negated else in_longgang
         if _HITHER.match(folded[match.end(): match.end() + 24]):
-            before = [p for p in re.findall(_PLACE, folded[:match.start()])]
+            before = re.findall(_PLACE, folded[:match.start()])
             if before:
                 return before[-1] == "龙岗"
     return None
@@ -163,8 +165,7 @@ def extract_facts(text: str, topic: str = "", established: tuple[str, ...] = ())
         amount_fields = tuple(fields)
         for name in fields:
             profile.setdefault(name, amount.wan)
-    for name, pattern in (("registered_in_longgang", _REGISTER), ("tax_in_longgang", _TAX),
-                          ("stats_in_longgang", _STATS)):
+    for name, pattern in zip(LOCATION_FIELDS, (_REGISTER, _TAX, _STATS), strict=True):
         flag = _place_flag(pattern, folded)
         if flag is not None:
             profile[name] = flag

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.models import Intent
-from assistant.understanding.facts import ExtractedFacts
+from assistant.understanding.facts import LOCATION_FIELDS, ExtractedFacts
 from retrieval.injection import injection_text
 from retrieval.text import fold
 
@@ -53,7 +53,7 @@ def route(question: str, facts: ExtractedFacts) -> Intent:
         return "out_of_scope"
     if facts.has_amount and _ASKS_AMOUNT.search(folded):
         return "self_assessment"
-    flags = {"registered_in_longgang", "tax_in_longgang", "stats_in_longgang"} & facts.profile.keys()
+    flags = set(LOCATION_FIELDS) & facts.profile.keys()
     # Who applies matters for eligibility when it is not the usual case, an enterprise.
     unusual_applicant = facts.profile.get("org_type", "enterprise") != "enterprise"
     if (flags or unusual_applicant) and _ASKS_ELIGIBILITY.search(folded):
