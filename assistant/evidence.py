@@ -15,7 +15,16 @@ from difflib import SequenceMatcher
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ENUMERATOR, split_sentences
 from assistant.subject_terms import LATIN_WORD, VERSION_YEAR, Terms, question_terms
-from assistant.understanding.asks import DATE, answer_pattern, ask_types, per_units, states_count
+from assistant.understanding.asks import (
+    DATE,
+    STANDING,
+    answer_pattern,
+    ask_types,
+    lists_sorts,
+    per_units,
+    sorts_asked,
+    states_count,
+)
 from assistant.understanding.query import Query
 from prechecks.numbers import read_amounts
 from retrieval.models import Clause, DocumentMeta, Hit
@@ -218,6 +227,7 @@ _ASKED_BESIDE = frozenset({"procedure", "channel"})
 
 
 _QUESTION_BREAK = re.compile(r"[？?]")
+
 _ARTICLE_HEAD = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条")
 # What was actually paid out ("实际拨付了多少"): only a sentence reporting a payment made answers it — not a
 # budget estimate, nor the rate or cap a policy grants.
@@ -237,21 +247,26 @@ def parts_asked(question: str, kinds: set[str], units: set[str]) -> list[tuple[s
 
 
 def states(sentence: str, kinds: set[str], units: set[str], years: set[str], money_table: bool,
-           counted: frozenset[str] = frozenset()) -> bool:
+           counted: frozenset[str] = frozenset(), sorts_of: str = "") -> bool:
     """True when a sentence states every kind of fact asked, for every per-unit and year asked.
 
     `money_table`: the sentence is the cells of a table row whose title gives a money unit.
     `counted`: the measure words a count is asked in ("几条": 条); "200余家" does not answer it.
+    `sorts_of`: the thing whose sorts a count asks for ("审核方式有几种": 审核方式).
     """
     # "第十七条 …": the article's own number states no quantity.
     folded = _ARTICLE_HEAD.sub("", fold(sentence))
-    if counted and not states_count(folded, counted):
+    # "审核方式有几种": the sorts of that thing listed answer without a count ("审核方式（包含核准制和评审制）").
+    listed = bool(lists_sorts(folded, sorts_of))
+    if counted and not (listed or states_count(folded, counted)):
         return False
     # How to apply or where to file, asked beside a figure ("怎么申请，最多补多少"): the figure answers (the
     # answer does not yet say the procedure is unstated); asked alone, only a sentence stating it answers.
     for kind in (kinds - _ASKED_BESIDE if kinds - _ASKED_BESIDE else kinds):
         if kind == "money" and money_table and re.search(r"\d", folded):
             continue  # a budget table's cells are amounts in the unit its title gives
+        if kind == "count" and listed:
+            continue
         if not answer_pattern(kind).search(folded):
             return False
     # A grant's cap is one applicant's, for one project: "每家企业最多补多少" needs no sentence saying "每家".
@@ -362,7 +377,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     counted = query.counted
     if "count" in kinds and _WHICH_TOO.search(query.folded):
         kinds, counted = kinds - {"count"}, frozenset()
+    if query.standing_beside:
+        kinds = kinds - STANDING  # the status line says whether the document is in force
     asks = parts_asked(query.folded, kinds, units)
+    sorts_of = sorts_asked(query.folded) if "count" in kinds else ""
     documents = retriever.corpus.documents
     named_titles = [documents[d].title for d in counts]
     terms = [*query.quoted, *(t for t in weights.members if len(t) >= 2)] \
@@ -429,7 +447,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             # cites ("依据《…行动方案（2024—2025年）》（深龙府函〔2024〕22号）").
             stating = _CITED.sub("《》", DOC_NUMBER.sub(" ", window)) if kinds & _FIGURES and not numbers_asked \
                 else window
-            answered = frozenset(i for i, (k, u) in enumerate(asks) if states(stating, k, u, years, money_table, counted))
+            answered = frozenset(i for i, (k, u) in enumerate(asks) if states(stating, k, u, years, money_table, counted,
+                                                                                 sorts_of))
             if not cut and (not answered or (actuals and not _PAID_OUT.search(fold(window)))):
                 continue
             # A short line stating a fact under its clause's heading ("一、征求意见时间" / "2024年8月3日至…") states

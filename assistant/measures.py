@@ -34,6 +34,8 @@ _THING = re.compile(r"n(?![sr])|vn|j|s|x")
 _HAVING = frozenset("有 有没有 的 给 能 能拿 可以 可 可以拿".split())
 _WHICH = frozenset("什么 啥 哪些 哪种 多少".split())
 _RECIPIENTS = frozenset("企业 公司 单位 机构 团队 厂商 厂家".split())
+# Applying for support and receiving it: "申报的资助总额", "申请补贴" name no thing paid for.
+_PROCESS = frozenset("申报 申请 获得 获 拿到 领取 发放 拨付 兑付 兑现 享受".split())
 # An English word's inflections: "compute" is what "computing" pays for too.
 _INFLECTION = re.compile(r"(?<=[a-z]{4})(?:ing|ed|es|e|s)$")
 # "rent subsidy", "housing allowance"; "a subsidy for recruiting overseas talent" (the phrase's last word).
@@ -92,7 +94,8 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
                 continue  # an area's support ("龙岗区有奖励吗", "区里有什么资助") names no thing paid for
             if tag == "ns":
                 tag = "n"  # jieba's place tag on a word that names no area ("上市")
-            if _THING.match(tag) and _CJK_WORD.fullmatch(thing) and _particular(retriever, thing):
+            if _THING.match(tag) and _CJK_WORD.fullmatch(thing) and thing not in _PROCESS \
+                    and _particular(retriever, thing):
                 out.setdefault(thing, NamedMeasure(thing + noun.group(0), (thing, *retriever.lexicon.expansions(thing))))
     preceded = list(_EN_BEFORE.finditer(folded))
     # "housing subsidies for AI talent": with the thing paid for before the word, "for …" says who gets it.

@@ -87,7 +87,8 @@ def compare(res: Resources, query: Query) -> tuple[Evidence, ...]:
     """For a question that sets named documents against each other ("征求意见稿和正式稿分别…", "A和B是同一个
     吗"): the best supported sentence of each, searched within each; empty unless at least two answer."""
     asks = {t.name for t in query.asks}
-    if not asks & {"compare", "each"}:
+    # "训力券最高补多少？语料券呢": a question for each of two items named asks each one's figure.
+    if not asks & {"compare", "each"} and not ("several" in asks and len(query.named_items) >= 2):
         return ()
     found: list[Evidence] = []
     # "各是哪天" of two documents is each one's date (document facts); "各多少" of two support items, each one's.

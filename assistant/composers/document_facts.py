@@ -43,8 +43,8 @@ from assistant.stated_facts import (
     stated_division_count,
 )
 from assistant.support import article_lookups
+from assistant.understanding.asks import DOCUMENT_FACTS, counted, english_dates
 from assistant.understanding.asks import asked as asked_types
-from assistant.understanding.asks import counted, english_dates
 from assistant.understanding.document_asks import (
     asked_versions,
     asks_comment_channel,
@@ -73,8 +73,6 @@ _BARE_LINE = 16  # characters: a sentence no longer is a bare date or name line
 # Facts a held text states about a policy whose own text is not held (an explanation's "《实施细则》共二十七条");
 # the explanation's or notice's own metadata (its issuer, date, status) is not the policy's.
 _FAMILY_FACTS = frozenset({"article_count", "comment_period", "contact", "comment_channel"})
-_DOC_FACTS = ("full_title", "issuer", "doc_number", "issued", "in_force_from", "validity", "article_count", "completeness",
-              "supersession", "comment_period", "comment_channel", "contact")
 
 
 def stating_clause(clauses: list[Clause], needles: list[str]) -> tuple[Clause, str] | None:
@@ -388,7 +386,7 @@ def _asked_facts(query: Query) -> list[str]:
     稿呢") asks what its earlier turns asked; a time asked about a consultation is its comment period."""
     context = query.context
     earlier = context.text if context.is_followup else ""
-    names = [t.name for t in query.asks if t.name in _DOC_FACTS]
+    names = [t.name for t in query.asks if t.name in DOCUMENT_FACTS]
     # "意见截止到什么时候？用什么方式反馈？": both the consultation's period and its channel.
     period, channel = asks_comment_period(query.text, earlier), asks_comment_channel(query.text, earlier)
     if period:
@@ -405,7 +403,7 @@ def _asked_facts(query: Query) -> list[str]:
     only_names = {t.name for t in query.asks} <= {"status", "draft_status"} and (
         asked_versions(query.text) or query.documents)
     if not names and earlier and only_names:
-        names = [t.name for t in asked_types(earlier) if t.name in _DOC_FACTS]
+        names = [t.name for t in asked_types(earlier) if t.name in DOCUMENT_FACTS]
         names += ["comment_period"] if asks_comment_period(earlier) else []
     return list(dict.fromkeys(names))
 

@@ -19,7 +19,7 @@ from itertools import pairwise
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
 from assistant.evidence import Tiers, asks_period
-from assistant.understanding.asks import DATE, AnswerType, answer_type
+from assistant.understanding.asks import DATE, AnswerType, answer_type, lists_sorts, sorts_asked
 from retrieval.text import fold
 
 _SEGMENT_END = {"zh": re.compile(r"[，,；;。！？!?]"), "en": re.compile(r"[,;!?]|\.(?=\s|$)")}
@@ -290,6 +290,10 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
     `items`: the headings of the items a sentence ending in "：" introduces; the lead then names them.
     """
     clause_language = "en" if clause_language == "en" else "zh"
+    # "审核方式有几种" answered by the sorts the sentence names, not by a figure it states of something else.
+    sorts = lists_sorts(fold(sentence), sorts_asked(fold(question))) if language == clause_language == "zh" else ""
+    if sorts:
+        return f"{sorts}。"
     quoted = [p.strip() for p in split_sentences(quote) if p.strip()]
     following = quoted[quoted.index(sentence) + 1:][:CAL.lead_next_sentences] if sentence in quoted else []
     pool = ""

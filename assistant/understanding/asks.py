@@ -461,9 +461,10 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         None,
         quoting="more",
     ),
-    # Two questions in one message ("预留多少份额？小微企业占多少？"): quote more of the clause, which may state
-    # the second fact in its next sentence.
-    AnswerType("several", "", re.compile(r"[？?][^？?]*[\u4e00-\u9fffA-Za-z][^？?]*[？?]"), None, quoting="more"),
+    # Two questions in one message ("预留多少份额？小微企业占多少？", the second often without its question mark:
+    # "…？给小微的比例呢"): quote more of the clause, which may state the second fact in its next sentence.
+    AnswerType("several", "", re.compile(r"[？?][^？?]*[\u4e00-\u9fffA-Za-z][^？?]*(?:[？?]|(?:呢|吗|么|多少|几)\s*$)"),
+               None, quoting="more"),
     # Several things, each: quote the next best clauses too.
     AnswerType("each", "", re.compile(r"分别|各[是有最自多为能]|几种|每种|每一种"), None, quoting="each"),
 )
@@ -530,6 +531,26 @@ def quoting(question: str) -> set[Quoting]:
     return quoting_of(asked(question))
 
 
+# Whether a document is in force: its metadata answers (draft, issued, expired), whatever sentence is quoted.
+STANDING = frozenset({"validity", "status", "draft_stage", "draft_status"})
+# The facts of a document itself, answered from its metadata and structure (`composers.document_facts`).
+DOCUMENT_FACTS = frozenset({"full_title", "issuer", "doc_number", "issued", "in_force_from", "validity",
+                            "article_count", "completeness", "supersession", "comment_period", "comment_channel",
+                            "contact"})
+
+
+def standing_beside(question: str) -> bool:
+    """True when, of several questions in a message, one asks only whether a document is in force and another
+    asks what it provides ("行业大模型怎么资助？这个稿子现在还算数吗"): the status line answers the first. Asked
+    beside a fact of the document itself ("正式印发了吗？文号多少？"), that fact depends on which text is in force:
+    a sentence stating some number is no answer."""
+    parts = [p for p in re.split(r"[？?]", question) if p.strip()]
+    kinds = [{t.name for t in asked(p)} for p in parts]
+    standing = [bool(k & STANDING) for k in kinds]
+    own_facts = set().union(*kinds) & (DOCUMENT_FACTS | {"date", "day", "month"}) - STANDING
+    return len(parts) > 1 and any(standing) and not all(standing) and not own_facts
+
+
 def wants_status_line(question: str) -> bool:
     """True when the question asks whether a document is in force (official, a draft, expired)."""
     return any(t.status_line for t in asked(question))
@@ -549,3 +570,27 @@ def counted(question: str) -> frozenset[str]:
 def states_count(folded_sentence: str, units: frozenset[str] | set[str]) -> bool:
     """True when a (folded) sentence states a count in one of the measure words asked ("共二十七条" for 条)."""
     return re.search(rf"{_COUNT_OF}[{''.join(sorted(units))}]", folded_sentence) is not None
+
+
+# "审核方式有几种" / "有几种补贴": the thing whose sorts are counted, written before the count or after it; the
+# words after the last 的 (or 里, 中) and at most four characters, so that "扶持方式" is not "审核方式".
+_SORTS_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:一共|总共|共)?(?:有|分为|分)?几[种类]")
+_SORTS_AFTER = re.compile(r"几[种类]([\u4e00-\u9fff]{2,4}?)(?:[吗呢啊呀？?，,。]|$)")
+_OWNER = re.compile(r".*[的里中]")
+# After the thing, within a few characters ("审核方式（包含…"), a verb introducing its sorts and two of them.
+_INTRODUCES = r"[^，。；,;]{0,3}?(?:包括|包含|分为|分成|有)[^，。；,;()（）]{1,30}?(?:和|、|及|与|或)[^，。；,;()（）]+"
+
+
+def sorts_asked(folded_question: str) -> str:
+    """The thing a "how many sorts" question counts ("细则的审核方式有几种" -> 审核方式); "" when none is written."""
+    after = _SORTS_AFTER.search(folded_question)
+    if after and after.group(1) not in ("的", "呢"):
+        return after.group(1)
+    before = _SORTS_BEFORE.search(folded_question)
+    return _OWNER.sub("", before.group(1))[-4:] if before else ""
+
+
+def lists_sorts(folded_sentence: str, thing: str) -> str:
+    """The sorts of `thing` a (folded) sentence names, said as "审核方式包含核准制和评审制"; "" when it names none."""
+    match = re.search(re.escape(thing) + _INTRODUCES, folded_sentence) if len(thing) >= 2 else None
+    return re.sub(r"[()（）]", "", match.group(0)) if match else ""

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.models import Intent, Turn
-from assistant.understanding.asks import AnswerType, Quoting, asked, counted, kinds_of, per_units, quoting_of
+from assistant.understanding.asks import (
+    AnswerType,
+    Quoting,
+    asked,
+    counted,
+    kinds_of,
+    per_units,
+    quoting_of,
+    standing_beside,
+)
 from assistant.understanding.facts import ExtractedFacts, extract_facts
 from assistant.understanding.followup import ConversationContext, conversation_context
 from assistant.understanding.intent import route
@@ -125,9 +134,15 @@ class Query:
         return quoting_of(self.asks)
 
     @property
+    def standing_beside(self) -> bool:
+        """True when one question of the message asks whether a document is in force, another something else."""
+        return standing_beside(self.text)
+
+    @property
     def wants_status_line(self) -> bool:
-        """True when the message asks whether a document is in force (official, a draft, expired)."""
-        return any(t.status_line for t in self.asks)
+        """True when the message asks whether a document is in force (official, a draft, expired), or asks
+        that beside another question."""
+        return any(t.status_line for t in self.asks) or self.standing_beside
 
     @property
     def named_documents(self) -> Mapping[str, int]:

@@ -309,3 +309,31 @@ def test_negative_amount_is_asked_back_not_estimated(policy_assistant: PolicyAss
     answer = policy_assistant.answer("我们公司买算力花了-100万能补多少")
     assert answer.refused and answer.prechecks == []
     assert "负数" in answer.text and "30" not in answer.text
+
+
+def test_a_question_for_each_of_two_items_answers_both(policy_assistant: PolicyAssistant) -> None:
+    # "A最高补多少？B呢": the second question asks the same of the other voucher.
+    answer = policy_assistant.answer("深圳训力券一家最多给多少？语料券呢")
+    assert not answer.refused
+    lead = answer.text.split("\n")[0]
+    assert "训力券" in lead and "语料券" in lead
+    assert {c.clause_id for c in answer.citations} >= {"sz-ai-pioneer-measures-2024#一、（二）",
+                                                       "sz-ai-pioneer-measures-2024#一、（三）"}
+    assert not grounded(answer, "深圳训力券一家最多给多少？语料券呢")
+
+
+def test_whether_a_draft_counts_asked_beside_what_it_provides(policy_assistant: PolicyAssistant) -> None:
+    # Each question answered: what the draft provides from its clause, whether it counts from its metadata.
+    question = "先锋城市若干措施的征求意见稿，对行业大模型给多少钱？这稿子现在还作数不"
+    answer = policy_assistant.answer(question)
+    assert not answer.refused
+    assert "征求意见稿" in answer.text and "正式印发文本" in answer.text
+    assert "100万元" in answer.text
+    assert not grounded(answer, question, corpus=policy_assistant.corpus)
+
+
+def test_applying_for_support_names_no_measure_to_filter_by(policy_assistant: PolicyAssistant) -> None:
+    # "申报的资助总额" is the total of all grants applied for, not a measure paying for applications.
+    answer = policy_assistant.answer("一年里企业申报的资助加起来超过财政预算了，会怎么处理")
+    assert not answer.refused
+    assert "按比例核减" in answer.text.split("\n")[0]

@@ -14,7 +14,10 @@ from assistant.understanding.asks import (
     ask_types,
     asked,
     counted,
+    lists_sorts,
     quoting,
+    sorts_asked,
+    standing_beside,
     states_count,
     wants_status_line,
 )
@@ -172,7 +175,37 @@ def test_how_many_hundred_millions_asks_an_amount_not_a_count() -> None:
 
 def test_two_questions_in_one_message_quote_more() -> None:
     assert "more" in quoting("采购要预留多少份额？其中小微企业占多少？")
+    assert "more" in quoting("采购要预留多少份额？小微企业的呢")  # the second without its question mark
     assert quoting("采购要预留多少份额？") == {"sentence"}
+    assert quoting("采购要预留多少份额？谢谢") == {"sentence"}
+
+
+@pytest.mark.parametrize(("question", "thing"), [
+    ("这个办法的项目审核方式有几种？", "审核方式"),
+    ("细则里项目的审核分几类", "审核"),
+    ("办法一共有几种扶持方式", "扶持方式"),
+    ("算力扶持有几种补贴", "补贴"),  # the thing written after the count
+    ("办法共有几条", ""),  # a count of articles, not of sorts
+])
+def test_the_thing_whose_sorts_are_counted(question: str, thing: str) -> None:
+    assert sorts_asked(fold(question)) == thing
+
+
+def test_sorts_are_listed_only_right_after_the_thing_counted() -> None:
+    sentence = fold("规定扶持方式和标准，以及适用的审核方式（包含核准制和评审制）和证明材料。")
+    assert lists_sorts(sentence, "审核方式") == "审核方式包含核准制和评审制"
+    assert lists_sorts(sentence, "审核") == "审核方式包含核准制和评审制"
+    assert lists_sorts(sentence, "扶持方式") == ""  # "扶持方式和标准" lists no sorts of it
+    assert lists_sorts(fold("审核方式由主管部门确定。"), "审核方式") == ""
+
+
+def test_whether_a_text_is_in_force_asked_beside_another_question() -> None:
+    assert standing_beside("征求意见稿里大模型怎么资助？这个稿子现在还算数吗")
+    assert not standing_beside("这个稿子现在还算数吗")  # asked alone: the status is the whole answer
+    assert not standing_beside("大模型怎么资助？补多少？")
+    assert not standing_beside("还有效吗？正式印发了吗？")  # every question asks it
+    assert not standing_beside("细则正式印发了吗？文号多少？")  # a fact of the text in force: which text decides
+    assert not standing_beside("正式出了没？哪天发的")
 
 
 def test_a_consultation_time_asks_for_its_period() -> None:

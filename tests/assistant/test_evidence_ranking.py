@@ -139,3 +139,16 @@ def test_each_question_of_a_message_is_asked_on_its_own() -> None:
     assert states("每年发放最高8000万元。", *parts[0], set(), False)
     # One question asks everything it names of one sentence.
     assert parts_asked("补贴比例和上限是多少", {"ratio", "cap"}, set()) == [({"ratio", "cap"}, set())]
+
+
+def test_sorts_counted_are_answered_by_the_sentence_listing_them(policy_assistant: PolicyAssistant) -> None:
+    # "有几种" with no count stated: the sentence naming the sorts of the thing asked answers.
+    best = _best(policy_assistant, "示例办法的项目审核方式有几种", [
+        "第二条 本办法规定十项扶持的范围、扶持方式和标准，以及适用的审核方式（包含核准制和评审制）。",
+        "第三条 申报单位应当提交证明材料。",
+    ])
+    assert "核准制和评审制" in best
+    # Nor is a sentence listing the sorts of another thing an answer.
+    query = understand("示例办法一共有几种扶持方式", [], policy_assistant.retriever, policy_assistant.rules)
+    hits = _hits(policy_assistant, ["第二条 本办法规定扶持方式和标准，以及审核方式（包含核准制和评审制）。"])
+    assert not supported(candidate_evidence(policy_assistant.retriever, query, hits, with_context=False))

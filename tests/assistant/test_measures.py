@@ -31,6 +31,8 @@ def _names(policy_assistant: PolicyAssistant, question: str) -> tuple[str, ...]:
     ("龙岗区有奖励吗", ()),  # an area's support names no thing paid for
     ("what housing subsidy is there?", ("housing subsidy",)),
     ("any grants for companies in Longgang", ()),  # who gets it is no thing paid for
+    ("申报的资助总额超了怎么办", ()),  # applying for support is no thing paid for
+    ("申请补贴要什么材料", ()),
 ])
 def test_which_words_name_a_measure(policy_assistant: PolicyAssistant, question: str,
                                     names: tuple[str, ...]) -> None:
