@@ -212,6 +212,14 @@ def defines(sentence: str, terms: list[str], question: str) -> float:
     return max((len(t) / len(term) for t in terms if t and t in term), default=0.0)
 
 
+_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日")
+
+
+def days_about(text: str) -> set[tuple[str, str]]:
+    """The days of the year a (folded) text names ("4月10日" -> ("4", "10"))."""
+    return set(_DAY.findall(text))
+
+
 def years_about(text: str) -> set[str]:
     """The years a (folded) text is about: each year it names, and every year of a range ("2024-2026年"),
     not the years inside document titles and numbers."""
@@ -401,6 +409,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     asked_text = retriever.without_document_names(query.text)
     tiers = Tiers.of(query.text)  # a question stating an amount may fall in one tier of several
     # What one applicant gets ("买算力补贴多少"), not a budget: no year, no total, no table asked about.
+    days = days_about(query.folded) if not asks_period(query.folded) else set()
     applicant = bool(_APPLICANT.search(query.folded)) and not years and not _BUDGET_ASKED.search(query.folded)
     actuals = bool(_ACTUALS.search(query.folded))
     out: list[Evidence] = []
@@ -433,6 +442,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             # A sentence about other years ("2024年建成…") does not answer a question about this one.
             about = years_about(fold(window))
             if years and about and not years & about:
+                continue
+            # Nor does one about other days ("5月22日与…座谈") a question about a day ("4月10日走访了哪里").
+            on = days_about(fold(window))
+            if days and on and not days & on:
                 continue
             cut = is_cut(clause, hit.doc, index, parts)
             money_table = False

@@ -184,7 +184,7 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
         header = next((h for h, _ in rows[0].cells if h in _NAME_HEADERS), "") if rows else ""
         noun = header.removesuffix("名称")
         # The noun asked for ends its phrase: "哪些项目", "项目有哪些", not "项目单位".
-        if noun and re.search(rf"{re.escape(noun)}(?:$|[^\u4e00-\u9fff]|[有是都呢吗包分可能需列])", folded):
+        if noun and re.search(rf"{re.escape(noun)}(?:$|[^\u4e00-\u9fff]|[有是都呢吗包分可能需列一共总])", folded):
             names = "、".join(r.name for r in rows)
             return TableAnswer(f"{rows[0].title}所列{noun}有：{names}。", tuple(rows), whole_table=True)
     return None

@@ -43,7 +43,7 @@ from assistant.stated_facts import (
     stated_division_count,
 )
 from assistant.support import article_lookups
-from assistant.understanding.asks import DOCUMENT_FACTS, counted, english_dates
+from assistant.understanding.asks import DATE, DOCUMENT_FACTS, counted, english_dates
 from assistant.understanding.asks import asked as asked_types
 from assistant.understanding.document_asks import (
     asked_versions,
@@ -113,6 +113,13 @@ def names_another_document(question: str, doc: DocumentMeta, corpus: Corpus) -> 
         if bare and not any(bare in h or h in bare for h in held if h):
             return True
     return False
+
+
+# A law's history at its head: "2017年9月1日 第十二届全国人民代表大会常务委员会第二十九次会议修订".
+_HISTORY = re.compile(rf"(?P<date>{DATE})[^。；;\n]{{0,40}}?(?P<verb>通过|修订|修正)")
+_HISTORY_ASKED = {"通过": re.compile(r"通过|adopted|passed"), "修订": re.compile(r"修订|修改|revised"),
+                  "修正": re.compile(r"修正|修改|amended")}
+_HISTORY_EN = {"通过": "adopted", "修订": "revised", "修正": "amended"}
 
 
 class _Facts:
@@ -216,6 +223,19 @@ class _Facts:
         self.say(f"{self.title} took effect on {english_dates(when)}." if self.language == "en" else
                  f"{self.title}自{when}起施行。", _date_needles(self.doc.effective_from))
         return True
+
+    def adopted(self) -> bool:
+        """When a law was adopted, revised or amended, as the lines of its history at its head state it: those
+        of the step asked ("哪年修订的": the revisions), else every line."""
+        history = [(clause, match) for clause in self.clauses[:1] for line in sentences(clause.text)
+                   if (match := _HISTORY.search(line))]
+        asked = {verb for verb, words in _HISTORY_ASKED.items() if words.search(fold(self.question))}
+        history = [(c, m) for c, m in history if m.group("verb") in asked] or history
+        for clause, match in history:
+            verb, when = match.group("verb"), match.group("date")
+            self.say(f"{self.title} was {_HISTORY_EN[verb]} on {english_dates(when)}." if self.language == "en"
+                     else f"{self.title}于{when}{verb}。", [match.group(0)], clause)
+        return bool(history)
 
     def validity(self) -> bool:
         currency = corpus_currency(self.res.corpus, self.today, self.known)[self.doc.doc_id]

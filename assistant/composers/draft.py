@@ -18,6 +18,7 @@ from assistant.composers.lead import lead_sentence, past_validity
 from assistant.evidence import Evidence, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
+from assistant.understanding.asks import lists_sorts, sorts_asked
 from assistant.understanding.query import Query
 from prechecks.engine import Reason
 from prechecks.numbers import fmt, read_amounts, to_decimal
@@ -32,6 +33,8 @@ DRAFT_NOTE = "以上《{title}》的内容出自征求意见稿，不是正式�
 # How surely a document type is the policy itself (lower: more surely) rather than a text about it.
 _SUBJECT_RANK = {"explanation": 1, "interpretation": 2, "notice": 3}
 _ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]是)")
+# A sentence that only qualifies the one before it: its share of the whole ("其中，…"), or an exception ("但…").
+_QUALIFIES = re.compile(r"^\s*(?:其中|但是?|however|provided that)[，,\s]", re.IGNORECASE)
 _STATUS_LINES = {
     "draft-for-comment": "所存文件显示，{title}目前为征求意见稿，尚未收录其正式印发文本。",
     "superseded-draft": "{title}是征求意见稿，所存文件中另有其正式印发文本{final}，请以正式文本为准。",
@@ -88,6 +91,8 @@ def quote_for(evidence: Evidence, query: Query) -> str:
         return re.sub(r"\s*\n\s*", " ", text).strip()
     parts = sentences(text)
     end = evidence.index + (3 if several else 1)
+    while end < len(parts) and _QUALIFIES.match(parts[end]):
+        end += 1  # "……百分之三十以上；其中，预留给小型微型企业的比例不低于百分之六十。"
     if parts[evidence.index].rstrip().endswith(("：", ":")):
         # "…有下列情形之一的除外：" says nothing without the items it introduces.
         while end < len(parts) and _ENUMERATED.match(parts[end]) \
@@ -184,7 +189,9 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
     `named`: the documents the question names (a status line speaks of the policy among them).
     """
     chosen = list(evidence) if compare else [evidence[0]]
-    if not compare and "each" in query.quoting:
+    # "审核方式有哪几种": a sentence naming the sorts asked for is the whole answer.
+    sorts = lists_sorts(fold(evidence[0].sentence), sorts_asked(query.folded))
+    if not compare and "each" in query.quoting and not sorts:
         for other in evidence[1:]:
             if other.hit.clause.clause_id not in {e.hit.clause.clause_id for e in chosen} \
                     and other.score >= 0.7 * evidence[0].score and len(chosen) < 3:

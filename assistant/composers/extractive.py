@@ -16,6 +16,7 @@ from assistant.composers.currency import add_currency_notes
 from assistant.composers.document_facts import article_lookup, document_facts
 from assistant.composers.draft import DISCLAIMER, Draft, add_eligibility, add_evidence, add_prechecks, add_table
 from assistant.composers.sections import section_lookup
+from assistant.composers.source import phrase_source
 from assistant.models import Answer
 from assistant.precheck_service import item_clauses
 from assistant.resources import Resources
@@ -132,7 +133,7 @@ def refusal(res: Resources, context: Context, _draft: Draft) -> Step:
 
 # Document facts before comparison: "征求意见稿和正式稿分别是哪天发的" is each version's date, not a quote of each.
 STRATEGIES: tuple[Strategy, ...] = (prechecks, eligibility, article_lookup, section_lookup, table_cells, table_names,
-                                    document_facts, comparison, evidence, refusal)
+                                    phrase_source, document_facts, comparison, evidence, refusal)
 
 
 @dataclass(frozen=True)

@@ -290,13 +290,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"|(?:in charge of|responsible for)"
         ),
         re.compile(
-            r"(?<![我本该])[局厅]|委员会|人民政府|部门|单位|机构|委(?:牵头|负责|[、,，)）])|牵头|负责|bureau|"
+            r"(?<![我本该])[局厅]|委员会|人民政府|部门|单位|机构|委(?:牵头|负责|[、,，)）])|牵头|负责|研究院|研究所|协会|学会|bureau|"
             r"government|take charge|department|commission|committee|office|ministry|administration"
         ),
         # A name runs back from its ending (局, 委员会) to the word that introduces it (由, 向, 会同).
         # "我局", "本机关": the clause's own voice names no one.
         lead=_lead(r"(?P<v>(?![我本该其各])(?:(?![由经向报按对会同负责承担牵头及与、，,的为是在从])[\u4e00-\u9fff]){1,14}?"
-                   r"(?:局|厅|委员会|人民政府|办公室|主管部门)"
+                   r"(?:局|厅|委员会|人民政府|办公室|主管部门|研究院|研究所|协会|学会)"
                    r"|(?:the\s+)?(?:[A-Z][\w-]*\s+(?:and\s+|of\s+|for\s+)?){1,8}"
                    r"(?:Bureau|Commission|Government|Department|Office|Committee|Ministry))",
                    "负责部门为{v}", "The body named is {v}"),
@@ -338,6 +338,15 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"(?:是|叫)(?:个|一个)?(?:什么|啥|哪个|哪一个|哪份|哪一份)(?:文件|文|政策)|全称|全名|完整(?:名称|标题)"
                    r"|(?:what|which) document|full (?:title|name)"),
         re.compile(r"《[^》]{4,}》"),
+    ),
+    # Which text a formulation comes from ("“一超多强”是哪个文件提出的", "出自哪里"): the held clauses containing it
+    # (`composers.source`); no sentence has to state anything more.
+    AnswerType(
+        "source", "出处",
+        re.compile(r"(?:哪个|哪份|哪一个|哪一份|什么)(?:文件|政策|文)(?:里|中|上)?(?:提出|提到|写|说|讲|规定|出现)"
+                   r"|出自|出处|从哪(?:里|儿)?来|来源于哪|which (?:document|policy|text) (?:says|mentions|states|proposed)"
+                   r"|where does .{0,60} come from"),
+        None,
     ),
     # When a document was issued: its signature date or its "发布日期" line.
     AnswerType(
@@ -416,6 +425,14 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"(?:什么时候|啥时候|何时|哪天|哪一天|几号|哪年|从哪天|从什么时候|自何时)(?:开始|起)?(?:施行|生效|实施)"
                    r"|(?:施行|生效|实施)(?:日期|时间)|when.{0,30}(?:take effect|come into force|effective)"),
         None,
+    ),
+    # When a law was adopted, revised or amended: the lines of its legislative history ("…会议通过"). Not
+    # when an application passes review ("什么时候通过审核").
+    AnswerType(
+        "adopted", "通过或修订日期",
+        re.compile(r"(?:什么时候|啥时候|何时|哪天|哪一天|几号|哪年|哪一年)(?:被)?(?:通过|修订|修正|修改)(?![审评验认])"
+                   r"|(?:通过|修订|修正)(?:的)?(?:日期|时间|年份)|when was .{0,60}(?:adopted|passed|revised|amended)"),
+        re.compile(rf"(?:{DATE})[^。；;\n]{{0,40}}?(?:通过|修订|修正)"),
     ),
     # A count of the document's own articles or chapters ("一共几条", "分几章、多少条"), not of what they
     # contain ("几条原则").
@@ -534,7 +551,7 @@ def quoting(question: str) -> set[Quoting]:
 # Whether a document is in force: its metadata answers (draft, issued, expired), whatever sentence is quoted.
 STANDING = frozenset({"validity", "status", "draft_stage", "draft_status"})
 # The facts of a document itself, answered from its metadata and structure (`composers.document_facts`).
-DOCUMENT_FACTS = frozenset({"full_title", "issuer", "doc_number", "issued", "in_force_from", "validity",
+DOCUMENT_FACTS = frozenset({"full_title", "issuer", "doc_number", "issued", "in_force_from", "adopted", "validity",
                             "article_count", "completeness", "supersession", "comment_period", "comment_channel",
                             "contact"})
 
@@ -574,8 +591,8 @@ def states_count(folded_sentence: str, units: frozenset[str] | set[str]) -> bool
 
 # "审核方式有几种" / "有几种补贴": the thing whose sorts are counted, written before the count or after it; the
 # words after the last 的 (or 里, 中) and at most four characters, so that "扶持方式" is not "审核方式".
-_SORTS_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:一共|总共|共)?(?:有|分为|分)?几[种类]")
-_SORTS_AFTER = re.compile(r"几[种类]([\u4e00-\u9fff]{2,4}?)(?:[吗呢啊呀？?，,。]|$)")
+_SORTS_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:一共|总共|共)?(?:有|分为|分)?哪?几[种类]")
+_SORTS_AFTER = re.compile(r"哪?几[种类]([\u4e00-\u9fff]{2,4}?)(?:[吗呢啊呀？?，,。]|$)")
 _OWNER = re.compile(r".*[的里中]")
 # After the thing, within a few characters ("审核方式（包含…"), a verb introducing its sorts and two of them.
 _INTRODUCES = r"[^，。；,;]{0,3}?(?:包括|包含|分为|分成|有)[^，。；,;()（）]{1,30}?(?:和|、|及|与|或)[^，。；,;()（）]+"

@@ -167,13 +167,16 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
     context = conversation_context(text, list(turns))
     followup = context.text if context.is_followup else ""
     # "那语料券呢": a follow-up that asks nothing of its own asks what its earlier turns asked, of what it names.
-    asks = asked(text) or (asked(followup) if followup and _ONLY_NAMES.match(fold(text).strip()) else ())
+    only_names = bool(followup) and _ONLY_NAMES.match(fold(text).strip()) is not None
+    asks = asked(text) or (asked(followup) if only_names else ())
     intent = route(text, facts)
     own = own_case(text, kinds_of(asks), stated, context)
     if intent == "policy" and ((own and stated.has_amount) or states_spending(text, facts)):
         intent = "self_assessment"  # "能补多少" after the amounts were given: computed, not quoted
     elif intent == "policy" and route(text, stated) == "mixed":
         intent = "mixed"  # "这种情况能申报吗" after where the firm pays tax was said: checked, not quoted
+    elif intent == "policy" and only_names and route(followup, stated) in ("mixed", "self_assessment"):
+        intent = route(followup, stated)  # "我们是高校，能申请训力券吗" then "那语料券呢": checked the same way
     return Query(
         text=text,
         folded=fold(text),

@@ -96,3 +96,9 @@ def test_a_follow_up_naming_another_voucher_asks_the_same_of_it(policy_assistant
     answer = policy_assistant.answer("那语料券呢", history)
     lead = answer.text.split("\n")[0]
     assert not answer.refused and "200万元" in lead and "5000万" not in lead
+
+
+def test_a_follow_up_naming_another_voucher_checks_eligibility_the_same_way(policy_assistant: PolicyAssistant) -> None:
+    # "那语料券呢" after "我们是研究所，能申请训力券吗": whether the institute may apply for the other voucher.
+    answers = _converse(policy_assistant, "我们是一家研究所，能不能申请训力券", "那语料券呢")
+    assert "不符合申报条件" in answers[1].text and "企业" in answers[1].text

@@ -42,7 +42,14 @@ FUND_CLAUSES = (
     Clause("t-fund#第一条", "t-fund", "第一条", "article", (), "第一条 根据《某区财政资金办法》（某府规〔2024〕4号），制定本办法。", 0),
     Clause("t-fund#第二条", "t-fund", "第二条", "article", (), "第二条 专项资金用于产业扶持。", 1),
 )
-CORPUS = Corpus({"t-reg": REG, "t-fund": FUND}, _articles("t-reg", 12) + FUND_CLAUSES, "f")
+LAW = replace(REG, doc_id="t-law", title="某国测试促进法", short_title="测试法", doc_number=None)
+LAW_CLAUSES = (
+    Clause("t-law#序言", "t-law", "序言", "preamble", (),
+           "某国测试促进法\n2002年6月29日 某国人大常委会第二十八次会议通过\n2017年9月1日 某国人大常委会第二十九次会议修订", 0),
+    Clause("t-law#第一条", "t-law", "第一条", "article", (), "第一条 为促进测试，制定本法。", 1),
+)
+CORPUS = Corpus({"t-reg": REG, "t-fund": FUND, "t-law": LAW}, _articles("t-reg", 12) + FUND_CLAUSES + LAW_CLAUSES,
+                "f")
 REGISTRY = """
 - id: t-fund-old
   title: 某区专项资金管理办法（2021年）
@@ -108,6 +115,18 @@ def test_which_document_a_number_or_a_short_name_is(tmp_path) -> None:
     assert draft.lines[0].startswith("《测试条例》的全称是《某市测试促进条例》。")
     draft, _ = _run("What is the full title of the regulation?", "t-reg", tmp_path, language="en")
     assert draft.lines[0].startswith("The full title of 《测试条例》 is 《某市测试促进条例》.")
+
+
+def test_when_a_law_was_adopted_or_revised_is_read_from_its_history(tmp_path) -> None:
+    draft, step = _run("测试法是什么时候通过的", "t-law", tmp_path)
+    assert step == DONE and draft.lines[0].startswith("《测试法》于2002年6月29日通过。")
+    assert draft.citations[0].label == "序言" and "第二十八次会议通过" in draft.citations[0].quote
+    draft, _ = _run("测试法哪年修订的", "t-law", tmp_path)  # only the step asked
+    assert draft.lines[0].startswith("《测试法》于2017年9月1日修订。")
+    assert not any("2002年" in line for line in draft.lines if not line.startswith("原文"))
+    draft, _ = _run("When was the law revised?", "t-law", tmp_path, language="en")
+    assert draft.lines[0].startswith("《测试法》 was revised on September 1, 2017.")
+    assert "adopted" not in {t.name for t in asked("项目什么时候通过审核")}  # passing review is no adoption
 
 
 def test_who_issued_it_and_when_are_both_answered(tmp_path) -> None:

@@ -152,3 +152,10 @@ def test_sorts_counted_are_answered_by_the_sentence_listing_them(policy_assistan
     query = understand("示例办法一共有几种扶持方式", [], policy_assistant.retriever, policy_assistant.rules)
     hits = _hits(policy_assistant, ["第二条 本办法规定扶持方式和标准，以及审核方式（包含核准制和评审制）。"])
     assert not supported(candidate_evidence(policy_assistant.retriever, query, hits, with_context=False))
+
+
+def test_a_question_about_a_day_is_answered_by_the_sentence_about_that_day(policy_assistant: PolicyAssistant) -> None:
+    texts = ["（一）调研情况：区工业和信息化局开展研究。于3月20日公开征集应用场景；4月10日实地走访某市数据研究院；"
+             "5月22日与多家企业座谈。"]
+    assert "数据研究院" in _best(policy_assistant, "起草时4月10日走访了哪个单位", texts)
+    assert "座谈" in _best(policy_assistant, "5月22日跟谁座谈的", texts)

@@ -1,0 +1,50 @@
+"""Where a phrase comes from ("“一超多强总调度”是哪个文件提出来的"): the held clauses that contain it word for
+word, each document named and the sentence quoted, so that a hotline agent can read out the exact place.
+
+Only a phrase the person quotes is looked up, and only verbatim (after folding and without spaces): a phrase
+no held text contains is the support decision's refusal ("所存政策文件中没有出现…"), never a near match.
+"""
+
+from __future__ import annotations
+
+from assistant.composers.base import DONE, NEXT, Context, Step
+from assistant.composers.draft import DRAFT_NOTE, Draft
+from assistant.evidence import sentences
+from assistant.resources import Resources
+from retrieval.models import Clause, Corpus, cite
+from retrieval.text import compact, fold
+
+MAX_SOURCES = 3  # documents named; a phrase in more is a common expression, the first ones show where
+_MIN_PHRASE = 4  # characters: a shorter quotation ("算力") is a word, not a formulation to trace
+
+
+def containing(corpus: Corpus, phrase: str) -> list[tuple[Clause, str]]:
+    """The first clause of each document (in corpus order, at most `MAX_SOURCES`) containing `phrase` (folded
+    and compacted), with the sentence that contains it."""
+    found: dict[str, tuple[Clause, str]] = {}
+    for clause in corpus.clauses:
+        if clause.doc_id in found or phrase not in compact(fold(clause.text)):
+            continue
+        sentence = next((s for s in sentences(clause.text) if phrase in compact(fold(s))), clause.text)
+        found[clause.doc_id] = (clause, sentence)
+        if len(found) == MAX_SOURCES:
+            break
+    return list(found.values())
+
+
+def phrase_source(res: Resources, context: Context, draft: Draft) -> Step:
+    """"“X”出自哪个文件": each held document whose text contains the quoted phrase, with the sentence."""
+    query = context.query
+    if "source" not in {t.name for t in query.asks} or context.checks or context.eligibility:
+        return NEXT
+    phrases = [p for p in query.quoted if len(p) >= _MIN_PHRASE]
+    sources = [(p, found) for p in phrases for found in containing(res.corpus, p)]
+    if not sources:
+        return NEXT
+    for phrase, (clause, sentence) in sources:
+        doc = res.corpus.documents[clause.doc_id]
+        citation = cite(clause, doc, sentence)
+        draft.lines.append(f"“{phrase}”出自{citation.display}{draft.marker(citation)}：“{sentence}”")
+        if doc.status == "draft-for-comment":
+            draft.caveats.append(DRAFT_NOTE.format(title=doc.short_title))
+    return DONE

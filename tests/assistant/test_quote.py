@@ -1,0 +1,32 @@
+"""How much of a clause an answer quotes: the answering sentence, and the sentences that only qualify it."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from assistant.composers.draft import quote_for
+from assistant.evidence import Evidence, sentences
+from retrieval.models import Clause, DocumentMeta, Hit
+
+_DOC = DocumentMeta(doc_id="t", title="某法", short_title="某法", issuer="某机关", level="national", doc_type="law",
+                    status="official", language="zh", completeness="full", source="test")
+_LONG = ("第四十条 有关部门应当制定中小企业政府采购的相关优惠政策，通过制定采购需求标准、预留采购份额、价格评审优惠、"
+         "优先采购等措施，提高中小企业在政府采购中的份额。向中小企业预留的采购份额应当占年度采购预算总额的百分之三十以上；"
+         "其中，预留给小型微型企业的比例不低于百分之六十。中小企业无法提供的商品和服务除外。政府采购不得对中小企业"
+         "实行差别待遇或者歧视待遇。采购部门应当在指定的媒体上及时向社会公开发布采购信息，为中小企业获得采购合同提供指导。")
+
+
+def _quote(index: int) -> str:
+    clause = Clause("t#第四十条", "t", "第四十条", "article", (), _LONG, 0)
+    parts = sentences(_LONG)
+    evidence = Evidence(Hit(clause, _DOC, 1.0), parts[index], 1.0, 1.0, start=index, index=index)
+    return quote_for(evidence, SimpleNamespace(quoting={"sentence"}))  # type: ignore[arg-type]
+
+
+def test_a_sentence_is_quoted_with_its_share_that_follows() -> None:
+    quote = _quote(1)
+    assert quote.startswith("向中小企业预留") and quote.endswith("不低于百分之六十。")
+
+
+def test_a_sentence_followed_by_another_rule_is_quoted_alone() -> None:
+    assert _quote(3) == "中小企业无法提供的商品和服务除外。"
