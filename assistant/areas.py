@@ -15,6 +15,7 @@ import jieba
 import jieba.posseg
 
 from assistant.understanding.facts import LOCATION_FIELDS
+from assistant.understanding.intent import ENGLISH_PLACES, OTHER_PLACES
 from assistant.understanding.query import Query
 from retrieval.models import Corpus, DocumentMeta
 from retrieval.text import fold
@@ -33,6 +34,11 @@ def _place_tagger() -> jieba.posseg.POSTokenizer:
     jieba.setLogLevel(logging.WARNING)
     tagger = jieba.posseg.POSTokenizer(jieba.Tokenizer())
     tagger.tokenizer.check_initialized()  # its dictionary (FREQ) is loaded on first use, replacing the empty one
+    # Districts jieba does not know as places ("坪山区" would be cut 坪|山区, a mountain area).
+    for name in OTHER_PLACES:
+        for word in (name, f"{name}区"):
+            tagger.tokenizer.add_word(word, 20000, "ns")
+            tagger.word_tag_tab[word] = "ns"
     return tagger
 
 
@@ -45,14 +51,15 @@ def places_named(text: str) -> frozenset[str]:
     """
     tagger = _place_tagger()
     freq = tagger.tokenizer.FREQ
-    out = set()
-    for word, flag in tagger.cut(fold(text)):
+    folded = fold(text)
+    out = {zh for en, zh in ENGLISH_PLACES.items() if re.search(rf"\b{en}\b", folded)}
+    for word, flag in tagger.cut(folded):
         if flag == "nt" and word.endswith("政府"):  # "新加坡政府", "深圳市人民政府": the area it governs
             word = _GOVERNMENT.sub("", word)
             flag = tagger.word_tag_tab.get(_ADMIN_SUFFIX.sub("", word), "")
         if flag != "ns" or len(word) < 2 or word in _NATION:
             continue
-        if _ADMIN_SUFFIX.search(word) or any(freq.get(word + s) for s in _AREA_SUFFIXES):
+        if _ADMIN_SUFFIX.search(word) or any(freq.get(word + s) for s in _AREA_SUFFIXES) or word in OTHER_PLACES:
             out.add(_ADMIN_SUFFIX.sub("", word))
     return frozenset(out)
 

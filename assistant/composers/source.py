@@ -41,10 +41,10 @@ def phrase_source(res: Resources, context: Context, draft: Draft) -> Step:
     sources = [(p, found) for p in phrases for found in containing(res.corpus, p)]
     if not sources:
         return NEXT
-    for phrase, (clause, sentence) in sources:
-        doc = res.corpus.documents[clause.doc_id]
-        citation = cite(clause, doc, sentence)
-        draft.lines.append(f"“{phrase}”出自{citation.display}{draft.marker(citation)}：“{sentence}”")
-        if doc.status == "draft-for-comment":
-            draft.caveats.append(DRAFT_NOTE.format(title=doc.short_title))
+    citations = [cite(clause, res.corpus.documents[clause.doc_id], sentence) for _, (clause, sentence) in sources]
+    # The conclusion first (where it is stated), then each sentence as the text writes it.
+    draft.lines.append(f"这一提法出自{'、'.join(c.display + draft.marker(c) for c in citations)}。")
+    draft.lines += [f"原文（{c.display}）：“{c.quote}”" for c in citations]
+    draft.caveats += [DRAFT_NOTE.format(title=c.title.strip("《》")) for c in citations
+                      if res.corpus.documents[c.doc_id].status == "draft-for-comment"]
     return DONE

@@ -12,7 +12,16 @@ from retrieval.text import fold
 _GREETING = re.compile(r"^(你好|您好|hi|hello|hey|在吗|在不在|嗨|哈喽|早上好|上午好|下午好|晚上好|谢谢|感谢|多谢)"
                        r"[呀啊哈！!。.，,~\s]*$")
 _HELP = re.compile(r"你能做什么|你会什么|怎么用|如何使用|使用说明|帮助|你是谁|你是什么|能帮我什么|help")
-_OTHER_PLACES = r"南山|福田|罗湖|宝安|龙华|坪山|光明|盐田|大鹏|前海|广州|东莞|惠州|佛山|珠海|北京|上海|杭州|苏州|成都"
+# Areas no held document is of, as Chinese and English questions name them: Shenzhen's other districts and
+# zones, and the cities firms compare with. (The held documents are of Longgang, Shenzhen, Guangdong and the
+# nation; `ENGLISH_PLACES` spells those too.)
+OTHER_PLACES = {"南山": "nanshan", "福田": "futian", "罗湖": "luohu", "宝安": "bao'?an", "龙华": "longhua",
+                "坪山": "pingshan", "光明": "guangming", "盐田": "yantian", "大鹏": "dapeng", "前海": "qianhai",
+                "广州": "guangzhou", "东莞": "dongguan", "惠州": "huizhou", "佛山": "foshan", "珠海": "zhuhai",
+                "北京": "beijing", "上海": "shanghai", "杭州": "hangzhou", "苏州": "suzhou", "成都": "chengdu"}
+ENGLISH_PLACES = {**{en: zh for zh, en in OTHER_PLACES.items()},
+                  "longgang": "龙岗", "shenzhen": "深圳", "guangdong": "广东", "hong kong": "香港"}
+_OTHER_PLACES = "|".join(OTHER_PLACES)
 # Another place's policy: the place, then within a short phrase a policy word ("南山区的人工智能专项政策").
 _OTHER_POLICY = re.compile(
     rf"({_OTHER_PLACES})(?:区|市)?[^，。？！,.?!；;]{{0,12}}?(政策|补贴|扶持|措施|资助|奖励|专项资金)")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from assistant.areas import document_areas
+from assistant.areas import document_areas, places_named
 from assistant.evidence import Evidence
 from assistant.models import Turn
 from assistant.service import PolicyAssistant
@@ -63,3 +63,19 @@ def test_a_follow_up_moving_to_another_area_asks_about_that_area(policy_assistan
     # Stating where one's own company pays tax is a fact of the person's case, not another area's policy.
     history = [Turn("user", "我们注册在龙岗，买算力花了500万能补多少"), Turn("assistant", "（略）")]
     assert "没有关于南山的政策" not in policy_assistant.answer("那纳税在南山呢", history).text
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    ("坪山区买算力能补多少", {"坪山"}),  # not cut into 坪|山区
+    ("前海有啥AI扶持", {"前海"}),  # a zone jieba does not know
+    ("What AI subsidies does Qianhai offer?", {"前海"}),  # named in English
+    ("Is there a Bao'an compute subsidy?", {"宝安"}),
+    ("Longgang compute subsidy for SMEs", {"龙岗"}),
+])
+def test_the_areas_a_question_names(text: str, places: set[str]) -> None:
+    assert places_named(text) == places
+
+
+def test_another_district_asked_in_english_is_refused_as_not_held(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("What AI subsidies does Nanshan give to startups?")
+    assert answer.refused and not answer.citations and "南山" in answer.text
