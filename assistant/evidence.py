@@ -235,6 +235,8 @@ _ASKED_BESIDE = frozenset({"procedure", "channel"})
 
 
 _QUESTION_BREAK = re.compile(r"[？?]")
+_CHAPTER_HEAD = re.compile(r"^\s*第[一二三四五六七八九十\d]+章")
+_CHAPTER_NAMED = re.compile(r"第[一二三四五六七八九十\d]+章|chapter|(?:first|second|third|fourth|fifth|sixth|seventh|eighth) chapter")
 
 _ARTICLE_HEAD = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条")
 # What was actually paid out ("实际拨付了多少"): only a sentence reporting a payment made answers it — not a
@@ -389,6 +391,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
         kinds = kinds - STANDING  # the status line says whether the document is in force
     asks = parts_asked(query.folded, kinds, units)
     sorts_of = sorts_asked(query.folded) if "count" in kinds else ""
+    # How many articles or chapters a document has, no chapter named ("how many articles", "共几条").
+    whole_count = bool({"条", "章"} & counted or "article_count" in kinds) and not _CHAPTER_NAMED.search(query.folded)
     documents = retriever.corpus.documents
     named_titles = [documents[d].title for d in counts]
     terms = [*query.quoted, *(t for t in weights.members if len(t) >= 2)] \
@@ -434,6 +438,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             own = without_titles(sentence, titles)
             if not own.strip():
                 continue  # the document's own title line
+            if whole_count and _CHAPTER_HEAD.match(own):
+                continue  # "第一章总则,共4条": one chapter's count, not the document's
             # A short line ("2024年12月18日") is read with the lines before it.
             start = _window(parts, index)
             window = "".join(without_titles(p, titles) for p in parts[start:index + 1])

@@ -139,6 +139,9 @@ def budgeted_items(rules: RuleSet, query: Query, hits: list[Hit]) -> tuple[str, 
 def _mentioned(columns: list[str], folded: str) -> list[str]:
     """Columns the question names, in the order it names them."""
     found = [(folded.find(fold(c)), c) for c in columns if fold(c) in folded]
+    # "2024、2025、2026年分别…": a year listed without its 年 names its column too.
+    found += [(m.start(), c) for c in columns if (year := re.match(r"\d{4}", c)) and all(c != o for _, o in found)
+              and (m := re.search(rf"(?<!\d){year.group(0)}(?!\d)", folded))]
     # "从2024年到2026年", "2024到2026年": the years between, and the first written without 年, are named too.
     for span in _YEAR_SPAN.finditer(folded):
         first, last = int(span.group(1)), int(span.group(2))

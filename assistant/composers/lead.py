@@ -19,7 +19,7 @@ from itertools import pairwise
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
 from assistant.evidence import Tiers, asks_period
-from assistant.understanding.asks import DATE, AnswerType, answer_type, lists_sorts, sorts_asked
+from assistant.understanding.asks import DATE, AnswerType, answer_type, counted, lists_sorts, sorts_asked
 from retrieval.text import fold
 
 _SEGMENT_END = {"zh": re.compile(r"[，,；;。！？!?]"), "en": re.compile(r"[,;!?]|\.(?=\s|$)")}
@@ -123,6 +123,7 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
     period = asks_period(fold(question))
     tiers = Tiers.of(question)
     pool_asked = bool(_POOL_ASKED.search(fold(question)))
+    units = counted(question) if kind.name == "count" else frozenset()  # "几条", "how many articles": 条
 
     def rank(match: re.Match[str]) -> tuple[int, ...]:
         left, right = _segment(sentence, match.start(), match.end(), language)
@@ -130,7 +131,8 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
         part = sentence[left:right]
         asked_part = f"{tier[1]}{part}" if tier else part  # a tier's figure is told by its condition
         named = _bigrams(match.group("v"))
-        return (1 if _CONDITION.search(part) else 0,
+        return (1 if units and not any(u in match.group(0) for u in units) else 0,
+                1 if _CONDITION.search(part) else 0,
                 1 if kind.name == "agency" and named and len(named & asked) * 2 >= len(named) else 0,
                 1 if role and not fold(sentence[:match.start()]).endswith(role) else 0,
                 1 if period and not _RANGE_AFTER.match(sentence, match.end()) else 0,

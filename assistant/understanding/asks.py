@@ -53,7 +53,19 @@ class Lead:
         ("2024年8月2日" → "August 2, 2024"), which the guard reads back and checks."""
         if language != "en":
             return self.zh.format(v=_chinese_amount(value))
-        return self.en.format(v=english_dates(value) if self.dated else value)
+        return self.en.format(v=english_dates(value) if self.dated else _english_count(value))
+
+
+# A count in Arabic figures and a Chinese measure word, as an English lead says it ("32条" → "32 articles").
+_EN_MEASURES = {"条": "articles", "章": "chapters", "家": "enterprises", "项": "items", "类": "categories",
+                "种": "kinds", "名": "people", "人": "people"}
+
+
+def _english_count(value: str) -> str:
+    match = re.fullmatch(r"(\d+)\s*(?:余|多)?\s*([条章家项类种名人])", value.strip())
+    if match is None or re.search(r"[余多]", value):
+        return value
+    return f"{match.group(1)} {_EN_MEASURES[match.group(2)]}"
 
 
 def _chinese_amount(value: str) -> str:

@@ -13,6 +13,7 @@ from retrieval.text import fold
 # A public consultation on a draft: asked about by these words; its period is a fact about the draft.
 # ("征求意见稿" names a version, not the consultation.)
 _CONSULTATION = re.compile(r"(?:征求|征询|征集)\S{0,4}?意见(?!稿)|意见(?:征集|反馈|征求)|反馈意见|提(?:交)?意见"
+                           r"|反馈(?:的)?(?:截止|期限|时间|日期)"
                            r"|意见(?!稿).{0,4}(?:提|交|发)"
                            r"|public comments?|comment period|consultation")
 _TIME_KINDS = frozenset({"date", "day", "deadline", "period"})

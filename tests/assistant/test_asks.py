@@ -216,3 +216,11 @@ def test_a_consultation_time_asks_for_its_period() -> None:
 def test_a_manner_by_proportion_asks_for_no_ratio() -> None:
     assert "ratio" not in ask_types("预算不够会不会按比例扣减")
     assert "ratio" in ask_types("按多少比例给补助")
+
+
+def test_an_english_count_lead_names_what_is_counted() -> None:
+    lead = answer_type("count").lead
+    assert lead is not None
+    assert lead.say("en", "32条") == "The number is 32 articles"
+    assert lead.say("en", "200余家") == "The number is 200余家"  # an approximate count stays as written
+    assert lead.say("zh", "32条") == "数量为32条"

@@ -16,6 +16,7 @@ def test_a_time_asked_about_a_consultation_is_its_comment_period() -> None:
     assert asks_comment_period("到哪天截止", "这个细则当时公开征求意见了吗")
     assert not asks_comment_period("征求意见稿是哪天发的")  # the draft's date, not the consultation's
     assert not asks_comment_period("申报到哪天截止")
+    assert asks_comment_period("这个征求意见稿反馈截止日期是哪天")  # feedback on a draft is the consultation's
 
 
 def test_how_to_send_comments_is_asked() -> None:

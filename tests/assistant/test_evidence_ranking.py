@@ -159,3 +159,9 @@ def test_a_question_about_a_day_is_answered_by_the_sentence_about_that_day(polic
              "5月22日与多家企业座谈。"]
     assert "数据研究院" in _best(policy_assistant, "起草时4月10日走访了哪个单位", texts)
     assert "座谈" in _best(policy_assistant, "5月22日跟谁座谈的", texts)
+
+
+def test_a_documents_count_is_not_a_chapters(policy_assistant: PolicyAssistant) -> None:
+    texts = ["二、主要内容 《办法》共分为三章12条，具体包括：第一章总则，共4条，阐述资金来源。第二章部门职责，共3条。"]
+    assert "共分为三章12条" in _best(policy_assistant, "How many articles does the fund measures have?", texts)
+    assert "第二章部门职责" in _best(policy_assistant, "办法第二章有几条", texts)

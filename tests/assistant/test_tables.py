@@ -93,6 +93,8 @@ def test_two_rows_named_are_both_answered(policy_assistant: PolicyAssistant, que
     ("语音识别平台运营扶持2028年怎么是0？两年各多少", "语音识别平台运营扶持2027年测算10万元，2028年测算10万元。"),
     # A span whose first year is written without 年 still counts its first year.
     ("2027到2028年语音识别平台扶持加起来多少", "语音识别平台扶持2027年至2028年合计测算300万元（100 + 200 = 300）。"),
+    # Years listed, only the last with 年: each is asked.
+    ("服务机器人租赁扶持2027、2028年分别是多少", "服务机器人租赁扶持2027年测算30万元，2028年测算60万元。"),
 ])
 def test_each_year_or_the_span_asked(policy_assistant: PolicyAssistant, question: str, expected: str) -> None:
     assert _answer(policy_assistant, question) == expected
