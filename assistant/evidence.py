@@ -18,10 +18,12 @@ from assistant.subject_terms import LATIN_WORD, VERSION_YEAR, Terms, question_te
 from assistant.understanding.asks import (
     DATE,
     STANDING,
+    UNIT_WORDS,
     answer_pattern,
     ask_types,
     lists_sorts,
     per_units,
+    questions_in,
     sorts_asked,
     states_count,
 )
@@ -234,7 +236,7 @@ _PER_APPLICANT = frozenset({"家", "个", "项"})
 _ASKED_BESIDE = frozenset({"procedure", "channel"})
 
 
-_QUESTION_BREAK = re.compile(r"[？?]")
+_TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|加起来|in total|altogether")
 _CHAPTER_HEAD = re.compile(r"^\s*第[一二三四五六七八九十\d]+章")
 _CHAPTER_NAMED = re.compile(r"第[一二三四五六七八九十\d]+章|chapter|(?:first|second|third|fourth|fifth|sixth|seventh|eighth) chapter")
 
@@ -249,7 +251,7 @@ def parts_asked(question: str, kinds: set[str], units: set[str]) -> list[tuple[s
     """What each question of a message asks (`kinds` and per-`units` of the whole, split by question mark):
     in "语料券每年发多少？补贴比例和上限呢" a sentence stating the yearly total answers the first, one stating
     the ratio and cap the second. One question asks all of them."""
-    parts = [p for p in _QUESTION_BREAK.split(question) if p.strip()]
+    parts = questions_in(question)
     asked = [(kinds & ask_types(p), units & per_units(p)) for p in parts] if len(parts) > 1 else []
     # How to apply asked beside a figure ("怎么申请？最多补多少？"): the figure answers (see `states`).
     beside = bool(kinds - _ASKED_BESIDE)
@@ -280,7 +282,7 @@ def states(sentence: str, kinds: set[str], units: set[str], years: set[str], mon
         if not answer_pattern(kind).search(folded):
             return False
     # A grant's cap is one applicant's, for one project: "每家企业最多补多少" needs no sentence saying "每家".
-    if any(unit not in folded for unit in units - _PER_APPLICANT):
+    if any(not any(w in folded for w in UNIT_WORDS.get(unit, (unit,))) for unit in units - _PER_APPLICANT):
         return False
     # A date asked about a given year must come from a sentence about that year.
     return "date" not in kinds or not years or any(y in folded for y in years)
@@ -416,6 +418,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     days = days_about(query.folded) if not asks_period(query.folded) else set()
     applicant = bool(_APPLICANT.search(query.folded)) and not years and not _BUDGET_ASKED.search(query.folded)
     actuals = bool(_ACTUALS.search(query.folded))
+    # "三年一共要多少钱": one total over the years, which a row of yearly cells does not state.
+    over_years = bool(_TOTAL_ASKED.search(query.folded)) and not years
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
         clause = hit.clause
@@ -459,9 +463,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # The title speaks of the whole table ("未来三年所需资金测算表（万元）"), the cells of the row.
                 title, _, window = window.partition("｜")
                 money_table = "元" in title
-                if money_table and (applicant or actuals):
+                if money_table and (applicant or actuals or over_years):
                     continue  # a budget row is every applicant's total, and an estimate: no answer to what one
-                    # applicant gets, nor to what was paid out
+                    # applicant gets, nor to what was paid out, nor (its cells by year) to a total over years
             # A figure asked is not stated by the numbers of the titles and document numbers a sentence
             # cites ("依据《…行动方案（2024—2025年）》（深龙府函〔2024〕22号）").
             stating = _CITED.sub("《》", DOC_NUMBER.sub(" ", window)) if kinds & _FIGURES and not numbers_asked \

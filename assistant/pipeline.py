@@ -25,7 +25,7 @@ from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_elig
 from assistant.resources import Resources
 from assistant.support import Support, decide_support, outside_scope
 from assistant.tables import budgeted_items
-from assistant.titles import documents_written
+from assistant.titles import documents_glossed, documents_written
 from assistant.understanding.intent import without_instructions
 from assistant.understanding.query import Query, understand
 from prechecks.rules import RuleSet
@@ -52,7 +52,8 @@ def understand_message(res: Resources, message: str, history: list[Turn] | tuple
     if query.intent == "greeting":
         return Answer(text=HELP_TEXT, citations=[], intent=query.intent)
     if not query.documents:
-        written = documents_written(res.retriever, query.text)
+        written = documents_written(res.retriever, query.text) if query.language == "zh" \
+            else documents_glossed(res.retriever, query.text)
         if written:
             query = replace(query, documents=written)  # a title written its own way names its document too
     return query

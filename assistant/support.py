@@ -31,6 +31,7 @@ from assistant.stated_facts import CONTACT_LABELS, contacts
 from assistant.titles import char_pairs, unheld_titles
 from assistant.understanding.asks import missing_labels
 from assistant.understanding.document_asks import contact_kinds
+from assistant.understanding.intent import TAX_LAW
 from assistant.understanding.query import Query
 from retrieval.articles import ArticleLookup, find_article
 from retrieval.currency import shipped_known_documents
@@ -496,7 +497,9 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     if missing is not None:
         return missing
     measures = named_measures(retriever, query.text)
-    absent = [*unheld_terms(corpus, (*query.quoted, *(m.name for m in measures if m.name.endswith("券")))),
+    # A tax named beside a subsidy ("个税补贴"): a tax no held text mentions is no support held.
+    taxes = tuple(dict.fromkeys(TAX_LAW.findall(query.folded)))
+    absent = [*unheld_terms(corpus, (*query.quoted, *(m.name for m in measures if m.name.endswith("券")), *taxes)),
               *unheld_measures(retriever, measures)]
     if absent:
         names = "、".join(f"“{t}”" for t in absent)

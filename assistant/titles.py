@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assistant.areas import document_areas, held_places, places_named
 from assistant.calibration import CALIBRATION as CAL
 from retrieval.currency import shipped_known_documents
-from retrieval.models import Corpus
+from retrieval.models import ABOUT_TYPES, Corpus
 from retrieval.search import Retriever
 from retrieval.text import fold
 
@@ -33,6 +33,8 @@ _ASKING = frozenset("请问 问 问问 想 想问 想知道 知道 了解 咨询
 _MAKING = frozenset("制定 制订 印发 出台 发布 起草 颁布 出了".split())
 # Words before a title that say which version, not what it is called ("新版工信资金办法").
 _VERSION_WORDS = re.compile(r"^(?:最新版?|新版|旧版|老版|现行|新|旧|老)")
+# Words after 规定 that make it the verb "provides" ("规定了", "规定的是", "规定哪些").
+_AFTER_A_VERB = frozenset("了 的 的是 过 说 哪些 什么 怎么 啥 多少 几".split())
 _A_NOT_A = re.compile(r"(.)[不没]\1")  # "适不适用", "有没有": a question, not a title's word
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _AI = re.compile(r"(?<![a-z])ai(?![a-z])")
@@ -59,6 +61,8 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
         # "…促进法规定…": 规定 says what the law says; the title ends before it.
         if not _KIND.search(word) or (end and _KIND.search(words[end - 1][0])):
             continue
+        if word.endswith("规定") and end + 1 < len(words) and words[end + 1][0] in _AFTER_A_VERB:
+            continue  # "细则附则规定了哪些事项": what a text provides, not a title ending in 规定
         start = end
         while start > 0 and _TITLE_WORD.match(words[start - 1][1]) and words[start - 1][0] not in _ASKING \
                 and not _A_NOT_A.search(words[start - 1][0]) and _CJK.match(words[start - 1][0]):
@@ -156,3 +160,30 @@ def documents_written(retriever: Retriever, text: str) -> dict[str, int]:
         if len(shared) == 1 or (shared and shared[0][0] > shared[1][0]):
             out[shared[0][1]] = 1
     return out
+
+
+_MIN_GLOSSED_TERMS = 3  # an English name shares at least this many policy terms with a Chinese title
+
+
+def documents_glossed(retriever: Retriever, text: str) -> dict[str, int]:
+    """The held Chinese document an English question names by an English rendering of its title ("the Shenzhen
+    Special Economic Zone Regulations on Promoting the AI Industry"): the Chinese terms the lexicon gives its
+    words, most of them in one title — more than in any other (of a draft and its final text, the one of the
+    year the question writes)."""
+    terms = {t for t in retriever.lexicon.gloss(text) if len(t) >= 2 and _CJK.match(t)}
+    years = set(re.findall(r"(?<!\d)20\d{2}(?!\d)", text))
+    scored = []
+    for doc in retriever.corpus.documents.values():
+        if doc.language == "en":
+            continue  # named by its own words (the lexicon's names)
+        title = fold(f"{doc.title}{doc.short_title}")
+        shared = sum(t in title for t in terms)
+        of_year = bool(years & {str(doc.published)[:4], *re.findall(r"20\d{2}", title)})
+        itself = doc.doc_type not in ABOUT_TYPES  # the policy, rather than its interpretation or notice
+        scored.append((shared, of_year, itself, doc.doc_id))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] < _MIN_GLOSSED_TERMS:
+        return {}
+    if len(scored) > 1 and scored[1][:3] == scored[0][:3]:
+        return {}  # two documents as likely: none is named
+    return {scored[0][3]: 1}

@@ -79,6 +79,11 @@ def run_precheck_cases(path: Path, rules: RuleSet, corpus: Corpus) -> dict[str, 
         except ProfileError as exc:
             raise PrecheckCaseError(f"{path}:{case['_line']}: 用例 {case['id']} 的画像无效：{exc}") from None
         reported = {r.item_id: r for r in evaluate(profile, rules, corpus)}
+        # An item the case checks that the profile names no amount or activity of is not in the engine's
+        # default report (which names the items a profile is about): its verdict is asked for all the same.
+        unlisted = {e["item_id"] for e in case.get("expect", [])} - reported.keys()
+        if unlisted:
+            reported.update({r.item_id: r for r in evaluate(profile, rules, corpus, item_ids=unlisted)})
         results.append({"id": case["id"], "items": [
             {"item_id": r.item_id, "status": r.status, "estimate_wan": r.estimate_wan}
             for r in reported.values()]})

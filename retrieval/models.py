@@ -186,6 +186,8 @@ class Corpus:
 
 
 DRAFT_MARKS = ("（征求意见稿）", "(征求意见稿)", "（送审稿）", "(送审稿)", "（草案）", "(草案)")
+# The kinds of text about a policy (its explanation, interpretation, the notice putting it out), not the policy.
+ABOUT_TYPES = frozenset({"explanation", "interpretation", "notice"})
 
 
 def final_version(corpus: Corpus, draft: DocumentMeta) -> str | None:

@@ -26,7 +26,7 @@ from datetime import date
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE
 from assistant.composers.base import DONE, NEXT, Context, Step
-from assistant.composers.document_subject import ABOUT, bare_title, family, spells, subject_documents, version_of
+from assistant.composers.document_subject import bare_title, family, spells, subject_documents, version_of
 from assistant.composers.draft import Draft, merge_quotes, status_line
 from assistant.composers.lead import lead_sentence
 from assistant.evidence import candidate_evidence, sentences, states
@@ -62,7 +62,7 @@ from retrieval.currency import (
     reported_revision_note,
     shipped_known_documents,
 )
-from retrieval.models import Citation, Clause, Corpus, DocumentMeta, Hit, cite
+from retrieval.models import ABOUT_TYPES, Citation, Clause, Corpus, DocumentMeta, Hit, cite
 from retrieval.numerals import arabic_to_chinese, english_number
 from retrieval.text import compact, doc_number_form, fold
 
@@ -314,7 +314,7 @@ class _Facts:
             # as the Chinese line writes them in numerals (七章)
             line = (f"{self.title} has {len(articles)} articles"
                     f"{f' in {english_number(len(chapters))} chapters' if chapters else ''} "
-                    f"(Articles 1 to {articles[-1][0]}); "
+                    f"(the last is Article {articles[-1][0]}); "
                     "the full text is held.")
             self.draft.calculations.append(line)
             self.say(line, [], where=last)
@@ -497,7 +497,7 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
         return DONE
     if another:
         return NEXT  # the clauses answer after the line on its successor, if any
-    if docs[0].doc_type in ABOUT and not spells(query.text, docs[0]) and not set(asked) <= _FAMILY_FACTS:
+    if docs[0].doc_type in ABOUT_TYPES and not spells(query.text, docs[0]) and not set(asked) <= _FAMILY_FACTS:
         return NEXT  # named only by the policy it is about ("实施细则"): its own metadata is not the policy's
     status = any(t.name in ("status", "draft_status") for t in query.asks)
     answered: list[str] = []

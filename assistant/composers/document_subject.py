@@ -15,13 +15,11 @@ from collections.abc import Mapping
 from assistant.composers.draft import status_subject
 from assistant.evidence import related_documents
 from assistant.understanding.document_asks import mentioned_versions
-from retrieval.models import DRAFT_MARKS, Corpus, DocumentMeta, final_version
+from retrieval.models import ABOUT_TYPES, DRAFT_MARKS, Corpus, DocumentMeta, final_version
 from retrieval.text import compact, fold
 
 _PARENTHESES = re.compile(r"[（(][^）)]*[）)]")
 _TITLED = re.compile(r"《([^》]+)》")
-# Texts about a policy rather than the policy itself: never one of its versions.
-ABOUT = frozenset({"explanation", "interpretation", "notice"})
 
 
 def bare_title(title: str) -> str:
@@ -49,7 +47,7 @@ def version_of(corpus: Corpus, doc: DocumentMeta, version: str) -> DocumentMeta 
     """The held draft ("draft") or issued text ("final") of the policy `doc` is a version of; None when it
     is no version of a policy (an explanation, a notice) or that version is not held. Versions are linked
     by `supersedes`/`superseded_by`, or by a title that differs only by the draft mark."""
-    if doc.doc_type in ABOUT:
+    if doc.doc_type in ABOUT_TYPES:
         return None
     docs = corpus.documents
     linked = [doc, *(docs[i] for i in (*doc.supersedes, *doc.superseded_by) if i in docs),
@@ -58,7 +56,7 @@ def version_of(corpus: Corpus, doc: DocumentMeta, version: str) -> DocumentMeta 
     if final:
         linked.append(docs[final])
     linked += [d for d in docs.values() if final_version(corpus, d) == doc.doc_id]
-    return next((d for d in linked if d.doc_type not in ABOUT
+    return next((d for d in linked if d.doc_type not in ABOUT_TYPES
                  and (d.status == "draft-for-comment") == (version == "draft")), None)
 
 

@@ -14,11 +14,11 @@ from datetime import date
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ENUMERATOR
-from assistant.composers.lead import lead_sentence, past_validity
+from assistant.composers.lead import lead_in_quote, lead_sentence, past_validity
 from assistant.evidence import Evidence, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
-from assistant.understanding.asks import lists_sorts, sorts_asked
+from assistant.understanding.asks import asked, lists_sorts, questions_in, sorts_asked
 from assistant.understanding.query import Query
 from prechecks.engine import Reason
 from prechecks.numbers import fmt, read_amounts, to_decimal
@@ -135,8 +135,13 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | No
     items = [sentences(sub.text)[0] for sub in _items_under(corpus, evidence.hit.clause)] \
         if corpus is not None and quote.rstrip().endswith(("：", ":")) else []
     # A status line answers "is it in force?": a lead then only says a date or figure also asked.
-    lead = lead_sentence(query.text, query.asks, query.language, evidence.sentence, quote,
-                         evidence.hit.doc.language, restate=not query.wants_status_line, items=items)
+    # Several questions ("每年发多少，比例和上限呢"): each one's lead, from the quote answering them all.
+    questions = questions_in(query.text) if not query.wants_status_line else []
+    leads = [lead_in_quote(q, asked(q), query.language, quote, evidence.hit.doc.language)
+             for q in questions] if len(questions) > 1 else []
+    lead = "".join(dict.fromkeys(filter(None, leads))) or lead_sentence(
+        query.text, query.asks, query.language, evidence.sentence, quote, evidence.hit.doc.language,
+        restate=not query.wants_status_line, items=items)
     if lead and "validity" in query.kinds:
         lead = past_validity(lead, query.language, today or date.today())
     if lead:

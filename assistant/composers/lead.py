@@ -318,3 +318,17 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
         if lead and grounded_in(lead, quote):
             return lead
     return ""
+
+
+def lead_in_quote(question: str, types: Sequence[AnswerType], language: str, quote: str, clause_language: str) -> str:
+    """The lead of one question of several from the quote that answers them all: the fact it asks, from the
+    first sentence stating it; else the sentence sharing most of its words, restated; "" if none."""
+    quoted = [p.strip() for p in split_sentences(quote) if p.strip()]
+    stated = next((lead for sentence in quoted
+                   if (lead := lead_sentence(question, types, language, sentence, quote, clause_language,
+                                             restate=False))), "")
+    if stated or not quoted:
+        return stated
+    asked = _bigrams(question)
+    closest = max(quoted, key=lambda sentence: len(_bigrams(sentence) & asked))
+    return lead_sentence(question, types, language, closest, quote, clause_language)

@@ -366,6 +366,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(
             r"(?:哪天|什么时候|啥时候|何时|哪年|几号|日期).{0,6}(?:印发|发布|出台|公布|发的|出的)"
             r"|(?:印发|发布|出台|公布)的?(?:时间|日期)|(?:印发|发布|出台|公布)于?(?:哪天|什么时候|啥时候|何时)"
+            r"|when (?:was|were|did) .{0,120}(?:issued|published|released|promulgated|issue|publish|release)\b"
         ),
         re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}"),
         lead=_DATE_LEAD,
@@ -435,7 +436,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "in_force_from", "施行日期",
         re.compile(r"(?:什么时候|啥时候|何时|哪天|哪一天|几号|哪年|从哪天|从什么时候|自何时)(?:开始|起)?(?:施行|生效|实施)"
-                   r"|(?:施行|生效|实施)(?:日期|时间)|when.{0,30}(?:take effect|come into force|effective)"),
+                   r"|(?:施行|生效|实施)(?:日期|时间)|when.{0,120}(?:take effect|come into force|effective)"),
         None,
     ),
     # When a law was adopted, revised or amended: the lines of its legislative history ("…会议通过"). Not
@@ -556,8 +557,9 @@ def quoting_of(types: tuple[AnswerType, ...]) -> set[Quoting]:
 
 
 def quoting(question: str) -> set[Quoting]:
-    """How much the answer to a question quotes (`quoting_of` its answer types)."""
-    return quoting_of(asked(question))
+    """How much the answer to a message quotes: `quoting_of` its answer types; more when it asks several
+    questions, which the clause's next sentences may answer."""
+    return quoting_of(asked(question)) | ({"more"} if len(questions_in(question)) > 1 else set())
 
 
 # Whether a document is in force: its metadata answers (draft, issued, expired), whatever sentence is quoted.
@@ -568,12 +570,30 @@ DOCUMENT_FACTS = frozenset({"full_title", "issuer", "doc_number", "issued", "in_
                             "contact"})
 
 
+_QUESTION_MARK = re.compile(r"[？?]")
+_CLAUSE_BREAK = re.compile(r"[，,；;]")
+
+
+_ASKING = re.compile(r"[呢吗么嘛]\s*$|多少|几|哪|什么|啥|怎么|如何|是否|能否|可否|\b(?:what|which|how|when|who|is|are|does|do|can)\b")
+
+
+def questions_in(message: str) -> list[str]:
+    """The questions a message asks: its parts between question marks that ask something, else its parts
+    between commas when each asks something ("语料券每年发多少，补贴比例和最高额度？"); the message itself when
+    it asks one thing ("预留多少份额？谢谢")."""
+    parts = [p for p in _QUESTION_MARK.split(message) if p.strip() and (ask_types(p) or _ASKING.search(fold(p)))]
+    if len(parts) > 1:
+        return parts
+    clauses = [p for p in _CLAUSE_BREAK.split(message) if p.strip()]
+    return clauses if len(clauses) > 1 and all(ask_types(c) for c in clauses) else [message]
+
+
 def standing_beside(question: str) -> bool:
     """True when, of several questions in a message, one asks only whether a document is in force and another
     asks what it provides ("行业大模型怎么资助？这个稿子现在还算数吗"): the status line answers the first. Asked
     beside a fact of the document itself ("正式印发了吗？文号多少？"), that fact depends on which text is in force:
     a sentence stating some number is no answer."""
-    parts = [p for p in re.split(r"[？?]", question) if p.strip()]
+    parts = questions_in(question)
     kinds = [{t.name for t in asked(p)} for p in parts]
     standing = [bool(k & STANDING) for k in kinds]
     own_facts = set().union(*kinds) & (DOCUMENT_FACTS | {"date", "day", "month"}) - STANDING
@@ -585,9 +605,20 @@ def wants_status_line(question: str) -> bool:
     return any(t.status_line for t in asked(question))
 
 
+# Per-unit rates asked in English, by the Chinese unit; and the words an English clause states each unit in.
+_EN_PER_UNIT = re.compile(r"\bper (square met(?:re|er)|sq\.? ?m|m2|month|year|person|head|hour)\b|\b(monthly|annually)\b")
+_EN_UNITS = {"square metre": "平方米", "square meter": "平方米", "sqm": "平方米", "sq m": "平方米", "sq. m": "平方米",
+             "m2": "平方米", "month": "月", "monthly": "月", "year": "年", "annually": "年", "person": "人", "head": "人",
+             "hour": "小时"}
+UNIT_WORDS = {"平方米": ("平方米", "square met"), "月": ("月", "month"), "年": ("年", "year", "annual"),
+              "人": ("人", "person", "per head"), "小时": ("小时", "hour")}
+
+
 def per_units(question: str) -> set[str]:
-    """Per-unit rates a question asks about ("每平方米每月" -> {平方米, 月})."""
-    return {m.group(1).replace("平米", "平方米") for m in _PER_UNIT.finditer(fold(question))}
+    """Per-unit rates a question asks about ("每平方米每月" -> {平方米, 月}; "per square metre" -> {平方米})."""
+    folded = fold(question)
+    english = {_EN_UNITS[m.group(1) or m.group(2)] for m in _EN_PER_UNIT.finditer(folded)}
+    return {m.group(1).replace("平米", "平方米") for m in _PER_UNIT.finditer(folded)} | english
 
 
 def counted(question: str) -> frozenset[str]:

@@ -20,6 +20,7 @@ from assistant.understanding.asks import (
     counted,
     kinds_of,
     per_units,
+    questions_in,
     quoting_of,
     standing_beside,
 )
@@ -131,7 +132,8 @@ class Query:
 
     @property
     def quoting(self) -> set[Quoting]:
-        return quoting_of(self.asks)
+        # Several questions in one message: the clause's next sentences may state the other facts.
+        return quoting_of(self.asks) | ({"more"} if len(questions_in(self.text)) > 1 else set())
 
     @property
     def standing_beside(self) -> bool:

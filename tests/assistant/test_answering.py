@@ -337,3 +337,20 @@ def test_applying_for_support_names_no_measure_to_filter_by(policy_assistant: Po
     answer = policy_assistant.answer("一年里企业申报的资助加起来超过财政预算了，会怎么处理")
     assert not answer.refused
     assert "按比例核减" in answer.text.split("\n")[0]
+
+
+def test_a_total_over_the_years_is_the_sentence_stating_it_not_a_row_of_yearly_cells(
+        policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗AI实施细则三年下来总共预计花多少钱")
+    assert not answer.refused and "47520万元" in answer.text.split("\n")[0]
+
+
+def test_a_tax_no_held_text_mentions_is_no_subsidy_held(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("引进的高端人才在龙岗有个税补贴吗，补多少")
+    assert answer.refused and not answer.citations and "个税" in answer.text
+
+
+def test_several_questions_separated_by_commas_are_each_answered(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("深圳语料券一年发多少，补贴比例和封顶金额呢")
+    lead = answer.text.split("\n")[0]
+    assert not answer.refused and "5000万元" in lead and "30%" in lead and "200万元" in lead

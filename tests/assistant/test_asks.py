@@ -15,6 +15,8 @@ from assistant.understanding.asks import (
     asked,
     counted,
     lists_sorts,
+    per_units,
+    questions_in,
     quoting,
     sorts_asked,
     standing_beside,
@@ -224,3 +226,16 @@ def test_an_english_count_lead_names_what_is_counted() -> None:
     assert lead.say("en", "32条") == "The number is 32 articles"
     assert lead.say("en", "200余家") == "The number is 200余家"  # an approximate count stays as written
     assert lead.say("zh", "32条") == "数量为32条"
+
+
+def test_the_questions_a_message_asks() -> None:
+    assert questions_in("语料券每年发多少，补贴比例和最高额度？") == ["语料券每年发多少", "补贴比例和最高额度？"]
+    assert questions_in("训力券最高补多少？初创企业呢？") == ["训力券最高补多少", "初创企业呢"]
+    assert questions_in("我们在龙岗注册，能补多少") == ["我们在龙岗注册，能补多少"]  # a fact, then one question
+    assert "more" in quoting("语料券每年发多少，补贴比例和最高额度？")
+
+
+def test_a_rate_per_unit_asked_in_english() -> None:
+    assert per_units("What rent subsidy per square metre is there?") == {"平方米"}
+    assert per_units("How much is given out annually?") == {"年"}
+    assert per_units("每平米每月补多少") == {"平方米", "月"}

@@ -226,4 +226,4 @@ def test_english_article_questions_get_english_leads(policy_assistant) -> None:
     article = policy_assistant.answer("What does Article 24 of the generative AI interim measures say?")
     assert article.text.startswith("Article 24 of 《生成式人工智能服务管理暂行办法》 reads[1]: “第二十四条")
     count = policy_assistant.answer("How many articles does the Shenzhen data regulation have?")
-    assert count.text.startswith("《深圳经济特区数据条例》 has 100 articles in seven chapters (Articles 1 to 100)")
+    assert count.text.startswith("《深圳经济特区数据条例》 has 100 articles in seven chapters (the last is Article 100)")

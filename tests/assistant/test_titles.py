@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.service import PolicyAssistant
-from assistant.titles import documents_written, names_title, titles_named, unheld_titles
+from assistant.titles import documents_glossed, documents_written, names_title, titles_named, unheld_titles
 
 
 @pytest.mark.parametrize(("question", "titles"), [
@@ -20,6 +20,7 @@ from assistant.titles import documents_written, names_title, titles_named, unhel
     ("生成式AI暂行办法有几条", ["生成式人工智能暂行办法"]),  # AI written for 人工智能
     ("刷单炒信 深圳数据条例管不管", ["深圳数据条例"]),  # a title opens with its place
     ("说是根据哪些文件制定细则的", []),  # a verb of making ends a clause, not a title
+    ("实施细则附则规定了哪些事项", []),  # 规定了: what a text provides, no title ending in 规定
 ])
 def test_which_words_are_a_title(policy_assistant: PolicyAssistant, question: str, titles: list[str]) -> None:
     assert titles_named(policy_assistant.retriever, question) == titles
@@ -78,3 +79,20 @@ def test_a_document_held_texts_only_cite_is_not_quoted_for_what_it_provides(
     assert answer.refused and "只在" in answer.text and not answer.citations
     # When and under which number it was issued is what the citing texts do say.
     assert not policy_assistant.answer("龙岗创建人工智能全域全时应用示范区行动方案的文号是多少").refused
+
+
+@pytest.mark.parametrize(("question", "doc_id"), [
+    ("How many articles does the Shenzhen Special Economic Zone Regulations on Promoting the AI Industry have?",
+     "sz-ai-industry-regulation-2022"),
+    ("What is the document number of Guangdong's opinions on building a general AI innovation hub?",
+     "gd-general-ai-opinions-2023"),
+    # of the final text, its draft and its interpretation: the policy itself, of the year written
+    ("When was Longgang's 2026 industry and IT special fund regulation issued?", "lg-itc-fund-measures-2026"),
+])
+def test_an_english_rendering_of_a_chinese_title_names_its_document(policy_assistant: PolicyAssistant,
+                                                                     question: str, doc_id: str) -> None:
+    assert documents_glossed(policy_assistant.retriever, question) == {doc_id: 1}
+
+
+def test_an_english_question_naming_no_title_names_no_document(policy_assistant: PolicyAssistant) -> None:
+    assert documents_glossed(policy_assistant.retriever, "How much computing power subsidy can we get?") == {}

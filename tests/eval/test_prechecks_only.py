@@ -44,3 +44,17 @@ def test_report_only_where_asked(tmp_path, capsys) -> None:
 def test_neither_file_is_a_usage_error(capsys) -> None:
     assert main(["run"]) == 2
     assert "--prechecks" in capsys.readouterr().err
+
+
+def test_an_item_the_profile_names_no_amount_of_is_checked_all_the_same(tmp_path, capsys) -> None:
+    # Registered outside Longgang, with computing spend only: the model item is checked too, and is ineligible.
+    case = {"id": "x-1", "profile": {"org_type": "enterprise", "registered_in_longgang": False,
+                                     "compute_expense_wan": 300},
+            "expect": [{"item_id": "lg-compute", "status": "ineligible", "estimate_wan": None},
+                       {"item_id": "lg-model-dev", "status": "ineligible", "estimate_wan": None}]}
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["run", "--prechecks", str(path), "--json"]) == 0
+    output = json.loads(capsys.readouterr().out)
+    assert output["metrics"]["prechecks"]["overall"]["exact"] == 2
+    assert {i["item_id"] for i in output["prechecks"][0]["items"]} >= {"lg-compute", "lg-model-dev"}
