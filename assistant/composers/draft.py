@@ -14,7 +14,7 @@ from datetime import date
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ENUMERATOR
-from assistant.composers.lead import lead_in_quote, lead_sentence, past_validity
+from assistant.composers.lead import excluded_case, lead_in_quote, lead_sentence, past_validity
 from assistant.evidence import Evidence, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
@@ -144,6 +144,8 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | No
         restate=not query.wants_status_line, items=items)
     if lead and "validity" in query.kinds:
         lead = past_validity(lead, query.language, today or date.today())
+    excluded = excluded_case(query.text, evidence.sentence) if query.language == "zh" else ""
+    lead = f"{excluded}{lead}" if excluded else lead
     if lead:
         marker = draft.marker(cite(evidence.hit.clause, evidence.hit.doc, quote))
         draft.lines.append(f"{lead[:-1]}{marker}{lead[-1]}")

@@ -332,3 +332,22 @@ def lead_in_quote(question: str, types: Sequence[AnswerType], language: str, quo
     asked = _bigrams(question)
     closest = max(quoted, key=lambda sentence: len(_bigrams(sentence) & asked))
     return lead_sentence(question, types, language, closest, quote, clause_language)
+
+
+# "购买非关联方语料的企业": a clause limited to what is not X. A yes/no question about X ("从关联公司买的…能补吗")
+# is answered by that limit.
+_NOT_OF = re.compile(r"非([\u4e00-\u9fff]{2})([方者类])?")
+_YES_NO = re.compile(r"吗|么|能不能|可不可以|可以不|行不行|是否|能否|算不算")
+
+
+def excluded_case(question: str, sentence: str) -> str:
+    """The limit of a sentence to what is not X ("非关联方") that a yes/no question asks about X, said as the
+    answer ("不符合：所引条款限于“非关联方”的情形。"); "" when the sentence sets no such limit on what is asked."""
+    folded = fold(question)
+    if not _YES_NO.search(folded):
+        return ""
+    for match in _NOT_OF.finditer(fold(sentence)):
+        stem, rest = match.group(1), match.group(2) or ""
+        if stem in folded and f"非{stem}" not in folded and not re.search(rf"(?:不是|并非|没有|无){stem}", folded):
+            return f"不符合：所引条款限于“非{stem}{rest}”的情形，{stem}{rest}的情形不在其列。"
+    return ""

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.claims import claims_of, facts_of
 from assistant.composers.draft import conversions
-from assistant.composers.lead import grounded_in, lead_sentence, past_validity, question_subject
+from assistant.composers.lead import excluded_case, grounded_in, lead_sentence, past_validity, question_subject
 from assistant.understanding.asks import asked
 from assistant.understanding.query import is_english
 
@@ -263,3 +263,14 @@ def test_a_sentence_introducing_a_list_leads_with_the_items_it_introduces() -> N
 ])
 def test_a_validity_that_ended_is_said_to_have_ended(lead: str, language: str, expected: str) -> None:
     assert past_validity(lead, language, date(2030, 7, 15)) == expected
+
+
+def test_a_case_the_clause_excludes_is_answered_by_the_exclusion() -> None:
+    sentence = "对通过交易平台购买非关联方数据的企业，按合同金额的30%给予资助。"
+    assert excluded_case("从自己关联公司买的数据能补贴吗", sentence) == \
+        "不符合：所引条款限于“非关联方”的情形，关联方的情形不在其列。"
+    assert excluded_case("从非关联方买的数据能补吗", sentence) == ""  # the case the clause covers
+    assert excluded_case("我们不是关联企业，能补吗", sentence) == ""
+    assert excluded_case("关联公司买数据补多少比例", sentence) == ""  # no yes/no asked
+    assert excluded_case("营利性机构可以申请吗", "对非营利组织给予支持。") == \
+        "不符合：所引条款限于“非营利”的情形，营利的情形不在其列。"
