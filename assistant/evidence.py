@@ -236,6 +236,20 @@ _PER_APPLICANT = frozenset({"家", "个", "项"})
 _ASKED_BESIDE = frozenset({"procedure", "channel"})
 
 
+# A title and, right after it, its number. (A title of a document the question names is already blanked out of
+# the sentence: the number after the blank is that document's.)
+_TITLE_NUMBER = re.compile(r"《([^》]+)》[（(][^）)]*号\s*[）)]")
+
+
+def _names_one(cited: str, names: list[str], question: str) -> bool:
+    """True when a title a sentence cites is one of the documents a question names, or the question writes most
+    of it ("龙岗人工智能全域全时应用示范区行动方案" for 《深圳市龙岗区创建人工智能全域全时应用示范区的行动方案…》)."""
+    cited = compact(fold(re.sub(r"[（(][^）)]*[）)]", "", cited)))
+    pairs = {cited[i:i + 2] for i in range(len(cited) - 1)}
+    written = sum(p in compact(question) for p in pairs)
+    return written >= CAL.title_pair_share * len(pairs) or any(cited in compact(n) or compact(n) in cited for n in names)
+
+
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|加起来|in total|altogether")
 _CHAPTER_HEAD = re.compile(r"^\s*第[一二三四五六七八九十\d]+章")
 _CHAPTER_NAMED = re.compile(r"第[一二三四五六七八九十\d]+章|chapter|(?:first|second|third|fourth|fifth|sixth|seventh|eighth) chapter")
@@ -397,6 +411,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     whole_count = bool({"条", "章"} & counted or "article_count" in kinds) and not _CHAPTER_NAMED.search(query.folded)
     documents = retriever.corpus.documents
     named_titles = [documents[d].title for d in counts]
+    own_names = [fold(n) for d in counts for n in (documents[d].title, documents[d].short_title)]
     terms = [*query.quoted, *(t for t in weights.members if len(t) >= 2)] \
         if "definition" in kinds else []
     # A document's interpretation or explanation is about it: naming one names both.
@@ -470,6 +485,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             # cites ("依据《…行动方案（2024—2025年）》（深龙府函〔2024〕22号）").
             stating = _CITED.sub("《》", DOC_NUMBER.sub(" ", window)) if kinds & _FIGURES and not numbers_asked \
                 else window
+            if "doc_number" in kinds:
+                # "《…行动方案》（深龙府函〔2024〕22号）" is that plan's number, no answer about another document.
+                stating = _TITLE_NUMBER.sub(lambda m: m.group(0) if _names_one(m.group(1), own_names, query.folded)
+                                            else "《》", stating)
             answered = frozenset(i for i, (k, u) in enumerate(asks) if states(stating, k, u, years, money_table, counted,
                                                                                  sorts_of))
             if not cut and (not answered or (actuals and not _PAID_OUT.search(fold(window)))):

@@ -89,6 +89,9 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
                 while k >= 0 and words[k][0] in _HAVING:
                     k -= 1
             before = words[k] if k >= 0 else ("", "")
+            if k > 0 and len(before[0]) == 1 and re.match(r"n|v", words[k - 1][1]) \
+                    and _CJK_WORD.fullmatch(words[k - 1][0] + before[0]):
+                before = (words[k - 1][0] + before[0], "n")  # "成长奖奖励": a one-character noun ends a longer name
             thing, tag = (word[:noun.start()], "n") if noun.start() else before
             if names_area(retriever.corpus, thing) or thing.endswith("里"):
                 continue  # an area's support ("龙岗区有奖励吗", "区里有什么资助") names no thing paid for

@@ -42,7 +42,7 @@ HELP_TEXT = (
 )
 NEGATIVE_AMOUNT_TEXT = ("您提供的金额（{amounts}）是负数，无法测算。"
                         "费用或合同金额不能为负数，请以万元为单位核对后重新提问。")
-_DISTRICT = re.compile(r"区里|区级|龙岗|longgang")
+_DISTRICT = re.compile(r"区里|区级|龙岗|细则|longgang")  # 实施细则: the district's rules for its items
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
 
 

@@ -29,8 +29,9 @@ _TITLE_WORD = re.compile(r"n|v|a|b|j|l|i|x|eng")
 # Words that ask rather than name, though tagged as verbs ("请问", "想了解").
 _ASKING = frozenset("请问 问 问问 想 想问 想知道 知道 了解 咨询 查 查询 看看 看 说 讲 提到 根据 按照 依据 "
                     "有 没有 是 要 能 会 可以".split())
-# Verbs of making a document: a title names the document made, never its making.
-_MAKING = frozenset("制定 制订 印发 出台 发布 起草 颁布 出了".split())
+# Verbs of making a document, or of acting under one ("申报实施细则的项目"): a title names the document, never
+# the making of it or what is done under it.
+_MAKING = frozenset("制定 制订 印发 出台 发布 起草 颁布 出了 申报 申请 执行 适用 参照".split())
 # Words before a title that say which version, not what it is called ("新版工信资金办法").
 _VERSION_WORDS = re.compile(r"^(?:最新版?|新版|旧版|老版|现行|新|旧|老)")
 # Words after 规定 that make it the verb "provides" ("规定了", "规定的是", "规定哪些").
@@ -67,8 +68,8 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
         while start > 0 and _TITLE_WORD.match(words[start - 1][1]) and words[start - 1][0] not in _ASKING \
                 and not _A_NOT_A.search(words[start - 1][0]) and _CJK.match(words[start - 1][0]):
             start -= 1
-        # A verb of making a document inside the run ends a clause about it ("哪些文件制定细则", "会同哪个部门制订
-        # 新管理办法"): the title, if any, is what follows the verb.
+        # A verb of making a document (or acting under it) inside the run ends a clause about it ("哪些文件制定细则",
+        # "会同哪个部门制订新管理办法", "作为项目单位申报实施细则"): the title, if any, is what follows the verb.
         start = max([start, *(k + 1 for k in range(start, end) if words[k][0] in _MAKING)])
         # A title opens with the place it is of: words before a place inside the run are the question's
         # ("老客户杀熟深圳AI条例管不管").

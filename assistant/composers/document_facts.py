@@ -50,6 +50,7 @@ from assistant.understanding.document_asks import (
     asks_comment_channel,
     asks_comment_period,
     contact_kinds,
+    mentioned_versions,
 )
 from assistant.understanding.query import Query
 from retrieval.articles import article_number, held_articles
@@ -241,8 +242,9 @@ class _Facts:
         currency = corpus_currency(self.res.corpus, self.today, self.known)[self.doc.doc_id]
         titles = {d.doc_id: d.short_title for d in self.res.corpus.documents.values()}
         titles.update({e.id: e.title for e in self.known.entries})
+        # "有征求意见稿和正式稿，以哪个为准": the versions that set the scene are the ones weighed.
         if currency.is_current and not (self.doc.effective_from or self.doc.effective_to) \
-                and asked_versions(self.question) != {"draft", "final"}:
+                and mentioned_versions(self.question) != {"draft", "final"}:
             # Nothing recorded beyond the text: the clauses say it, if anything does. Of a draft and its final
             # text asked which applies ("以哪个为准"), that the final is current is the answer.
             return False
@@ -251,6 +253,8 @@ class _Facts:
         if currency.is_current and self.doc.effective_from:
             line += f"（自{format_date(self.doc.effective_from)}起施行"
             line += f"，有效期至{format_date(self.doc.effective_to)}）" if self.doc.effective_to else "）"
+        elif currency.is_current:
+            line += issued_mark(self.doc.published)
         self.say(line + "。", [*_date_needles(self.doc.effective_to), *_date_needles(self.doc.effective_from)])
         return True
 
@@ -544,6 +548,10 @@ def _article_lead(res: Resources, query: Query, clause: Clause, doc: DocumentMet
     return lead_sentence(query.text, query.asks, query.language, best.sentence, quote, doc.language)
 
 
+# An article named as what was breached: the consequence is in another article.
+_BREACHED = re.compile(r"违反|违背|不遵守|不履行|未履行|不执行|breach|violat")
+
+
 def article_lookup(res: Resources, context: Context, draft: Draft) -> Step:
     """Article N of a named document: quote exactly that article (the whole clause)."""
     query = context.query
@@ -551,8 +559,9 @@ def article_lookup(res: Resources, context: Context, draft: Draft) -> Step:
         return NEXT
     found = [lookup for lookup in article_lookups(res.corpus, query) if lookup.found]
     # An article named as the setting of another question ("违反第N条的罚款是多少") is quoted only when
-    # it states what is asked; else the evidence strategy finds the clause that does.
-    found = [lookup for lookup in found if not query.kinds or any(
+    # it states what is asked; else the evidence strategy finds the clause that does. An article asked about
+    # ("第四十四条说的先行先试是啥意思") is the answer, whatever it states.
+    found = [lookup for lookup in found if not query.kinds or not _BREACHED.search(query.folded) or any(
         states(sentence, query.kinds, set(query.per_units), set(), False)
         for sentence in sentences(lookup.clause.text if lookup.clause else ""))]
     if not found:

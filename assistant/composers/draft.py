@@ -38,7 +38,7 @@ _QUALIFIES = re.compile(r"^\s*(?:其中|但是?|however|provided that)[，,\s]",
 _STATUS_LINES = {
     "draft-for-comment": "所存文件显示，{title}目前为征求意见稿，尚未收录其正式印发文本。",
     "superseded-draft": "{title}是征求意见稿，所存文件中另有其正式印发文本{final}，请以正式文本为准。",
-    "official": "{title}为正式印发的文件。",
+    "official": "{title}为正式印发的文件{issued}。",
     "expired": "{title}已失效。",
 }
 
@@ -93,12 +93,32 @@ def quote_for(evidence: Evidence, query: Query) -> str:
     end = evidence.index + (3 if several else 1)
     while end < len(parts) and _QUALIFIES.match(parts[end]):
         end += 1  # "……百分之三十以上；其中，预留给小型微型企业的比例不低于百分之六十。"
+    start = evidence.start
+    intro = _introducing(parts, evidence.index)
+    # "（五）利用算法…实施价格歧视…": an item says nothing without what introduces it ("不得从事下列行为：").
+    if intro is not None and sum(len(p) for p in parts[intro:end]) <= CAL.long_quote:
+        start = intro
     if parts[evidence.index].rstrip().endswith(("：", ":")):
         # "…有下列情形之一的除外：" says nothing without the items it introduces.
         while end < len(parts) and _ENUMERATED.match(parts[end]) \
                 and sum(len(p) for p in parts[evidence.start:end + 1]) <= CAL.long_quote:
             end += 1
-    return "".join(parts[evidence.start:end])
+    return "".join(parts[start:end])
+
+
+def _introducing(parts: list[str], index: int) -> int | None:
+    """Of an enumerated item (`parts[index]`, "（五）…"), the index of the sentence introducing the list ("…不得从事
+    下列行为："); None for a sentence that is no item, or an item with no such sentence before it."""
+    if not _ENUMERATED.match(parts[index]):
+        return None
+    return next((i for i in range(index - 1, -1, -1) if parts[i].rstrip().endswith(("：", ":"))), None)
+
+
+def _introduction(evidence: Evidence) -> str:
+    """The sentence introducing the list whose item is the evidence, or ""."""
+    parts = sentences(evidence.hit.clause.shown_text)
+    at = _introducing(parts, evidence.index) if evidence.index < len(parts) else None
+    return parts[at] if at is not None else ""
 
 
 def _label(doc: DocumentMeta) -> str:
@@ -120,7 +140,7 @@ def status_line(corpus: Corpus, doc: DocumentMeta, final: str | None = None) -> 
     final = final or final_version(corpus, doc)
     status = "superseded-draft" if final else doc.status
     named = f"《{corpus.documents[final].short_title}》{issued_mark(corpus.documents[final].published)}" if final else ""
-    return _STATUS_LINES[status].format(title=f"《{doc.short_title}》", final=named)
+    return _STATUS_LINES[status].format(title=f"《{doc.short_title}》", final=named, issued=issued_mark(doc.published))
 
 
 def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | None = None,
@@ -144,6 +164,9 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | No
         restate=not query.wants_status_line, items=items)
     if lead and "validity" in query.kinds:
         lead = past_validity(lead, query.language, today or date.today())
+    opening = _introduction(evidence)
+    if lead and opening and opening in quote and opening not in lead:
+        lead = f"{opening}{lead}"  # an item is said with what introduces it ("不得从事下列行为：…")
     excluded = excluded_case(query.text, evidence.sentence) if query.language == "zh" else ""
     lead = f"{excluded}{lead}" if excluded else lead
     if lead:

@@ -225,7 +225,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "validity", "有效期",
         re.compile(
             r"有效期|失效|到期|过期|还(?:在)?(?:执行|有效|适用|管用)|继续执行|是否有效|执行吗|适用吗|"
-            r"还在用|还?算数|作数|以哪个为准|哪个为准|按哪个(?:版本|执行)"
+            r"还在用|还?算数|作数|以哪个为准|哪个为准|按哪个(?:版本|执行)|(?:该|应该|要)?(?:看|用|按)哪个(?:版本|稿)?"
             # Whether a text is still what one goes by: "还能用吗", "还按它来吗", "仍然有效", "作废了没有".
             r"|还(?:能|可以)用|还按.{0,3}(?:来|执行|办)|仍(?:然)?(?:有效|适用|执行)|作废"
             r"|still valid|still in (?:force|effect|use)|still (?:the )?(?:applicable|current)|still apply"
@@ -355,7 +355,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # (`composers.source`); no sentence has to state anything more.
     AnswerType(
         "source", "出处",
-        re.compile(r"(?:哪个|哪份|哪一个|哪一份|什么)(?:文件|政策|文)(?:里|中|上)?(?:提出|提到|写|说|讲|规定|出现)"
+        re.compile(r"(?:哪个|哪份|哪一个|哪一份|什么)(?:文件|政策|文)(?:里|中|上)?(?:提|写|说|讲|规定|出现)"
                    r"|出自|出处|从哪(?:里|儿)?来|来源于哪|which (?:document|policy|text) (?:says|mentions|states|proposed)"
                    r"|where does .{0,60} come from"),
         None,
@@ -491,6 +491,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         None,
         quoting="more",
     ),
+    # What a text provides on something, as a whole ("对预留份额是咋规定的", "有什么要求"): quote more of the clause,
+    # whose next sentences may carry the rule's particulars ("其中…", the figures).
+    AnswerType("rule", "", re.compile(r"(?:怎么|咋|如何|怎样|什么|啥|哪些)(?:样的)?(?:规定|要求)"), None, quoting="more"),
     # Two questions in one message ("预留多少份额？小微企业占多少？", the second often without its question mark:
     # "…？给小微的比例呢"): quote more of the clause, which may state the second fact in its next sentence.
     AnswerType("several", "", re.compile(r"[？?][^？?]*[\u4e00-\u9fffA-Za-z][^？?]*(?:[？?]|(?:呢|吗|么|多少|几)\s*$)"),

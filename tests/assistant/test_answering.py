@@ -354,3 +354,36 @@ def test_several_questions_separated_by_commas_are_each_answered(policy_assistan
     answer = policy_assistant.answer("深圳语料券一年发多少，补贴比例和封顶金额呢")
     lead = answer.text.split("\n")[0]
     assert not answer.refused and "5000万元" in lead and "30%" in lead and "200万元" in lead
+
+
+def test_a_number_a_sentence_gives_a_cited_document_is_not_the_asked_documents(
+        policy_assistant: PolicyAssistant) -> None:
+    # The drafting explanation cites the action plan "(深龙府函〔2024〕22号)": that is the plan's number, never the
+    # rules' own; asked of the plan itself, it answers.
+    answer = policy_assistant.answer("龙岗的人工智能实施细则正式文件的文号多少")
+    assert "22号" not in answer.text
+    answer = policy_assistant.answer("龙岗人工智能全域全时应用示范区行动方案的文号是什么")
+    assert not answer.refused and "深龙府函〔2024〕22号" in answer.text.split("\n")[0]
+
+
+def test_an_article_asked_about_is_quoted_whatever_it_states(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("人工智能产业促进条例第四十四条讲的先行先试什么意思")
+    assert [c.label for c in answer.citations] == ["第四十四条"]
+    # Named as what was breached, the article whose consequence is asked is another one.
+    answer = policy_assistant.answer("违反数据条例第六十七条要罚多少钱")
+    assert answer.citations and answer.citations[0].label != "第六十七条"
+
+
+def test_an_unnamed_award_is_refused_not_answered_with_a_statistic(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗对AI企业的创新之星奖奖励多少钱")
+    assert answer.refused and not answer.citations
+
+
+def test_an_item_of_a_list_is_quoted_and_led_with_what_introduces_it(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("做人工智能的公司可以根据用户支付能力差别定价吗")
+    assert not answer.refused and "不得从事下列行为" in answer.text.split("\n")[0]
+
+
+def test_what_a_law_provides_on_something_is_quoted_with_its_particulars(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("中小企业促进法对政府采购预留份额有什么规定")
+    assert "百分之三十" in answer.text and "百分之六十" in answer.text

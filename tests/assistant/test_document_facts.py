@@ -17,6 +17,7 @@ from assistant.understanding.followup import ConversationContext
 from retrieval.articles import article_locator, locators_in
 from retrieval.currency import KnownDocuments
 from retrieval.models import Clause, Corpus, DocumentMeta
+from retrieval.text import fold
 
 REG = DocumentMeta(doc_id="t-reg", title="某市测试促进条例", short_title="测试条例", issuer="某市人大常委会",
                    level="municipal", doc_type="regulation", status="official", language="zh",
@@ -196,7 +197,7 @@ def _lookup(question: str) -> tuple[Draft, object]:
     query = SimpleNamespace(text=question, asks=types, kinds=kinds_of(types),
                             per_units=frozenset(per_units(question)),
                             documents={"t-reg": 1}, named_documents={"t-reg": 1},
-                            articles=tuple(locators_in(question)), language="zh")
+                            articles=tuple(locators_in(question)), language="zh", folded=fold(question))
     context = Context(query=query, hits=[], support=Support("not_held"), intent="policy")  # type: ignore[arg-type]
     draft = Draft()
     return draft, article_lookup(SimpleNamespace(corpus=CORPUS), context, draft)  # type: ignore[arg-type]
@@ -211,6 +212,9 @@ def test_article_lookup_quotes_exactly_the_named_article() -> None:
     # Named as the setting of a question the article does not answer: the evidence strategy answers.
     draft, step = _lookup("违反测试条例第三条要罚款多少")
     assert step == NEXT and not draft.lines
+    # An article asked about for what it means is quoted, though it states no definition.
+    draft, step = _lookup("测试条例第3条说的内容是啥意思")
+    assert step == DONE and draft.citations[0].label == "第三条"
     # An article the document lacks: never another in its place (the support decision says why).
     draft, step = _lookup("测试条例第三十条")
     assert step == NEXT and not draft.citations

@@ -12,6 +12,7 @@ from assistant.support import Support
 from assistant.understanding.asks import asked
 from assistant.understanding.query import quoted_phrases
 from retrieval.models import Clause, Corpus, DocumentMeta
+from retrieval.text import fold
 
 
 def _doc(doc_id: str, status: str = "official") -> DocumentMeta:
@@ -29,7 +30,7 @@ _CORPUS = Corpus(
 
 
 def _run(question: str) -> tuple[Draft, object]:
-    query = SimpleNamespace(asks=asked(question), quoted=tuple(quoted_phrases(question)))
+    query = SimpleNamespace(asks=asked(question), quoted=tuple(quoted_phrases(question)), folded=fold(question))
     context = Context(query=query, hits=[], support=Support("not_held"), intent="policy")  # type: ignore[arg-type]
     draft = Draft()
     return draft, phrase_source(SimpleNamespace(corpus=_CORPUS), context, draft)  # type: ignore[arg-type]
@@ -57,3 +58,9 @@ def test_end_to_end_a_slogan_is_traced_to_its_clause(policy_assistant: PolicyAss
     answer = policy_assistant.answer(f"“{phrase}”这个提法出自哪个文件")
     assert not answer.refused and clause.doc_id in {c.doc_id for c in answer.citations}
     assert answer.text.startswith("这一提法出自《")
+
+
+def test_an_unquoted_formulation_long_enough_is_traced_too() -> None:
+    draft, step = _run("构建一核多极算力体系是哪份文件提的")
+    assert step == DONE and draft.citations[0].clause_id == "a#一、（一）"
+    assert _run("算力是哪个文件提出的")[1] == NEXT  # a word, not a formulation
