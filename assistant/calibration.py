@@ -28,6 +28,9 @@ class Calibration:
     synonym_weight: float = 0.7  # colloquial questions reach the policy words only through synonyms
     # Support: below both thresholds no held clause answers the question
     support_threshold: float = 0.22  # coverage
+    # How much more of the question a sentence broken off by a gap must cover than the best complete one stating
+    # the kind of fact asked, to be taken as where the answer is (a shared false friend, "原则上", is not more).
+    cut_off_margin: float = 0.05
     score_threshold: float = 0.30  # score
     # … and never when the sentence and its clause share none of the question's subject but its jurisdiction
     subject_threshold: float = 0.0

@@ -238,6 +238,7 @@ _ASKED_BESIDE = frozenset({"procedure", "channel"})
 
 # A title and, right after it, its number. (A title of a document the question names is already blanked out of
 # the sentence: the number after the blank is that document's.)
+_TITLE_RUN = 8  # character pairs of a long title a question writes in its own shorter way ("龙岗全域全时应用示范区")
 _TITLE_NUMBER = re.compile(r"《([^》]+)》[（(][^）)]*号\s*[）)]")
 
 
@@ -247,9 +248,14 @@ def _names_one(cited: str, names: list[str], question: str) -> bool:
     cited = compact(fold(re.sub(r"[（(][^）)]*[）)]", "", cited)))
     pairs = {cited[i:i + 2] for i in range(len(cited) - 1)}
     written = sum(p in compact(question) for p in pairs)
-    return written >= CAL.title_pair_share * len(pairs) or any(cited in compact(n) or compact(n) in cited for n in names)
+    return written >= min(CAL.title_pair_share * len(pairs), _TITLE_RUN) \
+        or any(cited in compact(n) or compact(n) in cited for n in names)
 
 
+# A text's statement of its purpose and basis, and the questions that ask for them.
+_PURPOSE = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+条\s*)?为[^。]{2,200}?(?:制定本|特制定|制订本)")
+_PURPOSE_ASKED = re.compile(r"目的|宗旨|为什么|为何|为了什么|干嘛|干什么|作用|用来|依据|根据什么|根据哪|引用|援引"
+                            r"|purpose|why|basis|cite")
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|加起来|in total|altogether")
 _CHAPTER_HEAD = re.compile(r"^\s*第[一二三四五六七八九十\d]+章")
 _CHAPTER_NAMED = re.compile(r"第[一二三四五六七八九十\d]+章|chapter|(?:first|second|third|fourth|fifth|sixth|seventh|eighth) chapter")
@@ -407,6 +413,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
         kinds = kinds - STANDING  # the status line says whether the document is in force
     asks = parts_asked(query.folded, kinds, units)
     sorts_of = sorts_asked(query.folded) if "count" in kinds else ""
+    # What a text is for, what it is based on, and the documents (and numbers) it cites there.
+    purpose_asked = bool({"basis", "doc_number"} & kinds) or bool(_PURPOSE_ASKED.search(query.folded))
     # How many articles or chapters a document has, no chapter named ("how many articles", "共几条").
     whole_count = bool({"条", "章"} & counted or "article_count" in kinds) and not _CHAPTER_NAMED.search(query.folded)
     documents = retriever.corpus.documents
@@ -459,6 +467,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 continue  # the document's own title line
             if whole_count and _CHAPTER_HEAD.match(own):
                 continue  # "第一章总则,共4条": one chapter's count, not the document's
+            if not purpose_asked and _PURPOSE.search(own):
+                continue  # "为加强…管理，根据…，制定本办法": why the text was made, shares every word of its subject
             # A short line ("2024年12月18日") is read with the lines before it.
             start = _window(parts, index)
             window = "".join(without_titles(p, titles) for p in parts[start:index + 1])

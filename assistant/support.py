@@ -451,7 +451,7 @@ def cut_off_answer(query: Query, candidates: list[Evidence]) -> Evidence | None:
     best = next((e for e in candidates if not e.cut_off), None)
     if cut is None or not query.kinds or best is None:
         return cut
-    return cut if cut.coverage > best.coverage else None
+    return cut if cut.coverage > best.coverage + CAL.cut_off_margin else None
 
 
 def unstated_contact(corpus: Corpus, query: Query, hits: list[Hit]) -> Support | None:

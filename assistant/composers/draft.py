@@ -33,6 +33,8 @@ DRAFT_NOTE = "以上《{title}》的内容出自征求意见稿，不是正式�
 # How surely a document type is the policy itself (lower: more surely) rather than a text about it.
 _SUBJECT_RANK = {"explanation": 1, "interpretation": 2, "notice": 3}
 _ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]是)")
+# Words by which a list's introduction states a rule its items fall under ("不得从事下列行为：").
+_RULE_WORDS = re.compile(r"不得|禁止|严禁|应当|必须|须|可以|不予|不适用|shall|must|may not|prohibit")
 # A sentence that only qualifies the one before it: its share of the whole ("其中，…"), or an exception ("但…").
 _QUALIFIES = re.compile(r"^\s*(?:其中|但是?|however|provided that)[，,\s]", re.IGNORECASE)
 _STATUS_LINES = {
@@ -111,7 +113,9 @@ def _introducing(parts: list[str], index: int) -> int | None:
     下列行为："); None for a sentence that is no item, or an item with no such sentence before it."""
     if not _ENUMERATED.match(parts[index]):
         return None
-    return next((i for i in range(index - 1, -1, -1) if parts[i].rstrip().endswith(("：", ":"))), None)
+    intro = next((i for i in range(index - 1, -1, -1) if parts[i].rstrip().endswith(("：", ":"))), None)
+    # Only a rule's introduction carries what the item means (a definition list's "下列用语的含义：" adds nothing).
+    return intro if intro is not None and _RULE_WORDS.search(parts[intro]) else None
 
 
 def _introduction(evidence: Evidence) -> str:

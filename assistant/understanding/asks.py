@@ -316,7 +316,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # A question for a kind of thing is answered by a sentence that names that kind.
     AnswerType(
         "principles", "原则",
-        re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])[^，。？?]{0,6}原则|\bprinciples\b"),
+        re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])[^，。？?]{0,6}原则|原则(?:有|是|包括)?(?:哪些|什么|哪几|啥)"
+                   r"|\bprinciples\b"),
         # Principles are named as such, or listed as a run of four-character phrases ("科学设立、绩效优先、…").
         re.compile(r"原则(?!上)|principle|(?:[\u4e00-\u9fff]{4}、){2,}[\u4e00-\u9fff]{4}"),
     ),

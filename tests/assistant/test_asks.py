@@ -239,3 +239,8 @@ def test_a_rate_per_unit_asked_in_english() -> None:
     assert per_units("What rent subsidy per square metre is there?") == {"平方米"}
     assert per_units("How much is given out annually?") == {"年"}
     assert per_units("每平米每月补多少") == {"平方米", "月"}
+
+
+def test_principles_asked_after_the_word() -> None:
+    assert "principles" in ask_types("工信专项资金的管理原则有哪些")
+    assert "principles" in ask_types("管理原则是什么")

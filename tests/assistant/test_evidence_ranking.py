@@ -165,3 +165,10 @@ def test_a_documents_count_is_not_a_chapters(policy_assistant: PolicyAssistant) 
     texts = ["二、主要内容 《办法》共分为三章12条，具体包括：第一章总则，共4条，阐述资金来源。第二章部门职责，共3条。"]
     assert "共分为三章12条" in _best(policy_assistant, "How many articles does the fund measures have?", texts)
     assert "第二章部门职责" in _best(policy_assistant, "办法第二章有几条", texts)
+
+
+def test_a_texts_purpose_answers_only_what_it_is_for(policy_assistant: PolicyAssistant) -> None:
+    texts = ["第一条 为加强和规范示例专项资金管理，提高资金使用效益，根据有关规定，制定本办法。",
+             "第三条 示例专项资金实行目录清单制管理。"]
+    assert "目录清单制" in _best(policy_assistant, "示例专项资金实行什么管理制度", texts)
+    assert "为加强和规范" in _best(policy_assistant, "示例专项资金管理办法的制定目的是什么", texts)
