@@ -242,13 +242,15 @@ _TITLE_RUN = 8  # character pairs of a long title a question writes in its own s
 _TITLE_NUMBER = re.compile(r"《([^》]+)》[（(][^）)]*号\s*[）)]")
 
 
-def _names_one(cited: str, names: list[str], question: str) -> bool:
+def title_asked(cited: str, names: list[str], question: str) -> bool:
     """True when a title a sentence cites is one of the documents a question names, or the question writes most
     of it ("龙岗人工智能全域全时应用示范区行动方案" for 《深圳市龙岗区创建人工智能全域全时应用示范区的行动方案…》)."""
     cited = compact(fold(re.sub(r"[（(][^）)]*[）)]", "", cited)))
     pairs = {cited[i:i + 2] for i in range(len(cited) - 1)}
     written = sum(p in compact(question) for p in pairs)
-    return written >= min(CAL.title_pair_share * len(pairs), _TITLE_RUN) \
+    # "是根据哪个行动方案起草的？文号是多少": the question asks which document of that kind, and its number.
+    which = re.search(rf"(?:哪个|哪份|哪一个|哪一份|什么|啥)[\u4e00-\u9fff]{{0,4}}{re.escape(cited[-2:])}", question)
+    return written >= min(CAL.title_pair_share * len(pairs), _TITLE_RUN) or which is not None \
         or any(cited in compact(n) or compact(n) in cited for n in names)
 
 
@@ -497,7 +499,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 else window
             if "doc_number" in kinds:
                 # "《…行动方案》（深龙府函〔2024〕22号）" is that plan's number, no answer about another document.
-                stating = _TITLE_NUMBER.sub(lambda m: m.group(0) if _names_one(m.group(1), own_names, query.folded)
+                stating = _TITLE_NUMBER.sub(lambda m: m.group(0) if title_asked(m.group(1), own_names, query.folded)
                                             else "《》", stating)
             answered = frozenset(i for i, (k, u) in enumerate(asks) if states(stating, k, u, years, money_table, counted,
                                                                                  sorts_of))

@@ -548,6 +548,9 @@ def _article_lead(res: Resources, query: Query, clause: Clause, doc: DocumentMet
     return lead_sentence(query.text, query.asks, query.language, best.sentence, quote, doc.language)
 
 
+# Figures and numbers asked of an article must be stated in it to make it the answer.
+_STATED_FIGURES = frozenset({"money", "cap", "ratio", "support_ratio", "quantity", "count", "duration", "doc_number",
+                             "date", "day", "month", "deadline", "period", "price", "grant"})
 # An article named as what was breached: the consequence is in another article.
 _BREACHED = re.compile(r"违反|违背|不遵守|不履行|未履行|不执行|breach|violat")
 
@@ -558,10 +561,11 @@ def article_lookup(res: Resources, context: Context, draft: Draft) -> Step:
     if not query.articles or context.checks or context.eligibility:
         return NEXT
     found = [lookup for lookup in article_lookups(res.corpus, query) if lookup.found]
-    # An article named as the setting of another question ("违反第N条的罚款是多少") is quoted only when
-    # it states what is asked; else the evidence strategy finds the clause that does. An article asked about
-    # ("第四十四条说的先行先试是啥意思") is the answer, whatever it states.
-    found = [lookup for lookup in found if not query.kinds or not _BREACHED.search(query.folded) or any(
+    # An article named as the setting of another question ("违反第N条的罚款是多少", "第一条引用的办法文号") is quoted
+    # only when it states what is asked; else the evidence strategy finds the clause that does. An article asked
+    # what it means ("第四十四条说的先行先试是啥意思") is the answer, whatever it states.
+    setting = _BREACHED.search(query.folded) or query.kinds & _STATED_FIGURES
+    found = [lookup for lookup in found if not query.kinds or not setting or any(
         states(sentence, query.kinds, set(query.per_units), set(), False)
         for sentence in sentences(lookup.clause.text if lookup.clause else ""))]
     if not found:

@@ -161,7 +161,7 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | No
     # A status line answers "is it in force?": a lead then only says a date or figure also asked.
     # Several questions ("每年发多少，比例和上限呢"): each one's lead, from the quote answering them all.
     questions = questions_in(query.text) if not query.wants_status_line else []
-    leads = [lead_in_quote(q, asked(q), query.language, quote, evidence.hit.doc.language)
+    leads = [lead_in_quote(q, asked(q), query.language, quote, evidence.hit.doc.language, query.text)
              for q in questions] if len(questions) > 1 else []
     lead = "".join(dict.fromkeys(filter(None, leads))) or lead_sentence(
         query.text, query.asks, query.language, evidence.sentence, quote, evidence.hit.doc.language,

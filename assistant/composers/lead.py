@@ -18,7 +18,7 @@ from itertools import pairwise
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
-from assistant.evidence import Tiers, asks_period
+from assistant.evidence import Tiers, asks_period, title_asked
 from assistant.understanding.asks import DATE, AnswerType, answer_type, counted, lists_sorts, sorts_asked
 from retrieval.text import fold
 
@@ -119,6 +119,10 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
     titles = [m.span() for m in _TITLED.finditer(sentence)]
     # A figure or name inside a document's title (《…（2023—2024年）》) is not what the sentence states.
     matches = [m for m in kind.lead.span.finditer(sentence) if not any(a <= m.start() < b for a, b in titles)]
+    if kind.name == "doc_number":
+        # "《…实施意见》（粤府〔2023〕90号）" is that document's number: led only when the question asks of it.
+        matches = [m for m in matches if not (cited := _title_just_before(sentence, m.start()))
+                   or title_asked(cited, [], fold(question))]
     role = _role(kind, question)
     period = asks_period(fold(question))
     tiers = Tiers.of(question)
@@ -143,6 +147,12 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
                 0 if _GRANT.search(part) else 1)
 
     return min(matches, key=rank) if matches else None
+
+
+def _title_just_before(sentence: str, start: int) -> str:
+    """The title a number stands right after ("《…》（粤府〔2023〕90号）"), without its brackets; "" when none."""
+    match = re.search(r"《([^》]+)》[（(]?\s*$", sentence[:start])
+    return match.group(1) if match else ""
 
 
 def _named_before(sentence: str, left: int, start: int) -> str:
@@ -320,12 +330,15 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
     return ""
 
 
-def lead_in_quote(question: str, types: Sequence[AnswerType], language: str, quote: str, clause_language: str) -> str:
-    """The lead of one question of several from the quote that answers them all: the fact it asks, from the
-    first sentence stating it; else the sentence sharing most of its words, restated; "" if none."""
+def lead_in_quote(question: str, types: Sequence[AnswerType], language: str, quote: str, clause_language: str,
+                  message: str = "") -> str:
+    """The lead of one question of several (`message`) from the quote that answers them all: the fact it asks,
+    from the first sentence stating it; else the sentence sharing most of its words, restated; "" if none."""
     quoted = [p.strip() for p in split_sentences(quote) if p.strip()]
+    # "文号是多少" alone does not say whose number: the message does ("是根据哪个行动方案起草的？文号是多少").
+    whose = message if message and any(t.name == "doc_number" for t in types) else question
     stated = next((lead for sentence in quoted
-                   if (lead := lead_sentence(question, types, language, sentence, quote, clause_language,
+                   if (lead := lead_sentence(whose, types, language, sentence, quote, clause_language,
                                              restate=False))), "")
     if stated or not quoted:
         return stated

@@ -274,3 +274,10 @@ def test_a_case_the_clause_excludes_is_answered_by_the_exclusion() -> None:
     assert excluded_case("关联公司买数据补多少比例", sentence) == ""  # no yes/no asked
     assert excluded_case("营利性机构可以申请吗", "对非营利组织给予支持。") == \
         "不符合：所引条款限于“非营利”的情形，营利的情形不在其列。"
+
+
+def test_a_document_number_is_led_only_of_the_document_asked() -> None:
+    sentence = "一是落实《某省实施意见》（某府〔2023〕90号）等文件；二是根据《某区示范区行动方案》（某区函〔2024〕22号）要求；"
+    lead = lead_sentence("起草时根据的是哪个行动方案，文号是多少", asked("文号是多少"), "zh", sentence, sentence, "zh")
+    assert "22号" in lead and "90号" not in lead
+    assert lead_sentence("细则正式版的文号是多少", asked("文号是多少"), "zh", sentence, sentence, "zh", restate=False) == ""
