@@ -116,6 +116,7 @@ def names_another_document(question: str, doc: DocumentMeta, corpus: Corpus) -> 
     return False
 
 
+_WHICH_APPLIES = re.compile(r"哪个为准|(?:看|用|按|执行)哪(?:个|一)(?:版|稿)?|哪(?:个|一)版本|which (?:version|one) (?:applies|to use)")
 # A law's history at its head: "2017年9月1日 第十二届全国人民代表大会常务委员会第二十九次会议修订".
 _HISTORY = re.compile(rf"(?P<date>{DATE})[^。；;\n]{{0,40}}?(?P<verb>通过|修订|修正)")
 _HISTORY_ASKED = {"通过": re.compile(r"通过|adopted|passed"), "修订": re.compile(r"修订|修改|revised"),
@@ -242,9 +243,10 @@ class _Facts:
         currency = corpus_currency(self.res.corpus, self.today, self.known)[self.doc.doc_id]
         titles = {d.doc_id: d.short_title for d in self.res.corpus.documents.values()}
         titles.update({e.id: e.title for e in self.known.entries})
-        # "有征求意见稿和正式稿，以哪个为准": the versions that set the scene are the ones weighed.
+        # "有征求意见稿和正式稿，以哪个为准": the versions that set the scene are the ones weighed; "现在用哪个版本"
+        # asks which text applies, which the current one answers.
         if currency.is_current and not (self.doc.effective_from or self.doc.effective_to) \
-                and mentioned_versions(self.question) != {"draft", "final"}:
+                and mentioned_versions(self.question) != {"draft", "final"} and not _WHICH_APPLIES.search(fold(self.question)):
             # Nothing recorded beyond the text: the clauses say it, if anything does. Of a draft and its final
             # text asked which applies ("以哪个为准"), that the final is current is the answer.
             return False

@@ -62,3 +62,15 @@ def test_precheck_computes_from_the_held_text_and_carries_the_caveat(policy_assi
     chat = policy_assistant.answer("我们公司在龙岗，今年买算力花了800万元，能补多少？")
     assert "240" in chat.text and "2026年6月17日" in chat.text
     assert any("2026年6月17日" in c["text"] for p in chat.prechecks for c in p["caveats"])
+
+
+def test_which_version_applies_is_the_current_text_with_its_date(policy_assistant) -> None:
+    answer = policy_assistant.answer("龙岗工信专项资金管理办法现在该用哪个版本")
+    lead = answer.text.split("\n")[0]
+    assert not answer.refused and "现行有效" in lead and "2026年1月20日" in lead and "过期" not in lead
+
+
+def test_which_rule_a_duty_follows_is_no_question_of_validity() -> None:
+    from assistant.understanding.asks import ask_types
+    assert "validity" not in ask_types("生成的图片要打标识，是按哪个规定来标？")
+    assert "validity" in ask_types("有征求意见稿和正式稿，现在该看哪个")
