@@ -40,7 +40,9 @@ def test_mismatches_are_counted(tmp_path, rules, corpus) -> None:
     report = run_precheck_cases(path, rules, corpus)
     overall = report["metrics"]["overall"]
     assert (overall["items"], overall["exact"], overall["cases_exact"]) == (3, 1, 0)
-    assert [m["got"] for m in report["mismatches"]] == [{"status": "eligible", "estimate_wan": 150.0}, None]
+    # An item the profile names no amount of is still asked of the engine: its verdict is what mismatches.
+    assert [m["got"] for m in report["mismatches"]] == [{"status": "eligible", "estimate_wan": 150.0},
+                                                         {"status": "needs_info", "estimate_wan": None}]
     assert report["metrics"]["by_status"]["ineligible"]["exactness"] == 0.0
 
 
