@@ -1,8 +1,9 @@
 """Where a phrase comes from ("“一超多强总调度”是哪个文件提出来的"): the held clauses that contain it word for
 word, each document named and the sentence quoted, so that a hotline agent can read out the exact place.
 
-Only a phrase the person quotes is looked up, and only verbatim (after folding and without spaces): a phrase
-no held text contains is the support decision's refusal ("所存政策文件中没有出现…"), never a near match.
+Only a phrase the person quotes, or a long one written before the question where it comes from, is looked up,
+and only verbatim (folded, spaces and quotation marks aside): a phrase no held text contains is the support
+decision's refusal ("所存政策文件中没有出现…"), never a near match.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from retrieval.text import compact, fold
 
 MAX_SOURCES = 3  # documents named; a phrase in more is a common expression, the first ones show where
 _MIN_PHRASE = 4  # characters: a shorter quotation ("算力") is a word, not a formulation to trace
-
-
 _QUOTE_MARKS = re.compile(r"[“”\"'‘’「」『』]")
 
 
@@ -63,10 +62,10 @@ def phrase_source(res: Resources, context: Context, draft: Draft) -> Step:
     if "source" not in {t.name for t in query.asks} or context.checks or context.eligibility:
         return NEXT
     phrases = [p for p in query.quoted if len(p) >= _MIN_PHRASE] or _unquoted(query.folded)
-    sources = [(p, found) for p in phrases for found in containing(res.corpus, p)]
+    sources = [found for phrase in phrases for found in containing(res.corpus, phrase)]
     if not sources:
         return NEXT
-    citations = [cite(clause, res.corpus.documents[clause.doc_id], sentence) for _, (clause, sentence) in sources]
+    citations = [cite(clause, res.corpus.documents[clause.doc_id], sentence) for clause, sentence in sources]
     # The conclusion first (where it is stated), then each sentence as the text writes it.
     draft.lines.append(f"这一提法出自{'、'.join(c.display + draft.marker(c) for c in citations)}。")
     draft.lines += [f"原文（{c.display}）：“{c.quote}”" for c in citations]
