@@ -8,6 +8,7 @@ retrieved sentence does, the held documents do not answer the question and the a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -15,6 +16,7 @@ from difflib import SequenceMatcher
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ENUMERATOR, split_sentences
 from assistant.subject_terms import LATIN_WORD, VERSION_YEAR, Terms, question_terms
+from assistant.titles import char_pairs
 from assistant.understanding.asks import (
     DATE,
     STANDING,
@@ -23,7 +25,6 @@ from assistant.understanding.asks import (
     ask_types,
     lists_sorts,
     per_units,
-    questions_in,
     sorts_asked,
     states_count,
 )
@@ -236,9 +237,9 @@ _PER_APPLICANT = frozenset({"家", "个", "项"})
 _ASKED_BESIDE = frozenset({"procedure", "channel"})
 
 
+_TITLE_RUN = 8  # character pairs of a long title a question writes in its own shorter way ("龙岗全域全时应用示范区")
 # A title and, right after it, its number. (A title of a document the question names is already blanked out of
 # the sentence: the number after the blank is that document's.)
-_TITLE_RUN = 8  # character pairs of a long title a question writes in its own shorter way ("龙岗全域全时应用示范区")
 _TITLE_NUMBER = re.compile(r"《([^》]+)》[（(][^）)]*号\s*[）)]")
 
 
@@ -246,7 +247,7 @@ def title_asked(cited: str, names: list[str], question: str) -> bool:
     """True when a title a sentence cites is one of the documents a question names, or the question writes most
     of it ("龙岗人工智能全域全时应用示范区行动方案" for 《深圳市龙岗区创建人工智能全域全时应用示范区的行动方案…》)."""
     cited = compact(fold(re.sub(r"[（(][^）)]*[）)]", "", cited)))
-    pairs = {cited[i:i + 2] for i in range(len(cited) - 1)}
+    pairs = char_pairs(cited)
     written = sum(p in compact(question) for p in pairs)
     # "是根据哪个行动方案起草的？文号是多少": the question asks which document of that kind, and its number.
     which = re.search(rf"(?:哪个|哪份|哪一个|哪一份|什么|啥)[\u4e00-\u9fff]{{0,4}}{re.escape(cited[-2:])}", question)
@@ -269,11 +270,10 @@ _PAID_OUT = re.compile(r"已(?:经)?(?:拨付|发放|兑现|下达|支出)|累�
 _ACTUALS = re.compile(r"实际(?:拨付|发放|支出|到账|兑现|使用|拿到)|已(?:经)?(?:拨付|发放|兑现)|拨付了|发放了多少|actually (?:paid|disbursed)")
 
 
-def parts_asked(question: str, kinds: set[str], units: set[str]) -> list[tuple[set[str], set[str]]]:
-    """What each question of a message asks (`kinds` and per-`units` of the whole, split by question mark):
-    in "语料券每年发多少？补贴比例和上限呢" a sentence stating the yearly total answers the first, one stating
-    the ratio and cap the second. One question asks all of them."""
-    parts = questions_in(question)
+def parts_asked(parts: Sequence[str], kinds: set[str], units: set[str]) -> list[tuple[set[str], set[str]]]:
+    """What each question of a message (`Query.questions`) asks of `kinds` and per-`units` of the whole: in
+    "语料券每年发多少？补贴比例和上限呢" a sentence stating the yearly total answers the first, one stating the
+    ratio and cap the second. One question asks all of them."""
     asked = [(kinds & ask_types(p), units & per_units(p)) for p in parts] if len(parts) > 1 else []
     # How to apply asked beside a figure ("怎么申请？最多补多少？"): the figure answers (see `states`).
     beside = bool(kinds - _ASKED_BESIDE)
@@ -413,7 +413,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
         kinds, counted = kinds - {"count"}, frozenset()
     if query.standing_beside:
         kinds = kinds - STANDING  # the status line says whether the document is in force
-    asks = parts_asked(query.folded, kinds, units)
+    asks = parts_asked(query.questions, kinds, units)
     sorts_of = sorts_asked(query.folded) if "count" in kinds else ""
     # What a text is for, what it is based on, and the documents (and numbers) it cites there.
     purpose_asked = bool({"basis", "doc_number"} & kinds) or bool(_PURPOSE_ASKED.search(query.folded))

@@ -18,7 +18,7 @@ from assistant.composers.lead import excluded_case, lead_in_quote, lead_sentence
 from assistant.evidence import Evidence, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
-from assistant.understanding.asks import asked, lists_sorts, questions_in, sorts_asked
+from assistant.understanding.asks import asked, lists_sorts, sorts_asked
 from assistant.understanding.query import Query
 from prechecks.engine import Reason
 from prechecks.numbers import fmt, read_amounts, to_decimal
@@ -160,7 +160,7 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | No
         if corpus is not None and quote.rstrip().endswith(("：", ":")) else []
     # A status line answers "is it in force?": a lead then only says a date or figure also asked.
     # Several questions ("每年发多少，比例和上限呢"): each one's lead, from the quote answering them all.
-    questions = questions_in(query.text) if not query.wants_status_line else []
+    questions = query.questions if not query.wants_status_line else ()
     leads = [lead_in_quote(q, asked(q), query.language, quote, evidence.hit.doc.language, query.text)
              for q in questions] if len(questions) > 1 else []
     lead = "".join(dict.fromkeys(filter(None, leads))) or lead_sentence(

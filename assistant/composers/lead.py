@@ -121,8 +121,8 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
     matches = [m for m in kind.lead.span.finditer(sentence) if not any(a <= m.start() < b for a, b in titles)]
     if kind.name == "doc_number":
         # "《…实施意见》（粤府〔2023〕90号）" is that document's number: led only when the question asks of it.
-        matches = [m for m in matches if not (cited := _title_just_before(sentence, m.start()))
-                   or title_asked(cited, [], fold(question))]
+        matches = [m for m in matches if not (cited := _named_before(sentence, 0, m.start())).startswith("《")
+                   or title_asked(cited.strip("《》"), [], fold(question))]
     role = _role(kind, question)
     period = asks_period(fold(question))
     tiers = Tiers.of(question)
@@ -147,12 +147,6 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
                 0 if _GRANT.search(part) else 1)
 
     return min(matches, key=rank) if matches else None
-
-
-def _title_just_before(sentence: str, start: int) -> str:
-    """The title a number stands right after ("《…》（粤府〔2023〕90号）"), without its brackets; "" when none."""
-    match = re.search(r"《([^》]+)》[（(]?\s*$", sentence[:start])
-    return match.group(1) if match else ""
 
 
 def _named_before(sentence: str, left: int, start: int) -> str:

@@ -8,6 +8,7 @@ any sentence may answer), and how much of a clause the answer quotes. A new answ
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -553,17 +554,19 @@ def answer_pattern(name: str) -> re.Pattern[str]:
     return pattern
 
 
-def quoting_of(types: tuple[AnswerType, ...]) -> set[Quoting]:
+def quoting_of(types: tuple[AnswerType, ...], several: bool = False) -> set[Quoting]:
     """How much an answer to some answer types quotes: "more" of the clause, and/or "each" of several
-    clauses; else {"sentence"}."""
-    policies = {t.quoting for t in types} - {"sentence"}
+    clauses; else {"sentence"}. A message asking `several` questions quotes more: the clause's next sentences
+    may answer the others."""
+    policies: set[Quoting] = {t.quoting for t in types} - {"sentence"}
+    if several:
+        policies.add("more")
     return policies or {"sentence"}
 
 
 def quoting(question: str) -> set[Quoting]:
-    """How much the answer to a message quotes: `quoting_of` its answer types; more when it asks several
-    questions, which the clause's next sentences may answer."""
-    return quoting_of(asked(question)) | ({"more"} if len(questions_in(question)) > 1 else set())
+    """How much the answer to a message quotes (`quoting_of` its answer types and its questions)."""
+    return quoting_of(asked(question), len(questions_in(question)) > 1)
 
 
 # Whether a document is in force: its metadata answers (draft, issued, expired), whatever sentence is quoted.
@@ -592,12 +595,11 @@ def questions_in(message: str) -> list[str]:
     return clauses if len(clauses) > 1 and all(ask_types(c) for c in clauses) else [message]
 
 
-def standing_beside(question: str) -> bool:
-    """True when, of several questions in a message, one asks only whether a document is in force and another
-    asks what it provides ("行业大模型怎么资助？这个稿子现在还算数吗"): the status line answers the first. Asked
-    beside a fact of the document itself ("正式印发了吗？文号多少？"), that fact depends on which text is in force:
-    a sentence stating some number is no answer."""
-    parts = questions_in(question)
+def standing_beside(parts: Sequence[str]) -> bool:
+    """True when, of the several questions of a message (`questions_in`), one asks only whether a document is in
+    force and another asks what it provides ("行业大模型怎么资助？这个稿子现在还算数吗"): the status line answers the
+    first. Asked beside a fact of the document itself ("正式印发了吗？文号多少？"), that fact depends on which text
+    is in force: a sentence stating some number is no answer."""
     kinds = [{t.name for t in asked(p)} for p in parts]
     standing = [bool(k & STANDING) for k in kinds]
     own_facts = set().union(*kinds) & (DOCUMENT_FACTS | {"date", "day", "month"}) - STANDING

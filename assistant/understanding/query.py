@@ -101,6 +101,7 @@ class Query:
     facts: ExtractedFacts  # stated in this message (a bare amount read against the conversation)
     stated: ExtractedFacts  # this message's facts merged over the earlier user turns'
     quoted: tuple[str, ...]  # quoted phrases, folded and compacted
+    questions: tuple[str, ...]  # the questions the message asks (`asks.questions_in`): itself, when one
     context: ConversationContext
     history: tuple[Turn, ...] = ()
     # Of a follow-up ("那2026年呢？"): what its earlier user turns name, standing in where it names nothing.
@@ -132,13 +133,12 @@ class Query:
 
     @property
     def quoting(self) -> set[Quoting]:
-        # Several questions in one message: the clause's next sentences may state the other facts.
-        return quoting_of(self.asks) | ({"more"} if len(questions_in(self.text)) > 1 else set())
+        return quoting_of(self.asks, len(self.questions) > 1)
 
     @property
     def standing_beside(self) -> bool:
         """True when one question of the message asks whether a document is in force, another something else."""
-        return standing_beside(self.text)
+        return standing_beside(self.questions)
 
     @property
     def wants_status_line(self) -> bool:
@@ -192,6 +192,7 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         facts=facts,
         stated=stated,
         quoted=tuple(quoted_phrases(text)),
+        questions=tuple(questions_in(text)),
         context=context,
         history=turns,
         context_documents=retriever.document_mentions(followup) if followup else {},

@@ -202,12 +202,12 @@ def test_sorts_are_listed_only_right_after_the_thing_counted() -> None:
 
 
 def test_whether_a_text_is_in_force_asked_beside_another_question() -> None:
-    assert standing_beside("征求意见稿里大模型怎么资助？这个稿子现在还算数吗")
-    assert not standing_beside("这个稿子现在还算数吗")  # asked alone: the status is the whole answer
-    assert not standing_beside("大模型怎么资助？补多少？")
-    assert not standing_beside("还有效吗？正式印发了吗？")  # every question asks it
-    assert not standing_beside("细则正式印发了吗？文号多少？")  # a fact of the text in force: which text decides
-    assert not standing_beside("正式出了没？哪天发的")
+    assert standing_beside(questions_in("征求意见稿里大模型怎么资助？这个稿子现在还算数吗"))
+    assert not standing_beside(questions_in("这个稿子现在还算数吗"))  # asked alone: the status is the whole answer
+    assert not standing_beside(questions_in("大模型怎么资助？补多少？"))
+    assert not standing_beside(questions_in("还有效吗？正式印发了吗？"))  # every question asks it
+    assert not standing_beside(questions_in("细则正式印发了吗？文号多少？"))  # a fact of the text in force: which text decides
+    assert not standing_beside(questions_in("正式出了没？哪天发的"))
 
 
 def test_a_consultation_time_asks_for_its_period() -> None:

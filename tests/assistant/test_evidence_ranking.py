@@ -8,6 +8,7 @@ from __future__ import annotations
 from assistant.evidence import candidate_evidence, parts_asked, states, supported
 from assistant.service import PolicyAssistant
 from assistant.subject_terms import question_terms
+from assistant.understanding.asks import questions_in
 from assistant.understanding.query import understand
 from retrieval.models import Clause, Hit
 
@@ -134,11 +135,11 @@ def test_a_tier_on_the_side_of_the_threshold_asked_answers(policy_assistant: Pol
 
 def test_each_question_of_a_message_is_asked_on_its_own() -> None:
     # Two questions: a sentence stating the yearly total answers one, a sentence stating ratio and cap the other.
-    parts = parts_asked("这个券每年发多少？补贴比例和上限呢", {"ratio", "cap", "support_ratio"}, {"年"})
+    parts = parts_asked(questions_in("这个券每年发多少？补贴比例和上限呢"), {"ratio", "cap", "support_ratio"}, {"年"})
     assert (set(), {"年"}) in parts and any({"ratio", "cap"} <= k and not u for k, u in parts)
     assert states("每年发放最高8000万元。", *parts[0], set(), False)
     # One question asks everything it names of one sentence.
-    assert parts_asked("补贴比例和上限是多少", {"ratio", "cap"}, set()) == [({"ratio", "cap"}, set())]
+    assert parts_asked(questions_in("补贴比例和上限是多少"), {"ratio", "cap"}, set()) == [({"ratio", "cap"}, set())]
 
 
 def test_sorts_counted_are_answered_by_the_sentence_listing_them(policy_assistant: PolicyAssistant) -> None:
