@@ -36,6 +36,10 @@ _WHICH = frozenset("什么 啥 哪些 哪种 多少".split())
 _RECIPIENTS = frozenset("企业 公司 单位 机构 团队 厂商 厂家".split())
 # Applying for support and receiving it: "申报的资助总额", "申请补贴" name no thing paid for.
 _PROCESS = frozenset("申报 申请 获得 获 拿到 领取 发放 拨付 兑付 兑现 享受".split())
+# Applying for a thing names it as what is granted: "人才公寓怎么申请", "能申领人才住房吗".
+_APPLY = frozenset("申请 申报 申领 领取".split())
+_HOW = frozenset("怎么 怎样 如何 咋 在哪 在哪里 哪里 去哪 去哪里 到哪 到哪里".split())
+_END = frozenset("吗 么 呢 不 没".split())
 # An English word's inflections: "compute" is what "computing" pays for too.
 _INFLECTION = re.compile(r"(?<=[a-z]{4})(?:ing|ed|es|e|s)$")
 # "rent subsidy", "housing allowance"; "a subsidy for recruiting overseas talent" (the phrase's last word).
@@ -114,6 +118,43 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
             forms = [_INFLECTION.sub("", thing), *glosses, *(w for g in glosses for w in retriever.lexicon.expansions(g))]
             out.setdefault(thing, NamedMeasure(match.group(0), tuple(dict.fromkeys(forms))))
     return tuple(out.values())
+
+
+def unheld_applied_for(retriever: Retriever, text: str) -> tuple[str, ...]:
+    """The things a question applies for that no held clause mentions, nor any policy word they stand for,
+    named with the noun before them: nothing held grants them ("人才公寓怎么申请", "能申请人才安居房吗").
+
+    The thing is the noun before "(怎么)申请" or the last one after it, ending the question. What is applied
+    for need not be paid (备案 is applied for too): only a thing no held text mentions says nothing held.
+
+    A support noun (补贴) or voucher is a measure already; who applies (企业) or an area is no thing granted.
+    jieba tags an unknown noun as a person's name ("安居房") as often as not: here no person is applied for.
+    """
+    words = retriever.tokenizer.tagged_words(fold(text))
+    found: list[int] = []
+    for at, (word, _) in enumerate(words):
+        if word not in _APPLY:
+            continue
+        if at >= 2 and words[at - 1][0] in _HOW:
+            found.append(at - 2)  # "公寓怎么申请"
+        rest = [i for i in range(at + 1, len(words)) if words[i][0] != "的"]
+        if rest and words[rest[-1]][0] in _END:
+            rest = rest[:-1]
+        if rest and len(rest) <= CAL.applied_words and rest[-1] == len(words) - 1 - (words[-1][0] in _END):
+            found.append(rest[-1])  # "申请龙岗的人才住房吗"
+    out: list[str] = []
+    for k in found:
+        thing, tag = words[k]
+        if not re.match(r"n|vn|j|x", tag) or not _CJK_WORD.fullmatch(thing) or thing in _PROCESS \
+                or thing in _RECIPIENTS or _SUPPORT_NOUN.search(thing) or thing.endswith("券") \
+                or names_area(retriever.corpus, thing) or not _particular(retriever, thing) \
+                or retriever.is_known(thing) or retriever.lexicon.expansions(thing):
+            continue
+        before = words[k - 1] if k > 0 else ("", "")
+        named = before[1].startswith("n") and _CJK_WORD.fullmatch(before[0]) and not names_area(retriever.corpus,
+                                                                                                   before[0])
+        out.append(before[0] + thing if named else thing)
+    return tuple(dict.fromkeys(out))
 
 
 def _particular(retriever: Retriever, thing: str) -> bool:

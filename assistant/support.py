@@ -25,7 +25,7 @@ from assistant.evidence import (
     supported,
     years_about,
 )
-from assistant.measures import about, named_measures, unheld_measures
+from assistant.measures import about, named_measures, unheld_applied_for, unheld_measures
 from assistant.parts import issuer_name, missing_parts
 from assistant.stated_facts import CONTACT_LABELS, contacts
 from assistant.titles import char_pairs, unheld_titles
@@ -500,7 +500,7 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     # A tax named beside a subsidy ("个税补贴"): a tax no held text mentions is no support held.
     taxes = tuple(dict.fromkeys(TAX_LAW.findall(query.folded)))
     absent = [*unheld_terms(corpus, (*query.quoted, *(m.name for m in measures if m.name.endswith("券")), *taxes)),
-              *unheld_measures(retriever, measures)]
+              *unheld_measures(retriever, measures), *unheld_applied_for(retriever, query.text)]
     if absent:
         names = "、".join(f"“{t}”" for t in absent)
         return Support("not_held", note=f"所存政策文件中没有出现{names}，没有这方面的规定。")
@@ -531,11 +531,19 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     if not evidence:
         # A named support item's own note (where its standard would be) says it better.
         return Support("not_held", note="" if query.named_items else not_held_note(corpus, query, hits))
-    if measures:
-        # A clause about another measure states that measure's rate or cap: no answer, however close.
-        evidence = [e for e in evidence if any(about(retriever, m, e.hit) for m in measures)]
+    if measures or taxes:
+        # A clause about another measure states that measure's rate or cap: no answer, however close. Nor does
+        # one that never names the tax asked about ("拿了补贴要交增值税吗") say how it is taxed.
+        def concerns(e: Evidence, measures=measures, taxes=taxes) -> bool:
+            return (not measures or any(about(retriever, m, e.hit) for m in measures)) \
+                and all(t in fold(e.hit.clause.text) for t in taxes)
+
+        answering, evidence = evidence, [e for e in evidence if concerns(e)]
         if not evidence:
-            names = "、".join(f"“{m.name}”" for m in measures)
+            # Name what no clause concerns ("增值税" beside a subsidy the clauses do grant).
+            unmet = [*(m.name for m in measures if not any(concerns(ev, (m,), ()) for ev in answering)),
+                     *(t for t in taxes if not any(concerns(ev, (), (t,)) for ev in answering))]
+            names = "、".join(f"“{n}”" for n in unmet or [*(m.name for m in measures), *taxes])
             return Support("not_held", note=f"所存政策文件中与问题最相关的条款都没有涉及{names}，没有找到这方面的规定。")
     elsewhere = other_area_figure(corpus, query, evidence)
     if elsewhere:

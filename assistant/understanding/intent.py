@@ -25,7 +25,7 @@ _OTHER_PLACES = "|".join(OTHER_PLACES)
 # Another place's policy: the place, then within a short phrase a policy word ("南山区的人工智能专项政策").
 _OTHER_POLICY = re.compile(
     rf"({_OTHER_PLACES})(?:区|市)?[^，。？！,.?!；;]{{0,12}}?(政策|补贴|扶持|措施|资助|奖励|专项资金)")
-TAX_LAW = re.compile(r"个人所得税|个税|增值税|企业所得税|所得税税率|社保|公积金|印花税|出口退税|研发费用加计扣除"
+TAX_LAW = re.compile(r"个人所得税|个税|增值税|企业所得税|所得税|社保|公积金|印花税|出口退税|研发费用加计扣除"
                       r"|income tax|tax rate|\bvat\b|value[- ]added tax|super[- ]deduction|social (?:security|insurance)"
                       r"|housing (?:provident )?fund")
 _CHITCHAT = re.compile(r"天气|股票|彩票|笑话|写(一)?首诗|菜谱|电影|星座|旅游|足球|篮球|外卖|游戏")

@@ -350,6 +350,18 @@ def test_a_tax_no_held_text_mentions_is_no_subsidy_held(policy_assistant: Policy
     assert answer.refused and not answer.citations and "个税" in answer.text
 
 
+@pytest.mark.parametrize("question", ["龙岗给的算力扶持资金到账后要缴增值税吗", "领了训力券补助还用交企业所得税不"])
+def test_how_a_subsidy_is_taxed_is_no_clause_that_never_names_the_tax(policy_assistant: PolicyAssistant,
+                                                                      question: str) -> None:
+    answer = policy_assistant.answer(question)
+    assert answer.refused and not answer.citations and "税" in answer.text
+
+
+def test_a_thing_applied_for_that_no_held_text_mentions_is_refused(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗的AI博士公寓怎样申请")
+    assert answer.refused and not answer.citations and "博士公寓" in answer.text
+
+
 def test_several_questions_separated_by_commas_are_each_answered(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("深圳语料券一年发多少，补贴比例和封顶金额呢")
     lead = answer.text.split("\n")[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.measures import about, named_measures, unheld_measures
+from assistant.measures import about, named_measures, unheld_applied_for, unheld_measures
 from assistant.service import PolicyAssistant
 from retrieval.models import Clause, DocumentMeta, Hit
 
@@ -102,3 +102,17 @@ def test_a_measure_no_clause_pays_for_is_refused_not_answered_with_another(
 def test_a_measure_a_clause_pays_for_is_answered(policy_assistant: PolicyAssistant, question: str) -> None:
     answer = policy_assistant.answer(question)
     assert not answer.refused and ("600万" in answer.text or "6 million" in answer.text)
+
+
+@pytest.mark.parametrize(("question", "unheld"), [
+    ("区里的科学家公寓怎么申请", ("科学家公寓",)),  # a thing no held text mentions, before "怎么申请"
+    ("AI工程师能不能申领人才安居房", ("人才安居房",)),  # … or ending the question after 申领
+    ("人才住房怎么申请", ()),  # housing is mentioned in held texts: the clauses decide
+    ("训力券在哪里申请", ()),  # a voucher is checked whole, elsewhere
+    ("个体户能申请吗", ()),  # who applies is no thing applied for
+    ("算力补贴怎么申请", ()),  # a support noun is a measure already
+    ("申请的话要多久", ()),
+])
+def test_things_applied_for_no_held_text_mentions(policy_assistant: PolicyAssistant, question: str,
+                                                  unheld: tuple[str, ...]) -> None:
+    assert unheld_applied_for(policy_assistant.retriever, question) == unheld
