@@ -497,8 +497,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             # cites ("依据《…行动方案（2024—2025年）》（深龙府函〔2024〕22号）").
             stating = _CITED.sub("《》", DOC_NUMBER.sub(" ", window)) if kinds & _FIGURES and not numbers_asked \
                 else window
-            if "doc_number" in kinds:
-                # "《…行动方案》（深龙府函〔2024〕22号）" is that plan's number, no answer about another document.
+            if "doc_number" in kinds and "basis" not in kinds:
+                # "《…行动方案》（深龙府函〔2024〕22号）" is that plan's number, no answer about another document (unless
+                # the documents a text is based on are what is asked: "依据哪些文件？文号多少").
                 stating = _TITLE_NUMBER.sub(lambda m: m.group(0) if title_asked(m.group(1), own_names, query.folded)
                                             else "《》", stating)
             answered = frozenset(i for i, (k, u) in enumerate(asks) if states(stating, k, u, years, money_table, counted,

@@ -101,7 +101,9 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
                 continue  # an area's support ("龙岗区有奖励吗", "区里有什么资助") names no thing paid for
             if tag == "ns":
                 tag = "n"  # jieba's place tag on a word that names no area ("上市")
-            if _THING.match(tag) and _CJK_WORD.fullmatch(thing) and thing not in _PROCESS \
+            # A verb no held clause has, rare in Chinese, names what is paid for too ("安居补贴", "搬迁补贴").
+            thing_like = _THING.match(tag) or (tag.startswith("v") and not retriever.is_known(thing))
+            if thing_like and _CJK_WORD.fullmatch(thing) and thing not in _PROCESS \
                     and _particular(retriever, thing):
                 out.setdefault(thing, NamedMeasure(thing + noun.group(0), (thing, *retriever.lexicon.expansions(thing))))
     preceded = list(_EN_BEFORE.finditer(folded))

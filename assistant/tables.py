@@ -23,6 +23,8 @@ _SEPARATE = re.compile(r"分别|各(?:是|为|有|自|多少)")  # "三年分别
 _EVERY_YEAR = re.compile(r"[两三几每各历]年")  # "三年分别多少", "每年各多少": every year's column
 _COMPARE = re.compile(r"哪(?:个|项|一项|一个)[^，。？?]{0,8}?(?:多|少|高|低|大|小)|谁(?:多|少|高|低|大)|相差|差(?:多少|几)|更(?:多|少)")
 _MULTIPLE = re.compile(r"倍")
+# How one year's figure changed from another's ("2025年比2024年多了多少", "2026年较2025年增加多少").
+_CHANGE = re.compile(r"[比较]\s*20\d{2}\s*年?[^，。？?]{0,12}?(?:多|少|增|减|涨|降|差|变化)|相差|差(?:了)?多少|差额")
 _SHARE = re.compile(r"占.{0,20}(比例|比重|百分之|多少)|占比")
 _ZERO = re.compile(r"为0(?!\d)|为零|是0(?!\d)|没有安排|未安排|(?<![\d.])0万元")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -234,9 +236,10 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
             return TableAnswer(f"测算资金为0的项目有：{'；'.join(parts)}。", tuple(r for r, _ in zero))
     # "2026年合计多少", "表里三年一共多少": the total row. Without a year or the table named, a sentence of the
     # document that states its total ("三年所需资金预估约为…") is quoted instead of a sum computed here.
-    if not named and total is not None and _SUM.search(folded) and asked & {"money", "quantity"} \
+    change = len(years) == 2 and bool(_CHANGE.search(folded))
+    if not named and total is not None and (_SUM.search(folded) or change) and asked & {"money", "quantity"} \
             and (years or "表" in folded):
-        return _total_answer(total, years, columns, unit)
+        return _change_answer(total, years, unit) if change else _total_answer(total, years, columns, unit)
     if not named:
         return None
     separate = bool(_SEPARATE.search(folded))
@@ -260,6 +263,8 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
             text = (f"{row.name}{years[0]}测算{fmt(a)}{unit}，{years[1]}测算{fmt(b)}{unit}，"
                     f"是其{fmt(multiple)}倍（{formula}）。")
             return TableAnswer(text, (row,), (formula,))
+    if change:
+        return _change_answer(row, years, unit)
     if _SUM.search(folded) and not separate:
         summed = [c for c in (years if len(years) >= 2 and "三年" not in folded else columns)]
         total_value = sum((values[c] for c in summed), Decimal(0))
@@ -330,6 +335,16 @@ def _extreme_answer(rows: list[TableRow], folded: str, most: bool) -> TableAnswe
     shown = f"（{'；'.join(formulas)}）" if formulas else ""
     return TableAnswer(f"{span}测算资金{word}的项目是{names}，为{fmt(best)}{unit}{shown}。", tuple(chosen),
                        tuple(formulas))
+
+
+def _change_answer(row: TableRow, years: list[str], unit: str) -> TableAnswer:
+    """How a row's figure in the year named first differs from the other year's, with the subtraction."""
+    later, earlier = years
+    a, b = row.numeric()[later], row.numeric()[earlier]
+    formula = f"{fmt(a)} − {fmt(b)} = {fmt(a - b)}" if a >= b else f"{fmt(b)} − {fmt(a)} = {fmt(b - a)}"
+    than = f"比{earlier}（{fmt(b)}{unit}）"
+    change = f"{than}多{fmt(a - b)}{unit}" if a > b else f"{than}少{fmt(b - a)}{unit}" if a < b else f"与{earlier}相同"
+    return TableAnswer(f"{later}{row.name}测算{fmt(a)}{unit}，{change}（{formula}）。", (row,), (formula,))
 
 
 def _total_answer(total: TableRow, years: list[str], columns: list[str], unit: str) -> TableAnswer:

@@ -26,7 +26,7 @@ from datetime import date
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE
 from assistant.composers.base import DONE, NEXT, Context, Step
-from assistant.composers.document_subject import bare_title, family, spells, subject_documents, version_of
+from assistant.composers.document_subject import bare_title, family, names_kind, spells, subject_documents, version_of
 from assistant.composers.draft import Draft, merge_quotes, status_line
 from assistant.composers.lead import lead_sentence
 from assistant.evidence import candidate_evidence, sentences, states
@@ -477,7 +477,8 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
     draft and its final text both asked about, each one's."""
     query = context.query
     asked = _asked_facts(query)
-    if not asked or draft.lines or context.checks or context.eligibility or query.articles:
+    # What a text is based on or cites, and their numbers ("引用了哪个文件，文号多少"), its clauses say.
+    if not asked or draft.lines or context.checks or context.eligibility or query.articles or "basis" in query.kinds:
         return NEXT
     docs = subject_documents(res.corpus, query.named_documents, query.text, asked_versions(query.text))
     registry = known if known is not None else shipped_known_documents()
@@ -503,7 +504,8 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
         return DONE
     if another:
         return NEXT  # the clauses answer after the line on its successor, if any
-    if docs[0].doc_type in ABOUT_TYPES and not spells(query.text, docs[0]) and not set(asked) <= _FAMILY_FACTS:
+    if docs[0].doc_type in ABOUT_TYPES and not spells(query.text, docs[0]) and not names_kind(docs[0], query.folded) \
+            and not set(asked) <= _FAMILY_FACTS:
         return NEXT  # named only by the policy it is about ("实施细则"): its own metadata is not the policy's
     status = any(t.name in ("status", "draft_status") for t in query.asks)
     answered: list[str] = []

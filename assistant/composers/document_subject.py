@@ -70,6 +70,17 @@ def _spelled(doc: DocumentMeta, folded: str) -> int:
     return max((len(t) for t in (bare_title(doc.title), bare_title(doc.short_title)) if t and t in folded), default=0)
 
 
+# The words by which a question names a document that is about a policy, by its kind.
+_KIND_WORDS = {"notice": re.compile(r"通知|公告"), "explanation": re.compile(r"说明"),
+               "interpretation": re.compile(r"解读")}
+
+
+def names_kind(doc: DocumentMeta, folded: str) -> bool:
+    """True when a (folded) question names the kind of document `doc` is about a policy as."""
+    words = _KIND_WORDS.get(doc.doc_type)
+    return words is not None and words.search(folded) is not None
+
+
 def subject_document(corpus: Corpus, named: Mapping[str, int], question: str = "") -> DocumentMeta | None:
     """The one document a question is about: the one whose title it spells out at most length (an
     interpretation's title contains its policy's), then the most named, the policy itself before its
@@ -88,6 +99,8 @@ def subject_document(corpus: Corpus, named: Mapping[str, int], question: str = "
     if mentioned_versions(question) and most[1] > 1:
         candidates = {d: n for d, n in candidates.items() if n > 1 or spelled[d]}
     top = sorted(d for d, r in rank.items() if r == most)
+    # Of a policy's documents named alike, the kind the question names ("…征求意见的通知是哪个单位发的").
+    top = [d for d in top if names_kind(corpus.documents[d], folded)] or top
     subject = status_subject(corpus, corpus.documents[top[0]], set(top))
     # Naming a document names its explanation, interpretation or notice too; naming two others, two subjects.
     related = related_documents(corpus.documents, {subject.doc_id}) | {d.doc_id for d in family(corpus, subject)}

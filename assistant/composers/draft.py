@@ -37,6 +37,8 @@ _ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）
 _RULE_WORDS = re.compile(r"不得|禁止|严禁|应当|必须|须|可以|不予|不适用|shall|must|may not|prohibit")
 # A sentence that only qualifies the one before it: its share of the whole ("其中，…"), or an exception ("但…").
 _QUALIFIES = re.compile(r"^\s*(?:其中|但是?|however|provided that)[，,\s]", re.IGNORECASE)
+# After "；", a case of the same rule ("拒不改正或者情节严重的，责令暂停…"): the rule's next step, quoted with it.
+_ANOTHER_CASE = re.compile(r"^[^，。；：]{2,40}的，")
 _STATUS_LINES = {
     "draft-for-comment": "所存文件显示，{title}目前为征求意见稿，尚未收录其正式印发文本。",
     "superseded-draft": "{title}是征求意见稿，所存文件中另有其正式印发文本{final}，请以正式文本为准。",
@@ -93,8 +95,11 @@ def quote_for(evidence: Evidence, query: Query) -> str:
         return re.sub(r"\s*\n\s*", " ", text).strip()
     parts = sentences(text)
     end = evidence.index + (3 if several else 1)
-    while end < len(parts) and _QUALIFIES.match(parts[end]):
-        end += 1  # "……百分之三十以上；其中，预留给小型微型企业的比例不低于百分之六十。"
+    while end < len(parts) and (_QUALIFIES.match(parts[end]) or (
+            parts[end - 1].rstrip().endswith("；") and _ANOTHER_CASE.match(parts[end])
+            and sum(len(p) for p in parts[evidence.start:end + 1]) <= CAL.long_quote)):
+        # "……百分之三十以上；其中，预留给小型微型企业的比例不低于百分之六十。"; "…予以处罚；…没有规定的，…；情节严重的，…"
+        end += 1
     start = evidence.start
     intro = _introducing(parts, evidence.index)
     # "（五）利用算法…实施价格歧视…": an item says nothing without what introduces it ("不得从事下列行为：").

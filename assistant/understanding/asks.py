@@ -429,7 +429,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "issuer", "发文机关",
         # "哪个部门、哪天印发的", "哪几个部门联合发的", "哪些单位发布".
-        re.compile(r"发文(?:机关|单位|部门)|(?:发布|印发|制定)(?:机关|单位|部门)|(?:谁|哪(?:个|几个|些|家)?(?:部门|单位|机关|机构)"
+        re.compile(r"发文(?:机关|单位|部门)|(?:发布|印发|制定)(?:机关|单位|部门)|落款(?:单位|机关|部门|是(?:哪|谁|什么))|(?:谁|哪(?:个|几个|两个|些|家)?(?:部门|单位|机关|机构)"
                    r"|什么(?:部门|单位|机关|机构))[^，。？?]{0,6}?(?:联合)?(?:印发|发布|出台|制定|颁布|发的|发文)"
                    r"|由谁(?:印发|发布|出台|制定|颁布)|issued by|who issued|(?:which|what) (?:\w+ )?(?:bodies|body|departments?"
                    r"|bureaus?|agenc(?:y|ies)) issued"),
@@ -478,7 +478,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # What a document was made under: the laws and texts it cites as its basis ("根据《预算法》…制定本办法").
     AnswerType(
         "basis", "制定依据",
-        re.compile(r"制定依据|法律依据|政策依据|上位法|依据(?:是|有)(?:什么|哪些)"
+        re.compile(r"(?:制定|起草|编制|出台)依据|法律依据|政策依据|上位法|依据(?:是|有)(?:什么|哪些)|(?:依据|根据)的(?:文件|法律|法规)|引用(?:了)?[^，。？?]{0,4}?(?:哪个|哪些|什么|哪几个)(?:文件|法律|法规|政策)"
                    r"|(?:依据|根据|按照)(?:的是)?(?:什么|哪些|哪个|哪几)(?:个|部|份)?(?:文件|法律|法规|政策|规定|条例|精神|制定|出台)"
                    r"|legal basis|based on (?:what|which)|in accordance with (?:what|which)"),
         re.compile(r"(?:根据|依据|按照)[^，。；]{0,8}《|in accordance with|pursuant to|based on"),

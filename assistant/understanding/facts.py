@@ -128,6 +128,10 @@ def _fields_named(window: str) -> list[str]:
     return fields
 
 
+# A branch or office of a company, which has no legal personality of its own, or the lack said outright.
+_NO_LEGAL_PERSON = re.compile(r"分公司|分支机构|办事处|代表处|(?:非|不是|没有|无|不具有?|不具备)独立法人|不具(?:有|备)?法人资格")
+
+
 def _place_flag(keyword: re.Pattern[str], folded: str) -> bool | None:
     """True/False when the text says where (in Longgang or elsewhere); None when it does not say."""
     for match in keyword.finditer(folded):
@@ -181,4 +185,6 @@ def extract_facts(text: str, topic: str = "", established: tuple[str, ...] = ())
                                    "university", "research_institute") \
             and re.search(r"独立法人|法人资格|有限公司|股份公司|法人企业", folded):
         profile["independent_legal_person"] = True
+    if _NO_LEGAL_PERSON.search(folded):
+        profile["independent_legal_person"] = False  # a branch has no legal personality of its own
     return ExtractedFacts(profile, tuple(unattributed), amount_fields)

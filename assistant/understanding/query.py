@@ -170,7 +170,10 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
     followup = context.text if context.is_followup else ""
     # "那语料券呢": a follow-up that asks nothing of its own asks what its earlier turns asked, of what it names.
     only_names = bool(followup) and _ONLY_NAMES.match(fold(text).strip()) is not None
-    asks = asked(text) or (asked(followup) if only_names else ())
+    articles = tuple(locators_in(text))
+    # "第十七条呢" after "…什么时候施行的" asks for that article; after "第五条罚多少", what the earlier turn asked.
+    inherits = only_names and (not articles or bool(locators_in(followup)))
+    asks = asked(text) or (asked(followup) if inherits else ())
     intent = route(text, facts)
     own = own_case(text, kinds_of(asks), stated, context)
     if intent == "policy" and ((own and stated.has_amount) or states_spending(text, facts)):
@@ -187,7 +190,7 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         asks=asks,
         per_units=frozenset(per_units(text)),
         documents=retriever.document_mentions(text),
-        articles=tuple(locators_in(text)),
+        articles=articles,
         items=tuple(rules.match_items(text)),
         facts=facts,
         stated=stated,

@@ -399,3 +399,20 @@ def test_an_item_of_a_list_is_quoted_and_led_with_what_introduces_it(policy_assi
 def test_what_a_law_provides_on_something_is_quoted_with_its_particulars(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("中小企业促进法对政府采购预留份额有什么规定")
     assert "百分之三十" in answer.text and "百分之六十" in answer.text
+
+
+def test_a_notice_named_by_its_kind_is_the_document_asked_about(policy_assistant: PolicyAssistant) -> None:
+    # The rules' explanation and notice are both named by "实施细则"; "通知" says which one the question means.
+    answer = policy_assistant.answer("龙岗人工智能实施细则公开征求意见的那个通知，落款是哪个单位")
+    assert not answer.refused and "龙岗区工业和信息化局" in answer.text.split("\n")[0]
+    assert answer.citations[0].clause_id.startswith("lg-ai-rules-consultation-notice")
+
+
+@pytest.mark.parametrize(("question", "number"), [
+    ("实施细则的起草依据是哪些文件？把文号列一下", "深龙府函〔2024〕22号"),
+    ("实施细则起草说明引用了省政府的哪个文件，文号呢", "粤府〔2023〕90号"),  # not the explanation's own number
+])
+def test_the_numbers_of_the_documents_a_text_is_based_on_are_what_is_asked(policy_assistant: PolicyAssistant,
+                                                                           question: str, number: str) -> None:
+    answer = policy_assistant.answer(question)
+    assert not answer.refused and number in answer.text

@@ -102,3 +102,10 @@ def test_a_follow_up_naming_another_voucher_checks_eligibility_the_same_way(poli
     # "那语料券呢" after "我们是研究所，能申请训力券吗": whether the institute may apply for the other voucher.
     answers = _converse(policy_assistant, "我们是一家研究所，能不能申请训力券", "那语料券呢")
     assert "不符合申报条件" in answers[1].text and "企业" in answers[1].text
+
+
+def test_a_follow_up_naming_only_an_article_asks_for_that_article(policy_assistant: PolicyAssistant) -> None:
+    # The earlier turn asked when the text took effect: "那第十二条呢" asks what article 12 says, of that text.
+    history = [Turn("user", "深圳数据条例哪天开始实施"), Turn("assistant", "（略）")]
+    answer = policy_assistant.answer("那第十二条呢", history)
+    assert not answer.refused and [c.clause_id for c in answer.citations] == ["sz-data-regulation-2021#第十二条"]

@@ -138,3 +138,14 @@ def test_english_self_assessment_message() -> None:
 def test_a_licence_and_taxes_paid_elsewhere_all_along() -> None:
     profile = extract_facts("我们营业执照在龙岗，但是税一直在福田交").profile
     assert profile["registered_in_longgang"] is True and profile["tax_in_longgang"] is False
+
+
+@pytest.mark.parametrize(("text", "independent"), [
+    ("我们在龙岗的分公司能报吗", False),  # a branch has no legal personality of its own
+    ("我们是外地企业在龙岗设的办事处", False),
+    ("我们不具备独立法人资格", False),
+    ("我们是龙岗注册的有限公司", True),
+    ("我们是龙岗的企业", None),
+])
+def test_a_branch_is_no_independent_legal_person(text: str, independent: bool | None) -> None:
+    assert extract_facts(text).profile.get("independent_legal_person") == independent

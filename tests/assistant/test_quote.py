@@ -30,3 +30,18 @@ def test_a_sentence_is_quoted_with_its_share_that_follows() -> None:
 
 def test_a_sentence_followed_by_another_rule_is_quoted_alone() -> None:
     assert _quote(3) == "中小企业无法提供的商品和服务除外。"
+
+
+_LADDER = ("第九条 经营者违反本法规定的，由有关部门依照有关法律的规定予以处罚，并向社会公开处理结果，督促其及时整改落实，"
+           "对其负责人进行约谈，依法追究相关人员的责任，必要时移送司法机关处理；法律没有规定的，由有关部门予以警告，"
+           "责令限期改正，没收违法所得；拒不改正或者情节严重的，责令停业整顿，并处罚款。有关部门应当记录处理情况，"
+           "按年度向社会公布处理结果，并将处理情况纳入信用记录。")
+
+
+def test_the_further_cases_of_a_penalty_after_semicolons_are_quoted_with_it() -> None:
+    # "…予以处罚；法律没有规定的，…；情节严重的，…": one rule's steps, quoted together; the next sentence is not.
+    clause = Clause("t#第九条", "t", "第九条", "article", (), _LADDER, 0)
+    parts = sentences(_LADDER)
+    evidence = Evidence(Hit(clause, _DOC, 1.0), parts[0], 1.0, 1.0, start=0, index=0)
+    quote = quote_for(evidence, SimpleNamespace(quoting={"sentence"}))  # type: ignore[arg-type]
+    assert quote.endswith("责令停业整顿，并处罚款。") and "记录处理情况" not in quote

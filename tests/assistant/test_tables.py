@@ -105,3 +105,14 @@ def test_a_row_named_in_full_lets_another_be_named_in_shorter_words(policy_assis
     assert _answer(policy_assistant, "2028年语音识别平台扶持和机器人租赁哪个钱多") == (
         "2028年语音识别平台扶持比服务机器人租赁扶持多140万元（200 − 60 = 140）。"
         "语音识别平台扶持2028年测算200万元；服务机器人租赁扶持2028年测算60万元。")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # How a year's figure changed from another's is their difference, never their sum.
+    ("2028年的预算总计比2027年多了多少", "2028年总计测算270万元，比2027年（140万元）多130万元（270 − 140 = 130）。"),
+    ("服务机器人租赁扶持2027年比2028年少多少", "2027年服务机器人租赁扶持测算30万元，比2028年（60万元）少30万元（60 − 30 = 30）。"),
+    ("语音识别平台运营扶持2028年较2027年变化多少", "2028年语音识别平台运营扶持测算10万元，与2027年相同（10 − 10 = 0）。"),
+])
+def test_a_change_between_two_years_is_their_difference(policy_assistant: PolicyAssistant, question: str,
+                                                        expected: str) -> None:
+    assert _answer(policy_assistant, question) == expected
