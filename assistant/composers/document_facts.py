@@ -478,7 +478,8 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
     query = context.query
     asked = _asked_facts(query)
     # What a text is based on or cites, and their numbers ("引用了哪个文件，文号多少"), its clauses say.
-    if not asked or draft.lines or context.checks or context.eligibility or query.articles or "basis" in query.kinds:
+    if not asked or draft.lines or context.checks or context.eligibility or query.articles \
+            or any(t.name == "basis" for t in query.asks):
         return NEXT
     docs = subject_documents(res.corpus, query.named_documents, query.text, asked_versions(query.text))
     registry = known if known is not None else shipped_known_documents()
@@ -504,7 +505,7 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
         return DONE
     if another:
         return NEXT  # the clauses answer after the line on its successor, if any
-    if docs[0].doc_type in ABOUT_TYPES and not spells(query.text, docs[0]) and not names_kind(docs[0], query.folded) \
+    if docs[0].doc_type in ABOUT_TYPES and not spells(query.text, docs[0]) and not names_kind(docs[0], fold(query.text)) \
             and not set(asked) <= _FAMILY_FACTS:
         return NEXT  # named only by the policy it is about ("实施细则"): its own metadata is not the policy's
     status = any(t.name in ("status", "draft_status") for t in query.asks)

@@ -335,7 +335,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # What a term means: a definition.
     AnswerType(
         "definition", "定义",
-        re.compile(r"什么意思|啥意思|指什么|指的是什么|是指什么|定义|含义|怎么理解|怎么界定"
+        re.compile(r"什么意思|啥意思|指什么|指的是什么|是指什么|定义|含义|怎么理解|怎么界定|^(?:请问)?(?:什么是|什么叫|何为|何谓)"
                    r"|what does .{1,40} mean|\bdefinition\b|\bdefined\b|what is meant by"),
         re.compile(r"是指|指的是|所称|，指|包括|不包括|refers? to|\bmeans\b|shall mean|defined as|\bincludes?\b"),
     ),
@@ -590,9 +590,14 @@ def questions_in(message: str) -> list[str]:
     it asks one thing ("预留多少份额？谢谢")."""
     parts = [p for p in _QUESTION_MARK.split(message) if p.strip() and (ask_types(p) or _ASKING.search(fold(p)))]
     if len(parts) > 1:
-        return parts
-    clauses = [p for p in _CLAUSE_BREAK.split(message) if p.strip()]
-    return clauses if len(clauses) > 1 and all(ask_types(c) for c in clauses) else [message]
+        return [c for p in parts for c in _asked_clauses(p)]  # "训力券每年发多少，补贴比例多少？初创企业呢"
+    return _asked_clauses(message)
+
+
+def _asked_clauses(text: str) -> list[str]:
+    """A text's parts between commas when each asks something, else the text itself."""
+    clauses = [p for p in _CLAUSE_BREAK.split(text) if p.strip()]
+    return clauses if len(clauses) > 1 and all(ask_types(c) for c in clauses) else [text]
 
 
 def standing_beside(parts: Sequence[str]) -> bool:

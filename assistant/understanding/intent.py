@@ -62,7 +62,9 @@ def route(question: str, facts: ExtractedFacts) -> Intent:
         return "out_of_scope"
     if facts.has_amount and _ASKS_AMOUNT.search(folded):
         return "self_assessment"
-    flags = set(LOCATION_FIELDS) & facts.profile.keys()
+    # Where it is registered, pays tax and reports, and whether it is a legal person of its own: facts the
+    # conditions of application check.
+    flags = {*LOCATION_FIELDS, "independent_legal_person"} & facts.profile.keys()
     # Who applies matters for eligibility when it is not the usual case, an enterprise.
     unusual_applicant = facts.profile.get("org_type", "enterprise") != "enterprise"
     if (flags or unusual_applicant) and _ASKS_ELIGIBILITY.search(folded):

@@ -244,3 +244,13 @@ def test_a_rate_per_unit_asked_in_english() -> None:
 def test_principles_asked_after_the_word() -> None:
     assert "principles" in ask_types("工信专项资金的管理原则有哪些")
     assert "principles" in ask_types("管理原则是什么")
+
+
+@pytest.mark.parametrize("question", ["什么是去标识化？", "请问什么叫算力券", "何谓公共数据"])
+def test_what_is_x_asks_for_a_definition(question: str) -> None:
+    assert "definition" in {t.name for t in asked(question)}
+
+
+def test_questions_between_commas_inside_one_of_several_are_each_a_question() -> None:
+    assert questions_in("语料券一年总共多少，比例多少？上限呢") == ["语料券一年总共多少", "比例多少", "上限呢"]
+    assert questions_in("我们在龙岗，能补多少？上限呢") == ["我们在龙岗，能补多少", "上限呢"]  # a statement is no question

@@ -53,3 +53,8 @@ def test_context_uses_only_user_turns() -> None:
 def test_no_history_no_context() -> None:
     context = conversation_context("那要收费吗？", [])
     assert context.text == "" and context.weight == 0.0
+
+
+def test_a_stated_lack_of_legal_personality_with_an_eligibility_question_is_checked() -> None:
+    text = "我们是分公司，不具备独立法人资格，能申报吗"
+    assert route(text, extract_facts(text)) == "mixed"
