@@ -132,7 +132,10 @@ def unheld_applied_for(retriever: Retriever, text: str) -> tuple[str, ...]:
     A support noun (补贴) or voucher is a measure already; who applies (企业) or an area is no thing granted.
     jieba tags an unknown noun as a person's name ("安居房") as often as not: here no person is applied for.
     """
-    words = retriever.tokenizer.tagged_words(fold(text))
+    folded = fold(text)
+    if not any(word in folded for word in _APPLY):
+        return ()  # tagging the words of every question is the slow part: only one that applies is tagged
+    words = retriever.tokenizer.tagged_words(folded)
     found: list[int] = []
     for at, (word, _) in enumerate(words):
         if word not in _APPLY:
