@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import jieba
 import jieba.posseg
+from pypinyin import lazy_pinyin
 
 from assistant.understanding.facts import LOCATION_FIELDS
 from assistant.understanding.intent import ENGLISH_PLACES, OTHER_PLACES
@@ -104,6 +105,16 @@ def unheld_places(corpus: Corpus, query: Query) -> list[str]:
     if query.documents or any(p in fold(text) for p in held):
         return []
     return sorted(places_named(text) - held)
+
+
+def heard_as_held(corpus: Corpus, text: str) -> dict[str, str]:
+    """Areas a text names that no held document is about but that sound exactly like one that is: the
+    pinyin input method's slip ("龙港区企业买算力" for 龙岗). A person asking this assistant about a place that
+    sounds like its own district means that district; a place of another sound is another area's policy."""
+    held = held_places(corpus)
+    sounds = {tuple(lazy_pinyin(h)): h for h in sorted(held)}
+    return {p: sounds[tuple(lazy_pinyin(p))] for p in sorted(places_named(text) - held)
+            if tuple(lazy_pinyin(p)) in sounds}
 
 
 def document_areas(doc: DocumentMeta) -> frozenset[str]:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from assistant.areas import heard_as_held
 from assistant.calibration import CALIBRATION as CAL
 from assistant.composers.base import Composer, Context
 from assistant.composers.document_subject import family_key
@@ -48,7 +49,13 @@ _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
 
 def understand_message(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...]) -> Query | Answer:
     """The `Query` (instructions to the assistant removed), or the help text for a greeting."""
-    query = understand(without_instructions(clean_query(message)), history, res.retriever, res.rules)
+    text = without_instructions(clean_query(message))
+    heard = heard_as_held(res.corpus, text)
+    for typed, held in heard.items():
+        text = text.replace(typed, held)
+    query = understand(text, history, res.retriever, res.rules)
+    if heard:
+        query = replace(query, read_as=tuple(heard.items()))
     if query.intent == "greeting":
         return Answer(text=HELP_TEXT, citations=[], intent=query.intent)
     if not query.documents:

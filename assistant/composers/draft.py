@@ -384,6 +384,11 @@ def add_eligibility(draft: Draft, checks: list[EligibilityCheck]) -> None:
             continue
         met = "；".join(r.text.removeprefix(MET_PREFIX) for r in check.reasons if r.kind == "met")
         unknown = "；".join(r.text.removeprefix(MET_PREFIX) for r in check.to_confirm)
-        head = f"还需确认：{unknown}（均满足即可申请）" if unknown else "可以申请"
+        # A met condition with others unknown is a conditional yes: that is the conclusion a person asking
+        # "能不能申请" needs first.
+        if unknown:
+            head = f"可以申请，前提是还满足：{unknown}" if met else f"还需确认：{unknown}（均满足即可申请）"
+        else:
+            head = "可以申请"
         parts = [head, f"已符合：{met}" if met else "", *(r.text for r in check.reasons if r.kind == "not_applicable")]
         draft.lines.append(f"· {check.title}：{'。'.join(p for p in parts if p)}{markers}")

@@ -110,6 +110,8 @@ class Query:
     # The message asks what the person themselves would get ("我们能拿多少房租补贴"): pre-checked, never
     # answered with an item's district budget as if it were theirs.
     own_case: bool = False
+    # Places the message typed by their sound, read as the held place they sound like: (typed, read as).
+    read_as: tuple[tuple[str, str], ...] = ()
 
     @property
     def followup_text(self) -> str:

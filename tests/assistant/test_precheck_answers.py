@@ -91,6 +91,11 @@ def test_eligibility_verdict_first(rules: RuleSet, corpus: Corpus) -> None:
     assert draft.lines[1].startswith("· 龙岗区申报条件：不符合申报条件，因为不满足“在龙岗区行政区域内依法登记注册”")
     draft = Draft()
     add_eligibility(draft, chat_eligibility(rules, corpus, {"registered_in_longgang": True}, {"lg-compute"}))
+    # A met condition with the others unknown: a conditional yes, naming what is still to be met.
+    assert draft.lines[1].startswith("· 龙岗区申报条件：可以申请，前提是还满足：")
+    assert "已符合：在龙岗区行政区域内依法登记注册" in draft.lines[1]
+    draft = Draft()
+    add_eligibility(draft, chat_eligibility(rules, corpus, {}, {"lg-compute"}))
     assert draft.lines[1].startswith("· 龙岗区申报条件：还需确认：")
 
 

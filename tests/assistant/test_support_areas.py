@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from assistant.areas import document_areas, places_named
+from assistant.areas import document_areas, heard_as_held, places_named
 from assistant.evidence import Evidence
 from assistant.models import Turn
 from assistant.service import PolicyAssistant
@@ -79,3 +79,13 @@ def test_the_areas_a_question_names(text: str, places: set[str]) -> None:
 def test_another_district_asked_in_english_is_refused_as_not_held(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("What AI subsidies does Nanshan give to startups?")
     assert answer.refused and not answer.citations and "南山" in answer.text
+
+
+def test_a_place_typed_by_the_sound_of_the_held_district_is_read_as_it(policy_assistant: PolicyAssistant) -> None:
+    assert heard_as_held(policy_assistant.corpus, "龙港区买算力补贴比例是多少") == {"龙港": "龙岗"}
+    answer = policy_assistant.answer("龙港区的企业买算力补贴比例是多少")
+    assert not answer.refused and "30%" in answer.text
+    assert "“龙港”已按同音的“龙岗”理解" in answer.text
+    # Another district of another sound is still another area's policy.
+    assert heard_as_held(policy_assistant.corpus, "龙华区买算力补贴比例是多少") == {}
+    assert policy_assistant.answer("龙华区的企业买算力补贴比例是多少").refused
