@@ -30,6 +30,7 @@ from assistant.understanding.asks import (
 )
 from assistant.understanding.query import Query
 from prechecks.numbers import read_amounts
+from retrieval.articles import violated_text
 from retrieval.models import Clause, DocumentMeta, Hit
 from retrieval.search import Retriever
 from retrieval.text import compact, fold
@@ -266,8 +267,17 @@ _CHAPTER_NAMED = re.compile(r"第[一二三四五六七八九十\d]+章|chapter|
 _ARTICLE_HEAD = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条")
 # What was actually paid out ("实际拨付了多少"): only a sentence reporting a payment made answers it — not a
 # budget estimate, nor the rate or cap a policy grants.
+# "哪些情况下可以…", answered by the sentence opening a list of cases ("有下列情形之一的，可以…：").
+_CASES_ASKED = re.compile(r"(?:哪些|什么|哪几种|啥)(?:样的)?(?:情况|情形|条件下|场景)|in (?:what|which) (?:cases|circumstances)")
+_CASES_LISTED = re.compile(r"(?:下列|以下)(?:情形|情况)|following (?:circumstances|cases)")
+_YEAR_ASKED = re.compile(r"哪一?年|几几年|什么年份|哪个年份|which year|what year")
 _PAID_OUT = re.compile(r"已(?:经)?(?:拨付|发放|兑现|下达|支出)|累计(?:拨付|发放|兑现|支持|下达)|实际(?:拨付|发放|兑现|支出)")
-_ACTUALS = re.compile(r"实际(?:拨付|发放|支出|到账|兑现|使用|拿到)|已(?:经)?(?:拨付|发放|兑现)|拨付了|发放了多少|actually (?:paid|disbursed)")
+# What was actually paid out, or to how many ("训力券实际一共发了多少", "去年发了多少", "多少家企业拿到"): a policy
+# states what it will grant; only a sentence reporting what was done (`_PAID_OUT`) answers.
+ACTUALS = re.compile(r"实际(?:拨付|发放|支出|到账|兑现|使用|拿到)|已(?:经)?(?:拨付|发放|兑现|发了)|拨付了|发放了多少"
+                      r"|(?:实际|累计|一共|总共|去年|今年)[^，。？?、]{0,8}(?:发了|发放了|发出了?|拨付了|兑现了)[^，。？?、]{0,6}(?:多少|几)"
+                      r"|(?:多少|几)家(?:企业|单位|公司)?(?:拿到|获得|领到|申请到)|actually (?:paid|disbursed|granted|issued)"
+                      r"|how many (?:companies|firms|enterprises) (?:got|received|have received)")
 
 
 def parts_asked(parts: Sequence[str], kinds: set[str], units: set[str]) -> list[tuple[set[str], set[str]]]:
@@ -437,12 +447,15 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
         _HOW_MANY_THERE.search(query.folded) and not _TARGET_ASKED.search(query.folded))
     period = asks_period(query.folded)
     scope = bool(_APPLIES_ASKED.search(query.folded))
+    cases = bool(_CASES_ASKED.search(query.folded))
     asked_text = retriever.without_document_names(query.text)
     tiers = Tiers.of(query.text)  # a question stating an amount may fall in one tier of several
     # What one applicant gets ("买算力补贴多少"), not a budget: no year, no total, no table asked about.
     days = days_about(query.folded) if not asks_period(query.folded) else set()
     applicant = bool(_APPLICANT.search(query.folded)) and not years and not _BUDGET_ASKED.search(query.folded)
-    actuals = bool(_ACTUALS.search(query.folded))
+    actuals = bool(ACTUALS.search(query.folded))
+    # "什么时候开始申报": a time, which a year heading a budget table's column is not ("哪年开始有预算" is).
+    event_time = "date" in kinds and not _YEAR_ASKED.search(query.folded)
     # "三年一共要多少钱": one total over the years, which a row of yearly cells does not state.
     over_years = bool(_TOTAL_ASKED.search(query.folded)) and not years
     out: list[Evidence] = []
@@ -452,7 +465,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             continue
         english = hit.doc.language == "en"
         clause_weights = weights if english else chinese_weights
-        clause_text = " ".join([hit.doc.title, *clause.heading_path, clause.text])
+        # A penalty clause is about the duties it sanctions ("违反本条例第六十九条规定的…"): their words are its.
+        violated = violated_text(retriever.corpus, clause) if query.asks_penalty else ""
+        clause_text = " ".join([hit.doc.title, *clause.heading_path, clause.text, violated])
         clause_tokens = _index_tokens(retriever, clause_text if numbers_asked else DOC_NUMBER.sub(" ", clause_text),
                                       english, clause_weights.members)
         clause_cov = clause_weights.coverage(clause_tokens)
@@ -490,9 +505,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # The title speaks of the whole table ("未来三年所需资金测算表（万元）"), the cells of the row.
                 title, _, window = window.partition("｜")
                 money_table = "元" in title
-                if money_table and (applicant or actuals or over_years):
+                if money_table and (applicant or actuals or over_years or event_time):
                     continue  # a budget row is every applicant's total, and an estimate: no answer to what one
-                    # applicant gets, nor to what was paid out, nor (its cells by year) to a total over years
+                    # applicant gets, nor to what was paid out, nor (its cells by year) to a total over years,
+                    # nor (its years head columns of amounts) to when something happens
             # A figure asked is not stated by the numbers of the titles and document numbers a sentence
             # cites ("依据《…行动方案（2024—2025年）》（深龙府函〔2024〕22号）").
             stating = _CITED.sub("《》", DOC_NUMBER.sub(" ", window)) if kinds & _FIGURES and not numbers_asked \
@@ -502,16 +518,20 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # the documents a text is based on are what is asked: "依据哪些文件？文号多少").
                 stating = _TITLE_NUMBER.sub(lambda m: m.group(0) if title_asked(m.group(1), own_names, query.folded)
                                             else "《》", stating)
-            answered = frozenset(i for i, (k, u) in enumerate(asks) if states(stating, k, u, years, money_table, counted,
-                                                                                 sorts_of))
+            # A budget row reaches here only for a question about the budget ("表1里算力扶持2026年多少"), whose
+            # "扶持多少" asks for its cells, not for what one applicant gets.
+            row_asks = [(k - {"grant"} or {"money"}, u) for k, u in asks] if money_table else asks
+            answered = frozenset(i for i, (k, u) in enumerate(row_asks)
+                                 if states(stating, k, u, years, money_table, counted, sorts_of))
             if not cut and (not answered or (actuals and not _PAID_OUT.search(fold(window)))):
                 continue
             # A short line stating a fact under its clause's heading ("一、征求意见时间" / "2024年8月3日至…") states
             # it about the heading.
             read = f"{parts[0]} {own}" if kinds and index and len(own) < CAL.short_sentence \
                 and _is_heading(parts, 0) else own
-            sentence_tokens = _index_tokens(retriever, read if numbers_asked else DOC_NUMBER.sub(" ", read), english,
-                                            clause_weights.members)
+            read_with = f"{read} {violated}" if violated else read
+            sentence_tokens = _index_tokens(retriever, read_with if numbers_asked else DOC_NUMBER.sub(" ", read_with),
+                                            english, clause_weights.members)
             sentence_cov = clause_weights.coverage(sentence_tokens)
             # Which sentence of the clause answers is told mostly by the subject it shares, less by the
             # jurisdiction every clause of the document names (its title and clause carry that).
@@ -529,10 +549,14 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # A sentence citing documents the question names says what it cites of them.
                 score += CAL.named_doc_bonus * min(len(set(counts) & cited), 2)
             if ("agency" in kinds and _AGENT.search(own)) or (period and _DATE_RANGE.search(own)) \
-                    or (scope and _APPLIES.search(own)):
+                    or (scope and _APPLIES.search(own)) or violated or (cases and _CASES_LISTED.search(own)):
                 # States the fact in the form asked: who acts, rather than a department mentioned in passing;
-                # a period from one date to another, rather than a single date; what a document applies to.
+                # a period from one date to another, rather than a single date; what a document applies to;
+                # the penalty for breaching a duty, rather than the duty; the cases listed after it, asked
+                # "哪些情况下…".
                 score += CAL.form_bonus
+            if violated and "penalty" in kinds and index == 0:
+                score += CAL.form_bonus  # "怎么处罚": the clause's opening sentence says who orders what, first
             # A tier stated on the side of the threshold the question states ("一万元以上的"), not the other.
             score += CAL.tier_weight * tiers.match(own)
             # The question's own wording, word for word, marks the sentence it paraphrases.

@@ -34,6 +34,11 @@ _THING = re.compile(r"n(?![sr])|vn|j|s|x")
 _HAVING = frozenset("有 有没有 的 给 能 能拿 可以 可 可以拿".split())
 _WHICH = frozenset("什么 啥 哪些 哪种 多少".split())
 _RECIPIENTS = frozenset("企业 公司 单位 机构 团队 厂商 厂家".split())
+_FIRMS = frozenset("企业 公司".split())
+# Words before 企业 that say whose or which firm, not what kind: "我们企业", "该公司", "申报企业".
+# Nor how many or where from ("单家企业封顶多少", "外地企业"): the conditions say where a firm must be.
+_NOT_KIND = frozenset("我们 我 我司 本 该 这家 那家 这个 那个 这类 哪些 哪类 什么 啥 一家 一个 各 所有 申报 申请 单家 单个 "
+                      "每家 每个 单一 同一 任何 其他 其它 相关 有关 外地 本地 当地 区外 市外 省外 区内 市内".split())
 # Applying for support and receiving it: "申报的资助总额", "申请补贴" name no thing paid for.
 _PROCESS = frozenset("申报 申请 获得 获 拿到 领取 发放 拨付 兑付 兑现 享受".split())
 # Applying for a thing names it as what is granted: "人才公寓怎么申请", "能申领人才住房吗".
@@ -159,6 +164,39 @@ def unheld_applied_for(retriever: Retriever, text: str) -> tuple[str, ...]:
         named = before[1].startswith("n") and _CJK_WORD.fullmatch(before[0]) and not names_area(retriever.corpus,
                                                                                                    before[0])
         out.append(before[0] + thing if named else thing)
+    return tuple(dict.fromkeys(out))
+
+
+# The words of a kind of firm: nouns, adjectives, distinguishing words (专精|特新), abbreviations, domain terms.
+_KIND_OF_FIRM = re.compile(r"n(?!r$)|a|b|d|j|x|vn|ns|nr")
+
+
+def unheld_firm_kinds(retriever: Retriever, text: str) -> tuple[str, ...]:
+    """The kinds of firm a question names ("高新技术企业", "专精特新小巨人企业", "民营企业") by a word no held
+    clause has, nor any policy word it stands for: the held texts grant nothing to that kind of firm as such,
+    and another measure's amount read out would answer a question they do not answer.
+
+    The kind is the run of words before 企业/公司 (or one word ending in them). A firm of a kind the texts do
+    name ("初创企业", "人工智能企业", "中小企业") is no such question; nor is an area's ("龙岗企业").
+    """
+    words = retriever.tokenizer.tagged_words(fold(text))
+    out: list[str] = []
+    for at, (word, _) in enumerate(words):
+        if word in _FIRMS:
+            start = at
+            while start > 0 and at - start < 4 and _KIND_OF_FIRM.match(words[start - 1][1]) \
+                    and _CJK_WORD.fullmatch(words[start - 1][0] + "字") and words[start - 1][0] not in _NOT_KIND:
+                start -= 1
+            kind = [w for w, _ in words[start:at]]
+        elif word.endswith(tuple(_FIRMS)) and len(word) > 3 and not retriever.is_known(word):
+            kind = [word[:-2]]  # "民营企业": one word
+        else:
+            continue
+        if any(names_area(retriever.corpus, w) for w in kind):
+            kind = []
+        unknown = [w for w in kind if len(w) >= 2 and not retriever.is_known(w) and not retriever.lexicon.expansions(w)]
+        if unknown:
+            out.append("".join(kind) + (word if word in _FIRMS else word[-2:]))
     return tuple(dict.fromkeys(out))
 
 

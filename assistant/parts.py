@@ -31,6 +31,14 @@ _NAMED: dict[Unit, tuple[re.Pattern[str], ...]] = {
     "章": (re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*章"),
           re.compile(rf"\bchapter\s+{_NUMBER}\b"), re.compile(rf"\b{_ORDINAL}\s+chapter\b")),
 }
+# Asking what a division is about ("第七章讲什么", "主要内容"): a summary of it answers.
+ABOUT_ASKED = re.compile(r"讲(?:的)?(?:是)?(?:什么|啥)|(?:是|有|写了?|说了?|规定了?)(?:些)?(?:什么|啥)(?:内容)?[？?]?$"
+                         r"|主要内容|内容是|what (?:does|is) .{0,30}(?:about|cover)")
+# Asking which division says something ("写在哪一章"): a summary naming it answers.
+DIVISION_ASKED = re.compile(r"哪一?章|哪个章节|哪一?部分|写在哪|在哪里?规定|which (?:chapter|part|section)")
+# A text's summary of one chapter of the document it is about: "第五章专项资金项目管理,共4条,阐述……".
+_CHAPTER_SUMMARY = re.compile(r"^\s*第([一二三四五六七八九十]{1,3})章[^，,。；;]{0,20}[，,]\s*共\s*[一二三四五六七八九十\d]+\s*条\s*[，,]"
+                              r"\s*阐述")
 # A division's heading as the parser keeps it in a clause's heading path or locator.
 _HEAD: dict[Unit, re.Pattern[str]] = {
     "部分": re.compile(r"^\s*(?:([一二三四五六七八九十]{1,3})、|(\d{1,2})\.(?!\d))"),  # "一、…", "1. …"
@@ -164,3 +172,19 @@ def missing_parts(corpus: Corpus, doc_ids: list[str], text: str,
 
 def _describes(corpus: Corpus, doc_ids: frozenset[str], label: str) -> bool:
     return any(label in compact(fold(c.text)) for d in doc_ids for c in corpus.doc_clauses(d))
+
+
+def summarised_unheld_chapter(corpus: Corpus, sentence: str, about: DocumentMeta) -> tuple[DocumentMeta, int] | None:
+    """The document and chapter a sentence of `about` (its interpretation) summarises, when the held copy of
+    that document lacks the chapter: the summary names what the chapter covers, never what it provides."""
+    match = _CHAPTER_SUMMARY.match(fold(sentence))
+    if match is None:
+        return None
+    number = chinese_to_int(match.group(1))
+    described = sorted((d for d in corpus.documents.values() if d is not about
+                        and (base := re.sub(r"[（(][^）)]*[）)]$", "", d.title).strip("《》")) and base in about.title),
+                       key=lambda d: d.status == "draft-for-comment")  # the issued text before its draft
+    for doc in described[:1]:
+        if doc.is_partial and number is not None and number not in held_divisions(corpus, doc, "章"):
+            return doc, number
+    return None

@@ -30,6 +30,7 @@ from assistant.titles import documents_glossed, documents_written
 from assistant.understanding.intent import without_instructions
 from assistant.understanding.query import Query, understand
 from prechecks.rules import RuleSet
+from retrieval.articles import with_sanctions
 from retrieval.models import Corpus, Hit, final_version
 from retrieval.search import SearchFilters, clean_query
 from retrieval.text import fold
@@ -68,8 +69,10 @@ def understand_message(res: Resources, message: str, history: list[Turn] | tuple
 
 def retrieve(res: Resources, query: Query) -> list[Hit]:
     """The clauses to answer from, a follow-up searched with its earlier user turns."""
-    return res.retriever.search(query.text, k=CAL.retrieve_k, context=query.context.text,
+    hits = res.retriever.search(query.text, k=CAL.retrieve_k, context=query.context.text,
                                 context_weight=query.context.weight)
+    # "…差别待遇怎么罚": the duty's article is found by its words, the penalty by the article it cites.
+    return with_sanctions(res.corpus, hits) if query.asks_penalty else hits
 
 
 def version_pairs(corpus: Corpus, named: set[str]) -> list[str]:

@@ -14,6 +14,7 @@ from assistant.areas import document_areas, held_places, out_of_area_note, place
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import claims_of, facts_of
 from assistant.evidence import (
+    ACTUALS,
     DOC_NUMBER,
     VERSION_YEAR,
     Evidence,
@@ -25,8 +26,16 @@ from assistant.evidence import (
     supported,
     years_about,
 )
-from assistant.measures import about, named_measures, unheld_applied_for, unheld_measures
-from assistant.parts import issuer_name, missing_parts
+from assistant.measures import about, named_measures, unheld_applied_for, unheld_firm_kinds, unheld_measures
+from assistant.parts import (
+    ABOUT_ASKED,
+    DIVISION_ASKED,
+    division_label,
+    divisions_named,
+    issuer_name,
+    missing_parts,
+    summarised_unheld_chapter,
+)
 from assistant.stated_facts import CONTACT_LABELS, contacts
 from assistant.titles import char_pairs, unheld_titles
 from assistant.understanding.asks import missing_labels
@@ -67,6 +76,10 @@ INSTRUCTION_NOTE = ("“政策通”只依据所存政策文件的原文作答�
 
 # What a sentence that only cites a document by its number can still tell: when and by whom it was issued,
 # its number, whether it is in force. Anything else is in its text.
+# Asking what a firm gets: an amount or a grant. Whether it may apply is answered by the conditions.
+_SUPPORT_KINDS = frozenset({"money", "grant", "ratio", "cap"})
+# A reward for a kind of firm ("链主企业有奖励吗") is a measure of its own; so are the policies for it.
+_ASKS_SUPPORT = re.compile(r"奖励|奖补|(?:扶持|支持|优惠|补贴|奖励)政策")
 _CITATION_KINDS = frozenset({"issued", "date", "day", "agency", "status", "validity", "doc_number", "draft_stage"})
 
 
@@ -469,6 +482,15 @@ def unstated_contact(corpus: Corpus, query: Query, hits: list[Hit]) -> Support |
     return Support("not_held", note=f"所存{titles}中没有载明{labels}。")
 
 
+def _unheld_firm_kind_asked(retriever: Retriever, query: Query) -> tuple[str, ...]:
+    """The kinds of firm no held text names (`measures.unheld_firm_kinds`) when the question asks what such a
+    firm gets, and names no support item, document or amount of its own to compute with."""
+    asks_support = bool(query.kinds & _SUPPORT_KINDS) or _ASKS_SUPPORT.search(query.folded) is not None
+    if not asks_support or query.named_items or query.documents or query.stated.has_amount:
+        return ()
+    return unheld_firm_kinds(retriever, query.text)
+
+
 def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
                    eligible: set[str] | None = None) -> Support:
     """Whether the retrieved clauses answer the query (`eligible`: only these clause ids may)."""
@@ -500,7 +522,8 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     # A tax named beside a subsidy ("个税补贴"): a tax no held text mentions is no support held.
     taxes = tuple(dict.fromkeys(TAX_LAW.findall(query.folded)))
     absent = [*unheld_terms(corpus, (*query.quoted, *(m.name for m in measures if m.name.endswith("券")), *taxes)),
-              *unheld_measures(retriever, measures), *unheld_applied_for(retriever, query.text)]
+              *unheld_measures(retriever, measures), *unheld_applied_for(retriever, query.text),
+              *_unheld_firm_kind_asked(retriever, query)]
     if absent:
         names = "、".join(f"“{t}”" for t in absent)
         return Support("not_held", note=f"所存政策文件中没有出现{names}，没有这方面的规定。")
@@ -528,6 +551,8 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
         # with nothing found, the refusal speaks of the documents named rather than of the best other hit).
         titles = "、".join(refusal_title(corpus.documents[d]) for d in sorted(named))
         return Support("not_held", note=f"所存{titles}中没有找到这方面的规定。")
+    if not evidence and ACTUALS.search(query.folded):
+        return Support("not_held", note="所存政策文件规定的是扶持标准和资金规模，没有载明实际发放或拨付情况。")
     if not evidence:
         # A named support item's own note (where its standard would be) says it better.
         return Support("not_held", note="" if query.named_items else not_held_note(corpus, query, hits))
@@ -545,6 +570,14 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
                      *(t for t in taxes if not any(concerns(ev, (), (t,)) for ev in answering))]
             names = "、".join(f"“{n}”" for n in unmet or [*(m.name for m in measures), *taxes])
             return Support("not_held", note=f"所存政策文件中与问题最相关的条款都没有涉及{names}，没有找到这方面的规定。")
+    summary = summarised_unheld_chapter(corpus, evidence[0].sentence, evidence[0].hit.doc) \
+        if not divisions_named(query.text) and not ABOUT_ASKED.search(query.folded) \
+        and not DIVISION_ASKED.search(query.folded) else None
+    if summary is not None:
+        # "申报单位要满足哪些条件" matched by "第五章…阐述…申报单位条件要求": the chapter's rules are not held.
+        doc, number = summary
+        return Support("beyond_held_copy", note=f"据《{evidence[0].hit.doc.short_title}》，这方面的规定在《{doc.short_title}》"
+                                                f"{division_label('章', number)}，所存副本未收录该章原文，无法据此说明具体规定。")
     elsewhere = other_area_figure(corpus, query, evidence)
     if elsewhere:
         return Support("not_held", note=elsewhere)

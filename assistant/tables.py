@@ -33,7 +33,7 @@ _YEAR_SPAN = re.compile(r"(20\d{2})\s*年?\s*(?:到|至|—|-|~|－)\s*(20\d{2})
 # "哪个项目钱最多", "哪一项预算最少": the row with the largest or smallest figure.
 _EXTREME = re.compile(r"哪(?:个|项|一项|一个|些)[^，。？?]{0,12}?(最多|最高|最大|最少|最低|最小)")
 _MOST = ("最多", "最高", "最大")
-_BUDGET = re.compile(r"预算|测算|经费|资金表|安排")
+_BUDGET = re.compile(r"预算|测算|经费|资金表|安排|表\s*\d")  # "表1里…": the table named by its number
 _LIST = re.compile(r"有什么|都有|清单")  # besides what asks for a list (the "list" answer type)
 _NAME_HEADERS = ("项目名称", "名称", "项目")
 _TOTAL_NAMES = ("总计", "合计")
@@ -210,7 +210,9 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
         table_hits = [h.clause for h in hits if h.clause.kind == "table_row"]
         if table_hits:
             return _extreme_answer(table_of(corpus, table_hits[0]), folded, extreme.group(1) in _MOST)
-    if asked - {"money", "ratio", "quantity"} or ("ratio" in asked and not _SHARE.search(folded)):
+    # What one applicant gets ("补多少") is no budget cell, unless the question names the budget or its table.
+    figures = {"money", "ratio", "quantity"} | ({"grant"} if _BUDGET.search(folded) else set())
+    if asked - figures or ("ratio" in asked and not _SHARE.search(folded)):
         return None
     table_hits = [h.clause for h in hits[:3] if h.clause.kind == "table_row"]
     if not table_hits:
@@ -218,11 +220,13 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
     rows = table_of(corpus, table_hits[0])
     budget = bool(_BUDGET.search(folded) or _BUDGET.search(fold(context)))
     named = _rows_named(rows, folded, budget)
-    if not named and context:
-        named = _rows_named(rows, fold(context), budget)[:1]
     total = next((r for r in rows if r.name in _TOTAL_NAMES), None)
     columns = list(rows[0].numeric()) if rows else []
     years = _mentioned(columns, folded)
+    # "那2026年总计呢": the total row, named by its own label and a year, not the row the earlier turn asked about.
+    names_total = total is not None and re.search(rf"\d{{4}}年?的?{re.escape(fold(total.name))}", folded) is not None
+    if not named and context and not names_total:
+        named = _rows_named(rows, fold(context), budget)[:1]
     if years and _EVERY_YEAR.search(folded):
         years = columns
     unit = rows[0].unit if rows else ""

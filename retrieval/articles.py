@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from retrieval.models import GAP_MARKER, Clause, DocumentMeta
+from retrieval.models import GAP_MARKER, Clause, Corpus, DocumentMeta, Hit
 from retrieval.numerals import arabic_to_chinese, number_value
 from retrieval.text import fold
 
@@ -127,3 +127,59 @@ def _gap_after(doc: DocumentMeta, clauses: Sequence[Clause], previous: Clause | 
         return True
     # A copy declared partial without a marked gap: only what comes after the last held article is unknown.
     return not following and doc.completeness == "partial"
+
+
+# "违反本条例第六十八条、第六十九条规定的": a penalty clause names the articles whose duty it sanctions.
+_VIOLATES = re.compile(r"违反本(?:条例|办法|法|规定|细则|措施)((?:第[零〇一二两三四五六七八九十百千\d]+条(?:第[一二三四五六七八九十]+款)?"
+                       r"[、，,和及或与至]*)+)")
+
+
+def violated_articles(clause: Clause) -> list[str]:
+    """The locators of the articles of its own document a clause sanctions breaches of ("违反本条例第六十八条、
+    第六十九条规定…处…罚款" -> [第六十八条, 第六十九条]): what the question about breaching those is answered by."""
+    found: list[str] = []
+    for match in _VIOLATES.finditer(fold(clause.text)):
+        numbers = [chinese_to_int(m.group(1)) for m in _ARTICLE.finditer(match.group(1))]
+        found += [article_locator(n) for n in numbers if n]
+    return list(dict.fromkeys(found))
+
+
+def sanctioning_clauses(clauses: Sequence[Clause]) -> dict[str, list[Clause]]:
+    """Of one document's clauses: for each article locator, the clauses that sanction breaching it."""
+    out: dict[str, list[Clause]] = {}
+    for clause in clauses:
+        for locator in violated_articles(clause):
+            out.setdefault(locator, []).append(clause)
+    return out
+
+
+def with_sanctions(corpus: Corpus, hits: list[Hit], within: int = 5) -> list[Hit]:
+    """`hits` with, after each of the first `within` articles, the clauses of its document that sanction
+    breaching it (just below its score): a question how a duty's breach is punished is answered there."""
+    out: list[Hit] = []
+    seen = {h.clause.clause_id for h in hits}
+    for rank, hit in enumerate(hits):
+        out.append(hit)
+        if rank >= within or hit.clause.kind != "article":
+            continue
+        for clause in _sanctions(corpus, hit.clause.doc_id).get(hit.clause.locator, []):
+            if clause.clause_id not in seen:
+                seen.add(clause.clause_id)
+                out.append(Hit(clause, hit.doc, hit.score * 0.99))
+    return out
+
+
+def violated_text(corpus: Corpus, clause: Clause) -> str:
+    """The texts of the articles of its document a clause sanctions breaches of ("" for none)."""
+    found = (corpus.clause(f"{clause.doc_id}#{locator}") for locator in violated_articles(clause))
+    return " ".join(c.text for c in found if c is not None)
+
+
+def _sanctions(corpus: Corpus, doc_id: str) -> dict[str, list[Clause]]:
+    key = (corpus.fingerprint, doc_id)  # a corpus's clauses never change under one fingerprint
+    if key not in _SANCTIONS:
+        _SANCTIONS[key] = sanctioning_clauses(corpus.doc_clauses(doc_id))
+    return _SANCTIONS[key]
+
+
+_SANCTIONS: dict[tuple[str, str], dict[str, list[Clause]]] = {}

@@ -198,14 +198,24 @@ def conversions(lead: str, quote: str) -> list[str]:
     return out
 
 
+_FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# Which of the things compared came first or last ("哪个先施行", "谁先出台", "先后顺序").
+_ORDER_ASKED = re.compile(r"哪个[^，。？?]{0,6}?(?:先|早|晚)|谁先|先后")
+_ORDER_VERB = re.compile(r"施行|生效|实施|印发|发布|出台|公布|通过")
+
+
 def add_compared_lead(draft: Draft, query: Query, compared: list[Evidence], labels: list[str]) -> None:
     """One opening sentence for things set side by side: what each one's sentence states of what is asked,
     after its label ("语料券：按不超过合同金额的30%；训力券：…"); none unless each states it."""
     english = query.language == "en"
     colon, joiner, stop = (": ", "; ", ".") if english else ("：", "；", "。")
     said: list[str] = []
+    dated: list[tuple[tuple[int, ...], str, str]] = []  # (day, as written, label) of each sentence
     for evidence, label in zip(compared, labels, strict=True):
         quote = quote_for(evidence, query)
+        days = list(_FULL_DATE.finditer(fold(quote)))
+        if len({d.groups() for d in days}) == 1:
+            dated.append((tuple(int(x) for x in days[0].groups()), days[0][0], label))
         lead = lead_sentence(query.text, query.asks, query.language, evidence.sentence, quote,
                              evidence.hit.doc.language, restate=False)
         if not lead:
@@ -215,6 +225,12 @@ def add_compared_lead(draft: Draft, query: Query, compared: list[Evidence], labe
         marker = draft.marker(cite(evidence.hit.clause, evidence.hit.doc, quote))
         said.append(f"{label}{colon}{own}{marker}")
         draft.calculations += conversions(lead, quote)
+    if not english and _ORDER_ASKED.search(query.folded) and len(dated) == len(compared) >= 2 \
+            and len({d for d, _, _ in dated}) == len(dated):
+        # "哪个先施行": which came first is the conclusion, each one's day (as its clause writes it) after it.
+        _, day, label = min(dated)
+        verb = _ORDER_VERB.search(query.folded)
+        draft.lines.append(f"{label.removesuffix('所述')}{'先' + verb[0] if verb else '在先'}（{day}）。")
     draft.lines.append(joiner.join(said) + stop)
 
 

@@ -15,7 +15,15 @@ from assistant.composers.base import DONE, NEXT, Context, Step
 from assistant.composers.document_subject import family
 from assistant.composers.draft import DRAFT_NOTE, PARTIAL_COPY, Draft
 from assistant.evidence import is_cut, sentences
-from assistant.parts import Unit, division_head, division_label, division_title, divisions_named, held_divisions
+from assistant.parts import (
+    ABOUT_ASKED,
+    Unit,
+    division_head,
+    division_label,
+    division_title,
+    divisions_named,
+    held_divisions,
+)
 from assistant.resources import Resources
 from assistant.stated_facts import division_described
 from retrieval.models import Clause, Corpus, DocumentMeta, cite, final_version
@@ -28,8 +36,6 @@ MAX_ITEMS = 8  # items listed under a heading; the rest are in the cited documen
 # Asked for the division's name only ("标题是什么", "叫什么"): its heading answers, without its items.
 _NAME_ASKED = re.compile(r"标题|题目|名称|叫什么|title|heading|called|named")
 # Asked what a division is about as a whole ("第七章讲什么", "主要内容"), not a particular of it.
-_ABOUT_ASKED = re.compile(r"讲(?:的)?(?:是)?(?:什么|啥)|(?:是|有|写了?|说了?|规定了?)(?:些)?(?:什么|啥)(?:内容)?[？?]?$"
-                          r"|主要内容|内容是|what (?:does|is) .{0,30}(?:about|cover)")
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,7 @@ def _described(corpus: Corpus, text: str, doc_ids: list[str], draft: Draft) -> S
                 marker = draft.marker(cite(stated.clause, stated.doc, stated.sentence))
                 parts = sentences(stated.clause.text)
                 cut = is_cut(stated.clause, stated.doc, parts.index(stated.sentence), parts)
-                if cut and not _ABOUT_ASKED.search(fold(text)):
+                if cut and not ABOUT_ASKED.search(fold(text)):
                     return NEXT  # a description broken off says what the chapter is about, nothing more specific
                 said = stated.value.rstrip("。") + ("……（其后原文未收录）" if cut else "")
                 draft.lines.append(f"据《{stated.doc.short_title}》，{said}{marker}。")

@@ -164,8 +164,10 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # What something costs (not whether it is charged: "收费吗"): a grant's amount is no price.
     AnswerType(
         "price", "价格或收费标准",
-        re.compile(r"价格|价钱|收多少|多贵|(?:收费|手续费|服务费)(?:标准|是多少|多少)|多少(?:钱)?的?(?:手续费|服务费)"
-                   r"|\bprices?\b|what fees?|how much .{0,20}\b(?:fees?|costs?|charged?)\b"),
+        # "价格多少", "什么价格"; not the word alone ("开不同价格" says what is done, asks no price)
+        re.compile(r"(?:什么|啥|多少|哪种)(?:样的)?(?:价格|价钱)|(?:价格|价钱)(?:是|为|大概|一般|大约)?(?:多少|几|怎么|如何|高|低|贵)"
+                   r"|收多少|多贵|(?:收费|手续费|服务费)(?:标准|是多少|多少)|多少(?:钱)?的?(?:手续费|服务费)"
+                   r"|\bprices?\b(?! discriminat)|what fees?|how much .{0,20}\b(?:fees?|costs?|charged?)\b"),
         # a figure per unit, or that nothing is charged ("优惠价格" states no price)
         re.compile(r"\d\s*(?:万元|元)\s*(?:/|每)|(?:收费|收取|价格|费用?)[^，。；\d]{0,8}每[^，。；\d]{0,6}\d[\d.]*\s*(?:万元|元)|每[^，。；\d]{0,6}\d[\d.]*\s*(?:万元|元)[^，。；]{0,2}(?:收费|收取)|免费|不得?收取|free of charge|(?:yuan|rmb)\s*(?:per|/)"),
     ),
@@ -195,6 +197,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(
             r"什么时候|啥时候|何时|几时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
             r"|which year|what day|\bperiod\b|effective date|come into (?:force|effect)|came into (?:force|effect)|take effect|took effect"
+            r"|(?:哪个|哪份|哪部|哪一个|谁)[^，。？?]{0,8}?(?:先|早|晚)(?:施行|生效|实施|印发|发布|出台|公布)"
         ),
         re.compile(
             r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年|\d{1,2}\s*月|\d{1,2}\s*日|上半年|下半年|"
@@ -369,6 +372,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"(?:哪天|什么时候|啥时候|何时|哪年|几号|日期).{0,6}(?:印发|发布|出台|公布|发的|出的)"
             r"|(?:印发|发布|出台|公布)的?(?:时间|日期)|(?:印发|发布|出台|公布)于?(?:哪天|什么时候|啥时候|何时)"
             r"|when (?:was|were|did) .{0,120}(?:issued|published|released|promulgated|issue|publish|release)\b"
+            r"|(?:哪个|哪份|哪部|哪一个|谁)[^，。？?]{0,8}?(?:先|早|晚)(?:印发|发布|出台|公布)|(?:印发|发布|出台|公布)得?更?(?:早|晚)"
         ),
         re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}"),
         lead=_DATE_LEAD,
@@ -420,8 +424,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # Documents set side by side (a draft and its final text, two measures): one sentence of each answers.
     AnswerType(
         "compare", "",
-        re.compile(r"分别|不一样|不同|区别|差别|差异|变化|相比|对比|比较|一样吗|同一个|改了|变了"
-                   r"|哪个[^，。？?]{0,6}?(?:更|最|比较)?(?:高|低|多|少|大|小)|\bcompare|\bversus\b|\bvs\b"),
+        re.compile(r"分别|不一样|不同|区别|差别|差异|差多少|相差|差距|变化|相比|对比|比较|一样吗|同一个|改了|变了"
+                   r"|哪个[^，。？?]{0,6}?(?:更|最|比较)?(?:高|低|多|少|大|小|先|早|晚)|谁先|先后|\bcompare|\bversus\b|\bvs\b"
+                   r"|which .{0,80}\b(?:first|earlier|later)\b"),
         None,
     ),
     # Facts about a document itself, answered from its metadata and structure (composers.document_facts);
@@ -438,7 +443,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "in_force_from", "施行日期",
         re.compile(r"(?:什么时候|啥时候|何时|哪天|哪一天|几号|哪年|从哪天|从什么时候|自何时)(?:开始|起)?(?:施行|生效|实施)"
-                   r"|(?:施行|生效|实施)(?:日期|时间)|when.{0,120}(?:take effect|come into force|effective)"),
+                   r"|(?:施行|生效|实施)(?:日期|时间)|when.{0,120}(?:take effect|come into force|effective)"
+                   # which of two took effect first: each one's date answers
+                   r"|(?:哪个|哪份|哪部|哪一个|谁)[^，。？?]{0,8}?(?:先|早|晚)(?:施行|生效|实施)|(?:施行|生效|实施)得?更?(?:早|晚)"),
         None,
     ),
     # When a law was adopted, revised or amended: the lines of its legislative history ("…会议通过"). Not
@@ -480,7 +487,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "basis", "制定依据",
         re.compile(r"(?:制定|起草|编制|出台)依据|法律依据|政策依据|上位法|依据(?:是|有)(?:什么|哪些)|(?:依据|根据)的(?:文件|法律|法规)|引用(?:了)?[^，。？?]{0,4}?(?:哪个|哪些|什么|哪几个)(?:文件|法律|法规|政策)"
                    r"|(?:依据|根据|按照)(?:的是)?(?:什么|哪些|哪个|哪几)(?:个|部|份)?(?:文件|法律|法规|政策|规定|条例|精神|制定|出台)"
-                   r"|legal basis|based on (?:what|which)|in accordance with (?:what|which)"),
+                   r"|legal basis|based on (?:what|which)|in accordance with (?:what|which)"
+                   # "引用的区级财政专项资金管理办法是哪个文号": the number of a document as the text cites it
+                   r"|(?:引用|依据|援引)的[^，。？?]{1,24}?(?:文号|哪一?版|哪个版本)"),
         re.compile(r"(?:根据|依据|按照)[^，。；]{0,8}《|in accordance with|pursuant to|based on"),
     ),
     # An enumeration or several facts: quote more of the clause. Asked by a "which" word, by a count of the
@@ -496,6 +505,12 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # What a text provides on something, as a whole ("对预留份额是咋规定的", "有什么要求"): quote more of the clause,
     # whose next sentences may carry the rule's particulars ("其中…", the figures).
     AnswerType("rule", "", re.compile(r"(?:怎么|咋|如何|怎样|什么|啥|哪些)(?:样的)?(?:规定|要求)"), None, quoting="more"),
+    # How a breach is punished, as a whole ("怎么处罚", "要负什么法律责任"): the sanctioning clause's sentences in
+    # turn state the order, the fines and the graver case.
+    AnswerType("penalty", "", re.compile(r"(?:怎么|咋|如何|怎样|什么|啥|哪些)(?:样的)?(?:处罚|惩罚|罚)|法律责任|会被罚"
+                                         r"|what (?:are the |is the )?penalt|how (?:is|are|will) .{0,60}punished"),
+               re.compile(r"责令|罚款|没收|警告|吊销|处分|拘留|予以处罚|依法处罚|追究.{0,4}责任|penalt|\bfined?\b"),
+               quoting="more"),
     # Two questions in one message ("预留多少份额？小微企业占多少？", the second often without its question mark:
     # "…？给小微的比例呢"): quote more of the clause, which may state the second fact in its next sentence.
     AnswerType("several", "", re.compile(r"[？?][^？?]*[\u4e00-\u9fffA-Za-z][^？?]*(?:[？?]|(?:呢|吗|么|多少|几)\s*$)"),
@@ -576,6 +591,9 @@ DOCUMENT_FACTS = frozenset({"full_title", "issuer", "doc_number", "issued", "in_
                             "article_count", "completeness", "supersession", "comment_period", "comment_channel",
                             "contact"})
 
+
+# How a breach is punished: "怎么罚", "最高罚多少", "要负什么法律责任", "what is the fine".
+PENALTY_ASKED = re.compile(r"罚|处分|法律责任|追责|penalt|\bfines?\b|punish|sanction|liabilit")
 
 _QUESTION_MARK = re.compile(r"[？?]")
 _CLAUSE_BREAK = re.compile(r"[，,；;]")

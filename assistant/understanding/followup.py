@@ -17,7 +17,7 @@ _ELLIPTICAL_START = re.compile(r"^(那|那么|还有|另外|如果|要是|这个
 _ELLIPTICAL_END = re.compile(r"呢[？?。！!]*$")
 # A connective opening what is asked after a stated fact ("…，那是多少"); not a demonstrative ("那个条例").
 _CONNECTIVE = re.compile(r"^(?:那么?|如果|要是)(?![个些项])")
-_ANAPHORA = re.compile(r"(这些|这个|这项|那个|那些|上述|该项|该条|该办法|该政策|它们?|其中)")
+_ANAPHORA = re.compile(r"(这些|这个|这项|那个|那些|上述|该项|该条|该办法|该政策|它们?|其中|那时候?|当时)")
 # The same in English: a question opening with a connective ("And if…", "What about…") or pointing back with a
 # pronoun ("Does it…", "that subsidy") continues the conversation.
 _ELLIPTICAL_START_EN = re.compile(r"^(and|so|then|also|but|if|what if|what about|how about)\b", re.IGNORECASE)

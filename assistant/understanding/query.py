@@ -14,6 +14,7 @@ from typing import Literal
 
 from assistant.models import Intent, Turn
 from assistant.understanding.asks import (
+    PENALTY_ASKED,
     AnswerType,
     Quoting,
     asked,
@@ -119,6 +120,11 @@ class Query:
         return self.context.text if self.context.is_followup else ""
 
     @property
+    def asks_penalty(self) -> bool:
+        """The question asks how a breach is punished: the clauses sanctioning a duty answer, not the duty."""
+        return PENALTY_ASKED.search(self.folded) is not None
+
+    @property
     def assessed_items(self) -> tuple[str, ...]:
         """The support items the person asks their own amount for."""
         return self.named_items if self.own_case else ()
@@ -184,6 +190,13 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         intent = "mixed"  # "这种情况能申报吗" after where the firm pays tax was said: checked, not quoted
     elif intent == "policy" and only_names and route(followup, stated) in ("mixed", "self_assessment"):
         intent = route(followup, stated)  # "我们是高校，能申请训力券吗" then "那语料券呢": checked the same way
+    documents = retriever.document_mentions(text)
+    if len(documents) != 1 and context.text:
+        # "征求意见稿呢", "征求意见稿那时候…" after a question about a policy: a bare version word, naming every
+        # policy's draft alike, names that policy's.
+        meant = retriever.versions_meant(text, set(retriever.document_mentions(context.text)))
+        if meant:
+            documents = {d: documents.get(d, 1) for d in sorted(meant)}
     return Query(
         text=text,
         folded=fold(text),
@@ -191,7 +204,7 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         intent=intent,
         asks=asks,
         per_units=frozenset(per_units(text)),
-        documents=retriever.document_mentions(text),
+        documents=documents,
         articles=articles,
         items=tuple(rules.match_items(text)),
         facts=facts,

@@ -69,3 +69,15 @@ def test_an_article_asked_for_one_of_its_facts_leads_with_that_fact(policy_assis
     lead = lead_of(answer)
     assert "二十万元以上一百万元以下" in lead and "五万元以上二十万元以下" not in lead
     assert answer.citations[0].label == "第九十四条"
+
+
+def test_which_of_two_documents_came_first_is_the_conclusion(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("深圳人工智能产业促进条例跟数据条例，谁先生效的？")
+    first = answer.text.splitlines()[0]
+    assert first.startswith("《深圳经济特区数据条例》先生效") and "2022年1月1日" in first
+    assert len({c.doc_id for c in answer.citations}) == 2
+
+
+def test_a_difference_asked_of_two_support_items_quotes_each(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("训力券跟语料券的资助上限相差多少")
+    assert "1000万" in answer.text and "200万" in answer.text

@@ -109,3 +109,10 @@ def test_a_follow_up_naming_only_an_article_asks_for_that_article(policy_assista
     history = [Turn("user", "深圳数据条例哪天开始实施"), Turn("assistant", "（略）")]
     answer = policy_assistant.answer("那第十二条呢", history)
     assert not answer.refused and [c.clause_id for c in answer.citations] == ["sz-data-regulation-2021#第十二条"]
+
+
+def test_a_bare_version_word_after_a_policy_names_that_policys_draft(policy_assistant: PolicyAssistant) -> None:
+    # "征求意见稿" names several policies' drafts alike; after a question about one policy, it is that one's.
+    answers = _converse(policy_assistant, "2026年的龙岗工信专项资金管理办法哪天印发的", "那征求意见稿呢？")
+    assert "2024年8月19日" in answers[1].text
+    assert {c.doc_id for c in answers[1].citations} == {"lg-itc-fund-measures-2024-draft"}

@@ -173,3 +173,17 @@ def test_a_texts_purpose_answers_only_what_it_is_for(policy_assistant: PolicyAss
              "第三条 示例专项资金实行目录清单制管理。"]
     assert "目录清单制" in _best(policy_assistant, "示例专项资金实行什么管理制度", texts)
     assert "为加强和规范" in _best(policy_assistant, "示例专项资金管理办法的制定目的是什么", texts)
+
+
+def test_how_a_duty_is_punished_is_answered_by_the_clause_sanctioning_it(policy_assistant: PolicyAssistant) -> None:
+    # The duty (第六十九条) shares the question's words; the penalty (第九十五条) only cites the duty's number.
+    answer = policy_assistant.answer("在深圳用数据分析给条件相同的客户开不同价格，会受到什么处罚")
+    assert [c.label for c in answer.citations][:1] == ["第九十五条"]
+    assert answer.text.splitlines()[0].startswith("违反本条例第六十八条、第六十九条规定")
+    capped = policy_assistant.answer("深圳数据条例里，利用数据分析搞差别待遇，罚款最多能到多少")
+    assert not capped.refused and "五千万元" in capped.text.splitlines()[0]
+
+
+def test_a_budget_table_named_by_its_number_answers_its_cells(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("起草说明表1中2025年大模型自主开发扶持是多少钱")
+    assert not answer.refused and answer.text.splitlines()[0].startswith("大模型自主开发扶持2025年测算")

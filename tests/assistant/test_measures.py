@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.measures import about, named_measures, unheld_applied_for, unheld_measures
+from assistant.measures import about, named_measures, unheld_applied_for, unheld_firm_kinds, unheld_measures
 from assistant.service import PolicyAssistant
 from retrieval.models import Clause, DocumentMeta, Hit
 
@@ -117,3 +117,25 @@ def test_a_measure_a_clause_pays_for_is_answered(policy_assistant: PolicyAssista
 def test_things_applied_for_no_held_text_mentions(policy_assistant: PolicyAssistant, question: str,
                                                   unheld: tuple[str, ...]) -> None:
     assert unheld_applied_for(policy_assistant.retriever, question) == unheld
+
+
+@pytest.mark.parametrize(("question", "unheld"), [
+    ("生物医药企业能拿多少补贴", ("生物医药企业",)),  # a kind of firm no held text names
+    ("国家级专精特新企业有没有奖励", ("国家级专精特新企业",)),
+    ("初创企业能多补多少", ()),  # the held texts name start-ups
+    ("人工智能企业能拿多少补贴", ()),
+    ("我们公司能拿多少", ()),  # whose firm, not what kind
+    ("坪山企业能拿多少", ()),  # an area's firm
+])
+def test_kinds_of_firm_no_held_text_names(policy_assistant: PolicyAssistant, question: str,
+                                         unheld: tuple[str, ...]) -> None:
+    assert unheld_firm_kinds(policy_assistant.retriever, question) == unheld
+
+
+def test_a_kind_of_firm_no_held_text_names_is_refused_not_given_another_measures_amount(
+        policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("跨境电商企业在龙岗能拿多少奖励")
+    assert answer.refused and "跨境电商企业" in answer.text and "600万" not in answer.text
+    # Stating its own spending on a held measure, such a firm gets that measure computed.
+    answer = policy_assistant.answer("我们是跨境电商企业，在龙岗买算力花了500万，能补多少")
+    assert not answer.refused and "150万元" in answer.text

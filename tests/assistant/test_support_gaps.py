@@ -7,9 +7,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
 from assistant.evidence import Evidence
+from assistant.parts import summarised_unheld_chapter
+from assistant.service import PolicyAssistant
 from assistant.support import cut_off_answer, stated_before_gap
-from retrieval.models import Clause, DocumentMeta, Hit
+from retrieval.models import Clause, Corpus, DocumentMeta, Hit
 
 _DOC = DocumentMeta(doc_id="demo-fund", title="某区示例专项资金管理办法", short_title="示例资金办法", issuer="某区财政局",
                     level="district", doc_type="measures", status="official", language="zh",
@@ -57,3 +61,42 @@ def test_a_broken_sentence_that_covers_the_question_better_still_says_the_rule_i
     complete = _evidence("第三条", "第三条 专项资金应当科学设立、绩效优先、管理规范、公正透明。", cut=False, score=0.4,
                          coverage=0.3)
     assert cut_off_answer(_query("principles"), [broken, complete]) is broken
+
+
+_RULES = DocumentMeta(doc_id="demo-rules", title="某区示例专项资金管理办法（2027年）", short_title="示例资金办法",
+                      issuer="某区财政局", level="district", doc_type="measures", status="official", language="zh",
+                      completeness="partial", source="test")
+_READING = DocumentMeta(doc_id="demo-reading", title="《某区示例专项资金管理办法》政策解读", short_title="示例资金办法解读",
+                        issuer="某区财政局", level="district", doc_type="interpretation", status="official",
+                        language="zh", completeness="full", source="test")
+_SUMMARY = "第四章项目管理,共5条,阐述申报单位条件要求及审核流程。"
+_FAMILY = Corpus(documents={"demo-rules": _RULES, "demo-reading": _READING}, clauses=(
+    Clause("demo-rules#第一条", "demo-rules", "第一条", "article", ("第一章 总则",), "第一条 为规范资金管理，制定本办法。", 0),
+    Clause("demo-reading#二、", "demo-reading", "二、", "section", (), _SUMMARY, 1),
+), fingerprint="family")
+
+
+def test_a_summary_of_a_chapter_the_held_copy_lacks_is_no_answer_to_what_the_chapter_provides() -> None:
+    assert summarised_unheld_chapter(_FAMILY, _SUMMARY, _READING) == (_RULES, 4)
+    # A chapter the copy holds, or a sentence that is no chapter's summary, is no such case.
+    assert summarised_unheld_chapter(_FAMILY, "第一章总则,共3条,阐述资金的管理单位。", _READING) is None
+    assert summarised_unheld_chapter(_FAMILY, "申报单位应当在本区依法登记注册。", _READING) is None
+
+
+def test_the_conditions_a_summary_only_names_are_refused_as_not_held(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("2026年龙岗工信专项资金管理办法对申报单位有什么条件要求")
+    assert answer.refused and "第五章" in answer.text and "未收录" in answer.text
+    # Asked what that chapter covers, the summary is the answer.
+    assert not policy_assistant.answer("2026年龙岗工信专项资金管理办法第五章讲的是什么").refused
+
+
+@pytest.mark.parametrize("question", ["训力券到现在已经发了多少钱", "今年一共发放了多少训力券额度，几家企业领到"])
+def test_what_was_actually_paid_out_is_not_a_policys_annual_cap(policy_assistant: PolicyAssistant,
+                                                                 question: str) -> None:
+    answer = policy_assistant.answer(question)
+    assert answer.refused and "5亿" not in answer.text and "没有载明实际发放" in answer.text
+
+
+def test_a_budget_tables_years_say_no_time_to_apply(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗算力扶持2025年几时可以开始申报")
+    assert answer.refused and "12000" not in answer.text

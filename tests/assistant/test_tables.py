@@ -116,3 +116,11 @@ def test_a_row_named_in_full_lets_another_be_named_in_shorter_words(policy_assis
 def test_a_change_between_two_years_is_their_difference(policy_assistant: PolicyAssistant, question: str,
                                                         expected: str) -> None:
     assert _answer(policy_assistant, question) == expected
+
+
+def test_a_follow_up_naming_the_total_row_and_a_year_asks_for_that_cell(policy_assistant: PolicyAssistant) -> None:
+    history = [Turn("user", "测算表里机器人租赁扶持2027年预算多少"), Turn("assistant", "（略）")]
+    assert _answer(policy_assistant, "那2028年总计呢", history) == "2028年总计测算270万元。"
+    # Without a year, "合计" of the earlier row is still that row's sum.
+    assert _answer(policy_assistant, "两年合计呢", history) == \
+        "服务机器人租赁扶持2027年至2028年合计测算90万元（30 + 60 = 90）。"

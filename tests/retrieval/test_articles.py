@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.articles import article_locator, chinese_to_int, find_article, locators_in
-from retrieval.models import Clause, DocumentMeta
+from retrieval.articles import (
+    article_locator,
+    chinese_to_int,
+    find_article,
+    locators_in,
+    sanctioning_clauses,
+    violated_articles,
+    violated_text,
+    with_sanctions,
+)
+from retrieval.models import Clause, Corpus, DocumentMeta, Hit
 
 
 def _doc(completeness: str = "full", gaps: tuple[int, ...] = ()) -> DocumentMeta:
@@ -90,3 +99,29 @@ def test_real_corpus_data_regulation(corpus) -> None:
     assert find_article(doc, clauses, "第六十五条").found
     missing = find_article(doc, clauses, article_locator(105))
     assert missing.outcome == "no_such_article" and missing.article_count == 100
+
+
+def _clause(number: int, text: str, ordinal: int) -> Clause:
+    locator = article_locator(number)
+    return Clause(f"t-reg#{locator}", "t-reg", locator, "article", (), f"{locator} {text}", ordinal)
+
+
+_DUTY = _clause(8, "经营者不得利用算法对同等条件的用户设置不同价格。", 0)
+_OTHER = _clause(9, "经营者应当公示收费标准。", 1)
+_PENALTY = _clause(30, "违反本条例第八条、第九条规定的，由主管部门责令改正，处一万元以上十万元以下罚款。", 2)
+_REG = Corpus({"t-reg": _doc()}, (_DUTY, _OTHER, _PENALTY), "sanctions")
+
+
+def test_a_penalty_clause_names_the_articles_it_sanctions() -> None:
+    assert violated_articles(_PENALTY) == ["第八条", "第九条"]
+    assert violated_articles(_DUTY) == []
+    assert sanctioning_clauses(_REG.clauses) == {"第八条": [_PENALTY], "第九条": [_PENALTY]}
+    assert violated_text(_REG, _PENALTY) == f"{_DUTY.text} {_OTHER.text}"
+
+
+def test_the_penalty_follows_the_duty_found() -> None:
+    hits = [Hit(_DUTY, _REG.documents["t-reg"], 0.8), Hit(_OTHER, _REG.documents["t-reg"], 0.5)]
+    found = with_sanctions(_REG, hits)
+    # After the duty, once; the second article it sanctions does not bring it again.
+    assert [h.clause.locator for h in found] == ["第八条", "第三十条", "第九条"]
+    assert found[1].score < found[0].score
