@@ -102,6 +102,11 @@ def unheld_places(corpus: Corpus, query: Query) -> list[str]:
         and not set(LOCATION_FIELDS) & query.facts.profile.keys() else []
     if moved and query.history:
         return moved
+    # "上海的算力券补多少？跟深圳比哪个高": a held area set against one no held document is about is no comparison
+    # the held texts can make.
+    compared = sorted(places_named(query.text) - held) if "compare" in {t.name for t in query.asks} else []
+    if compared and any(p in own for p in held):
+        return compared
     if query.documents or any(p in fold(text) for p in held):
         return []
     return sorted(places_named(text) - held)

@@ -19,6 +19,7 @@ from assistant.subject_terms import LATIN_WORD, VERSION_YEAR, Terms, question_te
 from assistant.titles import char_pairs
 from assistant.understanding.asks import (
     DATE,
+    DOCUMENT_FACTS,
     STANDING,
     UNIT_WORDS,
     answer_pattern,
@@ -260,7 +261,7 @@ def title_asked(cited: str, names: list[str], question: str) -> bool:
 _PURPOSE = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+条\s*)?为[^。]{2,200}?(?:制定本|特制定|制订本)")
 _PURPOSE_ASKED = re.compile(r"目的|宗旨|为什么|为何|为了什么|干嘛|干什么|作用|用来|依据|根据什么|根据哪|引用|援引"
                             r"|purpose|why|basis|cite")
-_TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|加起来|in total|altogether")
+_TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|加起来|in total|altogether|\btotal\b|over (?:the )?(?:three|3|two|2) years")
 _CHAPTER_HEAD = re.compile(r"^\s*第[一二三四五六七八九十\d]+章")
 _CHAPTER_NAMED = re.compile(r"第[一二三四五六七八九十\d]+章|chapter|(?:first|second|third|fourth|fifth|sixth|seventh|eighth) chapter")
 
@@ -396,6 +397,16 @@ def is_cut(clause: Clause, doc: DocumentMeta, index: int, parts: list[str]) -> b
             and not _COMPLETE_END.search(parts[index]))
 
 
+def _choice_words(retriever: Retriever, options: tuple[str, ...]) -> list[set[str]]:
+    """Of each option a question offers, its words (two characters or more) the other options do not share."""
+    # An option that is a word of the texts itself ("核准制") is looked for whole: "核准方式" names no choice.
+    words = [{o} if retriever.is_known(o) else
+             {t for t in retriever.tokenizer.tokens(o) if len(t) >= 2 and _CJK_WORD.fullmatch(t)} for o in options]
+    own = [w - set().union(*(x for x in words if x is not w)) for w in words]
+    # Only a choice between the texts' own terms: a colloquial one ("区里发还是市里发") may be stated otherwise.
+    return own if all(own) and all(retriever.is_known(t) for w in own for t in w) else []
+
+
 def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, with_context: bool = True,
                        limit: int = 8, eligible: set[str] | None = None) -> list[Evidence]:
     """Every sentence of the top hits that states what the question asks, scored, best first, before
@@ -448,6 +459,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     period = asks_period(query.folded)
     scope = bool(_APPLIES_ASKED.search(query.folded))
     cases = bool(_CASES_ASKED.search(query.folded))
+    # "是核准制还是评审制": only a sentence naming one of the choices says which it is (of a document's own
+    # facts and standing, its metadata answers).
+    choices = _choice_words(retriever, query.choices) if not kinds & (DOCUMENT_FACTS | STANDING) else []
     asked_text = retriever.without_document_names(query.text)
     tiers = Tiers.of(query.text)  # a question stating an amount may fall in one tier of several
     # What one applicant gets ("买算力补贴多少"), not a budget: no year, no total, no table asked about.
@@ -498,6 +512,11 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             # Nor does one about other days ("5月22日与…座谈") a question about a day ("4月10日走访了哪里").
             on = days_about(fold(window))
             if days and on and not days & on:
+                continue
+            # Of a support item named, a sentence naming every choice ("细则的审核方式包含核准制和评审制") does not
+            # say which one is its own; of the whole, it answers ("both").
+            chosen = sum(any(w in fold(window) for w in words) for words in choices)
+            if choices and (not chosen or (chosen > 1 and query.named_items)):
                 continue
             cut = is_cut(clause, hit.doc, index, parts)
             money_table = False

@@ -48,7 +48,7 @@ _END = frozenset("吗 么 呢 不 没".split())
 # An English word's inflections: "compute" is what "computing" pays for too.
 _INFLECTION = re.compile(r"(?<=[a-z]{4})(?:ing|ed|es|e|s)$")
 # "rent subsidy", "housing allowance"; "a subsidy for recruiting overseas talent" (the phrase's last word).
-_EN_MEASURE = r"(?:subsid(?:y|ies)|grants?|allowances?|rewards?|awards?|vouchers?)"
+_EN_MEASURE = r"(?:subsid(?:y|ies)|grants?|allowances?|rewards?|awards?|vouchers?|bonus(?:es)?|stipends?)"
 _EN_BEFORE = re.compile(rf"\b([a-z][a-z-]{{2,}})\s+{_EN_MEASURE}\b")
 _EN_FOR = re.compile(rf"\b{_EN_MEASURE}\s+(?:for|on|towards?)\s+((?:[a-z][a-z-]*\s+){{0,3}}?[a-z][a-z-]{{2,}})"
                      r"(?=\s*(?:[,.?!;]|$|\band\b|\bin\b|\bunder\b|\bfrom\b))")

@@ -109,7 +109,7 @@ def compare(res: Resources, query: Query) -> tuple[Evidence, ...]:
         evidence = supported(candidate_evidence(res.retriever, query, hits, with_context=False))
         if evidence:
             found.append(evidence[0])
-    if not documents:
+    if len(found) < 2:  # no two named documents answer: the support items named, each from its own clauses
         found = list(_compared_items(res, query))
     return tuple(found) if len(found) >= 2 else ()
 
@@ -122,7 +122,10 @@ def _compared_items(res: Resources, query: Query) -> list[Evidence]:
         clauses = item_clauses(res.rules, res.corpus, (item,), standard=bool(query.kinds & _STANDARD))
         docs = frozenset(c.partition("#")[0] for c in clauses)
         hits = res.retriever.search(query.text, k=CAL.retrieve_k, filters=SearchFilters(doc_ids=docs))
-        evidence = supported(candidate_evidence(res.retriever, query, hits, with_context=False, eligible=clauses))
+        # The item's own clauses, stating what is asked: the other item's words in the question are not theirs
+        # to cover, so no coverage threshold applies.
+        evidence = [e for e in candidate_evidence(res.retriever, query, hits, with_context=False, eligible=clauses)
+                    if not e.cut_off]
         if evidence and evidence[0].hit.clause.clause_id not in {e.hit.clause.clause_id for e in found}:
             found.append(evidence[0])
     return found

@@ -491,6 +491,35 @@ def _unheld_firm_kind_asked(retriever: Retriever, query: Query) -> tuple[str, ..
     return unheld_firm_kinds(retriever, query.text)
 
 
+# Asking what is done about something, in particular ("有哪些具体措施", "具体怎么建设").
+_SPECIFICS_ASKED = re.compile(r"具体(?:措施|内容|做法|举措|政策|安排|规定|要求)|具体(?:怎么|如何)|有哪些(?:措施|举措)|怎么建设|如何建设")
+
+
+def _only_listed(query: Query, evidence: list[Evidence]) -> str:
+    """The note when a question asks the particulars of a thing it quotes ("“数据特区”有哪些具体措施") and the held
+    sentences only name it as one item of a list ("构建…中心、…数据特区、…高地"): a name is no measure."""
+    if not query.quoted or not _SPECIFICS_ASKED.search(query.folded):
+        return ""
+    for phrase in query.quoted:
+        if any(phrase in compact(fold(h)) for e in evidence for h in e.hit.clause.heading_path):
+            continue  # a part of its own ("二、构建全国智能算力枢纽中心"): what it does is under it
+        mentions = [e for e in evidence if phrase in compact(fold(e.sentence))]
+        if mentions and all(len(re.split(r"[、，,]", fold(e.sentence))) >= 3 and not _described(phrase, e.sentence)
+                            for e in mentions):
+            doc = mentions[0].hit.doc
+            gap = "所存副本不完整，具体内容可能在未收录的部分。" if doc.is_partial else ""
+            return f"所存《{doc.short_title}》只在列举中提到“{phrase}”，没有载明其具体措施。{gap}"
+    return ""
+
+
+def _described(phrase: str, sentence: str) -> bool:
+    """True when a sentence says more of a phrase than its name: the clause it stands in runs on past it."""
+    for part in re.split(r"[、，,；;。]", compact(fold(sentence))):
+        if phrase in part and len(part) > len(phrase) + CAL.described_extra_chars:
+            return True
+    return False
+
+
 def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
                    eligible: set[str] | None = None) -> Support:
     """Whether the retrieved clauses answer the query (`eligible`: only these clause ids may)."""
@@ -570,6 +599,9 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
                      *(t for t in taxes if not any(concerns(ev, (), (t,)) for ev in answering))]
             names = "、".join(f"“{n}”" for n in unmet or [*(m.name for m in measures), *taxes])
             return Support("not_held", note=f"所存政策文件中与问题最相关的条款都没有涉及{names}，没有找到这方面的规定。")
+    listed = _only_listed(query, evidence)
+    if listed:
+        return Support("not_held", note=listed)
     summary = summarised_unheld_chapter(corpus, evidence[0].sentence, evidence[0].hit.doc) \
         if not divisions_named(query.text) and not ABOUT_ASKED.search(query.folded) \
         and not DIVISION_ASKED.search(query.folded) else None

@@ -214,6 +214,8 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
     figures = {"money", "ratio", "quantity"} | ({"grant"} if _BUDGET.search(folded) else set())
     if asked - figures or ("ratio" in asked and not _SHARE.search(folded)):
         return None
+    if not asked and query.choices and not _BUDGET.search(folded):
+        return None  # "场景示范扶持是核准制还是评审制": a row named, but a choice asked, not a figure
     table_hits = [h.clause for h in hits[:3] if h.clause.kind == "table_row"]
     if not table_hits:
         return None

@@ -118,7 +118,7 @@ def names_another_document(question: str, doc: DocumentMeta, corpus: Corpus) -> 
 
 _WHICH_APPLIES = re.compile(r"哪个为准|(?:看|用|按|执行)哪(?:个|一)(?:版|稿)?|哪(?:个|一)版本|which (?:version|one) (?:applies|to use)")
 # A law's history at its head: "2017年9月1日 第十二届全国人民代表大会常务委员会第二十九次会议修订".
-_HISTORY = re.compile(rf"(?P<date>{DATE})[^。；;\n]{{0,40}}?(?P<verb>通过|修订|修正)")
+_HISTORY = re.compile(rf"(?P<date>{DATE})\s*(?P<body>[^。；;\n]{{0,40}}?)(?P<verb>通过|修订|修正)")
 _HISTORY_ASKED = {"通过": re.compile(r"通过|adopted|passed"), "修订": re.compile(r"修订|修改|revised"),
                   "修正": re.compile(r"修正|修改|amended")}
 _HISTORY_EN = {"通过": "adopted", "修订": "revised", "修正": "amended"}
@@ -234,9 +234,10 @@ class _Facts:
         asked = {verb for verb, words in _HISTORY_ASKED.items() if words.search(fold(self.question))}
         history = [(c, m) for c, m in history if m.group("verb") in asked] or history
         for clause, match in history:
-            verb, when = match.group("verb"), match.group("date")
+            verb, when, body = match.group("verb"), match.group("date"), match.group("body").strip()
+            # The body that acted ("深圳市第七届人民代表大会常务委员会第十一次会议"), as the line names it.
             self.say(f"{self.title} was {_HISTORY_EN[verb]} on {english_dates(when)}." if self.language == "en"
-                     else f"{self.title}于{when}{verb}。", [match.group(0)], clause)
+                     else f"{self.title}于{when}{'经' + body if body else ''}{verb}。", [match.group(0)], clause)
         return bool(history)
 
     def validity(self) -> bool:

@@ -154,6 +154,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"多少钱|多少万|补多少|能补(?!哪|什么)|能拿(?!哪|什么)|拿多少|给多少|罚款.{0,8}多少|罚多少|罚几"
             r"|多少元|几万|(?:资助|补贴|补助|扶持)(?:的)?(?:金额|额度)?(?:是|有|为)?多少"
             r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度|how much"
+            r"|what (?:is|was|are) the (?:\w+[ -]){0,4}(?:funding|budget|amount|cost)s?\b"
         ),
         re.compile(
             r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)"
@@ -176,6 +177,12 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "grant", "扶持金额",
         re.compile(r"能补(?!哪|什么)|补多少|能拿(?!哪|什么)|拿多少|资助多少|补贴多少|给多少|扶持多少|能申请多少|能领多少"),
         re.compile(r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)|million yuan|%|百分之"),
+    ),
+    # A day of the week ("每周几开会"): "每周召开" says how often, not which day.
+    AnswerType(
+        "weekday", "星期几",
+        re.compile(r"(?:周|星期|礼拜)几|(?:what|which) day of the week"),
+        re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]|monday|tuesday|wednesday|thursday|friday|saturday|sunday"),
     ),
     # A particular day: "几号", "哪天" want a month and a day, not just a year.
     AnswerType(
@@ -211,7 +218,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "deadline", "截止时间",
         re.compile(r"截止|最晚|最迟|之前提交|期限|到哪天|到什么时候|到啥时候|到几号|deadline|due date|no later than"),
         # "8月3日至9月1日": a period's end is its deadline.
-        re.compile(r"截止|截至|[之以]?前|止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月|有效期?(?:至|到)"
+        # "…9月16日前", "…9月22日止" (not 前海, 禁止: the word after a date)
+        re.compile(r"截止|截至|(?:[日号月年]|之|以)\s*前|[日号]\s*止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月"
+                   r"|有效期?(?:至|到)"
                    r"|deadline|before|no later than|\buntil\b"),
         # The end of a period ("自8月3日至9月1日") or a date said to be the last ("截止至…", "最迟…").
         lead=_lead(rf"(?:至|到|截止|截至|最迟|最晚|不晚于|until|no later than)[^，。；,;]{{0,4}}?(?P<v>{DATE})",
@@ -453,7 +462,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "adopted", "通过或修订日期",
         re.compile(r"(?:什么时候|啥时候|何时|哪天|哪一天|几号|哪年|哪一年)(?:被)?(?:通过|修订|修正|修改)(?![审评验认])"
-                   r"|(?:通过|修订|修正)(?:的)?(?:日期|时间|年份)|when was .{0,60}(?:adopted|passed|revised|amended)"),
+                   r"|(?:通过|修订|修正)(?:的)?(?:日期|时间|年份)|when was .{0,60}(?:adopted|passed|revised|amended)"
+                   r"|(?:哪次|哪一次|什么|哪个)会议(?:上)?(?:审议)?(?:通过|修订)|(?:adopted|passed) (?:at|by) (?:which|what)"),
         re.compile(rf"(?:{DATE})[^。；;\n]{{0,40}}?(?:通过|修订|修正)"),
     ),
     # A count of the document's own articles or chapters ("一共几条", "分几章、多少条"), not of what they
@@ -600,6 +610,25 @@ _CLAUSE_BREAK = re.compile(r"[，,；;]")
 
 
 _ASKING = re.compile(r"[呢吗么嘛]\s*$|多少|几|哪|什么|啥|怎么|如何|是否|能否|可否|\b(?:what|which|how|when|who|is|are|does|do|can)\b")
+
+
+_CHOICE_BEFORE = re.compile(r"[是为按用走选属于，,。？?！!、\s]")
+_STILL = re.compile(r"[不没很挺也都会要在有就得]")
+_CHOICE_AFTER = re.compile(r"[？?。，,！!、\s]|呢|吗|啊")
+
+
+def choice_options(question: str) -> tuple[str, ...]:
+    """The two things a question asks to choose between ("是核准制还是评审制" -> 核准制, 评审制); none when it
+    offers no such choice."""
+    folded = fold(question)
+    left, sep, right = folded.partition("还是")
+    if not sep:
+        return ()
+    first, second = _CHOICE_BEFORE.split(left)[-1], _CHOICE_AFTER.split(right)[0]
+    if _STILL.match(second):
+        return ()  # "还是不太明白": 还是 as "still"
+    options = tuple(o for o in (first, second) if 2 <= len(o) <= 10)
+    return options if len(options) == 2 else ()
 
 
 def questions_in(message: str) -> list[str]:

@@ -14,7 +14,7 @@ from retrieval.text import fold
 # ("征求意见稿" names a version, not the consultation.)
 _CONSULTATION = re.compile(r"(?:征求|征询|征集)\S{0,4}?意见(?!稿)|意见(?:征集|反馈|征求)|反馈意见|提(?:交)?意见"
                            r"|反馈(?:的)?(?:截止|期限|时间|日期)"
-                           r"|意见(?!稿).{0,4}(?:提|交|发)"
+                           r"|意见(?!稿).{0,4}(?:提|交|发|寄)"
                            r"|public comments?|comment period|consultation")
 _TIME_KINDS = frozenset({"date", "day", "deadline", "period"})
 # Which version of a document a question means: its draft for comment, or the text as issued.
@@ -33,6 +33,7 @@ def asks_comment_period(question: str, earlier: str = "") -> bool:
 
 # How something is sent in: "怎么交", "如何提交", "通过什么方式反馈", "how do we submit".
 _HOW_SENT = re.compile(r"(?:怎么|如何|怎样|咋|通过什么|以什么|用什么|什么)(?:方式|渠道|途径)?(?:提交|交|反馈|提|发|寄|报送|递交)"
+                       r"|(?:寄|发|交|反馈|报送|提交|递交)给谁"  # to whom; "寄到哪" asks an address (a contact)
                        r"|how (?:do|can|should|to) (?:i |we |you )?(?:submit|send|give|make|provide)")
 
 

@@ -18,6 +18,7 @@ from assistant.understanding.asks import (
     AnswerType,
     Quoting,
     asked,
+    choice_options,
     counted,
     kinds_of,
     per_units,
@@ -111,6 +112,8 @@ class Query:
     # The message asks what the person themselves would get ("我们能拿多少房租补贴"): pre-checked, never
     # answered with an item's district budget as if it were theirs.
     own_case: bool = False
+    # The two things the message asks to choose between ("核准制还是评审制"), or none.
+    choices: tuple[str, ...] = ()
     # Places the message typed by their sound, read as the held place they sound like: (typed, read as).
     read_as: tuple[tuple[str, str], ...] = ()
 
@@ -165,6 +168,9 @@ class Query:
         return self.items or self.context_items
 
 
+# Asking for the computation itself ("重新算一下", "帮我算算"): of the amounts the conversation has stated.
+_COMPUTE_ASKED = re.compile(r"重新(?:算|计算|测算)|再算|重算|帮我算|算一下|算算|测算一下|\brecalculate\b|\bcalculate\b")
+
 # "那语料券呢", "英文版呢", "what about the corpus voucher?": a message that only names what to ask it of.
 _ONLY_NAMES = re.compile(r"^(?:那|那么|那个)?[^，。,.？?！!]{1,24}呢\s*[？?]?$|^(?:and|what about|how about) [^,.?!]{1,40}\??$")
 
@@ -184,8 +190,10 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
     asks = asked(text) or (asked(followup) if inherits else ())
     intent = route(text, facts)
     own = own_case(text, kinds_of(asks), stated, context)
-    if intent == "policy" and ((own and stated.has_amount) or states_spending(text, facts)):
-        intent = "self_assessment"  # "能补多少" after the amounts were given: computed, not quoted
+    if intent == "policy" and ((own and stated.has_amount) or states_spending(text, facts)
+                               or (stated.has_amount and _COMPUTE_ASKED.search(fold(text)) is not None)):
+        # "能补多少" after the amounts were given, "…不算初创，重新算一下": computed, not quoted
+        intent = "self_assessment"
     elif intent == "policy" and route(text, stated) == "mixed":
         intent = "mixed"  # "这种情况能申报吗" after where the firm pays tax was said: checked, not quoted
     elif intent == "policy" and only_names and route(followup, stated) in ("mixed", "self_assessment"):
@@ -216,4 +224,5 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         context_documents=retriever.document_mentions(followup) if followup else {},
         context_items=tuple(rules.match_items(followup)) if followup else (),
         own_case=own,
+        choices=choice_options(text),
     )

@@ -13,6 +13,7 @@ from assistant.understanding.asks import (
     answer_type,
     ask_types,
     asked,
+    choice_options,
     counted,
     lists_sorts,
     per_units,
@@ -254,3 +255,18 @@ def test_what_is_x_asks_for_a_definition(question: str) -> None:
 def test_questions_between_commas_inside_one_of_several_are_each_a_question() -> None:
     assert questions_in("语料券一年总共多少，比例多少？上限呢") == ["语料券一年总共多少", "比例多少", "上限呢"]
     assert questions_in("我们在龙岗，能补多少？上限呢") == ["我们在龙岗，能补多少", "上限呢"]  # a statement is no question
+
+
+@pytest.mark.parametrize(("question", "options"), [
+    ("示范项目是核准制还是评审制？", ("核准制", "评审制")),
+    ("补贴按合同金额还是实际支付金额", ("合同金额", "实际支付金额")),
+    ("这个还是不太明白", ()),  # 还是 as "still": no choice
+])
+def test_the_choices_a_question_offers(question: str, options: tuple[str, ...]) -> None:
+    assert choice_options(question) == options
+
+
+def test_which_came_first_asks_each_ones_date() -> None:
+    kinds = ask_types("数据条例和人工智能条例哪个先施行")
+    assert "date" in kinds
+    assert "date" not in ask_types("南山等兄弟区已经先出台了哪些政策")  # "先出台" of no two things compared

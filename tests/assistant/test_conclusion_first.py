@@ -81,3 +81,13 @@ def test_which_of_two_documents_came_first_is_the_conclusion(policy_assistant: P
 def test_a_difference_asked_of_two_support_items_quotes_each(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("训力券跟语料券的资助上限相差多少")
     assert "1000万" in answer.text and "200万" in answer.text
+
+
+def test_an_english_question_for_a_total_over_years_gets_the_stated_total(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("What is the estimated overall three-year funding requirement of the Longgang AI rules?")
+    assert "47520" in lead_of(answer)
+
+
+def test_the_training_voucher_named_in_other_english_words_is_that_voucher(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("What's the maximum amount of Shenzhen's training power voucher?")
+    assert {c.doc_id for c in answer.citations} == {"sz-ai-pioneer-measures-2024"} and "1000万" in answer.text

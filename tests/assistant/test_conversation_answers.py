@@ -116,3 +116,16 @@ def test_a_bare_version_word_after_a_policy_names_that_policys_draft(policy_assi
     answers = _converse(policy_assistant, "2026年的龙岗工信专项资金管理办法哪天印发的", "那征求意见稿呢？")
     assert "2024年8月19日" in answers[1].text
     assert {c.doc_id for c in answers[1].citations} == {"lg-itc-fund-measures-2024-draft"}
+
+
+def test_a_corrected_fact_with_a_request_to_recompute_is_computed(policy_assistant: PolicyAssistant) -> None:
+    answers = _converse(policy_assistant, "我们是初创企业，租算力训练大模型，服务合同800万，训力券能补多少",
+                        "抱歉，我们其实成立很久了，不是初创企业，麻烦重新算一下")
+    assert _estimate(answers[0], "sz-training-voucher") == 480.0
+    assert _estimate(answers[1], "sz-training-voucher") == 400.0
+
+
+def test_two_support_items_compared_are_each_quoted_from_their_own_clauses(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗的算力扶持跟市里的训力券，补贴比例各是多少？哪个高")
+    assert {c.doc_id for c in answer.citations} >= {"lg-ai-measures-en", "sz-ai-pioneer-measures-2024"}
+    assert "30%" in answer.text and "50%" in answer.text

@@ -139,3 +139,8 @@ def test_a_kind_of_firm_no_held_text_names_is_refused_not_given_another_measures
     # Stating its own spending on a held measure, such a firm gets that measure computed.
     answer = policy_assistant.answer("我们是跨境电商企业，在龙岗买算力花了500万，能补多少")
     assert not answer.refused and "150万元" in answer.text
+
+
+def test_an_english_bonus_is_a_measure_named_by_what_it_pays_for(policy_assistant: PolicyAssistant) -> None:
+    assert [m.name for m in named_measures(policy_assistant.retriever, "How much is the housing bonus for engineers?")] \
+        == ["housing bonus"]

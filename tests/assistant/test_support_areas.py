@@ -89,3 +89,4 @@ def test_a_place_typed_by_the_sound_of_the_held_district_is_read_as_it(policy_as
     # Another district of another sound is still another area's policy.
     assert heard_as_held(policy_assistant.corpus, "龙华区买算力补贴比例是多少") == {}
     assert policy_assistant.answer("龙华区的企业买算力补贴比例是多少").refused
+

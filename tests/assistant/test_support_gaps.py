@@ -100,3 +100,14 @@ def test_what_was_actually_paid_out_is_not_a_policys_annual_cap(policy_assistant
 def test_a_budget_tables_years_say_no_time_to_apply(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("龙岗算力扶持2025年几时可以开始申报")
     assert answer.refused and "12000" not in answer.text
+
+
+def test_a_thing_only_named_in_a_list_has_no_measures_held(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("广东通用人工智能的实施意见提到的“场景应用全国示范高地”，具体措施有哪些？")
+    assert answer.refused and "只在列举中提到" in answer.text
+
+
+def test_a_choice_no_held_sentence_makes_is_not_answered_by_a_sentence_naming_both(
+        policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("具身智能机器人应用扶持走核准制还是评审制")
+    assert answer.refused and "12000" not in answer.text and "包含核准制和评审制" not in answer.text

@@ -121,6 +121,12 @@ def test_a_budget_question_is_not_a_grant_question() -> None:
     ("每年发放最高5亿元训力券。", "stacking", False),
     ("委员会主任由分管副市长担任。", "person", True),  # the office that fills the post
     ("委员会的日常工作由市产业主管部门承担。", "person", False),  # a department's duties name nobody
+    ("请于2030年3月15日前反馈意见。", "deadline", True),
+    ("申报至2030年4月30日止。", "deadline", True),
+    ("鼓励企业入驻前海合作区。", "deadline", False),  # 前 of a place name is no deadline
+    ("禁止向他人出售个人数据。", "deadline", False),  # nor 止 of 禁止
+    ("每周三上午召开例会。", "weekday", True),
+    ("结合每周召开的联席会议机制。", "weekday", False),  # how often, not which day
 ])
 def test_a_sentence_states_the_kind_asked_or_not(sentence: str, kind: str, states_it: bool) -> None:
     assert bool(answer_pattern(kind).search(fold(sentence))) is states_it
@@ -301,6 +307,7 @@ def test_the_areas_a_text_names() -> None:
     ("惠州对人工智能企业买算力补多少？", ["惠州"]),
     ("香洲区对人工智能企业买算力补多少？", []),
     ("公司注册在香洲，纳税在惠州，能申请算力资助吗？", []),  # names a held area: its rules are asked about
+    ("惠州的算力资助比例跟香洲比，哪个高？", ["惠州"]),  # … but set against an unheld one, no comparison is held
     ("对人工智能企业买算力补多少？", []),
 ])
 def test_a_question_about_an_area_no_held_document_covers(policy_assistant: PolicyAssistant, question: str,
