@@ -52,6 +52,7 @@ class Calibration:
     # 项目) names no particular measure
     measure_min_idf: float = 2.5
     applied_words: int = 4  # words after 申请 to the question's end that may name the thing applied for
+    listed_name_chars: int = 6  # a list item the question writes out whole, at least this long, is what it asks about
     described_extra_chars: int = 4  # a list item this much longer than the name it quotes says more of it
     quoted_name_chars: int = 8  # a quoted phrase this short is a name: none held means nothing held is about it
     claim_hits: int = 3  # top hits whose documents and figures a reported version or figure is checked against

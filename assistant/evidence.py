@@ -261,7 +261,7 @@ def title_asked(cited: str, names: list[str], question: str) -> bool:
 _PURPOSE = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+条\s*)?为[^。]{2,200}?(?:制定本|特制定|制订本)")
 _PURPOSE_ASKED = re.compile(r"目的|宗旨|为什么|为何|为了什么|干嘛|干什么|作用|用来|依据|根据什么|根据哪|引用|援引"
                             r"|purpose|why|basis|cite")
-_TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|加起来|in total|altogether|\btotal\b|over (?:the )?(?:three|3|two|2) years")
+_TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|加起来|in total|altogether|\b(?:total|overall)\b|over (?:the )?(?:three|3|two|2) years")
 _CHAPTER_HEAD = re.compile(r"^\s*第[一二三四五六七八九十\d]+章")
 _CHAPTER_NAMED = re.compile(r"第[一二三四五六七八九十\d]+章|chapter|(?:first|second|third|fourth|fifth|sixth|seventh|eighth) chapter")
 
@@ -271,6 +271,9 @@ _ARTICLE_HEAD = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+
 # "哪些情况下可以…", answered by the sentence opening a list of cases ("有下列情形之一的，可以…：").
 _CASES_ASKED = re.compile(r"(?:哪些|什么|哪几种|啥)(?:样的)?(?:情况|情形|条件下|场景)|in (?:what|which) (?:cases|circumstances)")
 _CASES_LISTED = re.compile(r"(?:下列|以下)(?:情形|情况)|following (?:circumstances|cases)")
+_WHOLE_YEAR = re.compile(r"全年|整年|全年度|一整年|(?:whole|full|entire) year")
+_PART_OF_YEAR = re.compile(r"[一二三四1-4]季度|上半年|下半年|前三季度|\d{1,2}\s*[-—至到]\s*\d{1,2}\s*月|(?:first|second|third) quarter")
+_RATE = re.compile(r"\d+(?:\.\d+)?\s*%|百分之")
 _YEAR_ASKED = re.compile(r"哪一?年|几几年|什么年份|哪个年份|which year|what year")
 _PAID_OUT = re.compile(r"已(?:经)?(?:拨付|发放|兑现|下达|支出)|累计(?:拨付|发放|兑现|支持|下达)|实际(?:拨付|发放|兑现|支出)")
 # What was actually paid out, or to how many ("训力券实际一共发了多少", "去年发了多少", "多少家企业拿到"): a policy
@@ -459,6 +462,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     period = asks_period(query.folded)
     scope = bool(_APPLIES_ASKED.search(query.folded))
     cases = bool(_CASES_ASKED.search(query.folded))
+    whole_year = bool(_WHOLE_YEAR.search(query.folded))
     # "是核准制还是评审制": only a sentence naming one of the choices says which it is (of a document's own
     # facts and standing, its metadata answers).
     choices = _choice_words(retriever, query.choices) if not kinds & (DOCUMENT_FACTS | STANDING) else []
@@ -508,6 +512,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             # A sentence about other years ("2024年建成…") does not answer a question about this one.
             about = years_about(fold(window))
             if years and about and not years & about:
+                continue
+            # Nor does a figure for part of a year ("2024年一季度…约9.58亿元") answer one for the whole year.
+            if whole_year and _PART_OF_YEAR.search(fold(window)):
                 continue
             # Nor does one about other days ("5月22日与…座谈") a question about a day ("4月10日走访了哪里").
             on = days_about(fold(window))
@@ -568,11 +575,12 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # A sentence citing documents the question names says what it cites of them.
                 score += CAL.named_doc_bonus * min(len(set(counts) & cited), 2)
             if ("agency" in kinds and _AGENT.search(own)) or (period and _DATE_RANGE.search(own)) \
-                    or (scope and _APPLIES.search(own)) or violated or (cases and _CASES_LISTED.search(own)):
+                    or (scope and _APPLIES.search(own)) or violated or (cases and _CASES_LISTED.search(own)) \
+                    or ("standard" in kinds and _RATE.search(own)):
                 # States the fact in the form asked: who acts, rather than a department mentioned in passing;
                 # a period from one date to another, rather than a single date; what a document applies to;
                 # the penalty for breaching a duty, rather than the duty; the cases listed after it, asked
-                # "哪些情况下…".
+                # "哪些情况下…"; the rate of support, asked how support is reckoned.
                 score += CAL.form_bonus
             if violated and "penalty" in kinds and index == 0:
                 score += CAL.form_bonus  # "怎么处罚": the clause's opening sentence says who orders what, first

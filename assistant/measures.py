@@ -127,6 +127,17 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
     return tuple(out.values())
 
 
+_ROLL = re.compile(r"([\u4e00-\u9fff]{2})卷")
+
+
+def voucher_slips(retriever: Retriever, text: str) -> dict[str, str]:
+    """Vouchers typed with 卷 for 券, the pinyin input method's slip ("训力卷" for 训力券): each such word whose
+    券 form a held text uses, with that form."""
+    found = {m.group(0): f"{m.group(1)}券" for m in _ROLL.finditer(fold(text))}
+    return {typed: meant for typed, meant in found.items()
+            if any(meant in fold(c.text) for c in retriever.corpus.clauses)}
+
+
 def unheld_applied_for(retriever: Retriever, text: str) -> tuple[str, ...]:
     """The things a question applies for that no held clause mentions, nor any policy word they stand for,
     named with the noun before them: nothing held grants them ("人才公寓怎么申请", "能申请人才安居房吗").

@@ -21,6 +21,7 @@ from assistant.composers.extractive import ExtractiveComposer, line_by_line, ref
 from assistant.composers.llm import LLMComposer
 from assistant.evidence import Evidence, candidate_evidence, supported
 from assistant.guard import guard_answer
+from assistant.measures import voucher_slips
 from assistant.models import Answer, Intent, Turn
 from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck, item_clauses
 from assistant.resources import Resources
@@ -51,7 +52,7 @@ _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
 def understand_message(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...]) -> Query | Answer:
     """The `Query` (instructions to the assistant removed), or the help text for a greeting."""
     text = without_instructions(clean_query(message))
-    heard = heard_as_held(res.corpus, text)
+    heard = {**heard_as_held(res.corpus, text), **voucher_slips(res.retriever, text)}
     for typed, held in heard.items():
         text = text.replace(typed, held)
     query = understand(text, history, res.retriever, res.rules)
@@ -173,7 +174,7 @@ def precheck(res: Resources, query: Query, hits: list[Hit]) -> Assessment | Answ
     return Assessment(intent, checks, eligibility)
 
 
-_STANDARD = frozenset({"ratio", "cap", "money"})  # what an item's support standard states
+_STANDARD = frozenset({"ratio", "cap", "money", "standard"})  # what an item's support standard states
 
 
 def support(res: Resources, query: Query, hits: list[Hit]) -> Support:

@@ -496,11 +496,15 @@ _SPECIFICS_ASKED = re.compile(r"具体(?:措施|内容|做法|举措|政策|安�
 
 
 def _only_listed(query: Query, evidence: list[Evidence]) -> str:
-    """The note when a question asks the particulars of a thing it quotes ("“数据特区”有哪些具体措施") and the held
-    sentences only name it as one item of a list ("构建…中心、…数据特区、…高地"): a name is no measure."""
-    if not query.quoted or not _SPECIFICS_ASKED.search(query.folded):
+    """The note when a question asks the particulars of a thing ("“数据特区”有哪些具体措施") and the held sentences
+    only name it as one item of a list ("构建…中心、…数据特区、…高地"): a name is no measure."""
+    if not _SPECIFICS_ASKED.search(query.folded):
         return ""
-    for phrase in query.quoted:
+    # The thing asked about: quoted, or an item of a listing sentence the question writes out whole.
+    asked = compact(query.folded)
+    listed = {item for e in evidence for item in re.split(r"[、，,；;。]", compact(fold(e.sentence)))
+              if len(item) >= CAL.listed_name_chars and item in asked}
+    for phrase in (*query.quoted, *sorted(listed, key=len, reverse=True)):
         if any(phrase in compact(fold(h)) for e in evidence for h in e.hit.clause.heading_path):
             continue  # a part of its own ("二、构建全国智能算力枢纽中心"): what it does is under it
         mentions = [e for e in evidence if phrase in compact(fold(e.sentence))]

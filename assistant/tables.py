@@ -33,6 +33,7 @@ _YEAR_SPAN = re.compile(r"(20\d{2})\s*年?\s*(?:到|至|—|-|~|－)\s*(20\d{2})
 # "哪个项目钱最多", "哪一项预算最少": the row with the largest or smallest figure.
 _EXTREME = re.compile(r"哪(?:个|项|一项|一个|些)[^，。？?]{0,12}?(最多|最高|最大|最少|最低|最小)")
 _MOST = ("最多", "最高", "最大")
+_STANDARD_ASKED = re.compile(r"怎么补|如何补|怎么算|怎么给|按什么|什么标准|(?:补贴|扶持|资助|奖励)标准|标准是什么")
 _BUDGET = re.compile(r"预算|测算|经费|资金表|安排|表\s*\d")  # "表1里…": the table named by its number
 _LIST = re.compile(r"有什么|都有|清单")  # besides what asks for a list (the "list" answer type)
 _NAME_HEADERS = ("项目名称", "名称", "项目")
@@ -214,8 +215,10 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
     figures = {"money", "ratio", "quantity"} | ({"grant"} if _BUDGET.search(folded) else set())
     if asked - figures or ("ratio" in asked and not _SHARE.search(folded)):
         return None
-    if not asked and query.choices and not _BUDGET.search(folded):
-        return None  # "场景示范扶持是核准制还是评审制": a row named, but a choice asked, not a figure
+    if not asked and (query.choices or _STANDARD_ASKED.search(folded)) and not _BUDGET.search(folded):
+        # "场景示范扶持是核准制还是评审制", "机器人应用扶持怎么补，按什么标准": a row named, but a choice or
+        # the standard of support asked, which no budget cell states
+        return None
     table_hits = [h.clause for h in hits[:3] if h.clause.kind == "table_row"]
     if not table_hits:
         return None

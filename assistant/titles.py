@@ -23,6 +23,7 @@ from retrieval.text import fold
 # Plain 意见, 措施, 方案 and 计划 are also everyday words ("反馈意见", "具体措施", "年度计划").
 _KIND = re.compile(r"(?:办法|条例|规定|细则|指南|规程|(?:实施|指导)意见|行动方案|行动计划|若干措施"
                    r"|[\u4e00-\u9fff]{2}法)$")
+_BARE_KIND = re.compile(r"(?:管理|暂行|实施|试行|若干|专项)*(?:办法|条例|规定|细则|指南|规程|意见|方案|计划|措施)")
 _TITLE_QUOTED = re.compile(r"《([^》]{4,60})》")
 # Words of a title: nouns, verbs, adjectives, distinguishing words, abbreviations, idioms, places, domain terms.
 _TITLE_WORD = re.compile(r"n|v|a|b|j|l|i|x|eng")
@@ -49,6 +50,14 @@ class UnheldTitle:
     named: str  # as the question writes it
     known: str  # the title of the known, unheld document it names; "" when none is known
     cited_by: tuple[str, ...] = ()  # the held documents whose clauses name it (what they say of it is all held)
+
+
+def _held_names(retriever: Retriever) -> list[str]:
+    """The names of held documents (short titles and the lexicon's names for them), folded, longest first."""
+    names = {fold(d.short_title) for d in retriever.corpus.documents.values()} | {
+        fold(a) for a, ids in retriever.lexicon.doc_aliases.items() if any(i in retriever.corpus.documents for i in ids)}
+    # A bare kind of document ("管理办法") names none: "高新技术企业认定管理办法" is another text.
+    return sorted((n for n in names if not _BARE_KIND.fullmatch(n)), key=len, reverse=True)
 
 
 def titles_named(retriever: Retriever, text: str) -> list[str]:
@@ -78,6 +87,12 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
         while start < end and words[start][1] == "v":
             start += 1
         title = "".join(w for w, _ in words[start:end + 1])
+        # "小孩推个性化广告数据条例": words before a held document's name that are not of a title (a place, a
+        # year) are the question's.
+        held = next((n for n in _held_names(retriever) if title.endswith(n) and len(n) < len(title)), "")
+        prefix = words[start:end + 1 - len(retriever.tokenizer.tagged_words(held))] if held else []
+        if held and not any(t == "ns" or re.search(r"\d", w) for w, t in prefix):
+            title = held
         if len(_CJK.findall(title)) >= CAL.title_min_chars:
             titles.append(title)
     return list(dict.fromkeys(titles))
@@ -178,13 +193,16 @@ def documents_glossed(retriever: Retriever, text: str) -> dict[str, int]:
         if doc.language == "en":
             continue  # named by its own words (the lexicon's names)
         title = fold(f"{doc.title}{doc.short_title}")
-        shared = sum(t in title for t in terms)
+        matched = [t for t in terms if t in title]
+        # Of titles sharing as many terms, the one sharing the longer ones ("生成式人工智能", "暂行办法" rather
+        # than "人工智能", "措施"): a term inside another matched one adds nothing.
+        spelled = sum(len(t) for t in matched if not any(t != o and t in o for o in matched))
         of_year = bool(years & {str(doc.published)[:4], *re.findall(r"20\d{2}", title)})
         itself = doc.doc_type not in ABOUT_TYPES  # the policy, rather than its interpretation or notice
-        scored.append((shared, of_year, itself, doc.doc_id))
+        scored.append((len(matched), spelled, of_year, itself, doc.doc_id))
     scored.sort(reverse=True)
     if not scored or scored[0][0] < _MIN_GLOSSED_TERMS:
         return {}
-    if len(scored) > 1 and scored[1][:3] == scored[0][:3]:
+    if len(scored) > 1 and scored[1][:4] == scored[0][:4]:
         return {}  # two documents as likely: none is named
-    return {scored[0][3]: 1}
+    return {scored[0][4]: 1}

@@ -153,7 +153,7 @@ class ExtractiveComposer:
             if step == DONE:
                 break
         add_currency_notes(draft, self.res.corpus)
-        draft.caveats += [f"您写的“{typed}”已按同音的“{held}”理解。" for typed, held in context.query.read_as]
+        draft.caveats += [f"您写的“{typed}”已按“{held}”理解。" for typed, held in context.query.read_as]
         draft.caveats.append(DISCLAIMER)
         caveats = draft.close()
         return Answer(text=draft.text, citations=draft.citations, prechecks=[c.to_dict() for c in context.checks],

@@ -162,6 +162,15 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         ),
         lead=_lead(rf"(?P<v>{AMOUNT})", "金额为{v}", "The amount is {v}"),
     ),
+    # How support is reckoned ("怎么补", "按什么标准"): a rate or an amount states it; a budget row's yearly
+    # totals do not.
+    AnswerType(
+        "standard", "扶持标准",
+        re.compile(r"怎么补|如何补|怎么算|按什么(?:标准|比例)|什么标准|(?:补贴|扶持|资助|奖励)标准|标准是(?:什么|多少)"
+                   r"|how (?:is|are) .{0,40}calculated|what is the (?:subsidy |support |funding )?standard"),
+        # a rate, or an amount granted ("给予最高200万元资助"), not a yearly pool ("每年发放最高5000万元语料券")
+        re.compile(r"\d+(?:\.\d+)?\s*%|百分之|一次性|million|给予[^，。；]{0,10}万元|最高[^，。；]{0,6}万元(?:的)?(?:资助|补贴|奖励|扶持)"),
+    ),
     # What something costs (not whether it is charged: "收费吗"): a grant's amount is no price.
     AnswerType(
         "price", "价格或收费标准",
@@ -261,7 +270,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "quantity", "具体数值",
         re.compile(r"多少|多大|多高|多快|how (?:large|big|high|fast)"),
-        re.compile(r"\d|[零一二两三四五六七八九十百千]+\s*(?:万|亿|元|个|家|项|倍|年|名|人|条|类|种|次|张|台|套|件|份|平方米|%|周岁|岁|天|日|小时)"
+        # (an attachment's number, "附件1", is no value)
+        re.compile(r"(?<!附件)\d|[零一二两三四五六七八九十百千]+\s*(?:万|亿|元|个|家|项|倍|年|名|人|条|类|种|次|张|台|套|件|份|平方米|%|周岁|岁|天|日|小时)"
                    r"|百分之"),
     ),
     # A length of time or a count of years ("几年内不能再申报").
@@ -308,7 +318,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "agency", "负责部门",
         re.compile(
             r"哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|哪个机构|什么机构|谁负责|由谁|谁来|"
-            r"谁管|谁牵头|牵头|责任单位|主管部门是|会同|哪个局|哪个委"
+            r"谁管|谁牵头|牵头|责任单位|主管部门是|会同|哪个局|哪个委|谁是[^，。？?]{0,12}(?:部门|机构|单位)"
             r"|(?:which|what) (?:\w+ )?(?:departments?|bureaus?|agenc(?:y|ies)|authorit(?:y|ies)|bod(?:y|ies)|offices?"
             r"|organi[sz]ations?|governments?)\b"
             r"|who (?:is (?:in charge|responsible)|manages|handles|administers|approves|oversees|runs|takes charge)"
@@ -337,7 +347,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "materials", "所需材料",
         re.compile(r"(?:什么|哪些|准备|提交|提供|带).{0,4}(?:材料|资料)"
-                   r"|(?:what|which) (?:materials|documents|papers) (?:are|do|should|must|to)|materials? (?:required|needed)"),
+                   r"|(?:what|which) (?:materials|documents|papers) (?:are|do|should|must|to)|materials? (?:required|needed)"
+                   r"|application (?:materials|documents)|supporting documents"),
         # Materials named as what to hand in, not the word: "提交相关材料" or "…和证明材料" says that some
         # are needed, not which; "按服务合同金额的50%" names a contract, not a document to submit.
         re.compile(r"(?:提交|提供|报送|上传|附上?|出具|准备|携带)[^。；]{0,24}(?:复印件|原件|执照|申请表|申报书|承诺书"
@@ -497,6 +508,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "basis", "制定依据",
         re.compile(r"(?:制定|起草|编制|出台)依据|法律依据|政策依据|上位法|依据(?:是|有)(?:什么|哪些)|(?:依据|根据)的(?:文件|法律|法规)|引用(?:了)?[^，。？?]{0,4}?(?:哪个|哪些|什么|哪几个)(?:文件|法律|法规|政策)"
                    r"|(?:依据|根据|按照)(?:的是)?(?:什么|哪些|哪个|哪几)(?:个|部|份)?(?:文件|法律|法规|政策|规定|条例|精神|制定|出台)"
+                   r"|(?:依据|根据)的是(?:什么|哪些|哪个|哪几|哪一?版)[^，。？?]{0,16}(?:办法|措施|意见|方案|计划|细则|条例)"
                    r"|legal basis|based on (?:what|which)|in accordance with (?:what|which)"
                    # "引用的区级财政专项资金管理办法是哪个文号": the number of a document as the text cites it
                    r"|(?:引用|依据|援引)的[^，。？?]{1,24}?(?:文号|哪一?版|哪个版本)"),

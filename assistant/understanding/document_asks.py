@@ -27,7 +27,11 @@ def asks_comment_period(question: str, earlier: str = "") -> bool:
     """True when a question asks when a public consultation runs or closes: a time asked about a
     consultation that it (or, for a follow-up, the turns before it: `earlier`) names."""
     folded = fold(question)
-    return bool(ask_types(question) & _TIME_KINDS or "period" in {t.name for t in asked(question)}) and (
+    names = {t.name for t in asked(question)}
+    # "正式版什么时候发的" after a question about the consultation asks when a text was issued, not the period.
+    if "issued" in names and not _CONSULTATION.search(folded):
+        return False
+    return bool(ask_types(question) & _TIME_KINDS or "period" in names) and (
         bool(_CONSULTATION.search(folded)) or bool(earlier and _CONSULTATION.search(fold(earlier))))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.models import Intent
+from assistant.understanding.asks import PENALTY_ASKED
 from assistant.understanding.facts import LOCATION_FIELDS, ExtractedFacts
 from retrieval.injection import injection_text
 from retrieval.text import fold
@@ -60,7 +61,8 @@ def route(question: str, facts: ExtractedFacts) -> Intent:
             or (TAX_LAW.search(folded) and not re.search(r"扶持|资助|补贴|subsid|grant", folded)) \
             or (_CHITCHAT.search(folded) and not _IN_SCOPE.search(folded)):
         return "out_of_scope"
-    if facts.has_amount and _ASKS_AMOUNT.search(folded):
+    # An amount beside a fine ("交易金额不到一万被罚，罚多少") is the breach's, not spending to support.
+    if facts.has_amount and _ASKS_AMOUNT.search(folded) and not PENALTY_ASKED.search(folded):
         return "self_assessment"
     # Where it is registered, pays tax and reports, and whether it is a legal person of its own: facts the
     # conditions of application check.

@@ -114,7 +114,8 @@ class Query:
     own_case: bool = False
     # The two things the message asks to choose between ("核准制还是评审制"), or none.
     choices: tuple[str, ...] = ()
-    # Places the message typed by their sound, read as the held place they sound like: (typed, read as).
+    # Words the message typed by their sound, read as the held word they sound like ("龙港" as 龙岗, "训力卷" as
+    # 训力券): (typed, read as).
     read_as: tuple[tuple[str, str], ...] = ()
 
     @property

@@ -270,3 +270,23 @@ def test_which_came_first_asks_each_ones_date() -> None:
     kinds = ask_types("数据条例和人工智能条例哪个先施行")
     assert "date" in kinds
     assert "date" not in ask_types("南山等兄弟区已经先出台了哪些政策")  # "先出台" of no two things compared
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("这个条例里谁是主管部门", "agency"),  # "谁是…部门" asks who
+    ("机器人应用扶持怎么补", "standard"),  # how support is reckoned
+    ("语料券的补贴标准是什么", "standard"),
+    ("What are the application materials?", "materials"),
+    ("What is the estimated total funding for the rules?", "money"),
+    ("数据条例是哪次会议通过的", "adopted"),
+    ("管理办法依据的是哪个区级财政办法", "basis"),
+])
+def test_more_ways_of_asking_a_kind(question: str, kind: str) -> None:
+    assert kind in {t.name for t in asked(question)}
+
+
+def test_a_yearly_pool_is_no_standard_of_support() -> None:
+    standard = answer_pattern("standard")
+    assert standard.search("按不超过合同金额的30%，给予最高200万元资助。")
+    assert not standard.search("每年发放最高5000万元语料券，推动数据要素市场建设。")
+    assert not answer_pattern("quantity").search("制定了实施细则（附件1）及起草说明（附件2）")

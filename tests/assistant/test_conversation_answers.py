@@ -129,3 +129,9 @@ def test_two_support_items_compared_are_each_quoted_from_their_own_clauses(polic
     answer = policy_assistant.answer("龙岗的算力扶持跟市里的训力券，补贴比例各是多少？哪个高")
     assert {c.doc_id for c in answer.citations} >= {"lg-ai-measures-en", "sz-ai-pioneer-measures-2024"}
     assert "30%" in answer.text and "50%" in answer.text
+
+
+def test_a_follow_up_asking_when_the_final_text_came_out_is_not_the_consultation_period(
+        policy_assistant: PolicyAssistant) -> None:
+    answers = _converse(policy_assistant, "龙岗工信专项资金管理办法征求意见稿是哪段时间征求意见的", "那正式版是哪天印发的")
+    assert "2026年1月20日" in answers[1].text and "2024年9月22日" not in answers[1].text

@@ -187,3 +187,8 @@ def test_how_a_duty_is_punished_is_answered_by_the_clause_sanctioning_it(policy_
 def test_a_budget_table_named_by_its_number_answers_its_cells(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("起草说明表1中2025年大模型自主开发扶持是多少钱")
     assert not answer.refused and answer.text.splitlines()[0].startswith("大模型自主开发扶持2025年测算")
+
+
+def test_an_amount_beside_a_fine_is_the_breachs_not_spending_to_compute(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("卖数据的交易额才八千块，被抓了会罚多少")
+    assert not answer.prechecks and "罚款" in answer.text

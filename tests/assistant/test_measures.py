@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.measures import about, named_measures, unheld_applied_for, unheld_firm_kinds, unheld_measures
+from assistant.measures import (
+    about,
+    named_measures,
+    unheld_applied_for,
+    unheld_firm_kinds,
+    unheld_measures,
+    voucher_slips,
+)
 from assistant.service import PolicyAssistant
 from retrieval.models import Clause, DocumentMeta, Hit
 
@@ -144,3 +151,10 @@ def test_a_kind_of_firm_no_held_text_names_is_refused_not_given_another_measures
 def test_an_english_bonus_is_a_measure_named_by_what_it_pays_for(policy_assistant: PolicyAssistant) -> None:
     assert [m.name for m in named_measures(policy_assistant.retriever, "How much is the housing bonus for engineers?")] \
         == ["housing bonus"]
+
+
+def test_a_voucher_typed_with_juan_is_read_as_the_voucher(policy_assistant: PolicyAssistant) -> None:
+    assert voucher_slips(policy_assistant.retriever, "语料卷怎么申请") == {"语料卷": "语料券"}
+    assert voucher_slips(policy_assistant.retriever, "考试卷子有补贴吗") == {}  # no held voucher is so named
+    answer = policy_assistant.answer("训力卷最多能补多少")
+    assert "1000万" in answer.text and "“训力卷”已按“训力券”理解" in answer.text

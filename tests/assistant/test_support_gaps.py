@@ -111,3 +111,14 @@ def test_a_choice_no_held_sentence_makes_is_not_answered_by_a_sentence_naming_bo
         policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("具身智能机器人应用扶持走核准制还是评审制")
     assert answer.refused and "12000" not in answer.text and "包含核准制和评审制" not in answer.text
+
+
+def test_a_figure_for_part_of_a_year_does_not_answer_for_the_whole_year(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗人工智能产业集群2024年一整年的增加值有多少")
+    assert answer.refused and "9.58" not in answer.text
+    assert "9.58" in policy_assistant.answer("龙岗人工智能产业集群2024年一季度增加值多少").text
+
+
+def test_an_item_whose_standard_is_not_held_is_not_answered_with_its_budget(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("智能产品创新发展扶持按什么标准补")
+    assert answer.refused and not answer.citations

@@ -96,3 +96,15 @@ def test_an_english_rendering_of_a_chinese_title_names_its_document(policy_assis
 
 def test_an_english_question_naming_no_title_names_no_document(policy_assistant: PolicyAssistant) -> None:
     assert documents_glossed(policy_assistant.retriever, "How much computing power subsidy can we get?") == {}
+
+
+def test_what_is_done_before_a_held_name_is_no_part_of_a_title(policy_assistant: PolicyAssistant) -> None:
+    assert unheld_titles(policy_assistant.retriever, "给10岁孩子推定向广告 数据条例允许吗") == []
+    assert unheld_titles(policy_assistant.retriever, "小孩推个性化广告数据条例管不管") == []
+    # A place before the name is the title's own: another area's regulation.
+    assert [t.named for t in unheld_titles(policy_assistant.retriever, "广东数据条例有什么规定")] == ["广东数据条例"]
+
+
+def test_an_english_title_sharing_the_longer_terms_names_its_document(policy_assistant: PolicyAssistant) -> None:
+    named = documents_glossed(policy_assistant.retriever, "How many articles do China's interim measures on generative AI have?")
+    assert named == {"cn-generative-ai-interim-measures-2023": 1}
