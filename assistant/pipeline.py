@@ -31,7 +31,7 @@ from assistant.titles import documents_glossed, documents_written
 from assistant.understanding.intent import without_instructions
 from assistant.understanding.query import Query, understand
 from prechecks.rules import RuleSet
-from retrieval.articles import with_sanctions
+from retrieval.articles import sanctions_of, with_sanctions
 from retrieval.models import Corpus, Hit, final_version
 from retrieval.search import SearchFilters, clean_query
 from retrieval.text import fold
@@ -178,14 +178,30 @@ _STANDARD = frozenset({"ratio", "cap", "money", "standard"})  # what an item's s
 
 
 def support(res: Resources, query: Query, hits: list[Hit]) -> Support:
-    """Whether the held clauses answer; a question naming a support item is answered from its clauses."""
+    """Whether the held clauses answer; a question naming a support item is answered from its clauses, one
+    naming an article of a document from that article (or, asked how its breach is punished, the clauses
+    sanctioning it): a neighbouring article read out as the one asked is the worst answer there is."""
+    articles = named_articles(res.corpus, query)
+    if articles:
+        return decide_support(res.retriever, query, hits, eligible=articles)
     named = query.named_items
     if not named:
         return decide_support(res.retriever, query, hits)
-    # A document the question names is what it is about, whatever item its words also name.
+    # A document the question names is what it is about, whatever item its words also name (one the earlier
+    # turns named is not: "那大模型自主开发扶持给多少" after a question about the rules asks of that item).
     eligible = item_clauses(res.rules, res.corpus, named, standard=bool(query.kinds & _STANDARD)) | {
-        c.clause_id for d in query.named_documents for c in res.corpus.doc_clauses(d)}
+        c.clause_id for d in query.documents for c in res.corpus.doc_clauses(d)}
     return decide_support(res.retriever, query, hits, eligible=eligible)
+
+
+def named_articles(corpus: Corpus, query: Query) -> set[str]:
+    """The clause ids of the articles the message names of the documents it names, and of the clauses
+    sanctioning them when it asks about a penalty; empty when it names no held article of a named document."""
+    ids = {f"{d}#{locator}" for d in query.documents for locator in query.articles}
+    held = {i for i in ids if corpus.clause(i) is not None}
+    if held and query.asks_penalty:
+        held |= {c.clause_id for i in held for c in sanctions_of(corpus, corpus.clause(i))}
+    return held
 
 
 def guard(res: Resources, context: Context, answer: Answer) -> Answer:

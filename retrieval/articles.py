@@ -162,11 +162,16 @@ def with_sanctions(corpus: Corpus, hits: list[Hit], within: int = 5) -> list[Hit
         out.append(hit)
         if rank >= within or hit.clause.kind != "article":
             continue
-        for clause in _sanctions(corpus, hit.clause.doc_id).get(hit.clause.locator, []):
+        for clause in sanctions_of(corpus, hit.clause):
             if clause.clause_id not in seen:
                 seen.add(clause.clause_id)
                 out.append(Hit(clause, hit.doc, hit.score * 0.99))
     return out
+
+
+def sanctions_of(corpus: Corpus, clause: Clause | None) -> list[Clause]:
+    """The clauses of its document that sanction breaching an article."""
+    return _sanctions(corpus, clause.doc_id).get(clause.locator, []) if clause is not None else []
 
 
 def violated_text(corpus: Corpus, clause: Clause) -> str:

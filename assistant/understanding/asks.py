@@ -166,8 +166,10 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # totals do not.
     AnswerType(
         "standard", "扶持标准",
-        re.compile(r"怎么补|如何补|怎么算|按什么(?:标准|比例)|什么标准|(?:补贴|扶持|资助|奖励)标准|标准是(?:什么|多少)"
-                   r"|how (?:is|are) .{0,40}calculated|what is the (?:subsidy |support |funding )?standard"),
+        # (of support: a fine's "罚款标准" is asked of the penalty clause)
+        re.compile(r"怎么补|如何补|按什么(?:标准|比例)(?:补|给|资助|扶持)|(?:补贴|扶持|资助|奖励|支持)(?:的)?标准"
+                   r"|(?:补贴|扶持|资助|奖励)(?:是)?怎么算|how (?:is|are) (?:the )?(?:subsid|grant|support|voucher).{0,40}calculated"
+                   r"|what is the (?:subsidy|support|funding) standard"),
         # a rate, or an amount granted ("给予最高200万元资助"), not a yearly pool ("每年发放最高5000万元语料券")
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|一次性|million|给予[^，。；]{0,10}万元|最高[^，。；]{0,6}万元(?:的)?(?:资助|补贴|奖励|扶持)"),
     ),

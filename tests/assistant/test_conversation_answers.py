@@ -135,3 +135,9 @@ def test_a_follow_up_asking_when_the_final_text_came_out_is_not_the_consultation
         policy_assistant: PolicyAssistant) -> None:
     answers = _converse(policy_assistant, "龙岗工信专项资金管理办法征求意见稿是哪段时间征求意见的", "那正式版是哪天印发的")
     assert "2026年1月20日" in answers[1].text and "2024年9月22日" not in answers[1].text
+
+
+def test_an_item_asked_after_a_document_is_answered_from_the_items_clauses(policy_assistant: PolicyAssistant) -> None:
+    # The earlier turn named the rules' explanation; its other figures (an industry's output) are no item's grant.
+    answers = _converse(policy_assistant, "龙岗AI实施细则都有哪些扶持项目", "那调用大模型开发应用扶持补多少钱")
+    assert "亿元" not in answers[1].text and "200余家" not in answers[1].text

@@ -192,3 +192,12 @@ def test_a_budget_table_named_by_its_number_answers_its_cells(policy_assistant: 
 def test_an_amount_beside_a_fine_is_the_breachs_not_spending_to_compute(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("卖数据的交易额才八千块，被抓了会罚多少")
     assert not answer.prechecks and "罚款" in answer.text
+
+
+def test_an_article_named_is_answered_from_it_or_from_what_sanctions_it(policy_assistant: PolicyAssistant) -> None:
+    # 第九十四条 states fines in ranges, no maximum: never the neighbouring 第九十五条's 五千万元.
+    answer = policy_assistant.answer("深圳数据条例第九十四条规定的罚款最多多少钱")
+    assert "五千万" not in answer.text and {c.label for c in answer.citations} <= {"第九十四条"}
+    # Asked how breaching an article is punished, the clause sanctioning it answers.
+    answer = policy_assistant.answer("违反深圳数据条例第六十八条的会怎么处罚")
+    assert [c.label for c in answer.citations][:1] == ["第九十五条"]
