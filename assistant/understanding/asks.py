@@ -502,7 +502,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     AnswerType(
         "supersession", "版本关系",
-        re.compile(r"取代|替代|代替|废止|最新版|新版本|上一版是|修订版是|哪个版本|superseded|replaced"),
+        re.compile(r"取代|替代|代替|废止|最新版|新版本|上一版是|修订版是|哪个版本|(?:还是|是不是|是否|算)最新|superseded|replaced"),
         None,
     ),
     # What a document was made under: the laws and texts it cites as its basis ("根据《预算法》…制定本办法").

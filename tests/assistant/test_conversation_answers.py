@@ -141,3 +141,8 @@ def test_an_item_asked_after_a_document_is_answered_from_the_items_clauses(polic
     # The earlier turn named the rules' explanation; its other figures (an industry's output) are no item's grant.
     answers = _converse(policy_assistant, "龙岗AI实施细则都有哪些扶持项目", "那调用大模型开发应用扶持补多少钱")
     assert "亿元" not in answers[1].text and "200余家" not in answers[1].text
+
+
+def test_whether_a_cited_text_is_still_the_latest_names_what_replaced_it(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("深龙府规〔2021〕1号那个区级财政资金办法，现在还是最新的吗")
+    assert "取代" in answer.text and "深龙府规〔2024〕4号" in answer.text
