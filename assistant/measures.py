@@ -18,7 +18,7 @@ from retrieval.search import Retriever
 from retrieval.text import fold
 
 # What a support measure pays is named after what it pays for: "流片补贴", "住房补贴", "人才奖励".
-_SUPPORT_NOUN = re.compile(r"补贴|补助|奖励|资助|奖补")
+_SUPPORT_NOUN = re.compile(r"补贴|补助|奖励|资助|奖补|贴息")  # 贴息: a loan's interest paid for
 # Words by which a clause grants support of some kind. A clause that names the thing but grants nothing
 # ("人才在住房等方面按照有关规定享受本市人才政策待遇") refers to rules not held; it states no such measure.
 _GRANTS = re.compile(r"补贴|补助|奖励|资助|奖补|扶持|支持|给予|券|减免|优惠|资金|subsid|grant|support|fund|reward|award"

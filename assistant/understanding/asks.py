@@ -279,7 +279,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # A length of time or a count of years ("几年内不能再申报").
     AnswerType(
         "duration", "期限或时长",
-        re.compile(r"几年|多少年|多久|多长时间|几个月|多少个月|多少天|几天|多长|多少个?工作日|几个工作日"
+        # ("这几年每年预算多少": these years, no length asked)
+        re.compile(r"(?<![这近前那头])几年|多少年|多久|多长时间|几个月|多少个月|多少天|几天|多长|多少个?工作日|几个工作日"
                    r"|how long|how many (?:years|months|days|weeks|working days)"),
         re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|日|天|周|个工作日)"
                    r"|\b\d{1,3} (?:working days|days|months|years|weeks)\b"),

@@ -290,3 +290,8 @@ def test_a_yearly_pool_is_no_standard_of_support() -> None:
     assert standard.search("按不超过合同金额的30%，给予最高200万元资助。")
     assert not standard.search("每年发放最高5000万元语料券，推动数据要素市场建设。")
     assert not answer_pattern("quantity").search("制定了实施细则（附件1）及起草说明（附件2）")
+
+
+def test_these_years_ask_no_length_of_time() -> None:
+    assert "duration" not in ask_types("这几年每年预算分别是多少")
+    assert "duration" in ask_types("几年内不能重复申报")

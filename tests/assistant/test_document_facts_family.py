@@ -259,3 +259,8 @@ def test_a_chapter_named_gets_what_is_said_of_that_chapter() -> None:
     assert step == DONE
     assert draft.lines[0].startswith("据《扶持办法政策解读》，第三章扶持方式,共7条")
     assert draft.citations[0].clause_id == "t-aid-reading#2"
+
+
+def test_a_version_word_after_a_policys_short_name_is_that_policys(policy_assistant) -> None:
+    answer = policy_assistant.answer("细则的征求意见稿一共几条")
+    assert "二十七条" in answer.text and {c.doc_id for c in answer.citations} == {"lg-ai-rules-explainer"}

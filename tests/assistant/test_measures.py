@@ -158,3 +158,8 @@ def test_a_voucher_typed_with_juan_is_read_as_the_voucher(policy_assistant: Poli
     assert voucher_slips(policy_assistant.retriever, "考试卷子有补贴吗") == {}  # no held voucher is so named
     answer = policy_assistant.answer("训力卷最多能补多少")
     assert "1000万" in answer.text and "“训力卷”已按“训力券”理解" in answer.text
+
+
+def test_an_interest_subsidy_names_what_it_pays_for(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗对企业贷款有贴息吗")
+    assert answer.refused and "贴息" in answer.text
