@@ -117,9 +117,12 @@ def heard_as_held(corpus: Corpus, text: str) -> dict[str, str]:
     pinyin input method's slip ("龙港区企业买算力" for 龙岗). A person asking this assistant about a place that
     sounds like its own district means that district; a place of another sound is another area's policy."""
     held = held_places(corpus)
+    unheld = sorted(places_named(text) - held)
+    if not unheld:
+        return {}  # most messages: no other place, nothing to sound out
     sounds = {tuple(lazy_pinyin(h)): h for h in sorted(held)}
-    return {p: sounds[tuple(lazy_pinyin(p))] for p in sorted(places_named(text) - held)
-            if tuple(lazy_pinyin(p)) in sounds}
+    heard = {p: sounds.get(tuple(lazy_pinyin(p))) for p in unheld}
+    return {p: h for p, h in heard.items() if h is not None}
 
 
 def document_areas(doc: DocumentMeta) -> frozenset[str]:

@@ -510,19 +510,20 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             if versions and any(y not in versions for y in _ISSUED_IN.findall(fold(window))):
                 continue
             # A sentence about other years ("2024年建成…") does not answer a question about this one.
-            about = years_about(fold(window))
+            read_window = fold(window)
+            about = years_about(read_window)
             if years and about and not years & about:
                 continue
             # Nor does a figure for part of a year ("2024年一季度…约9.58亿元") answer one for the whole year.
-            if whole_year and _PART_OF_YEAR.search(fold(window)):
+            if whole_year and _PART_OF_YEAR.search(read_window):
                 continue
             # Nor does one about other days ("5月22日与…座谈") a question about a day ("4月10日走访了哪里").
-            on = days_about(fold(window))
+            on = days_about(read_window)
             if days and on and not days & on:
                 continue
             # Of a support item named, a sentence naming every choice ("细则的审核方式包含核准制和评审制") does not
             # say which one is its own; of the whole, it answers ("both").
-            chosen = sum(any(w in fold(window) for w in words) for words in choices)
+            chosen = sum(any(w in read_window for w in words) for words in choices)
             if choices and (not chosen or (chosen > 1 and query.named_items)):
                 continue
             cut = is_cut(clause, hit.doc, index, parts)

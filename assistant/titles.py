@@ -67,6 +67,7 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
     folded = _AI.sub("人工智能", fold(text))
     titles = [t for t in _TITLE_QUOTED.findall(folded)]
     words = retriever.tokenizer.tagged_words(_TITLE_QUOTED.sub("，", folded))
+    names: list[str] | None = None
     for end, (word, _) in enumerate(words):
         # "…促进法规定…": 规定 says what the law says; the title ends before it.
         if not _KIND.search(word) or (end and _KIND.search(words[end - 1][0])):
@@ -89,7 +90,8 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
         title = "".join(w for w, _ in words[start:end + 1])
         # "小孩推个性化广告数据条例": words before a held document's name that are not of a title (a place, a
         # year) are the question's.
-        held = next((n for n in _held_names(retriever) if title.endswith(n) and len(n) < len(title)), "")
+        names = names if names is not None else _held_names(retriever)  # once per message, when a title is read
+        held = next((n for n in names if title.endswith(n) and len(n) < len(title)), "")
         prefix = words[start:end + 1 - len(retriever.tokenizer.tagged_words(held))] if held else []
         if held and not any(t == "ns" or re.search(r"\d", w) for w, t in prefix):
             title = held

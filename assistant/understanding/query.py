@@ -169,9 +169,6 @@ class Query:
         return self.items or self.context_items
 
 
-# The version words a policy's drafts and final texts are named by alike ("征求意见稿", "正式稿").
-_VERSION_WORDS = re.compile(r"征求意见稿|意见稿|草案|草稿|送审稿|正式稿|正式版|定稿|最终版")
-
 # Asking for the computation itself ("重新算一下", "帮我算算"): of the amounts the conversation has stated.
 _COMPUTE_ASKED = re.compile(r"重新(?:算|计算|测算)|再算|重算|帮我算|算一下|算算|测算一下|\brecalculate\b|\bcalculate\b")
 
@@ -203,13 +200,6 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
     elif intent == "policy" and only_names and route(followup, stated) in ("mixed", "self_assessment"):
         intent = route(followup, stated)  # "我们是高校，能申请训力券吗" then "那语料券呢": checked the same way
     documents = retriever.document_mentions(text)
-    if len(documents) > 1:
-        # "细则征求意见稿有几条": the version word names that policy's draft, not every policy's.
-        named = set(retriever.document_mentions(_VERSION_WORDS.sub("", fold(text)))) if _VERSION_WORDS.search(
-            fold(text)) else set()
-        kept = {d for d in documents if d in named or d in retriever.versions_meant(text, named)} if named else set()
-        if kept:
-            documents = {d: n for d, n in documents.items() if d in kept}
     if len(documents) != 1 and context.text:
         # "征求意见稿呢", "征求意见稿那时候…" after a question about a policy: a bare version word, naming every
         # policy's draft alike, names that policy's.
