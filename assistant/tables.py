@@ -189,8 +189,10 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
         rows = [r for r in table_of(corpus, clause) if r.name not in _TOTAL_NAMES]
         header = next((h for h, _ in rows[0].cells if h in _NAME_HEADERS), "") if rows else ""
         noun = header.removesuffix("名称")
-        # The noun asked for ends its phrase: "哪些项目", "项目有哪些", not "项目单位".
-        if noun and re.search(rf"{re.escape(noun)}(?:$|[^\u4e00-\u9fff]|[有是都呢吗包分可能需列一共总])", folded):
+        # The noun asked for ends its phrase: "哪些项目", "项目有哪些", not "项目单位"; and what is listed is
+        # that noun: "申报项目，纳税有什么要求" lists requirements, not the table's projects.
+        if noun and re.search(rf"{re.escape(noun)}(?:$|[^\u4e00-\u9fff]|[有是都呢吗包分可能需列一共总])", folded) \
+                and not re.search(rf"有什么(?!{re.escape(noun)}|[呢吗啊呀])[\u4e00-\u9fff]", folded):
             names = "、".join(r.name for r in rows)
             return TableAnswer(f"{rows[0].title}所列{noun}有：{names}。", tuple(rows), whole_table=True)
     return None

@@ -29,7 +29,11 @@ _MARKUP = re.compile(r"[*#>`|｜]")
 # A part that ends in 的 states a condition ("合同金额1000万元以上的"), not what is granted; one that opens
 # with 对于 or 除 or closes with 外 sets the scope a sentence speaks of ("除涉及国家安全的领域外").
 _CONDITION = re.compile(r"的\s*$")
-_SCOPE = re.compile(r"的\s*$|^\s*(?:对于|除)|外\s*$")
+# A part that only scopes what follows ("对于法人企业", "除…外"); one that goes on to state a duty or grant
+# ("对于法人企业要求纳税地…在龙岗区") is a statement.
+_SCOPE = re.compile(r"的\s*$|^\s*(?:对于|除)(?!.*(?:要求|应当|须|给予|不得))|外\s*$")
+# A part that only links what precedes to what follows ("其中", "同时"): it says nothing alone.
+_LINK = re.compile(r"^(?:其中|同时|此外|另外|并且|而且|以及)$")
 _TITLED = re.compile(r"《[^》]*》")
 # Words that say what is granted or required: of several parts stating an amount, the one to lead with.
 _GRANT = re.compile(r"给予|资助|补贴|奖励|扶持|支持|最高|不超过|可获|上限|封顶|罚款|处|up to|grant|subsid|award|support|fine",
@@ -176,7 +180,7 @@ def restated(question: str, sentence: str, language: str) -> str:
             else ""
     asked = _bigrams(_TITLED.sub(" ", question))  # the documents it names say nothing of what it asks
     parts = [(start, _clean(part, language)) for start, part in _parts(sentence, language)]
-    parts = [(start, part) for start, part in parts if part]
+    parts = [(start, part) for start, part in parts if part and not _LINK.match(part)]
     answers = [(start, part) for start, part in parts if not _SCOPE.search(part)] or parts
     if sum(len(part) for _, part in answers) > CAL.lead_restated_max:
         ranked = sorted(answers, key=lambda p: -len(_bigrams(p[1]) & asked))
@@ -343,8 +347,10 @@ def lead_in_quote(question: str, types: Sequence[AnswerType], language: str, quo
 
 # "购买非关联方语料的企业": a clause limited to what is not X. A yes/no question about X ("从关联公司买的…能补吗")
 # is answered by that limit.
-_NOT_OF = re.compile(r"非([\u4e00-\u9fff]{2})([方者类])?")
-_YES_NO = re.compile(r"吗|么|能不能|可不可以|可以不|行不行|是否|能否|算不算")
+# "民办非企业单位" is the name of a kind of body, not a limit to what is not an enterprise.
+_NOT_OF = re.compile(r"(?<!民办)非([\u4e00-\u9fff]{2})([方者类])?")
+# "么" asks yes or no ("能补么"), but not inside "什么" or "怎么", which ask what or how.
+_YES_NO = re.compile(r"吗|(?<![什怎])么|能不能|可不可以|可以不|行不行|是否|能否|算不算")
 
 
 def excluded_case(question: str, sentence: str) -> str:

@@ -185,6 +185,13 @@ def test_a_restated_sentence_leaves_out_the_scope_it_opens_with() -> None:
     assert lead("尚无标准的低风险智能产品可以怎么做", sentence) == "允许通过试点等方式先行先试。"
 
 
+def test_a_scope_that_goes_on_to_state_a_duty_is_a_statement_and_a_bare_link_is_dropped() -> None:
+    sentence = ("申报单位是在某区依法登记注册、具有独立法人资格且信用良好的法人企业或社会团体，其中，"
+                "对于法人企业要求纳税地、统计地在某区。")
+    said = lead("法人企业纳税和统计有什么要求", sentence)
+    assert said.endswith("对于法人企业要求纳税地、统计地在某区。") and "其中" not in said
+
+
 def test_after_a_heading_the_next_quoted_sentence_states_the_fact() -> None:
     quote = "（五）发放星火券。每年发放最高3000万元星火券，支持模型研发。"
     assert lead("星火券一年发多少", "（五）发放星火券。", quote=quote).startswith("每年发放最高3000万元星火券")
@@ -274,6 +281,10 @@ def test_a_case_the_clause_excludes_is_answered_by_the_exclusion() -> None:
     assert excluded_case("关联公司买数据补多少比例", sentence) == ""  # no yes/no asked
     assert excluded_case("营利性机构可以申请吗", "对非营利组织给予支持。") == \
         "不符合：所引条款限于“非营利”的情形，营利的情形不在其列。"
+    # "什么要求" asks what, not whether; "民办非企业单位" names a kind of body, it limits nothing.
+    bodies = "项目单位是依法登记注册的法人企业或民办非企业单位、社会团体。"
+    assert excluded_case("法人企业申报，纳税地有什么要求", bodies) == ""
+    assert excluded_case("企业能申报吗", bodies) == ""
 
 
 def test_a_document_number_is_led_only_of_the_document_asked() -> None:
