@@ -8,16 +8,18 @@ retrieved sentence does, the held documents do not answer the question and the a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 
 from assistant.calibration import CALIBRATION as CAL
-from assistant.claims import ENUMERATOR, split_sentences
+from assistant.claims import split_sentences
+from assistant.definitions import defines
 from assistant.subject_terms import LATIN_WORD, VERSION_YEAR, Terms, question_terms
 from assistant.titles import char_pairs
 from assistant.understanding.asks import (
+    CONDITIONS_ASKED,
     DATE,
     DOCUMENT_FACTS,
     STANDING,
@@ -32,7 +34,7 @@ from assistant.understanding.asks import (
 from assistant.understanding.query import Query
 from prechecks.numbers import read_amounts
 from retrieval.articles import violated_text
-from retrieval.models import Clause, DocumentMeta, Hit
+from retrieval.models import Clause, Corpus, DocumentMeta, Hit, final_version
 from retrieval.search import Retriever
 from retrieval.text import compact, fold
 
@@ -56,7 +58,6 @@ _YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2})\s*-\s*(20\d{2})(?!\d)")
 
 # The term a definitional sentence defines: before "是指" ("（四）生物识别数据，是指…"), after "所称"
 # ("本条例所称人工智能，是指…"), without a bracketed short name.
-_DEFINED = re.compile(r"^(?P<term>[^，。；：]{1,40}?)(?:[(（][^)）]*[)）])?[，,]?(?:是指|指的是)")
 # An organisation named as the one that acts: "区工业和信息化局组织…审核", "由市科技创新局负责", "市工业和信息化
 # 部门是…主管部门". A department only mentioned ("市产业主管部门应当会同其他有关部门…") names no one in a role.
 _ORG = r"(?:国家|国务院|省|市|区|县)[\u4e00-\u9fff]{1,12}?(?:局|厅|委员会|人民政府|部门|办公室)"
@@ -181,6 +182,16 @@ def without_titles(text: str, titles: list[str]) -> str:
     return " " if fold(text).strip() and any(fold(text).strip() in t for t in folded_titles) else text
 
 
+def draft_standing_asked(query: Query, doc: DocumentMeta, corpus: Corpus) -> bool:
+    """"先锋城市若干措施里行业大模型给100万这条还算数吗": whether a draft's clause is in force is asked of the
+    policy the draft is of (named in its draft or its final version); being a draft for comment answers it,
+    whatever the clause states."""
+    named = query.named_documents
+    # "起草说明引用的深龙府规〔2021〕1号还适用吗" asks of the numbered document it cites, not of the draft.
+    return "validity" in query.kinds and doc.status == "draft-for-comment" and not DOC_NUMBER.search(query.text) \
+        and bool({doc.doc_id, final_version(corpus, doc)} & set(named))
+
+
 def _window(parts: list[str], index: int) -> int:
     """Where the window read with sentence `index` starts (earlier lines complete a short one)."""
     start = index
@@ -199,22 +210,6 @@ def _common_run(question: str, sentence: str) -> int:
     """Length of the longest run of characters a question and a sentence share (punctuation aside)."""
     a, b = _PLAIN.sub("", fold(question)), _PLAIN.sub("", fold(sentence))
     return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
-
-
-def defines(sentence: str, terms: list[str], question: str) -> float:
-    """How exactly a definitional sentence defines what a (folded) question asks about: 1.0 when the
-    question names its defined term; else the share of that term the longest question term it contains makes
-    up ("人工智能" is two thirds of "人工智能产业"); 0.0 for no definition."""
-    text = compact(fold(sentence))
-    text = re.sub(r"^第[^条]{1,8}条", "", text)
-    enumerator = ENUMERATOR.match(text)
-    match = _DEFINED.search(text[enumerator.end():] if enumerator else text)
-    if not match:
-        return 0.0
-    term = match.group("term").rsplit("所称", 1)[-1]
-    if term in compact(question):
-        return 1.0
-    return max((len(t) / len(term) for t in terms if t and t in term), default=0.0)
 
 
 _DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日")
@@ -266,6 +261,10 @@ _CHAPTER_HEAD = re.compile(r"^\s*第[一二三四五六七八九十\d]+章")
 _CHAPTER_NAMED = re.compile(r"第[一二三四五六七八九十\d]+章|chapter|(?:first|second|third|fourth|fifth|sixth|seventh|eighth) chapter")
 
 _ARTICLE_HEAD = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条")
+# Bodies that may apply ("责任单位" is the department in charge, not an applicant).
+_APPLICANTS = re.compile(r"企业|(?<!责任)单位|院校|高校|科研机构|社会团体|法人|enterprise|institution|universit",
+                         re.IGNORECASE)
+_PARTIES_ASKED = re.compile(r"(?:哪些|哪类|哪种|什么样?的?)(?:企业|单位|公司|主体|机构|部门|人)|\bwho\b|which (?:companies|firms|enterprises)")
 # What was actually paid out ("实际拨付了多少"): only a sentence reporting a payment made answers it — not a
 # budget estimate, nor the rate or cap a policy grants.
 # "哪些情况下可以…", answered by the sentence opening a list of cases ("有下列情形之一的，可以…：").
@@ -276,11 +275,15 @@ _PART_OF_YEAR = re.compile(r"[一二三四1-4]季度|上半年|下半年|前三�
 _RATE = re.compile(r"\d+(?:\.\d+)?\s*%|百分之")
 _YEAR_ASKED = re.compile(r"哪一?年|几几年|什么年份|哪个年份|which year|what year")
 _PAID_OUT = re.compile(r"已(?:经)?(?:拨付|发放|兑现|下达|支出)|累计(?:拨付|发放|兑现|支持|下达)|实际(?:拨付|发放|兑现|支出)")
+_PARTIES_ASKED = re.compile(r"(?:哪些|哪类|哪种|什么样?的?)(?:企业|单位|公司|主体|机构|部门|人)|\bwho\b|which (?:companies|firms|enterprises)")
 # What was actually paid out, or to how many ("训力券实际一共发了多少", "去年发了多少", "多少家企业拿到"): a policy
 # states what it will grant; only a sentence reporting what was done (`_PAID_OUT`) answers.
 ACTUALS = re.compile(r"实际(?:拨付|发放|支出|到账|兑现|使用|拿到)|已(?:经)?(?:拨付|发放|兑现|发了)|拨付了|发放了多少"
-                      r"|(?:实际|累计|一共|总共|去年|今年)[^，。？?、]{0,8}(?:发了|发放了|发出了?|拨付了|兑现了)[^，。？?、]{0,6}(?:多少|几)"
+                      r"|(?:实际|累计|一共|总共|去年|今年|最后|最终)[^，。？?、]{0,8}(?:发了|发放了|发出了?|拨付了|兑现了)"
+                      r"[^，。？?、]{0,6}(?:多少|几)"
                       r"|(?:多少|几)家(?:企业|单位|公司)?(?:拿到|获得|领到|申请到)|actually (?:paid|disbursed|granted|issued)"
+                      # who was paid: "给了哪些企业", "哪些公司拿到了"
+                      r"|(?:给了|给到了|发给了|拨给了)哪些(?:企业|单位|公司)|哪些(?:企业|单位|公司)(?:拿到|获得|领到)了"
                       r"|how many (?:companies|firms|enterprises) (?:got|received|have received)")
 
 
@@ -411,13 +414,15 @@ def _choice_words(retriever: Retriever, options: tuple[str, ...]) -> list[set[st
 
 
 def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, with_context: bool = True,
-                       limit: int = 8, eligible: set[str] | None = None) -> list[Evidence]:
+                       limit: int = 8, eligible: set[str] | None = None,
+                       subjects: Mapping[str, str] | None = None) -> list[Evidence]:
     """Every sentence of the top hits that states what the question asks, scored, best first, before
     the support thresholds are applied (`supported` applies them; none supported means the held
     clauses do not answer the question).
 
     `with_context`: a follow-up is read with its earlier user turns. `eligible` restricts evidence to some
-    clause ids (e.g. the clauses of the support item the question names).
+    clause ids (e.g. the clauses of the support item the question names). `subjects`: words a clause is about
+    beyond its own, by clause id (the items whose applicants a generic 申报条件 clause governs).
     """
     context = query.followup_text if with_context else ""
     weights = question_terms(retriever, query.text, context)
@@ -472,6 +477,11 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     days = days_about(query.folded) if not asks_period(query.folded) else set()
     applicant = bool(_APPLICANT.search(query.folded)) and not years and not _BUDGET_ASKED.search(query.folded)
     actuals = bool(ACTUALS.search(query.folded))
+    # "给哪些企业", "什么单位能申请": who, which a budget row (projects and their amounts) never names.
+    parties = bool(_PARTIES_ASKED.search(query.folded))
+    # Who may apply for a support item: a sentence naming neither a kind of body nor the conditions ("（三）申报
+    # 条件。", whose clause goes on to state them) says nothing of it.
+    conditions = query.asks_conditions and bool(query.named_items)
     # "什么时候开始申报": a time, which a year heading a budget table's column is not ("哪年开始有预算" is).
     event_time = "date" in kinds and not _YEAR_ASKED.search(query.folded)
     # "三年一共要多少钱": one total over the years, which a row of yearly cells does not state.
@@ -483,9 +493,11 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             continue
         english = hit.doc.language == "en"
         clause_weights = weights if english else chinese_weights
+        standing_draft = kinds <= STANDING and draft_standing_asked(query, hit.doc, retriever.corpus)
         # A penalty clause is about the duties it sanctions ("违反本条例第六十九条规定的…"): their words are its.
         violated = violated_text(retriever.corpus, clause) if query.asks_penalty else ""
-        clause_text = " ".join([hit.doc.title, *clause.heading_path, clause.text, violated])
+        beyond = " ".join(filter(None, [violated, (subjects or {}).get(clause.clause_id, "")]))
+        clause_text = " ".join([hit.doc.title, *clause.heading_path, clause.text, beyond])
         clause_tokens = _index_tokens(retriever, clause_text if numbers_asked else DOC_NUMBER.sub(" ", clause_text),
                                       english, clause_weights.members)
         clause_cov = clause_weights.coverage(clause_tokens)
@@ -532,7 +544,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # The title speaks of the whole table ("未来三年所需资金测算表（万元）"), the cells of the row.
                 title, _, window = window.partition("｜")
                 money_table = "元" in title
-                if money_table and (applicant or actuals or over_years or event_time):
+                if money_table and (applicant or actuals or over_years or event_time or parties or conditions):
                     continue  # a budget row is every applicant's total, and an estimate: no answer to what one
                     # applicant gets, nor to what was paid out, nor (its cells by year) to a total over years,
                     # nor (its years head columns of amounts) to when something happens
@@ -549,14 +561,15 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             # "扶持多少" asks for its cells, not for what one applicant gets.
             row_asks = [(k - {"grant"} or {"money"}, u) for k, u in asks] if money_table else asks
             answered = frozenset(i for i, (k, u) in enumerate(row_asks)
-                                 if states(stating, k, u, years, money_table, counted, sorts_of))
-            if not cut and (not answered or (actuals and not _PAID_OUT.search(fold(window)))):
+                                 if standing_draft or states(stating, k, u, years, money_table, counted, sorts_of))
+            if not cut and (not answered or (actuals and not _PAID_OUT.search(fold(window)))
+                            or (conditions and not (_APPLICANTS.search(own) or CONDITIONS_ASKED.search(fold(own))))):
                 continue
             # A short line stating a fact under its clause's heading ("一、征求意见时间" / "2024年8月3日至…") states
             # it about the heading.
             read = f"{parts[0]} {own}" if kinds and index and len(own) < CAL.short_sentence \
                 and _is_heading(parts, 0) else own
-            read_with = f"{read} {violated}" if violated else read
+            read_with = f"{read} {beyond}" if beyond else read
             sentence_tokens = _index_tokens(retriever, read_with if numbers_asked else DOC_NUMBER.sub(" ", read_with),
                                             english, clause_weights.members)
             sentence_cov = clause_weights.coverage(sentence_tokens)
@@ -577,11 +590,12 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 score += CAL.named_doc_bonus * min(len(set(counts) & cited), 2)
             if ("agency" in kinds and _AGENT.search(own)) or (period and _DATE_RANGE.search(own)) \
                     or (scope and _APPLIES.search(own)) or violated or (cases and _CASES_LISTED.search(own)) \
-                    or ("standard" in kinds and _RATE.search(own)):
+                    or ("standard" in kinds and _RATE.search(own)) or (conditions and _APPLICANTS.search(own)):
                 # States the fact in the form asked: who acts, rather than a department mentioned in passing;
                 # a period from one date to another, rather than a single date; what a document applies to;
                 # the penalty for breaching a duty, rather than the duty; the cases listed after it, asked
-                # "哪些情况下…"; the rate of support, asked how support is reckoned.
+                # "哪些情况下…"; the rate of support, asked how support is reckoned; the bodies that may apply,
+                # asked who may apply, rather than the item's yearly pool.
                 score += CAL.form_bonus
             if violated and "penalty" in kinds and index == 0:
                 score += CAL.form_bonus  # "怎么处罚": the clause's opening sentence says who orders what, first

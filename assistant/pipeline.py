@@ -19,11 +19,19 @@ from assistant.composers.base import Composer, Context
 from assistant.composers.document_subject import family_key
 from assistant.composers.extractive import ExtractiveComposer, line_by_line, refusal_answer
 from assistant.composers.llm import LLMComposer
+from assistant.definitions import with_definitions
 from assistant.evidence import Evidence, candidate_evidence, supported
 from assistant.guard import guard_answer
 from assistant.measures import voucher_slips
 from assistant.models import Answer, Intent, Turn
-from assistant.precheck_service import ChatPrecheck, EligibilityCheck, chat_eligibility, chat_precheck, item_clauses
+from assistant.precheck_service import (
+    ChatPrecheck,
+    EligibilityCheck,
+    applicant_clauses,
+    chat_eligibility,
+    chat_precheck,
+    item_clauses,
+)
 from assistant.resources import Resources
 from assistant.support import Support, decide_support, outside_scope
 from assistant.tables import budgeted_items
@@ -33,6 +41,7 @@ from assistant.understanding.query import Query, understand
 from prechecks.rules import RuleSet
 from retrieval.articles import sanctions_of, with_sanctions
 from retrieval.models import Corpus, Hit, final_version
+from retrieval.numerals import short_years
 from retrieval.search import SearchFilters, clean_query
 from retrieval.text import fold
 
@@ -52,9 +61,9 @@ _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
 def understand_message(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...]) -> Query | Answer:
     """The `Query` (instructions to the assistant removed), or the help text for a greeting."""
     text = without_instructions(clean_query(message))
-    heard = {**heard_as_held(res.corpus, text), **voucher_slips(res.retriever, text)}
+    heard = {**heard_as_held(res.corpus, text), **voucher_slips(res.retriever, text), **short_years(text)}
     for typed, held in heard.items():
-        text = text.replace(typed, held)
+        text = re.sub(rf"(?<!\d){re.escape(typed)}", held, text)
     query = understand(text, history, res.retriever, res.rules)
     if heard:
         query = replace(query, read_as=tuple(heard.items()))
@@ -72,8 +81,22 @@ def retrieve(res: Resources, query: Query) -> list[Hit]:
     """The clauses to answer from, a follow-up searched with its earlier user turns."""
     hits = res.retriever.search(query.text, k=CAL.retrieve_k, context=query.context.text,
                                 context_weight=query.context.weight)
+    if query.named_items and query.asks_conditions and hits:
+        hits = with_conditions(res, query.named_items, hits)
+    if "definition" in query.kinds:
+        hits = with_definitions(res.corpus, hits, query.folded)  # "什么叫公共数据": the sentence defining it
     # "…差别待遇怎么罚": the duty's article is found by its words, the penalty by the article it cites.
     return with_sanctions(res.corpus, hits) if query.asks_penalty else hits
+
+
+def with_conditions(res: Resources, items: tuple[str, ...], hits: list[Hit]) -> list[Hit]:
+    """`hits` with the clauses stating who may apply for `items` just below the first: "算力扶持申请条件是什么"
+    is answered by the conditions, which its words (申请, 条件) may not reach past the item's own name."""
+    seen = {h.clause.clause_id for h in hits}
+    added = [Hit(clause, res.corpus.documents[clause.doc_id], hits[0].score * 0.99)
+             for clause_id in applicant_clauses(res.rules, items)
+             if clause_id not in seen and (clause := res.corpus.clause(clause_id)) is not None]
+    return [hits[0], *added, *hits[1:]]
 
 
 def version_pairs(corpus: Corpus, named: set[str]) -> list[str]:
@@ -189,9 +212,18 @@ def support(res: Resources, query: Query, hits: list[Hit]) -> Support:
         return decide_support(res.retriever, query, hits)
     # A document the question names is what it is about, whatever item its words also name (one the earlier
     # turns named is not: "那大模型自主开发扶持给多少" after a question about the rules asks of that item).
-    eligible = item_clauses(res.rules, res.corpus, named, standard=bool(query.kinds & _STANDARD)) | {
-        c.clause_id for d in query.documents for c in res.corpus.doc_clauses(d)}
-    return decide_support(res.retriever, query, hits, eligible=eligible)
+    subjects: dict[str, str] = {}
+    if query.asks_conditions:
+        # Who may apply: the applicant conditions, and the activity clause saying whom the item supports. A
+        # clause of conditions every item shares ("（三）申报条件。") is about the items named, unnamed in it.
+        conditions = applicant_clauses(res.rules, named)
+        names = " ".join(res.rules.item(i).name for i in named)
+        subjects = dict.fromkeys(conditions, names)
+        eligible = {*conditions, *(res.rules.item(i).activity.clause for i in named)}
+    else:
+        eligible = item_clauses(res.rules, res.corpus, named, standard=bool(query.kinds & _STANDARD))
+    eligible |= {c.clause_id for d in query.documents for c in res.corpus.doc_clauses(d)}
+    return decide_support(res.retriever, query, hits, eligible=eligible, subjects=subjects)
 
 
 def named_articles(corpus: Corpus, query: Query) -> set[str]:
@@ -250,6 +282,12 @@ def _context(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...
         return Context(query, [], outside, "out_of_scope")
     hits = retrieve(res, query)
     decided = support(res, query, hits)
+    if decided.reason == "figure_not_held" and any(f.endswith("_wan") for f in query.stated.profile):
+        # "听说上限改成2000万了，我花了1亿，给我算下": the reported figure is not held; the person's own case is
+        # computed by the held rules, after the line saying so.
+        assessment = precheck(res, query, hits)
+        if isinstance(assessment, Assessment) and assessment.checks:
+            return Context(query, hits, decided, assessment.intent, assessment.checks)
     if decided.outside or decided.about_unheld:
         return Context(query, hits, decided, query.intent)  # nothing of the person's own case to compute
     assessment = precheck(res, query, hits)
@@ -264,7 +302,7 @@ def answer(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...] 
     context = _context(res, message, history)
     if isinstance(context, Answer):
         return context
-    if context.support.about_unheld:
+    if context.support.about_unheld and not context.checks:
         return refusal_answer(res, context)
     return composer_for(res).compose(context)
 
@@ -273,7 +311,7 @@ def stream_answer(res: Resources, message: str, history: list[Turn] | tuple[Turn
                   ) -> Iterator[str | Answer]:
     """Pieces of the answer text as they are ready, then the final `Answer`."""
     context = _context(res, message, history)
-    if isinstance(context, Answer) or context.support.about_unheld:
+    if isinstance(context, Answer) or (context.support.about_unheld and not context.checks):
         yield from line_by_line(context if isinstance(context, Answer) else refusal_answer(res, context))
         return
     yield from composer_for(res).stream(context)

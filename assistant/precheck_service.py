@@ -124,6 +124,12 @@ def chat_eligibility(rules: RuleSet, corpus, stated: dict[str, Any], item_ids: s
     return checks
 
 
+def applicant_clauses(rules: RuleSet, item_ids: tuple[str, ...]) -> list[str]:
+    """The clauses stating who may apply for support items (their applicant conditions), in rule order."""
+    found = (c.clause for i in item_ids for c in rules.condition_sets[rules.item(i).applicants].conditions)
+    return list(dict.fromkeys(found))
+
+
 def item_clauses(rules: RuleSet, corpus: Corpus, item_ids: tuple[str, ...], standard: bool = False) -> set[str]:
     """Clauses that belong to support items: those their rules cite, and those that name them.
 

@@ -7,6 +7,7 @@ cannot answer, with a Chinese note saying so. Composers read it; none of them de
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -55,7 +56,8 @@ Reason = Literal[
     "no_such_article",  # the named document has no such article
     "draft_only",  # only a draft says it; the question asks for the official text
     "newer_not_held",  # the document that says it reports a newer version that is not held
-    "claim_not_held",  # the question reports a version or a figure no held document states
+    "claim_not_held",  # the question reports a version no held document is
+    "figure_not_held",  # the question reports a figure no held document states ("听说上限涨到X了")
     "document_not_held",  # the question names by title a document that is not held
     "out_of_scope",
     "instruction_only",  # the message was only instructions to the assistant
@@ -99,7 +101,7 @@ class Support:
     def about_unheld(self) -> bool:
         """True when the question is about something no held document is (a document, a reported figure):
         nothing held answers it, not even an article or a table cell of the same number."""
-        return self.reason in ("claim_not_held", "document_not_held")
+        return self.reason in ("claim_not_held", "figure_not_held", "document_not_held")
 
     @property
     def outside(self) -> bool:
@@ -398,7 +400,7 @@ def unheld_claim(corpus: Corpus, query: Query, hits: list[Hit]) -> Support | Non
     if version:
         return Support("claim_not_held", note=version)
     if rumoured_figures(query, hits):
-        return Support("claim_not_held", note="所存政策文件中没有问题所说的金额或标准，无法证实这一说法；"
+        return Support("figure_not_held", note="所存政策文件中没有问题所说的金额或标准，无法证实这一说法；"
                                               "所存文件的现行规定以原文为准。")
     return None
 
@@ -525,8 +527,9 @@ def _described(phrase: str, sentence: str) -> bool:
 
 
 def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
-                   eligible: set[str] | None = None) -> Support:
-    """Whether the retrieved clauses answer the query (`eligible`: only these clause ids may)."""
+                   eligible: set[str] | None = None, subjects: Mapping[str, str] | None = None) -> Support:
+    """Whether the retrieved clauses answer the query (`eligible`: only these clause ids may; `about`: words
+    a clause is about beyond its own, by clause id)."""
     outside = outside_scope(query)
     if outside is not None:
         return outside
@@ -562,7 +565,7 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
         return Support("not_held", note=f"所存政策文件中没有出现{names}，没有这方面的规定。")
     # A gap in a text whose newer version is held says nothing of what the current text states, and what
     # it states before the gap is no answer while the current text is held.
-    candidates = [c for c in candidate_evidence(retriever, query, hits, eligible=eligible)
+    candidates = [c for c in candidate_evidence(retriever, query, hits, eligible=eligible, subjects=subjects)
                   if not (c.cut_off and newer_version_held(corpus, c.hit.doc))]
     candidates = stated_before_gap(query, candidates)
     cut = cut_off_answer(query, candidates)
@@ -593,7 +596,9 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
         # A clause about another measure states that measure's rate or cap: no answer, however close. Nor does
         # one that never names the tax asked about ("拿了补贴要交增值税吗") say how it is taxed.
         def concerns(e: Evidence, measures=measures, taxes=taxes) -> bool:
-            return (not measures or any(about(retriever, m, e.hit) for m in measures)) \
+            # A clause of conditions the items named share concerns them (`subjects`), unnamed in it.
+            return (not measures or e.hit.clause.clause_id in (subjects or {})
+                    or any(about(retriever, m, e.hit) for m in measures)) \
                 and all(t in fold(e.hit.clause.text) for t in taxes)
 
         answering, evidence = evidence, [e for e in evidence if concerns(e)]

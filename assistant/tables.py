@@ -206,6 +206,8 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
     follow-up such as "那2026年呢？" supply the row when the question names none.
     """
     folded, context = query.folded, query.followup_text
+    if query.asks_conditions:
+        return None  # who may apply, on what conditions: no budget cell says
     # "每年多少" is what a table by year answers; another per-unit rate ("每家", "每平方米") is not.
     asked = query.kinds | ({"per_unit"} if query.per_units - {"年"} else set())
     extreme = _EXTREME.search(folded)

@@ -101,3 +101,13 @@ ENGLISH_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight
 def english_number(number: int) -> str:
     """A small count in English words (7 -> "seven"); digits beyond the words."""
     return ENGLISH_NUMBERS[number - 1] if 0 < number <= len(ENGLISH_NUMBERS) else str(number)
+
+
+# A year written with its last two digits ("22年的那版", "24年9月"): the century is the one every held text
+# is of. Only before what follows a year (的, 版, 那, a month…), not a length ("有效期5年", "10年内").
+_SHORT_YEAR = re.compile(r"(?<![\d.０-９])([12]\d)年(?=的|版|那|出|发|印发|修订|施行|实施|底|初|[1-9]月|1[0-2]月)")
+
+
+def short_years(text: str) -> dict[str, str]:
+    """The two-digit years a text writes, each with its four-digit form ({"22年": "2022年"})."""
+    return {m.group(0): f"20{m.group(1)}年" for m in _SHORT_YEAR.finditer(text)}

@@ -15,7 +15,7 @@ from datetime import date
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ENUMERATOR
 from assistant.composers.lead import excluded_case, lead_in_quote, lead_sentence, past_validity
-from assistant.evidence import Evidence, sentences
+from assistant.evidence import Evidence, draft_standing_asked, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
 from assistant.understanding.asks import asked, lists_sorts, sorts_asked
@@ -137,6 +137,8 @@ def _label(doc: DocumentMeta) -> str:
 def status_subject(corpus: Corpus, evidence_doc: DocumentMeta, named: AbstractSet[str]) -> DocumentMeta:
     """The document a "is it in force?" question is about: of the documents it names (or else the
     evidence's), the policy itself rather than its explanation, interpretation or notice."""
+    if evidence_doc.status == "draft-for-comment" and final_version(corpus, evidence_doc) in named:
+        return evidence_doc  # the clause read out is the draft's, whichever version's name the question uses
     docs = [corpus.documents[d] for d in sorted(named)] or [evidence_doc]
     if evidence_doc.doc_id in named:
         docs.insert(0, evidence_doc)
@@ -153,7 +155,7 @@ def status_line(corpus: Corpus, doc: DocumentMeta, final: str | None = None) -> 
 
 
 def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | None = None,
-             today: date | None = None) -> None:
+             today: date | None = None, standing: bool = False) -> None:
     """The answer's first sentence: what the question asks, as the chosen sentence states it, cited like
     the quote that follows (none when the sentence states nothing asked that can be said safely). A sentence
     introducing the items under its section ("主要包括以下五个方面：") names them (`corpus`: where they are).
@@ -165,12 +167,13 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | No
         if corpus is not None and quote.rstrip().endswith(("：", ":")) else []
     # A status line answers "is it in force?": a lead then only says a date or figure also asked.
     # Several questions ("每年发多少，比例和上限呢"): each one's lead, from the quote answering them all.
-    questions = query.questions if not query.wants_status_line else ()
+    status_said = standing or query.wants_status_line
+    questions = query.questions if not status_said else ()
     leads = [lead_in_quote(q, asked(q), query.language, quote, evidence.hit.doc.language, query.text)
              for q in questions] if len(questions) > 1 else []
     lead = "".join(dict.fromkeys(filter(None, leads))) or lead_sentence(
         query.text, query.asks, query.language, evidence.sentence, quote, evidence.hit.doc.language,
-        restate=not query.wants_status_line, items=items)
+        restate=not status_said, items=items)
     if lead and "validity" in query.kinds:
         lead = past_validity(lead, query.language, today or date.today())
     opening = _introduction(evidence)
@@ -251,11 +254,13 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
             if other.hit.clause.clause_id not in {e.hit.clause.clause_id for e in chosen} \
                     and other.score >= 0.7 * evidence[0].score and len(chosen) < 3:
                 chosen.append(other)
+    # Whether a draft's clause is in force ("这条还算数吗"): its being a draft is the answer.
+    standing = corpus is not None and draft_standing_asked(query, chosen[0].hit.doc, corpus)
     if not compare:
-        add_lead(draft, query, chosen[0], corpus)
+        add_lead(draft, query, chosen[0], corpus, standing=standing)
     elif labels:
         add_compared_lead(draft, query, chosen, labels)
-    if query.wants_status_line:
+    if query.wants_status_line or standing:
         line = status_line(corpus, status_subject(corpus, chosen[0].hit.doc, named))
         draft.lines.append(line)
         draft.calculations.append(line)  # metadata: grounded for the guard

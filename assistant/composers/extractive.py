@@ -52,8 +52,11 @@ def _assessed(context: Context) -> bool:
 
 
 def prechecks(_res: Resources, context: Context, draft: Draft) -> Step:
-    """Amounts computed from the facts the person stated lead the answer."""
+    """Amounts computed from the facts the person stated lead the answer (after the line saying that a figure
+    the message reports is not held, when it reports one: the held rules compute)."""
     if context.checks:
+        if context.support.reason == "figure_not_held":
+            draft.lines.append(context.support.note)
         add_prechecks(draft, context.checks, context.query.language)
     return NEXT
 

@@ -168,11 +168,12 @@ def _special_case(part: str, asked: set[str]) -> bool:
     return bool(raised and not (_bigrams(part[:raised.start()]) & asked))
 
 
-def restated(question: str, sentence: str, language: str) -> str:
+def restated(question: str, sentence: str, language: str, under_heading: bool = False) -> str:
     """Without a figure, date or name to say: the answering sentence itself as the lead, in its own words,
     without the conditions it opens with; a long one cut to the parts that share most words with the
     question (an English one is said whole or not at all). "" when none does, or when the question asks
-    how many and no part has a figure."""
+    how many and no part has a figure. `under_heading`: the sentence is what the heading the question
+    matched ("（三）申报条件。") goes on to say, so its parts answer even sharing no word with the question."""
     if language == "en":  # whole or not at all: its parts ("and …") do not stand alone
         whole = _clean(sentence, language)
         figured = not _HOW_MANY.search(question) or _FIGURE.search(whole)
@@ -182,11 +183,12 @@ def restated(question: str, sentence: str, language: str) -> str:
     parts = [(start, _clean(part, language)) for start, part in _parts(sentence, language)]
     parts = [(start, part) for start, part in parts if part and not _LINK.match(part)]
     answers = [(start, part) for start, part in parts if not _SCOPE.search(part)] or parts
-    if sum(len(part) for _, part in answers) > CAL.lead_restated_max:
+    most = CAL.lead_under_heading_max if under_heading else CAL.lead_restated_max
+    if sum(len(part) for _, part in answers) > most:
         ranked = sorted(answers, key=lambda p: -len(_bigrams(p[1]) & asked))
         kept: list[tuple[int, str]] = []
         for start, part in ranked:
-            if _bigrams(part) & asked and sum(len(p) for _, p in kept) + len(part) <= CAL.lead_restated_max:
+            if (under_heading or _bigrams(part) & asked) and sum(len(p) for _, p in kept) + len(part) <= most:
                 kept.append((start, part))
         answers = sorted(kept)
     how_many = bool(_HOW_MANY.search(question))
@@ -321,8 +323,10 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
         return ""
     if items and language == "zh" and (lead := listed(sentence, items, quote)):
         return lead
+    # A sentence too short to say anything ("（三）申报条件。") heads what the next one says.
+    heading = len(_clean(sentence, language)) < _MIN_RESTATED
     for candidate in (sentence, *following[:1]):
-        lead = restated(question, candidate, language)
+        lead = restated(question, candidate, language, under_heading=heading and candidate is not sentence)
         if lead and grounded_in(lead, quote):
             return lead
     return ""

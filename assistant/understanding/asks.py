@@ -320,7 +320,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "agency", "负责部门",
         re.compile(
-            r"哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|哪个机构|什么机构|谁负责|由谁|谁来|"
+            # "哪些单位能申请" asks who may apply, not who acts.
+            r"哪个部门|哪些部门|什么部门|(?:哪个单位|哪些单位|哪家|哪个机构|什么机构)(?!(?:可以|能够?|可|才能)(?:申请|申报))|"
+            r"谁负责|由谁|谁来|"
             r"谁管|谁牵头|牵头|责任单位|主管部门是|会同|哪个局|哪个委|谁是[^，。？?]{0,12}(?:部门|机构|单位)"
             r"|(?:which|what) (?:\w+ )?(?:departments?|bureaus?|agenc(?:y|ies)|authorit(?:y|ies)|bod(?:y|ies)|offices?"
             r"|organi[sz]ations?|governments?)\b"
@@ -335,6 +337,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         # "我局", "本机关": the clause's own voice names no one.
         lead=_lead(r"(?P<v>(?![我本该其各])(?:(?![由经向报按对会同负责承担牵头及与、，,的为是在从])[\u4e00-\u9fff]){1,14}?"
                    r"(?:局|厅|委员会|人民政府|办公室|主管部门|研究院|研究所|协会|学会)"
+                   # "市工业和信息化部门是…主管部门": a department named by its level and field.
+                   r"|(?:国家|国务院|省|市|区|县)(?:(?![由经向报按对会同负责承担牵头及与、，,的为是在从])[\u4e00-\u9fff]){1,10}?部门"
                    r"|(?:the\s+)?(?:[A-Z][\w-]*\s+(?:and\s+|of\s+|for\s+)?){1,8}"
                    r"(?:Bureau|Commission|Government|Department|Office|Committee|Ministry))",
                    "负责部门为{v}", "The body named is {v}"),
@@ -361,7 +365,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # What a term means: a definition.
     AnswerType(
         "definition", "定义",
-        re.compile(r"什么意思|啥意思|指什么|指的是什么|是指什么|定义|含义|怎么理解|怎么界定|^(?:请问)?(?:什么是|什么叫|何为|何谓)"
+        re.compile(r"什么意思|啥意思|指(?:的是|的)?(?:什么|啥)|是指(?:什么|啥)|定义|含义|怎么理解|怎么界定|^(?:请问)?(?:什么是|什么叫|何为|何谓)"
                    r"|what does .{1,40} mean|\bdefinition\b|\bdefined\b|what is meant by"),
         re.compile(r"是指|指的是|所称|，指|包括|不包括|refers? to|\bmeans\b|shall mean|defined as|\bincludes?\b"),
     ),
@@ -619,6 +623,11 @@ DOCUMENT_FACTS = frozenset({"full_title", "issuer", "doc_number", "issued", "in_
 
 # How a breach is punished: "怎么罚", "最高罚多少", "要负什么法律责任", "what is the fine".
 PENALTY_ASKED = re.compile(r"罚|处分|法律责任|追责|penalt|\bfines?\b|punish|sanction|liabilit")
+
+# Who may apply and on what conditions: "申请条件", "要满足什么", "哪些企业可以申请", "who can apply".
+CONDITIONS_ASKED = re.compile(r"条件|门槛|资格|(?:要|需要?|得)满足|(?:什么|哪些)要求|(?:谁|哪些|哪类|什么样?的?)"
+                              r"(?:企业|单位|公司|主体|机构)?(?:可以|能|能够|可)(?:申请|申报)|who (?:can|may|is eligible)"
+                              r"|eligib|qualif|requirements")
 
 _QUESTION_MARK = re.compile(r"[？?]")
 _CLAUSE_BREAK = re.compile(r"[，,；;]")

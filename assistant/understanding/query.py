@@ -14,6 +14,7 @@ from typing import Literal
 
 from assistant.models import Intent, Turn
 from assistant.understanding.asks import (
+    CONDITIONS_ASKED,
     PENALTY_ASKED,
     AnswerType,
     Quoting,
@@ -36,7 +37,8 @@ from retrieval.text import MAX_QUERY_CHARS, compact, fold, is_english
 
 Language = Literal["zh", "en"]
 
-_FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|我单位|本单位|咱们|我方|我(?:的|家)?(?:企业|公司|团队|机构)")
+_FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|我单位|本单位|咱们|我方|我(?:的|家)?(?:企业|公司|团队|机构)"
+                           r"|我(?:最多|最高|大概|一共|总共)?(?:能|可以|可)(?:拿|领|获得|得到|申请到|补)")  # "我最多能拿多少"
 _HOW_MUCH = re.compile(r"多少|几[万千百十]|how much")
 _QUESTION = re.compile(r"[?？吗呢]|怎么|怎样|如何|什么|哪|几|多少|是否|能否|可否|有没有|能不能|可不可以")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
@@ -77,7 +79,9 @@ def own_case(text: str, kinds: set[str], stated: ExtractedFacts, context: Conver
     folded = fold(text)
     # A kind of applicant named in passing ("每家企业最高补多少") says nothing about the person.
     told = set(stated.profile) - {"org_type"}
-    return "money" in kinds and bool(_HOW_MUCH.search(folded)) and (
+    # "我最多能拿多少" after stating what they spent asks their own capped amount, not the cap alone.
+    spent = any(k.endswith("_wan") for k in stated.profile)
+    return ("money" in kinds or ("cap" in kinds and spent)) and bool(_HOW_MUCH.search(folded)) and (
         bool(_FIRST_PERSON.search(folded)) or (context.is_followup and bool(told)))
 
 
@@ -127,6 +131,12 @@ class Query:
     def asks_penalty(self) -> bool:
         """The question asks how a breach is punished: the clauses sanctioning a duty answer, not the duty."""
         return PENALTY_ASKED.search(self.folded) is not None
+
+    @property
+    def asks_conditions(self) -> bool:
+        """The question asks who may apply or on what conditions: of a support item, its applicant conditions'
+        clauses answer, not the sentence that only names it."""
+        return CONDITIONS_ASKED.search(self.folded) is not None
 
     @property
     def assessed_items(self) -> tuple[str, ...]:

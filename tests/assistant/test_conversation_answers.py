@@ -146,3 +146,10 @@ def test_an_item_asked_after_a_document_is_answered_from_the_items_clauses(polic
 def test_whether_a_cited_text_is_still_the_latest_names_what_replaced_it(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("深龙府规〔2021〕1号那个区级财政资金办法，现在还是最新的吗")
     assert "取代" in answer.text and "深龙府规〔2024〕4号" in answer.text
+
+
+def test_my_most_after_stating_spending_is_my_capped_estimate(policy_assistant: PolicyAssistant) -> None:
+    # "我最多能拿多少": the person (a bare 我) asks their own capped amount, from the spending said earlier.
+    answers = _converse(policy_assistant, "公司注册纳税统计都在龙岗，去年采购算力花了8千万", "那我最多能拿多少")
+    assert _estimate(answers[1], "lg-compute") == 600.0  # 8000 × 30% = 2400, capped at 600
+    assert answers[1].text.startswith("按您提供的信息测算")

@@ -105,8 +105,10 @@ def test_negative_amounts_are_reported() -> None:
     assert extract_facts("买算力花了-100万").negative_amounts == ("-100万元",)
 
 
-@pytest.mark.parametrize(("text", "flag"), [("注册、纳税、统计都在龙岗", True), ("注册和纳税都在南山", False)])
+@pytest.mark.parametrize(("text", "flag"), [("注册、纳税、统计都在龙岗", True), ("注册和纳税都在南山", False),
+                                           ("注册纳税统计都在龙岗", True), ("注册/纳税都在南山", False)])
 def test_listed_keywords_share_the_place_after_them(text: str, flag: bool) -> None:
+    # Listed with or without a separator: "纳税统计都在龙岗" is said as often as "纳税、统计都在龙岗".
     profile = extract_facts(text).profile
     assert profile["registered_in_longgang"] is flag and profile["tax_in_longgang"] is flag
 
@@ -149,3 +151,9 @@ def test_a_licence_and_taxes_paid_elsewhere_all_along() -> None:
 ])
 def test_a_branch_is_no_independent_legal_person(text: str, independent: bool | None) -> None:
     assert extract_facts(text).profile.get("independent_legal_person") == independent
+
+
+@pytest.mark.parametrize("text", ["听说算力补贴提到每家每年2000万了，是真的吗", "听说修订版把上限改到2000万了",
+                                  "据说今年改成2000万了", "听说上限已经调到2000万了"])
+def test_a_figure_a_policy_was_reportedly_changed_to_is_no_spending(text: str) -> None:
+    assert not any(k.endswith("_wan") for k in extract_facts(text).profile)

@@ -292,3 +292,9 @@ def test_a_document_number_is_led_only_of_the_document_asked() -> None:
     lead = lead_sentence("起草时根据的是哪个行动方案，文号是多少", asked("文号是多少"), "zh", sentence, sentence, "zh")
     assert "22号" in lead and "90号" not in lead
     assert lead_sentence("细则正式版的文号是多少", asked("文号是多少"), "zh", sentence, sentence, "zh", restate=False) == ""
+
+
+def test_a_department_named_by_its_level_and_field_is_the_body_that_acts() -> None:
+    sentence = "第八条 市农业和数字化部门是星火产业主管部门，负责协调本行政区域内星火产业发展工作。"
+    assert lead("Which department is the competent authority for the Xinghuo industry?", sentence) == \
+        "The body named is 市农业和数字化部门."

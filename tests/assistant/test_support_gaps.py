@@ -90,7 +90,8 @@ def test_the_conditions_a_summary_only_names_are_refused_as_not_held(policy_assi
     assert not policy_assistant.answer("2026年龙岗工信专项资金管理办法第五章讲的是什么").refused
 
 
-@pytest.mark.parametrize("question", ["训力券到现在已经发了多少钱", "今年一共发放了多少训力券额度，几家企业领到"])
+@pytest.mark.parametrize("question", ["训力券到现在已经发了多少钱", "今年一共发放了多少训力券额度，几家企业领到",
+                                      "前年训力券最终发了多少钱，都给了哪些公司"])
 def test_what_was_actually_paid_out_is_not_a_policys_annual_cap(policy_assistant: PolicyAssistant,
                                                                  question: str) -> None:
     answer = policy_assistant.answer(question)
@@ -122,3 +123,36 @@ def test_a_figure_for_part_of_a_year_does_not_answer_for_the_whole_year(policy_a
 def test_an_item_whose_standard_is_not_held_is_not_answered_with_its_budget(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("智能产品创新发展扶持按什么标准补")
     assert answer.refused and not answer.citations
+
+
+@pytest.mark.parametrize("question", ["算力补贴申报要满足什么条件", "想申请具身智能机器人扶持，有什么门槛",
+                                      "租金补贴对企业有什么要求"])
+def test_who_may_apply_for_an_item_is_answered_by_its_applicant_conditions(policy_assistant: PolicyAssistant,
+                                                                          question: str) -> None:
+    # The conditions every Longgang item shares never name the item; the budget row that does is no answer.
+    answer = policy_assistant.answer(question)
+    assert not answer.refused
+    assert [c.clause_id for c in answer.citations] == ["lg-ai-rules-explainer#四、（三）"]
+    assert "独立法人资格" in answer.text and "测算表" not in answer.text
+
+
+def test_the_bodies_an_item_supports_answer_who_may_apply(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("训力券哪些单位能申请")
+    lead = answer.text.split("\n")[0]
+    assert "高等院校" in lead and "每年发放" not in lead
+
+
+@pytest.mark.parametrize("question", ["龙岗算力扶持发给哪些企业", "算力扶持是给什么样的公司的"])
+def test_a_budget_row_names_no_applicants(policy_assistant: PolicyAssistant, question: str) -> None:
+    assert "12000" not in policy_assistant.answer(question).text
+
+
+@pytest.mark.parametrize("question", ["先锋城市若干措施说行业大模型一次性资助100万，这个现在还作数吗",
+                                      "征求意见稿里行业大模型一次性100万元那条，目前仍然有效吗"])
+def test_whether_a_drafts_clause_is_in_force_is_answered_by_its_being_a_draft(policy_assistant: PolicyAssistant,
+                                                                               question: str) -> None:
+    answer = policy_assistant.answer(question)
+    assert not answer.refused
+    first = answer.text.split("\n")[0]
+    assert "征求意见稿" in first and "正式印发文本" in first
+    assert answer.citations[0].clause_id == "sz-ai-pioneer-measures-2024-draft#一、（一）"

@@ -344,6 +344,15 @@ def test_a_rumoured_figure_no_held_clause_states_is_not_confirmed(policy_assista
     assert not held.refused and held.citations
 
 
+def test_a_rumoured_cap_beside_the_persons_spending_is_refuted_and_the_held_cap_computes(
+        policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("有人说训力券封顶改成了4000万，我们租算力训练一共花了6000万，能补多少")
+    lines = answer.text.split("\n")
+    assert not answer.refused and "无法证实" in lines[0]
+    assert "6000万元" in lines[1] and "1000万元" in lines[1]  # the held cap, on the spending stated
+    assert "4000万元 ×" not in answer.text  # the reported figure is no spending
+
+
 _KNOWN = KnownDocuments((
     KnownDocument(id="demo-guide", title="珠海市香洲区示例扶持申报指南（2027—2028年）", status="reported",
                   verified=False, evidence="test"),

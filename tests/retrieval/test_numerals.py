@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from retrieval.numerals import arabic_to_chinese, number_value, parse_chinese_number
+from retrieval.numerals import arabic_to_chinese, number_value, parse_chinese_number, short_years
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -25,3 +25,14 @@ def test_arabic_or_chinese(text: str, value: int | Fraction | None) -> None:
 def test_written_back_as_articles_are_numbered() -> None:
     for n in (1, 9, 10, 12, 20, 55, 100, 101, 110, 999):
         assert parse_chinese_number(arabic_to_chinese(n)) == n
+
+
+@pytest.mark.parametrize(("text", "years"), [
+    ("之前那个22年的呢", {"22年": "2022年"}),
+    ("24年9月印发的那版", {"24年": "2024年"}),
+    ("有效期5年", {}),
+    ("10年内不得申报", {}),
+    ("2022年的办法", {}),
+])
+def test_a_two_digit_year_is_read_in_the_century_of_the_held_texts(text: str, years: dict[str, str]) -> None:
+    assert short_years(text) == years

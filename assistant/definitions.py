@@ -1,0 +1,69 @@
+"""Where a held text defines a term ("（五）公共数据，是指…", "本条例所称公共数据开放，是指…").
+
+A question asking what a term means is answered by the sentence defining exactly that term; a clause
+defining many terms at once (an article of definitions) shares few words with any one question, so it is
+found by the term it defines, not only by search.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.claims import ENUMERATOR, split_sentences
+from retrieval.models import Clause, Corpus, Hit
+from retrieval.text import compact, fold
+
+_DEFINED = re.compile(r"^(?P<term>[^，。；：]{1,40}?)(?:[(（][^)）]*[)）])?[，,]?(?:是指|指的是)")
+_MIN_TERM = 2
+
+
+def defined_term(sentence: str) -> str:
+    """The term a sentence defines, folded and compacted ("" when it defines none)."""
+    text = re.sub(r"^第[^条]{1,8}条", "", compact(fold(sentence)))
+    enumerator = ENUMERATOR.match(text)
+    match = _DEFINED.search(text[enumerator.end():] if enumerator else text)
+    return match.group("term").rsplit("所称", 1)[-1] if match else ""
+
+
+def defines(sentence: str, terms: list[str], question: str) -> float:
+    """How exactly a definitional sentence defines what a (folded) question asks about: 1.0 when the
+    question names its defined term; else the share of that term the longest question term it contains makes
+    up ("人工智能" is two thirds of "人工智能产业"); 0.0 for no definition."""
+    term = defined_term(sentence)
+    if not term:
+        return 0.0
+    if term in compact(question):
+        return 1.0
+    return max((len(t) / len(term) for t in terms if t and t in term), default=0.0)
+
+
+def with_definitions(corpus: Corpus, hits: list[Hit], question: str) -> list[Hit]:
+    """`hits` with, just below the first, the clauses defining the longest terms a (folded) question names
+    that the hits do not already hold."""
+    if not hits:
+        return hits
+    asked = compact(question)
+    index = _definitions(corpus)
+    named = [t for t in index if t in asked]
+    longest = [t for t in named if not any(t != o and t in o for o in named)]
+    seen = {h.clause.clause_id for h in hits}
+    added = [Hit(c, corpus.documents[c.doc_id], hits[0].score * 0.99)
+             for t in longest for c in index[t] if c.clause_id not in seen]
+    added = list({h.clause.clause_id: h for h in added}.values())
+    return [hits[0], *added, *hits[1:]]
+
+
+def _definitions(corpus: Corpus) -> dict[str, list[Clause]]:
+    """Each term the corpus defines -> the clauses defining it (cached per corpus fingerprint)."""
+    if corpus.fingerprint not in _INDEX:
+        index: dict[str, list[Clause]] = {}
+        for clause in corpus.clauses:
+            for sentence in split_sentences(clause.text):
+                term = defined_term(sentence)
+                if len(term) >= _MIN_TERM and clause not in index.setdefault(term, []):
+                    index[term].append(clause)
+        _INDEX[corpus.fingerprint] = index
+    return _INDEX[corpus.fingerprint]
+
+
+_INDEX: dict[str, dict[str, list[Clause]]] = {}
