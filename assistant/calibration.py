@@ -42,6 +42,7 @@ class Calibration:
     named_doc_bonus: float = 0.1  # the question names the clause's document
     definition_bonus: float = 0.3  # the sentence defines the term a "what does X mean" question asks about
     # Sentence selection by what the question asks (area: selection)
+    qualification_bonus: float = 0.3  # a sentence stating what an applicant must be, asked the conditions
     form_bonus: float = 0.1  # the sentence states the fact in the form asked (who acts; a period's two dates)
     phrase_weight: float = 0.1  # the longest run of the question's own wording a sentence repeats …
     phrase_chars: int = 8  # … counts in full from this many characters

@@ -61,7 +61,7 @@ _YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2})\s*-\s*(20\d{2})(?!\d)")
 # An organisation named as the one that acts: "区工业和信息化局组织…审核", "由市科技创新局负责", "市工业和信息化
 # 部门是…主管部门". A department only mentioned ("市产业主管部门应当会同其他有关部门…") names no one in a role.
 _ORG = r"(?:国家|国务院|省|市|区|县)[\u4e00-\u9fff]{1,12}?(?:局|厅|委员会|人民政府|部门|办公室)"
-_AGENT = re.compile(rf"{_ORG}(?:是|为|负责|牵头|组织|主管|承担|会同|审核|受理|统筹)|由{_ORG}"
+_AGENT = re.compile(rf"{_ORG}(?:是|为|负责|牵头|组织|主管|承担|会同|审核|受理|统筹)|由{_ORG}|责任单位\s*[:：]"
                     r"|(?:should|shall|will) (?:take charge|be responsible)|(?:is|are) responsible for", re.IGNORECASE)
 # A question about what there is now is answered by a sentence stating what is, not by a target set for later.
 # "有几种，分别是啥": the things themselves are asked too; a sentence listing them answers how many.
@@ -264,6 +264,9 @@ _ARTICLE_HEAD = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+
 # Bodies that may apply ("责任单位" is the department in charge, not an applicant).
 _APPLICANTS = re.compile(r"企业|(?<!责任)单位|院校|高校|科研机构|社会团体|法人|enterprise|institution|universit",
                          re.IGNORECASE)
+# What an applicant must be: registered, a legal person, paying tax or reporting somewhere, qualified.
+_QUALIFICATIONS = re.compile(r"登记注册|法人资格|注册地|纳税地|统计地|具备.{0,8}(?:条件|资格|能力)|符合.{0,8}条件|资格"
+                             r"|registered|legal person")
 _PARTIES_ASKED = re.compile(r"(?:哪些|哪类|哪种|什么样?的?)(?:企业|单位|公司|主体|机构|部门|人)|\bwho\b|which (?:companies|firms|enterprises)")
 # What was actually paid out ("实际拨付了多少"): only a sentence reporting a payment made answers it — not a
 # budget estimate, nor the rate or cap a policy grants.
@@ -597,6 +600,12 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # "哪些情况下…"; the rate of support, asked how support is reckoned; the bodies that may apply,
                 # asked who may apply, rather than the item's yearly pool.
                 score += CAL.form_bonus
+            if "agency" in kinds and not _AGENT.search(own) and not re.search(_ORG, own):
+                score -= CAL.form_bonus  # who acts: a sentence naming no department ("…科研机构、高校等") says not
+            if query.asks_conditions and _QUALIFICATIONS.search(own):
+                # What an applicant must be, asked the conditions: rather than how to hand in an application,
+                # which shares the words of asking (申报, 单位, 要求) but states no condition.
+                score += CAL.qualification_bonus
             if violated and "penalty" in kinds and index == 0:
                 score += CAL.form_bonus  # "怎么处罚": the clause's opening sentence says who orders what, first
             # A tier stated on the side of the threshold the question states ("一万元以上的"), not the other.

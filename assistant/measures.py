@@ -33,6 +33,8 @@ _NOT_A_NAME = re.compile(r"[种个类张些两几这那哪各每该此什啥一�
 _THING = re.compile(r"n(?![sr])|vn|j|s|x")
 _HAVING = frozenset("有 有没有 的 给 能 能拿 可以 可 可以拿".split())
 _WHICH = frozenset("什么 啥 哪些 哪种 多少".split())
+# Words that only qualify a measure ("元宇宙专项补贴", "一次性奖励"): what it pays for stands before them.
+_QUALIFIERS = frozenset("专项 专门 配套 特别 额外 一次性 专属".split())
 _RECIPIENTS = frozenset("企业 公司 单位 机构 团队 厂商 厂家".split())
 _FIRMS = frozenset("企业 公司".split())
 # Words before 企业 that say whose or which firm, not what kind: "我们企业", "该公司", "申报企业".
@@ -90,7 +92,7 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
             # What is paid for stands before the word, or before a verb of having and a word asking which
             # ("独角兽有奖励吗", "机器人有什么补贴").
             k = at - 1
-            while k >= 0 and at - k <= 2 and words[k][0] in _HAVING | _WHICH:
+            while k >= 0 and at - k <= 3 and words[k][0] in _HAVING | _WHICH | _QUALIFIERS:
                 k -= 1
             # "机器人企业的补贴": who gets it stands between the thing paid for and the word.
             if k > 0 and words[k][0] in _RECIPIENTS:
@@ -121,8 +123,10 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
             # The Chinese policy words for the measure's name ("rent subsidy" -> 租金), else for the thing
             # alone, and what those stand for.
             bilingual = retriever.lexicon.bilingual
-            glosses = bilingual.get(match.group(0)) or bilingual.get(thing) or ()
-            forms = [_INFLECTION.sub("", thing), *glosses, *(w for g in glosses for w in retriever.lexicon.expansions(g))]
+            spaced = thing.replace("-", " ")  # "computing-power" is written "computing power" in the texts
+            glosses = bilingual.get(match.group(0)) or bilingual.get(thing) or bilingual.get(spaced) or ()
+            forms = [_INFLECTION.sub("", spaced), *glosses,
+                     *(w for g in glosses for w in retriever.lexicon.expansions(g))]
             out.setdefault(thing, NamedMeasure(match.group(0), tuple(dict.fromkeys(forms))))
     return tuple(out.values())
 

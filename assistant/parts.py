@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from retrieval.articles import chinese_to_int
-from retrieval.models import Clause, Corpus, DocumentMeta
+from retrieval.models import ABOUT_TYPES, Clause, Corpus, DocumentMeta
 from retrieval.numerals import ENGLISH_NUMBERS, arabic_to_chinese
 from retrieval.text import compact, fold
 
@@ -172,6 +172,23 @@ def missing_parts(corpus: Corpus, doc_ids: list[str], text: str,
 
 def _describes(corpus: Corpus, doc_ids: frozenset[str], label: str) -> bool:
     return any(label in compact(fold(c.text)) for d in doc_ids for c in corpus.doc_clauses(d))
+
+
+# An explanation's summary of what the document it explains details ("详述…扶持方式和标准…和证明材料").
+_DETAIL_SUMMARY = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）[^。]{0,20}。)?\s*(?:详述|详细规定|具体规定)")
+_EXPLAINED = re.compile(r"^《([^》]+)》(?:起草说明|编制说明|政策解读|解读)")
+
+
+def summarised_unheld_text(corpus: Corpus, sentence: str, about: DocumentMeta) -> str:
+    """The title of the document a sentence of its explanation (`about`) only summarises ("详述…证明材料"),
+    when no held document is that one: the summary names what it details, never what it provides. "" else."""
+    explained = _EXPLAINED.match(about.title)
+    if about.doc_type not in ABOUT_TYPES or explained is None or not _DETAIL_SUMMARY.match(sentence):
+        return ""
+    title = explained.group(1)
+    held = any(d is not about and re.sub(r"[（(][^）)]*[）)]$", "", d.title).strip("《》") == title
+               for d in corpus.documents.values())
+    return "" if held else title
 
 
 def summarised_unheld_chapter(corpus: Corpus, sentence: str, about: DocumentMeta) -> tuple[DocumentMeta, int] | None:

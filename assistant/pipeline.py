@@ -28,6 +28,7 @@ from assistant.precheck_service import (
     ChatPrecheck,
     EligibilityCheck,
     applicant_clauses,
+    application_clauses,
     chat_eligibility,
     chat_precheck,
     item_clauses,
@@ -81,20 +82,31 @@ def retrieve(res: Resources, query: Query) -> list[Hit]:
     """The clauses to answer from, a follow-up searched with its earlier user turns."""
     hits = res.retriever.search(query.text, k=CAL.retrieve_k, context=query.context.text,
                                 context_weight=query.context.weight)
-    if query.named_items and query.asks_conditions and hits:
-        hits = with_conditions(res, query.named_items, hits)
+    if query.named_items and hits:
+        hits = with_clauses(res, _items_own_clauses(res, query), hits)
     if "definition" in query.kinds:
         hits = with_definitions(res.corpus, hits, query.folded)  # "什么叫公共数据": the sentence defining it
     # "…差别待遇怎么罚": the duty's article is found by its words, the penalty by the article it cites.
     return with_sanctions(res.corpus, hits) if query.asks_penalty else hits
 
 
-def with_conditions(res: Resources, items: tuple[str, ...], hits: list[Hit]) -> list[Hit]:
-    """`hits` with the clauses stating who may apply for `items` just below the first: "算力扶持申请条件是什么"
-    is answered by the conditions, which its words (申请, 条件) may not reach past the item's own name."""
+_APPLYING = frozenset({"procedure", "materials"})  # how to apply, what to hand in
+
+
+def _items_own_clauses(res: Resources, query: Query) -> list[str]:
+    """Of the support items a message names, the clauses stating what it asks that their names never reach: who
+    may apply ("算力扶持申请条件是什么"), how to apply and with what ("算力补贴怎么申请"). These clauses, shared by
+    every item of a policy, do not name any."""
+    out = applicant_clauses(res.rules, query.named_items) if query.asks_conditions else []
+    if query.kinds & _APPLYING:
+        out += application_clauses(res.rules, query.named_items)
+    return list(dict.fromkeys(out))
+
+
+def with_clauses(res: Resources, clause_ids: list[str], hits: list[Hit]) -> list[Hit]:
+    """`hits` with the clauses `clause_ids` (those not among them) just below the first."""
     seen = {h.clause.clause_id for h in hits}
-    added = [Hit(clause, res.corpus.documents[clause.doc_id], hits[0].score * 0.99)
-             for clause_id in applicant_clauses(res.rules, items)
+    added = [Hit(clause, res.corpus.documents[clause.doc_id], hits[0].score * 0.99) for clause_id in clause_ids
              if clause_id not in seen and (clause := res.corpus.clause(clause_id)) is not None]
     return [hits[0], *added, *hits[1:]]
 
@@ -212,18 +224,24 @@ def support(res: Resources, query: Query, hits: list[Hit]) -> Support:
         return decide_support(res.retriever, query, hits)
     # A document the question names is what it is about, whatever item its words also name (one the earlier
     # turns named is not: "那大模型自主开发扶持给多少" after a question about the rules asks of that item).
-    subjects: dict[str, str] = {}
+    # A clause of conditions or of how to apply that every item shares ("（三）申报条件。") is about the items
+    # named, unnamed in it.
+    own = _items_own_clauses(res, query)
+    subjects = dict.fromkeys(own, " ".join(res.rules.item(i).name for i in named))
     if query.asks_conditions:
-        # Who may apply: the applicant conditions, and the activity clause saying whom the item supports. A
-        # clause of conditions every item shares ("（三）申报条件。") is about the items named, unnamed in it.
-        conditions = applicant_clauses(res.rules, named)
-        names = " ".join(res.rules.item(i).name for i in named)
-        subjects = dict.fromkeys(conditions, names)
-        eligible = {*conditions, *(res.rules.item(i).activity.clause for i in named)}
+        # Who may apply: the applicant conditions, and the activity clause saying whom the item supports.
+        eligible = {*own, *(res.rules.item(i).activity.clause for i in named)}
     else:
-        eligible = item_clauses(res.rules, res.corpus, named, standard=bool(query.kinds & _STANDARD))
+        eligible = item_clauses(res.rules, res.corpus, named, standard=bool(query.kinds & _STANDARD)) | set(own)
     eligible |= {c.clause_id for d in query.documents for c in res.corpus.doc_clauses(d)}
-    return decide_support(res.retriever, query, hits, eligible=eligible, subjects=subjects)
+    decided = decide_support(res.retriever, query, hits, eligible=eligible, subjects=subjects)
+    if "materials" in query.kinds and not decided.answered and not decided.note:
+        # What to hand in, which no held clause lists: what the rules record of it says where it is.
+        said = [f.text for i in named if (a := res.rules.item(i).application) is not None
+                and (f := res.rules.application_sets[a].materials) is not None]
+        if said:
+            return replace(decided, note=f"关于申报材料，所存文件只载明：{said[0]}。")
+    return decided
 
 
 def named_articles(corpus: Corpus, query: Query) -> set[str]:

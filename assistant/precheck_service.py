@@ -11,7 +11,7 @@ from typing import Any
 
 from prechecks.engine import PrecheckResult, Reason, evaluate
 from prechecks.profile import EnterpriseProfile, parse_profile
-from prechecks.rules import RuleSet
+from prechecks.rules import APPLICATION_KEYS, RuleSet
 from retrieval.models import Corpus
 from retrieval.text import fold
 
@@ -127,6 +127,13 @@ def chat_eligibility(rules: RuleSet, corpus, stated: dict[str, Any], item_ids: s
 def applicant_clauses(rules: RuleSet, item_ids: tuple[str, ...]) -> list[str]:
     """The clauses stating who may apply for support items (their applicant conditions), in rule order."""
     found = (c.clause for i in item_ids for c in rules.condition_sets[rules.item(i).applicants].conditions)
+    return list(dict.fromkeys(found))
+
+
+def application_clauses(rules: RuleSet, item_ids: tuple[str, ...]) -> list[str]:
+    """The clauses stating how to apply for support items (when, what to hand in, who reviews), in rule order."""
+    sets = [rules.application_sets[a] for i in item_ids if (a := rules.item(i).application) is not None]
+    found = (fact.clause for info in sets for key in APPLICATION_KEYS if (fact := getattr(info, key)) is not None)
     return list(dict.fromkeys(found))
 
 

@@ -36,10 +36,11 @@ from assistant.parts import (
     issuer_name,
     missing_parts,
     summarised_unheld_chapter,
+    summarised_unheld_text,
 )
 from assistant.stated_facts import CONTACT_LABELS, contacts
 from assistant.titles import char_pairs, unheld_titles
-from assistant.understanding.asks import missing_labels
+from assistant.understanding.asks import lists_sorts, missing_labels, sorts_asked
 from assistant.understanding.document_asks import contact_kinds
 from assistant.understanding.intent import TAX_LAW
 from assistant.understanding.query import Query
@@ -82,6 +83,9 @@ INSTRUCTION_NOTE = ("“政策通”只依据所存政策文件的原文作答�
 _SUPPORT_KINDS = frozenset({"money", "grant", "ratio", "cap"})
 # A reward for a kind of firm ("链主企业有奖励吗") is a measure of its own; so are the policies for it.
 _ASKS_SUPPORT = re.compile(r"奖励|奖补|(?:扶持|支持|优惠|补贴|奖励)政策")
+# What a text's summary of another ("详述…扶持方式和标准…证明材料") names without stating: how to apply, what to
+# hand in, how much. (How many items, or which review modes, it does state.)
+_DETAILED = frozenset({"procedure", "materials", "standard", "money", "ratio", "cap", "grant"})
 _CITATION_KINDS = frozenset({"issued", "date", "day", "agency", "status", "validity", "doc_number", "draft_stage"})
 
 
@@ -614,6 +618,18 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     summary = summarised_unheld_chapter(corpus, evidence[0].sentence, evidence[0].hit.doc) \
         if not divisions_named(query.text) and not ABOUT_ASKED.search(query.folded) \
         and not DIVISION_ASKED.search(query.folded) else None
+    if summary is None and query.kinds & _DETAILED and not query.choices and "count" not in query.kinds \
+            and not ABOUT_ASKED.search(query.folded) and not DIVISION_ASKED.search(query.folded):
+        # "算力补贴怎么申请" matched by "详述…审核方式…和证明材料": what an explained text details, its summary only
+        # names; another sentence may answer, else the text detailing it is not held.
+        def summarised(e: Evidence) -> str:
+            return "" if lists_sorts(fold(e.sentence), sorts_asked(query.folded)) \
+                else summarised_unheld_text(corpus, e.hit.clause.text, e.hit.doc)  # its heading, too
+        explanation, detailed = evidence[0].hit.doc, summarised(evidence[0])
+        evidence = [e for e in evidence if not summarised(e)]
+        if not evidence:
+            return Support("beyond_held_copy", note=f"据《{explanation.short_title}》，这方面的具体规定载于《{detailed}》"
+                                                    f"正文，所存文件未收录其正文，无法据此说明具体规定。")
     if summary is not None:
         # "申报单位要满足哪些条件" matched by "第五章…阐述…申报单位条件要求": the chapter's rules are not held.
         doc, number = summary

@@ -211,7 +211,7 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
     # "每年多少" is what a table by year answers; another per-unit rate ("每家", "每平方米") is not.
     asked = query.kinds | ({"per_unit"} if query.per_units - {"年"} else set())
     extreme = _EXTREME.search(folded)
-    if extreme and not query.per_units and (_BUDGET.search(folded) or "表" in folded):
+    if extreme and not query.per_units - {"年"} and (_BUDGET.search(folded) or "表" in folded):  # "每年多少": its columns
         table_hits = [h.clause for h in hits if h.clause.kind == "table_row"]
         if table_hits:
             return _extreme_answer(table_of(corpus, table_hits[0]), folded, extreme.group(1) in _MOST)

@@ -191,11 +191,14 @@ ABOUT_TYPES = frozenset({"explanation", "interpretation", "notice"})
 
 
 def final_version(corpus: Corpus, draft: DocumentMeta) -> str | None:
-    """The doc_id of the held official version of a draft (same title without the draft mark), or None."""
+    """The doc_id of the held official version of a draft (one recorded as superseding it, or of the same title
+    without the draft mark), or None."""
     if draft.status != "draft-for-comment":
         return None
     title = draft.title
     for mark in DRAFT_MARKS:
         title = title.replace(mark, "")
-    return next((d.doc_id for d in corpus.documents.values()
+    return next((d.doc_id for d in corpus.documents.values() if d.status == "official"
+                 and (draft.doc_id in d.supersedes or d.doc_id in draft.superseded_by)), None) \
+        or next((d.doc_id for d in corpus.documents.values()
                  if d.status == "official" and d.title == title.strip()), None)

@@ -134,6 +134,7 @@ class _Facts:
         self.clauses = res.corpus.doc_clauses(doc.doc_id)
         self.title = f"《{doc.short_title}》"
         self.cannot: list[str] = []  # what is asked that the held copy cannot tell, and why
+        self.standing_said = False  # a line already says it is a draft (and names its issued text)
 
     def _texts(self, docs: list[DocumentMeta]) -> list[tuple[DocumentMeta, list[Clause]]]:
         return [(d, self.res.corpus.doc_clauses(d.doc_id)) for d in docs]
@@ -253,6 +254,7 @@ class _Facts:
             return False
         issued = {d.doc_id: d.published for d in self.res.corpus.documents.values() if d.published}
         line = f"{self.title}{currency.describe(titles, issued)}"
+        self.standing_said = currency.state == "draft"
         if currency.is_current and self.doc.effective_from:
             line += f"（自{format_date(self.doc.effective_from)}起施行"
             line += f"，有效期至{format_date(self.doc.effective_to)}）" if self.doc.effective_to else "）"
@@ -391,6 +393,8 @@ class _Facts:
     def status(self, asked: bool) -> None:
         """Whether the document is a draft or issued: said with its other facts when asked, else (a draft
         whose issued text is held) among the caveats."""
+        if self.standing_said:
+            return  # "…征求意见稿，非正式文本；正式文本见《…》" said it
         final = version_of(self.res.corpus, self.doc, "final") if self.doc.status == "draft-for-comment" else None
         line = status_line(self.res.corpus, self.doc, final.doc_id if final else None)
         said = self.draft.lines if asked else self.draft.caveats

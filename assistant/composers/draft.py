@@ -64,9 +64,14 @@ class Draft:
     caveats: list[str] = field(default_factory=list)  # said after the answer, as a short list
 
     def marker(self, citation: Citation) -> str:
-        """The marker "[n]" of a citation, adding it on first use."""
+        """The marker "[n]" of a citation, adding it on first use. A clause cited again with other words of it
+        is cited once, with all the words quoted (the longer quote, or both)."""
         for n, existing in enumerate(self.citations, start=1):
             if existing.clause_id == citation.clause_id:
+                if existing.quote in citation.quote:
+                    self.citations[n - 1] = citation
+                elif citation.quote not in existing.quote:
+                    self.citations[n - 1] = replace(existing, quote=f"{existing.quote}……{citation.quote}")
                 return f"[{n}]"
         self.citations.append(citation)
         return f"[{len(self.citations)}]"
@@ -171,7 +176,10 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | No
     questions = query.questions if not status_said else ()
     leads = [lead_in_quote(q, asked(q), query.language, quote, evidence.hit.doc.language, query.text)
              for q in questions] if len(questions) > 1 else []
-    lead = "".join(dict.fromkeys(filter(None, leads))) or lead_sentence(
+    said = list(dict.fromkeys(filter(None, leads)))
+    # One question's lead that another's restates in full is said once.
+    said = [a for a in said if not any(a != b and a.rstrip("。.") in b for b in said)]
+    lead = "".join(said) or lead_sentence(
         query.text, query.asks, query.language, evidence.sentence, quote, evidence.hit.doc.language,
         restate=not status_said, items=items)
     if lead and "validity" in query.kinds:

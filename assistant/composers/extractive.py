@@ -27,6 +27,7 @@ from retrieval.models import Hit
 Strategy = Callable[[Resources, Context, Draft], Step]
 
 CONTACT = "如需确认，建议咨询龙岗区工业和信息化局或政策发布部门。"
+_FIGURES = frozenset({"cap", "money", "ratio"})  # figures a message may ask beside whether it may apply
 
 
 def refusal_text(res: Resources, item_ids: tuple[str, ...], hits: list[Hit], why: str = "") -> str:
@@ -108,8 +109,9 @@ def compared_labels(res: Resources, context: Context) -> list[str]:
 
 
 def evidence(res: Resources, context: Context, draft: Draft) -> Step:
-    """The clause that answers, quoted; after a pre-check its lines already cite the clauses."""
-    if _assessed(context):
+    """The clause that answers, quoted; after a pre-check its lines already cite the clauses. After an
+    eligibility check, a figure also asked ("能申请训力券吗，最高多少") is answered from the clause too."""
+    if context.checks or (context.eligibility and not context.query.kinds & _FIGURES):
         return DONE
     if not context.support.answered:
         return NEXT

@@ -69,6 +69,9 @@ def _clean(part: str, language: str) -> str:
     if enumerator:
         part = part[enumerator.end():]
     part = part.strip(" \t：:，,；;。.")
+    if re.fullmatch(r"[(（][^()（）]*[)）]", part):
+        part = part[1:-1]  # a bracketed note said as a sentence: "责任单位：市发展改革委…"
+        part = part.replace(":", "：") if language == "zh" else part
     if language == "en" and part:
         part = part[0].upper() + part[1:]
     return part

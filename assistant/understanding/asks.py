@@ -353,7 +353,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     AnswerType(
         "materials", "所需材料",
-        re.compile(r"(?:什么|哪些|准备|提交|提供|带).{0,4}(?:材料|资料)"
+        re.compile(r"(?:什么|哪些|准备|提交|提供|带).{0,4}(?:材料|资料)|(?:材料|资料)[^，。？?]{0,6}(?:哪些|什么|啥)"
                    r"|(?:what|which) (?:materials|documents|papers) (?:are|do|should|must|to)|materials? (?:required|needed)"
                    r"|application (?:materials|documents)|supporting documents"),
         # Materials named as what to hand in, not the word: "提交相关材料" or "…和证明材料" says that some
@@ -625,7 +625,7 @@ DOCUMENT_FACTS = frozenset({"full_title", "issuer", "doc_number", "issued", "in_
 PENALTY_ASKED = re.compile(r"罚|处分|法律责任|追责|penalt|\bfines?\b|punish|sanction|liabilit")
 
 # Who may apply and on what conditions: "申请条件", "要满足什么", "哪些企业可以申请", "who can apply".
-CONDITIONS_ASKED = re.compile(r"条件|门槛|资格|(?:要|需要?|得)满足|(?:什么|哪些)要求|(?:谁|哪些|哪类|什么样?的?)"
+CONDITIONS_ASKED = re.compile(r"条件|门槛|资格|(?:要|需要?|得)满足|(?:什么|哪些|啥)要求|(?:谁|哪些|哪类|什么样?的?)"
                               r"(?:企业|单位|公司|主体|机构)?(?:可以|能|能够|可)(?:申请|申报)|who (?:can|may|is eligible)"
                               r"|eligib|qualif|requirements")
 

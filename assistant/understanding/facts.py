@@ -28,6 +28,8 @@ _REGISTER = re.compile(r"注册|登记|营业执照|执照")
 _TAX = re.compile(r"(?:纳|交|报|缴)?税(?:务)?")
 _STATS = re.compile(r"统计")
 _NEGATIONS = ("不在", "没在", "并不在", "未在", "不是在", "不是")
+# The firm itself moved somewhere ("我们去年已经迁到龙岗了", "公司迁入龙岗"): where it is registered now.
+_RELOCATED = re.compile(rf"(?:我们|我司|公司|企业|单位)[^，。,；;？?]{{0,6}}(?:迁到|迁至|迁往|迁入|搬到|搬至|落户到?)\s*({_PLACE})")
 # Keywords listed with one place after them ("注册、纳税、统计都在龙岗") share it.
 _LISTED = r"(?:(?:、|和|及|与|/)?\s*(?:注册|登记|纳税|交税|缴税|报税|税务|统计)(?:地|关系)?)*"  # also side by side: "纳税统计都在"
 # Moving it somewhere states where it will be ("注册地迁到龙岗", "把税务关系转至龙岗").
@@ -180,6 +182,9 @@ def extract_facts(text: str, topic: str = "", established: tuple[str, ...] = ())
         flag = _place_flag(pattern, folded)
         if flag is not None:
             profile[name] = flag
+    relocated = _RELOCATED.search(folded)
+    if relocated and "registered_in_longgang" not in profile:
+        profile["registered_in_longgang"] = relocated.group(1) == "龙岗"
     if _NOT_STARTUP.search(folded):
         profile["is_startup"] = False
     elif _STARTUP.search(folded):

@@ -39,6 +39,8 @@ Language = Literal["zh", "en"]
 
 _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|我单位|本单位|咱们|我方|我(?:的|家)?(?:企业|公司|团队|机构)"
                            r"|我(?:最多|最高|大概|一共|总共)?(?:能|可以|可)(?:拿|领|获得|得到|申请到|补)")  # "我最多能拿多少"
+# "算力专项补贴": an item named with a word that only qualifies its support.
+_UNQUALIFIED = re.compile(r"(?:专项|专门|配套)(?=补贴|补助|资助|奖励|扶持|支持)")
 _HOW_MUCH = re.compile(r"多少|几[万千百十]|how much")
 _QUESTION = re.compile(r"[?？吗呢]|怎么|怎样|如何|什么|哪|几|多少|是否|能否|可否|有没有|能不能|可不可以")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
@@ -225,7 +227,7 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         per_units=frozenset(per_units(text)),
         documents=documents,
         articles=articles,
-        items=tuple(rules.match_items(text)),
+        items=tuple(rules.match_items(_UNQUALIFIED.sub("", text))),
         facts=facts,
         stated=stated,
         quoted=tuple(quoted_phrases(text)),
@@ -233,7 +235,7 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         context=context,
         history=turns,
         context_documents=retriever.document_mentions(followup) if followup else {},
-        context_items=tuple(rules.match_items(followup)) if followup else (),
+        context_items=tuple(rules.match_items(_UNQUALIFIED.sub("", followup))) if followup else (),
         own_case=own,
         choices=choice_options(text),
     )

@@ -201,3 +201,12 @@ def test_an_article_named_is_answered_from_it_or_from_what_sanctions_it(policy_a
     # Asked how breaching an article is punished, the clause sanctioning it answers.
     answer = policy_assistant.answer("违反深圳数据条例第六十八条的会怎么处罚")
     assert [c.label for c in answer.citations][:1] == ["第九十五条"]
+
+
+def test_who_is_responsible_is_a_sentence_naming_a_department(policy_assistant: PolicyAssistant) -> None:
+    # The neighbouring item shares the asked item's words; its sentence naming bodies that are not departments
+    # ("科研机构、高校") says nothing of who is responsible.
+    texts = ["(一)建设城市级星火算力平台。整合全市星火算力资源,建设城市级星火算力调度平台。(责任单位:市发展改革委等)",
+             "(二)打造星火算力枢纽。积极集聚政府、企业、科研机构、高校等的星火算力资源,与周边城市共建星火算力平台。"
+             "(责任单位:市国资委等)"]
+    assert _best(policy_assistant, "建设城市级星火算力平台的责任单位", texts) == "(责任单位:市发展改革委等)"

@@ -157,3 +157,9 @@ def test_a_branch_is_no_independent_legal_person(text: str, independent: bool | 
                                   "据说今年改成2000万了", "听说上限已经调到2000万了"])
 def test_a_figure_a_policy_was_reportedly_changed_to_is_no_spending(text: str) -> None:
     assert not any(k.endswith("_wan") for k in extract_facts(text).profile)
+
+
+@pytest.mark.parametrize(("text", "flag"), [("我们上个月已经迁到龙岗了", True), ("公司去年整体搬到了宝安", None),
+                                           ("公司去年搬到宝安", False), ("把办公室搬到龙岗了", None)])
+def test_the_firm_moving_itself_states_where_it_is_registered(text: str, flag: bool | None) -> None:
+    assert extract_facts(text).profile.get("registered_in_longgang") is flag

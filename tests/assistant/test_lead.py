@@ -298,3 +298,9 @@ def test_a_department_named_by_its_level_and_field_is_the_body_that_acts() -> No
     sentence = "第八条 市农业和数字化部门是星火产业主管部门，负责协调本行政区域内星火产业发展工作。"
     assert lead("Which department is the competent authority for the Xinghuo industry?", sentence) == \
         "The body named is 市农业和数字化部门."
+
+
+def test_a_bracketed_note_naming_who_is_responsible_is_said_as_a_sentence() -> None:
+    quote = "（三）建设星火算力平台。整合全市算力资源。(责任单位:市星火局、市数据局等)"
+    said = lead("建设星火算力平台的责任单位", "(责任单位:市星火局、市数据局等)", quote=quote)
+    assert said == "责任单位：市星火局、市数据局等。"

@@ -156,3 +156,25 @@ def test_whether_a_drafts_clause_is_in_force_is_answered_by_its_being_a_draft(po
     first = answer.text.split("\n")[0]
     assert "征求意见稿" in first and "正式印发文本" in first
     assert answer.citations[0].clause_id == "sz-ai-pioneer-measures-2024-draft#一、（一）"
+
+
+def test_how_to_apply_for_an_item_is_answered_by_the_application_clause_not_a_summary(
+        policy_assistant: PolicyAssistant) -> None:
+    # "详述…审核方式…和证明材料" only says the (unheld) rules detail it; the application clause says how.
+    answer = policy_assistant.answer("智能产品创新扶持专项资助怎么申报")
+    assert [c.clause_id for c in answer.citations] == ["lg-ai-rules-explainer#四、（四）"]
+    assert answer.text.startswith("项目单位根据申报指南要求")
+
+
+def test_what_to_hand_in_is_refused_with_what_the_held_texts_say_of_it(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("算力扶持申报需要准备哪些材料")
+    assert answer.refused and "证明材料载于《实施细则》正文" in answer.text
+    # The explanation's summary still answers what the rules cover.
+    assert not policy_assistant.answer("实施细则的审核方式有哪几种").refused
+
+
+def test_the_conditions_asked_twice_in_one_message_are_said_once(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("实施细则对申报主体有什么要求？什么样的单位能申报？")
+    lead = answer.text.split("\n")[0]
+    assert answer.citations[0].clause_id == "lg-ai-rules-explainer#四、（三）"
+    assert lead.count("依法登记注册") == 1

@@ -66,6 +66,9 @@ def test_a_follow_up_names_another_row_in_shorter_words(policy_assistant: Policy
 @pytest.mark.parametrize(("question", "expected"), [
     ("测算表里哪个项目钱最多", "2027年至2028年合计测算资金最多的项目是语音识别平台扶持，为300万元（100 + 200 = 300）。"),
     ("2028年预算哪一项最少", "2028年测算资金最少的项目是语音识别平台运营扶持，为10万元。"),
+    # "每年多少" asks for the year columns of the row found, not for a rate per year.
+    ("测算表里哪个项目两年测算资金最多？每年多少",
+     "2027年至2028年合计测算资金最多的项目是语音识别平台扶持，为300万元（100 + 200 = 300）。"),
 ])
 def test_the_row_with_the_most_or_least(policy_assistant: PolicyAssistant, question: str, expected: str) -> None:
     assert _answer(policy_assistant, question) == expected
