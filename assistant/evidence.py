@@ -482,9 +482,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     actuals = bool(ACTUALS.search(query.folded))
     # "给哪些企业", "什么单位能申请": who, which a budget row (projects and their amounts) never names.
     parties = bool(_PARTIES_ASKED.search(query.folded))
-    # Who may apply for a support item: a sentence naming neither a kind of body nor the conditions ("（三）申报
-    # 条件。", whose clause goes on to state them) says nothing of it.
-    conditions = query.asks_conditions and bool(query.named_items)
+    # Who may apply for a support item, or gets it: a sentence naming neither a kind of body nor the conditions
+    # ("（三）申报条件。", whose clause goes on to state them) says nothing of it.
+    conditions = (query.asks_conditions or parties) and bool(query.named_items)
     # "什么时候开始申报": a time, which a year heading a budget table's column is not ("哪年开始有预算" is).
     event_time = "date" in kinds and not _YEAR_ASKED.search(query.folded)
     # "三年一共要多少钱": one total over the years, which a row of yearly cells does not state.
@@ -593,12 +593,13 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 score += CAL.named_doc_bonus * min(len(set(counts) & cited), 2)
             if ("agency" in kinds and _AGENT.search(own)) or (period and _DATE_RANGE.search(own)) \
                     or (scope and _APPLIES.search(own)) or violated or (cases and _CASES_LISTED.search(own)) \
-                    or ("standard" in kinds and _RATE.search(own)) or (conditions and _APPLICANTS.search(own)):
+                    or ("standard" in kinds and _RATE.search(own)) \
+                    or ((conditions or parties) and _APPLICANTS.search(own)):
                 # States the fact in the form asked: who acts, rather than a department mentioned in passing;
                 # a period from one date to another, rather than a single date; what a document applies to;
                 # the penalty for breaching a duty, rather than the duty; the cases listed after it, asked
                 # "哪些情况下…"; the rate of support, asked how support is reckoned; the bodies that may apply,
-                # asked who may apply, rather than the item's yearly pool.
+                # asked who may apply or who gets it, rather than the item's yearly pool.
                 score += CAL.form_bonus
             if "agency" in kinds and not _AGENT.search(own) and not re.search(_ORG, own):
                 score -= CAL.form_bonus  # who acts: a sentence naming no department ("…科研机构、高校等") says not

@@ -320,8 +320,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "agency", "负责部门",
         re.compile(
-            # "哪些单位能申请" asks who may apply, not who acts.
-            r"哪个部门|哪些部门|什么部门|(?:哪个单位|哪些单位|哪家|哪个机构|什么机构)(?!(?:可以|能够?|可|才能)(?:申请|申报))|"
+            # "哪些单位能申请", "发给哪些单位" ask who may apply or who gets it, not who acts.
+            r"哪个部门|哪些部门|什么部门|(?<![给向])(?:哪个单位|哪些单位|哪家|哪个机构|什么机构)"
+            r"(?!(?:可以|能够?|可|才能)(?:申请|申报))|"
             r"谁负责|由谁|谁来|"
             r"谁管|谁牵头|牵头|责任单位|主管部门是|会同|哪个局|哪个委|谁是[^，。？?]{0,12}(?:部门|机构|单位)"
             r"|(?:which|what) (?:\w+ )?(?:departments?|bureaus?|agenc(?:y|ies)|authorit(?:y|ies)|bod(?:y|ies)|offices?"

@@ -163,3 +163,9 @@ def test_a_figure_a_policy_was_reportedly_changed_to_is_no_spending(text: str) -
                                            ("公司去年搬到宝安", False), ("把办公室搬到龙岗了", None)])
 def test_the_firm_moving_itself_states_where_it_is_registered(text: str, flag: bool | None) -> None:
     assert extract_facts(text).profile.get("registered_in_longgang") is flag
+
+
+@pytest.mark.parametrize(("text", "field", "flag"), [("注册在龙岗，但是税是在南山交的", "tax_in_longgang", False),
+                                                    ("统计是在龙岗报的", "stats_in_longgang", True)])
+def test_a_place_said_with_是在_is_where_it_is(text: str, field: str, flag: bool) -> None:
+    assert extract_facts(text).profile[field] is flag

@@ -136,8 +136,9 @@ def test_who_may_apply_for_an_item_is_answered_by_its_applicant_conditions(polic
     assert "独立法人资格" in answer.text and "测算表" not in answer.text
 
 
-def test_the_bodies_an_item_supports_answer_who_may_apply(policy_assistant: PolicyAssistant) -> None:
-    answer = policy_assistant.answer("训力券哪些单位能申请")
+@pytest.mark.parametrize("question", ["训力券哪些单位能申请", "训力券是发给什么样的单位的"])
+def test_the_bodies_an_item_supports_answer_who_may_apply(policy_assistant: PolicyAssistant, question: str) -> None:
+    answer = policy_assistant.answer(question)
     lead = answer.text.split("\n")[0]
     assert "高等院校" in lead and "每年发放" not in lead
 
