@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.claims import ENUMERATOR, split_sentences
-from retrieval.models import Clause, Corpus, Hit
+from retrieval.models import Clause, Corpus
 from retrieval.text import compact, fold
 
 _DEFINED = re.compile(r"^(?P<term>[^，。；：]{1,40}?)(?:[(（][^)）]*[)）])?[，,]?(?:是指|指的是)")
@@ -37,20 +37,13 @@ def defines(sentence: str, terms: list[str], question: str) -> float:
     return max((len(t) / len(term) for t in terms if t and t in term), default=0.0)
 
 
-def with_definitions(corpus: Corpus, hits: list[Hit], question: str) -> list[Hit]:
-    """`hits` with, just below the first, the clauses defining the longest terms a (folded) question names
-    that the hits do not already hold."""
-    if not hits:
-        return hits
+def defining_clauses(corpus: Corpus, question: str) -> list[str]:
+    """The ids of the clauses defining the longest terms a (folded) question names."""
     asked = compact(question)
     index = _definitions(corpus)
     named = [t for t in index if t in asked]
     longest = [t for t in named if not any(t != o and t in o for o in named)]
-    seen = {h.clause.clause_id for h in hits}
-    added = [Hit(c, corpus.documents[c.doc_id], hits[0].score * 0.99)
-             for t in longest for c in index[t] if c.clause_id not in seen]
-    added = list({h.clause.clause_id: h for h in added}.values())
-    return [hits[0], *added, *hits[1:]]
+    return list(dict.fromkeys(c.clause_id for t in longest for c in index[t]))
 
 
 def _definitions(corpus: Corpus) -> dict[str, list[Clause]]:

@@ -278,7 +278,6 @@ _PART_OF_YEAR = re.compile(r"[一二三四1-4]季度|上半年|下半年|前三�
 _RATE = re.compile(r"\d+(?:\.\d+)?\s*%|百分之")
 _YEAR_ASKED = re.compile(r"哪一?年|几几年|什么年份|哪个年份|which year|what year")
 _PAID_OUT = re.compile(r"已(?:经)?(?:拨付|发放|兑现|下达|支出)|累计(?:拨付|发放|兑现|支持|下达)|实际(?:拨付|发放|兑现|支出)")
-_PARTIES_ASKED = re.compile(r"(?:哪些|哪类|哪种|什么样?的?)(?:企业|单位|公司|主体|机构|部门|人)|\bwho\b|which (?:companies|firms|enterprises)")
 # What was actually paid out, or to how many ("训力券实际一共发了多少", "去年发了多少", "多少家企业拿到"): a policy
 # states what it will grant; only a sentence reporting what was done (`_PAID_OUT`) answers.
 ACTUALS = re.compile(r"实际(?:拨付|发放|支出|到账|兑现|使用|拿到)|已(?:经)?(?:拨付|发放|兑现|发了)|拨付了|发放了多少"

@@ -174,6 +174,11 @@ def _describes(corpus: Corpus, doc_ids: frozenset[str], label: str) -> bool:
     return any(label in compact(fold(c.text)) for d in doc_ids for c in corpus.doc_clauses(d))
 
 
+def _untagged(title: str) -> str:
+    """A title without the bracketed tag it ends with ("…管理办法（2026年）" -> "…管理办法") or its 《》."""
+    return re.sub(r"[（(][^）)]*[）)]$", "", title).strip("《》")
+
+
 # An explanation's summary of what the document it explains details ("详述…扶持方式和标准…和证明材料").
 _DETAIL_SUMMARY = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）[^。]{0,20}。)?\s*(?:详述|详细规定|具体规定)")
 _EXPLAINED = re.compile(r"^《([^》]+)》(?:起草说明|编制说明|政策解读|解读)")
@@ -186,8 +191,7 @@ def summarised_unheld_text(corpus: Corpus, sentence: str, about: DocumentMeta) -
     if about.doc_type not in ABOUT_TYPES or explained is None or not _DETAIL_SUMMARY.match(sentence):
         return ""
     title = explained.group(1)
-    held = any(d is not about and re.sub(r"[（(][^）)]*[）)]$", "", d.title).strip("《》") == title
-               for d in corpus.documents.values())
+    held = any(d is not about and _untagged(d.title) == title for d in corpus.documents.values())
     return "" if held else title
 
 
@@ -199,7 +203,7 @@ def summarised_unheld_chapter(corpus: Corpus, sentence: str, about: DocumentMeta
         return None
     number = chinese_to_int(match.group(1))
     described = sorted((d for d in corpus.documents.values() if d is not about
-                        and (base := re.sub(r"[（(][^）)]*[）)]$", "", d.title).strip("《》")) and base in about.title),
+                        and (base := _untagged(d.title)) and base in about.title),
                        key=lambda d: d.status == "draft-for-comment")  # the issued text before its draft
     for doc in described[:1]:
         if doc.is_partial and number is not None and number not in held_divisions(corpus, doc, "章"):

@@ -19,7 +19,7 @@ from assistant.composers.base import Composer, Context
 from assistant.composers.document_subject import family_key
 from assistant.composers.extractive import ExtractiveComposer, line_by_line, refusal_answer
 from assistant.composers.llm import LLMComposer
-from assistant.definitions import with_definitions
+from assistant.definitions import defining_clauses
 from assistant.evidence import Evidence, candidate_evidence, supported
 from assistant.guard import guard_answer
 from assistant.measures import voucher_slips
@@ -84,8 +84,8 @@ def retrieve(res: Resources, query: Query) -> list[Hit]:
                                 context_weight=query.context.weight)
     if query.named_items and hits:
         hits = with_clauses(res, _items_own_clauses(res, query), hits)
-    if "definition" in query.kinds:
-        hits = with_definitions(res.corpus, hits, query.folded)  # "什么叫公共数据": the sentence defining it
+    if "definition" in query.kinds and hits:
+        hits = with_clauses(res, defining_clauses(res.corpus, query.folded), hits)  # "什么叫公共数据"
     # "…差别待遇怎么罚": the duty's article is found by its words, the penalty by the article it cites.
     return with_sanctions(res.corpus, hits) if query.asks_penalty else hits
 

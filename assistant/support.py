@@ -532,7 +532,7 @@ def _described(phrase: str, sentence: str) -> bool:
 
 def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
                    eligible: set[str] | None = None, subjects: Mapping[str, str] | None = None) -> Support:
-    """Whether the retrieved clauses answer the query (`eligible`: only these clause ids may; `about`: words
+    """Whether the retrieved clauses answer the query (`eligible`: only these clause ids may; `subjects`: words
     a clause is about beyond its own, by clause id)."""
     outside = outside_scope(query)
     if outside is not None:
@@ -625,10 +625,11 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
         def summarised(e: Evidence) -> str:
             return "" if lists_sorts(fold(e.sentence), sorts_asked(query.folded)) \
                 else summarised_unheld_text(corpus, e.hit.clause.text, e.hit.doc)  # its heading, too
-        explanation, detailed = evidence[0].hit.doc, summarised(evidence[0])
-        evidence = [e for e in evidence if not summarised(e)]
+        detailed = [summarised(e) for e in evidence]
+        explanation = evidence[0].hit.doc
+        evidence = [e for e, detail in zip(evidence, detailed, strict=True) if not detail]
         if not evidence:
-            return Support("beyond_held_copy", note=f"据《{explanation.short_title}》，这方面的具体规定载于《{detailed}》"
+            return Support("beyond_held_copy", note=f"据《{explanation.short_title}》，这方面的具体规定载于《{detailed[0]}》"
                                                     f"正文，所存文件未收录其正文，无法据此说明具体规定。")
     if summary is not None:
         # "申报单位要满足哪些条件" matched by "第五章…阐述…申报单位条件要求": the chapter's rules are not held.

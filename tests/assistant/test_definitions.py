@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.definitions import defined_term, defines, with_definitions
+from assistant.definitions import defined_term, defines, defining_clauses
+from assistant.pipeline import with_clauses
 from assistant.service import PolicyAssistant
 from retrieval.text import fold
 
@@ -28,7 +29,7 @@ def test_a_definition_of_the_term_asked_outranks_one_of_a_longer_term() -> None:
 def test_the_clause_defining_the_term_asked_is_found_beside_the_hits(policy_assistant: PolicyAssistant) -> None:
     corpus = policy_assistant.corpus
     hits = policy_assistant.retriever.search("什么叫公共数据", k=5)
-    found = with_definitions(corpus, hits, fold("什么叫公共数据"))
+    found = with_clauses(policy_assistant.resources, defining_clauses(corpus, fold("什么叫公共数据")), hits)
     defining = [h.clause.clause_id for h in found if any(
         defined_term(s) == "公共数据" for s in h.clause.text.splitlines())]
     assert defining and found[0] == hits[0]
