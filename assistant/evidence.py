@@ -230,6 +230,7 @@ def years_about(text: str) -> set[str]:
     return years
 
 
+_CAPTION = re.compile(r"表\s*\d+\s*(?:《[^》]*》)?[^\d]*$")
 _PER_APPLICANT = frozenset({"家", "个", "项"})
 _ASKED_BESIDE = frozenset({"procedure", "channel"})
 
@@ -325,8 +326,12 @@ def states(sentence: str, kinds: set[str], units: set[str], years: set[str], mon
     # A grant's cap is one applicant's, for one project: "每家企业最多补多少" needs no sentence saying "每家".
     if any(not any(w in folded for w in UNIT_WORDS.get(unit, (unit,))) for unit in units - _PER_APPLICANT):
         return False
-    # A date asked about a given year must come from a sentence about that year.
-    return "date" not in kinds or not years or any(y in folded for y in years)
+    # A sentence about other years only ("根据2024年…测算需财政资金15390万元") states nothing of the year asked.
+    if not money_table and years and (about := years_about(folded)) and not about & years:
+        return False
+    # A date asked about a given year must come from a sentence about that year; so must a budget row's cells
+    # ("2027年的测算资金" is not in a table whose columns are 2024 to 2026).
+    return ("date" not in kinds and not money_table) or not years or any(y in folded for y in years)
 
 
 def _index_tokens(retriever: Retriever, text: str, english: bool, terms=()) -> set[str]:
@@ -516,6 +521,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 continue  # the document's own title line
             if whole_count and _CHAPTER_HEAD.match(own):
                 continue  # "第一章总则,共4条": one chapter's count, not the document's
+            if kinds & _FIGURES and _CAPTION.match(fold(own)):
+                continue  # a table's caption ("表1 …测算表（万元）") names a unit, not a figure
             if not purpose_asked and _PURPOSE.search(own):
                 continue  # "为加强…管理，根据…，制定本办法": why the text was made, shares every word of its subject
             # A short line ("2024年12月18日") is read with the lines before it.
@@ -546,10 +553,12 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # The title speaks of the whole table ("未来三年所需资金测算表（万元）"), the cells of the row.
                 title, _, window = window.partition("｜")
                 money_table = "元" in title
-                if money_table and (applicant or actuals or over_years or event_time or parties or conditions):
+                if money_table and (applicant or actuals or over_years or event_time or parties or conditions
+                                    or "standard" in kinds):
                     continue  # a budget row is every applicant's total, and an estimate: no answer to what one
                     # applicant gets, nor to what was paid out, nor (its cells by year) to a total over years,
-                    # nor (its years head columns of amounts) to when something happens
+                    # nor (its years head columns of amounts) to when something happens, nor to an item's
+                    # support standard (a total budget is no rate or cap)
             # A figure asked is not stated by the numbers of the titles and document numbers a sentence
             # cites ("依据《…行动方案（2024—2025年）》（深龙府函〔2024〕22号）").
             stating = _CITED.sub("《》", DOC_NUMBER.sub(" ", window)) if kinds & _FIGURES and not numbers_asked \

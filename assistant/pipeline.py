@@ -191,7 +191,8 @@ def precheck(res: Resources, query: Query, hits: list[Hit]) -> Assessment | Answ
     """Amounts and eligibility from the stated facts, or the reply asking back for an impossible amount."""
     intent = query.intent
     # "我们能拿多少…" answered only by an item's budget row: that item is pre-checked instead.
-    items = query.assessed_items or (budgeted_items(res.rules, query, hits) if query.own_case else ())
+    items = query.assessed_items or _items_amounted(res.rules, query) or \
+        (budgeted_items(res.rules, query, hits) if query.own_case else ())
     if items and intent == "policy":
         intent = "self_assessment"
     if not (intent in ("self_assessment", "mixed") or (query.context.is_followup and query.facts.profile)):
@@ -207,6 +208,16 @@ def precheck(res: Resources, query: Query, hits: list[Hit]) -> Assessment | Answ
     eligibility = chat_eligibility(res.rules, res.corpus, facts.profile, scope) \
         if not checks and intent == "mixed" else []
     return Assessment(intent, checks, eligibility)
+
+
+def _items_amounted(rules: RuleSet, query: Query) -> tuple[str, ...]:
+    """"想问下训力券怎么补" then "我们签的训练合同是800万，能拿多少": an amount stated for one's own case, naming
+    no item, is for the items the conversation asked about whose amount it is (a training contract is also
+    compute spending, but the person asked about the voucher)."""
+    if query.items or not (query.own_case or query.context.is_followup):  # "要是合同签2000万呢" too
+        return ()
+    fields = {f for f in query.facts.profile if f.endswith("_wan")}
+    return tuple(i for i in query.earlier_items if rules.item(i).activity.amount_field in fields)
 
 
 _STANDARD = frozenset({"ratio", "cap", "money", "standard"})  # what an item's support standard states
@@ -313,6 +324,30 @@ def _context(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...
         return assessment
     return Context(query, hits, decided, assessment.intent, assessment.checks,
                    assessment.eligibility, compared=compare(res, query))
+
+
+def ranked_evidence(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...] = (), k: int = 10,
+                    ) -> list[Hit]:
+    """The clauses the assistant answers from, best first: those its answer cites, in citation order, then the
+    rest of what the retrieval stage found. An article asked by number, a document's date or number, an item's
+    rule behind a computed amount are found by the later stages, not by the search; a ranking of the search
+    alone would not show what the answer stands on. Always the extractive composer: deterministic, and no
+    model call for a ranking."""
+    context = _context(res, message, history)
+    if isinstance(context, Answer):
+        return []
+    cited = [] if context.support.about_unheld and not context.checks else \
+        [c.clause_id for c in GuardedComposer(ExtractiveComposer(res)).compose(context).citations]
+    top = context.hits[0].score if context.hits else 1.0
+    ranked = [Hit(clause, res.corpus.documents[clause.doc_id], top) for clause_id in dict.fromkeys(cited)
+              if (clause := res.corpus.clause(clause_id)) is not None]
+    query = context.query
+    searched = res.retriever.search(query.text, k=k, context=query.context.text,
+                                    context_weight=query.context.weight) if len(context.hits) < k else []
+    out: dict[str, Hit] = {}
+    for hit in (*ranked, *context.hits, *searched):
+        out.setdefault(hit.clause.clause_id, hit)
+    return list(out.values())[:k]
 
 
 def answer(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...] = ()) -> Answer:

@@ -18,7 +18,6 @@ from assistant.precheck_service import run_precheck
 from assistant.resources import Resources
 from assistant.runtime import load_retriever
 from assistant.settings import Settings
-from assistant.understanding.followup import conversation_context
 from prechecks.rules import RuleSet, load_rules
 from prechecks.tools import make_precheck_tools
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit
@@ -59,10 +58,9 @@ class PolicyAssistant:
 
     def retrieve(self, question: str, history: list[Turn] | tuple[Turn, ...] = (), k: int = 10,
                  ) -> list[Hit]:
-        """The clauses the assistant would answer from, after resolving a follow-up against history."""
-        context = conversation_context(question, list(history))
-        return self.retriever.search(question, k=k, context=context.text,
-                                     context_weight=context.weight)
+        """The clauses the assistant answers from, best first (`assistant.pipeline.ranked_evidence`): the ones
+        its answer cites, then the rest of what it retrieved."""
+        return pipeline.ranked_evidence(self.resources, question, history, k)
 
     def answer(self, question: str, history: list[Turn] | tuple[Turn, ...] = ()) -> Answer:
         """Answer a question with citations (extractive, or through the LLM when configured)."""

@@ -198,6 +198,9 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
     return None
 
 
+_YEAR_WRITTEN = re.compile(r"(?<!\d)20\d{2}\s*年")
+
+
 def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswer | None:
     """A computed answer when the question is about cells of a table the top hits point to.
 
@@ -232,6 +235,8 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
     total = next((r for r in rows if r.name in _TOTAL_NAMES), None)
     columns = list(rows[0].numeric()) if rows else []
     years = _mentioned(columns, folded)
+    if not years and _YEAR_WRITTEN.search(re.sub(r"《[^》]*》", "", folded)):
+        return None  # "2030年的测算资金": a year the table has no column for is not answered by the others
     # "那2026年总计呢": the total row, named by its own label and a year, not the row the earlier turn asked about.
     names_total = total is not None and re.search(rf"\d{{4}}年?的?{re.escape(fold(total.name))}", folded) is not None
     if not named and context and not names_total:

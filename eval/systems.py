@@ -1,7 +1,10 @@
 """The retrieval systems the harness compares.
 
-hybrid  the product: `PolicyAssistant.retrieve` (follow-ups resolved against history, BM25 + dense fusion,
-        document and article-number priors).
+hybrid  the product: `PolicyAssistant.retrieve`, the clauses the assistant answers from (those its answer
+        cites first: an article asked by number, a document's date, an item's rule behind an amount are found
+        by the answering stages), then the rest of what its search found.
+search  the product's search alone, `Retriever.search(mode="hybrid")` (follow-ups resolved against history,
+        BM25 + dense fusion, document and article-number priors), without the answering stages.
 bm25    `Retriever.search(mode="bm25")` on the product's index: an ablation of the fusion, with the same
         conversation context the product searches with (follow-ups resolved the same way).
 dense   `Retriever.search(mode="dense")`, likewise.
@@ -30,7 +33,7 @@ from retrieval.embeddings import Embedder, LangChainEmbeddings
 from retrieval.models import Hit
 from retrieval.search import Mode, QueryError, Retriever
 
-SYSTEMS: tuple[str, ...] = ("hybrid", "bm25", "dense", "naive")
+SYSTEMS: tuple[str, ...] = ("hybrid", "search", "bm25", "dense", "naive")
 NAIVE_CHUNK_SIZE = 500
 NAIVE_CHUNK_OVERLAP = 50
 
@@ -71,10 +74,10 @@ class HybridSystem:
 
 
 class ModeSystem:
-    """One retriever of the product alone (`bm25` or `dense`) on the product's index."""
+    """The product's search alone (`search`), or one of its retrievers alone (`bm25`, `dense`)."""
 
-    def __init__(self, retriever: Retriever, mode: Mode):
-        self.name: str = mode
+    def __init__(self, retriever: Retriever, mode: Mode, name: str = ""):
+        self.name: str = name or mode
         self._retriever = retriever
         self._mode = mode
 
@@ -129,8 +132,9 @@ def make_system(name: str, assistant: PolicyAssistant) -> RetrievalSystem:
     retriever = assistant.retriever
     if name == "hybrid":
         return HybridSystem(assistant)
-    if name in ("bm25", "dense"):
-        return ModeSystem(retriever, name)  # type: ignore[arg-type]  # name is bm25 or dense here
+    if name in ("search", "bm25", "dense"):
+        mode = "hybrid" if name == "search" else name
+        return ModeSystem(retriever, mode, name)  # type: ignore[arg-type]  # mode is a Mode here
     if name == "naive":
         return NaiveSystem(assistant.settings.corpus_dir, retriever.embedder)
     raise ValueError(f"unknown system {name!r} (choose from {', '.join(SYSTEMS)})")

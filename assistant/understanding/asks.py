@@ -130,7 +130,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "ratio", "比例",
         # "按比例核减" says how a thing is done, it asks for no ratio ("会不会按比例砍").
-        re.compile(r"(?<!按)比例|百分之|几成|百分比|占比|%|what share|what percentage|what proportion|ratio|\brate\b"),
+        re.compile(r"(?<!按)比例|百分之|几成|百分比|占比|%|what share|percentage|proportion|ratio|\brate\b"),
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|percent"),
         lead=_lead(rf"(?P<v>{PERCENT})", "比例为{v}", "The rate is {v}"),
     ),
@@ -167,7 +167,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "standard", "扶持标准",
         # (of support: a fine's "罚款标准" is asked of the penalty clause)
-        re.compile(r"怎么补|如何补|按什么(?:标准|比例)(?:补|给|资助|扶持)|(?:补贴|扶持|资助|奖励|支持)(?:的)?标准"
+        re.compile(r"怎么补|如何补|按什么(?:标准|比例)(?:补|给|资助|扶持)|(?:补贴|扶持|资助|奖励|支持)(?:的)?(?:具体|详细)?标准"
                    r"|(?:补贴|扶持|资助|奖励)(?:是)?怎么算|how (?:is|are) (?:the )?(?:subsid|grant|support|voucher).{0,40}calculated"
                    r"|what is the (?:subsidy|support|funding) standard"),
         # a rate, or an amount granted ("给予最高200万元资助"), not a yearly pool ("每年发放最高5000万元语料券")
@@ -263,7 +263,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "status", "印发或施行情况",
         # "正式稿", "正式版" name a version ("征求意见稿和正式稿…各是…"), they do not ask whether it is issued.
-        re.compile(r"正式(?!稿|版|文本)|生效|有效吗|还有效|印发了吗|出台了吗|定稿|现行|officially (?:issued|released|adopted)"
+        re.compile(r"正式(?!稿|版|文本)|生效|有效吗|还有效|印发了吗|(?:出来|出台|下发)了?(?:吗|没有?)|定稿|现行"
+                   r"|officially (?:issued|released|adopted)"
                    r"|is it (?:official|final)|is it still a draft"),
         re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布"),
         status_line=True,
@@ -300,9 +301,10 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # Where to get or file something online: a site, a system, an address.
     AnswerType(
         "channel", "办理网址或地点",
-        re.compile(r"(?:在哪|哪里|哪儿|什么地方)(?:能|可以)?(?:下载|领取?|获取|填|提交|申报|申请|报名|办理)|下载地址|网址|网站|链接|入口"
+        re.compile(r"(?:在哪|哪里|哪儿|什么地方)(?:能|可以)?(?:下载|领取?|获取|填|提交|交|提(?!到|及)|寄|反馈|申报|申请|报名|办理)"
+                   r"|下载地址|网址|网站|链接|入口"
                    r"|\bwebsite\b|\burl\b|where (?:can|do|should) (?:i|we|you) (?:download|get|submit|apply|find)"),
-        re.compile(r"https?://|www\.|\.gov\.cn|网站|网址|系统|政务服务网|窗口|地址|邮箱|寄至|@"),
+        re.compile(r"https?://|www\.|\.gov\.cn|网站|网址|系统|政务服务网|窗口|地址|邮箱|(?:寄|反馈|提交|报送|送|发送)至|@"),
     ),
     # Who holds a post ("主任是谁", "联系人是谁"): a person, stated by name ("黄女士") or by the office that fills
     # the post ("由市长担任") — a department's duties are no answer.
@@ -409,7 +411,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "count", "数量",
         # "几个亿", "多少个亿" ask an amount in 亿, not a count.
-        re.compile(r"(?<!哪)几(?:[章条项家类种款名次]|个(?![亿万千百]))|多少[章条项家类种款人名次]|多少个(?!工作日|月|亿|万)"
+        re.compile(r"(?<![哪第])几(?:[章条项家类种款名次]|个(?![亿万千百]))|多少[章条项家类种款人名次]|多少个(?!工作日|月|亿|万)"
                    r"|how many(?! (?:years|months|days|weeks|working days))"),
         re.compile(
             r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
@@ -527,6 +529,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "list", "",
         re.compile(r"哪几|哪些|几大|三大|四大|五大|哪几类|哪几种|什么原则|分为|其中|以及"
+                   r"|各(?:章|节|部分|条|项|类)[^，。？?]{0,3}(?:是|讲|有|写)"  # "各章都是什么"
                    r"|哪(?!一[个项条类种大点家])[一二两三四五六七八九十\d]+[个项条类种大点家]|列(?:一下|出|举)"
                    r"|\blist\b|what are the|which (?:\w+ )?(?:are|were)\b"),
         None,

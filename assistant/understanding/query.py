@@ -115,6 +115,8 @@ class Query:
     # Of a follow-up ("那2026年呢？"): what its earlier user turns name, standing in where it names nothing.
     context_documents: Mapping[str, int] = field(default_factory=dict)
     context_items: tuple[str, ...] = ()
+    # The support items the latest earlier user turn naming any named ("训力券怎么补"), whatever the context.
+    earlier_items: tuple[str, ...] = ()
     # The message asks what the person themselves would get ("我们能拿多少房租补贴"): pre-checked, never
     # answered with an item's district budget as if it were theirs.
     own_case: bool = False
@@ -236,6 +238,8 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         history=turns,
         context_documents=retriever.document_mentions(followup) if followup else {},
         context_items=tuple(rules.match_items(_UNQUALIFIED.sub("", followup))) if followup else (),
+        earlier_items=next((found for t in reversed(turns) if t.role == "user"
+                            and (found := tuple(rules.match_items(_UNQUALIFIED.sub("", t.content))))), ()),
         own_case=own,
         choices=choice_options(text),
     )

@@ -84,6 +84,8 @@ def test_quoting_policy(question: str, policies: set[str]) -> None:
 @pytest.mark.parametrize(("question", "expected"), [
     ("这个文件正式印发了吗", True),
     ("这是草案还是定稿", True),
+    ("那个新办法出来了吗", True),  # whether it is out yet
+    ("正式版下发了没有", True),
     ("资助比例是多少", False),
 ])
 def test_status_line(question: str, expected: bool) -> None:
@@ -280,6 +282,9 @@ def test_which_came_first_asks_each_ones_date() -> None:
     ("What is the estimated total funding for the rules?", "money"),
     ("数据条例是哪次会议通过的", "adopted"),
     ("管理办法依据的是哪个区级财政办法", "basis"),
+    ("场地扶持的具体标准是什么", "standard"),  # 具体/详细 between the support and its standard
+    ("条例第几条讲数据交易", "locator"),  # which article, not how many
+    ("反馈意见往哪里交", "channel"),
 ])
 def test_more_ways_of_asking_a_kind(question: str, kind: str) -> None:
     assert kind in {t.name for t in asked(question)}
@@ -295,3 +300,12 @@ def test_a_yearly_pool_is_no_standard_of_support() -> None:
 def test_these_years_ask_no_length_of_time() -> None:
     assert "duration" not in ask_types("这几年每年预算分别是多少")
     assert "duration" in ask_types("几年内不能重复申报")
+
+
+def test_which_article_asks_no_count() -> None:
+    assert "count" not in ask_types("条例第几条讲数据交易")
+    assert "count" in ask_types("条例一共几条")
+
+
+def test_a_destination_states_where_to_file() -> None:
+    assert answer_pattern("channel").search(fold("请将修改意见以信函形式反馈至区工信局。"))

@@ -153,3 +153,30 @@ def test_my_most_after_stating_spending_is_my_capped_estimate(policy_assistant: 
     answers = _converse(policy_assistant, "公司注册纳税统计都在龙岗，去年采购算力花了8千万", "那我最多能拿多少")
     assert _estimate(answers[1], "lg-compute") == 600.0  # 8000 × 30% = 2400, capped at 600
     assert answers[1].text.startswith("按您提供的信息测算")
+
+
+def test_an_amount_after_asking_about_one_item_is_that_items(policy_assistant: PolicyAssistant) -> None:
+    # A training contract is also compute spending; asked about the voucher, the person gets the voucher.
+    answers = _converse(policy_assistant,
+                        "我们是刚注册的初创公司，训力券是怎么补的",
+                        "我们和智算中心签的训练合同是500万，大概能拿多少",
+                        "要是合同金额是3000万呢")
+    assert [p["item_id"] for p in answers[1].prechecks] == ["sz-training-voucher"]
+    assert _estimate(answers[1], "sz-training-voucher") == 300.0  # 500 × 60%
+    assert _estimate(answers[2], "sz-training-voucher") == 1000.0  # capped
+    assert not any(p["item_id"] == "lg-compute" for p in answers[2].prechecks)
+
+
+def test_an_amount_of_another_kind_than_the_item_asked_about_checks_every_item(
+        policy_assistant: PolicyAssistant) -> None:
+    answers = _converse(policy_assistant,
+                        "训力券是怎么补的",
+                        "我们在龙岗注册纳税统计，买算力花了200万，能补多少")
+    assert _estimate(answers[1], "lg-compute") == 60.0
+
+
+def test_an_english_follow_up_keeps_the_item_named_in_english(policy_assistant: PolicyAssistant) -> None:
+    answers = _converse(policy_assistant, "How much is the cap of the compute subsidy in Longgang?",
+                        "And what is the percentage?")
+    assert "30%" in answers[1].text.split("\n")[0]
+    assert [c.clause_id for c in answers[1].citations] == ["lg-ai-measures-en#1.(2)"]

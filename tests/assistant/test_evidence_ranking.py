@@ -210,3 +210,26 @@ def test_who_is_responsible_is_a_sentence_naming_a_department(policy_assistant: 
              "(二)打造星火算力枢纽。积极集聚政府、企业、科研机构、高校等的星火算力资源,与周边城市共建星火算力平台。"
              "(责任单位:市国资委等)"]
     assert _best(policy_assistant, "建设城市级星火算力平台的责任单位", texts) == "(责任单位:市发展改革委等)"
+
+
+def test_a_figure_of_one_year_is_not_stated_by_a_sentence_about_others() -> None:
+    assert not states("根据2028年发展情况，初步测算需财政资金3000万元。", {"money"}, set(), {"2031"}, False)
+    assert states("根据2031年发展情况，初步测算需财政资金3000万元。", {"money"}, set(), {"2031"}, False)
+    assert states("每家最高补贴200万元。", {"money"}, set(), {"2031"}, False)  # a rule of no year states it
+
+
+def test_a_budget_row_answers_only_the_years_it_has() -> None:
+    row = "项目名称：示例扶持｜2028年：100｜2029年：200"
+    assert states(row, {"money"}, set(), {"2029"}, True)
+    assert not states(row, {"money"}, set(), {"2031"}, True)
+
+
+def test_a_year_the_budget_table_has_no_column_for_gets_no_row(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("算力扶持2030年的测算资金是多少")
+    assert not any("表1" in c.clause_id for c in answer.citations)
+    assert "2030" not in answer.text.split("\n")[0] or answer.refused
+
+
+def test_a_standard_asked_is_not_answered_by_a_budget_row(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("场景示范项目扶持的详细标准是啥")
+    assert not any("表1" in c.clause_id for c in answer.citations)

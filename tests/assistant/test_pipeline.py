@@ -153,3 +153,19 @@ def test_a_generated_answer_closes_with_the_extractive_caveats(policy_assistant:
     final = streamed[-1]
     assert isinstance(final, Answer) and final.backend == "openai"
     assert "".join(p for p in streamed if isinstance(p, str)) == final.text and final.text.endswith(closing)
+
+
+def test_the_evidence_ranking_puts_what_the_answer_cites_first(policy_assistant: PolicyAssistant) -> None:
+    # The document number is found from the document's metadata, not by the search: its clause leads the ranking.
+    question = "龙岗区区级财政专项资金管理办法修订版的文号是什么"
+    cited = [c.clause_id for c in policy_assistant.answer(question).citations]
+    ranked = [h.clause.clause_id for h in policy_assistant.retrieve(question, k=5)]
+    assert cited and ranked[:len(cited)] == cited
+    assert len(ranked) == len(set(ranked)) == 5
+
+
+def test_a_refused_question_ranks_what_the_search_found(policy_assistant: PolicyAssistant) -> None:
+    question = "龙岗区给元宇宙企业的专项补贴标准是多少"
+    assert policy_assistant.answer(question).refused
+    searched = [h.clause.clause_id for h in policy_assistant.retriever.search(question, k=50)]
+    assert {h.clause.clause_id for h in policy_assistant.retrieve(question, k=5)} <= set(searched)

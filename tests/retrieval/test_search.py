@@ -312,3 +312,8 @@ def test_a_version_word_after_a_named_document_names_its_draft(retriever: Retrie
     named = retriever.document_mentions("先锋城市若干措施的征求意见稿是哪天发布的")
     assert "sz-ai-pioneer-measures-2024-draft" in named
     assert "lg-ai-rules-consultation-notice" not in named  # another draft the bare version word would name
+
+
+def test_a_year_before_a_topic_name_is_the_year_asked_not_a_version(retriever: Retriever) -> None:
+    assert retriever.named_years("实施细则2030年的资金测算是多少") == set()  # 资金测算 names a topic
+    assert retriever.named_years("2024年的征求意见稿是哪天发布的") == {"2024"}  # a version of a document
