@@ -326,6 +326,12 @@ def _context(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...
                    assessment.eligibility, compared=compare(res, query))
 
 
+def _refused_outright(context: Context) -> bool:
+    """It asks about a text or version not held, with nothing of the person's own case computed: the refusal,
+    written without a composer."""
+    return context.support.about_unheld and not context.checks
+
+
 def ranked_evidence(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...] = (), k: int = 10,
                     ) -> list[Hit]:
     """The clauses the assistant answers from, best first: those its answer cites, in citation order, then the
@@ -336,7 +342,7 @@ def ranked_evidence(res: Resources, message: str, history: list[Turn] | tuple[Tu
     context = _context(res, message, history)
     if isinstance(context, Answer):
         return []
-    cited = [] if context.support.about_unheld and not context.checks else \
+    cited = [] if _refused_outright(context) else \
         [c.clause_id for c in GuardedComposer(ExtractiveComposer(res)).compose(context).citations]
     top = context.hits[0].score if context.hits else 1.0
     ranked = [Hit(clause, res.corpus.documents[clause.doc_id], top) for clause_id in dict.fromkeys(cited)
@@ -355,7 +361,7 @@ def answer(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...] 
     context = _context(res, message, history)
     if isinstance(context, Answer):
         return context
-    if context.support.about_unheld and not context.checks:
+    if _refused_outright(context):
         return refusal_answer(res, context)
     return composer_for(res).compose(context)
 
@@ -364,7 +370,7 @@ def stream_answer(res: Resources, message: str, history: list[Turn] | tuple[Turn
                   ) -> Iterator[str | Answer]:
     """Pieces of the answer text as they are ready, then the final `Answer`."""
     context = _context(res, message, history)
-    if isinstance(context, Answer) or (context.support.about_unheld and not context.checks):
+    if isinstance(context, Answer) or _refused_outright(context):
         yield from line_by_line(context if isinstance(context, Answer) else refusal_answer(res, context))
         return
     yield from composer_for(res).stream(context)

@@ -55,8 +55,6 @@ _TITLE_LIKE = re.compile(r"(?:措施|条例|办法|细则|方案|计划|意见|�
 # A title's edition note ("（2026年）", "（2017年修订）", "（修订）"): a document about it quotes the title without.
 _EDITION = re.compile(r"[（(](?:\d{4}年)?(?:修订)?[)）]$")
 _QUOTED_TITLE = re.compile(r"《([^《》]+)》")
-# The word ending a name that is a document's title or its kind ("…管理办法", "数据条例", "征求意见稿").
-_KIND_OF_DOCUMENT = re.compile(r"(?:办法|细则|措施|条例|方案|说明|通知|意见|稿|解读|规定|法|规划|计划|版)$")
 _YEAR_BEFORE_NAME = re.compile(r"(?<!\d)(20\d{2})\s*年?\s*(?:的|新|新版|版|旧版|那个|这个)?\s*《?$")
 # The issuing place a title starts with: people name a local document without it ("区级财政专项资金管理办法").
 _TITLE_PLACE = re.compile(r"^(?:深圳市|深圳经济特区|广东省|龙岗区|深圳市龙岗区)+")
@@ -245,7 +243,7 @@ class Retriever:
         folded = fold(query)
         out: set[str] = set()
         # Of a name for a document's topic ("2027年的资金测算"), the year is what the question is about.
-        for name in (n for n in self._names_in(folded) if _KIND_OF_DOCUMENT.search(n)):
+        for name in (n for n in self._names_in(folded) if _TITLE_LIKE.search(n)):
             for match in re.finditer(re.escape(name), folded):
                 year = _YEAR_BEFORE_NAME.search(folded, 0, match.start())
                 if year:
