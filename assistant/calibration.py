@@ -61,6 +61,7 @@ class Calibration:
     title_min_chars: int = 5  # a run of words ending in a kind of document this long is a title ("数据安全法")
     title_pair_share: float = 0.5  # share of a written title's character pairs a held title has when it names it
     title_char_share: float = 0.7  # … or of its characters (a title shortened: "工信资金办法")
+    title_words_chars: int = 4  # a run of a title's characters this long tells apart documents a shared name names
     title_coverage: float = 0.75  # share of a title's character pairs a question spelling it out without years has
     short_sentence: int = 25  # a line shorter than this is read with the lines before it …
     window_back: int = 2  # … up to this many

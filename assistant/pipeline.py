@@ -20,6 +20,7 @@ from assistant.composers.document_subject import family_key
 from assistant.composers.extractive import ExtractiveComposer, line_by_line, refusal_answer
 from assistant.composers.llm import LLMComposer
 from assistant.definitions import defining_clauses
+from assistant.earlier_versions import earlier_version
 from assistant.evidence import Evidence, candidate_evidence, supported
 from assistant.guard import guard_answer
 from assistant.measures import voucher_slips
@@ -34,13 +35,20 @@ from assistant.precheck_service import (
     item_clauses,
 )
 from assistant.resources import Resources
-from assistant.support import Support, decide_support, outside_scope
+from assistant.support import Support, decide_support, earlier_version_support, outside_scope
 from assistant.tables import budgeted_items
-from assistant.titles import documents_glossed, documents_written
+from assistant.titles import (
+    EDITION_NOTE,
+    documents_glossed,
+    documents_written,
+    named_by_kind_only,
+    narrowed_by_title_words,
+)
 from assistant.understanding.intent import without_instructions
 from assistant.understanding.query import Query, understand
 from prechecks.rules import RuleSet
 from retrieval.articles import sanctions_of, with_sanctions
+from retrieval.currency import shipped_known_documents
 from retrieval.models import Corpus, Hit, final_version
 from retrieval.numerals import short_years
 from retrieval.search import SearchFilters, clean_query
@@ -55,6 +63,8 @@ HELP_TEXT = (
 )
 NEGATIVE_AMOUNT_TEXT = ("您提供的金额（{amounts}）是负数，无法测算。"
                         "费用或合同金额不能为负数，请以万元为单位核对后重新提问。")
+# A kind of document written just before an article ("条例第四十四条"), naming no document in particular.
+_KIND_BEFORE_ARTICLE = re.compile(r"(条例|办法|细则|措施|规定|意见|方案|计划|法)第[一二三四五六七八九十百零〇两\d]+条")
 _DISTRICT = re.compile(r"区里|区级|龙岗|细则|longgang")  # 实施细则: the district's rules for its items
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
 
@@ -70,11 +80,18 @@ def understand_message(res: Resources, message: str, history: list[Turn] | tuple
         query = replace(query, read_as=tuple(heard.items()))
     if query.intent == "greeting":
         return Answer(text=HELP_TEXT, citations=[], intent=query.intent)
-    if not query.documents:
+    if len(query.documents) > 1:
+        query = replace(query, documents=narrowed_by_title_words(res.retriever, query.text, dict(query.documents)))
+    if not query.documents or named_by_kind_only(res.retriever, query.text):
         written = documents_written(res.retriever, query.text) if query.language == "zh" \
             else documents_glossed(res.retriever, query.text)
-        if written:
-            query = replace(query, documents=written)  # a title written its own way names its document too
+        if written and not set(written) <= set(query.documents):
+            # A title written its own way names its document too, and the versions the message's words mean.
+            meant = res.retriever.versions_meant(query.text, set(written))
+            query = replace(query, documents={**written, **{d: 1 for d in sorted(meant)}})
+    earlier = earlier_version(res.corpus, query, shipped_known_documents(), res.retriever.named_years(query.text))
+    if earlier is not None:
+        query = replace(query, earlier_version=earlier.id)
     return query
 
 
@@ -82,6 +99,11 @@ def retrieve(res: Resources, query: Query) -> list[Hit]:
     """The clauses to answer from, a follow-up searched with its earlier user turns."""
     hits = res.retriever.search(query.text, k=CAL.retrieve_k, context=query.context.text,
                                 context_weight=query.context.weight)
+    kind = _KIND_BEFORE_ARTICLE.search(query.folded)
+    if kind and not query.named_documents:
+        # "办法第三条", naming no document: an article of a document of that kind, not a law's article 3.
+        of_kind = [h for h in hits if EDITION_NOTE.sub("", h.doc.title).endswith(kind.group(1))]
+        hits = of_kind or hits
     if query.named_items and hits:
         hits = with_clauses(res, _items_own_clauses(res, query), hits)
     if "definition" in query.kinds and hits:
@@ -230,6 +252,9 @@ def support(res: Resources, query: Query, hits: list[Hit]) -> Support:
     articles = named_articles(res.corpus, query)
     if articles:
         return decide_support(res.retriever, query, hits, eligible=articles)
+    if query.earlier_version:
+        # Of the version a named document replaced, only what held texts say of it answers.
+        return outside_scope(query) or earlier_version_support(res.corpus, query)
     named = query.named_items
     if not named:
         return decide_support(res.retriever, query, hits)

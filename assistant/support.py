@@ -14,6 +14,7 @@ from typing import Literal
 from assistant.areas import document_areas, held_places, out_of_area_note, places_named, unheld_places
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import claims_of, facts_of
+from assistant.earlier_versions import cites_version, version_evidence
 from assistant.evidence import (
     ACTUALS,
     DOC_NUMBER,
@@ -380,6 +381,25 @@ def unheld_version(corpus: Corpus, query: Query, hits: list[Hit]) -> str:
     titles = "、".join(dict.fromkeys(refusal_title(d) for d in docs))
     return (f"所存文件中没有问题所说年份的版本：所存的{titles}不是该版本，"
             f"该版本如已出台，其规定所存文件无法确认。")
+
+
+def earlier_version_support(corpus: Corpus, query: Query) -> Support:
+    """Of the unheld version a named document replaced (`Query.earlier_version`): when and by whom it was issued,
+    its number, until when it ran, as held texts state them; nothing else of it is held."""
+    entry = shipped_known_documents().get(query.earlier_version)
+    if entry is None:
+        return Support("document_not_held")
+    said = version_evidence(corpus, query, entry) if query.kinds & _CITATION_KINDS else []
+    if said:
+        return Support("answered", evidence=(said[0],))  # the sentence stating most of what is asked
+    # Named without its number or year: a refusal shows no figure.
+    successors = [refusal_title(corpus.documents[d]) for d in entry.relation.get("superseded_by", ()) if d in corpus.documents]
+    replaced = f"（已被{'、'.join(successors)}取代）" if successors else ""
+    citing = list(dict.fromkeys(refusal_title(corpus.documents[c.doc_id]) for c in corpus.clauses
+                                if cites_version(entry, c.text)))
+    where = f"所存文件只在{'、'.join(citing)}中提到它的名称和文号，" if citing else ""
+    return Support("document_not_held", note=f"所存文件未收录旧版《{without_years(entry.title)}》{replaced}的原文，"
+                                             f"{where}无法据此说明其中的规定。")
 
 
 _RUMOUR = re.compile(r"听说|据说|传言|网传|网上说|有人说|听人说|\bi heard\b|\brumou?r")

@@ -201,12 +201,15 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
 _YEAR_WRITTEN = re.compile(r"(?<!\d)20\d{2}\s*年")
 
 
-def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswer | None:
+def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus, item_rows: frozenset[str] = frozenset(),
+                      ) -> TableAnswer | None:
     """A computed answer when the question is about cells of a table the top hits point to.
 
     Only questions a table can answer get one: a question for a ratio, a cap, a date or a per-unit
     rate is not answered by a budget table's cells (its share of a total excepted). The earlier turns of a
-    follow-up such as "那2026年呢？" supply the row when the question names none.
+    follow-up such as "那2026年呢？" supply the row when the question names none. `item_rows`: the clause ids of
+    the budget rows of the support items the question names by a name of their own ("房租补贴" for the row
+    产业空间租金扶持), which name those rows in a question about the budget.
     """
     folded, context = query.folded, query.followup_text
     if query.asks_conditions:
@@ -239,6 +242,8 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAns
         return None  # "2030年的测算资金": a year the table has no column for is not answered by the others
     # "那2026年总计呢": the total row, named by its own label and a year, not the row the earlier turn asked about.
     names_total = total is not None and re.search(rf"\d{{4}}年?的?{re.escape(fold(total.name))}", folded) is not None
+    if not named and budget and not names_total:
+        named = [r for r in rows if r.clause.clause_id in item_rows]
     if not named and context and not names_total:
         named = _rows_named(rows, fold(context), budget)[:1]
     if years and _EVERY_YEAR.search(folded):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assistant.areas import document_areas, held_places, places_named
 from assistant.calibration import CALIBRATION as CAL
 from retrieval.currency import shipped_known_documents
-from retrieval.models import ABOUT_TYPES, Corpus
+from retrieval.models import ABOUT_TYPES, Corpus, DocumentMeta
 from retrieval.search import Retriever
 from retrieval.text import fold
 
@@ -37,9 +37,13 @@ _MAKING = frozenset("制定 制订 印发 出台 发布 起草 颁布 出了 申
 _VERSION_WORDS = re.compile(r"^(?:最新版?|新版|旧版|老版|现行|新|旧|老)")
 # Words after 规定 that make it the verb "provides" ("规定了", "规定的是", "规定哪些").
 _AFTER_A_VERB = frozenset("了 的 的是 过 说 哪些 什么 怎么 啥 多少 几".split())
+# Words that point at a document rather than name it ("生成式AI那个管理办法", "工信局的那个专项资金办法"): left out of
+# the title they stand inside.
+_POINTING = frozenset("那个 这个 那份 这份 那部 这部 那项 这项 那一个 这一个".split())
 _A_NOT_A = re.compile(r"(.)[不没]\1")  # "适不适用", "有没有": a question, not a title's word
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _AI = re.compile(r"(?<![a-z])ai(?![a-z])")
+EDITION_NOTE = re.compile(r"[（(][^）)]*[）)]$")  # "（2026年修订）", "（征求意见稿）": no part of a title's name
 _PAIR_NOISE = re.compile(r"[（(][^）)]*[）)]|[《》\s的]")
 
 
@@ -74,10 +78,21 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
             continue
         if word.endswith("规定") and end + 1 < len(words) and words[end + 1][0] in _AFTER_A_VERB:
             continue  # "细则附则规定了哪些事项": what a text provides, not a title ending in 规定
-        start = end
-        while start > 0 and _TITLE_WORD.match(words[start - 1][1]) and words[start - 1][0] not in _ASKING \
-                and not _A_NOT_A.search(words[start - 1][0]) and _CJK.match(words[start - 1][0]):
+        start, pointing = end, set()
+        while start > 0:
+            if words[start - 1][0] in _POINTING and start - 1 > 0:
+                pointing.add(start - 1)  # read past, if a title word stands before it
+                start -= 1
+                if words[start - 1][0] == "的" and start - 1 > 0:
+                    pointing.add(start - 1)
+                    start -= 1
+                continue
+            if not (_TITLE_WORD.match(words[start - 1][1]) and words[start - 1][0] not in _ASKING
+                    and not _A_NOT_A.search(words[start - 1][0]) and _CJK.match(words[start - 1][0])):
+                break
             start -= 1
+        while start in pointing:
+            start += 1  # the run opens with a title word, not with a pointing word or its 的
         # A verb of making a document (or acting under it) inside the run ends a clause about it ("哪些文件制定细则",
         # "会同哪个部门制订新管理办法", "作为项目单位申报实施细则"): the title, if any, is what follows the verb.
         start = max([start, *(k + 1 for k in range(start, end) if words[k][0] in _MAKING)])
@@ -87,7 +102,7 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
         # A verb before a title governs it ("违反深圳数据条例"); a title's own verbs stand inside it.
         while start < end and words[start][1] == "v":
             start += 1
-        title = "".join(w for w, _ in words[start:end + 1])
+        title = "".join(w for k, (w, _) in enumerate(words[start:end + 1], start) if k not in pointing)
         # "小孩推个性化广告数据条例": words before a held document's name that are not of a title (a place, a
         # year) are the question's.
         names = names if names is not None else _held_names(retriever)  # once per message, when a title is read
@@ -177,7 +192,68 @@ def documents_written(retriever: Retriever, text: str) -> dict[str, int]:
                         reverse=True)
         if len(shared) == 1 or (shared and shared[0][0] > shared[1][0]):
             out[shared[0][1]] = 1
+        elif shared:
+            policy = _policy_of([corpus.documents[d] for n, d in shared if n == shared[0][0]])
+            if policy is not None:
+                out[policy] = 1
     return out
+
+
+def _longest_common_run(a: str, b: str) -> str:
+    """The longest run of characters two texts share."""
+    best, previous = (0, 0), [0] * (len(b) + 1)
+    for i, x in enumerate(a, 1):
+        current = [0] * (len(b) + 1)
+        for j, y in enumerate(b, 1):
+            if x == y:
+                current[j] = previous[j - 1] + 1
+                if current[j] > best[0]:
+                    best = (current[j], i)
+        previous = current
+    return a[best[1] - best[0]:best[1]]
+
+
+def narrowed_by_title_words(retriever: Retriever, text: str, docs: dict[str, int]) -> dict[str, int]:
+    """Of the documents a bare word for a version names ("征求意见稿": the drafts held), the one whose title shares
+    a run of at least `CAL.title_words_chars` characters with the rest of the question ("先锋城市措施征求意见稿")
+    that no other shares as long; else `docs` as they are."""
+    names = retriever.document_names_in(text)
+    version_words = {w for words in retriever.lexicon.versions.values() for w in words}
+    if len(docs) < 2 or len(names) != 1 or names[0] not in version_words:
+        return docs  # only a bare word for a version ("征求意见稿") names several documents alike
+    rest = re.sub(r"\s", "", _AI.sub("人工智能", fold(text))).replace(names[0], "｜")
+    runs = sorted(((len(_longest_common_run(rest, re.sub(r"\s", "", fold(retriever.corpus.documents[d].title)))), d)
+                   for d in docs), reverse=True)
+    if runs[0][0] >= CAL.title_words_chars and runs[0][0] > runs[1][0]:
+        chosen = retriever.corpus.documents[runs[0][1]]
+        versions = {chosen.doc_id, *chosen.supersedes, *chosen.superseded_by}  # "…征求意见稿和正式稿": both
+        return {d: n for d, n in docs.items() if d in versions}
+    return docs
+
+
+def named_by_kind_only(retriever: Retriever, text: str) -> bool:
+    """True when every document name a question uses is a bare kind of document ("管理办法"): a title it
+    writes its own way around it ("生成式AI那个管理办法") says better which document it means."""
+    names = retriever.document_names_in(text)
+    if not names or not all(_BARE_KIND.fullmatch(n) for n in names):
+        return False
+    # Only a title written around the kind ("生成式AI那个管理办法"), not one beside it ("管理办法…依据的区级财政
+    # 专项资金办法", a document the named one cites).
+    written = titles_named(retriever, text)
+    return all(any(n in t for t in written) for n in names)
+
+
+def _policy_of(docs: list[DocumentMeta]) -> str | None:
+    """Of documents a title names as well as each other, the one policy they all are versions of or about (a
+    final text, its draft, its interpretation: "工信局专项资金办法" names the issued measures), or None."""
+    issued = [d for d in docs if d.doc_type not in ABOUT_TYPES and d.status != "draft-for-comment"]
+    if len(issued) != 1:
+        return None
+    policy = issued[0]
+    base = EDITION_NOTE.sub("", policy.title).strip("《》")
+    if all(d is policy or d.doc_id in policy.supersedes or base in d.title for d in docs):
+        return policy.doc_id
+    return None
 
 
 _MIN_GLOSSED_TERMS = 3  # an English name shares at least this many policy terms with a Chinese title

@@ -105,9 +105,11 @@ def english_number(number: int) -> str:
 
 # A year written with its last two digits ("22年的那版", "24年9月"): the century is the one every held text
 # is of. Only before what follows a year (的, 版, 那, a month…), not a length ("有效期5年", "10年内").
-_SHORT_YEAR = re.compile(r"(?<![\d.０-９])([12]\d)年(?=的|版|那|出|发|印发|修订|施行|实施|底|初|[1-9]月|1[0-2]月)")
+# Or a year of the 2020s standing alone as a phrase of its own ("预算多少 26年"), which a length seldom does.
+_SHORT_YEAR = re.compile(r"(?<![\d.０-９])([12]\d)年(?=的|版|那|出|发|印发|修订|施行|实施|底|初|[1-9]月|1[0-2]月)"
+                         r"|(?:^|(?<=[\s，,；;]))(2\d)年(?=$|[\s，,。；;？?！!])")
 
 
 def short_years(text: str) -> dict[str, str]:
     """The two-digit years a text writes, each with its four-digit form ({"22年": "2022年"})."""
-    return {m.group(0): f"20{m.group(1)}年" for m in _SHORT_YEAR.finditer(text)}
+    return {m.group(0): f"20{m.group(1) or m.group(2)}年" for m in _SHORT_YEAR.finditer(text)}

@@ -216,6 +216,10 @@ class Retriever:
         named = [name for name in names if name not in version_words]
         return named or names
 
+    def document_names_in(self, query: str) -> list[str]:
+        """The document names (titles, short titles, aliases, numbers) a query uses, folded."""
+        return self._names_in(fold(query))
+
     def documents_named(self, query: str) -> set[str]:
         """doc_ids of the documents a query names (by title, short title or a known alias)."""
         return {doc_id for name in self._names_in(fold(query)) for doc_id in self._doc_names[name]}

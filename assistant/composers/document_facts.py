@@ -428,9 +428,9 @@ def _asked_facts(query: Query) -> list[str]:
             and not {t.name for t in query.asks} & {"deadline", "period", "validity"}:
         names.append("issued")  # "征求意见稿和正式版各是什么时候": when each version came out
     kinds = {t.name for t in query.asks}
-    if "issuer" in names and kinds & {"date", "day"} and not kinds & {"deadline", "period", "validity"} \
-            and not {"issued", "in_force_from"} & set(names):
-        names.append("issued")  # "谁印发的，哪天": who issued it and when
+    if ({"issuer", "status"} & set(names) or "status" in kinds) and kinds & {"date", "day"} \
+            and not kinds & {"deadline", "period", "validity"} and not {"issued", "in_force_from"} & set(names):
+        names.append("issued")  # "谁印发的，哪天", "出了没？啥时候": who issued it, whether it is out, and when
     only_names = {t.name for t in query.asks} <= {"status", "draft_status"} and (
         asked_versions(query.text) or query.documents)
     if not names and earlier and only_names:
@@ -452,16 +452,16 @@ def _names_version(folded: str, entry: KnownDocument) -> bool:
     return bool(year) and title in folded and bool(re.search(rf"(?<!\d){year}年", _DOC_NUMBER.sub("", folded)))
 
 
-def _known_successor(res: Resources, question: str, draft: Draft, known: KnownDocuments, *, lead: bool) -> bool:
+def _known_successor(res: Resources, query: Query, draft: Draft, known: KnownDocuments, *, lead: bool) -> bool:
     """A document the question names by its number, known (verified) but not held, and replaced by a held
     one: said (registry and front matter: metadata, not a quote) — as the answer, citing the successor's
     own first clause, when that is all the question asks (`lead`), else as a caveat after the clauses
     that answer. True when said as the answer."""
-    folded = doc_number_form(compact(fold(question)))
+    folded = doc_number_form(compact(fold(query.text)))
     for entry in known.not_held(res.corpus.documents):
         successors = [res.corpus.documents[d] for d in entry.relation.get("superseded_by", ())
                       if d in res.corpus.documents and res.corpus.doc_clauses(d)]
-        if entry.verified and successors and _names_version(folded, entry):
+        if entry.verified and successors and (entry.id == query.earlier_version or _names_version(folded, entry)):
             new = successors[0]
             said = "，".join(x for x in (new.doc_number, f"{format_date(new.published)}印发" if new.published else "") if x)
             issued = f"（{said}）" if said else ""
@@ -504,9 +504,10 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
     kinds = {t.name for t in query.asks}
     lead = kinds == {"supersession"} or (kinds <= {"supersession", "validity", "status"}
                                          and not context.support.answered)
-    another = not docs or names_another_document(query.text, docs[0], res.corpus)
+    # "旧版…": the version a named document replaced is another document, whose facts are not the named one's.
+    another = not docs or bool(query.earlier_version) or names_another_document(query.text, docs[0], res.corpus)
     if (another or lead) and {"validity", "supersession"} & set(asked) and _known_successor(
-            res, query.text, draft, registry, lead=lead):
+            res, query, draft, registry, lead=lead):
         return DONE
     if another:
         return NEXT  # the clauses answer after the line on its successor, if any
@@ -546,8 +547,9 @@ def document_facts(res: Resources, context: Context, draft: Draft, today: date |
 
 def _article_lead(res: Resources, query: Query, clause: Clause, doc: DocumentMeta, quote: str) -> str:
     """What a question asks of an article beyond its text ("第九十四条，一万元以上的怎么罚"): the article's
-    sentence that answers it, said first; "" for an article asked for as a whole, or of one sentence."""
-    if len(sentences(clause.text)) < 2:
+    sentence that answers it, said first; "" for an article asked for as a whole, or, of one sentence, asked
+    nothing in particular of."""
+    if len(sentences(clause.text)) < 2 and not query.kinds:
         return ""
     # Within the article, its label ("第九十四条") marks no sentence as more of an answer than another.
     within = replace(query, text=ARTICLE.sub(" ", query.text))

@@ -71,7 +71,9 @@ def eligibility(_res: Resources, context: Context, draft: Draft) -> Step:
 
 def table_cells(res: Resources, context: Context, draft: Draft) -> Step:
     """A figure computed from the cells of a table the top clauses point to."""
-    table = None if _assessed(context) else answer_from_table(context.query, context.hits, res.corpus)
+    budgets = (res.rules.item(i).budget for i in context.query.named_items)
+    rows = frozenset(b.clause for b in budgets if b is not None)
+    table = None if _assessed(context) else answer_from_table(context.query, context.hits, res.corpus, rows)
     if table is None:
         return NEXT
     note = budget_note((r.clause.clause_id for r in table.rows), res.rules, res.corpus)

@@ -263,7 +263,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "status", "印发或施行情况",
         # "正式稿", "正式版" name a version ("征求意见稿和正式稿…各是…"), they do not ask whether it is issued.
-        re.compile(r"正式(?!稿|版|文本)|生效|有效吗|还有效|印发了吗|(?:出来|出台|下发)了?(?:吗|没有?)|定稿|现行"
+        re.compile(r"正式(?!稿|版|文本)|生效|有效吗|还有效|印发了吗|(?:出来|出台|下发)了?(?:吗|没有?)|(?<![提支])出了(?:吗|没有?)|定稿|现行"
                    r"|officially (?:issued|released|adopted)"
                    r"|is it (?:official|final)|is it still a draft"),
         re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布"),

@@ -31,8 +31,10 @@ def asks_comment_period(question: str, earlier: str = "") -> bool:
     # "正式版什么时候发的" after a question about the consultation asks when a text was issued, not the period.
     if "issued" in names and not _CONSULTATION.search(folded):
         return False
+    # A draft has no closing date of its own: "征求意见稿什么时候截止" asks when its consultation closes.
+    closing_draft = "deadline" in names and _DRAFT_WORDS.search(folded) is not None
     return bool(ask_types(question) & _TIME_KINDS or "period" in names) and (
-        bool(_CONSULTATION.search(folded)) or bool(earlier and _CONSULTATION.search(fold(earlier))))
+        bool(_CONSULTATION.search(folded)) or closing_draft or bool(earlier and _CONSULTATION.search(fold(earlier))))
 
 
 # How something is sent in: "怎么交", "如何提交", "通过什么方式反馈", "how do we submit".

@@ -25,7 +25,8 @@ _PLACES = ("龙岗", "南山", "福田", "罗湖", "宝安", "龙华", "坪山",
 _PLACE = "|".join(_PLACES)
 # Where something is: keyword, then (negation) place on its right, or a place (+注册) on its left.
 _REGISTER = re.compile(r"注册|登记|营业执照|执照")
-_TAX = re.compile(r"(?:纳|交|报|缴)?税(?:务)?")
+# The verb may follow ("税交在福田", "税也缴到龙岗"), as people say it.
+_TAX = re.compile(r"(?:纳|交|报|缴)?税(?:务)?(?:(?:也|都|还|是)?(?:交|缴|报|纳)(?=在|到|于))?")
 _STATS = re.compile(r"统计")
 _NEGATIONS = ("不在", "没在", "并不在", "未在", "不是在", "不是")
 # The firm itself moved somewhere ("我们去年已经迁到龙岗了", "公司迁入龙岗"): where it is registered now.
@@ -35,7 +36,7 @@ _LISTED = r"(?:(?:、|和|及|与|/)?\s*(?:注册|登记|纳税|交税|缴税|�
 # Moving it somewhere states where it will be ("注册地迁到龙岗", "把税务关系转至龙岗").
 _MOVED = r"(?:迁到|迁至|迁往|搬到|搬至|转到|转至|转入|落到|改到|放到|放在|设在|落户到?)"
 _RIGHT = re.compile(rf"^(?:地|关系)?{_LISTED}(?:也|都|还|均)?(?:一直|目前|现在|现|一向)?"
-                    rf"(不在|没在|并不在|未在|不是在|不是|是在|在|于|是|为|{_MOVED})?\s*({_PLACE})")
+                    rf"(不在|没在|并不在|未在|不是在|不是|是在|在|于|是|为|{_MOVED}|到)?\s*({_PLACE})")
 # "纳税和统计也迁过来": to the place the text named last.
 _HITHER = re.compile(rf"^(?:地|关系)?{_LISTED}(?:也|都|还)?(?:一起|一并|同时)?(?:迁|搬|转|放|落|弄)过来")
 _LEFT = re.compile(rf"(不在|没在|未在)?({_PLACE})(?:区)?(?:注册|登记)?(?:和|、|及|并)?$")

@@ -125,6 +125,9 @@ class Query:
     # Words the message typed by their sound, read as the held word they sound like ("龙港" as 龙岗, "训力卷" as
     # 训力券): (typed, read as).
     read_as: tuple[tuple[str, str], ...] = ()
+    # The known, unheld version a named document replaced that the message asks about ("旧版", "2022年版"):
+    # its registry id, or "" (`earlier_versions.earlier_version`).
+    earlier_version: str = ""
 
     @property
     def followup_text(self) -> str:

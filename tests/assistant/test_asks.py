@@ -86,6 +86,8 @@ def test_quoting_policy(question: str, policies: set[str]) -> None:
     ("这是草案还是定稿", True),
     ("那个新办法出来了吗", True),  # whether it is out yet
     ("正式版下发了没有", True),
+    ("新的资金办法出了没", True),  # "出了没": out yet, said briefly
+    ("这个项目支出了吗", False),  # 支出: spending, not a text coming out
     ("资助比例是多少", False),
 ])
 def test_status_line(question: str, expected: bool) -> None:

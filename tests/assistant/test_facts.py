@@ -56,9 +56,15 @@ def test_moving_something_states_where_it_will_be() -> None:
     assert extract_facts("税务关系转至宝安").profile["tax_in_longgang"] is False
 
 
-@pytest.mark.parametrize("text", ["纳税不在龙岗", "我们纳税地不在龙岗区", "税务关系在宝安"])
+@pytest.mark.parametrize("text", ["纳税不在龙岗", "我们纳税地不在龙岗区", "税务关系在宝安", "办公在坂田，税交在福田",
+                                  "税是缴在南山的"])
 def test_negated_or_other_district_tax(text: str) -> None:
     assert extract_facts(text).profile["tax_in_longgang"] is False
+
+
+@pytest.mark.parametrize("text", ["税也缴到龙岗了", "税都报在龙岗"])
+def test_tax_with_its_verb_after(text: str) -> None:
+    assert extract_facts(text).profile["tax_in_longgang"] is True
 
 
 def test_corpus_purchase_is_not_a_compute_expense() -> None:

@@ -169,3 +169,14 @@ def test_a_refused_question_ranks_what_the_search_found(policy_assistant: Policy
     assert policy_assistant.answer(question).refused
     searched = [h.clause.clause_id for h in policy_assistant.retriever.search(question, k=50)]
     assert {h.clause.clause_id for h in policy_assistant.retrieve(question, k=5)} <= set(searched)
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("办法第三条是什么", "办法"),  # never the SME promotion law's article 3
+    ("条例第四十四条讲的啥", "条例"),
+])
+def test_an_article_of_a_kind_of_document_is_of_that_kind(policy_assistant: PolicyAssistant, question: str,
+                                                          kind: str) -> None:
+    answer = policy_assistant.answer(question)
+    titles = {policy_assistant.retriever.corpus.documents[c.doc_id].title for c in answer.citations}
+    assert titles and all(re.sub(r"（[^）]*）$", "", t).endswith(kind) for t in titles)

@@ -127,3 +127,16 @@ def test_a_follow_up_naming_the_total_row_and_a_year_asks_for_that_cell(policy_a
     # Without a year, "合计" of the earlier row is still that row's sum.
     assert _answer(policy_assistant, "两年合计呢", history) == \
         "服务机器人租赁扶持2027年至2028年合计测算90万元（30 + 60 = 90）。"
+
+
+def test_a_support_item_named_its_own_way_names_its_budget_row(policy_assistant: PolicyAssistant) -> None:
+    # "陪护助手补贴" shares no words with the row; the item it names has that row as its budget.
+    rows = frozenset({"t-plan#表2/2"})
+
+    def answer(question: str) -> str | None:
+        query = understand(question, [], policy_assistant.retriever, policy_assistant.rules)
+        found = answer_from_table(query, HITS, CORPUS, rows)
+        return found.text if found else None
+
+    assert answer("陪护助手补贴2028年预算多少") == "服务机器人租赁扶持2028年测算60万元。"
+    assert answer("陪护助手补贴能补多少") is None  # what one applicant gets is no budget cell

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from assistant.service import PolicyAssistant
-from assistant.titles import documents_glossed, documents_written, names_title, titles_named, unheld_titles
+from assistant.titles import (
+    documents_glossed,
+    documents_written,
+    names_title,
+    narrowed_by_title_words,
+    titles_named,
+    unheld_titles,
+)
 
 
 @pytest.mark.parametrize(("question", "titles"), [
@@ -21,6 +28,8 @@ from assistant.titles import documents_glossed, documents_written, names_title, 
     ("刷单炒信 深圳数据条例管不管", ["深圳数据条例"]),  # a title opens with its place
     ("说是根据哪些文件制定细则的", []),  # a verb of making ends a clause, not a title
     ("实施细则附则规定了哪些事项", []),  # 规定了: what a text provides, no title ending in 规定
+    ("生成式AI那个管理办法什么时候实行", ["生成式人工智能管理办法"]),  # a pointing word inside is no part of it
+    ("请问那个暂行办法有几条", []),  # nor is one before it
 ])
 def test_which_words_are_a_title(policy_assistant: PolicyAssistant, question: str, titles: list[str]) -> None:
     assert titles_named(policy_assistant.retriever, question) == titles
@@ -108,3 +117,27 @@ def test_what_is_done_before_a_held_name_is_no_part_of_a_title(policy_assistant:
 def test_an_english_title_sharing_the_longer_terms_names_its_document(policy_assistant: PolicyAssistant) -> None:
     named = documents_glossed(policy_assistant.retriever, "How many articles do China's interim measures on generative AI have?")
     assert named == {"cn-generative-ai-interim-measures-2023": 1}
+
+
+def test_a_title_written_around_a_pointing_word_names_its_document(policy_assistant: PolicyAssistant) -> None:
+    retriever = policy_assistant.retriever
+    # Of the measures, their draft and their interpretation, all spelt alike: the measures themselves.
+    assert documents_written(retriever, "工信局的那个专项资金办法有效吗") == {"lg-itc-fund-measures-2026": 1}
+    # A kind of document alone ("管理办法", one document's short name) yields to the title written around it.
+    answer = policy_assistant.answer("生成式AI的那个管理办法啥时候开始施行的")
+    assert not answer.refused and "2023年8月15日" in answer.text.split("\n")[0]
+    assert {c.doc_id for c in answer.citations} == {"cn-generative-ai-interim-measures-2023"}
+
+
+def test_a_title_written_beside_a_kind_leaves_the_named_document(policy_assistant: PolicyAssistant) -> None:
+    # "管理办法征求意见稿" names the draft; the fiscal measures it relies on are only what it cites.
+    answer = policy_assistant.answer("管理办法征求意见稿第一条依据的区级财政专项资金办法是哪个文号")
+    assert "lg-itc-fund-measures-2024-draft#第一条" in {c.clause_id for c in answer.citations}
+
+
+def test_words_of_one_title_tell_apart_the_documents_a_shared_name_names(policy_assistant: PolicyAssistant) -> None:
+    retriever = policy_assistant.retriever
+    drafts = {"lg-ai-rules-consultation-notice": 1, "sz-ai-pioneer-measures-2024-draft": 1}  # "征求意见稿"
+    assert narrowed_by_title_words(retriever, "先锋城市措施征求意见稿第一条", drafts) == {
+        "sz-ai-pioneer-measures-2024-draft": 1}
+    assert narrowed_by_title_words(retriever, "征求意见稿什么时候截止", drafts) == drafts  # nothing tells them apart

@@ -33,6 +33,8 @@ def test_written_back_as_articles_are_numbered() -> None:
     ("有效期5年", {}),
     ("10年内不得申报", {}),
     ("2022年的办法", {}),
+    ("租金那块预算多少 25年", {"25年": "2025年"}),  # a year standing alone as its own phrase
+    ("有效期 10年", {}),  # a length, however spaced
 ])
 def test_a_two_digit_year_is_read_in_the_century_of_the_held_texts(text: str, years: dict[str, str]) -> None:
     assert short_years(text) == years
