@@ -11,7 +11,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from difflib import SequenceMatcher
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import split_sentences
@@ -36,7 +35,7 @@ from prechecks.numbers import read_amounts
 from retrieval.articles import violated_text
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit, final_version
 from retrieval.search import Retriever
-from retrieval.text import compact, fold
+from retrieval.text import common_run, compact, fold
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _ISSUE_DATE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$|发布日期|印发日期")
@@ -208,8 +207,7 @@ def asks_period(folded_question: str) -> bool:
 
 def _common_run(question: str, sentence: str) -> int:
     """Length of the longest run of characters a question and a sentence share (punctuation aside)."""
-    a, b = _PLAIN.sub("", fold(question)), _PLAIN.sub("", fold(sentence))
-    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+    return common_run(_PLAIN.sub("", fold(question)), _PLAIN.sub("", fold(sentence)))
 
 
 _DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日")

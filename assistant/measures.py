@@ -222,6 +222,19 @@ def _particular(retriever: Retriever, thing: str) -> bool:
     return retriever.tokenizer.general_idf(thing) >= CAL.everyday_idf
 
 
+# A fund named by what it invests in ("人工智能产业引导基金", "天使投资基金"), the place it is of left out.
+_FUND = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:引导|产业|投资|创投|天使|发展|母)基金)")
+_FUND_OPENING = re.compile(r"^(?:(?:深圳|龙岗|广东|全国|国家)(?:市|区|省)?|市里|区里|省里|市级|区级|省级|的"
+                           r"|(?:市|区|省)?(?:人民)?政府"
+                           r"|请问|有没有|有无|是否有|有|那个|这个|关于)+")
+
+
+def named_funds(text: str) -> tuple[str, ...]:
+    """The funds a question names by what they invest in, without the place they are of or the words asking."""
+    return tuple(dict.fromkeys(name for m in _FUND.finditer(fold(text))
+                               if len(name := _FUND_OPENING.sub("", m.group(1))) > 4))
+
+
 def unheld_measures(retriever: Retriever, measures: tuple[NamedMeasure, ...]) -> tuple[str, ...]:
     """The (Chinese) measures named for a thing no held clause mentions, nor any policy word it stands for:
     nothing held pays for it ("流片补贴")."""

@@ -21,7 +21,7 @@ from assistant.composers.extractive import ExtractiveComposer, line_by_line, ref
 from assistant.composers.llm import LLMComposer
 from assistant.definitions import defining_clauses
 from assistant.earlier_versions import earlier_version
-from assistant.evidence import Evidence, candidate_evidence, supported
+from assistant.evidence import Evidence, candidate_evidence, related_documents, supported
 from assistant.guard import guard_answer
 from assistant.measures import voucher_slips
 from assistant.models import Answer, Intent, Turn
@@ -32,6 +32,7 @@ from assistant.precheck_service import (
     application_clauses,
     chat_eligibility,
     chat_precheck,
+    cited_clauses,
     item_clauses,
 )
 from assistant.resources import Resources
@@ -45,7 +46,7 @@ from assistant.titles import (
     narrowed_by_title_words,
 )
 from assistant.understanding.intent import without_instructions
-from assistant.understanding.query import Query, understand
+from assistant.understanding.query import Query, item_text, understand
 from prechecks.rules import RuleSet
 from retrieval.articles import sanctions_of, with_sanctions
 from retrieval.currency import shipped_known_documents
@@ -89,6 +90,9 @@ def understand_message(res: Resources, message: str, history: list[Turn] | tuple
             # A title written its own way names its document too, and the versions the message's words mean.
             meant = res.retriever.versions_meant(query.text, set(written))
             query = replace(query, documents={**written, **{d: 1 for d in sorted(meant)}})
+    if query.context.is_followup and not query.context_documents and query.language == "zh":
+        # "那下一条呢" after "生成式AI暂行办法第十七条…": the document its earlier turns wrote their own way.
+        query = replace(query, context_documents=documents_written(res.retriever, query.context.text))
     earlier = earlier_version(res.corpus, query, shipped_known_documents(), res.retriever.named_years(query.text))
     if earlier is not None:
         query = replace(query, earlier_version=earlier.id)
@@ -106,6 +110,11 @@ def retrieve(res: Resources, query: Query) -> list[Hit]:
         hits = of_kind or hits
     if query.named_items and hits:
         hits = with_clauses(res, _items_own_clauses(res, query), hits)
+    elif query.asks_conditions and query.named_documents and hits:
+        # "哪些单位可以申报实施细则的项目": who may apply for the items of the documents named.
+        named = related_documents(res.corpus.documents, set(query.named_documents))
+        items = tuple(i.item_id for i in res.rules.items if i.activity.clause.split("#")[0] in named)
+        hits = with_clauses(res, applicant_clauses(res.rules, items), hits)
     if "definition" in query.kinds and hits:
         hits = with_clauses(res, defining_clauses(res.corpus, query.folded), hits)  # "什么叫公共数据"
     # "…差别待遇怎么罚": the duty's article is found by its words, the penalty by the article it cites.
@@ -270,7 +279,11 @@ def support(res: Resources, query: Query, hits: list[Hit]) -> Support:
     else:
         eligible = item_clauses(res.rules, res.corpus, named, standard=bool(query.kinds & _STANDARD)) | set(own)
     eligible |= {c.clause_id for d in query.documents for c in res.corpus.doc_clauses(d)}
-    decided = decide_support(res.retriever, query, hits, eligible=eligible, subjects=subjects)
+    written = item_text(query.text).lower()
+    names = tuple(t for i in query.items for t in (res.rules.item(i).name, *res.rules.item(i).synonyms)
+                  if t.lower() in written)
+    decided = decide_support(res.retriever, query, hits, eligible=eligible, subjects=subjects, item_names=names,
+                             item_clause_ids=frozenset(cited_clauses(res.rules, named)))
     if "materials" in query.kinds and not decided.answered and not decided.note:
         # What to hand in, which no held clause lists: what the rules record of it says where it is.
         said = [f.text for i in named if (a := res.rules.item(i).application) is not None

@@ -57,8 +57,9 @@ def _unstated(rules: RuleSet, item_id: str, stated: dict[str, Any], org_type: st
               ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Questions and texts of an item's conditions the person has not stated."""
     item = rules.item(item_id)
+    # An exclusion checked only when stated ("卖方是关联方") is never asked.
     conditions = [c for c in rules.condition_sets[item.applicants].conditions
-                  if c.field not in stated and (not c.only_for or org_type in c.only_for)]
+                  if c.field not in stated and not c.stated_only and (not c.only_for or org_type in c.only_for)]
     return (tuple(dict.fromkeys(c.question for c in conditions)),
             tuple(dict.fromkeys(c.text for c in conditions)))
 
@@ -137,6 +138,18 @@ def application_clauses(rules: RuleSet, item_ids: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def cited_clauses(rules: RuleSet, item_ids: tuple[str, ...]) -> set[str]:
+    """The clauses support items' rules cite: what they support, their rate and cap, budget, missing standard."""
+    out: set[str] = set()
+    for item_id in item_ids:
+        item = rules.item(item_id)
+        sources: list[Any] = [item.activity, item.budget, item.standard_not_held]  # each cites a clause
+        if item.amount is not None:
+            sources += [item.amount.ratio, item.amount.startup_ratio, item.amount.cap]
+        out.update(s.clause for s in sources if s is not None)
+    return out
+
+
 def item_clauses(rules: RuleSet, corpus: Corpus, item_ids: tuple[str, ...], standard: bool = False) -> set[str]:
     """Clauses that belong to support items: those their rules cite, and those that name them.
 
@@ -146,10 +159,7 @@ def item_clauses(rules: RuleSet, corpus: Corpus, item_ids: tuple[str, ...], stan
     out: set[str] = set()
     for item_id in item_ids:
         item = rules.item(item_id)
-        sources: list[Any] = [item.activity, item.budget, item.standard_not_held]  # each cites a clause
-        if item.amount is not None:
-            sources += [item.amount.ratio, item.amount.startup_ratio, item.amount.cap]
-        cited = {s.clause for s in sources if s is not None}
+        cited = cited_clauses(rules, (item_id,))
         out.update(cited)
         docs = {c.partition("#")[0] for c in cited} if standard and item.standard_not_held else None
         names = [fold(n) for n in (item.name, *item.synonyms)]

@@ -28,7 +28,14 @@ from assistant.evidence import (
     supported,
     years_about,
 )
-from assistant.measures import about, named_measures, unheld_applied_for, unheld_firm_kinds, unheld_measures
+from assistant.measures import (
+    about,
+    named_funds,
+    named_measures,
+    unheld_applied_for,
+    unheld_firm_kinds,
+    unheld_measures,
+)
 from assistant.parts import (
     ABOUT_ASKED,
     DIVISION_ASKED,
@@ -551,9 +558,11 @@ def _described(phrase: str, sentence: str) -> bool:
 
 
 def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
-                   eligible: set[str] | None = None, subjects: Mapping[str, str] | None = None) -> Support:
+                   eligible: set[str] | None = None, subjects: Mapping[str, str] | None = None,
+                   item_names: tuple[str, ...] = (), item_clause_ids: frozenset[str] = frozenset()) -> Support:
     """Whether the retrieved clauses answer the query (`eligible`: only these clause ids may; `subjects`: words
-    a clause is about beyond its own, by clause id)."""
+    a clause is about beyond its own, by clause id; `item_names`: the names by which it names support items,
+    which are those items, not measures of their own ("龙岗算力券"), and `item_clause_ids` their clauses)."""
     outside = outside_scope(query)
     if outside is not None:
         return outside
@@ -578,10 +587,15 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
         or unstated_contact(corpus, query, hits)
     if missing is not None:
         return missing
-    measures = named_measures(retriever, query.text)
+    all_measures = named_measures(retriever, query.text)
+    itemised = {m.name for m in all_measures if any(m.name in fold(name) for name in item_names)}
+    measures = tuple(m for m in all_measures if m.name not in itemised)  # a support item's name is no unheld measure
     # A tax named beside a subsidy ("个税补贴"): a tax no held text mentions is no support held.
     taxes = tuple(dict.fromkeys(TAX_LAW.findall(query.folded)))
+    # A fund named by what it invests in ("人工智能产业引导基金") that no held text names is none held.
+    funds = [f for f in named_funds(query.text) if not any(f in t for t in _held_texts(corpus))]
     absent = [*unheld_terms(corpus, (*query.quoted, *(m.name for m in measures if m.name.endswith("券")), *taxes)),
+              *funds,
               *unheld_measures(retriever, measures), *unheld_applied_for(retriever, query.text),
               *_unheld_firm_kind_asked(retriever, query)]
     if absent:
@@ -616,21 +630,23 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     if not evidence:
         # A named support item's own note (where its standard would be) says it better.
         return Support("not_held", note="" if query.named_items else not_held_note(corpus, query, hits))
-    if measures or taxes:
+    if all_measures or taxes:
         # A clause about another measure states that measure's rate or cap: no answer, however close. Nor does
         # one that never names the tax asked about ("拿了补贴要交增值税吗") say how it is taxed.
-        def concerns(e: Evidence, measures=measures, taxes=taxes) -> bool:
+        def concerns(e: Evidence, measures=all_measures, taxes=taxes) -> bool:
             # A clause of conditions the items named share concerns them (`subjects`), unnamed in it.
+            # An item named by a name of its own is concerned by its own clauses ("龙岗算力券": the compute item's).
             return (not measures or e.hit.clause.clause_id in (subjects or {})
-                    or any(about(retriever, m, e.hit) for m in measures)) \
+                    or any((m.name in itemised and e.hit.clause.clause_id in item_clause_ids)
+                           or about(retriever, m, e.hit) for m in measures)) \
                 and all(t in fold(e.hit.clause.text) for t in taxes)
 
         answering, evidence = evidence, [e for e in evidence if concerns(e)]
         if not evidence:
             # Name what no clause concerns ("增值税" beside a subsidy the clauses do grant).
-            unmet = [*(m.name for m in measures if not any(concerns(ev, (m,), ()) for ev in answering)),
+            unmet = [*(m.name for m in all_measures if not any(concerns(ev, (m,), ()) for ev in answering)),
                      *(t for t in taxes if not any(concerns(ev, (), (t,)) for ev in answering))]
-            names = "、".join(f"“{n}”" for n in unmet or [*(m.name for m in measures), *taxes])
+            names = "、".join(f"“{n}”" for n in unmet or [*(m.name for m in all_measures), *taxes])
             return Support("not_held", note=f"所存政策文件中与问题最相关的条款都没有涉及{names}，没有找到这方面的规定。")
     listed = _only_listed(query, evidence)
     if listed:

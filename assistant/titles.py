@@ -17,7 +17,7 @@ from assistant.calibration import CALIBRATION as CAL
 from retrieval.currency import shipped_known_documents
 from retrieval.models import ABOUT_TYPES, Corpus, DocumentMeta
 from retrieval.search import Retriever
-from retrieval.text import fold
+from retrieval.text import common_run, fold
 
 # The kinds of document a title ends in; a law's title ends in 法 ("个人信息保护法", "中小企业促进法").
 # Plain 意见, 措施, 方案 and 计划 are also everyday words ("反馈意见", "具体措施", "年度计划").
@@ -199,20 +199,6 @@ def documents_written(retriever: Retriever, text: str) -> dict[str, int]:
     return out
 
 
-def _longest_common_run(a: str, b: str) -> str:
-    """The longest run of characters two texts share."""
-    best, previous = (0, 0), [0] * (len(b) + 1)
-    for i, x in enumerate(a, 1):
-        current = [0] * (len(b) + 1)
-        for j, y in enumerate(b, 1):
-            if x == y:
-                current[j] = previous[j - 1] + 1
-                if current[j] > best[0]:
-                    best = (current[j], i)
-        previous = current
-    return a[best[1] - best[0]:best[1]]
-
-
 def narrowed_by_title_words(retriever: Retriever, text: str, docs: dict[str, int]) -> dict[str, int]:
     """Of the documents a bare word for a version names ("征求意见稿": the drafts held), the one whose title shares
     a run of at least `CAL.title_words_chars` characters with the rest of the question ("先锋城市措施征求意见稿")
@@ -222,7 +208,7 @@ def narrowed_by_title_words(retriever: Retriever, text: str, docs: dict[str, int
     if len(docs) < 2 or len(names) != 1 or names[0] not in version_words:
         return docs  # only a bare word for a version ("征求意见稿") names several documents alike
     rest = re.sub(r"\s", "", _AI.sub("人工智能", fold(text))).replace(names[0], "｜")
-    runs = sorted(((len(_longest_common_run(rest, re.sub(r"\s", "", fold(retriever.corpus.documents[d].title)))), d)
+    runs = sorted(((common_run(rest, re.sub(r"\s", "", fold(retriever.corpus.documents[d].title))), d)
                    for d in docs), reverse=True)
     if runs[0][0] >= CAL.title_words_chars and runs[0][0] > runs[1][0]:
         chosen = retriever.corpus.documents[runs[0][1]]

@@ -247,7 +247,10 @@ def template_csv() -> str:
     """A template to fill in: the Chinese headers and one example row (the README explains each column)."""
     headers = ["单位名称", *(FIELD_LABELS[name] + ("（万元）" if name in AMOUNT_FIELDS else "")
                           for name in FIELD_LABELS)]
-    example = ["示例科技有限公司", "法人企业", "是", "是", "是", "是", "否", "300", "", "", "lg-compute;lg-model-dev"]
+    filled = {"org_type": "法人企业", "registered_in_longgang": "是", "independent_legal_person": "是",
+              "tax_in_longgang": "是", "stats_in_longgang": "是", "is_startup": "否", "compute_expense_wan": "300",
+              "activities": "lg-compute;lg-model-dev"}
+    example = ["示例科技有限公司", *(filled.get(name, "") for name in FIELD_LABELS)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows([headers, example])

@@ -35,6 +35,7 @@ class Check:
     unknown: Reason
     not_applicable: Mapping[str, Reason]  # by the profile's org type
     missing: MissingInfo
+    stated_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def _compile_check(condition: Condition, citer: _Citer) -> Check:
         unknown=Reason("unknown", f"待确认：{condition.text}", citation),
         not_applicable=not_applicable,
         missing=MissingInfo(condition.field, condition.question),
+        stated_only=condition.stated_only,
     )
 
 
@@ -195,7 +197,8 @@ def _reads(checks: tuple[Check, ...], amount: AmountTable | None) -> tuple[tuple
         questions["org_type"] = org_question or MissingInfo(
             "org_type", "贵单位属于哪类主体（法人企业、民办非企业单位、社会团体、高等院校、科研机构或个人）？")
     for check in checks:
-        questions.setdefault(check.field, check.missing)
+        if not check.stated_only:  # never asked: an unknown value decides nothing
+            questions.setdefault(check.field, check.missing)
     if amount is not None and amount.startup_missing is not None:
         questions.setdefault("is_startup", amount.startup_missing)
     return tuple(questions), questions
@@ -253,7 +256,8 @@ def _compile_item(item: SupportItem, rules: RuleSet, corpus: Corpus, known: Know
         reads_by_org[org] = tuple(f for f in reads if f in used and f != "org_type")
     application = _application(item, rules, citer)
     when_fields = [key for when, _ in caveats if when for key in when]
-    key_fields = tuple(dict.fromkeys([*reads, *when_fields, *([amount.field] if amount else [])]))
+    stated = [c.field for c in checks if c.stated_only]  # not read for the unknown facts, but decide when stated
+    key_fields = tuple(dict.fromkeys([*reads, *stated, *when_fields, *([amount.field] if amount else [])]))
     return CompiledItem(
         item_id=item.item_id, name=item.name, checks=checks, amount=amount, listed=listed,
         unlisted=unlisted, not_held=not_held, budget=budget, budget_text=budget_text,

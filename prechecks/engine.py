@@ -195,6 +195,8 @@ def _conditions(item: CompiledItem, facts: Mapping[str, Any]) -> tuple[list[Reas
     conditions: list[ConditionVerdict] = []
     org = facts["org_type"]
     for check in item.checks:
+        if check.stated_only and facts[check.field] is None:
+            continue  # an exclusion the person did not state: nothing to check
         verdict = _verdict(check, facts)
         if verdict == "not_applicable":
             reasons.append(check.not_applicable[org])

@@ -43,7 +43,7 @@ SUPPORT_ITEM_IDS: tuple[str, ...] = get_args(SupportItemId)
 AmountField = Literal["compute_expense_wan", "training_compute_contract_wan", "corpus_contract_wan"]
 AMOUNT_FIELDS: tuple[str, ...] = get_args(AmountField)
 FlagField = Literal["registered_in_longgang", "independent_legal_person", "tax_in_longgang",
-                    "stats_in_longgang", "is_startup"]
+                    "stats_in_longgang", "is_startup", "corpus_from_related_party"]
 FLAG_FIELDS: tuple[str, ...] = get_args(FlagField)
 
 # Not a policy number: a sanity bound for catching amounts typed in 元. 1,000,000 万元 is 100 亿元,
@@ -136,6 +136,9 @@ class EnterpriseProfile(BaseModel):
         None, title="统计地在龙岗区", description="统计地是否在龙岗区（法人企业申报龙岗项目时需要）；不清楚填 null")
     is_startup: StrictBool | None = Field(
         None, title="初创企业", description="是否为初创企业（影响“训力券”资助比例）；不清楚填 null")
+    corpus_from_related_party: StrictBool | None = Field(
+        None, title="语料购自关联方",
+        description="所购语料的卖方是否为本单位的关联方（如母公司、子公司）；“语料券”只资助购买非关联方语料；不清楚填 null")
     compute_expense_wan: AmountWan | None = Field(
         None, title="购买算力的费用", description="购买算力的费用，单位万元（例如 300 表示 300 万元）")
     training_compute_contract_wan: AmountWan | None = Field(
@@ -159,6 +162,7 @@ FLAG_PHRASES: MappingProxyType[str, tuple[str, str]] = MappingProxyType({
     "tax_in_longgang": ("纳税地在龙岗区", "纳税地不在龙岗区"),
     "stats_in_longgang": ("统计地在龙岗区", "统计地不在龙岗区"),
     "is_startup": ("为初创企业", "不是初创企业"),
+    "corpus_from_related_party": ("语料购自关联方", "语料购自非关联方"),
 })
 
 

@@ -57,6 +57,9 @@ class Condition(Source):
     must_be: bool | None = None
     one_of: tuple[OrgType, ...] | None = None
     only_for: tuple[OrgType, ...] | None = None  # checked only for these organisation types
+    # An exclusion checked only when the person states the fact ("卖方是我们的子公司"); never asked, and an
+    # unknown value decides nothing (the rule's own wording says the rest, e.g. the amount field's label).
+    stated_only: bool = False
     text: str
     question: str
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from opencc import OpenCC
@@ -57,3 +58,8 @@ def doc_number_form(text: str) -> str:
     """A text with every document number's year in the brackets the documents use: "粤府[2023]90号",
     "粤府(2023)90号" and "粤府〔2023〕90号" are one number."""
     return _YEAR_BRACKETS.sub(r"〔\1〕", text)
+
+
+def common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters two texts share."""
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size

@@ -72,6 +72,8 @@ FIELDS: list[FormField] = [
     FormField("tax_in_longgang", "纳税地在龙岗区", "flag", "法人企业申报龙岗区项目时需要"),
     FormField("stats_in_longgang", "统计地在龙岗区", "flag", "法人企业申报龙岗区项目时需要"),
     FormField("is_startup", "初创企业", "flag", "只影响“训力券”资助比例"),
+    FormField("corpus_from_related_party", "所购语料来自关联方（如母公司、子公司）", "flag",
+              "只影响“语料券”：只资助购买非关联方语料；不清楚可不选"),
     FormField("compute_expense_wan", "购买算力的费用", "money", "不填表示未知；单位在右侧选择"),
     FormField("training_compute_contract_wan", "租用智能算力开展大模型训练的服务合同金额", "money",
               "不填表示未知；单位在右侧选择"),

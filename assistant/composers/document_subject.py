@@ -126,5 +126,16 @@ def subject_documents(corpus: Corpus, named: Mapping[str, int], question: str,
             pair = [version_of(corpus, doc, v) for v in ("draft", "final")]
             if all(pair):
                 return [p for p, v in zip(pair, ("draft", "final"), strict=True) if p is not None and v in versions]
+    by_family: dict[frozenset[str], dict[str, int]] = {}
+    for doc_id, count in named.items():
+        key = frozenset(f.doc_id for f in family(corpus, corpus.documents[doc_id]))
+        by_family.setdefault(key, {})[doc_id] = count
+    if len(by_family) > 1 and _EACH.search(question):
+        # "A和B各是哪个单位印发的": each policy's own facts, the one document of each it is surely about.
+        each = [subject_document(corpus, docs, question) for docs in by_family.values()]
+        return [d for d in each if d is not None]
     subject = subject_document(corpus, named, question)
     return [subject] if subject is not None else []
+
+
+_EACH = re.compile(r"各|分别|各自|(?:each|respectively)")

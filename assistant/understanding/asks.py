@@ -498,7 +498,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "contact", "联系方式",
         re.compile(r"邮箱|电子邮件|e-?mail|邮寄地址|通讯地址|通信地址|寄(?:到|至|往)|联系(?:人)?(?:和|及|、)?电话|电话号码"
-                   r"|打什么电话|电话(?:是)?多少|联系方式"
+                   r"|打什么电话|电话(?:是)?多少|联系方式|电话(?:要|该|应该)?(?:打给|找)谁|(?:打|拨)(?:哪个|什么)(?:号码|电话)|联系谁|找谁联系"
                    r"|mailing address|postal address|phone number|telephone"),
         None,
     ),
@@ -629,8 +629,9 @@ DOCUMENT_FACTS = frozenset({"full_title", "issuer", "doc_number", "issued", "in_
 PENALTY_ASKED = re.compile(r"罚|处分|法律责任|追责|penalt|\bfines?\b|punish|sanction|liabilit")
 
 # Who may apply and on what conditions: "申请条件", "要满足什么", "哪些企业可以申请", "who can apply".
-CONDITIONS_ASKED = re.compile(r"条件|门槛|资格|(?:要|需要?|得)满足|(?:什么|哪些|啥)要求|(?:谁|哪些|哪类|什么样?的?)"
-                              r"(?:企业|单位|公司|主体|机构)?(?:可以|能|能够|可)(?:申请|申报)|who (?:can|may|is eligible)"
+CONDITIONS_ASKED = re.compile(r"条件|门槛|资格|(?:要|需要?|得)满足|(?:什么|哪些|啥)要求|(?:谁|哪些|哪类|哪种|什么样?的?)"
+                              r"(?:类型|种类|性质)?的?(?:企业|单位|公司|主体|机构)?(?:可以|能|能够|可)(?:申请|申报)"
+                              r"|who (?:can|may|is eligible)"
                               r"|eligib|qualif|requirements")
 
 _QUESTION_MARK = re.compile(r"[？?]")

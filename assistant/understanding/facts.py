@@ -54,6 +54,13 @@ _POLICY_FIGURE = re.compile(r"(补贴|资助|补助|奖励|扶持资金)(金额|
                             r"|^(?!.*(?:花|投入|支出|买|采购|合同|营收|收入))\D*?(?:补贴|补助|资助|奖励|上限|封顶|标准|额度|"
                             r"听说|据说|有人说)\D*?(?:涨到|提高到|提升到|调整为|调整到|调到|提到|提至|提高至|上调到|上调至|改成|"
                             r"改为|改到|变成|变为)(?:每家|单家|每年|每家每年|最高|了)*\s*$")
+# Whom a corpus was bought from: a party related to the buyer ("卖方是我们自己的子公司", "从母公司买的"), or not.
+_RELATED = r"(?<!非)(?:子公司|母公司|关联公司|关联方|关联企业|兄弟公司|控股公司|集团内)"
+_SELLER = r"(?:卖方|卖家|供应商|供货方|提供方|出售方|对方)"
+_RELATED_SELLER = re.compile(rf"{_SELLER}[^，。,；;？?]{{0,8}}?(?:是|为|属于)[^，。,；;？?]{{0,6}}?{_RELATED}"
+                             rf"|(?:从|向|跟|找)[^，。,；;？?]{{0,6}}?{_RELATED}[^，。,；;？?]{{0,4}}?(?:买|购买|采购|购入)")
+_UNRELATED_SELLER = re.compile(r"非关联(?:方|公司|企业)|不是关联方|不属于关联方|无关联关系|没有关联关系"
+                               rf"|{_SELLER}[^，。,；;？?]{{0,8}}?(?:不是|并非|不属于)[^，。,；;？?]{{0,6}}?{_RELATED}")
 _STARTUP = re.compile(r"初创|刚成立|新成立|刚注册|创业公司|初创期|成立不久|成立不到|\bstart-?ups?\b")
 # Said of oneself in any of the ways people deny it, also as a correction ("其实不算初创企业", "已经不是初创了").
 _NOT_STARTUP = re.compile(r"(?:不是|不算|并非|并不是|不属于|算不上|称不上|不再是|非)(?:一家|一个|个|什么)?初创"
@@ -186,6 +193,10 @@ def extract_facts(text: str, topic: str = "", established: tuple[str, ...] = ())
     relocated = _RELOCATED.search(folded)
     if relocated and "registered_in_longgang" not in profile:
         profile["registered_in_longgang"] = relocated.group(1) == "龙岗"
+    if _UNRELATED_SELLER.search(folded):
+        profile["corpus_from_related_party"] = False
+    elif _RELATED_SELLER.search(folded):
+        profile["corpus_from_related_party"] = True
     if _NOT_STARTUP.search(folded):
         profile["is_startup"] = False
     elif _STARTUP.search(folded):

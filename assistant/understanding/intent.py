@@ -64,9 +64,9 @@ def route(question: str, facts: ExtractedFacts) -> Intent:
     # An amount beside a fine ("交易金额不到一万被罚，罚多少") is the breach's, not spending to support.
     if facts.has_amount and _ASKS_AMOUNT.search(folded) and not PENALTY_ASKED.search(folded):
         return "self_assessment"
-    # Where it is registered, pays tax and reports, and whether it is a legal person of its own: facts the
-    # conditions of application check.
-    flags = {*LOCATION_FIELDS, "independent_legal_person"} & facts.profile.keys()
+    # Where it is registered, pays tax and reports, whether it is a legal person of its own, and whom it bought
+    # its corpus from: facts the conditions of application check.
+    flags = {*LOCATION_FIELDS, "independent_legal_person", "corpus_from_related_party"} & facts.profile.keys()
     # Who applies matters for eligibility when it is not the usual case, an enterprise.
     unusual_applicant = facts.profile.get("org_type", "enterprise") != "enterprise"
     if (flags or unusual_applicant) and _ASKS_ELIGIBILITY.search(folded):

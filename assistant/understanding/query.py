@@ -31,16 +31,24 @@ from assistant.understanding.facts import ExtractedFacts, extract_facts
 from assistant.understanding.followup import ConversationContext, conversation_context
 from assistant.understanding.intent import route
 from prechecks.rules import RuleSet
-from retrieval.articles import locators_in
+from retrieval.articles import article_locator, article_number, locators_in
 from retrieval.search import Retriever
 from retrieval.text import MAX_QUERY_CHARS, compact, fold, is_english
 
 Language = Literal["zh", "en"]
 
 _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|我单位|本单位|咱们|我方|我(?:的|家)?(?:企业|公司|团队|机构)"
-                           r"|我(?:最多|最高|大概|一共|总共)?(?:能|可以|可)(?:拿|领|获得|得到|申请到|补)")  # "我最多能拿多少"
+                           r"|我(?:最多|最高|大概|一共|总共)?(?:能|可以|可)(?:拿|领|获得|得到|申请到|补)"  # "我最多能拿多少"
+                           r"|\b(?:we|us|our)\b")  # "how much could we get back"
 # "算力专项补贴": an item named with a word that only qualifies its support.
 _UNQUALIFIED = re.compile(r"(?:专项|专门|配套)(?=补贴|补助|资助|奖励|扶持|支持)")
+# "龙岗的算力券", "龙岗区这边的算力券": the district's, as "龙岗算力券" says.
+_OF_THE_DISTRICT = re.compile(r"(?<=龙岗)区?(?:这边|那边|里)?的")
+
+
+def item_text(text: str) -> str:
+    """A text as support items' names are matched in it."""
+    return _OF_THE_DISTRICT.sub("", _UNQUALIFIED.sub("", text))
 _HOW_MUCH = re.compile(r"多少|几[万千百十]|how much")
 _QUESTION = re.compile(r"[?？吗呢]|怎么|怎样|如何|什么|哪|几|多少|是否|能否|可否|有没有|能不能|可不可以")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
@@ -189,6 +197,20 @@ class Query:
 # Asking for the computation itself ("重新算一下", "帮我算算"): of the amounts the conversation has stated.
 _COMPUTE_ASKED = re.compile(r"重新(?:算|计算|测算)|再算|重算|帮我算|算一下|算算|测算一下|\brecalculate\b|\bcalculate\b")
 
+# "那下一条呢", "上一条讲的啥": the article beside the one the conversation last named.
+_NEIGHBOUR = re.compile(r"(下|后|上|前)一条|\b(next|following|previous|preceding) article\b")
+
+
+def neighbour_article(text: str, earlier: str) -> tuple[str, ...]:
+    """The article next to (or before) the last one the earlier turns name, when a message asks for it."""
+    match = _NEIGHBOUR.search(fold(text))
+    numbers = [n for n in (article_number(locator) for locator in locators_in(earlier)) if n is not None]
+    if match is None or not numbers:
+        return ()
+    step = 1 if (match.group(1) or match.group(2)) in ("下", "后", "next", "following") else -1
+    return (article_locator(numbers[-1] + step),) if numbers[-1] + step > 0 else ()
+
+
 # "那语料券呢", "英文版呢", "what about the corpus voucher?": a message that only names what to ask it of.
 _ONLY_NAMES = re.compile(r"^(?:那|那么|那个)?[^，。,.？?！!]{1,24}呢\s*[？?]?$|^(?:and|what about|how about) [^,.?!]{1,40}\??$")
 
@@ -202,10 +224,12 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
     followup = context.text if context.is_followup else ""
     # "那语料券呢": a follow-up that asks nothing of its own asks what its earlier turns asked, of what it names.
     only_names = bool(followup) and _ONLY_NAMES.match(fold(text).strip()) is not None
-    articles = tuple(locators_in(text))
+    articles = tuple(locators_in(text)) or neighbour_article(text, followup)
     # "第十七条呢" after "…什么时候施行的" asks for that article; after "第五条罚多少", what the earlier turn asked.
     inherits = only_names and (not articles or bool(locators_in(followup)))
     asks = asked(text) or (asked(followup) if inherits else ())
+    if only_names and not articles:
+        articles = tuple(locators_in(followup))  # "那正式稿呢" after "征求意见稿第一条…": the final's article 1
     intent = route(text, facts)
     own = own_case(text, kinds_of(asks), stated, context)
     if intent == "policy" and ((own and stated.has_amount) or states_spending(text, facts)
@@ -232,7 +256,7 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         per_units=frozenset(per_units(text)),
         documents=documents,
         articles=articles,
-        items=tuple(rules.match_items(_UNQUALIFIED.sub("", text))),
+        items=tuple(rules.match_items(item_text(text))),
         facts=facts,
         stated=stated,
         quoted=tuple(quoted_phrases(text)),
@@ -240,9 +264,9 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         context=context,
         history=turns,
         context_documents=retriever.document_mentions(followup) if followup else {},
-        context_items=tuple(rules.match_items(_UNQUALIFIED.sub("", followup))) if followup else (),
+        context_items=tuple(rules.match_items(item_text(followup))) if followup else (),
         earlier_items=next((found for t in reversed(turns) if t.role == "user"
-                            and (found := tuple(rules.match_items(_UNQUALIFIED.sub("", t.content))))), ()),
+                            and (found := tuple(rules.match_items(item_text(t.content))))), ()),
         own_case=own,
         choices=choice_options(text),
     )

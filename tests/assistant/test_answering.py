@@ -416,3 +416,11 @@ def test_the_numbers_of_the_documents_a_text_is_based_on_are_what_is_asked(polic
                                                                            question: str, number: str) -> None:
     answer = policy_assistant.answer(question)
     assert not answer.refused and number in answer.text
+
+
+def test_a_support_item_named_by_a_nickname_is_that_item_not_a_measure_of_its_own(
+        policy_assistant: PolicyAssistant) -> None:
+    # "龙岗算力券": the district's compute support, not the city's training voucher whose nickname it echoes.
+    answer = policy_assistant.answer("龙岗的算力券封顶多少")
+    assert not answer.refused and "600万" in answer.text.split("\n")[0]
+    assert {c.doc_id for c in answer.citations} == {"lg-ai-measures-en"}

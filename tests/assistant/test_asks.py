@@ -9,6 +9,7 @@ import pytest
 
 from assistant.understanding.asks import (
     ANSWER_TYPES,
+    CONDITIONS_ASKED,
     answer_pattern,
     answer_type,
     ask_types,
@@ -311,3 +312,13 @@ def test_which_article_asks_no_count() -> None:
 
 def test_a_destination_states_where_to_file() -> None:
     assert answer_pattern("channel").search(fold("请将修改意见以信函形式反馈至区工信局。"))
+
+
+@pytest.mark.parametrize("question", ["哪些类型的单位可以申报", "什么性质的机构能申请", "哪种企业可以申报"])
+def test_who_may_apply_asked_by_kind_of_applicant(question: str) -> None:
+    assert CONDITIONS_ASKED.search(question)
+
+
+@pytest.mark.parametrize("question", ["征求意见有问题电话打给谁", "该联系谁", "打哪个号码咨询"])
+def test_whom_to_call_asks_a_contact(question: str) -> None:
+    assert "contact" in {t.name for t in asked(question)}

@@ -180,3 +180,36 @@ def test_an_english_follow_up_keeps_the_item_named_in_english(policy_assistant: 
                         "And what is the percentage?")
     assert "30%" in answers[1].text.split("\n")[0]
     assert [c.clause_id for c in answers[1].citations] == ["lg-ai-measures-en#1.(2)"]
+
+
+def test_the_next_or_previous_article_is_the_one_beside_the_last_named(policy_assistant: PolicyAssistant) -> None:
+    # The document was written its own way in the earlier turn ("生成式AI暂行办法"); "下一条" is article 18 of it.
+    answers = _converse(policy_assistant, "生成式AI暂行办法第十七条讲什么", "那下一条呢")
+    assert [c.clause_id for c in answers[1].citations] == ["cn-generative-ai-interim-measures-2023#第十八条"]
+    previous = _converse(policy_assistant, "深圳数据条例第十条说了啥", "上一条呢")[1]
+    assert [c.clause_id for c in previous.citations] == ["sz-data-regulation-2021#第九条"]
+
+
+def test_a_follow_up_naming_another_version_asks_of_the_same_article(policy_assistant: PolicyAssistant) -> None:
+    answers = _converse(policy_assistant, "工信专项资金管理办法征求意见稿第一条依据的区级财政办法是哪个", "那正式稿呢")
+    assert "lg-itc-fund-measures-2026#第一条" in {c.clause_id for c in answers[1].citations}
+    assert "深龙府规〔2024〕4号" in answers[1].text
+
+
+def test_an_english_follow_up_asking_what_we_get_computes_the_amount_stated(policy_assistant: PolicyAssistant) -> None:
+    answers = _converse(policy_assistant, "We spent 3 million yuan on computing power last year, our firm is in Longgang.",
+                        "How much could we get back?")
+    assert _estimate(answers[1], "lg-compute") == 90.0
+
+
+def test_a_corpus_bought_from_a_related_party_is_not_supported(policy_assistant: PolicyAssistant) -> None:
+    answers = _converse(policy_assistant, "买语料有补贴吗", "我们合同1000万，卖方是我们自己的子公司，可以吗")
+    lead = answers[1].text.split("\n")[0]
+    assert "不符合" in lead and "非关联方" in lead
+    assert "sz-ai-pioneer-measures-2024#一、（三）" in {c.clause_id for c in answers[1].citations}
+
+
+def test_each_of_two_documents_gets_its_own_facts(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("深圳AI行动方案（2023—2024年）和先锋城市行动计划（2025—2026年）各是哪个单位印发的")
+    assert "中共深圳市委办公厅" in answer.text and "深圳市工业和信息化局" in answer.text
+    assert {c.doc_id for c in answer.citations} == {"sz-ai-action-plan-2023-2024", "sz-ai-pioneer-action-plan-2025-2026"}

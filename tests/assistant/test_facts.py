@@ -175,3 +175,14 @@ def test_the_firm_moving_itself_states_where_it_is_registered(text: str, flag: b
                                                     ("统计是在龙岗报的", "stats_in_longgang", True)])
 def test_a_place_said_with_是在_is_where_it_is(text: str, field: str, flag: bool) -> None:
     assert extract_facts(text).profile[field] is flag
+
+
+@pytest.mark.parametrize(("text", "related"), [
+    ("卖方是我们自己的子公司", True),
+    ("语料是从母公司那边采购的", True),
+    ("供应商不是我们的关联公司", False),
+    ("从非关联方买的语料", False),
+    ("我们有三家子公司，买语料花了100万", None),  # having subsidiaries says nothing of whom it bought from
+])
+def test_whom_a_corpus_was_bought_from(text: str, related: bool | None) -> None:
+    assert extract_facts(text).profile.get("corpus_from_related_party") is related

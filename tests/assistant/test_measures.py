@@ -6,6 +6,7 @@ import pytest
 
 from assistant.measures import (
     about,
+    named_funds,
     named_measures,
     unheld_applied_for,
     unheld_firm_kinds,
@@ -163,3 +164,20 @@ def test_a_voucher_typed_with_juan_is_read_as_the_voucher(policy_assistant: Poli
 def test_an_interest_subsidy_names_what_it_pays_for(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("龙岗对企业贷款有贴息吗")
     assert answer.refused and "贴息" in answer.text
+
+
+@pytest.mark.parametrize(("question", "funds"), [
+    ("龙岗的人工智能产业引导基金有多大规模", ("人工智能产业引导基金",)),  # the place it is of left out
+    ("有没有新能源汽车产业基金", ("新能源汽车产业基金",)),  # nor the asking words
+    ("产业基金有吗", ()),  # a kind of fund alone names none in particular
+])
+def test_a_fund_is_named_by_what_it_invests_in(question: str, funds: tuple[str, ...]) -> None:
+    assert named_funds(question) == funds
+
+
+def test_a_fund_no_held_text_names_is_refused_by_name(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗的人工智能产业引导基金规模多少亿")
+    assert answer.refused and "人工智能产业引导基金" in answer.text and not answer.citations
+    # A fund a held text does name is answered from it.
+    held = policy_assistant.answer("市政府投资引导基金对人工智能怎么扶持")
+    assert not held.refused and "sz-ai-industry-regulation-2022#第五十五条" in {c.clause_id for c in held.citations}

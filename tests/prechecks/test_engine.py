@@ -350,3 +350,17 @@ def test_same_profile_same_result_and_consistent_statuses(rules, corpus, data) -
         assert (result["estimate_wan"] is not None) == (result["status"] == "eligible")
         assert bool(result["missing"]) == (result["status"] == "needs_info")
         assert result["reasons"] and result["citations"] and result["formula"]
+
+
+def test_an_exclusion_is_checked_only_when_stated(make_profile, rules, corpus) -> None:
+    # The corpus voucher pays for corpora bought from parties not related to the buyer.
+    unstated = by_id(evaluate(make_profile(corpus_contract_wan=100), rules, corpus))["sz-corpus-voucher"]
+    assert (unstated.status, unstated.estimate_wan) == ("eligible", 30.0)
+    assert "corpus_from_related_party" not in {m.field for m in unstated.missing}  # never asked
+    related = by_id(evaluate(make_profile(corpus_contract_wan=100, corpus_from_related_party=True),
+                             rules, corpus))["sz-corpus-voucher"]
+    assert (related.status, related.estimate_wan) == ("ineligible", None)
+    assert any("非关联方" in r.text and r.kind == "not_met" for r in related.reasons)
+    unrelated = by_id(evaluate(make_profile(corpus_contract_wan=100, corpus_from_related_party=False),
+                               rules, corpus))["sz-corpus-voucher"]
+    assert (unrelated.status, unrelated.estimate_wan) == ("eligible", 30.0)

@@ -39,7 +39,7 @@ def test_minimal_profile_is_accepted_with_unknowns_as_none() -> None:
 
 def test_full_profile_round_trips() -> None:
     data = {**BASE, "tax_in_longgang": True, "stats_in_longgang": False, "is_startup": True,
-            "compute_expense_wan": 456.5, "training_compute_contract_wan": 0,
+            "corpus_from_related_party": False, "compute_expense_wan": 456.5, "training_compute_contract_wan": 0,
             "corpus_contract_wan": 12, "activities": ["lg-model-dev", "lg-space-rent"]}
     profile = parse_profile(data)
     assert profile.model_dump(mode="json") == {**data, "training_compute_contract_wan": 0.0,
