@@ -405,8 +405,29 @@ def earlier_version_support(corpus: Corpus, query: Query) -> Support:
     citing = list(dict.fromkeys(refusal_title(corpus.documents[c.doc_id]) for c in corpus.clauses
                                 if cites_version(entry, c.text)))
     where = f"所存文件只在{'、'.join(citing)}中提到它的名称和文号，" if citing else ""
-    return Support("document_not_held", note=f"所存文件未收录旧版《{without_years(entry.title)}》{replaced}的原文，"
-                                             f"{where}无法据此说明其中的规定。")
+    # Whether it still applies, or what replaced it, the registry says (the answer names its successor).
+    reason: Reason = "not_held" if successors and query.kinds & _STANDING_ASKED else "document_not_held"
+    return Support(reason, note=f"所存文件未收录旧版《{without_years(entry.title)}》{replaced}的原文，"
+                                f"{where}无法据此说明其中的规定。")
+
+
+_STANDING_ASKED = frozenset({"validity", "status", "supersession"})
+
+
+# A quantity asked in a unit of measure written in Latin letters ("多少EFLOPS", "how many PFLOPS"); an English
+# question's other words after "how much" ("how much does…") are no unit.
+_UNIT_ASKED = re.compile(r"(?:多少|几)\s*([a-z]{2,10})\b|how (?:many|much) ([a-z]*flops)\b")
+_NOT_A_UNIT = frozenset({"ai", "gpu", "it", "the", "of", "money", "funding", "support", "subsidy", "yuan"})
+
+
+def unstated_unit(query: Query, evidence: list[Evidence]) -> str:
+    """Why no held sentence states a quantity in the unit the question asks it in ("智能算力要达到多少EFLOPS"
+    answered by "规模实现全国第一"), or ""."""
+    match = _UNIT_ASKED.search(query.folded)
+    unit = (match.group(1) or match.group(2)) if match else ""
+    if not unit or unit in _NOT_A_UNIT or not evidence or any(unit in compact(fold(e.sentence)) for e in evidence):
+        return ""
+    return f"所存政策文件中没有以{unit.upper()}计的这一数字。"
 
 
 _RUMOUR = re.compile(r"听说|据说|传言|网传|网上说|有人说|听人说|\bi heard\b|\brumou?r")
@@ -672,7 +693,7 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
         doc, number = summary
         return Support("beyond_held_copy", note=f"据《{evidence[0].hit.doc.short_title}》，这方面的规定在《{doc.short_title}》"
                                                 f"{division_label('章', number)}，所存副本未收录该章原文，无法据此说明具体规定。")
-    elsewhere = other_area_figure(corpus, query, evidence)
+    elsewhere = other_area_figure(corpus, query, evidence) or unstated_unit(query, evidence)
     if elsewhere:
         return Support("not_held", note=elsewhere)
     draft_only = superseded_draft(corpus, query, evidence)

@@ -34,7 +34,9 @@ _YEAR_SPAN = re.compile(r"(20\d{2})\s*年?\s*(?:到|至|—|-|~|－)\s*(20\d{2})
 _EXTREME = re.compile(r"哪(?:个|项|一项|一个|些)[^，。？?]{0,12}?(最多|最高|最大|最少|最低|最小)")
 _MOST = ("最多", "最高", "最大")
 _STANDARD_ASKED = re.compile(r"怎么补|如何补|怎么算|怎么给|按什么|什么标准|(?:补贴|扶持|资助|奖励)标准|标准是什么")
-_BUDGET = re.compile(r"预算|测算|经费|资金表|安排|表\s*\d")  # "表1里…": the table named by its number
+# "表1里…": the table named by its number; "区里打算拿多少钱出来": what the district sets aside, said plainly.
+_BUDGET = re.compile(r"预算|测算|经费|资金表|安排|表\s*\d"
+                     r"|(?:区里|市里|区级|市级|政府|财政)[^，。？?]{0,4}?(?:拿|出|花|投|掏)[^，。？?]{0,3}?(?:多少|几)")
 _LIST = re.compile(r"有什么|都有|清单")  # besides what asks for a list (the "list" answer type)
 _NAME_HEADERS = ("项目名称", "名称", "项目")
 _TOTAL_NAMES = ("总计", "合计")

@@ -266,6 +266,18 @@ class Retriever:
                         if other in docs and (kind == "final") != (docs[other].status == "draft-for-comment")}
         return out - named
 
+    def versions_among(self, query: str, named: set[str]) -> set[str]:
+        """Of named documents, those of the version a query's version words mean ("正式稿呢" after a question
+        naming a draft and its final text: the final one); empty when it means no version or names none of them."""
+        folded = fold(query)
+        docs = self.corpus.documents
+        out: set[str] = set()
+        for kind in ("final", "draft"):
+            if any(w in folded for w in self.lexicon.versions.get(kind, ())):
+                out |= {d for d in named if d in docs and (kind == "final") != (docs[d].status == "draft-for-comment")
+                        and (docs[d].supersedes or docs[d].superseded_by)}
+        return out
+
     def without_document_names(self, query: str) -> str:
         """The query with the document names it mentions removed.
 

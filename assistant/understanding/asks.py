@@ -249,7 +249,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "validity", "有效期",
         re.compile(
             r"有效期|失效|到期|过期|还(?:在)?(?:执行|有效|适用|管用)|继续执行|是否有效|执行吗|适用吗|"
-            r"还在用|还?算数|作数|以哪个为准|哪个为准|按哪个(?:版本|执行)|(?:该|应该|现在)(?:看|用|按)哪个|(?:看|用|按)哪个(?:版本|稿)"
+            r"还在用|还(?:能)?用(?:吗|不)|还?算数|作数|以哪个为准|哪个为准|按哪个(?:版本|执行)|(?:该|应该|现在)(?:看|用|按)哪个|(?:看|用|按)哪个(?:版本|稿)"
             # Whether a text is still what one goes by: "还能用吗", "还按它来吗", "仍然有效", "作废了没有".
             r"|还(?:能|可以)用|还按.{0,3}(?:来|执行|办)|仍(?:然)?(?:有效|适用|执行)|作废"
             r"|still valid|still in (?:force|effect|use)|still (?:the )?(?:applicable|current)|still apply"
@@ -473,6 +473,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "in_force_from", "施行日期",
         re.compile(r"(?:什么时候|啥时候|何时|哪天|哪一天|几号|哪年|从哪天|从什么时候|自何时)(?:开始|起)?(?:施行|生效|实施)"
+                   r"|(?:什么时候|啥时候|何时|哪天|哪一天|哪年|从哪天|从什么时候)(?:开始|起)(?:执行|用|适用)"  # "啥时候开始执行的"
                    r"|(?:施行|生效|实施)(?:日期|时间)|when.{0,120}(?:take effect|come into force|effective)"
                    # which of two took effect first: each one's date answers
                    r"|(?:哪个|哪份|哪部|哪一个|谁)[^，。？?]{0,8}?(?:先|早|晚)(?:施行|生效|实施)|(?:施行|生效|实施)得?更?(?:早|晚)"),
@@ -630,7 +631,7 @@ PENALTY_ASKED = re.compile(r"罚|处分|法律责任|追责|penalt|\bfines?\b|pu
 
 # Who may apply and on what conditions: "申请条件", "要满足什么", "哪些企业可以申请", "who can apply".
 CONDITIONS_ASKED = re.compile(r"条件|门槛|资格|(?:要|需要?|得)满足|(?:什么|哪些|啥)要求|(?:谁|哪些|哪类|哪种|什么样?的?)"
-                              r"(?:类型|种类|性质)?的?(?:企业|单位|公司|主体|机构)?(?:可以|能|能够|可)(?:申请|申报)"
+                              r"(?:类型|种类|性质)?的?(?:(?:企业|单位|公司|主体|机构)(?:可以|能|能够|可)?|(?:可以|能|能够|可))(?:申请|申报)"
                               r"|who (?:can|may|is eligible)"
                               r"|eligib|qualif|requirements")
 

@@ -244,7 +244,9 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
     if len(documents) != 1 and context.text:
         # "征求意见稿呢", "征求意见稿那时候…" after a question about a policy: a bare version word, naming every
         # policy's draft alike, names that policy's.
-        meant = retriever.versions_meant(text, set(retriever.document_mentions(context.text)))
+        earlier_named = set(retriever.document_mentions(context.text))
+        # "正式稿呢" after "…征求意见稿…": the final text, also when the earlier turn named it too.
+        meant = retriever.versions_meant(text, earlier_named) or retriever.versions_among(text, earlier_named)
         if meant:
             documents = {d: documents.get(d, 1) for d in sorted(meant)}
     return Query(

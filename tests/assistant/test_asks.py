@@ -322,3 +322,15 @@ def test_who_may_apply_asked_by_kind_of_applicant(question: str) -> None:
 @pytest.mark.parametrize("question", ["征求意见有问题电话打给谁", "该联系谁", "打哪个号码咨询"])
 def test_whom_to_call_asks_a_contact(question: str) -> None:
     assert "contact" in {t.name for t in asked(question)}
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("条例啥时候开始执行的", "in_force_from"),  # coming into force, said as "starting to be carried out"
+    ("21年那个办法现在还用吗", "validity"),
+])
+def test_document_standing_asked_plainly(question: str, kind: str) -> None:
+    assert kind in {t.name for t in asked(question)}
+
+
+def test_who_may_apply_with_the_modal_before_the_applicant() -> None:
+    assert CONDITIONS_ASKED.search("这个扶持可以由哪些类型的单位申报")

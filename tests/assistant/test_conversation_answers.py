@@ -213,3 +213,10 @@ def test_each_of_two_documents_gets_its_own_facts(policy_assistant: PolicyAssist
     answer = policy_assistant.answer("深圳AI行动方案（2023—2024年）和先锋城市行动计划（2025—2026年）各是哪个单位印发的")
     assert "中共深圳市委办公厅" in answer.text and "深圳市工业和信息化局" in answer.text
     assert {c.doc_id for c in answer.citations} == {"sz-ai-action-plan-2023-2024", "sz-ai-pioneer-action-plan-2025-2026"}
+
+
+def test_the_final_text_asked_after_a_question_naming_both_versions(policy_assistant: PolicyAssistant) -> None:
+    # The earlier turn named the measures by a name of the final text and the draft by its version word.
+    answers = _converse(policy_assistant, "工信专项资金管理办法征求意见稿的征集时间？", "正式稿呢，什么时候出的、谁发的？")
+    assert "2026年1月20日" in answers[1].text and "财政局" in answers[1].text
+    assert {c.doc_id for c in answers[1].citations} == {"lg-itc-fund-measures-2026"}

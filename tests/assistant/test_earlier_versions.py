@@ -56,3 +56,8 @@ def test_the_version_replaced_asked_in_a_follow_up(policy_assistant: PolicyAssis
 def test_what_the_version_replaced_provided_is_not_held(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("工信专项资金管理办法旧版对企业有哪些支持方式")
     assert answer.refused and not answer.citations and "未收录" in answer.text
+
+
+def test_whether_the_version_replaced_still_applies_names_what_replaced_it(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("区级财政专项资金管理办法，2021年那个文件现在还用吗")
+    assert not answer.refused and "深龙府规〔2024〕4号" in _lead(answer.text) and "取代" in _lead(answer.text)

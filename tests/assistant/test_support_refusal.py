@@ -406,3 +406,10 @@ def test_a_budget_row_is_no_answer_to_what_one_applicant_gets(policy_assistant: 
     assert answer.citations and all("表1" not in c.label for c in answer.citations)
     budget = policy_assistant.answer("测算表里算力扶持2025年安排了多少")
     assert any("表1" in c.label for c in budget.citations)
+
+
+def test_a_quantity_asked_in_a_unit_no_held_sentence_states_is_refused(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("广东到2025年智能算力规模要达到多少EFLOPS")
+    assert answer.refused and "EFLOPS" in answer.text and not answer.citations
+    held = policy_assistant.answer("深圳先锋城市行动方案里2024年算力规模要达到多少PFLOPS")
+    assert not held.refused

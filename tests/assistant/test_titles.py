@@ -30,6 +30,7 @@ from assistant.titles import (
     ("实施细则附则规定了哪些事项", []),  # 规定了: what a text provides, no title ending in 规定
     ("生成式AI那个管理办法什么时候实行", ["生成式人工智能管理办法"]),  # a pointing word inside is no part of it
     ("请问那个暂行办法有几条", []),  # nor is one before it
+    ("解释权这些内容放在细则哪一部分", []),  # what is put in a text is no part of its title
 ])
 def test_which_words_are_a_title(policy_assistant: PolicyAssistant, question: str, titles: list[str]) -> None:
     assert titles_named(policy_assistant.retriever, question) == titles
