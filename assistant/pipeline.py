@@ -43,6 +43,7 @@ from assistant.titles import (
     documents_glossed,
     documents_written,
     named_by_kind_only,
+    named_by_version_only,
     narrowed_by_title_words,
 )
 from assistant.understanding.intent import without_instructions
@@ -83,9 +84,14 @@ def understand_message(res: Resources, message: str, history: list[Turn] | tuple
         return Answer(text=HELP_TEXT, citations=[], intent=query.intent)
     if len(query.documents) > 1:
         query = replace(query, documents=narrowed_by_title_words(res.retriever, query.text, dict(query.documents)))
-    if not query.documents or named_by_kind_only(res.retriever, query.text):
+    by_version = named_by_version_only(res.retriever, query.text)
+    if not query.documents or by_version or named_by_kind_only(res.retriever, query.text):
         written = documents_written(res.retriever, query.text) if query.language == "zh" \
             else documents_glossed(res.retriever, query.text)
+        if by_version and written:
+            # "工信资金办法征求意见稿…依据的区级财政办法": the version words are of the first title written; a later
+            # one is what that text cites.
+            written = dict([next(iter(written.items()))])
         if written and not set(written) <= set(query.documents):
             # A title written its own way names its document too, and the versions the message's words mean.
             meant = res.retriever.versions_meant(query.text, set(written))

@@ -205,16 +205,29 @@ def narrowed_by_title_words(retriever: Retriever, text: str, docs: dict[str, int
     that no other shares as long; else `docs` as they are."""
     names = retriever.document_names_in(text)
     version_words = {w for words in retriever.lexicon.versions.values() for w in words}
-    if len(docs) < 2 or len(names) != 1 or names[0] not in version_words:
-        return docs  # only a bare word for a version ("征求意见稿") names several documents alike
-    rest = re.sub(r"\s", "", _AI.sub("人工智能", fold(text))).replace(names[0], "｜")
+    if len(docs) < 2 or not names or not all(n in version_words for n in names):
+        return docs  # only bare words for a version ("征求意见稿", "正式稿") name several documents alike
+    rest = re.sub(r"\s", "", _AI.sub("人工智能", fold(text)))
+    for name in names:
+        rest = rest.replace(name, "｜")
     runs = sorted(((common_run(rest, re.sub(r"\s", "", fold(retriever.corpus.documents[d].title))), d)
                    for d in docs), reverse=True)
-    if runs[0][0] >= CAL.title_words_chars and runs[0][0] > runs[1][0]:
-        chosen = retriever.corpus.documents[runs[0][1]]
-        versions = {chosen.doc_id, *chosen.supersedes, *chosen.superseded_by}  # "…征求意见稿和正式稿": both
+    chosen = retriever.corpus.documents[runs[0][1]]
+    versions = {chosen.doc_id, *chosen.supersedes, *chosen.superseded_by}  # "…征求意见稿和正式稿": both
+    # The title words one policy's versions share ("先锋城市" in its draft's and its final's) tell them apart from
+    # the others, not from each other.
+    others = [n for n, d in runs if d not in versions]
+    if runs[0][0] >= CAL.title_words_chars and (not others or runs[0][0] > others[0]):
         return {d: n for d, n in docs.items() if d in versions}
     return docs
+
+
+def named_by_version_only(retriever: Retriever, text: str) -> bool:
+    """True when every document name a question uses is a bare word for a version ("征求意见稿", which names every
+    held draft): the title it writes beside it ("工信资金办法征求意见稿") says whose version it means."""
+    names = retriever.document_names_in(text)
+    version_words = {w for words in retriever.lexicon.versions.values() for w in words}
+    return bool(names) and all(n in version_words for n in names)
 
 
 def named_by_kind_only(retriever: Retriever, text: str) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from retrieval.models import GAP_MARKER, Clause, Corpus, DocumentMeta, Hit
+from retrieval.models import ABOUT_TYPES, GAP_MARKER, Clause, Corpus, DocumentMeta, Hit
 from retrieval.numerals import arabic_to_chinese, number_value
 from retrieval.text import fold
 
@@ -23,6 +23,8 @@ _ARTICLE = re.compile(r"第\s*([零〇一二两三四五六七八九十百千\d]
 _ARTICLE_EN = re.compile(r"\b(?:article|art\.)\s*(\d{1,3})\b")  # "Article 12", "art. 12" (text folded to lower case)
 # An action plan's item: "一、（二）" / "一、(二)" / "一（二）", or a section "三、".
 _ITEM = re.compile(r"([一二三四五六七八九十]+)、?\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]")
+# The same item said as "第一条第（一）项" / "第一部分（二）": of a text numbered by parts and items, not articles.
+_PART_ITEM = re.compile(r"第([一二三四五六七八九十]+)(?:条|部分|项)的?第?\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]项?")
 
 
 def chinese_to_int(numeral: str) -> int | None:
@@ -45,7 +47,8 @@ def article_number(locator: str) -> int | None:
 def locators_in(query: str) -> list[str]:
     """The article and item locators a query names, normalised to the parser's form, in order."""
     text = fold(query)
-    found: list[str] = []
+    found = [f"{m.group(1)}、（{m.group(2)}）" for m in _PART_ITEM.finditer(text)]
+    text = _PART_ITEM.sub(" ", text)
     numbers = [chinese_to_int(m.group(1)) for m in _ARTICLE.finditer(text)]
     numbers += [int(m.group(1)) for m in _ARTICLE_EN.finditer(text)]
     found += [article_locator(n) for n in numbers if n is not None and 0 < n < 1000]
@@ -101,6 +104,12 @@ def find_article(doc: DocumentMeta, clauses: Sequence[Clause], locator: str) -> 
     articles = held_articles(clauses)
     wanted = _ARTICLE.fullmatch(locator)
     number = chinese_to_int(wanted.group(1)) if wanted else None
+    if number == 1 and not articles and doc.doc_type not in ABOUT_TYPES:
+        # "先锋城市措施第一条": of a text numbered by parts and items, its first item is its first measure (never
+        # of an explanation or notice: "实施细则第一条" is the rules' own article, whose text is not held).
+        first = next((c for c in clauses if _ITEM.fullmatch(c.locator)), None)
+        if first is not None:
+            return ArticleLookup(doc, first.locator, "found", clause=first)  # named by its own locator
     if number is not None and articles:
         before = [(n, c) for n, c in articles if n < number]
         last_held = before[-1][1].locator if before else None

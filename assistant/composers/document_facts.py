@@ -597,5 +597,8 @@ def article_lookup(res: Resources, context: Context, draft: Draft) -> Step:
             draft.calculations.append(f"Article {number} = {lookup.locator}")  # the cited locator, in digits
         else:
             draft.lines.append(f"{lookup.message(title)[:-1]}{draft.marker(citation)}：“{quote}”")
+        if lookup.locator not in query.articles:
+            # "第一条" of a text numbered by parts and items: its first item, said as such.
+            draft.caveats.append(f"{title}按“一、（一）”编排，不按“第几条”编号，以上是其第一项。")
     return DONE
 

@@ -8,6 +8,7 @@ A new way of answering is one strategy function placed in `STRATEGIES`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from assistant.precheck_service import item_clauses
 from assistant.resources import Resources
 from assistant.support import refusal_title
 from assistant.tables import answer_from_table, budget_note, list_from_table
-from retrieval.models import Hit
+from retrieval.models import Hit, cite
 
 Strategy = Callable[[Resources, Context, Draft], Step]
 
@@ -125,6 +126,30 @@ def evidence(res: Resources, context: Context, draft: Draft) -> Step:
     return DONE
 
 
+# Whether a kind of support exists at all ("龙岗有没有房租补贴", "有AI企业房租补贴吗").
+_EXISTS = re.compile(r"有没有|有无|是否有|有[^，。？?]{0,12}(?:补贴|补助|扶持|资助|奖励|券)吗")
+
+
+def item_exists(res: Resources, context: Context, draft: Draft) -> Step:
+    """Whether support of a kind exists, asked of support items the question names, that no clause answers in
+    words: yes, each item as its rules cite it; what the held texts do not state of it, after."""
+    query = context.query
+    if context.support.answered or context.checks or context.eligibility or not query.items or query.kinds \
+            or not _EXISTS.search(query.folded):
+        return NEXT
+    for item_id in query.items:
+        item = res.rules.item(item_id)
+        clause = res.corpus.clause(item.activity.clause)
+        if clause is None:
+            return NEXT
+        what = item.activity.text if item.name in item.activity.text else f"{item.name}，支持{item.activity.text}"
+        marker = draft.marker(cite(clause, res.corpus.documents[clause.doc_id], item.activity.quote))
+        draft.lines.append(f"有：{what}{marker}。")
+        if item.standard_not_held is not None:
+            draft.caveats.append(item.standard_not_held.text)
+    return DONE
+
+
 def refusal_answer(res: Resources, context: Context) -> Answer:
     """Nothing held answers: say so, and why; a message outside the assistant's scope gets its note alone."""
     support = context.support
@@ -140,7 +165,7 @@ def refusal(res: Resources, context: Context, _draft: Draft) -> Step:
 
 # Document facts before comparison: "征求意见稿和正式稿分别是哪天发的" is each version's date, not a quote of each.
 STRATEGIES: tuple[Strategy, ...] = (prechecks, eligibility, article_lookup, section_lookup, table_cells, table_names,
-                                    phrase_source, document_facts, comparison, evidence, refusal)
+                                    phrase_source, document_facts, comparison, evidence, item_exists, refusal)
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "ratio", "比例",
         # "按比例核减" says how a thing is done, it asks for no ratio ("会不会按比例砍").
-        re.compile(r"(?<!按)比例|百分之|几成|百分比|占比|%|what share|percentage|proportion|ratio|\brate\b"),
+        # "补几个点": percentage points, said plainly.
+        re.compile(r"(?<!按)比例|百分之|几成|几个点|百分比|占比|%|what share|percentage|proportion|ratio|\brate\b"),
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|percent"),
         lead=_lead(rf"(?P<v>{PERCENT})", "比例为{v}", "The rate is {v}"),
     ),
@@ -410,8 +411,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # How many: chapters, articles, items, enterprises.
     AnswerType(
         "count", "数量",
-        # "几个亿", "多少个亿" ask an amount in 亿, not a count.
-        re.compile(r"(?<![哪第])几(?:[章条项家类种款名次]|个(?![亿万千百]))|多少[章条项家类种款人名次]|多少个(?!工作日|月|亿|万)"
+        # "几个亿", "多少个亿" ask an amount in 亿, not a count; "几个点", percentage points.
+        re.compile(r"(?<![哪第])几(?:[章条项家类种款名次]|个(?![亿万千百点]))|多少[章条项家类种款人名次]|多少个(?!工作日|月|亿|万)"
                    r"|how many(?! (?:years|months|days|weeks|working days))"),
         re.compile(
             r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"

@@ -424,3 +424,17 @@ def test_a_support_item_named_by_a_nickname_is_that_item_not_a_measure_of_its_ow
     answer = policy_assistant.answer("龙岗的算力券封顶多少")
     assert not answer.refused and "600万" in answer.text.split("\n")[0]
     assert {c.doc_id for c in answer.citations} == {"lg-ai-measures-en"}
+
+
+def test_whether_a_kind_of_support_exists_is_answered_by_the_item_that_gives_it(
+        policy_assistant: PolicyAssistant) -> None:
+    # No clause states the rent item's standard; that it exists, its rules' clause does.
+    answer = policy_assistant.answer("龙岗有没有给AI企业的房租补贴")
+    assert not answer.refused and answer.text.startswith("有：") and "产业空间租金扶持" in answer.text.split("\n")[0]
+    assert [c.clause_id for c in answer.citations] == ["lg-ai-rules-explainer#表1/9"]
+    assert "未含正文" in answer.text  # what is not held of it follows
+
+
+def test_percentage_points_asked_plainly_are_a_ratio(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗的算力补贴补几个点")
+    assert not answer.refused and "30%" in answer.text.split("\n")[0]

@@ -11,6 +11,7 @@ from assistant.composers.base import Context
 from assistant.composers.document_facts import DONE, NEXT, article_lookup, document_facts, own_doc_numbers
 from assistant.composers.draft import Draft
 from assistant.models import Answer
+from assistant.service import PolicyAssistant
 from assistant.support import Support
 from assistant.understanding.asks import asked, kinds_of, per_units
 from assistant.understanding.followup import ConversationContext
@@ -233,3 +234,12 @@ def test_english_article_questions_get_english_leads(policy_assistant) -> None:
     assert article.text.startswith("Article 24 of 《生成式人工智能服务管理暂行办法》 reads[1]: “第二十四条")
     count = policy_assistant.answer("How many articles does the Shenzhen data regulation have?")
     assert count.text.startswith("《深圳经济特区数据条例》 has 100 articles in seven chapters (the last is Article 100)")
+
+
+def test_the_first_article_of_measures_numbered_by_items_is_quoted_as_its_first_item(
+        policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("深圳市人工智能先锋城市若干措施第一条原文")
+    assert [c.clause_id for c in answer.citations] == ["sz-ai-pioneer-measures-2024#一、（一）"]
+    assert "一、（一）" in answer.text and "不按“第几条”编号" in answer.text
+    # The rules an explanation describes have their own articles, which are not held: never its first item.
+    assert policy_assistant.answer("实施细则第一条是什么").refused

@@ -61,3 +61,8 @@ def test_what_the_version_replaced_provided_is_not_held(policy_assistant: Policy
 def test_whether_the_version_replaced_still_applies_names_what_replaced_it(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("区级财政专项资金管理办法，2021年那个文件现在还用吗")
     assert not answer.refused and "深龙府规〔2024〕4号" in _lead(answer.text) and "取代" in _lead(answer.text)
+
+
+def test_the_version_said_as_the_original_one(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("原来那个工信专项资金办法有效期到什么时候")
+    assert not answer.refused and "2025年9月" in _lead(answer.text)

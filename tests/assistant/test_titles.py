@@ -142,3 +142,14 @@ def test_words_of_one_title_tell_apart_the_documents_a_shared_name_names(policy_
     assert narrowed_by_title_words(retriever, "先锋城市措施征求意见稿第一条", drafts) == {
         "sz-ai-pioneer-measures-2024-draft": 1}
     assert narrowed_by_title_words(retriever, "征求意见稿什么时候截止", drafts) == drafts  # nothing tells them apart
+    # Words a draft's and its final's titles share tell that policy's versions from the rest, not from each other.
+    both = {**drafts, "sz-ai-pioneer-measures-2024": 1}
+    assert narrowed_by_title_words(retriever, "先锋城市措施征求意见稿和正式稿各是哪天发的", both) == {
+        "sz-ai-pioneer-measures-2024-draft": 1, "sz-ai-pioneer-measures-2024": 1}
+
+
+def test_a_version_word_beside_a_title_written_its_own_way_is_that_documents(policy_assistant: PolicyAssistant) -> None:
+    # "征求意见稿" names every held draft; "工信资金办法" says whose, and a title after it is what that text cites.
+    answer = policy_assistant.answer("工信资金办法征求意见稿第一条依据的是哪个区级财政办法")
+    assert {c.doc_id for c in answer.citations} <= {"lg-itc-fund-measures-2024-draft", "lg-itc-fund-measures-2026"}
+    assert "lg-itc-fund-measures-2024-draft#第一条" in {c.clause_id for c in answer.citations}

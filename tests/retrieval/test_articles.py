@@ -125,3 +125,27 @@ def test_the_penalty_follows_the_duty_found() -> None:
     # After the duty, once; the second article it sanctions does not bring it again.
     assert [h.clause.locator for h in found] == ["第八条", "第三十条", "第九条"]
     assert found[1].score < found[0].score
+
+
+def test_an_item_said_by_part_and_number() -> None:
+    assert locators_in("那征求意见稿的第一条第（一）项呢") == ["一、（一）"]
+    assert locators_in("第二部分（三）讲什么") == ["二、（三）"]
+
+
+def _items(doc_type: str) -> tuple[DocumentMeta, list[Clause]]:
+    doc = DocumentMeta(doc_id="t-plan", title="测试措施", short_title="测试措施", issuer="测试机关",
+                       level="municipal", doc_type=doc_type, status="official", language="zh",  # type: ignore[arg-type]
+                       completeness="full", source="test")
+    clauses = [Clause(clause_id=f"t-plan#{loc}", doc_id="t-plan", locator=loc, kind="item", heading_path=(),
+                      text=f"{loc}内容。", ordinal=i) for i, loc in enumerate(["序言", "一、（一）", "一、（二）"])]
+    return doc, clauses
+
+
+def test_the_first_article_of_a_text_numbered_by_items_is_its_first_item() -> None:
+    doc, clauses = _items("measures")
+    lookup = find_article(doc, clauses, "第一条")
+    assert lookup.outcome == "found" and lookup.clause is clauses[1] and lookup.locator == "一、（一）"
+    assert find_article(doc, clauses, "第二条").outcome != "found"  # which item the second would be is unsure
+    # An explanation's items are not the articles of the text it explains.
+    explanation, items = _items("explanation")
+    assert find_article(explanation, items, "第一条").outcome != "found"
