@@ -549,8 +549,11 @@ def _article_lead(res: Resources, query: Query, clause: Clause, doc: DocumentMet
     """What a question asks of an article beyond its text ("第九十四条，一万元以上的怎么罚"): the article's
     sentence that answers it, said first; "" for an article asked for as a whole, or, of one sentence, asked
     nothing in particular of."""
-    if len(sentences(clause.text)) < 2 and not query.kinds:
-        return ""
+    parts = sentences(clause.text)
+    if len(parts) < 2:
+        # One sentence: itself, said first when something in particular is asked of it.
+        return lead_sentence(query.text, query.asks, query.language, parts[0], quote, doc.language) \
+            if parts and query.kinds else ""
     # Within the article, its label ("第九十四条") marks no sentence as more of an answer than another.
     within = replace(query, text=ARTICLE.sub(" ", query.text))
     found = candidate_evidence(res.retriever, within, [Hit(clause, doc, 1.0)], with_context=False)

@@ -77,7 +77,8 @@ def _run(question: str, doc_id: str, tmp_path, today: date = date(2026, 1, 1),
     path = tmp_path / "known.yaml"
     path.write_text(REGISTRY, encoding="utf-8")
     query = SimpleNamespace(text=question, asks=asked(question), named_documents={doc_id: 1}, articles=(),
-                            language=language, documents={doc_id: 1}, context=ConversationContext("", 0.0, False))
+                            language=language, documents={doc_id: 1}, context=ConversationContext("", 0.0, False),
+                            earlier_version="")
     context = Context(query=query, hits=[], support=Support("not_held"), intent="policy")  # type: ignore[arg-type]
     draft = Draft()
     step = document_facts(SimpleNamespace(corpus=CORPUS), context, draft, today,  # type: ignore[arg-type]

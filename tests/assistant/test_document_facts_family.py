@@ -63,7 +63,7 @@ def _run(question: str, named: dict[str, int], earlier: str = "", known: KnownDo
          support: Support | None = None):
     context = ConversationContext(earlier, 0.5, bool(earlier))
     query = SimpleNamespace(text=question, asks=asked(question), named_documents=named, documents={} if earlier else named,
-                            articles=(), language="zh", context=context)
+                            articles=(), language="zh", context=context, earlier_version="")
     ctx = Context(query=query, hits=[], support=support or Support("not_held"),  # type: ignore[arg-type]
                   intent="policy")
     draft = Draft()
@@ -211,7 +211,7 @@ def test_an_english_question_on_a_consultation_gets_english_dates_from_the_evide
     context = ConversationContext("", 0.0, False)
     question = "When was the public comment period for the algorithm rules?"
     query = SimpleNamespace(text=question, asks=asked(question), named_documents={}, documents={}, articles=(),
-                            language="en", context=context)
+                            language="en", context=context, earlier_version="")
     support = Support("answered", evidence=(evidence,))  # type: ignore[arg-type]
     ctx = Context(query=query, hits=[], support=support, intent="policy")  # type: ignore[arg-type]
     draft = Draft()
