@@ -22,7 +22,6 @@ from retrieval.text import compact, fold
 _EARLIER = re.compile(r"旧版|老版|旧的(?:那版|版本|办法)|老(?:的)?办法|旧办法|上一版|前一版|上(?:一)?个版本|之前的?(?:那版|版本)"
                       r"|原来的?(?:那版|版本|办法)|原来(?:那个|那份|那部)|原(?:办法|版本)|(?:替代|取代|代替)的(?:是|那个|那版|旧|老|原|上一)"
                       r"|\b(?:previous|old|older|earlier|former|prior) (?:version|edition|measures|rules)\b")
-_YEAR = re.compile(r"(?<!\d)(20\d{2})")
 # A year said of a version: "2021年那个1号文", "2022年的那版".
 _VERSION_OF_YEAR = re.compile(r"(?<!\d)(20\d{2})年(?:的)?(?:那个|那版|那份|这版|老版|旧版|版本)")
 
@@ -39,8 +38,7 @@ def earlier_version(corpus: Corpus, query: Query, known: KnownDocuments, named_y
     named = set(query.named_documents)
     if not named:
         return None
-    years = {m.group(1) for m in _YEAR.finditer(" ".join(VERSION_YEAR.findall(query.folded)))} | named_years \
-        | set(_VERSION_OF_YEAR.findall(query.folded))
+    years = {m[:4] for m in VERSION_YEAR.findall(query.folded)} | named_years | set(_VERSION_OF_YEAR.findall(query.folded))
     earlier = asks_earlier_version(query.text)
     for entry in known.not_held(corpus.documents):
         successors = {d for d in entry.relation.get("superseded_by", ()) if d in corpus.documents}

@@ -16,7 +16,7 @@ from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import split_sentences
 from assistant.definitions import defines
 from assistant.subject_terms import LATIN_WORD, VERSION_YEAR, Terms, question_terms
-from assistant.titles import char_pairs
+from assistant.titles import EDITION_NOTE, char_pairs
 from assistant.understanding.asks import (
     CONDITIONS_ASKED,
     DATE,
@@ -386,7 +386,7 @@ def cut_off_subject(candidates: list[Evidence]) -> Evidence | None:
 def related_documents(documents: dict[str, DocumentMeta], named: set[str]) -> set[str]:
     """The named documents and those whose title contains a named one's (its interpretation, its
     explanation, the notice that issues it)."""
-    bases = [re.sub(r"[（(][^）)]*[）)]$", "", documents[d].title).strip("《》") for d in named]
+    bases = [EDITION_NOTE.sub("", documents[d].title).strip("《》") for d in named]
     return named | {d.doc_id for d in documents.values() if any(b and b in d.title for b in bases)}
 
 

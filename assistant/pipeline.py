@@ -285,9 +285,7 @@ def support(res: Resources, query: Query, hits: list[Hit]) -> Support:
     else:
         eligible = item_clauses(res.rules, res.corpus, named, standard=bool(query.kinds & _STANDARD)) | set(own)
     eligible |= {c.clause_id for d in query.documents for c in res.corpus.doc_clauses(d)}
-    written = item_text(query.text).lower()
-    names = tuple(t for i in query.items for t in (res.rules.item(i).name, *res.rules.item(i).synonyms)
-                  if t.lower() in written)
+    names = tuple(n for found in res.rules.names_in(item_text(query.text)).values() for n in found)
     decided = decide_support(res.retriever, query, hits, eligible=eligible, subjects=subjects, item_names=names,
                              item_clause_ids=frozenset(cited_clauses(res.rules, named)))
     if "materials" in query.kinds and not decided.answered and not decided.note:

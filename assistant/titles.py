@@ -203,12 +203,10 @@ def narrowed_by_title_words(retriever: Retriever, text: str, docs: dict[str, int
     """Of the documents a bare word for a version names ("征求意见稿": the drafts held), the one whose title shares
     a run of at least `CAL.title_words_chars` characters with the rest of the question ("先锋城市措施征求意见稿")
     that no other shares as long; else `docs` as they are."""
-    names = retriever.document_names_in(text)
-    version_words = {w for words in retriever.lexicon.versions.values() for w in words}
-    if len(docs) < 2 or not names or not all(n in version_words for n in names):
+    if len(docs) < 2 or not named_by_version_only(retriever, text):
         return docs  # only bare words for a version ("征求意见稿", "正式稿") name several documents alike
     rest = re.sub(r"\s", "", _AI.sub("人工智能", fold(text)))
-    for name in names:
+    for name in retriever.document_names_in(text):
         rest = rest.replace(name, "｜")
     runs = sorted(((common_run(rest, re.sub(r"\s", "", fold(retriever.corpus.documents[d].title))), d)
                    for d in docs), reverse=True)
@@ -226,8 +224,7 @@ def named_by_version_only(retriever: Retriever, text: str) -> bool:
     """True when every document name a question uses is a bare word for a version ("征求意见稿", which names every
     held draft): the title it writes beside it ("工信资金办法征求意见稿") says whose version it means."""
     names = retriever.document_names_in(text)
-    version_words = {w for words in retriever.lexicon.versions.values() for w in words}
-    return bool(names) and all(n in version_words for n in names)
+    return bool(names) and all(n in retriever.lexicon.version_words for n in names)
 
 
 def named_by_kind_only(retriever: Retriever, text: str) -> bool:

@@ -228,9 +228,14 @@ class RuleSet:
 
     def match_items(self, text: str) -> list[str]:
         """Ids of the items whose id, name or a synonym occurs in `text` (case-insensitive)."""
+        return list(self.names_in(text))
+
+    def names_in(self, text: str) -> dict[str, tuple[str, ...]]:
+        """By item id, the id, name and synonyms of each item that occur in `text` (case-insensitive)."""
         lowered = text.lower()
-        return [item.item_id for item in self.items
-                if any(term.lower() in lowered for term in (item.item_id, item.name, *item.synonyms))]
+        found = {item.item_id: tuple(t for t in (item.item_id, item.name, *item.synonyms) if t.lower() in lowered)
+                 for item in self.items}
+        return {item_id: names for item_id, names in found.items() if names}
 
 
 def _load_file(path: Path) -> RuleFile:

@@ -58,6 +58,15 @@ class Lexicon:
             digest=hashlib.sha256(data).hexdigest(),
         )
 
+    @property
+    def version_words(self) -> frozenset[str]:
+        """Every word users have for a version of a document ("征求意见稿", "正式稿")."""
+        return frozenset(w for words in self.versions.values() for w in words)
+
+    def versions_asked(self, folded: str) -> tuple[str, ...]:
+        """The versions ("final", "draft") a (folded) text's version words mean, in that order."""
+        return tuple(k for k in ("final", "draft") if any(w in folded for w in self.versions.get(k, ())))
+
     def expansions(self, folded_query: str) -> list[str]:
         """Policy words to add for the user words found in a (folded) query.
 

@@ -212,8 +212,7 @@ class Retriever:
                             for x, y in found)]
         # A version word that is also a name ("征求意见稿" for the drafts held) says which document only when no
         # document is named by name: "X征求意见稿" is X's draft (`versions_meant`).
-        version_words = {w for words in self.lexicon.versions.values() for w in words}
-        named = [name for name in names if name not in version_words]
+        named = [name for name in names if name not in self.lexicon.version_words]
         return named or names
 
     def document_names_in(self, query: str) -> list[str]:
@@ -257,26 +256,18 @@ class Retriever:
     def versions_meant(self, query: str, named: set[str]) -> set[str]:
         """The other versions of named documents that a query means by its version words: the final
         version of a named draft ("…征求意见稿…那正式稿呢"), the draft of a named final."""
-        folded = fold(query)
         docs = self.corpus.documents
-        out: set[str] = set()
-        for kind, related in (("final", "superseded_by"), ("draft", "supersedes")):
-            if any(w in folded for w in self.lexicon.versions.get(kind, ())):
-                out |= {other for doc_id in named for other in getattr(docs[doc_id], related)
-                        if other in docs and (kind == "final") != (docs[other].status == "draft-for-comment")}
+        related = {"final": "superseded_by", "draft": "supersedes"}
+        out = {other for kind in self.lexicon.versions_asked(fold(query)) for doc_id in named
+               for other in getattr(docs[doc_id], related[kind]) if other in docs and _is_version(docs[other], kind)}
         return out - named
 
     def versions_among(self, query: str, named: set[str]) -> set[str]:
         """Of named documents, those of the version a query's version words mean ("正式稿呢" after a question
         naming a draft and its final text: the final one); empty when it means no version or names none of them."""
-        folded = fold(query)
         docs = self.corpus.documents
-        out: set[str] = set()
-        for kind in ("final", "draft"):
-            if any(w in folded for w in self.lexicon.versions.get(kind, ())):
-                out |= {d for d in named if d in docs and (kind == "final") != (docs[d].status == "draft-for-comment")
-                        and (docs[d].supersedes or docs[d].superseded_by)}
-        return out
+        return {d for kind in self.lexicon.versions_asked(fold(query)) for d in named
+                if d in docs and _is_version(docs[d], kind) and (docs[d].supersedes or docs[d].superseded_by)}
 
     def without_document_names(self, query: str) -> str:
         """The query with the document names it mentions removed.
@@ -458,3 +449,8 @@ class Retriever:
         ranked = self._covering(ranked, self._version_pairs(named), min(k, VERSION_DEPTH))
         return [Hit(clause=clauses[p], doc=docs[clauses[p].doc_id], score=scores[p],
                     sources=sources.get(p, {})) for p in ranked[:k]]
+
+
+def _is_version(doc: DocumentMeta, kind: str) -> bool:
+    """True when a document is of that version: "final" (anything but a draft for comment) or "draft"."""
+    return (kind == "final") != (doc.status == "draft-for-comment")
