@@ -467,8 +467,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     # A document number's words ("深龙工信规") name a document, not what a sentence is about.
     numbers_asked = bool(DOC_NUMBER.search(query.folded))
     # "有多少家" asks how many there are, unless the question speaks of a target ("要达到", "到2026年").
+    # So does a count asked of no year ("大概多少家").
     present = bool(_PRESENT.search(query.folded)) or bool(
-        _HOW_MANY_THERE.search(query.folded) and not _TARGET_ASKED.search(query.folded))
+        (_HOW_MANY_THERE.search(query.folded) or ("count" in kinds and not years))
+        and not _TARGET_ASKED.search(query.folded))
     period = asks_period(query.folded)
     scope = bool(_APPLIES_ASKED.search(query.folded))
     cases = bool(_CASES_ASKED.search(query.folded))

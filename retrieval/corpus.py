@@ -22,7 +22,7 @@ import yaml
 
 from retrieval.injection import injection_text
 from retrieval.models import Clause, Corpus, DocStatus, DocType, DocumentMeta, Level
-from retrieval.parser import parse_body
+from retrieval.parser import ParsedBody, parse_body
 
 REQUIRED_FIELDS = ("doc_id", "title", "short_title", "issuer", "level", "doc_type", "status",
                    "language", "completeness", "source")
@@ -163,8 +163,8 @@ def document_meta(path: Path, meta: dict[str, object]) -> DocumentMeta:
     return DocumentMeta(**fields)  # type: ignore[arg-type]
 
 
-def load_document(path: Path) -> tuple[DocumentMeta, list[Clause]]:
-    """Parse one corpus file into its metadata and clauses."""
+def load_document(path: Path) -> tuple[DocumentMeta, ParsedBody]:
+    """Parse one corpus file into its metadata and its clauses (with its parts' titles)."""
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -174,12 +174,12 @@ def load_document(path: Path) -> tuple[DocumentMeta, list[Clause]]:
     parsed = parse_body(doc.doc_id, body, language=doc.language)
     if not parsed.clauses:
         raise CorpusError(path, "正文为空 (empty body)")
-    for clause in parsed.clauses:  # text addressed to the assistant is not policy text: refuse the file
+    for clause in (*parsed.clauses, *parsed.titles):  # text addressed to the assistant is not policy text: refuse the file
         found = injection_text(clause.text)
         if found:
             raise CorpusError(path, f"条款 {clause.label} 含有疑似提示注入的文字“{found}”，不是政策原文应有的内容；"
                                     "请核对原文后再建立索引 (suspected prompt injection)")
-    return replace(doc, gaps=parsed.gaps), parsed.clauses
+    return replace(doc, gaps=parsed.gaps), parsed
 
 
 def load_corpus(corpus_dir: CorpusDirs) -> Corpus:
@@ -190,10 +190,14 @@ def load_corpus(corpus_dir: CorpusDirs) -> Corpus:
         raise CorpusError(_layers(corpus_dir).dirs[0], "语料目录中没有任何 .md 政策文件 (no policy files)")
     documents: dict[str, DocumentMeta] = {}
     clauses: list[Clause] = []
+    titles: list[Clause] = []
     for path in files:
-        doc, doc_clauses = load_document(path)
+        doc, parsed = load_document(path)
         if doc.doc_id in documents:
             raise CorpusError(path, f"doc_id {doc.doc_id!r} 重复 (duplicate doc_id)")
         documents[doc.doc_id] = doc
-        clauses.extend(doc_clauses)
-    return Corpus(documents=documents, clauses=tuple(clauses), fingerprint=fingerprint(files))
+        clauses.extend(parsed.clauses)
+        titles.extend(parsed.titles)
+    # A part's bare title is cited when the title is what is asked, never searched: the words of a title are
+    # the subject of the clauses under it, which answer.
+    return Corpus(documents=documents, clauses=tuple(clauses), fingerprint=fingerprint(files), titles=tuple(titles))

@@ -85,6 +85,11 @@ class Clause:
         return self.locator
 
     @property
+    def is_title(self) -> bool:
+        """True for a part's bare title ("一、丰富生态要素供给"): a clause that says nothing but what the part is."""
+        return self.kind == "section" and bool(self.heading_path) and self.text == self.heading_path[-1]
+
+    @property
     def shown_text(self) -> str:
         """The text a quote shows: a table row's cells with their headers, without the printed row."""
         return self.text.split(f"｜{PRINTED_ROW}：", 1)[0] if self.kind == "table_row" else self.text
@@ -165,12 +170,17 @@ class Corpus:
     """All parsed documents and their clauses, in document order."""
 
     documents: dict[str, DocumentMeta]
-    clauses: tuple[Clause, ...]
+    clauses: tuple[Clause, ...]  # what is searched and read
     fingerprint: str
+    titles: tuple[Clause, ...] = ()  # parts' bare titles ("一、丰富生态要素供给"): cited, not searched
 
     def clause(self, clause_id: str) -> Clause | None:
-        """The clause with this id, or None."""
+        """The clause (or part title) with this id, or None."""
         return self._by_id.get(clause_id)
+
+    def title_clause(self, doc_id: str, heading: str) -> Clause | None:
+        """The bare title line of a document's part, held as written, or None."""
+        return next((c for c in self.titles if c.doc_id == doc_id and c.text == heading), None)
 
     def doc_clauses(self, doc_id: str) -> list[Clause]:
         """The clauses of one document, in order."""
@@ -180,7 +190,7 @@ class Corpus:
     def _by_id(self) -> dict[str, Clause]:
         cached = self.__dict__.get("_by_id_cache")
         if cached is None:
-            cached = {c.clause_id: c for c in self.clauses}
+            cached = {c.clause_id: c for c in (*self.clauses, *self.titles)}
             object.__setattr__(self, "_by_id_cache", cached)
         return cached
 

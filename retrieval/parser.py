@@ -39,10 +39,11 @@ PREAMBLE = "序言"
 
 @dataclass(frozen=True)
 class ParsedBody:
-    """The clauses of one document body and where its held copy has gaps."""
+    """The clauses of one document body, its parts' bare titles, and where its held copy has gaps."""
 
     clauses: list[Clause]
-    gaps: tuple[int, ...]
+    gaps: tuple[int, ...]  # positions in `clauses`
+    titles: tuple[Clause, ...] = ()  # "一、丰富生态要素供给": each with the ordinal of the first clause under it
 
 
 @dataclass
@@ -54,12 +55,14 @@ class _Open:
     heading_path: tuple[str, ...]
     lines: list[str] = field(default_factory=list)
     has_body: bool = False  # False while it holds only a heading line
+    titled: bool = False  # a part's bare title ("一、丰富生态要素供给"): a clause even without text of its own
 
 
 @dataclass
 class _State:
     doc_id: str
     clauses: list[Clause] = field(default_factory=list)
+    titles: list[Clause] = field(default_factory=list)
     gaps: list[int] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
     chapter: str | None = None
@@ -76,10 +79,10 @@ class _State:
         return tuple(h for h in (self.chapter, self.section, self.l1_heading) if h)
 
     def start(self, locator: str, kind: ClauseKind, line: str, *, has_body: bool,
-              heading_path: tuple[str, ...] | None = None) -> None:
+              heading_path: tuple[str, ...] | None = None, titled: bool = False) -> None:
         self.close()
         self.open = _Open(locator, kind, self.path() if heading_path is None else heading_path,
-                          [line], has_body)
+                          [line], has_body, titled)
 
     def add_text(self, line: str) -> None:
         if self.open is None and self.resume is not None:
@@ -90,20 +93,22 @@ class _State:
         self.open.has_body = True
 
     def close(self) -> None:
-        # A first-level heading with no text of its own is not a clause: it lives on in the
-        # heading path of the items under it.
+        # A first-level number with neither title nor text ("一、") is no clause; a bare title is one, so that a
+        # part's title, when that is what is asked, is quoted from a clause that holds it.
         self.resume = None
         if self.open is not None and self.open.has_body:
-            self.emit(self.open.locator, self.open.kind, self.open.heading_path,
-                      "\n".join(self.open.lines))
+            self.emit(self.open.locator, self.open.kind, self.open.heading_path, "\n".join(self.open.lines))
+        elif self.open is not None and self.open.titled:  # a bare title heads its own division, as its items'
+            title = self.open.lines[0]
+            self.emit(self.open.locator, self.open.kind, (*self.open.heading_path, title), title, title=True)
         self.open = None
 
     def emit(self, locator: str, kind: ClauseKind, heading_path: tuple[str, ...], text: str,
-             ) -> None:
+             title: bool = False) -> None:
         count = self.seen.get(locator, 0) + 1
         self.seen[locator] = count
         unique = locator if count == 1 else f"{locator}~{count}"
-        self.clauses.append(Clause(
+        (self.titles if title else self.clauses).append(Clause(
             clause_id=f"{self.doc_id}#{unique}", doc_id=self.doc_id, locator=unique, kind=kind,
             heading_path=heading_path, text=text, ordinal=len(self.clauses)))
 
@@ -163,11 +168,12 @@ def _read_outline_line(state: _State, line: str, english: bool) -> None:
         state.close()
         state.l1_locator = f"{m1.group(1)}." if english else f"{m1.group(1)}、"
         state.l1_heading = heading
-        # A bare title ("一、总体目标") is not a clause on its own; a heading line that carries its
-        # own text ("一、总体要求。到2025年……") is, even when no other line follows it.
-        own_text = not _is_title(heading[m1.end(1) + 1:].strip(), english)
+        # A bare title ("一、总体目标") is a clause only with the lines after it, else a title (`ParsedBody.titles`);
+        # a heading line that carries its own text ("一、总体要求。到2025年……") is, even when no other line follows it.
+        rest = heading[m1.end(1) + 1:].strip()
+        own_text = not _is_title(rest, english)
         state.start(state.l1_locator, "section", heading, has_body=own_text,
-                    heading_path=state.path()[:-1])
+                    heading_path=state.path()[:-1], titled=bool(rest))
         if inline:
             _read_outline_line(state, line[inline.start():].strip(), english)
         return
@@ -242,4 +248,4 @@ def parse_body(doc_id: str, body: str, language: str = "zh") -> ParsedBody:
             _read_outline_line(state, line, english)
         i += 1
     state.close()
-    return ParsedBody(clauses=state.clauses, gaps=tuple(state.gaps))
+    return ParsedBody(clauses=state.clauses, gaps=tuple(state.gaps), titles=tuple(state.titles))

@@ -73,12 +73,14 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def _checked(doc_id: str, text: str) -> tuple[Any, list[Any]]:
-    """Parse `text` as the corpus loader will; 400 with the loader's problem when it is not valid."""
+    """Parse `text` as the corpus loader will (its metadata and clauses); 400 with the loader's problem when it
+    is not valid."""
     with tempfile.TemporaryDirectory(prefix="pa-admin-") as tmp:
         probe = Path(tmp) / f"{doc_id}.md"
         probe.write_text(text, encoding="utf-8")
         try:
-            return load_document(probe)
+            doc, parsed = load_document(probe)
+            return doc, parsed.clauses
         except CorpusError as exc:
             raise ApiError(400, "invalid_document", f"文件不符合语料格式：{exc.problem}") from None
 
@@ -262,11 +264,11 @@ def _listing(state: AppState) -> dict[str, Any]:
 
 def _row(path: Path, origin: str, *, enabled: bool, published: bool, replaces_shipped: bool = False) -> dict[str, Any]:
     try:
-        doc, clauses = load_document(path)
+        doc, parsed = load_document(path)
     except CorpusError as exc:
         return {"doc_id": path.stem, "origin": origin, "error": exc.problem, "enabled": enabled,
                 "published": published}
-    return document_json(doc, len(clauses)) | {
+    return document_json(doc, len(parsed.clauses)) | {
         "origin": origin, "enabled": enabled, "published": published, "expired": _expired(doc.effective_to),
         "replaces_shipped": replaces_shipped}
 

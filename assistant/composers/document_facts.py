@@ -193,9 +193,18 @@ class _Facts:
         # Issued jointly: the front matter's line that names them all ("X局 Y局关于印发…") is cited.
         joint = next((x for c in self.clauses for x in sentences(c.text)
                       if len(names) > 1 and all(compact(fold(n)) in compact(fold(x)) for n in names)), None)
+        # Else, unless a line cited already names it (a signature quoted for the date), the document's own title
+        # line, where an official text names its issuer ("X局关于印发…的通知"); the title may shorten the name
+        # ("市工业和信息化局" for "深圳市工业和信息化局").
+        name = compact(fold(names[0])) if names else ""
+        quoted = any(name in compact(fold(c.quote)) for c in self.draft.citations)
+        headed = None if quoted else next(
+            (x for c in self.clauses[:1] for x in sentences(c.text)[:2]
+             if any(f"{name[i:]}关于" in compact(fold(x)) for i in range(len(name) - 3))), None)
         line = f"{self.title} was issued by {self.doc.issuer}." if self.language == "en" else \
             f"{self.title}的发布机关是{self.doc.issuer}。"
-        self.say(line, [joint] if joint else names[:1])
+        stating = joint or headed
+        self.say(line, [stating] if stating else names[:1])
         return True
 
     def doc_number(self) -> bool:

@@ -99,7 +99,9 @@ def section_lookup(res: Resources, context: Context, draft: Draft) -> Step:
     if not found:
         return _described(res.corpus, query.text, doc_ids, draft)
     for section in found[:2]:
-        first = cite(section.clauses[0], section.doc, section.heading)
+        # The title's own line where the held copy has it, else the first item under it.
+        headed = res.corpus.title_clause(section.doc.doc_id, section.heading) or section.clauses[0]
+        first = cite(headed, section.doc, section.heading)
         title, marker = f"《{section.doc.short_title}》", draft.marker(first)
         if query.language == "en":
             draft.lines.append(f"{section.unit_en} {section.number} of {title} is “{section.heading}”{marker}.")

@@ -214,13 +214,13 @@ def import_file(path: Path, target_dir: Path, options: ImportOptions | None = No
         probe = Path(tmp) / f"{doc_id}.md"
         probe.write_text(text, encoding="utf-8")
         try:
-            doc, clauses = load_document(probe)
+            doc, parsed = load_document(probe)
         except CorpusError as exc:
             raise IngestError(f"导入结果不符合语料格式：{exc.problem}") from None
     if doc.is_partial:
         warnings.append("文件中有缺漏标记〔以下原文未收录〕：所存文本不完整")
     target = Path(target_dir) / f"{doc_id}.md"
-    result = ImportResult(doc_id=doc_id, path=target, meta=meta, clauses=clauses, warnings=warnings)
+    result = ImportResult(doc_id=doc_id, path=target, meta=meta, clauses=parsed.clauses, warnings=warnings)
     shadowed = shipped_dir is not None and (Path(shipped_dir) / f"{doc_id}.md").is_file() \
         and Path(shipped_dir).resolve() != Path(target_dir).resolve()
     if not options.replace:

@@ -50,8 +50,15 @@ LAW_CLAUSES = (
            "某国测试促进法\n2002年6月29日 某国人大常委会第二十八次会议通过\n2017年9月1日 某国人大常委会第二十九次会议修订", 0),
     Clause("t-law#第一条", "t-law", "第一条", "article", (), "第一条 为促进测试，制定本法。", 1),
 )
-CORPUS = Corpus({"t-reg": REG, "t-fund": FUND, "t-law": LAW}, _articles("t-reg", 12) + FUND_CLAUSES + LAW_CLAUSES,
-                "f")
+NOTICE = replace(REG, doc_id="t-notice", title="关于征求测试细则意见的通知", short_title="测试通知",
+                 issuer="某市某区工业和信息化局", doc_type="notice", doc_number=None)
+NOTICE_CLAUSES = (  # titled with a shortened name of its issuer, signed with the full one
+    Clause("t-notice#序言", "t-notice", "序言", "preamble", (),
+           "某区工业和信息化局关于公开征求《测试细则》意见的通知\n各有关单位：现征求意见。", 0),
+    Clause("t-notice#一、", "t-notice", "一、", "section", (), "一、反馈方式\n请发送邮件。\n某市某区工业和信息化局\n2024年8月2日", 1),
+)
+CORPUS = Corpus({"t-reg": REG, "t-fund": FUND, "t-law": LAW, "t-notice": NOTICE},
+                _articles("t-reg", 12) + FUND_CLAUSES + LAW_CLAUSES + NOTICE_CLAUSES, "f")
 REGISTRY = """
 - id: t-fund-old
   title: 某区专项资金管理办法（2021年）
@@ -132,6 +139,12 @@ def test_when_a_law_was_adopted_or_revised_is_read_from_its_history(tmp_path) ->
     draft, _ = _run("When was the law revised?", "t-law", tmp_path, language="en")
     assert draft.lines[0].startswith("《测试法》 was revised on September 1, 2017.")
     assert "adopted" not in {t.name for t in asked("项目什么时候通过审核")}  # passing review is no adoption
+
+
+def test_the_issuer_is_quoted_from_the_title_line_that_names_it(tmp_path) -> None:
+    draft, _ = _run("这个通知是哪个单位发的", "t-notice", tmp_path)
+    assert draft.lines[0].startswith("《测试通知》的发布机关是某市某区工业和信息化局。")
+    assert draft.citations[0].label == "序言" and draft.citations[0].quote.startswith("某区工业和信息化局关于公开征求")
 
 
 def test_who_issued_it_and_when_are_both_answered(tmp_path) -> None:

@@ -83,6 +83,7 @@ def test_a_question_about_now_is_not_answered_by_a_target(policy_assistant: Poli
     # "有多少家" asks what there is, without "目前"; a question about the target is answered by the target.
     texts = ["推动机器人产业发展，争取到2027年新增机器人企业50家。", "全区已集聚机器人企业300余家，覆盖整机和零部件。"]
     assert "300余家" in _best(policy_assistant, "区里有多少家机器人企业", texts)
+    assert "300余家" in _best(policy_assistant, "说明里讲区里机器人企业大概几家", texts)  # a count of no year or target
     assert "50家" in _best(policy_assistant, "到2027年区里要新增多少家机器人企业", texts)
 
 

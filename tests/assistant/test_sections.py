@@ -66,6 +66,13 @@ def test_asked_for_its_name_the_heading_alone_answers(policy_assistant: PolicyAs
     assert len(answer.citations) == 1
 
 
+def test_a_parts_title_is_quoted_from_its_own_line(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("先锋城市若干措施正式印发的那版，第一部分题目是啥")
+    assert answer.text.startswith("《深圳市人工智能先锋城市若干措施》第一部分是“一、丰富生态要素供给”[1]。")
+    title = policy_assistant.clause(answer.citations[0].clause_id)
+    assert title is not None and title.text == "一、丰富生态要素供给", "the title's line, not the first item under it"
+
+
 def test_an_english_question_gets_an_english_lead(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("What is chapter 3 of the Shenzhen data regulation about?")
     assert answer.text.startswith("Chapter 3 of 《深圳经济特区数据条例》 is “第三章 公共数据”[1].")

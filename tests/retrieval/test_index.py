@@ -67,6 +67,11 @@ def test_a_complete_build_opens_with_everything_consistent(tiny_corpus_dir: Path
     assert manifest.embedder == hash_embedder.name and manifest.dim == hash_embedder.dim
     assert loaded.corpus.clauses == corpus.clauses and loaded.corpus.documents == corpus.documents
     assert len(loaded.tokens) == manifest.clauses == len(corpus.clauses)
+    # A part's bare title comes back with the build, citable but not among the clauses searched.
+    title = loaded.corpus.clause("sz-ai-pioneer-measures-2024#一、")
+    assert loaded.corpus.titles == corpus.titles and title is not None and title.text == "一、丰富生态要素供给"
+    assert title not in loaded.corpus.clauses
+    assert loaded.corpus.title_clause("sz-ai-pioneer-measures-2024", "一、丰富生态要素供给") == title
     assert loaded.collection.count() == manifest.chunks >= manifest.clauses
     # The tokens of a clause include its document's short title (clause context) and its words.
     ordinal = [c.clause_id for c in corpus.clauses].index("sz-ai-pioneer-measures-2024#一、（二）")

@@ -7,7 +7,10 @@ from retrieval.parser import parse_body
 
 
 def by_locator(body: str, language: str = "zh", doc_id: str = "d") -> dict[str, object]:
-    return {c.locator: c for c in parse_body(doc_id, body, language).clauses}
+    """Clauses and parts' titles by locator, in document order."""
+    parsed = parse_body(doc_id, body, language)
+    ordered = sorted([*parsed.clauses, *parsed.titles], key=lambda c: (c.ordinal, not c.is_title))
+    return {c.locator: c for c in ordered}
 
 
 # ------------------------------------------------------------------------ articles, chapters, sections
@@ -79,7 +82,7 @@ OUTLINE = """关于某某的实施意见
 
 def test_first_and_second_level_items_get_combined_locators() -> None:
     clauses = by_locator(OUTLINE)
-    assert list(clauses) == ["序言", "一、", "二、（一）", "二、（二）", "三、（一）"]
+    assert list(clauses) == ["序言", "一、", "二、", "二、（一）", "二、（二）", "三、", "三、（一）"]
     assert clauses["一、"].kind == "section" and clauses["二、（一）"].kind == "item"
 
 
@@ -95,10 +98,16 @@ def test_a_first_level_heading_with_an_inline_second_level_item() -> None:
     assert item.text == "（一）加强组织领导。建立联席会议机制。"
 
 
-def test_a_bare_first_level_title_is_no_clause_but_a_first_level_text_is() -> None:
+def test_a_bare_first_level_title_is_a_title_clause_and_a_first_level_text_a_clause() -> None:
     clauses = by_locator(OUTLINE)
-    assert "二、" not in clauses, "a title with no text of its own lives on in its items' heading path"
-    assert clauses["一、"].text == "一、总体目标\n到2025年，产业规模突破3000亿元。"
+    # A title with no text of its own heads its items, and is held as written, to be quoted when it is asked.
+    assert clauses["二、"].text == "二、主要任务" and clauses["二、"].is_title
+    assert clauses["三、"].text == "三、保障措施" and clauses["三、"].is_title  # its first item on the same line
+    assert clauses["一、"].text == "一、总体目标\n到2025年，产业规模突破3000亿元。" and not clauses["一、"].is_title
+
+
+def test_a_number_without_a_title_is_no_clause() -> None:
+    assert list(by_locator("一、\n（一）做强算力。\n")) == ["一、（一）"]
 
 
 def test_a_first_level_heading_line_carrying_its_own_text_keeps_it() -> None:
@@ -112,7 +121,8 @@ def test_english_outline_numbers() -> None:
             "30% of its computing power expenses, up to 6 million yuan.\n2. Goals. By 2026 the district "
             "will host 20 new AI enterprises.\n")
     clauses = by_locator(body, language="en")
-    assert list(clauses) == ["序言", "1.(1)", "1.(2)", "2."]
+    assert list(clauses) == ["序言", "1.", "1.(1)", "1.(2)", "2."]
+    assert clauses["1."].is_title and not clauses["2."].is_title
     assert clauses["1.(2)"].heading_path == ("1. Enhancing the supply of AI computing power",)
     assert "6 million yuan" in clauses["1.(2)"].text
     assert "20 new AI enterprises" in clauses["2."].text
@@ -128,6 +138,8 @@ def test_repeated_locators_stay_unique() -> None:
     clauses = parse_body("d", "一、甲\n（一）子项。\n一、甲\n（一）又一子项。\n").clauses
     ids = [c.clause_id for c in clauses]
     assert len(ids) == len(set(ids)) == 2 and ids[1] == "d#一、（一）~2"
+    titles = parse_body("d", "一、甲\n（一）子项。\n一、甲\n（一）又一子项。\n").titles
+    assert [(t.clause_id, t.ordinal) for t in titles] == [("d#一、", 0), ("d#一、~2", 1)]
 
 
 # ------------------------------------------------------------------------ tables
