@@ -625,6 +625,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 score -= CAL.target_penalty  # "争取到2026年新增…" is a target, not what there is now
             if "issued" in kinds and _ISSUE_DATE.search(fold(own)):
                 score += CAL.definition_bonus  # the signature date or "发布日期" line dates the document
+            if "status" in query.kinds and query.kinds <= STANDING and answer_pattern("status").search(fold(own)):
+                score += CAL.definition_bonus  # whether a text is in force: the sentence putting it out or in force
             coverage = 0.5 * sentence_cov + 0.5 * clause_cov
             # A document the question names is its subject: any of its sentences shares it.
             subject = 0.5 * subject_weights.coverage(sentence_tokens) + 0.5 * subject_weights.coverage(clause_tokens) \

@@ -49,8 +49,9 @@ _HOW = frozenset("怎么 怎样 如何 咋 在哪 在哪里 哪里 去哪 去哪
 _END = frozenset("吗 么 呢 不 没".split())
 # An English word's inflections: "compute" is what "computing" pays for too.
 _INFLECTION = re.compile(r"(?<=[a-z]{4})(?:ing|ed|es|e|s)$")
-# "rent subsidy", "housing allowance"; "a subsidy for recruiting overseas talent" (the phrase's last word).
-_EN_MEASURE = r"(?:subsid(?:y|ies)|grants?|allowances?|rewards?|awards?|vouchers?|bonus(?:es)?|stipends?)"
+# "rent subsidy", "housing allowance", "rent support"; "a subsidy for recruiting overseas talent" (the phrase's
+# last word).
+_EN_MEASURE = r"(?:subsid(?:y|ies)|grants?|allowances?|rewards?|awards?|vouchers?|bonus(?:es)?|stipends?|support)"
 _EN_BEFORE = re.compile(rf"\b([a-z][a-z-]{{2,}})\s+{_EN_MEASURE}\b")
 _EN_FOR = re.compile(rf"\b{_EN_MEASURE}\s+(?:for|on|towards?)\s+((?:[a-z][a-z-]*\s+){{0,3}}?[a-z][a-z-]{{2,}})"
                      r"(?=\s*(?:[,.?!;]|$|\band\b|\bin\b|\bunder\b|\bfrom\b))")
@@ -58,7 +59,8 @@ _EN_FOR = re.compile(rf"\b{_EN_MEASURE}\s+(?:for|on|towards?)\s+((?:[a-z][a-z-]*
 _EN_NOT_A_THING = frozenset(
     "the any what which this that such government district city municipal provincial national longgang "
     "shenzhen guangdong financial maximum total annual special one-off additional extra ai its their our "
-    "your much many".split()
+    "your much many policy policies more direct such get gets receive provide provides offer offers there some "
+    "is are no".split()
     # … nor the words after "subsidy for" that say who gets it
     + "us me we them it company companies enterprise enterprises firm firms business businesses startup startups "
     "start-up start-ups sme smes applicant applicants university universities institute institutes".split())

@@ -238,7 +238,8 @@ def precheck(res: Resources, query: Query, hits: list[Hit]) -> Assessment | Answ
     if facts.negative_amounts:
         return Answer(text=NEGATIVE_AMOUNT_TEXT.format(amounts="、".join(facts.negative_amounts)),
                       citations=[], refused=True, intent=intent)
-    scope = set(query.items or items) or items_in_scope(query, res.rules)
+    # A follow-up naming no item ("高校能申请这个吗") is about the items its conversation named.
+    scope = set(query.named_items or items) or items_in_scope(query, res.rules)
     checks = chat_precheck(res.rules, res.corpus, {**facts.profile, "activities": items}, scope)
     if checks and intent == "policy":
         intent = "mixed"

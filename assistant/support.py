@@ -657,12 +657,19 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
         def concerns(e: Evidence, measures=all_measures, taxes=taxes) -> bool:
             # A clause of conditions the items named share concerns them (`subjects`), unnamed in it.
             # An item named by a name of its own is concerned by its own clauses ("龙岗算力券": the compute item's).
+            # Beside a support item it names, what else a question names qualifies that item ("语料券…初创公司的
+            # 补贴"): the item's own clauses concern it, not another item's that mentions the qualifier.
+            mixed = any(m.name in itemised for m in measures) and not all(m.name in itemised for m in measures)
             return (not measures or e.hit.clause.clause_id in (subjects or {})
                     or any((m.name in itemised and e.hit.clause.clause_id in item_clause_ids)
-                           or about(retriever, m, e.hit) for m in measures)) \
+                           or (not mixed and about(retriever, m, e.hit)) for m in measures)) \
                 and all(t in fold(e.hit.clause.text) for t in taxes)
 
         answering, evidence = evidence, [e for e in evidence if concerns(e)]
+        # A clause about the measure that leaves unstated what is asked ("语料券…提高到多少"): that is what is missing.
+        own = [h for h in hits[:5] if any(about(retriever, m, h) for m in all_measures)]
+        if not evidence and own and missing_labels(query.kinds, own[0].clause.text):
+            return Support("not_held", note=not_held_note(corpus, query, own))
         if not evidence:
             # Name what no clause concerns ("增值税" beside a subsidy the clauses do grant).
             unmet = [*(m.name for m in all_measures if not any(concerns(ev, (m,), ()) for ev in answering)),

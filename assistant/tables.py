@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from assistant.claims import split_sentences
 from assistant.understanding.query import Query
 from prechecks.numbers import fmt
 from prechecks.rules import RuleSet
 from retrieval.models import Clause, Corpus, Hit
+from retrieval.numerals import arabic_to_chinese
 from retrieval.text import fold
 
 _SUM = re.compile(r"合计|总计|总共|一共|加起来|累计|总额是|三年|几年")
@@ -80,6 +82,7 @@ class TableAnswer:
     rows: tuple[TableRow, ...]
     formulas: tuple[str, ...] = ()
     whole_table: bool = False  # the answer reads the table as a whole: cite it once, by its first row
+    noun: str = ""  # what a list of the table's names lists ("项目")
 
 
 def parse_row(clause: Clause) -> TableRow:
@@ -196,7 +199,24 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
         if noun and re.search(rf"{re.escape(noun)}(?:$|[^\u4e00-\u9fff]|[有是都呢吗包分可能需列一共总])", folded) \
                 and not re.search(rf"有什么(?!{re.escape(noun)}|[呢吗啊呀])[\u4e00-\u9fff]", folded):
             names = "、".join(r.name for r in rows)
-            return TableAnswer(f"{rows[0].title}所列{noun}有：{names}。", tuple(rows), whole_table=True)
+            return TableAnswer(f"{rows[0].title}所列{noun}有：{names}。", tuple(rows), whole_table=True, noun=noun)
+    return None
+
+
+def count_stated(corpus: Corpus, table: TableAnswer) -> tuple[Clause, str, str] | None:
+    """Of a table's names listed whole, the sentence of its document that says how many there are ("详述人工智能算力
+    扶持等10条申报项目…"), with its clause and the words stating the count ("10条申报项目"); None when no sentence
+    states that count of that noun."""
+    if not (table.whole_table and table.noun):
+        return None
+    count = len(table.rows)
+    stating = re.compile(rf"(?<![\d.])(?:{count}|{arabic_to_chinese(count)})\s*[条项个类种][^，。；,;]{{0,6}}?{table.noun}")
+    for clause in corpus.doc_clauses(table.rows[0].clause.doc_id):
+        if clause.kind != "table_row":
+            for sentence in split_sentences(clause.text):
+                match = stating.search(fold(sentence))
+                if match:
+                    return clause, sentence.strip(), match.group(0)
     return None
 
 

@@ -23,6 +23,8 @@ from retrieval.text import common_run, fold
 # Plain 意见, 措施, 方案 and 计划 are also everyday words ("反馈意见", "具体措施", "年度计划").
 _KIND = re.compile(r"(?:办法|条例|规定|细则|指南|规程|(?:实施|指导)意见|行动方案|行动计划|若干措施"
                    r"|[\u4e00-\u9fff]{2}法)$")
+# Kinds of two words the tokenizer may cut apart ("实施" + "意见").
+_TWO_WORD_KIND = re.compile(r"(?:实施|指导)意见|行动方案|行动计划|若干措施")
 _BARE_KIND = re.compile(r"(?:管理|暂行|实施|试行|若干|专项)*(?:办法|条例|规定|细则|指南|规程|意见|方案|计划|措施)")
 _TITLE_QUOTED = re.compile(r"《([^》]{4,60})》")
 # Words of a title: nouns, verbs, adjectives, distinguishing words, abbreviations, idioms, places, domain terms.
@@ -73,8 +75,10 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
     words = retriever.tokenizer.tagged_words(_TITLE_QUOTED.sub("，", folded))
     names: list[str] | None = None
     for end, (word, _) in enumerate(words):
-        # "…促进法规定…": 规定 says what the law says; the title ends before it.
-        if not _KIND.search(word) or (end and _KIND.search(words[end - 1][0])):
+        # "…促进法规定…": 规定 says what the law says; the title ends before it. A kind may be cut in two words
+        # ("实施" + "意见").
+        ends_kind = _KIND.search(word) or (end and _TWO_WORD_KIND.fullmatch(words[end - 1][0] + word))
+        if not ends_kind or (end and _KIND.search(words[end - 1][0])):
             continue
         if word.endswith("规定") and end + 1 < len(words) and words[end + 1][0] in _AFTER_A_VERB:
             continue  # "细则附则规定了哪些事项": what a text provides, not a title ending in 规定

@@ -106,6 +106,9 @@ def quote_for(evidence: Evidence, query: Query) -> str:
         # "……百分之三十以上；其中，预留给小型微型企业的比例不低于百分之六十。"; "…予以处罚；…没有规定的，…；情节严重的，…"
         end += 1
     start = evidence.start
+    if "each" in query.quoting and (listed := _listing(parts, evidence.index)) is not None:
+        # "前几章分别讲什么": one line of a list ("第二章部门职责,共3条,…") is one of the answers; the list is all.
+        return "".join(parts[listed[0]:listed[1]])
     intro = _introducing(parts, evidence.index)
     # "（五）利用算法…实施价格歧视…": an item says nothing without what introduces it ("不得从事下列行为：").
     if intro is not None and sum(len(p) for p in parts[intro:end]) <= CAL.long_quote:
@@ -116,6 +119,18 @@ def quote_for(evidence: Evidence, query: Query) -> str:
                 and sum(len(p) for p in parts[evidence.start:end + 1]) <= CAL.long_quote:
             end += 1
     return "".join(parts[start:end])
+
+
+def _listing(parts: list[str], index: int) -> tuple[int, int] | None:
+    """Of a line after a sentence introducing a list ("…具体包括:"), the span of that sentence and the lines after
+    it (as many as a long quote holds); None for a sentence that follows no such introduction."""
+    intro = next((i for i in range(index, -1, -1) if parts[i].rstrip().endswith(("：", ":"))), None)
+    if intro is None or intro + 1 == len(parts):
+        return None
+    end = max(index, intro + 1) + 1
+    while end < len(parts) and sum(len(p) for p in parts[intro:end + 1]) <= CAL.long_quote:
+        end += 1
+    return intro, end
 
 
 def _introducing(parts: list[str], index: int) -> int | None:
@@ -255,6 +270,12 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
     `named`: the documents the question names (a status line speaks of the policy among them).
     """
     chosen = list(evidence) if compare else [evidence[0]]
+    if not compare and "each" in query.quoting:
+        # One line of a list asked as a whole leads with what introduces the list ("…共分为八章32条,具体包括:").
+        parts = sentences(chosen[0].hit.clause.shown_text)
+        listed = _listing(parts, chosen[0].index) if chosen[0].sentence in parts else None
+        if listed is not None:
+            chosen[0] = replace(chosen[0], sentence=parts[listed[0]], index=listed[0], start=listed[0])
     # "审核方式有哪几种": a sentence naming the sorts asked for is the whole answer.
     sorts = lists_sorts(fold(evidence[0].sentence), sorts_asked(query.folded))
     if not compare and "each" in query.quoting and not sorts:

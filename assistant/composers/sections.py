@@ -99,8 +99,10 @@ def section_lookup(res: Resources, context: Context, draft: Draft) -> Step:
     if not found:
         return _described(res.corpus, query.text, doc_ids, draft)
     for section in found[:2]:
-        # The title's own line where the held copy has it, else the first item under it.
-        headed = res.corpus.title_clause(section.doc.doc_id, section.heading) or section.clauses[0]
+        # Asked its name, the title's own line where the held copy has it; asked what it holds, the first item under
+        # it, which the heading's citation shares.
+        name_asked = bool(_NAME_ASKED.search(query.folded))
+        headed = (name_asked and res.corpus.title_clause(section.doc.doc_id, section.heading)) or section.clauses[0]
         first = cite(headed, section.doc, section.heading)
         title, marker = f"《{section.doc.short_title}》", draft.marker(first)
         if query.language == "en":
@@ -108,7 +110,7 @@ def section_lookup(res: Resources, context: Context, draft: Draft) -> Step:
             draft.calculations.append(f"{section.unit_en} {section.number} = {section.label}")  # the heading's ordinal
         else:
             draft.lines.append(f"{title}{section.label}是“{section.heading}”{marker}。")
-        for clause in () if _NAME_ASKED.search(query.folded) else section.clauses[:MAX_ITEMS]:
+        for clause in () if name_asked else section.clauses[:MAX_ITEMS]:
             line = _first_line(clause, section.heading)
             draft.lines.append(f"· {line}{draft.marker(cite(clause, section.doc, line))}")
         if section.doc.status == "draft-for-comment":

@@ -141,6 +141,12 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"(?:补|资助|补贴|补助|扶持|奖励)[^，。？?]{0,8}比例|比例[^，。？?]{0,4}(?:补|资助|补贴|补助|扶持|奖励)"),
         re.compile(r"给予|资助|补贴|补助|奖励|扶持|支持|support|subsid|grant"),
     ),
+    # A raised rate for a case ("初创企业能提高到多少"): stated only where a rate is raised, not by the usual rate.
+    AnswerType(
+        "raised", "提高后的标准",
+        re.compile(r"提高(?:到|至|多少|几|了?吗)|提到(?:多少|几)|上浮|上调|(?:is|are) (?:it |the \w+ )?raised|increased? to"),
+        re.compile(r"提高|提升|上浮|上调|增加|加大|raise|increase"),
+    ),
     AnswerType(
         "cap", "上限",
         re.compile(r"最高|最多|上限|封顶|顶格|\bcap\b|maximum|at most|up to how much|how much at most|\bmax\b"),
@@ -253,6 +259,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"还在用|还(?:能)?用(?:吗|不)|还?算数|作数|以哪个为准|哪个为准|按哪个(?:版本|执行)|(?:该|应该|现在)(?:看|用|按)哪个|(?:看|用|按)哪个(?:版本|稿)"
             # Whether a text is still what one goes by: "还能用吗", "还按它来吗", "仍然有效", "作废了没有".
             r"|还(?:能|可以)用|还按.{0,3}(?:来|执行|办)|仍(?:然)?(?:有效|适用|执行)|作废"
+            # Which of two to go by: "现在应该用2021年的1号文还是新的修订版".
+            r"|(?:该|应该|现在|要)(?:看|用|按|执行)[^，。？?]{1,24}还是[^，。？?]{0,8}(?:版|稿|号文|办法|条例|细则)"
             r"|still valid|still in (?:force|effect|use)|still (?:the )?(?:applicable|current)|still apply"
             r"|expire|valid until|validity"
         ),
@@ -411,8 +419,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # How many: chapters, articles, items, enterprises.
     AnswerType(
         "count", "数量",
-        # "几个亿", "多少个亿" ask an amount in 亿, not a count; "几个点", percentage points.
-        re.compile(r"(?<![哪第])几(?:[章条项家类种款名次]|个(?![亿万千百点]))|多少[章条项家类种款人名次]|多少个(?!工作日|月|亿|万)"
+        # "几个亿", "多少个亿" ask an amount in 亿, not a count; "几个点", percentage points; "前几章", the first few.
+        re.compile(r"(?<![哪第前])几(?:[章条项家类种款名次]|个(?![亿万千百点]))|多少[章条项家类种款人名次]|多少个(?!工作日|月|亿|万)"
                    r"|how many(?! (?:years|months|days|weeks|working days))"),
         re.compile(
             r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"

@@ -176,8 +176,11 @@ def extract_facts(text: str, topic: str = "", established: tuple[str, ...] = ())
     profile: dict[str, Any] = {}
     unattributed: list[Amount] = []
     amount_fields: tuple[str, ...] = ()
+    policy_figures: set[float] = set()
     for amount in find_amounts(text):
-        if _POLICY_FIGURE.search(folded[max(0, amount.start - 10): amount.start]):
+        # A policy's figure ("上限改成2000万") is no fact of the person's, nor is it when said again ("按2000万算").
+        if amount.wan in policy_figures or _POLICY_FIGURE.search(folded[max(0, amount.start - 10): amount.start]):
+            policy_figures.add(amount.wan)
             continue
         fields = _field_for(folded, amount) or list(established) or (_fields_named(fold(topic)) if topic else [])
         if not fields:

@@ -215,6 +215,21 @@ def neighbour_article(text: str, earlier: str) -> tuple[str, ...]:
 _ONLY_NAMES = re.compile(r"^(?:那|那么|那个)?[^，。,.？?！!]{1,24}呢\s*[？?]?$|^(?:and|what about|how about) [^,.?!]{1,40}\??$")
 
 
+# A verb of issuing with an object after it ("何时发布上一年度的实施情况报告"): what is issued is that object.
+_ISSUED_OBJECT = re.compile(r"(?:印发|发布|出台|公布)(?![的了过吗呢于得])(?P<object>[\u4e00-\u9fff][^，。,.？?！!]+)")
+
+
+def _issues_another_thing(text: str, retriever: Retriever) -> bool:
+    """True when a message asks when something is issued that is no document ("每年什么时候发布…报告"), so not
+    when a document was issued."""
+    for match in _ISSUED_OBJECT.finditer(fold(text)):
+        thing = match.group("object")
+        if not thing.startswith(("时间", "日期")) and not retriever.documents_named(thing) \
+                and not any(w in thing for w in retriever.lexicon.version_words):
+            return True
+    return False
+
+
 def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Retriever, rules: RuleSet,
                ) -> Query:
     """The `Query` of a cleaned message (see `intent.without_instructions`) and its conversation."""
@@ -228,6 +243,8 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
     # "第十七条呢" after "…什么时候施行的" asks for that article; after "第五条罚多少", what the earlier turn asked.
     inherits = only_names and (not articles or bool(locators_in(followup)))
     asks = asked(text) or (asked(followup) if inherits else ())
+    if any(t.name == "issued" for t in asks) and _issues_another_thing(text, retriever):
+        asks = tuple(t for t in asks if t.name != "issued")
     if only_names and not articles:
         articles = tuple(locators_in(followup))  # "那正式稿呢" after "征求意见稿第一条…": the final's article 1
     intent = route(text, facts)

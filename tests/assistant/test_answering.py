@@ -418,6 +418,17 @@ def test_the_numbers_of_the_documents_a_text_is_based_on_are_what_is_asked(polic
     assert not answer.refused and number in answer.text
 
 
+def test_a_raised_rate_its_measure_does_not_state_is_refused_saying_so(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("语料券那块，初创公司的补贴比例会上浮吗")
+    assert answer.refused and "没有载明提高后的标准" in answer.text and "没有涉及" not in answer.text
+
+
+def test_an_english_measure_named_with_support_that_no_clause_grants_is_refused(
+        policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("In the English text of the Longgang measures, how much is the housing support?")
+    assert answer.refused and "housing support" in answer.text
+
+
 def test_a_support_item_named_by_a_nickname_is_that_item_not_a_measure_of_its_own(
         policy_assistant: PolicyAssistant) -> None:
     # "龙岗算力券": the district's compute support, not the city's training voucher whose nickname it echoes.

@@ -44,6 +44,8 @@ CASES = [
     ("旧办法还能用吗", {"validity"}, "本办法有效期至2030年12月31日。"),
     ("现在还按老办法来吗", {"validity"}, "本办法有效期至2030年12月31日。"),
     ("那份通知作废了没有", {"validity"}, "本通知自印发之日起废止原通知。"),
+    ("现在该按2019年的3号文还是新修订的办法", {"validity"}, "本办法有效期至2030年12月31日。"),  # which to go by
+    ("小微企业的比例能上浮吗", {"raised"}, "对小微企业提高资助比例至70%。"),  # a raised rate, not the usual one
     ("Is the old scheme still the applicable one?", {"validity"}, "本办法有效期至2030年12月31日。"),
     # English questions ask for the same kinds; a Chinese or an English clause may state them.
     ("How many chapters does the code contain?", {"count"}, "本办法共六章。"),
@@ -126,6 +128,11 @@ def test_asking_what_may_be_offered_is_not_asking_for_money() -> None:
 ])
 def test_a_count_is_asked_in_its_measure_word(question: str, units: set[str]) -> None:
     assert counted(question) == units
+
+
+def test_the_first_few_asks_no_count() -> None:
+    assert "count" not in ask_types("解读里前几章分别讲什么")  # 前几章: the first few chapters
+    assert "validity" not in ask_types("我们该用场地补贴还是设备补贴")  # a choice of supports, not of versions
 
 
 def test_a_count_is_stated_in_the_measure_word_asked() -> None:

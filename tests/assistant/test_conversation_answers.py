@@ -21,6 +21,12 @@ def _estimate(answer: Answer, item_id: str) -> float | None:
     return next(p["estimate_wan"] for p in answer.prechecks if p["item_id"] == item_id)
 
 
+def test_a_follow_up_naming_no_item_checks_the_item_talked_about(policy_assistant: PolicyAssistant) -> None:
+    _, answer = _converse(policy_assistant, "我们研究院想租算力训练大模型，训力券怎么申请",
+                          "那科研机构能申这个吗")
+    assert "训力券" in answer.text and "语料券" not in answer.text.split("以上内容仅供参考")[0]
+
+
 def test_facts_from_two_turns_then_how_much_then_what_if(policy_assistant: PolicyAssistant) -> None:
     answers = _converse(policy_assistant,
                         "我们是一家有限公司，注册、纳税、统计都在龙岗",

@@ -41,6 +41,11 @@ def test_the_version_named_by_its_year(policy_assistant: PolicyAssistant) -> Non
     assert "2026年1月20日" in _lead(held.text) and "2022" not in _lead(held.text)
 
 
+def test_the_version_named_by_its_year_and_number_asked_which_applies(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("区级财政专项资金办法，该按2021年的1号文还是新修订的那版？")
+    assert not answer.refused and "取代" in _lead(answer.text) and "深龙府规〔2024〕4号" in _lead(answer.text)
+
+
 def test_until_when_the_version_replaced_ran(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("工信专项资金办法上一个版本有效期到什么时候")
     assert not answer.refused and "2025年9月" in _lead(answer.text)

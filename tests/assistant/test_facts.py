@@ -30,6 +30,12 @@ def test_amounts_are_converted_to_wan(text: str, wan: float) -> None:
     assert [a.wan for a in amounts] == [wan]
 
 
+def test_a_policy_figure_said_again_is_no_fact_of_the_person() -> None:
+    # "上限改成900万" is a claim about the policy; "按900万算" repeats it; the spending is the other amount.
+    facts = extract_facts("听说算力补贴上限改成900万了，按900万帮我算，我们买算力花了4000万")
+    assert facts.profile["compute_expense_wan"] == 4000.0
+
+
 def test_numbers_without_a_money_unit_are_not_amounts() -> None:
     assert find_amounts("成立3年，员工50人，2024年") == []
 

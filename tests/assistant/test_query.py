@@ -26,6 +26,14 @@ def test_what_is_asked_and_the_language(policy_assistant: PolicyAssistant, text:
     assert query.folded  # every later stage reads the folded text from here
 
 
+def test_asked_when_something_else_is_issued_is_no_issue_date(policy_assistant: PolicyAssistant) -> None:
+    # "每年几月发布…报告": when a report comes out, which the clause providing for it states; not the law's own date.
+    report = _query(policy_assistant, "数据条例规定每年几月份发布数据开放情况报告")
+    assert "issued" not in report.kinds and "sz-data-regulation-2021" in report.documents
+    own = _query(policy_assistant, "深圳数据条例是什么时候发布的")
+    assert "issued" in own.kinds
+
+
 def test_named_documents_articles_and_quotes(policy_assistant: PolicyAssistant) -> None:
     doc = next(d for d in policy_assistant.documents() if d.status == "official")
     query = _query(policy_assistant, f"《{doc.short_title}》第12条和第三条里“某个示例短语内容”指什么")

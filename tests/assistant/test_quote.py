@@ -23,6 +23,19 @@ def _quote(index: int) -> str:
     return quote_for(evidence, SimpleNamespace(quoting={"sentence"}))  # type: ignore[arg-type]
 
 
+_LIST = ("《某办法》共分为三章,具体包括:\n第一章总则,共4条,阐述专项资金的管理单位、预算安排、使用范围以及适用的各类项目和资金来源。\n"
+         "第二章职责,共3条,阐述主管部门、财政部门、申报单位及其他单位和个人在资金申报、审核、拨付中的职责。\n"
+         "第三章监督,共4条,阐述违法违规问题的处理安排、追回资金的程序、信用记录以及向社会公开的要求。")
+
+
+def test_a_line_of_a_list_asked_of_each_is_quoted_with_the_whole_list() -> None:
+    clause = Clause("t#二、", "t", "二、", "section", (), _LIST, 0)
+    parts = sentences(_LIST)
+    evidence = Evidence(Hit(clause, _DOC, 1.0), parts[2], 1.0, 1.0, start=2, index=2)
+    quote = quote_for(evidence, SimpleNamespace(quoting={"each"}))  # type: ignore[arg-type]
+    assert quote.startswith("《某办法》共分为三章") and "第一章总则" in quote and quote.endswith("公开的要求。")
+
+
 def test_a_sentence_is_quoted_with_its_share_that_follows() -> None:
     quote = _quote(1)
     assert quote.startswith("向中小企业预留") and quote.endswith("不低于百分之六十。")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.models import Turn
 from assistant.service import PolicyAssistant
-from assistant.tables import answer_from_table
+from assistant.tables import answer_from_table, count_stated, list_from_table
 from assistant.understanding.query import understand
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit
 
@@ -140,3 +142,14 @@ def test_a_support_item_named_its_own_way_names_its_budget_row(policy_assistant:
 
     assert answer("陪护助手补贴2028年预算多少") == "服务机器人租赁扶持2028年测算60万元。"
     assert answer("陪护助手补贴能补多少") is None  # what one applicant gets is no budget cell
+
+
+def test_a_list_of_a_tables_names_is_led_by_the_count_its_document_states(policy_assistant: PolicyAssistant) -> None:
+    intro = Clause("t-plan#三、", "t-plan", "三、", "section", (), "三、主要内容\n说明了语音识别平台扶持等三项扶持项目的申报要求。", 9)
+    corpus = Corpus({"t-plan": DOC}, (*CORPUS.clauses, intro), "t")
+    query = understand("测算说明里有哪些扶持项目", [], policy_assistant.retriever, policy_assistant.rules)
+    table = list_from_table(query, [Hit(c, DOC, 1.0) for c in corpus.clauses], corpus)
+    assert table is not None and table.noun == "项目" and len(table.rows) == 3
+    assert count_stated(corpus, table) == (intro, "说明了语音识别平台扶持等三项扶持项目的申报要求。", "三项扶持项目")
+    other = Corpus({"t-plan": DOC}, (*CORPUS.clauses, replace(intro, text="共四项扶持项目。")), "t")
+    assert count_stated(other, table) is None  # another count is no count of these rows

@@ -31,6 +31,7 @@ from assistant.titles import (
     ("生成式AI那个管理办法什么时候实行", ["生成式人工智能管理办法"]),  # a pointing word inside is no part of it
     ("请问那个暂行办法有几条", []),  # nor is one before it
     ("解释权这些内容放在细则哪一部分", []),  # what is put in a text is no part of its title
+    ("华南那个新能源实施意见的文号", ["华南新能源实施意见"]),  # a kind the tokenizer cuts in two words (实施 + 意见)
 ])
 def test_which_words_are_a_title(policy_assistant: PolicyAssistant, question: str, titles: list[str]) -> None:
     assert titles_named(policy_assistant.retriever, question) == titles
