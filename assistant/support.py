@@ -570,6 +570,24 @@ def _only_listed(query: Query, evidence: list[Evidence]) -> str:
     return ""
 
 
+_YEAR_ASKED = re.compile(r"(?<!\d)(20\d{2})\s*年")
+_TABLE_YEAR = re.compile(r"｜(20\d{2})年：")
+
+
+def _year_not_tabled(retriever: Retriever, query: Query, evidence: list[Evidence]) -> str:
+    """The note when a figure is asked for a year ("2027年的资金测算") that the answering document's tables of figures by
+    year do not cover, and the sentences found state no year: a total over other years is no answer for it."""
+    asked = set(_YEAR_ASKED.findall(query.folded)) - retriever.named_years(query.text)
+    if not asked or not query.kinds & {"money", "grant", "quantity"} or _YEAR_ASKED.search(evidence[0].sentence):
+        return ""
+    doc = evidence[0].hit.doc
+    tabled = {y for c in retriever.corpus.doc_clauses(doc.doc_id) if c.kind == "table_row"
+              for y in _TABLE_YEAR.findall(c.text)}
+    if not tabled or asked & tabled:
+        return ""
+    return f"所存《{doc.short_title}》的测算表按年份列出数字，其中没有所问年份的数字。"
+
+
 def _described(phrase: str, sentence: str) -> bool:
     """True when a sentence says more of a phrase than its name: the clause it stands in runs on past it."""
     for part in re.split(r"[、，,；;。]", compact(fold(sentence))):
@@ -676,7 +694,7 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
                      *(t for t in taxes if not any(concerns(ev, (), (t,)) for ev in answering))]
             names = "、".join(f"“{n}”" for n in unmet or [*(m.name for m in all_measures), *taxes])
             return Support("not_held", note=f"所存政策文件中与问题最相关的条款都没有涉及{names}，没有找到这方面的规定。")
-    listed = _only_listed(query, evidence)
+    listed = _only_listed(query, evidence) or _year_not_tabled(retriever, query, evidence)
     if listed:
         return Support("not_held", note=listed)
     summary = summarised_unheld_chapter(corpus, evidence[0].sentence, evidence[0].hit.doc) \

@@ -183,7 +183,7 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
     """"有哪些扶持项目": the names of the rows of a table in a retrieved document, when the question
     asks for a list of what the table's name column holds (项目名称 -> 项目)."""
     folded = query.folded
-    if not (_LIST.search(folded) or "more" in query.quoting) or query.asks_conditions:
+    if not (_LIST.search(folded) or query.quoting & {"more", "each"}) or query.asks_conditions:
         return None  # "哪些单位可以申报…项目" asks who may apply, not what the table lists
     tables: dict[tuple[str, str], Clause] = {}  # (doc, table) -> its first row
     for doc_id in dict.fromkeys(h.clause.doc_id for h in hits):

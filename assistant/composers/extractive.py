@@ -134,15 +134,20 @@ def evidence(res: Resources, context: Context, draft: Draft) -> Step:
 
 
 # Whether a kind of support exists at all ("龙岗有没有房租补贴", "有AI企业房租补贴吗").
-_EXISTS = re.compile(r"有没有|有无|是否有|有[^，。？?]{0,12}(?:补贴|补助|扶持|资助|奖励|券)吗")
+# "有没有…", "有房租补贴吗", "有补贴没" (asked with 没 or 不 at the end, as people say it).
+_EXISTS = re.compile(r"有没有|有无|是否有|有[^，。？?]{0,12}(?:补贴|补助|扶持|资助|奖励|券)(?:吗|么|没有?|不)")
 
 
 def item_exists(res: Resources, context: Context, draft: Draft) -> Step:
     """Whether support of a kind exists, asked of support items the question names, that no clause answers in
     words: yes, each item as its rules cite it; what the held texts do not state of it, after."""
     query = context.query
-    if context.support.answered or context.checks or context.eligibility or not query.items or query.kinds \
-            or not _EXISTS.search(query.folded):
+    if context.checks or context.eligibility or not query.items or query.kinds or not _EXISTS.search(query.folded):
+        return NEXT
+    # A sentence of the text granting the item answers in words; one of another text (a plan's target mentioning
+    # the same kind of firm) says nothing of whether the item's support exists.
+    granting = {clause.doc_id for i in query.items if (clause := res.corpus.clause(res.rules.item(i).activity.clause))}
+    if context.support.answered and any(e.hit.clause.doc_id in granting for e in context.support.evidence[:1]):
         return NEXT
     for item_id in query.items:
         item = res.rules.item(item_id)
@@ -172,7 +177,7 @@ def refusal(res: Resources, context: Context, _draft: Draft) -> Step:
 
 # Document facts before comparison: "征求意见稿和正式稿分别是哪天发的" is each version's date, not a quote of each.
 STRATEGIES: tuple[Strategy, ...] = (prechecks, eligibility, article_lookup, section_lookup, table_cells, table_names,
-                                    phrase_source, document_facts, comparison, evidence, item_exists, refusal)
+                                    phrase_source, document_facts, comparison, item_exists, evidence, refusal)
 
 
 @dataclass(frozen=True)

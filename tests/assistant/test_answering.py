@@ -198,7 +198,10 @@ def test_list_question_reads_the_whole_table(policy_assistant: PolicyAssistant) 
     for item in ("人工智能算力扶持", "具身智能机器人应用扶持", "重大活动项目扶持"):
         assert item in answer.text
     assert "总计" not in answer.text.split("。")[0]
-    assert len(answer.citations) == 1 and answer.citations[0].clause_id.startswith("lg-ai-rules-explainer#表1/")
+    # The table once; before it, the sentence of the same text stating how many there are ("10条申报项目").
+    assert [c.clause_id for c in answer.citations if "#表1/" in c.clause_id] == ["lg-ai-rules-explainer#表1/1"]
+    assert answer.text.startswith("据《实施细则起草说明》，共10条申报项目[1]：")
+    assert all(c.doc_id == "lg-ai-rules-explainer" for c in answer.citations)
 
 
 @pytest.mark.parametrize("question", ["龙岗AI政策一共有哪几个扶持项目，列出来看看", "把龙岗人工智能政策的扶持项目列一下"])
@@ -416,6 +419,17 @@ def test_the_numbers_of_the_documents_a_text_is_based_on_are_what_is_asked(polic
                                                                            question: str, number: str) -> None:
     answer = policy_assistant.answer(question)
     assert not answer.refused and number in answer.text
+
+
+def test_whether_support_exists_asked_with_mei_at_the_end(policy_assistant: PolicyAssistant) -> None:
+    # A plan's target naming the same kind of firm says nothing of whether the item's support exists.
+    answer = policy_assistant.answer("搞人形机器人的企业在龙岗有补贴没")
+    assert not answer.refused and answer.text.startswith("有：") and "具身智能机器人应用扶持" in answer.text
+
+
+def test_a_year_the_budget_table_does_not_cover_is_refused(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("实施细则2031年的经费测算有多少")
+    assert answer.refused and "没有所问年份的数字" in answer.text
 
 
 def test_a_raised_rate_its_measure_does_not_state_is_refused_saying_so(policy_assistant: PolicyAssistant) -> None:

@@ -144,6 +144,12 @@ def test_a_support_item_named_its_own_way_names_its_budget_row(policy_assistant:
     assert answer("陪护助手补贴能补多少") is None  # what one applicant gets is no budget cell
 
 
+def test_names_asked_each_are_the_tables_names(policy_assistant: PolicyAssistant) -> None:
+    query = understand("测算说明的扶持项目分别是什么", [], policy_assistant.retriever, policy_assistant.rules)
+    table = list_from_table(query, HITS, CORPUS)
+    assert table is not None and "服务机器人租赁扶持" in table.text
+
+
 def test_a_list_of_a_tables_names_is_led_by_the_count_its_document_states(policy_assistant: PolicyAssistant) -> None:
     intro = Clause("t-plan#三、", "t-plan", "三、", "section", (), "三、主要内容\n说明了语音识别平台扶持等三项扶持项目的申报要求。", 9)
     corpus = Corpus({"t-plan": DOC}, (*CORPUS.clauses, intro), "t")

@@ -140,12 +140,12 @@ def test_a_title_written_beside_a_kind_leaves_the_named_document(policy_assistan
 def test_words_of_one_title_tell_apart_the_documents_a_shared_name_names(policy_assistant: PolicyAssistant) -> None:
     retriever = policy_assistant.retriever
     drafts = {"lg-ai-rules-consultation-notice": 1, "sz-ai-pioneer-measures-2024-draft": 1}  # "征求意见稿"
-    assert narrowed_by_title_words(retriever, "先锋城市措施征求意见稿第一条", drafts) == {
+    assert narrowed_by_title_words(retriever, "先锋城市的措施征求意见稿第一条", drafts) == {
         "sz-ai-pioneer-measures-2024-draft": 1}
     assert narrowed_by_title_words(retriever, "征求意见稿什么时候截止", drafts) == drafts  # nothing tells them apart
     # Words a draft's and its final's titles share tell that policy's versions from the rest, not from each other.
     both = {**drafts, "sz-ai-pioneer-measures-2024": 1}
-    assert narrowed_by_title_words(retriever, "先锋城市措施征求意见稿和正式稿各是哪天发的", both) == {
+    assert narrowed_by_title_words(retriever, "先锋城市的措施征求意见稿和正式稿各是哪天发的", both) == {
         "sz-ai-pioneer-measures-2024-draft": 1, "sz-ai-pioneer-measures-2024": 1}
 
 
