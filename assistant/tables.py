@@ -33,6 +33,8 @@ _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 # What people call a budget allocation: a question with none of these is about support, not a table's row.
 _YEAR_SPAN = re.compile(r"(20\d{2})\s*年?\s*(?:到|至|—|-|~|－)\s*(20\d{2})")
 # "哪个项目钱最多", "哪一项预算最少": the row with the largest or smallest figure.
+# Support reckoned on a basis ("按销售额奖励多少"): a standard of support, which no budget cell states.
+_BASIS = re.compile(r"按[^，。？?]{1,10}?(?:奖励|补贴|资助|补助|扶持|补|给)")
 _EXTREME = re.compile(r"哪(?:个|项|一项|一个|些)[^，。？?]{0,12}?(最多|最高|最大|最少|最低|最小)")
 _MOST = ("最多", "最高", "最大")
 _STANDARD_ASKED = re.compile(r"怎么补|如何补|怎么算|怎么给|按什么|什么标准|(?:补贴|扶持|资助|奖励)标准|标准是什么")
@@ -247,7 +249,8 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus, item_rows: 
     figures = {"money", "ratio", "quantity"} | ({"grant"} if _BUDGET.search(folded) else set())
     if asked - figures or ("ratio" in asked and not _SHARE.search(folded)):
         return None
-    if not asked and (query.choices or _STANDARD_ASKED.search(folded)) and not _BUDGET.search(folded):
+    if (not asked and (query.choices or _STANDARD_ASKED.search(folded)) or _BASIS.search(folded)) \
+            and not _BUDGET.search(folded):
         # "场景示范扶持是核准制还是评审制", "机器人应用扶持怎么补，按什么标准": a row named, but a choice or
         # the standard of support asked, which no budget cell states
         return None

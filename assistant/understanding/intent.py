@@ -31,7 +31,7 @@ TAX_LAW = re.compile(r"个人所得税|个税|增值税|企业所得税|所得�
                       r"|housing (?:provident )?fund")
 _CHITCHAT = re.compile(r"天气|股票|彩票|笑话|写(一)?首诗|菜谱|电影|星座|旅游|足球|篮球|外卖|游戏")
 _IN_SCOPE = re.compile(r"人工智能|ai|算力|大模型|训力券|语料券|扶持|补贴|资助|申报|政策|条例|办法|措施|细则")
-_ASKS_AMOUNT = re.compile(r"补|资助|扶持|能拿|拿多少|多少钱|多少|奖励|申请|报|how much|subsid|\bgrants?\b|support|apply")
+_ASKS_AMOUNT = re.compile(r"补|资助|扶持|能拿|多拿|拿多少|多少钱|多少|奖励|申请|报|how much|subsid|\bgrants?\b|support|apply")
 _ASKS_ELIGIBILITY = re.compile(r"能不能|能否|可以|可不可以|符合|有资格|够格|能申请|能申报|可申报|能报|还能")
 
 

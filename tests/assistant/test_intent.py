@@ -19,6 +19,7 @@ from assistant.understanding.intent import route
     ("What is the income tax rate for software firms?", "out_of_scope"),  # tax law, asked in English too
     ("今天天气怎么样", "out_of_scope"),
     ("我们在龙岗注册，去年买算力花了300万，能补多少？", "self_assessment"),
+    ("去年租算力花了80万，小公司能多拿点吗", "self_assessment"),  # 多拿: how much more, an amount asked
     ("公司注册在龙岗，但是税在南山交的，还能申请龙岗的人工智能扶持吗？", "mixed"),
     ("深圳训力券对初创企业的资助比例是多少？", "policy"),
     ("实施细则一共有多少条？", "policy"),

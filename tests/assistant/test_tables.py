@@ -40,6 +40,7 @@ def _answer(assistant: PolicyAssistant, question: str, history: list[Turn] | Non
     ("测算表里机器人那块每年安排多少？", "服务机器人租赁扶持：2027年为30万元，2028年为60万元。"),
     ("机器人租赁2028年预算多少", "服务机器人租赁扶持2028年测算60万元。"),
     ("买服务机器人有补贴吗", None),  # a row's words, but a question about support, not the budget
+    ("语音识别平台扶持按采购额补贴多少", None),  # support reckoned on a basis: a standard, no budget cell
     ("测算表2027年总计多少钱", "2027年总计测算140万元。"),
     ("这张表两年一共要花多少钱", "2027年至2028年总计测算410万元（140 + 270 = 410）。"),
     ("机器人租赁扶持从2027年到2028年预算分别是多少", "服务机器人租赁扶持2027年测算30万元，2028年测算60万元。"),
