@@ -249,7 +249,7 @@ def answer_from_table(query: Query, hits: list[Hit], corpus: Corpus, item_rows: 
     figures = {"money", "ratio", "quantity"} | ({"grant"} if _BUDGET.search(folded) else set())
     if asked - figures or ("ratio" in asked and not _SHARE.search(folded)):
         return None
-    if (not asked and (query.choices or _STANDARD_ASKED.search(folded)) or _BASIS.search(folded)) \
+    if ((not asked and (query.choices or _STANDARD_ASKED.search(folded))) or _BASIS.search(folded)) \
             and not _BUDGET.search(folded):
         # "场景示范扶持是核准制还是评审制", "机器人应用扶持怎么补，按什么标准": a row named, but a choice or
         # the standard of support asked, which no budget cell states
