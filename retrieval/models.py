@@ -85,11 +85,6 @@ class Clause:
         return self.locator
 
     @property
-    def is_title(self) -> bool:
-        """True for a part's bare title ("一、丰富生态要素供给"): a clause that says nothing but what the part is."""
-        return self.kind == "section" and bool(self.heading_path) and self.text == self.heading_path[-1]
-
-    @property
     def shown_text(self) -> str:
         """The text a quote shows: a table row's cells with their headers, without the printed row."""
         return self.text.split(f"｜{PRINTED_ROW}：", 1)[0] if self.kind == "table_row" else self.text

@@ -7,10 +7,14 @@ from retrieval.parser import parse_body
 
 
 def by_locator(body: str, language: str = "zh", doc_id: str = "d") -> dict[str, object]:
-    """Clauses and parts' titles by locator, in document order."""
+    """Clauses and parts' titles by locator, in document order (a title before the first clause under it)."""
     parsed = parse_body(doc_id, body, language)
-    ordered = sorted([*parsed.clauses, *parsed.titles], key=lambda c: (c.ordinal, not c.is_title))
+    ordered = sorted([*parsed.clauses, *parsed.titles], key=lambda c: (c.ordinal, c not in parsed.titles))
     return {c.locator: c for c in ordered}
+
+
+def titles_of(body: str, language: str = "zh") -> dict[str, object]:
+    return {t.locator: t for t in parse_body("d", body, language).titles}
 
 
 # ------------------------------------------------------------------------ articles, chapters, sections
@@ -101,9 +105,10 @@ def test_a_first_level_heading_with_an_inline_second_level_item() -> None:
 def test_a_bare_first_level_title_is_a_title_clause_and_a_first_level_text_a_clause() -> None:
     clauses = by_locator(OUTLINE)
     # A title with no text of its own heads its items, and is held as written, to be quoted when it is asked.
-    assert clauses["二、"].text == "二、主要任务" and clauses["二、"].is_title
-    assert clauses["三、"].text == "三、保障措施" and clauses["三、"].is_title  # its first item on the same line
-    assert clauses["一、"].text == "一、总体目标\n到2025年，产业规模突破3000亿元。" and not clauses["一、"].is_title
+    assert clauses["二、"].text == "二、主要任务" and clauses["二、"].heading_path == ("二、主要任务",)
+    assert clauses["三、"].text == "三、保障措施"  # its first item on the same line
+    assert set(titles_of(OUTLINE)) == {"二、", "三、"}
+    assert clauses["一、"].text == "一、总体目标\n到2025年，产业规模突破3000亿元。"
 
 
 def test_a_number_without_a_title_is_no_clause() -> None:
@@ -122,7 +127,7 @@ def test_english_outline_numbers() -> None:
             "will host 20 new AI enterprises.\n")
     clauses = by_locator(body, language="en")
     assert list(clauses) == ["序言", "1.", "1.(1)", "1.(2)", "2."]
-    assert clauses["1."].is_title and not clauses["2."].is_title
+    assert set(titles_of(body, "en")) == {"1."}
     assert clauses["1.(2)"].heading_path == ("1. Enhancing the supply of AI computing power",)
     assert "6 million yuan" in clauses["1.(2)"].text
     assert "20 new AI enterprises" in clauses["2."].text
