@@ -4,7 +4,8 @@ Two shapes of document are held:
 - regulations and laws numbered by article (第X条), grouped in chapters (第X章) and sections (第X节):
   each article, with its enumerated items, is one clause;
 - plans, measures and explanations numbered by outline (一、 / （一） in Chinese, 1. / (1) in English):
-  each second-level item is a clause, and a first-level section's own text is a clause too.
+  each second-level item is a clause, and a first-level section's own text is a clause too; a first-level
+  title with no text of its own ("一、丰富生态要素供给") is kept apart, as a title (cited, never searched).
 Text before the first heading is the preamble. Markdown tables become one clause per row, carrying the
 table's title and header. The gap marker `〔以下原文未收录〕` is never text: it is recorded as a gap.
 """
@@ -55,7 +56,7 @@ class _Open:
     heading_path: tuple[str, ...]
     lines: list[str] = field(default_factory=list)
     has_body: bool = False  # False while it holds only a heading line
-    titled: bool = False  # a part's bare title ("一、丰富生态要素供给"): a clause even without text of its own
+    titled: bool = False  # a part's bare title ("一、丰富生态要素供给"): kept as a title without text of its own
 
 
 @dataclass
@@ -93,8 +94,8 @@ class _State:
         self.open.has_body = True
 
     def close(self) -> None:
-        # A first-level number with neither title nor text ("一、") is no clause; a bare title is one, so that a
-        # part's title, when that is what is asked, is quoted from a clause that holds it.
+        # A first-level number with neither title nor text ("一、") is nothing; a bare title is kept among the titles,
+        # so that a part's title, when that is what is asked, is quoted from the line that holds it.
         self.resume = None
         if self.open is not None and self.open.has_body:
             self.emit(self.open.locator, self.open.kind, self.open.heading_path, "\n".join(self.open.lines))
