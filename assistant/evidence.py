@@ -414,8 +414,10 @@ def _choice_words(retriever: Retriever, options: tuple[str, ...]) -> list[set[st
     words = [{o} if retriever.is_known(o) else
              {t for t in retriever.tokenizer.tokens(o) if len(t) >= 2 and _CJK_WORD.fullmatch(t)} for o in options]
     own = [w - set().union(*(x for x in words if x is not w)) for w in words]
-    # Only a choice between the texts' own terms: a colloquial one ("区里发还是市里发") may be stated otherwise.
-    return own if all(own) and all(retriever.is_known(t) for w in own for t in w) else []
+    # Only a choice each of whose options has words of the texts' own ("按季度拨付还是一年拨一次": 季度, 拨付; 一年):
+    # one in words the texts never use ("区里发还是市里发") may be stated otherwise.
+    known = [{t for t in w if retriever.is_known(t)} for w in own]
+    return known if all(known) else []
 
 
 def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, with_context: bool = True,

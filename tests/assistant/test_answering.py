@@ -421,6 +421,12 @@ def test_the_numbers_of_the_documents_a_text_is_based_on_are_what_is_asked(polic
     assert not answer.refused and number in answer.text
 
 
+def test_a_choice_in_the_texts_words_that_no_clause_makes_is_refused(policy_assistant: PolicyAssistant) -> None:
+    # "按季度…还是按年度…": a sentence naming neither says nothing of which; the item's clause is no answer.
+    answer = policy_assistant.answer("龙岗的算力补贴是按季度拨付还是按年度拨付")
+    assert answer.refused and not answer.citations
+
+
 def test_whether_support_exists_asked_with_mei_at_the_end(policy_assistant: PolicyAssistant) -> None:
     # A plan's target naming the same kind of firm says nothing of whether the item's support exists.
     answer = policy_assistant.answer("搞人形机器人的企业在龙岗有补贴没")
