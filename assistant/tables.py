@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from assistant.claims import split_sentences
+from assistant.evidence import sentences
 from assistant.understanding.query import Query
 from prechecks.numbers import fmt
 from prechecks.rules import RuleSet
@@ -215,10 +215,10 @@ def count_stated(corpus: Corpus, table: TableAnswer) -> tuple[Clause, str, str] 
     stating = re.compile(rf"(?<![\d.])(?:{count}|{arabic_to_chinese(count)})\s*[条项个类种][^，。；,;]{{0,6}}?{table.noun}")
     for clause in corpus.doc_clauses(table.rows[0].clause.doc_id):
         if clause.kind != "table_row":
-            for sentence in split_sentences(clause.text):
+            for sentence in sentences(clause.text):
                 match = stating.search(fold(sentence))
                 if match:
-                    return clause, sentence.strip(), match.group(0)
+                    return clause, sentence, match.group(0)
     return None
 
 

@@ -16,11 +16,16 @@ _LONG = ("第四十条 有关部门应当制定中小企业政府采购的相关
          "实行差别待遇或者歧视待遇。采购部门应当在指定的媒体上及时向社会公开发布采购信息，为中小企业获得采购合同提供指导。")
 
 
-def _quote(index: int) -> str:
-    clause = Clause("t#第四十条", "t", "第四十条", "article", (), _LONG, 0)
-    parts = sentences(_LONG)
+def _quote_of(text: str, index: int, quoting: str = "sentence", locator: str = "第四十条", kind: str = "article") -> str:
+    """What is quoted of a synthetic clause `text` answered by its sentence `index`."""
+    clause = Clause(f"t#{locator}", "t", locator, kind, (), text, 0)  # type: ignore[arg-type]
+    parts = sentences(text)
     evidence = Evidence(Hit(clause, _DOC, 1.0), parts[index], 1.0, 1.0, start=index, index=index)
-    return quote_for(evidence, SimpleNamespace(quoting={"sentence"}))  # type: ignore[arg-type]
+    return quote_for(evidence, SimpleNamespace(quoting={quoting}))  # type: ignore[arg-type]
+
+
+def _quote(index: int) -> str:
+    return _quote_of(_LONG, index)
 
 
 _LIST = ("《某办法》共分为三章,具体包括:\n第一章总则,共4条,阐述专项资金的管理单位、预算安排、使用范围以及适用的各类项目和资金来源。\n"
@@ -29,10 +34,7 @@ _LIST = ("《某办法》共分为三章,具体包括:\n第一章总则,共4条,
 
 
 def test_a_line_of_a_list_asked_of_each_is_quoted_with_the_whole_list() -> None:
-    clause = Clause("t#二、", "t", "二、", "section", (), _LIST, 0)
-    parts = sentences(_LIST)
-    evidence = Evidence(Hit(clause, _DOC, 1.0), parts[2], 1.0, 1.0, start=2, index=2)
-    quote = quote_for(evidence, SimpleNamespace(quoting={"each"}))  # type: ignore[arg-type]
+    quote = _quote_of(_LIST, 2, "each", locator="二、", kind="section")
     assert quote.startswith("《某办法》共分为三章") and "第一章总则" in quote and quote.endswith("公开的要求。")
 
 
@@ -53,8 +55,5 @@ _LADDER = ("第九条 经营者违反本法规定的，由有关部门依照有�
 
 def test_the_further_cases_of_a_penalty_after_semicolons_are_quoted_with_it() -> None:
     # "…予以处罚；法律没有规定的，…；情节严重的，…": one rule's steps, quoted together; the next sentence is not.
-    clause = Clause("t#第九条", "t", "第九条", "article", (), _LADDER, 0)
-    parts = sentences(_LADDER)
-    evidence = Evidence(Hit(clause, _DOC, 1.0), parts[0], 1.0, 1.0, start=0, index=0)
-    quote = quote_for(evidence, SimpleNamespace(quoting={"sentence"}))  # type: ignore[arg-type]
+    quote = _quote_of(_LADDER, 0, locator="第九条")
     assert quote.endswith("责令停业整顿，并处罚款。") and "记录处理情况" not in quote
