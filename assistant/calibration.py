@@ -44,6 +44,7 @@ class Calibration:
     # Sentence selection by what the question asks (area: selection)
     qualification_bonus: float = 0.3  # a sentence stating what an applicant must be, asked the conditions
     form_bonus: float = 0.1  # the sentence states the fact in the form asked (who acts; a period's two dates)
+    ordinal_row_bonus: float = 0.3  # a table row whose number the question gives ("第二个项目": 序号 2)
     phrase_weight: float = 0.1  # the longest run of the question's own wording a sentence repeats …
     phrase_chars: int = 8  # … counts in full from this many characters
     target_penalty: float = 0.3  # a question about the present: a sentence that sets a target for later

@@ -34,6 +34,7 @@ from assistant.understanding.query import Query
 from prechecks.numbers import read_amounts
 from retrieval.articles import violated_text
 from retrieval.models import Clause, Corpus, DocumentMeta, Hit, final_version
+from retrieval.numerals import number_value
 from retrieval.search import Retriever
 from retrieval.text import common_run, compact, fold
 
@@ -62,12 +63,18 @@ _YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2})\s*-\s*(20\d{2})(?!\d)")
 _ORG = r"(?:国家|国务院|省|市|区|县)[\u4e00-\u9fff]{1,12}?(?:局|厅|委员会|人民政府|部门|办公室)"
 _AGENT = re.compile(rf"{_ORG}(?:是|为|负责|牵头|组织|主管|承担|会同|审核|受理|统筹)|由{_ORG}|责任单位\s*[:：]"
                     r"|(?:should|shall|will) (?:take charge|be responsible)|(?:is|are) responsible for", re.IGNORECASE)
+_CALENDAR = re.compile(rf"{DATE}|\d{{4}}\s*[-—–]\s*\d{{4}}")
+_WHO_DOES = re.compile(r"(?:谁|哪个部门|哪些部门|什么部门|哪个单位|哪个机构)(?:来|负责|可以|能|会|去)?"
+                       r"(?!负责|管理|牵头|主管)([\u4e00-\u9fff]{2})")
 # A question about what there is now is answered by a sentence stating what is, not by a target set for later.
 # "有几种，分别是啥": the things themselves are asked too; a sentence listing them answers how many.
 _WHICH_TOO = re.compile(r"分别是|分别有|分别叫|是哪(?:几|些)|有哪(?:几|些)|都是|都有|是什么|是啥|叫什么")
 _PRESENT = re.compile(r"现在|目前|现有|当前|如今|\bnow\b|currently|at present")
 _HOW_MANY_THERE = re.compile(r"有多少|有几|how many .{0,30}(?:are there|exist)")
 _TARGET_ASKED = re.compile(r"目标|争取|力争|计划|规划|预计|预期|要|将|达到|新增|培育|打造|建成|到20\d{2}|by 20\d{2}|aim|target|plan|goal")
+# "第二个项目", "第三项": an item by its place in a numbered list or table.
+_ORDINAL_ITEM = re.compile(r"第([一二三四五六七八九十\d]{1,3})(?:个|项)")
+_GOAL_ASKED = re.compile(r"目标|\bgoals?\b|\btargets?\b")
 _TARGET = re.compile(r"争取|力争|目标|到20\d{2}年|by 20\d{2}")
 # A question for a period ("从哪天到哪天", "起止时间") is answered by a date range ("8月3日至9月1日").
 _PERIOD = re.compile(r"(?:哪天|几号|什么时候|何时|哪年|几月)\S{0,2}(?:到|至)\S{0,2}(?:哪天|几号|什么时候|何时|哪年|几月)"
@@ -319,8 +326,8 @@ def states(sentence: str, kinds: set[str], units: set[str], years: set[str], mon
             continue  # a budget table's cells are amounts in the unit its title gives
         if kind == "count" and listed:
             continue
-        if not answer_pattern(kind).search(folded):
-            return False
+        if not answer_pattern(kind).search(_CALENDAR.sub(" ", folded) if kind == "quantity" else folded):
+            return False  # (a date, "2023年5月", is no quantity)
     # A grant's cap is one applicant's, for one project: "每家企业最多补多少" needs no sentence saying "每家".
     if any(not any(w in folded for w in UNIT_WORDS.get(unit, (unit,))) for unit in units - _PER_APPLICANT):
         return False
@@ -495,6 +502,11 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     event_time = "date" in kinds and not _YEAR_ASKED.search(query.folded)
     # "三年一共要多少钱": one total over the years, which a row of yearly cells does not state.
     over_years = bool(_TOTAL_ASKED.search(query.folded)) and not years
+    goal_asked = bool(_GOAL_ASKED.search(query.folded))
+    ordinal = _ORDINAL_ITEM.search(query.folded)
+    row_asked = number_value(ordinal.group(1)) if ordinal else None
+    # The act whose agent is asked ("谁来设立", "哪个部门负责审核"): its sentence names who does it.
+    acted = (m.group(1) if (m := _WHO_DOES.search(query.folded)) else "") if "agency" in kinds else ""
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
         clause = hit.clause
@@ -536,6 +548,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             read_window = fold(window)
             about = years_about(read_window)
             if years and about and not years & about:
+                continue
+            # A target set for a year is stated with that year ("到2025年…"): a sentence naming none sets no target.
+            if years and goal_asked and not years & about:
                 continue
             # Nor does a figure for part of a year ("2024年一季度…约9.58亿元") answer one for the whole year.
             if whole_year and _PART_OF_YEAR.search(read_window):
@@ -611,6 +626,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # "哪些情况下…"; the rate of support, asked how support is reckoned; the bodies that may apply,
                 # asked who may apply or who gets it, rather than the item's yearly pool.
                 score += CAL.form_bonus
+            if row_asked and clause.kind == "table_row" and f"序号：{row_asked}｜" in clause.text:
+                score += CAL.ordinal_row_bonus  # "第二个项目": the row a numbered table gives that number
+            if acted and acted in own:
+                score += CAL.form_bonus  # "谁来设立": the sentence saying who sets it up, not who runs it after
             if "agency" in kinds and not _AGENT.search(own) and not re.search(_ORG, own):
                 score -= CAL.form_bonus  # who acts: a sentence naming no department ("…科研机构、高校等") says not
             if query.asks_conditions and _QUALIFICATIONS.search(own):

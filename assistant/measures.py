@@ -96,15 +96,21 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
             k = at - 1
             while k >= 0 and at - k <= 3 and words[k][0] in _HAVING | _WHICH | _QUALIFIERS:
                 k -= 1
+            named_end = k + 1  # the measure as the question names it ends here ("高新技术企业认定|奖励")
+            # "高新技术企业认定奖励", "算力租用补贴": an act the held texts know is of the thing named before it.
+            act = k > 0 and words[k][1].startswith("v") and retriever.is_known(words[k][0]) \
+                and words[k - 1][1].startswith("n")
+            if act:
+                k -= 1
             # "机器人企业的补贴": who gets it stands between the thing paid for and the word.
             if k > 0 and words[k][0] in _RECIPIENTS:
                 k -= 1
                 while k >= 0 and words[k][0] in _HAVING:
                     k -= 1
-            before = words[k] if k >= 0 else ("", "")
+            before, start = (words[k] if k >= 0 else ("", "")), k
             if k > 0 and len(before[0]) == 1 and re.match(r"n|v", words[k - 1][1]) \
                     and _CJK_WORD.fullmatch(words[k - 1][0] + before[0]):
-                before = (words[k - 1][0] + before[0], "n")  # "成长奖奖励": a one-character noun ends a longer name
+                before, start = (words[k - 1][0] + before[0], "n"), k - 1  # "成长奖奖励": a one-character noun ends a longer name
             thing, tag = (word[:noun.start()], "n") if noun.start() else before
             if names_area(retriever.corpus, thing) or thing.endswith("里"):
                 continue  # an area's support ("龙岗区有奖励吗", "区里有什么资助") names no thing paid for
@@ -114,7 +120,8 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
             thing_like = _THING.match(tag) or (tag.startswith("v") and not retriever.is_known(thing))
             if thing_like and _CJK_WORD.fullmatch(thing) and thing not in _PROCESS \
                     and _particular(retriever, thing):
-                out.setdefault(thing, NamedMeasure(thing + noun.group(0), (thing, *retriever.lexicon.expansions(thing))))
+                said = "".join(w for w, _ in words[start:named_end]) if act and not noun.start() else thing
+                out.setdefault(thing, NamedMeasure(said + noun.group(0), (thing, *retriever.lexicon.expansions(thing))))
     preceded = list(_EN_BEFORE.finditer(folded))
     # "housing subsidies for AI talent": with the thing paid for before the word, "for …" says who gets it.
     named_before = {m.end() for m in preceded if m.group(1) not in _EN_NOT_A_THING}

@@ -10,7 +10,7 @@ extractive answer once written (`GuardedComposer`), a generated one sentence by 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from assistant.areas import heard_as_held
@@ -46,6 +46,7 @@ from assistant.titles import (
     named_by_version_only,
     narrowed_by_title_words,
 )
+from assistant.understanding.asks import answer_pattern
 from assistant.understanding.intent import without_instructions
 from assistant.understanding.query import Query, item_text, understand
 from prechecks.rules import RuleSet
@@ -96,9 +97,11 @@ def understand_message(res: Resources, message: str, history: list[Turn] | tuple
             # A title written its own way names its document too, and the versions the message's words mean.
             meant = res.retriever.versions_meant(query.text, set(written))
             query = replace(query, documents={**written, **{d: 1 for d in sorted(meant)}})
-    if query.context.is_followup and not query.context_documents and query.language == "zh":
-        # "那下一条呢" after "生成式AI暂行办法第十七条…": the document its earlier turns wrote their own way.
-        query = replace(query, context_documents=documents_written(res.retriever, query.context.text))
+    if query.context.is_followup and not query.context_documents:
+        # "那下一条呢" after "生成式AI暂行办法第十七条…": the document its earlier turns wrote their own way (or, in
+        # English, glossed: "the Shenzhen AI regulation").
+        named = documents_written if query.language == "zh" else documents_glossed
+        query = replace(query, context_documents=named(res.retriever, query.context.text))
     earlier = earlier_version(res.corpus, query, shipped_known_documents(), res.retriever.named_years(query.text))
     if earlier is not None:
         query = replace(query, earlier_version=earlier.id)
@@ -123,6 +126,9 @@ def retrieve(res: Resources, query: Query) -> list[Hit]:
         hits = with_clauses(res, applicant_clauses(res.rules, items), hits)
     if "definition" in query.kinds and hits:
         hits = with_clauses(res, defining_clauses(res.corpus, query.folded), hits)  # "什么叫公共数据"
+    if "basis" in query.kinds and query.named_documents and hits:
+        # "办法依据的是哪些文件": the named document's own clause citing what it is made under ("根据《…》…制定").
+        hits = with_clauses(res, basis_clauses(res.corpus, query.named_documents), hits)
     # "…差别待遇怎么罚": the duty's article is found by its words, the penalty by the article it cites.
     return with_sanctions(res.corpus, hits) if query.asks_penalty else hits
 
@@ -137,7 +143,18 @@ def _items_own_clauses(res: Resources, query: Query) -> list[str]:
     out = applicant_clauses(res.rules, query.named_items) if query.asks_conditions else []
     if query.kinds & _APPLYING:
         out += application_clauses(res.rules, query.named_items)
+    if "agency" in query.kinds:
+        # Who is in charge of an item: its own clause names the unit responsible ("责任单位：…", "(Note: … Bureau
+        # should take charge …)"), whatever else a follow-up's words reach.
+        out += [res.rules.item(i).activity.clause for i in query.named_items]
     return list(dict.fromkeys(out))
+
+
+def basis_clauses(corpus: Corpus, documents: Iterable[str]) -> list[str]:
+    """Of some documents, the first clause of each that cites what it is made under."""
+    basis = answer_pattern("basis")
+    return [c.clause_id for d in documents
+            if (c := next((c for c in corpus.doc_clauses(d) if basis.search(fold(c.text))), None)) is not None]
 
 
 def with_clauses(res: Resources, clause_ids: list[str], hits: list[Hit]) -> list[Hit]:
@@ -287,8 +304,9 @@ def support(res: Resources, query: Query, hits: list[Hit]) -> Support:
         eligible = item_clauses(res.rules, res.corpus, named, standard=bool(query.kinds & _STANDARD)) | set(own)
     eligible |= {c.clause_id for d in query.documents for c in res.corpus.doc_clauses(d)}
     names = tuple(n for found in res.rules.names_in(item_text(query.text)).values() for n in found)
+    conditions = tuple(c.text for i in applicant_clauses(res.rules, named) if (c := res.corpus.clause(i)) is not None)
     decided = decide_support(res.retriever, query, hits, eligible=eligible, subjects=subjects, item_names=names,
-                             item_clause_ids=frozenset(cited_clauses(res.rules, named)))
+                             item_clause_ids=frozenset(cited_clauses(res.rules, named)), conditions_said=conditions)
     if "materials" in query.kinds and not decided.answered and not decided.note:
         # What to hand in, which no held clause lists: what the rules record of it says where it is.
         said = [f.text for i in named if (a := res.rules.item(i).application) is not None

@@ -46,6 +46,7 @@ from assistant.parts import (
     summarised_unheld_chapter,
     summarised_unheld_text,
 )
+from assistant.requirements import unstated_requirement
 from assistant.stated_facts import CONTACT_LABELS, contacts
 from assistant.titles import char_pairs, unheld_titles
 from assistant.understanding.asks import lists_sorts, missing_labels, sorts_asked
@@ -54,7 +55,7 @@ from assistant.understanding.intent import TAX_LAW
 from assistant.understanding.query import Query
 from retrieval.articles import ArticleLookup, find_article
 from retrieval.currency import shipped_known_documents
-from retrieval.models import Corpus, DocumentMeta, Hit, final_version
+from retrieval.models import ABOUT_TYPES, Corpus, DocumentMeta, Hit, final_version
 from retrieval.search import Retriever
 from retrieval.text import compact, fold
 
@@ -74,7 +75,9 @@ Reason = Literal[
 
 # "What does the officially issued version say …" (not "is it official?").
 _ASKS_OFFICIAL = re.compile(r"正式(?:印发|发布|出台)?(?:的|稿|版|文本)|定稿|最终稿|现行")
-_ASKS_IF_OFFICIAL = re.compile(r"正式[^，。？?]{0,8}[吗么]|是不是正式|是否正式|算不算正式|正式.{0,4}了没")
+# Whether it is out at all, also asked the A-not-A way ("正式版出没出", "正式稿发没发").
+_ASKS_IF_OFFICIAL = re.compile(r"正式[^，。？?]{0,8}[吗么]|是不是正式|是否正式|算不算正式|正式.{0,4}了没"
+                               r"|正式[^，。？?]{0,8}?(.)[没不]\1")
 _SUBSTANCE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 OUT_OF_SCOPE_NOTE = (
     "抱歉，这个问题不在“政策通”的解答范围内。本助手只收录龙岗区人工智能产业扶持及相关的深圳市、"
@@ -598,10 +601,12 @@ def _described(phrase: str, sentence: str) -> bool:
 
 def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
                    eligible: set[str] | None = None, subjects: Mapping[str, str] | None = None,
-                   item_names: tuple[str, ...] = (), item_clause_ids: frozenset[str] = frozenset()) -> Support:
+                   item_names: tuple[str, ...] = (), item_clause_ids: frozenset[str] = frozenset(),
+                   conditions_said: tuple[str, ...] = ()) -> Support:
     """Whether the retrieved clauses answer the query (`eligible`: only these clause ids may; `subjects`: words
     a clause is about beyond its own, by clause id; `item_names`: the names by which it names support items,
-    which are those items, not measures of their own ("龙岗算力券"), and `item_clause_ids` their clauses)."""
+    which are those items, not measures of their own ("龙岗算力券"), and `item_clause_ids` their clauses;
+    `conditions_said`: the texts of the conditions those items' applicants must meet)."""
     outside = outside_scope(query)
     if outside is not None:
         return outside
@@ -694,6 +699,17 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
                      *(t for t in taxes if not any(concerns(ev, (), (t,)) for ev in answering))]
             names = "、".join(f"“{n}”" for n in unmet or [*(m.name for m in all_measures), *taxes])
             return Support("not_held", note=f"所存政策文件中与问题最相关的条款都没有涉及{names}，没有找到这方面的规定。")
+    unstated = unstated_requirement(retriever, query.text,
+                                    [*(f"{e.hit.doc.title} {e.hit.clause.text}" for e in evidence[:3]), *conditions_said])
+    if unstated:
+        words = "、".join(f"“{w}”" for w in unstated)
+        return Support("not_held", note=f"所存政策文件中与问题最相关的条款没有提到{words}方面的要求，"
+                                        f"所存文件无法确认是否有此要求。")
+    divisions = [division_label(unit, n) for unit, n in divisions_named(query.text)]
+    if divisions and all(e.hit.doc.doc_type in ABOUT_TYPES for e in evidence) \
+            and not any(label in e.sentence for e in evidence for label in divisions):
+        # "解读里第八章讲了什么": a text about a document speaks of a chapter by naming it; its other sentences do not.
+        return Support("not_held", note=f"所存《{evidence[0].hit.doc.short_title}》中没有找到对{'、'.join(divisions)}的说明。")
     listed = _only_listed(query, evidence) or _year_not_tabled(retriever, query, evidence)
     if listed:
         return Support("not_held", note=listed)
@@ -723,7 +739,13 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
         return Support("not_held", note=elsewhere)
     draft_only = superseded_draft(corpus, query, evidence)
     if draft_only:
-        return Support("draft_only", note=draft_only)
+        # The final text's own article of the same number ("第一条"), where it answers too, says what the
+        # official version provides: it answers, not the draft.
+        final, label = final_version(corpus, evidence[0].hit.doc), evidence[0].hit.clause.label
+        parallel = [e for e in evidence if e.hit.doc.doc_id == final and e.hit.clause.label == label]
+        if not parallel:
+            return Support("draft_only", note=draft_only)
+        evidence = parallel
     outdated = newer_not_held(corpus, [e.hit.doc for e in evidence[:1]])
     if outdated:
         return Support("newer_not_held", note=outdated)

@@ -20,7 +20,8 @@ from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
 from assistant.evidence import Tiers, asks_period, title_asked
 from assistant.understanding.asks import DATE, AnswerType, answer_type, counted, lists_sorts, sorts_asked
-from retrieval.text import fold
+from prechecks.numbers import read_amounts
+from retrieval.text import compact, fold
 
 _SEGMENT_END = {"zh": re.compile(r"[，,；;。！？!?]"), "en": re.compile(r"[,;!?]|\.(?=\s|$)")}
 # Quotation marks set off a quoted clause in the answer; in a lead they would only repeat the clause's.
@@ -38,9 +39,9 @@ _TITLED = re.compile(r"《[^》]*》")
 # Words that say what is granted or required: of several parts stating an amount, the one to lead with.
 _GRANT = re.compile(r"给予|资助|补贴|奖励|扶持|支持|最高|不超过|可获|上限|封顶|罚款|处|up to|grant|subsid|award|support|fine",
                     re.IGNORECASE)
-_FILLER_HEAD = re.compile(r"^(?:请问|我想问(?:一下|下)?|想问(?:一下|下)?|问一下|你好|您好|[那这]个|那么|那|咱们|我们|我|"
+_FILLER_HEAD = re.compile(r"^(?:请问|我想问(?:一下|下)?|想问(?:一下|下)?|问一下|你好|您好|[那这该此](?:个|条|项|一条|一项)|那么|那|咱们|我们|我|"
                           r"按照?|根据|依据|依照|在)+")
-_PARTICLE_TAIL = re.compile(r"(?:的|是|由|要|需要|可以|能|都|有|在|按|对|给|应|会|将|一共|总共|共|到底|究竟|具体|从|自|于|"
+_PARTICLE_TAIL = re.compile(r"(?:的|是|由|归|要|需要|可以|能|都|有|在|按|对|给|应|会|将|一共|总共|共|到底|究竟|具体|从|自|于|"
                             r"向|到|里|中|每年|一年|其中)+$")
 _INTERROGATIVE = re.compile(r"多少|多大|多高|多长|多久|什么|啥|哪|几|谁|何|是否|有没有|能不能|吗")
 _VERB = re.compile(r"说|讲|提到|规定|要求|问|提出|里|中|其中|按|根据|依据")
@@ -136,7 +137,7 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
     pool_asked = bool(_POOL_ASKED.search(fold(question)))
     units = counted(question) if kind.name == "count" else frozenset()  # "几条", "how many articles": 条
 
-    def rank(match: re.Match[str]) -> tuple[int, ...]:
+    def rank(match: re.Match[str]) -> tuple[float, ...]:
         left, right = _segment(sentence, match.start(), match.end(), language)
         tier = _tier(sentence, left, language)
         part = sentence[left:right]
@@ -144,16 +145,25 @@ def _best_match(kind: AnswerType, sentence: str, language: str, question: str) -
         named = _bigrams(match.group("v"))
         return (1 if units and not any(u in match.group(0) for u in units) else 0,
                 1 if _CONDITION.search(part) else 0,
-                1 if kind.name == "agency" and named and len(named & asked) * 2 >= len(named) else 0,
+                # a body the question itself names ("伦理委员会是谁设立的") is not who acts on it
+                1 if kind.name == "agency" and ((named and len(named & asked) * 2 >= len(named))
+                                                or compact(match.group("v"))[-4:] in compact(fold(question))) else 0,
                 1 if role and not fold(sentence[:match.start()]).endswith(role) else 0,
                 1 if period and not _RANGE_AFTER.match(sentence, match.end()) else 0,
                 1 if _special_case(part, asked) else 0,
                 1 if _POOL.search(part) and not pool_asked else 0,
                 -tiers.match(asked_part),
                 -len(_bigrams(asked_part) & asked), -len(_bigrams(_named_before(sentence, left, match.start())) & asked),
-                0 if _GRANT.search(part) else 1)
+                0 if _GRANT.search(part) else 1,
+                -_amount_of(match.group("v")) if kind.name == "cap" else 0)  # of tiers asked alike, the highest
 
     return min(matches, key=rank) if matches else None
+
+
+def _amount_of(written: str) -> float:
+    """The amount a matched figure states, in 万元 (0 when it states none)."""
+    amounts = read_amounts(written)
+    return float(amounts[0].wan) if amounts else 0.0
 
 
 def _named_before(sentence: str, left: int, start: int) -> str:
@@ -250,6 +260,9 @@ def _stated_parts(types: Sequence[AnswerType], language: str, sentence: str, cla
     names = {t.name for t in types}
     # An amount asked is best said as the cap a clause states ("up to", "最高") when it states one.
     types = [*(answer_type(a) for k, a in _SAID_AS.items() if k in names and a not in names), *types]
+    if "doc_number" in names:
+        # "引用的办法是哪个文号": the number of the document cited answers, not the list of every title cited.
+        types = [t for t in types if t.name != "basis"]
     for kind in sorted(types, key=lambda t: not (t.lead and t.lead.anchored)):
         if kind.lead is None or any(kind.lead.span.search(text) for _, text, _ in parts):
             continue  # a part already chosen states this kind too (a cap is an amount)

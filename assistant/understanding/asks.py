@@ -150,9 +150,10 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "cap", "上限",
         re.compile(r"最高|最多|上限|封顶|顶格|\bcap\b|maximum|at most|up to how much|how much at most|\bmax\b"),
-        re.compile(r"最高|上限|不超过|封顶|maximum|up to|至多"),
-        lead=_lead(r"(?:最高|上限为?|不超过|不高于|封顶|至多|最多|up to|no more than|not exceeding|not more than"
-                   rf"|a maximum of|capped at|at most)[^，。；,;%％]{{0,8}}?(?P<v>{AMOUNT})",
+        # A fine's range ("处五万元以上二十万元以下罚款") is capped by its upper bound.
+        re.compile(rf"最高|上限|不超过|封顶|maximum|up to|至多|(?:{AMOUNT})以下的?罚款"),
+        lead=_lead(r"(?:(?P<w>最高|上限为?|不超过|不高于|封顶|至多|最多|up to|no more than|not exceeding|not more than"
+                   rf"|a maximum of|capped at|at most)[^，。；,;%％]{{0,8}}?)?(?P<v>{AMOUNT})(?(w)|以下的?罚款)",
                    "最高{v}", "Up to {v}", anchored=True),
     ),
     AnswerType(
@@ -272,7 +273,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "status", "印发或施行情况",
         # "正式稿", "正式版" name a version ("征求意见稿和正式稿…各是…"), they do not ask whether it is issued.
-        re.compile(r"正式(?!稿|版|文本)|生效|有效吗|还有效|印发了吗|(?:出来|出台|下发)了?(?:吗|没有?)|(?<![提支])出了(?:吗|没有?)|定稿|现行"
+        re.compile(r"正式(?!稿|版|文本)|生效|有效吗|还有效|印发了吗|(?:出来|出台|下发)了?(?:吗|没有?)|(?<![提支])出了(?:吗|没有?)|(?<![提支])出没出|发没发|定稿|现行"
                    r"|officially (?:issued|released|adopted)"
                    r"|is it (?:official|final)|is it still a draft"),
         re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布"),
@@ -319,7 +320,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # the post ("由市长担任") — a department's duties are no answer.
     AnswerType(
         "person", "具体人员",
-        re.compile(r"(?:主任|副主任|局长|主席|负责人|联系人|组长|书记|厅长|处长|科长|部长|委员|成员)[^，。？?]{0,3}"
+        # (a 委员会 is a body: who sets it up asks an agency, not a person)
+        re.compile(r"(?:主任|副主任|局长|主席|负责人|联系人|组长|书记|厅长|处长|科长|部长|委员(?!会)|成员)[^，。？?]{0,3}"
                    r"(?:是谁|叫什么|是哪位|有谁|有哪些人)"
                    # who a body is made up of, however it is asked ("由哪些人组成", "组成人员", "成员名单")
                    r"|(?:由哪些人|由谁|哪些人)(?:组成|构成)|组成人员|成员名单"
@@ -354,6 +356,18 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
                    r"|(?:the\s+)?(?:[A-Z][\w-]*\s+(?:and\s+|of\s+|for\s+)?){1,8}"
                    r"(?:Bureau|Commission|Government|Department|Office|Committee|Ministry))",
                    "负责部门为{v}", "The body named is {v}"),
+    ),
+    # How something is run ("采用什么管理方式", "什么监管模式"): a sentence naming a system or mode answers
+    # ("实行目录清单制管理", "采用事前披露和事后跟踪的监管模式"); how to apply and how to get in touch are asked apart.
+    AnswerType(
+        "mode", "管理方式或模式",
+        # ("以什么方式提供", "用什么方式反馈" ask how a thing is done, not the system it is run by)
+        re.compile(r"(?:什么|哪种|何种|啥|哪一种)(?:样的)?(?:(?:管理|监管|审核|评审|分配|拨付|支付|运营|运行)(?:方式|模式|机制|制度)"
+                   r"|模式|机制|制度)"
+                   r"|(?:管理|监管|审核|评审|运营)(?:方式|模式|机制)(?:是|为)?(?:什么|啥|怎样)"),
+        re.compile(r"实行[^，。；]{1,16}?(?:制|模式|方式|机制|管理)|采(?:用|取)[^，。；]{1,16}?(?:制|模式|方式|机制)"
+                   # "核准制", "目录清单制管理" (not 制定, 编制, 限制)
+                   r"|[\u4e00-\u9fff]{2,8}(?<![编控抵限强体])制(?![定订止约作])"),
     ),
     # A question for a kind of thing is answered by a sentence that names that kind.
     AnswerType(
@@ -410,6 +424,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(
             r"(?:哪天|什么时候|啥时候|何时|哪年|几号|日期).{0,6}(?:印发|发布|出台|公布|发的|出的)"
             r"|(?:印发|发布|出台|公布)的?(?:时间|日期)|(?:印发|发布|出台|公布)于?(?:哪天|什么时候|啥时候|何时)"
+            r"|落款(?:的)?(?:日期|时间|是哪天|是什么时候)"  # the date under the signature is the issue date
             r"|when (?:was|were|did) .{0,120}(?:issued|published|released|promulgated|issue|publish|release)\b"
             r"|(?:哪个|哪份|哪部|哪一个|谁)[^，。？?]{0,8}?(?:先|早|晚)(?:印发|发布|出台|公布)|(?:印发|发布|出台|公布)得?更?(?:早|晚)"
         ),
@@ -528,11 +543,15 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "basis", "制定依据",
         re.compile(r"(?:制定|起草|编制|出台)依据|法律依据|政策依据|上位法|依据(?:是|有)(?:什么|哪些)|(?:依据|根据)的(?:文件|法律|法规)|引用(?:了)?[^，。？?]{0,4}?(?:哪个|哪些|什么|哪几个)(?:文件|法律|法规|政策)"
                    r"|(?:依据|根据|按照)(?:的是)?(?:什么|哪些|哪个|哪几)(?:个|部|份)?(?:文件|法律|法规|政策|规定|条例|精神|制定|出台)"
-                   r"|(?:依据|根据)的是(?:什么|哪些|哪个|哪几|哪一?版)[^，。？?]{0,16}(?:办法|措施|意见|方案|计划|细则|条例)"
+                   r"|(?:依据|根据)的是(?:什么|哪些|哪个|哪几|哪一?版)[^，。？?]{0,16}(?:办法|措施|意见|方案|计划|细则|条例|文号|文件)"
                    r"|legal basis|based on (?:what|which)|in accordance with (?:what|which)"
+                   r"|(?:what|which) (?:laws?|documents?|regulations?|policies)\b.{0,80}\b(?:based on|made under)\b"
                    # "引用的区级财政专项资金管理办法是哪个文号": the number of a document as the text cites it
                    r"|(?:引用|依据|援引)的[^，。？?]{1,24}?(?:文号|哪一?版|哪个版本)"),
         re.compile(r"(?:根据|依据|按照)[^，。；]{0,8}《|in accordance with|pursuant to|based on"),
+        # the titles cited, each with the number it is cited with ("《…办法(修订)》(深龙府规〔2024〕4号)")
+        lead=_lead(r"(?:根据|依据|按照)(?P<v>(?:《[^》]+》(?:[（(][^）)]{2,24}号[）)])?[、和及与]?)+)", "依据{v}",
+                   "Based on {v}"),
     ),
     # An enumeration or several facts: quote more of the clause. Asked by a "which" word, by a count of the
     # things ("哪三个"), or by the verb to list (列出、列举, colloquially 列一下; English "list").
@@ -642,6 +661,8 @@ PENALTY_ASKED = re.compile(r"罚|处分|法律责任|追责|penalt|\bfines?\b|pu
 CONDITIONS_ASKED = re.compile(r"条件|门槛|资格|(?:要|需要?|得)满足|(?:什么|哪些|啥)要求|(?:谁|哪些|哪类|哪种|什么样?的?)"
                               r"(?:类型|种类|性质)?的?(?:(?:企业|单位|公司|主体|机构)(?:可以|能|能够|可)?|(?:可以|能|能够|可))(?:申请|申报)"
                               r"|who (?:can|may|is eligible)"
+                              # whether something is required of the applicant ("是不是要求在龙岗注册", "必须在龙岗纳税吗")
+                              r"|(?:是不是|是否)要求|要求[^，。？?]{1,20}[吗么]|必须[^，。？?]{1,20}[吗么]"
                               r"|eligib|qualif|requirements")
 
 _QUESTION_MARK = re.compile(r"[？?]")

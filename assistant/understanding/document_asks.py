@@ -13,9 +13,10 @@ from retrieval.text import fold
 # A public consultation on a draft: asked about by these words; its period is a fact about the draft.
 # ("征求意见稿" names a version, not the consultation.)
 _CONSULTATION = re.compile(r"(?:征求|征询|征集)\S{0,4}?意见(?!稿)|意见(?:征集|反馈|征求)|反馈意见|提(?:交)?意见"
-                           r"|反馈(?:的)?(?:截止|期限|时间|日期)"
+                           r"|反馈(?:的)?(?:截止|期限|时间|日期)|意见(?!稿)[^，。？?]{0,6}(?:截止|期限)"
                            r"|意见(?!稿).{0,4}(?:提|交|发|寄)"
                            r"|public comments?|comment period|consultation")
+_NOTICE_NAME = re.compile(r"(?:征求|征询|征集)[^，。？?]{0,12}?意见的?通知")
 _TIME_KINDS = frozenset({"date", "day", "deadline", "period"})
 # Which version of a document a question means: its draft for comment, or the text as issued.
 _DRAFT_WORDS = re.compile(r"征求意见稿|意见稿|草案|草稿|送审稿|\bdraft\b")
@@ -29,7 +30,8 @@ def asks_comment_period(question: str, earlier: str = "") -> bool:
     folded = fold(question)
     names = {t.name for t in asked(question)}
     # "正式版什么时候发的" after a question about the consultation asks when a text was issued, not the period.
-    if "issued" in names and not _CONSULTATION.search(folded):
+    # Nor does "征求意见的通知落款是哪天": the consultation names the notice whose date is asked.
+    if "issued" in names and not _CONSULTATION.search(_NOTICE_NAME.sub(" ", folded)):
         return False
     # A draft has no closing date of its own: "征求意见稿什么时候截止" asks when its consultation closes.
     closing_draft = "deadline" in names and _DRAFT_WORDS.search(folded) is not None

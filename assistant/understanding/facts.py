@@ -114,6 +114,12 @@ class ExtractedFacts:
                               self.amount_fields or earlier.amount_fields)
 
 
+# A conversation about spending or support, whose kind of spending a bare amount later in it belongs to; not
+# one about what a law fines ("违法数据交易罚款多少" then "那交易金额不到一万块的呢" is no corpus purchase).
+_SPENDING_TOPIC = re.compile(r"花|买|购|投入|支出|合同|租|补|券|资助|扶持|奖励|申请|申报"
+                             r"|spen[dt]|buy|bought|purchas|contract|rent|subsid|grant|voucher|support")
+
+
 def find_amounts(text: str) -> list[Amount]:
     """Every amount with a money unit in a text, converted to 万元 (positions in the folded text); in English,
     also a figure in millions or billions with the currency unsaid (`read_scaled_figures`)."""
@@ -182,7 +188,8 @@ def extract_facts(text: str, topic: str = "", established: tuple[str, ...] = ())
         if amount.wan in policy_figures or _POLICY_FIGURE.search(folded[max(0, amount.start - 10): amount.start]):
             policy_figures.add(amount.wan)
             continue
-        fields = _field_for(folded, amount) or list(established) or (_fields_named(fold(topic)) if topic else [])
+        fields = _field_for(folded, amount) or list(established) or \
+            (_fields_named(fold(topic)) if _SPENDING_TOPIC.search(fold(topic)) else [])
         if not fields:
             unattributed.append(amount)
             continue

@@ -41,14 +41,19 @@ _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|我单位|本单�
                            r"|我(?:最多|最高|大概|一共|总共)?(?:能|可以|可)(?:拿|领|获得|得到|申请到|补)"  # "我最多能拿多少"
                            r"|\b(?:we|us|our)\b")  # "how much could we get back"
 # "算力专项补贴": an item named with a word that only qualifies its support.
-_UNQUALIFIED = re.compile(r"(?:专项|专门|配套)(?=补贴|补助|资助|奖励|扶持|支持)")
+# "买算力的扶持": an item named with 的 before its support word, as "算力扶持" says.
+_UNQUALIFIED = re.compile(r"(?:专项|专门|配套|的)(?=补贴|补助|资助|奖励|扶持|支持)")
 # "龙岗的算力券", "龙岗区这边的算力券": the district's, as "龙岗算力券" says.
 _OF_THE_DISTRICT = re.compile(r"(?<=龙岗)区?(?:这边|那边|里)?的")
 
 
+# "算力券龙岗这边补多少": a voucher said with the district after it is the district's, as "龙岗算力券" says.
+_DISTRICT_AFTER = re.compile(r"([\u4e00-\u9fff]{2}券)(龙岗区?)(?:这边|那边|里|的)?")
+
+
 def item_text(text: str) -> str:
     """A text as support items' names are matched in it."""
-    return _OF_THE_DISTRICT.sub("", _UNQUALIFIED.sub("", text))
+    return _DISTRICT_AFTER.sub(r"\2\1", _OF_THE_DISTRICT.sub("", _UNQUALIFIED.sub("", text)))
 _HOW_MUCH = re.compile(r"多少|几[万千百十]|how much")
 _QUESTION = re.compile(r"[?？吗呢]|怎么|怎样|如何|什么|哪|几|多少|是否|能否|可否|有没有|能不能|可不可以")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")

@@ -469,3 +469,39 @@ def test_whether_a_kind_of_support_exists_is_answered_by_the_item_that_gives_it(
 def test_percentage_points_asked_plainly_are_a_ratio(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("龙岗的算力补贴补几个点")
     assert not answer.refused and "30%" in answer.text.split("\n")[0]
+
+
+def test_the_final_texts_own_article_answers_what_the_official_version_says(policy_assistant: PolicyAssistant) -> None:
+    # The draft's article 1 matches the question best (it names the draft's basis); the final's article 1 answers.
+    answer = policy_assistant.answer("龙岗工信产业专项资金办法的意见稿是根据深龙府规〔2021〕1号制定的，正式版根据的是哪个文号？")
+    assert not answer.refused
+    assert "〔2024〕4号" in answer.text
+    assert {c.doc_id for c in answer.citations} == {"lg-itc-fund-measures-2026"}
+
+
+def test_what_a_named_document_is_made_under_is_its_own_basis_clause(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗工信产业专项资金办法正式版是依据哪些文件制定的")
+    assert not answer.refused
+    assert "预算法" in answer.text
+
+
+def test_a_users_word_for_de_identifying_finds_the_duty(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("公司把客户的个人数据提供给别的企业，之前要不要脱敏")
+    assert "去标识化" in answer.text
+
+
+def test_whether_the_final_version_is_out_and_when(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("深圳先锋城市若干措施的正式版发没发，哪天发的")
+    assert not answer.refused
+    assert "2024年12月18日" in answer.text
+
+
+def test_a_chapter_a_text_about_the_document_does_not_describe_is_refused(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("工信专项资金管理办法的政策解读对第八章是怎么讲的")
+    assert answer.refused and not answer.citations
+
+
+def test_a_parts_new_name_asked_is_its_heading_alone(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("深圳先锋城市若干措施的第一部分，正式稿跟征求意见稿比改成什么了")
+    assert "丰富生态要素供给" in answer.text and "加速模型研发迭代" in answer.text
+    assert [c.label for c in answer.citations] == ["一、", "一、"]  # the two headings, not the items under them

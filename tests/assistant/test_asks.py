@@ -58,6 +58,15 @@ CASES = [
     ("What does 'key enterprise' mean?", {"definition"}, "A key enterprise refers to one listed by the bureau."),
     ("Which bodies are in charge of the platform?", {"agency"}, "The District Data Bureau should take charge."),
     ("What is the application period?", {"date"}, "申报时间为2031年5月1日至5月31日。"),
+    # How a fund or a field is run: a sentence naming its system or mode states it.
+    ("示范资金采用什么管理方式", {"mode"}, "示范资金实行项目库制管理。"),
+    ("对低风险产品用的是哪种监管模式", {"mode"}, "低风险产品采用事后抽查的监管模式。"),
+    ("这种奖励是什么审核方式", {"mode"}, "本项目适用核准制。"),
+    # A fine's range is capped by its upper bound.
+    ("乱收费最多罚多少", {"cap"}, "处一万元以上十万元以下罚款。"),
+    # The date under a document's signature is the date it was issued.
+    ("那份通知的落款日期是哪天", {"issued"}, "2031年6月2日"),
+    ("What laws is the code made under?", {"basis"}, "根据《某某法》制定本办法。"),
 ]
 
 
@@ -341,3 +350,23 @@ def test_document_standing_asked_plainly(question: str, kind: str) -> None:
 
 def test_who_may_apply_with_the_modal_before_the_applicant() -> None:
     assert CONDITIONS_ASKED.search("这个扶持可以由哪些类型的单位申报")
+
+
+@pytest.mark.parametrize("question", ["那个办法用什么方式报送材料", "可以以什么方式提交意见"])
+def test_how_a_thing_is_done_asks_no_mode(question: str) -> None:
+    assert "mode" not in ask_types(question)
+
+
+def test_who_sets_up_a_committee_asks_an_agency_not_a_person() -> None:
+    assert ask_types("评审委员会是谁来组建的") == {"agency"}
+    assert "person" in ask_types("评审委员会的委员有哪些人")
+
+
+@pytest.mark.parametrize("question", ["那份措施正式版出没出", "示范办法正式稿发没发"])
+def test_whether_the_final_version_is_out_asked_the_a_not_a_way(question: str) -> None:
+    assert "status" in ask_types(question)
+
+
+@pytest.mark.parametrize("question", ["这项补贴是不是要求在本区纳税", "必须在本区注册吗", "是否要求独立法人"])
+def test_whether_something_is_required_asks_the_conditions(question: str) -> None:
+    assert CONDITIONS_ASKED.search(fold(question))

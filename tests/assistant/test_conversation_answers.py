@@ -226,3 +226,27 @@ def test_the_final_text_asked_after_a_question_naming_both_versions(policy_assis
     answers = _converse(policy_assistant, "工信专项资金管理办法征求意见稿的征集时间？", "正式稿呢，什么时候出的、谁发的？")
     assert "2026年1月20日" in answers[1].text and "财政局" in answers[1].text
     assert {c.doc_id for c in answers[1].citations} == {"lg-itc-fund-measures-2026"}
+
+
+def test_an_amount_in_a_follow_up_about_a_fine_is_no_precheck(policy_assistant: PolicyAssistant) -> None:
+    history = [Turn("user", "深圳数据条例对非法交易数据最多罚多少钱"),
+               Turn("assistant", "交易金额一万元以上的，处二十万元以上一百万元以下罚款。")]
+    answer = policy_assistant.answer("交易额没到一万元的又怎么罚", history)
+    assert "五万元以上二十万元以下" in answer.text
+    assert "语料券" not in answer.text and "预计可获" not in answer.text
+
+
+def test_who_is_in_charge_of_the_item_the_conversation_named(policy_assistant: PolicyAssistant) -> None:
+    history = [Turn("user", "龙岗购买算力的补贴标准是什么"), Turn("assistant", "按算力费用的30%支持，最高600万元。")]
+    answer = policy_assistant.answer("这项由哪个部门负责", history)
+    assert not answer.refused
+    assert "Industry and Information Technology Bureau" in answer.text
+    assert not answer.text.startswith("这项")
+
+
+def test_an_english_follow_up_keeps_the_document_its_conversation_named(policy_assistant: PolicyAssistant) -> None:
+    history = [Turn("user", "Under the Shenzhen AI industry regulation, how are high-risk AI applications supervised?"),
+               Turn("assistant", "By ex-ante assessment and risk early warning.")]
+    answer = policy_assistant.answer("And the low-risk ones?", history)
+    assert {c.doc_id for c in answer.citations} == {"sz-ai-industry-regulation-2022"}
+    assert "事前披露" in answer.text

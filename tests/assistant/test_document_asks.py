@@ -38,3 +38,9 @@ def test_versions_named_anywhere_or_in_the_parts_that_ask() -> None:
     assert asked_versions("征求意见稿和正式版各是什么时候发的") == {"draft", "final"}
     assert asked_versions("有征求意见稿也有正式稿，正式稿是哪天印发的？") == {"final"}
     assert asked_versions("那个细则征求意见稿，征求意见是从哪天到哪天") == frozenset()  # it only sets the scene
+
+
+def test_a_consultation_naming_a_notice_asks_no_period() -> None:
+    # "征求…意见的通知" names the notice whose date is asked; a deadline of the comments is the consultation's.
+    assert not asks_comment_period("区里征求示范办法意见的通知落款是哪天")
+    assert asks_comment_period("征求意见的通知是哪天发的，意见什么时候截止")

@@ -234,3 +234,28 @@ def test_a_year_the_budget_table_has_no_column_for_gets_no_row(policy_assistant:
 def test_a_standard_asked_is_not_answered_by_a_budget_row(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("场景示范项目扶持的详细标准是啥")
     assert not any("表1" in c.clause_id for c in answer.citations)
+
+
+def test_a_date_is_no_quantity() -> None:
+    assert not states("2031年5月，某市出台了产业行动方案。", {"quantity"}, set(), set(), False)
+    assert states("2031年一季度，全区产业增加值约12.5亿元。", {"quantity"}, set(), set(), False)
+
+
+def test_who_does_the_act_asked_is_named_by_the_sentence_with_that_act(policy_assistant: PolicyAssistant) -> None:
+    # Both sentences name a body acting on the committee; only one says who sets it up.
+    best = _best(policy_assistant, "评审委员会是谁来组建的", [
+        "评审委员会的日常工作由区科技创新局承担。",
+        "区人民政府负责组建评审委员会，委员由相关领域专家担任。",
+    ])
+    assert "区人民政府负责组建" in best
+
+
+def test_an_item_by_its_place_is_the_table_row_of_that_number(policy_assistant: PolicyAssistant) -> None:
+    doc = next(d for d in policy_assistant.corpus.documents.values() if not d.gaps and d.language == "zh")
+    rows = [f"表1 资金测算表（万元）｜序号：{n}｜项目名称：{name}｜2031年：{amount}"
+            for n, name, amount in ((3, "场景开放扶持", 700), (1, "算力扶持", 900), (2, "数据扶持", 500))]
+    hits = [Hit(Clause(f"{doc.doc_id}#r{i}", doc.doc_id, f"r{i}", "table_row", (), text, 900 + i), doc, 1.0 - i / 10)
+            for i, text in enumerate(rows)]
+    query = understand("第二个项目的预算是多少", [], policy_assistant.retriever, policy_assistant.rules)
+    evidence = supported(candidate_evidence(policy_assistant.retriever, query, hits, with_context=False))
+    assert evidence and "序号：2" in evidence[0].sentence

@@ -192,3 +192,11 @@ def test_a_place_said_with_是在_is_where_it_is(text: str, field: str, flag: bo
 ])
 def test_whom_a_corpus_was_bought_from(text: str, related: bool | None) -> None:
     assert extract_facts(text).profile.get("corpus_from_related_party") is related
+
+
+def test_a_bare_amount_after_a_question_about_a_fine_is_no_spending() -> None:
+    # The conversation asked what a law fines for illegal data trading, not about buying data for support.
+    asked_fine = extract_facts("那交易额不到五千块的呢", topic="条例里非法数据交易最多罚多少钱")
+    assert not asked_fine.has_amount or not asked_fine.profile
+    bought = extract_facts("那花了300万呢", topic="我们想通过数据交易平台买语料")
+    assert bought.profile == {"corpus_contract_wan": 300.0}

@@ -304,3 +304,25 @@ def test_a_bracketed_note_naming_who_is_responsible_is_said_as_a_sentence() -> N
     quote = "（三）建设星火算力平台。整合全市算力资源。(责任单位:市星火局、市数据局等)"
     said = lead("建设星火算力平台的责任单位", "(责任单位:市星火局、市数据局等)", quote=quote)
     assert said == "责任单位：市星火局、市数据局等。"
+
+
+def test_a_fine_asked_at_most_leads_with_the_highest_tier() -> None:
+    tiers = "处一万元以上五万元以下罚款；情节严重的，处五万元以上三十万元以下罚款。"
+    assert "三十万元" in lead("违规交易数据最高罚多少", tiers)
+
+
+def test_the_body_the_question_names_is_not_who_acts_on_it() -> None:
+    text = lead("评审委员会由谁来组建", "区政府应当按照有关规定组建区示范项目评审委员会，负责项目评审。")
+    assert text.startswith("区政府")
+
+
+def test_a_pointing_word_is_no_subject_of_the_lead() -> None:
+    # "这条" points back at what the conversation spoke of; it names nothing to open the answer with.
+    assert not lead("这条由哪个部门管", "(责任单位:区科技创新局)").startswith("这条")
+    assert "区科技创新局" in lead("这项归哪个部门管", "(责任单位:区科技创新局)")
+
+
+def test_what_a_text_is_made_under_leads_with_the_titles_it_cites() -> None:
+    sentence = "为了规范数据处理活动，根据《中华人民共和国数据安全法》《中华人民共和国个人信息保护法》等法律，制定本规定。"
+    assert "《中华人民共和国数据安全法》" in lead("这个规定是根据哪些法律制定的", sentence)
+    assert lead("What laws are these rules based on?", sentence).startswith("Based on")

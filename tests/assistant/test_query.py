@@ -61,3 +61,9 @@ def test_a_followup_borrows_items_from_its_earlier_turns(policy_assistant: Polic
     assert query.named_items == (item.item_id,)
     standalone = _query(policy_assistant, "今年的申报比例是多少，请具体说明一下条件和流程", [Turn("user", item.name)])
     assert not standalone.context.is_followup and standalone.named_items == ()
+
+
+@pytest.mark.parametrize("question", ["龙岗买算力的补贴有多少", "算力券龙岗这边补多少", "龙岗区里的算力券怎么算"])
+def test_an_item_is_named_in_the_ways_people_word_it(policy_assistant: PolicyAssistant, question: str) -> None:
+    query = understand(question, [], policy_assistant.retriever, policy_assistant.rules)
+    assert query.items == ("lg-compute",)

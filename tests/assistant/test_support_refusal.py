@@ -413,3 +413,20 @@ def test_a_quantity_asked_in_a_unit_no_held_sentence_states_is_refused(policy_as
     assert answer.refused and "EFLOPS" in answer.text and not answer.citations
     held = policy_assistant.answer("深圳先锋城市行动方案里2024年算力规模要达到多少PFLOPS")
     assert not held.refused
+
+
+@pytest.mark.parametrize("question", [
+    "训力券是不是要求申请单位在深圳纳税满三年？",  # the voucher's clause speaks of no tax or registration
+    "深圳的算力券每张面值多少，抵扣比例是多少",  # 算力券 is the action plan's, which states no value
+    "广东通用人工智能实施意见给2030年定了什么目标",  # a target for a year no held sentence names
+    "龙岗对瞪羚企业认定有什么奖励",  # a certification no held text rewards
+])
+def test_what_the_held_texts_do_not_state_is_refused(policy_assistant: PolicyAssistant, question: str) -> None:
+    answer = policy_assistant.answer(question)
+    assert answer.refused and not answer.citations
+
+
+def test_a_requirement_the_conditions_state_is_answered(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗的算力补贴是不是要求在龙岗纳税")
+    assert not answer.refused
+    assert "纳税地" in answer.text
