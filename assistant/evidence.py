@@ -570,8 +570,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 # The title speaks of the whole table ("未来三年所需资金测算表（万元）"), the cells of the row.
                 title, _, window = window.partition("｜")
                 money_table = "元" in title
+                # (nor, of an item named, anything but a figure: "评分标准是什么" is not its budget)
                 if money_table and (applicant or actuals or over_years or event_time or parties or conditions
-                                    or "standard" in kinds):
+                                    or "standard" in kinds or (query.named_items and not kinds & (_FIGURES | {"date"}))):
                     continue  # a budget row is every applicant's total, and an estimate: no answer to what one
                     # applicant gets, nor to what was paid out, nor (its cells by year) to a total over years,
                     # nor (its years head columns of amounts) to when something happens, nor to an item's

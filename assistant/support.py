@@ -350,6 +350,20 @@ def unheld_terms(corpus: Corpus, quoted: tuple[str, ...]) -> list[str]:
     return [q for q in names if not any(q in t for t in texts)]
 
 
+# Asking what the district itself grants ("区里给报多少"), not any level's support.
+_DISTRICT_ASKED = re.compile(r"区里|区级|区政府|区财政|区里面|区一级")
+
+
+def _district_first(corpus: Corpus, query: Query, evidence: list[Evidence]) -> list[Evidence]:
+    """`evidence` with the sentences of the district's own documents first when the question asks what the district
+    grants ("在龙岗租算力，区里给报多少"): a city voucher's rate read out as the district's is a wrong amount."""
+    if not _DISTRICT_ASKED.search(query.folded):
+        return evidence
+    districts = {p for p in held_places(corpus) if p in query.folded} - {"深圳", "广东"}
+    own = [e for e in evidence if districts & document_areas(e.hit.doc)]
+    return [*own, *(e for e in evidence if e not in own)] if own else evidence
+
+
 def other_area_figure(corpus: Corpus, query: Query, evidence: list[Evidence]) -> str:
     """Why no held sentence states a figure of the area the question names ("深圳…规模要达到多少"), or "".
 
@@ -674,6 +688,7 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     if not evidence:
         # A named support item's own note (where its standard would be) says it better.
         return Support("not_held", note="" if query.named_items else not_held_note(corpus, query, hits))
+    evidence = _district_first(corpus, query, evidence)
     if all_measures or taxes:
         # A clause about another measure states that measure's rate or cap: no answer, however close. Nor does
         # one that never names the tax asked about ("拿了补贴要交增值税吗") say how it is taxed.

@@ -289,7 +289,8 @@ class _Facts:
         newer = [n + self._issued(d) for d in currency.superseded_by if (n := self._name(d))]
         lines = [f"{self.title}已被{'、'.join(newer)}取代。"] if newer else []
         if older:
-            lines.append(f"{self.title}取代了{'、'.join(dict.fromkeys(older))}。")
+            # "现在以哪个版本为准": the text in force, and when it was issued.
+            lines.append(f"{self.title}{self._issued(self.doc.doc_id)}取代了{'、'.join(dict.fromkeys(older))}。")
         lines += [reported_revision_note(self.doc, e) for e in self.known.reported_newer_versions(self.doc.doc_id)
                   if e.id in currency.reported_newer]
         for line in lines:
@@ -588,7 +589,7 @@ def article_lookup(res: Resources, context: Context, draft: Draft) -> Step:
     # An article named as the setting of another question ("违反第N条的罚款是多少", "第一条引用的办法文号") is quoted
     # only when it states what is asked; else the evidence strategy finds the clause that does. An article asked
     # what it means ("第四十四条说的先行先试是啥意思") is the answer, whatever it states.
-    setting = _BREACHED.search(query.folded) or query.kinds & _STATED_FIGURES
+    setting = _BREACHED.search(query.folded) or query.asks_penalty or query.kinds & _STATED_FIGURES
     found = [lookup for lookup in found if not query.kinds or not setting or any(
         states(sentence, query.kinds, set(query.per_units), set(), False)
         for sentence in sentences(lookup.clause.text if lookup.clause else ""))]

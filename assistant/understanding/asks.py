@@ -261,7 +261,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             # Whether a text is still what one goes by: "还能用吗", "还按它来吗", "仍然有效", "作废了没有".
             r"|还(?:能|可以)用|还按.{0,3}(?:来|执行|办)|仍(?:然)?(?:有效|适用|执行)|作废"
             # Which of two to go by: "现在应该用2021年的1号文还是新的修订版".
-            r"|(?:该|应该|现在|要)(?:看|用|按|执行)[^，。？?]{1,24}还是[^，。？?]{0,8}(?:版|稿|号文|办法|条例|细则)"
+            r"|(?:该|应该|现在|要)是?(?:看|用|按|执行)[^，。？?]{1,24}还是[^，。？?]{0,8}(?:版|稿|号文|办法|条例|细则|文本|文件)"
             r"|still valid|still in (?:force|effect|use)|still (?:the )?(?:applicable|current)|still apply"
             r"|expire|valid until|validity"
         ),
@@ -372,7 +372,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # A question for a kind of thing is answered by a sentence that names that kind.
     AnswerType(
         "principles", "原则",
+        # (what a fund "must follow" is its principles, however they are called: "应当遵循哪些要求")
         re.compile(r"(?:什么|哪些|哪几[条个项]?|几[条个项大])[^，。？?]{0,6}原则|原则(?:有|是|包括)?(?:哪些|什么|哪几|啥)"
+                   r"|遵循(?:哪些|什么|哪几)(?![^，。？?]{0,6}原则)"
                    r"|\bprinciples\b"),
         # Principles are named as such, or listed as a run of four-character phrases ("科学设立、绩效优先、…").
         re.compile(r"原则(?!上)|principle|(?:[\u4e00-\u9fff]{4}、){2,}[\u4e00-\u9fff]{4}"),
@@ -522,7 +524,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # telephone number, as a document states them (composers.document_facts finds them by their form).
     AnswerType(
         "contact", "联系方式",
-        re.compile(r"邮箱|电子邮件|e-?mail|邮寄地址|通讯地址|通信地址|寄(?:到|至|往)|联系(?:人)?(?:和|及|、)?电话|电话号码"
+        re.compile(r"邮箱|电子邮件|e-?mail|邮寄地址|通讯地址|通信地址|寄(?:到|至|往)|寄(?:到)?哪|联系(?:人)?(?:和|及|、)?电话|电话号码"
                    r"|打什么电话|电话(?:是)?多少|联系方式|电话(?:要|该|应该)?(?:打给|找)谁|(?:打|拨)(?:哪个|什么)(?:号码|电话)|联系谁|找谁联系"
                    r"|mailing address|postal address|phone number|telephone"),
         None,
@@ -660,6 +662,7 @@ PENALTY_ASKED = re.compile(r"罚|处分|法律责任|追责|penalt|\bfines?\b|pu
 # Who may apply and on what conditions: "申请条件", "要满足什么", "哪些企业可以申请", "who can apply".
 CONDITIONS_ASKED = re.compile(r"条件|门槛|资格|(?:要|需要?|得)满足|(?:什么|哪些|啥)要求|(?:谁|哪些|哪类|哪种|什么样?的?)"
                               r"(?:类型|种类|性质)?的?(?:(?:企业|单位|公司|主体|机构)(?:可以|能|能够|可)?|(?:可以|能|能够|可))(?:申请|申报)"
+                              r"|(?:哪些|哪类|什么)(?:类型|种类)?的?(?:企业|单位|主体|机构)[^，。？?]{0,16}(?:申请|申报)"
                               r"|who (?:can|may|is eligible)"
                               # whether something is required of the applicant ("是不是要求在龙岗注册", "必须在龙岗纳税吗")
                               r"|(?:是不是|是否)要求|要求[^，。？?]{1,20}[吗么]|必须[^，。？?]{1,20}[吗么]"

@@ -16,7 +16,8 @@ _CONSULTATION = re.compile(r"(?:征求|征询|征集)\S{0,4}?意见(?!稿)|意�
                            r"|反馈(?:的)?(?:截止|期限|时间|日期)|意见(?!稿)[^，。？?]{0,6}(?:截止|期限)"
                            r"|意见(?!稿).{0,4}(?:提|交|发|寄)"
                            r"|public comments?|comment period|consultation")
-_NOTICE_NAME = re.compile(r"(?:征求|征询|征集)[^，。？?]{0,12}?意见的?通知")
+# "征求意见的通知", "8月征求意见的那版": the consultation names a notice or a version, not a time asked.
+_NOTICE_NAME = re.compile(r"(?:征求|征询|征集)[^，。？?]{0,12}?意见的?(?:通知|那一?版|版本)")
 _TIME_KINDS = frozenset({"date", "day", "deadline", "period"})
 # Which version of a document a question means: its draft for comment, or the text as issued.
 _DRAFT_WORDS = re.compile(r"征求意见稿|意见稿|草案|草稿|送审稿|\bdraft\b")
@@ -57,8 +58,11 @@ def contact_kinds(question: str) -> frozenset[str]:
     """Which contact details a question asks for: "email", "post" (a postal address), "phone"; all three
     for "联系方式" or "how to contact"."""
     folded = fold(question)
-    kinds = {k for k, p in (("email", r"邮箱|电子邮件|e-?mail"), ("post", r"地址|寄(?:到|至|往)|postal|mailing"),
-                            ("phone", r"电话|phone")) if re.search(p, folded)}
+    # "电子邮件反馈地址" is an e-mail address, not a postal one.
+    posted = re.sub(r"(?:电子邮件|邮件|邮箱|e-?mail)\S{0,4}?地址", " ", folded)
+    kinds = {k for k, p, text in (("email", r"邮箱|电子邮件|e-?mail", folded),
+                                  ("post", r"地址|寄(?:到|至|往)|寄(?:到)?哪|postal|mailing", posted),
+                                  ("phone", r"电话|phone", folded)) if re.search(p, text)}
     return frozenset(kinds or {"email", "post", "phone"})
 
 

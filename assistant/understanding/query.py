@@ -141,6 +141,8 @@ class Query:
     # The known, unheld version a named document replaced that the message asks about ("旧版", "2022年版"):
     # its registry id, or "" (`earlier_versions.earlier_version`).
     earlier_version: str = ""
+    # A follow-up asking nothing of its own ("那语料券呢") asks what its earlier turns asked.
+    asks_inherited: bool = False
 
     @property
     def followup_text(self) -> str:
@@ -149,8 +151,10 @@ class Query:
 
     @property
     def asks_penalty(self) -> bool:
-        """The question asks how a breach is punished: the clauses sanctioning a duty answer, not the duty."""
-        return PENALTY_ASKED.search(self.folded) is not None
+        """The question asks how a breach is punished: the clauses sanctioning a duty answer, not the duty (also
+        a follow-up asking nothing of its own after "…怎么罚": "要是交易金额一万元以上呢")."""
+        return PENALTY_ASKED.search(self.folded) is not None or (
+            self.asks_inherited and PENALTY_ASKED.search(fold(self.followup_text)) is not None)
 
     @property
     def asks_conditions(self) -> bool:
@@ -277,6 +281,7 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         language="en" if is_english(text) else "zh",
         intent=intent,
         asks=asks,
+        asks_inherited=inherits and not asked(text),
         per_units=frozenset(per_units(text)),
         documents=documents,
         articles=articles,

@@ -505,3 +505,14 @@ def test_a_parts_new_name_asked_is_its_heading_alone(policy_assistant: PolicyAss
     answer = policy_assistant.answer("深圳先锋城市若干措施的第一部分，正式稿跟征求意见稿比改成什么了")
     assert "丰富生态要素供给" in answer.text and "加速模型研发迭代" in answer.text
     assert [c.label for c in answer.citations] == ["一、", "一、"]  # the two headings, not the items under them
+
+
+def test_a_budget_row_answers_no_question_but_a_figure(policy_assistant: PolicyAssistant) -> None:
+    # The item's only clause held is its district budget row: no answer to how projects are scored.
+    answer = policy_assistant.answer("场景示范项目评审的时候打分标准是怎样的")
+    assert not any(c.label.startswith("表1") for c in answer.citations)
+
+
+def test_which_version_to_go_by_names_the_final_and_when_it_was_issued(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("先锋城市若干措施现在是按征求意见稿还是正式文本执行")
+    assert "2024年12月18日" in answer.text

@@ -62,6 +62,7 @@ CASES = [
     ("示范资金采用什么管理方式", {"mode"}, "示范资金实行项目库制管理。"),
     ("对低风险产品用的是哪种监管模式", {"mode"}, "低风险产品采用事后抽查的监管模式。"),
     ("这种奖励是什么审核方式", {"mode"}, "本项目适用核准制。"),
+    ("示范资金使用要遵循哪些要求", {"principles"}, "示范资金应当统筹安排、突出重点、注重绩效、公开透明。"),
     # A fine's range is capped by its upper bound.
     ("乱收费最多罚多少", {"cap"}, "处一万元以上十万元以下罚款。"),
     # The date under a document's signature is the date it was issued.
@@ -367,6 +368,7 @@ def test_whether_the_final_version_is_out_asked_the_a_not_a_way(question: str) -
     assert "status" in ask_types(question)
 
 
-@pytest.mark.parametrize("question", ["这项补贴是不是要求在本区纳税", "必须在本区注册吗", "是否要求独立法人"])
+@pytest.mark.parametrize("question", ["这项补贴是不是要求在本区纳税", "必须在本区注册吗", "是否要求独立法人",
+                                      "什么类型的机构可以作为项目单位申报"])
 def test_whether_something_is_required_asks_the_conditions(question: str) -> None:
     assert CONDITIONS_ASKED.search(fold(question))

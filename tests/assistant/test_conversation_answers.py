@@ -250,3 +250,12 @@ def test_an_english_follow_up_keeps_the_document_its_conversation_named(policy_a
     answer = policy_assistant.answer("And the low-risk ones?", history)
     assert {c.doc_id for c in answer.citations} == {"sz-ai-industry-regulation-2022"}
     assert "事前披露" in answer.text
+
+
+def test_a_follow_up_after_a_penalty_question_asks_the_penalty_again(policy_assistant: PolicyAssistant) -> None:
+    # The article the conversation named is the duty breached; the follow-up asks the penalty for another case.
+    history = [Turn("user", "深圳数据条例第六十七条规定的数据交易，违反了怎么处罚"),
+               Turn("assistant", "责令改正，没收违法所得，并处罚款。")]
+    answer = policy_assistant.answer("那交易额超过一万元的情况呢", history)
+    assert "二十万元以上一百万元以下" in answer.text
+    assert [c.label for c in answer.citations] == ["第九十四条"]

@@ -32,6 +32,8 @@ def test_contact_details_asked() -> None:
     assert contact_kinds("意见发哪个邮箱") == {"email"}
     assert contact_kinds("电话多少，寄到哪里") == {"phone", "post"}
     assert contact_kinds("联系方式是什么") == {"email", "post", "phone"}
+    assert contact_kinds("意见稿的电子邮件反馈地址是多少") == {"email"}  # an e-mail address, not a postal one
+    assert contact_kinds("纸质意见寄哪") == {"post"}
 
 
 def test_versions_named_anywhere_or_in_the_parts_that_ask() -> None:
@@ -44,3 +46,4 @@ def test_a_consultation_naming_a_notice_asks_no_period() -> None:
     # "征求…意见的通知" names the notice whose date is asked; a deadline of the comments is the consultation's.
     assert not asks_comment_period("区里征求示范办法意见的通知落款是哪天")
     assert asks_comment_period("征求意见的通知是哪天发的，意见什么时候截止")
+    assert not asks_comment_period("去年3月征求意见的那版办法，正式版哪天印发的")  # a version named by its consultation

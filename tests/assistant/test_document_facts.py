@@ -214,7 +214,8 @@ def _lookup(question: str) -> tuple[Draft, object]:
     query = SimpleNamespace(text=question, asks=types, kinds=kinds_of(types),
                             per_units=frozenset(per_units(question)),
                             documents={"t-reg": 1}, named_documents={"t-reg": 1},
-                            articles=tuple(locators_in(question)), language="zh", folded=fold(question))
+                            articles=tuple(locators_in(question)), language="zh", folded=fold(question),
+                            asks_penalty=False)
     context = Context(query=query, hits=[], support=Support("not_held"), intent="policy")  # type: ignore[arg-type]
     draft = Draft()
     return draft, article_lookup(SimpleNamespace(corpus=CORPUS), context, draft)  # type: ignore[arg-type]

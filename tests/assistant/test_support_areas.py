@@ -90,3 +90,10 @@ def test_a_place_typed_by_the_sound_of_the_held_district_is_read_as_it(policy_as
     assert heard_as_held(policy_assistant.corpus, "龙华区买算力补贴比例是多少") == {}
     assert policy_assistant.answer("龙华区的企业买算力补贴比例是多少").refused
 
+
+
+def test_what_the_district_itself_grants_is_answered_from_the_districts_text(policy_assistant: PolicyAssistant) -> None:
+    # The city voucher's clause shares more words (租用, 训练); the question asks what the district pays.
+    answer = policy_assistant.answer("公司在龙岗，租云算力做大模型训练，区里面能给补贴多少比例")
+    assert "30%" in answer.text and "50%" not in answer.text
+    assert {c.doc_id for c in answer.citations} == {"lg-ai-measures-en"}
