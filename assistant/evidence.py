@@ -51,7 +51,7 @@ _NAMES = re.compile(r"《[^》]*》|[〔\[(（]\s*\d{4}\s*[〕\])）]")
 _CITED = re.compile(r"《[^》]+》")
 _FIGURES = frozenset({"money", "quantity", "count", "cap", "ratio", "grant"})
 # A question for what an applicant gets, and the words that make it one about a budget instead.
-_APPLICANT = re.compile(r"补贴|补助|资助|奖励|能补|补多少|能拿|拿多少|能领|领多少|给多少|subsid|grant")
+_APPLICANT = re.compile(r"补贴|补助|资助|奖励|能补|补多少|能拿|拿多少|能领|领多少|给多少|申请(?:到)?多少|subsid|grant")
 _BUDGET_ASKED = re.compile(r"预算|测算|经费|资金|安排|准备|总计|合计|一共|总共|加起来|累计|表|每年|哪一?年|budget|estimate")
 _YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2})\s*-\s*(20\d{2})(?!\d)")
 

@@ -44,6 +44,8 @@ _NOT_KIND = frozenset("我们 我 我司 本 该 这家 那家 这个 那个 这
 # Applying for support and receiving it: "申报的资助总额", "申请补贴" name no thing paid for.
 _PROCESS = frozenset("申报 申请 获得 获 拿到 领取 发放 拨付 兑付 兑现 享受".split())
 # Applying for a thing names it as what is granted: "人才公寓怎么申请", "能申领人才住房吗".
+# How much of it ("按合同金额多少比例资助", "补贴标准"): the size of a measure, not a thing it pays for.
+_HOW_MUCH = frozenset("比例 比率 金额 额度 数额 标准 上限 幅度".split())
 _APPLY = frozenset("申请 申报 申领 领取".split())
 _HOW = frozenset("怎么 怎样 如何 咋 在哪 在哪里 哪里 去哪 去哪里 到哪 到哪里".split())
 _END = frozenset("吗 么 呢 不 没".split())
@@ -118,7 +120,7 @@ def named_measures(retriever: Retriever, text: str) -> tuple[NamedMeasure, ...]:
                 tag = "n"  # jieba's place tag on a word that names no area ("上市")
             # A verb no held clause has, rare in Chinese, names what is paid for too ("安居补贴", "搬迁补贴").
             thing_like = _THING.match(tag) or (tag.startswith("v") and not retriever.is_known(thing))
-            if thing_like and _CJK_WORD.fullmatch(thing) and thing not in _PROCESS \
+            if thing_like and _CJK_WORD.fullmatch(thing) and thing not in _PROCESS | _HOW_MUCH \
                     and _particular(retriever, thing):
                 said = "".join(w for w, _ in words[start:named_end]) if act and not noun.start() else thing
                 out.setdefault(thing, NamedMeasure(said + noun.group(0), (thing, *retriever.lexicon.expansions(thing))))

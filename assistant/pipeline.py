@@ -124,6 +124,9 @@ def retrieve(res: Resources, query: Query) -> list[Hit]:
         named = related_documents(res.corpus.documents, set(query.named_documents))
         items = tuple(i.item_id for i in res.rules.items if i.activity.clause.split("#")[0] in named)
         hits = with_clauses(res, applicant_clauses(res.rules, items), hits)
+    elif query.asks_conditions and hits and (scope := items_in_scope(query, res.rules)):
+        # "没开公司能申请龙岗这个资金吗": who may apply for the items of the level it names.
+        hits = with_clauses(res, list(dict.fromkeys(applicant_clauses(res.rules, tuple(sorted(scope))))), hits)
     if "definition" in query.kinds and hits:
         hits = with_clauses(res, defining_clauses(res.corpus, query.folded), hits)  # "什么叫公共数据"
     if "basis" in query.kinds and query.named_documents and hits:
@@ -194,11 +197,19 @@ def compare(res: Resources, query: Query) -> tuple[Evidence, ...]:
     found: list[Evidence] = []
     # "各是哪天" of two documents is each one's date (document facts); "各多少" of two support items, each one's.
     documents = compared_documents(res.corpus, set(query.documents)) if "compare" in asks else []
+    broken: list[Evidence] = []
     for doc_id in documents:
         hits = res.retriever.search(query.text, k=CAL.retrieve_k, filters=SearchFilters(doc_ids=frozenset({doc_id})))
-        evidence = supported(candidate_evidence(res.retriever, query, hits, with_context=False))
+        candidates = candidate_evidence(res.retriever, query, hits, with_context=False)
+        evidence = supported(candidates)
         if evidence:
             found.append(evidence[0])
+        elif candidates and candidates[0].cut_off:
+            broken.append(candidates[0])
+    # A version's article held only in part ("第二条…〔以下原文未收录〕") is set beside the other version's article of
+    # the same number as far as it is held: what differs may be in the part held.
+    found += [b for b in broken if any(f.hit.clause.label == b.hit.clause.label for f in found)]
+    found.sort(key=lambda e: documents.index(e.hit.doc.doc_id))
     if len(found) < 2:  # no two named documents answer: the support items named, each from its own clauses
         found = list(_compared_items(res, query))
     return tuple(found) if len(found) >= 2 else ()

@@ -17,16 +17,18 @@ from retrieval.text import fold
 
 # "是不是要求X", "是否需要X", "要不要X", "X是必须的吗", "必须X吗": X, up to the question's end.
 _REQUIRED = re.compile(r"(?:(?:是不是|是否)(?:要求|需要|得|要|必须)|需不需要|要不要|必须|一定要|得不得)(?:要求|先)?"
-                       r"(?P<x>[^，。？?；;]{2,24}?)(?:才(?:能|可以|行)[^，。？?]{0,8})?(?:吗|么|呢|[？?]|$)")
+                       r"(?P<x>[^，。？?；;]{2,24}?)(?:才(?:能|可以|行)[^，。？?]{0,8})?(?:吗|么|呢|[？?]|$)"
+                       # "对产品销售额有什么门槛": a threshold or requirement on a thing
+                       r"|对(?P<on>[^，。？?；;]{2,16}?)有(?:什么|哪些|没有)(?:门槛|要求|限制)")
 # Words of asking and of the applicant, which say nothing of what is required.
 _GENERIC = frozenset("企业 公司 单位 机构 我们 我司 申请 申报 补贴 资助 扶持 条件 要求 需要 必须 规定 这个 那个 "
-                     "可以 能够 才能 是否 是不是 有没有 进行 提供 相关".split())
+                     "可以 能够 才能 是否 是不是 有没有 进行 提供 相关 类型 种类 性质 主体 资格 身份 组织 方面".split())
 
 
 def asked_requirement(text: str) -> str:
     """What a yes/no question asks to be required ("在深圳注册并纳税满一年"), or ""."""
     match = _REQUIRED.search(fold(text))
-    return match.group("x") if match else ""
+    return (match.group("x") or match.group("on")) if match else ""
 
 
 def unstated_requirement(retriever: Retriever, text: str, clause_texts: Sequence[str]) -> tuple[str, ...]:

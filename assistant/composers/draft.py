@@ -197,6 +197,10 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | No
     lead = "".join(said) or lead_sentence(
         query.text, query.asks, query.language, evidence.sentence, quote, evidence.hit.doc.language,
         restate=not status_said, items=items)
+    own_voice = _OWN_VOICE.search(evidence.sentence) if "agency" in query.kinds and query.language == "zh" else None
+    if own_voice and evidence.hit.doc.issuer and evidence.hit.doc.issuer not in (lead or ""):
+        # "我局牵头制定了…": the issuer speaks of itself; its name is the document's issuer.
+        lead = f"{evidence.hit.doc.issuer}（文中自称“{own_voice.group(0)}”）。"
     if lead and "validity" in query.kinds:
         lead = past_validity(lead, query.language, today or date.today())
     opening = _introduction(evidence)
@@ -260,6 +264,11 @@ def add_compared_lead(draft: Draft, query: Query, compared: list[Evidence], labe
     draft.lines.append(joiner.join(said) + stop)
 
 
+# The issuer speaking of itself ("我局牵头制定了…", "本局负责…").
+_OWN_VOICE = re.compile(r"(?:我|本)(?:局|委|办|厅|机关)(?=牵头|负责|组织|制定|起草|会同|承担|审核|受理)")
+_ENUMERATES = re.compile(r"(?:包括|包含|分为|分别为|分别是)[^。；;：:]{2,}?、[^。；;：:]{2,}?(?:和|及|以及|、)[^。；;]{2,}")
+
+
 def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: Corpus,
                  *, compare: bool = False, named: AbstractSet[str] = frozenset(),
                  labels: list[str] | None = None) -> None:
@@ -277,7 +286,9 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
         if listed is not None:
             chosen[0] = replace(chosen[0], sentence=parts[listed[0]], index=listed[0], start=listed[0])
     # "审核方式有哪几种": a sentence naming the sorts asked for is the whole answer.
-    sorts = lists_sorts(fold(evidence[0].sentence), sorts_asked(query.folded))
+    # So is one enumerating them after 包括/分为 ("新增设立专项资金包括A、B和C").
+    sorts = lists_sorts(fold(evidence[0].sentence), sorts_asked(query.folded)) or \
+        _ENUMERATES.search(evidence[0].sentence) is not None
     if not compare and "each" in query.quoting and not sorts:
         for other in evidence[1:]:
             if other.hit.clause.clause_id not in {e.hit.clause.clause_id for e in chosen} \
@@ -296,7 +307,8 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
     for item in chosen:
         quote = quote_for(item, query)
         citation = cite(item.hit.clause, item.hit.doc, quote)
-        draft.lines.append(f"根据{citation.display}{_label(item.hit.doc)}{draft.marker(citation)}：“{quote}”")
+        broken = "（所存副本在此中断，其后原文未收录）" if item.cut_off and quote.endswith(item.sentence.strip()) else ""
+        draft.lines.append(f"根据{citation.display}{_label(item.hit.doc)}{draft.marker(citation)}：“{quote}”{broken}")
         if quote.rstrip().endswith(("：", ":")):
             # "…主要包括以下五个方面：" — the items it introduces are the headings of the clauses under it, listed
             # under the section's own citation (the section is what the question asks about, not each item).

@@ -238,7 +238,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"截止|最晚|最迟|之前提交|期限|到哪天|到什么时候|到啥时候|到几号|deadline|due date|no later than"),
         # "8月3日至9月1日": a period's end is its deadline.
         # "…9月16日前", "…9月22日止" (not 前海, 禁止: the word after a date)
-        re.compile(r"截止|截至|(?:[日号月年]|之|以)\s*前|[日号]\s*止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月"
+        re.compile(r"截止|截至|(?:[日号月年底末]|之|以)\s*前|[日号]\s*止|最迟|期限|[日号]\s*(?:至|到)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月"
                    r"|有效期?(?:至|到)"
                    r"|deadline|before|no later than|\buntil\b"),
         # The end of a period ("自8月3日至9月1日") or a date said to be the last ("截止至…", "最迟…").
@@ -256,7 +256,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "validity", "有效期",
         re.compile(
-            r"有效期|失效|到期|过期|还(?:在)?(?:执行|有效|适用|管用)|继续执行|是否有效|执行吗|适用吗|"
+            # ("研发机构也适用吗" asks whom it applies to, not whether it is in force)
+            r"有效期|失效|到期|过期|还(?:在)?(?:执行|有效|适用|管用)|继续执行|是否有效|执行吗|(?<!也)适用吗|"
             r"还在用|还(?:能)?用(?:吗|不)|还?算数|作数|以哪个为准|哪个为准|按哪个(?:版本|执行)|(?:该|应该|现在)(?:看|用|按)哪个|(?:看|用|按)哪个(?:版本|稿)"
             # Whether a text is still what one goes by: "还能用吗", "还按它来吗", "仍然有效", "作废了没有".
             r"|还(?:能|可以)用|还按.{0,3}(?:来|执行|办)|仍(?:然)?(?:有效|适用|执行)|作废"
@@ -509,7 +510,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # when an application passes review ("什么时候通过审核").
     AnswerType(
         "adopted", "通过或修订日期",
-        re.compile(r"(?:什么时候|啥时候|何时|哪天|哪一天|几号|哪年|哪一年)(?:被)?(?:通过|修订|修正|修改)(?![审评验认])"
+        # (also with the body that passed it between: "哪天经区政府常务会议审议通过的")
+        re.compile(r"(?:什么时候|啥时候|何时|哪天|哪一天|几号|哪年|哪一年)(?:被)?(?:经[^，。？?]{2,16}?)?(?:审议)?"
+                   r"(?:通过|修订|修正|修改)(?![审评验认])"
                    r"|(?:通过|修订|修正)(?:的)?(?:日期|时间|年份)|when was .{0,60}(?:adopted|passed|revised|amended)"
                    r"|(?:哪次|哪一次|什么|哪个)会议(?:上)?(?:审议)?(?:通过|修订)|(?:adopted|passed) (?:at|by) (?:which|what)"),
         re.compile(rf"(?:{DATE})[^。；;\n]{{0,40}}?(?:通过|修订|修正)"),
@@ -663,6 +666,8 @@ PENALTY_ASKED = re.compile(r"罚|处分|法律责任|追责|penalt|\bfines?\b|pu
 CONDITIONS_ASKED = re.compile(r"条件|门槛|资格|(?:要|需要?|得)满足|(?:什么|哪些|啥)要求|(?:谁|哪些|哪类|哪种|什么样?的?)"
                               r"(?:类型|种类|性质)?的?(?:(?:企业|单位|公司|主体|机构)(?:可以|能|能够|可)?|(?:可以|能|能够|可))(?:申请|申报)"
                               r"|(?:哪些|哪类|什么)(?:类型|种类)?的?(?:企业|单位|主体|机构)[^，。？?]{0,16}(?:申请|申报)"
+                              # whether one may apply at all ("没开公司能申请这个资金吗")
+                              r"|(?:能|可以|能不能|可不可以)(?:申请|申报)(?![^，。？?]{0,12}多少)[^，。？?]{0,12}[吗么]"
                               r"|who (?:can|may|is eligible)"
                               # whether something is required of the applicant ("是不是要求在龙岗注册", "必须在龙岗纳税吗")
                               r"|(?:是不是|是否)要求|要求[^，。？?]{1,20}[吗么]|必须[^，。？?]{1,20}[吗么]"

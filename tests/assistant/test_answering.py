@@ -516,3 +516,32 @@ def test_a_budget_row_answers_no_question_but_a_figure(policy_assistant: PolicyA
 def test_which_version_to_go_by_names_the_final_and_when_it_was_issued(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("先锋城市若干措施现在是按征求意见稿还是正式文本执行")
     assert "2024年12月18日" in answer.text
+
+
+def test_a_sentence_enumerating_the_cases_asked_is_the_whole_answer(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("区级专项资金新增设立分哪几种情形")
+    assert [c.label for c in answer.citations] == ["第五条"]
+
+
+def test_the_issuer_speaking_of_itself_is_named(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗AI实施细则征求意见稿由哪个局牵头制定")
+    assert answer.text.startswith("深圳市龙岗区工业和信息化局")
+
+
+def test_whether_an_individual_may_apply_is_answered_by_the_applicant_conditions(
+        policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("我是个体户，能申请龙岗的人工智能扶持资金吗")
+    assert any(c.label == "四、（三）" for c in answer.citations)
+    assert "不符合" in answer.text  # an individual is no applicant the conditions name
+
+
+def test_the_rate_and_cap_of_buying_corpora(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("买语料按合同额的多少比例资助，封顶多少")
+    assert not answer.refused and "30%" in answer.text and "200万元" in answer.text
+
+
+def test_a_version_held_in_part_is_compared_as_far_as_it_is_held(policy_assistant: PolicyAssistant) -> None:
+    # The draft's article 2 breaks off mid-sentence in the held copy; its held part still shows what it covered.
+    answer = policy_assistant.answer("工信专项资金管理办法征求意见稿和正式稿对专项资金的定义有什么不同")
+    assert [c.doc_id for c in answer.citations] == ["lg-itc-fund-measures-2024-draft", "lg-itc-fund-measures-2026"]
+    assert "农业" in answer.text and "其后原文未收录" in answer.text

@@ -63,6 +63,8 @@ CASES = [
     ("对低风险产品用的是哪种监管模式", {"mode"}, "低风险产品采用事后抽查的监管模式。"),
     ("这种奖励是什么审核方式", {"mode"}, "本项目适用核准制。"),
     ("示范资金使用要遵循哪些要求", {"principles"}, "示范资金应当统筹安排、突出重点、注重绩效、公开透明。"),
+    ("算力平台最迟什么时候建成", {"deadline"}, "算力平台2031年年底前建成。"),  # "年底前" is a deadline
+    ("办法是哪天经区政府常务会议审议通过的", {"adopted"}, "2031年3月2日区政府七届常务会议审议通过。"),
     # A fine's range is capped by its upper bound.
     ("乱收费最多罚多少", {"cap"}, "处一万元以上十万元以下罚款。"),
     # The date under a document's signature is the date it was issued.
@@ -369,6 +371,12 @@ def test_whether_the_final_version_is_out_asked_the_a_not_a_way(question: str) -
 
 
 @pytest.mark.parametrize("question", ["这项补贴是不是要求在本区纳税", "必须在本区注册吗", "是否要求独立法人",
-                                      "什么类型的机构可以作为项目单位申报"])
+                                      "什么类型的机构可以作为项目单位申报", "没开公司的个人能申请这个资金吗"])
 def test_whether_something_is_required_asks_the_conditions(question: str) -> None:
     assert CONDITIONS_ASKED.search(fold(question))
+
+
+def test_whom_a_text_applies_to_is_no_validity() -> None:
+    assert "validity" not in ask_types("只做内部研发的机构也适用吗")
+    assert "validity" in ask_types("这个办法现在还适用吗")
+    assert not CONDITIONS_ASKED.search(fold("这个项目能申请多少钱"))  # how much, not whether

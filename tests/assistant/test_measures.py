@@ -42,7 +42,8 @@ def _names(policy_assistant: PolicyAssistant, question: str) -> tuple[str, ...]:
     ("申报的资助总额超了怎么办", ()),  # applying for support is no thing paid for
     ("申请补贴要什么材料", ()),
     ("人才安居补贴怎么领", ("安居补贴",)),  # a verb no held clause has names what is paid for
-    ("瞪羚企业认定奖励给多少", ("瞪羚企业认定奖励",)),  # an act held texts know is of the thing before it
+    ("瞪羚企业认定奖励给多少", ("瞪羚企业认定奖励",)),
+    ("买数据按合同金额多少比例资助", ()),  # how much of it is no thing paid for  # an act held texts know is of the thing before it
 ])
 def test_which_words_name_a_measure(policy_assistant: PolicyAssistant, question: str,
                                     names: tuple[str, ...]) -> None:

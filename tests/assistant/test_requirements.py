@@ -14,6 +14,7 @@ from assistant.service import PolicyAssistant
     ("需不需要提供审计报告", "提供审计报告"),
     ("比例是不是高一点", ""),  # whether a figure is higher asks nothing to be required
     ("补贴最高多少", ""),
+    ("示范扶持对企业营业收入有什么门槛", "企业营业收入"),  # a threshold on a thing
 ])
 def test_what_a_question_asks_to_be_required(question: str, required: str) -> None:
     assert asked_requirement(question) == required
