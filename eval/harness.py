@@ -94,6 +94,8 @@ def metadata_sources(corpus: Corpus, doc_ids: set[str]) -> list[str]:
     entries = {e.id: e for d in docs for e in known.related(d.doc_id)}
     structure = [f"{len(articles)} {articles[-1][0]}" for d in docs
                  if (articles := held_articles(corpus.doc_clauses(d.doc_id)))]
+    # How far a partial copy reaches ("所存副本只收录至1.(2)"): its last held clause's label.
+    structure += [clauses[-1].label for d in docs if d.is_partial and (clauses := corpus.doc_clauses(d.doc_id))]
     return [" ".join(str(v) for v in (d.title, d.doc_number, d.published, d.effective_from, d.effective_to,
                                                  d.official_url) if v)
             for d in docs] + structure + [" ".join(str(v) for v in (e.title, e.doc_number, e.published,

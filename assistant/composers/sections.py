@@ -35,7 +35,7 @@ _WHOLE = frozenset({"list", "count", "quantity", "status"})
 MAX_ITEMS = 8  # items listed under a heading; the rest are in the cited document
 # Asked for the division's name only ("标题是什么", "叫什么"): its heading answers, without its items.
 # ("第一部分是“…”，正式稿改成什么了": its name, as the question gives the other version's)
-_NAME_ASKED = re.compile(r"标题|题目|名称|叫什么|(?:改|换)(?:成|为|叫)了?(?:什么|啥)|title|heading|called|named")
+_NAME_ASKED = re.compile(r"标题|题目|名称|叫什么|(?:改|换|变)(?:成|为|叫)了?(?:什么|啥)|title|heading|called|named")
 # Asked what a division is about as a whole ("第七章讲什么", "主要内容"), not a particular of it.
 
 

@@ -545,3 +545,11 @@ def test_a_version_held_in_part_is_compared_as_far_as_it_is_held(policy_assistan
     answer = policy_assistant.answer("工信专项资金管理办法征求意见稿和正式稿对专项资金的定义有什么不同")
     assert [c.doc_id for c in answer.citations] == ["lg-itc-fund-measures-2024-draft", "lg-itc-fund-measures-2026"]
     assert "农业" in answer.text and "其后原文未收录" in answer.text
+
+
+def test_how_far_a_partial_copy_reaches_is_grounded_in_its_structure(policy_assistant: PolicyAssistant) -> None:
+    # A refusal of an item beyond the held copy says where the copy stops ("只收录至1.(2)"): document structure.
+    question = "龙岗若干措施英文版第二部分第（三）项写了什么"
+    answer = policy_assistant.answer(question)
+    assert answer.refused and "1.(2)" in answer.text
+    assert grounded(answer, question, corpus=policy_assistant.corpus) == []
