@@ -43,9 +43,9 @@ _NOT_KIND = frozenset("我们 我 我司 本 该 这家 那家 这个 那个 这
                       "每家 每个 单一 同一 任何 其他 其它 相关 有关 外地 本地 当地 区外 市外 省外 区内 市内".split())
 # Applying for support and receiving it: "申报的资助总额", "申请补贴" name no thing paid for.
 _PROCESS = frozenset("申报 申请 获得 获 拿到 领取 发放 拨付 兑付 兑现 享受".split())
-# Applying for a thing names it as what is granted: "人才公寓怎么申请", "能申领人才住房吗".
 # How much of it ("按合同金额多少比例资助", "补贴标准"): the size of a measure, not a thing it pays for.
 _HOW_MUCH = frozenset("比例 比率 金额 额度 数额 标准 上限 幅度".split())
+# Applying for a thing names it as what is granted: "人才公寓怎么申请", "能申领人才住房吗".
 _APPLY = frozenset("申请 申报 申领 领取".split())
 _HOW = frozenset("怎么 怎样 如何 咋 在哪 在哪里 哪里 去哪 去哪里 到哪 到哪里".split())
 _END = frozenset("吗 么 呢 不 没".split())

@@ -126,7 +126,7 @@ def retrieve(res: Resources, query: Query) -> list[Hit]:
         hits = with_clauses(res, applicant_clauses(res.rules, items), hits)
     elif query.asks_conditions and hits and (scope := items_in_scope(query, res.rules)):
         # "没开公司能申请龙岗这个资金吗": who may apply for the items of the level it names.
-        hits = with_clauses(res, list(dict.fromkeys(applicant_clauses(res.rules, tuple(sorted(scope))))), hits)
+        hits = with_clauses(res, applicant_clauses(res.rules, tuple(sorted(scope))), hits)
     if "definition" in query.kinds and hits:
         hits = with_clauses(res, defining_clauses(res.corpus, query.folded), hits)  # "什么叫公共数据"
     if "basis" in query.kinds and query.named_documents and hits:
@@ -161,9 +161,10 @@ def basis_clauses(corpus: Corpus, documents: Iterable[str]) -> list[str]:
 
 
 def with_clauses(res: Resources, clause_ids: list[str], hits: list[Hit]) -> list[Hit]:
-    """`hits` with the clauses `clause_ids` (those not among them) just below the first."""
+    """`hits` with the clauses `clause_ids` (those not among them, each once) just below the first."""
     seen = {h.clause.clause_id for h in hits}
-    added = [Hit(clause, res.corpus.documents[clause.doc_id], hits[0].score * 0.99) for clause_id in clause_ids
+    added = [Hit(clause, res.corpus.documents[clause.doc_id], hits[0].score * 0.99)
+             for clause_id in dict.fromkeys(clause_ids)
              if clause_id not in seen and (clause := res.corpus.clause(clause_id)) is not None]
     return [hits[0], *added, *hits[1:]]
 

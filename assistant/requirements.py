@@ -15,7 +15,7 @@ from assistant.areas import names_area
 from retrieval.search import Retriever
 from retrieval.text import fold
 
-# "是不是要求X", "是否需要X", "要不要X", "X是必须的吗", "必须X吗": X, up to the question's end.
+# "是不是要求X", "是否需要X", "要不要X", "必须X吗": X, up to the question's end.
 _REQUIRED = re.compile(r"(?:(?:是不是|是否)(?:要求|需要|得|要|必须)|需不需要|要不要|必须|一定要|得不得)(?:要求|先)?"
                        r"(?P<x>[^，。？?；;]{2,24}?)(?:才(?:能|可以|行)[^，。？?]{0,8})?(?:吗|么|呢|[？?]|$)"
                        # "对产品销售额有什么门槛": a threshold or requirement on a thing

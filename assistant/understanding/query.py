@@ -251,7 +251,8 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
     articles = tuple(locators_in(text)) or neighbour_article(text, followup)
     # "第十七条呢" after "…什么时候施行的" asks for that article; after "第五条罚多少", what the earlier turn asked.
     inherits = only_names and (not articles or bool(locators_in(followup)))
-    asks = asked(text) or (asked(followup) if inherits else ())
+    own_asks = asked(text)
+    asks = own_asks or (asked(followup) if inherits else ())
     if any(t.name == "issued" for t in asks) and _issues_another_thing(text, retriever):
         asks = tuple(t for t in asks if t.name != "issued")
     if only_names and not articles:
@@ -281,7 +282,7 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
         language="en" if is_english(text) else "zh",
         intent=intent,
         asks=asks,
-        asks_inherited=inherits and not asked(text),
+        asks_inherited=inherits and not own_asks,
         per_units=frozenset(per_units(text)),
         documents=documents,
         articles=articles,

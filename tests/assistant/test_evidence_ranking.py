@@ -10,13 +10,13 @@ from assistant.service import PolicyAssistant
 from assistant.subject_terms import question_terms
 from assistant.understanding.asks import questions_in
 from assistant.understanding.query import understand
-from retrieval.models import Clause, Hit
+from retrieval.models import Clause, ClauseKind, Hit
 
 
-def _hits(policy_assistant: PolicyAssistant, texts: list[str]) -> list[Hit]:
+def _hits(policy_assistant: PolicyAssistant, texts: list[str], kind: ClauseKind = "article") -> list[Hit]:
     """Synthetic clauses of one complete held document, ranked in the order given."""
     doc = next(d for d in policy_assistant.corpus.documents.values() if not d.gaps and d.language == "zh")
-    return [Hit(Clause(f"{doc.doc_id}#t{i}", doc.doc_id, f"t{i}", "article", (), text, 900 + i), doc, 1.0 - i / 10)
+    return [Hit(Clause(f"{doc.doc_id}#t{i}", doc.doc_id, f"t{i}", kind, (), text, 900 + i), doc, 1.0 - i / 10)
             for i, text in enumerate(texts)]
 
 
@@ -251,11 +251,9 @@ def test_who_does_the_act_asked_is_named_by_the_sentence_with_that_act(policy_as
 
 
 def test_an_item_by_its_place_is_the_table_row_of_that_number(policy_assistant: PolicyAssistant) -> None:
-    doc = next(d for d in policy_assistant.corpus.documents.values() if not d.gaps and d.language == "zh")
     rows = [f"表1 资金测算表（万元）｜序号：{n}｜项目名称：{name}｜2031年：{amount}"
             for n, name, amount in ((3, "场景开放扶持", 700), (1, "算力扶持", 900), (2, "数据扶持", 500))]
-    hits = [Hit(Clause(f"{doc.doc_id}#r{i}", doc.doc_id, f"r{i}", "table_row", (), text, 900 + i), doc, 1.0 - i / 10)
-            for i, text in enumerate(rows)]
+    hits = _hits(policy_assistant, rows, kind="table_row")
     query = understand("第二个项目的预算是多少", [], policy_assistant.retriever, policy_assistant.rules)
     evidence = supported(candidate_evidence(policy_assistant.retriever, query, hits, with_context=False))
     assert evidence and "序号：2" in evidence[0].sentence
