@@ -130,6 +130,25 @@ def document_areas(doc: DocumentMeta) -> frozenset[str]:
     return _areas(doc.issuer, doc.title)
 
 
+# What a document's `level` is called when the answer says whose policy a clause is.
+LEVEL_NAMES = {"district": "区级", "municipal": "市级", "provincial": "省级", "national": "国家级"}
+
+
+def other_level_note(corpus: Corpus, text: str, doc: DocumentMeta) -> str:
+    """Whose policy a quoted clause is, when the question names a held area the clause's document is not of
+    ("训力券龙岗这边补多少" answered from the city's measures): a city voucher read out as the district's own
+    misleads, though the district's enterprises may apply for it. "" when the document is of an area named, or
+    of none (a national law binds every area)."""
+    folded = fold(text)
+    asked = {p for p in held_places(corpus) if p in folded} | places_named(text)
+    areas = document_areas(doc)
+    if not asked or not areas or asked & areas or doc.level not in LEVEL_NAMES:
+        return ""
+    names = "、".join(sorted(asked))
+    return (f"所引《{doc.short_title}》是{LEVEL_NAMES[doc.level]}政策文件"
+            f"（发布机关：{doc.issuer}），不是{names}出台的文件。")
+
+
 def out_of_area_note(places: list[str]) -> str:
     names = "、".join(places)
     return (f"抱歉，所存政策文件中没有关于{names}的政策。“政策通”只收录龙岗区人工智能产业扶持及相关的深圳市、"

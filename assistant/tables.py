@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from assistant.areas import LEVEL_NAMES
 from assistant.evidence import sentences
 from assistant.understanding.query import Query
 from prechecks.numbers import fmt
@@ -45,7 +46,6 @@ _LIST = re.compile(r"有什么|都有|清单")  # besides what asks for a list (
 _NAME_HEADERS = ("项目名称", "名称", "项目")
 _TOTAL_NAMES = ("总计", "合计")
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
-_LEVELS = {"district": "区级", "municipal": "市级", "provincial": "省级", "national": "国家级"}
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def budget_note(clause_ids: Iterable[str], rules: RuleSet, corpus: Corpus) -> st
     row = next((c for i in clause_ids if _table_id(i) in tables and (c := corpus.clause(i)) is not None), None)
     if row is None:
         return ""
-    level = _LEVELS.get(corpus.documents[row.doc_id].level, "")
+    level = LEVEL_NAMES.get(corpus.documents[row.doc_id].level, "")
     return (f"注：“{parse_row(row).title}”所列是各项目的{level}预算总额（全部申报单位合计），"
             "不是单个企业可获金额。")
 

@@ -41,6 +41,9 @@ _VERSION_WORDS = re.compile(r"^(?:最新版?|新版|旧版|老版|现行|新|旧
 _AFTER_A_VERB = frozenset("了 的 的是 过 说 哪些 什么 怎么 啥 多少 几".split())
 # Words that point at a document rather than name it ("生成式AI那个管理办法", "工信局的那个专项资金办法"): left out of
 # the title they stand inside.
+# Words before a run of title words that make it a sort of rule, not one document's title ("要遵守哪些数据安全
+# 规定", "相关管理办法"): a title names one text, so asking which ones, or lumping several, names none.
+_SORT_OF = frozenset("哪些 哪类 哪几类 各类 各种 各项 相关 有关 一些 这些 那些 其他 其它".split())
 _POINTING = frozenset("那个 这个 那份 这份 那部 这部 那项 这项 那一个 这一个".split())
 _A_NOT_A = re.compile(r"(.)[不没]\1")  # "适不适用", "有没有": a question, not a title's word
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -97,6 +100,9 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
             start -= 1
         while start in pointing:
             start += 1  # the run opens with a title word, not with a pointing word or its 的
+        before = start - 1 - (start > 1 and words[start - 1][0] == "的")  # "有关的…办法"
+        if before >= 0 and words[before][0] in _SORT_OF:
+            continue
         # A verb of making a document (or acting under it) inside the run ends a clause about it ("哪些文件制定细则",
         # "会同哪个部门制订新管理办法", "作为项目单位申报实施细则"): the title, if any, is what follows the verb.
         start = max([start, *(k + 1 for k in range(start, end) if words[k][0] in _MAKING)])

@@ -12,6 +12,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from assistant.areas import other_level_note
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ENUMERATOR
 from assistant.composers.lead import excluded_case, lead_in_quote, lead_sentence, past_validity
@@ -319,6 +320,8 @@ def add_evidence(draft: Draft, query: Query, evidence: list[Evidence], corpus: C
                 draft.calculations += headings  # held headings, word for word
     drafts = {e.hit.doc.short_title for e in chosen if e.hit.doc.status == "draft-for-comment"}
     draft.caveats += [DRAFT_NOTE.format(title=title) for title in sorted(drafts)]
+    if corpus is not None and query.language == "zh":
+        draft.caveats += [n for n in dict.fromkeys(other_level_note(corpus, query.text, e.hit.doc) for e in chosen) if n]
     if any(e.hit.doc.is_partial for e in chosen):
         draft.caveats.append(PARTIAL_COPY)
 

@@ -294,8 +294,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         # ("这几年每年预算多少": these years, no length asked)
         re.compile(r"(?<![这近前那头])几年|多少年|多久|多长时间|几个月|多少个月|多少天|几天|多长|多少个?工作日|几个工作日"
                    r"|how long|how many (?:years|months|days|weeks|working days)"),
-        re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|日|天|周|个工作日)"
-                   r"|\b\d{1,3} (?:working days|days|months|years|weeks)\b"),
+        # (a date's day, "8月2日", is no length; a span of two dates is one)
+        re.compile(r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|日|天|周|个工作日)"
+                   rf"|\b\d{{1,3}} (?:working days|days|months|years|weeks)\b|{DATE_RANGE}"),
         lead=_lead(rf"{_CN_NUMERAL_BEFORE}(?P<v>(?:\d{{1,3}}|[一二两三四五六七八九十]+)\s*(?:个工作日|个月|年|日|天|周)"
                    r"|\d{1,3}\s*(?:working days|days|months|years|weeks))(?![\d〇零一二三四五六七八九十])",
                    "期限为{v}", "The period is {v}"),

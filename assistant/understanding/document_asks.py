@@ -18,7 +18,7 @@ _CONSULTATION = re.compile(r"(?:征求|征询|征集)\S{0,4}?意见(?!稿)|意�
                            r"|public comments?|comment period|consultation")
 # "征求意见的通知", "8月征求意见的那版": the consultation names a notice or a version, not a time asked.
 _NOTICE_NAME = re.compile(r"(?:征求|征询|征集)[^，。？?]{0,12}?意见的?(?:通知|那一?版|版本)")
-_TIME_KINDS = frozenset({"date", "day", "deadline", "period"})
+_TIME_KINDS = frozenset({"date", "day", "deadline", "period", "duration"})  # "给了多长时间提意见": its period
 # Which version of a document a question means: its draft for comment, or the text as issued.
 _DRAFT_WORDS = re.compile(r"征求意见稿|意见稿|草案|草稿|送审稿|\bdraft\b")
 _FINAL_WORDS = re.compile(r"正式(?:稿|版|文本|文件|印发|发布|出台|办法|措施|细则|的)|定稿|\bfinal (?:version|text)\b"

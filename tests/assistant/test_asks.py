@@ -324,6 +324,13 @@ def test_these_years_ask_no_length_of_time() -> None:
     assert "duration" in ask_types("几年内不能重复申报")
 
 
+def test_a_dates_day_is_no_length_of_time() -> None:
+    duration = answer_pattern("duration")
+    assert not duration.search("请将意见反馈至区工信局。2030年8月2日")  # a date's day
+    assert duration.search("公示期为2030年8月3日至2030年9月1日")  # a span of two dates is a length
+    assert duration.search("自印发之日起30日内提交")
+
+
 def test_which_article_asks_no_count() -> None:
     assert "count" not in ask_types("条例第几条讲数据交易")
     assert "count" in ask_types("条例一共几条")

@@ -18,6 +18,7 @@ def test_a_time_asked_about_a_consultation_is_its_comment_period() -> None:
     assert not asks_comment_period("申报到哪天截止")
     assert asks_comment_period("这个征求意见稿反馈截止日期是哪天")  # feedback on a draft is the consultation's
     assert asks_comment_period("先锋城市措施意见稿啥时候截止")  # a draft closes only as a consultation does
+    assert asks_comment_period("公开征求意见给了多长时间")  # how long it ran is its period too
 
 
 def test_how_to_send_comments_is_asked() -> None:

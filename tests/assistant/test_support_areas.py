@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from assistant.areas import document_areas, heard_as_held, places_named
+from assistant.areas import document_areas, heard_as_held, other_level_note, places_named
 from assistant.evidence import Evidence
 from assistant.models import Turn
 from assistant.service import PolicyAssistant
@@ -97,3 +97,21 @@ def test_what_the_district_itself_grants_is_answered_from_the_districts_text(pol
     answer = policy_assistant.answer("公司在龙岗，租云算力做大模型训练，区里面能给补贴多少比例")
     assert "30%" in answer.text and "50%" not in answer.text
     assert {c.doc_id for c in answer.citations} == {"lg-ai-measures-en"}
+
+
+def test_a_clause_of_a_wider_area_quoted_for_the_district_named_says_whose_it_is() -> None:
+    district = _doc("district", "深圳市龙岗区工业和信息化局", "龙岗区示例产业实施细则", "district")
+    corpus = Corpus(documents={d.doc_id: d for d in (_CITY, _NATION, district)}, clauses=(), fingerprint="levels")
+    note = other_level_note(corpus, "龙岗这边的示例补贴怎么给", _CITY)
+    assert note == "所引《深圳市示例产业行动计划》是市级政策文件（发布机关：深圳市工业和信息化局），不是龙岗出台的文件。"
+    assert other_level_note(corpus, "龙岗这边的示例补贴怎么给", district) == ""  # the district's own text
+    assert other_level_note(corpus, "深圳的示例补贴怎么给", _CITY) == ""  # the area named is the document's
+    assert other_level_note(corpus, "示例补贴怎么给", _CITY) == ""  # no area named
+    assert other_level_note(corpus, "龙岗企业要遵守什么", _NATION) == ""  # a national law binds every area
+
+
+def test_a_city_voucher_asked_as_the_districts_is_answered_as_the_citys(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("在龙岗租算力训练大模型的那个训力券，最多给多少")
+    assert "1000万元" in answer.text
+    assert "是市级政策文件" in answer.text and "不是龙岗出台的文件" in answer.text
+    assert "是市级政策文件" not in policy_assistant.answer("深圳训力券最多给多少").text
