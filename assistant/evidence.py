@@ -64,6 +64,12 @@ _ORG = r"(?:国家|国务院|省|市|区|县)[\u4e00-\u9fff]{1,12}?(?:局|厅|�
 _AGENT = re.compile(rf"{_ORG}(?:是|为|负责|牵头|组织|主管|承担|会同|审核|受理|统筹)|由{_ORG}|责任单位\s*[:：]"
                     r"|(?:should|shall|will) (?:take charge|be responsible)|(?:is|are) responsible for", re.IGNORECASE)
 _CALENDAR = re.compile(rf"{DATE}|\d{{4}}\s*[-—–]\s*\d{{4}}")
+# Duties whose agent a question asks ("哪个部门负责解释", "解释权归谁"), with the words a clause states each by:
+# a sentence saying who manages a fund or supervises a trade does not say who interprets a text or accepts
+# applications, and naming that department as the one asked would misdirect the person.
+DUTIES = {"解释": ("解释",), "受理": ("受理",), "审核": ("审核", "审查", "核准"), "审批": ("审批", "批准"),
+          "拨付": ("拨付", "拨款", "兑付"), "验收": ("验收",), "评审": ("评审",), "考核": ("考核",)}
+_RIGHT_HELD = re.compile(r"(解释|审批|审核)权(?:归|属于|在|由)")
 _WHO_DOES = re.compile(r"(?:谁|哪个部门|哪些部门|什么部门|哪个单位|哪个机构)(?:来|负责|可以|能|会|去)?"
                        r"(?!负责|管理|牵头|主管)([\u4e00-\u9fff]{2})")
 # A question about what there is now is answered by a sentence stating what is, not by a target set for later.
@@ -86,6 +92,14 @@ _PLAIN = re.compile(r"[^\w]+")
 _APPLIES_ASKED = re.compile(r"管不管|管得着|管不着|管吗|适用吗|适不适用|适用不适用|适用于.{0,12}吗|受.{0,12}管吗"
                             r"|appl(?:y|ies) to (?:us|me|our|my)|does (?:it|this|the \w+) apply")
 _APPLIES = re.compile(r"适用|apply|applies|applicable")
+
+
+def asked_duty(query: Query) -> str:
+    """The duty whose agent the question asks ("哪个部门负责解释", "解释权归谁": 解释), one of `DUTIES`, or ""."""
+    right = _RIGHT_HELD.search(query.folded)
+    acted = m.group(1) if "agency" in query.kinds and (m := _WHO_DOES.search(query.folded)) else ""
+    duty = right.group(1) if right else acted
+    return duty if duty in DUTIES else ""
 
 
 @dataclass(frozen=True)
@@ -507,6 +521,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     row_asked = number_value(ordinal.group(1)) if ordinal else None
     # The act whose agent is asked ("谁来设立", "哪个部门负责审核"): its sentence names who does it.
     acted = (m.group(1) if (m := _WHO_DOES.search(query.folded)) else "") if "agency" in kinds else ""
+    duty = DUTIES.get(asked_duty(query), ())
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
         clause = hit.clause
@@ -564,6 +579,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             chosen = sum(any(w in read_window for w in words) for words in choices)
             if choices and (not chosen or (chosen > 1 and query.named_items)):
                 continue
+            if duty and not any(w in read_window for w in duty):
+                continue  # who interprets, asked: not who manages
             cut = is_cut(clause, hit.doc, index, parts)
             money_table = False
             if clause.kind == "table_row":

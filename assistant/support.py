@@ -18,9 +18,11 @@ from assistant.earlier_versions import cites_version, version_evidence
 from assistant.evidence import (
     ACTUALS,
     DOC_NUMBER,
+    DUTIES,
     VERSION_YEAR,
     Evidence,
     answers_every_part,
+    asked_duty,
     candidate_evidence,
     cut_off_subject,
     related_documents,
@@ -502,6 +504,9 @@ def not_held_note(corpus: Corpus, query: Query, hits: list[Hit]) -> str:
     if hits:
         top = hits[0]
         missing = missing_labels(query.kinds, top.clause.text)
+        duty = asked_duty(query)
+        if duty and not missing and not any(w in fold(top.clause.text) for w in DUTIES[duty]):
+            missing = [f"由哪个部门负责{duty}"]  # it names a department, for another duty
         if missing:
             label = "" if _DIGIT.search(top.clause.label) else top.clause.label
             lines.append(f"与问题最相关的{refusal_title(top.doc)}{label}没有载明{'、'.join(missing)}。")

@@ -273,7 +273,9 @@ def _stated_parts(types: Sequence[AnswerType], language: str, sentence: str, cla
         part = _clean(sentence[left:right], clause_language)
         templated = not own_words or len(part) > CAL.lead_part_max or match.group(0) not in part
         condition = _tier(sentence, left, clause_language)
-        if condition and not templated:
+        if condition and templated:
+            continue  # a tier's figure without its tier ("交易金额不足一万元的，处…") misstates the rule
+        if condition:
             # "交易金额一万元以上的，处二十万元…罚款": a figure stated for one tier is said with its tier.
             part, left = f"{_clean(condition[1], clause_language)}，{part}", condition[0]
         if templated:
@@ -329,7 +331,10 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
         parts = _stated_parts(types, language, candidate, clause_language, question)
         lead = _said(parts, question, types, language) if parts else ""
         if lead and grounded_in(lead, quote):
-            if all(_POOL.search(text) for _, text, _ in parts) and not _POOL_ASKED.search(fold(question)):
+            # (a template's words, "Up to 5亿元", are checked by the clause's words they were read from)
+            if all(_POOL.search(candidate[slice(*_segment(candidate, where, where + 1, clause_language))]
+                               if templated else text) for where, text, templated in parts) \
+                    and not _POOL_ASKED.search(fold(question)):
                 pool = pool or lead  # a yearly pool: a sentence after it may state what one applicant gets
                 continue
             return lead

@@ -54,7 +54,7 @@ class Lead:
         ("2024年8月2日" → "August 2, 2024"), which the guard reads back and checks."""
         if language != "en":
             return self.zh.format(v=_chinese_amount(value))
-        return self.en.format(v=english_dates(value) if self.dated else _english_count(value))
+        return self.en.format(v=english_dates(value) if self.dated else _english_amount(_english_count(value)))
 
 
 # A count in Arabic figures and a Chinese measure word, as an English lead says it ("32条" → "32 articles").
@@ -67,6 +67,18 @@ def _english_count(value: str) -> str:
     if match is None or re.search(r"[余多]", value):
         return value
     return f"{match.group(1)} {_EN_MEASURES[match.group(2)]}"
+
+
+def _english_amount(value: str) -> str:
+    """A Chinese amount (a lead's figure from a Chinese clause: "1000万元") said in yuan for an English lead, with
+    the clause's own words after it ("10 million yuan (1000万元)"); the guard reads both as the same figure.
+    Any other value as it is."""
+    amounts = read_amounts(value)
+    if len(amounts) != 1 or re.search(r"[a-z]", value, re.IGNORECASE) or "元" not in value:
+        return value
+    yuan = amounts[0].wan * 10000
+    said = f"{fmt(yuan / 1000000)} million yuan" if yuan >= 1000000 else f"{int(yuan):,} yuan"
+    return f"{said} ({value.strip()})"
 
 
 def _chinese_amount(value: str) -> str:
@@ -162,7 +174,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             r"多少钱|多少万|补多少|能补(?!哪|什么)|能拿(?!哪|什么)|拿多少|给多少|罚款.{0,8}多少|罚多少|罚几"
             r"|多少元|几万|(?:资助|补贴|补助|扶持)(?:的)?(?:金额|额度)?(?:是|有|为)?多少"
             r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度|how much"
-            r"|what (?:is|was|are) the (?:\w+[ -]){0,4}(?:funding|budget|amount|cost)s?\b"
+            r"|what (?:is|was|are) the (?:\w+[ -]){0,4}(?:funding|budget|amount|cost|fine)s?\b"
+            r"|\bworth(?:\?|$)"  # "what is the voucher worth?"
         ),
         re.compile(
             r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)"
@@ -338,7 +351,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
             # "哪些单位能申请", "发给哪些单位" ask who may apply or who gets it, not who acts.
             r"哪个部门|哪些部门|什么部门|(?<![给向])(?:哪个单位|哪些单位|哪家|哪个机构|什么机构)"
             r"(?!(?:可以|能够?|可|才能)(?:申请|申报))|"
-            r"谁负责|由谁|谁来|"
+            r"谁负责|由谁|谁来|权(?:归|属于|在)(?:谁|哪)|"
             r"谁管|谁牵头|牵头|责任单位|主管部门是|会同|哪个局|哪个委|谁是[^，。？?]{0,12}(?:部门|机构|单位)"
             r"|(?:which|what) (?:\w+ )?(?:departments?|bureaus?|agenc(?:y|ies)|authorit(?:y|ies)|bod(?:y|ies)|offices?"
             r"|organi[sz]ations?|governments?)\b"

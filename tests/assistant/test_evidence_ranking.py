@@ -257,3 +257,19 @@ def test_an_item_by_its_place_is_the_table_row_of_that_number(policy_assistant: 
     query = understand("第二个项目的预算是多少", [], policy_assistant.retriever, policy_assistant.rules)
     evidence = supported(candidate_evidence(policy_assistant.retriever, query, hits, with_context=False))
     assert evidence and "序号：2" in evidence[0].sentence
+
+
+def test_who_holds_a_duty_is_only_a_sentence_naming_that_duty(policy_assistant: PolicyAssistant) -> None:
+    texts = ["本办法所称专项资金，由区工业和信息化局负责管理使用。", "本办法由区财政局负责解释。"]
+    for question in ("这个办法由哪个部门负责解释", "办法的解释权归谁"):
+        assert "负责解释" in _best(policy_assistant, question, texts)
+    # A department managing the fund does not interpret the text: no sentence answers who does.
+    for question in ("这个办法由哪个部门负责解释", "办法的解释权归谁", "项目由哪个部门受理"):
+        query = understand(question, [], policy_assistant.retriever, policy_assistant.rules)
+        assert not supported(candidate_evidence(policy_assistant.retriever, query,
+                                                _hits(policy_assistant, texts[:1]), with_context=False)), question
+
+
+def test_an_unstated_duty_is_refused_saying_which(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("数据条例由哪个部门负责解释")
+    assert answer.refused and "没有载明由哪个部门负责解释" in answer.text

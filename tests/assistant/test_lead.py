@@ -77,9 +77,24 @@ def test_english_question_on_an_english_clause_gets_an_english_lead_in_its_words
     assert text.endswith(".")
 
 
-def test_english_question_on_a_chinese_clause_keeps_the_chinese_figure() -> None:
-    text = lead("What is the maximum grant per company?", "单个企业每年最高1000万元。")
-    assert text == "Up to 1000万元."
+def test_english_question_on_a_chinese_clause_says_the_figure_in_yuan_beside_the_clauses_words() -> None:
+    sentence = "单个企业每年最高1000万元。"
+    text = lead("What is the maximum grant per company?", sentence)
+    assert text == "Up to 10 million yuan (1000万元)."
+    # The guard reads the converted figure back against the quote, and the conversion is written out.
+    assert grounded_in(text, sentence) and conversions(text, sentence) == ["1000万元 = 10 million yuan"]
+    assert lead("What is the grant worth?", "给予最高50万元补助。") == "Up to 500,000 yuan (50万元)."
+
+
+def test_an_english_lead_is_what_one_applicant_gets_not_the_yearly_pool() -> None:
+    quote = "每年发放最高3亿元“云端券”。对租用云端算力的单位，给予最高500万元补助。"
+    assert lead("How much is the cloud voucher?", "每年发放最高3亿元“云端券”。", quote=quote) == \
+        "Up to 5 million yuan (500万元)."
+
+
+def test_an_english_lead_does_not_say_one_tiers_figure_as_the_rule() -> None:
+    # The tier ("交易金额不足一万元的") cannot be said in a template's words: no lead rather than half the rule.
+    assert lead("What is the fine?", "交易金额不足一万元的，处五万元以上二十万元以下罚款。") == ""
 
 
 def test_english_question_gets_a_date_in_english_that_the_guard_reads_back() -> None:
