@@ -21,10 +21,12 @@ from assistant.understanding.asks import (
     CONDITIONS_ASKED,
     DATE,
     DOCUMENT_FACTS,
+    EVENT_WORDS,
     STANDING,
     UNIT_WORDS,
     answer_pattern,
     ask_types,
+    event_asked,
     lists_sorts,
     per_units,
     sorts_asked,
@@ -522,6 +524,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     # The act whose agent is asked ("谁来设立", "哪个部门负责审核"): its sentence names who does it.
     acted = (m.group(1) if (m := _WHO_DOES.search(query.folded)) else "") if "agency" in kinds else ""
     duty = DUTIES.get(asked_duty(query), ())
+    event = EVENT_WORDS.get(event_asked(query.text), ()) if "date" in kinds else ()
     out: list[Evidence] = []
     for rank, hit in enumerate(hits[:limit]):
         clause = hit.clause
@@ -579,8 +582,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             chosen = sum(any(w in read_window for w in words) for words in choices)
             if choices and (not chosen or (chosen > 1 and query.named_items)):
                 continue
-            if duty and not any(w in read_window for w in duty):
-                continue  # who interprets, asked: not who manages
+            if (duty and not any(w in read_window for w in duty)) or (event and not any(w in read_window for w in event)):
+                continue  # who interprets, asked: not who manages; when one applies: not when a quarter's output was
             cut = is_cut(clause, hit.doc, index, parts)
             money_table = False
             if clause.kind == "table_row":
@@ -598,6 +601,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             # cites ("依据《…行动方案（2024—2025年）》（深龙府函〔2024〕22号）").
             stating = _CITED.sub("《》", DOC_NUMBER.sub(" ", window)) if kinds & _FIGURES and not numbers_asked \
                 else window
+            if kinds & {"date", "duration"} and not numbers_asked:
+                # "根据《…行动方案（2024—2025年）》" states no time of anything but that plan's name, unless asked of it.
+                stating = _CITED.sub(lambda m: m.group(0) if title_asked(m.group(0)[1:-1], own_names, query.folded)
+                                     else "《》", stating)
             if "doc_number" in kinds and "basis" not in kinds:
                 # "《…行动方案》（深龙府函〔2024〕22号）" is that plan's number, no answer about another document (unless
                 # the documents a text is based on are what is asked: "依据哪些文件？文号多少").

@@ -51,7 +51,7 @@ from assistant.parts import (
 from assistant.requirements import unstated_requirement
 from assistant.stated_facts import CONTACT_LABELS, contacts
 from assistant.titles import char_pairs, unheld_titles
-from assistant.understanding.asks import lists_sorts, missing_labels, sorts_asked
+from assistant.understanding.asks import event_asked, lists_sorts, missing_labels, sorts_asked
 from assistant.understanding.document_asks import contact_kinds
 from assistant.understanding.intent import TAX_LAW
 from assistant.understanding.query import Query
@@ -99,6 +99,7 @@ _ASKS_SUPPORT = re.compile(r"奖励|奖补|(?:扶持|支持|优惠|补贴|奖励
 # What a text's summary of another ("详述…扶持方式和标准…证明材料") names without stating: how to apply, what to
 # hand in, how much. (How many items, or which review modes, it does state.)
 _DETAILED = frozenset({"procedure", "materials", "standard", "money", "ratio", "cap", "grant"})
+_APPLYING = frozenset({"申报", "申请", "受理", "报名", "公示"})  # events of applying under a document
 _CITATION_KINDS = frozenset({"issued", "date", "day", "agency", "status", "validity", "doc_number", "draft_stage"})
 
 
@@ -314,7 +315,9 @@ def unheld_named_document(corpus: Corpus, query: Query) -> str:
     folded = query.folded
     kinds = list(dict.fromkeys(_DOC_KIND.findall(folded)))
     named = [fold(corpus.documents[d].title) for d in query.documents]
-    if not kinds or query.kinds & _CITATION_KINDS:
+    # (the time of applying under it, "申报时间", is the document's content, not when it was issued)
+    cited_facts = query.kinds & _CITATION_KINDS - ({"date"} if event_asked(query.text) in _APPLYING else set())
+    if not kinds or cited_facts:
         return ""  # when and by whom it was issued, its number: a held sentence citing it may say
     areas = {p for p in held_places(corpus) | places_named(query.text) if p in folded}
     years = _title_years(folded) | years_about(folded)

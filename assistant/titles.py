@@ -34,7 +34,8 @@ _ASKING = frozenset("请问 问 问问 想 想问 想知道 知道 了解 咨询
                     "有 没有 是 要 能 会 可以".split())
 # Verbs of making a document, or of acting under one ("申报实施细则的项目"): a title names the document, never
 # the making of it or what is done under it.
-_MAKING = frozenset("制定 制订 印发 出台 发布 起草 颁布 出了 申报 申请 执行 适用 参照 放在 写在 列在 写进 放进 载入".split())
+_MAKING = frozenset("制定 制订 印发 出台 发布 起草 颁布 出了 申报 申请 执行 适用 参照 放在 写在 列在 写进 放进 载入 "
+                   "违反 违背 触犯 遵守 符合 依照".split())
 # Words before a title that say which version, not what it is called ("新版工信资金办法").
 _VERSION_WORDS = re.compile(r"^(?:最新版?|新版|旧版|老版|现行|新|旧|老)")
 # Words after 规定 that make it the verb "provides" ("规定了", "规定的是", "规定哪些").
@@ -85,6 +86,8 @@ def titles_named(retriever: Retriever, text: str) -> list[str]:
             continue
         if word.endswith("规定") and end + 1 < len(words) and words[end + 1][0] in _AFTER_A_VERB:
             continue  # "细则附则规定了哪些事项": what a text provides, not a title ending in 规定
+        if any(word.startswith(v) and len(word) - len(v) < CAL.title_min_chars for v in _MAKING):
+            continue  # "违反规定" as one word: a rule acted under, whose name follows the verb
         start, pointing = end, set()
         while start > 0:
             if words[start - 1][0] in _POINTING and start - 1 > 0:

@@ -195,7 +195,7 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | No
     said = list(dict.fromkeys(filter(None, leads)))
     # One question's lead that another's restates in full is said once.
     said = [a for a in said if not any(a != b and a.rstrip("。.") in b for b in said)]
-    lead = "".join(said) or lead_sentence(
+    lead = (" " if query.language == "en" else "").join(said) or lead_sentence(
         query.text, query.asks, query.language, evidence.sentence, quote, evidence.hit.doc.language,
         restate=not status_said, items=items)
     own_voice = _OWN_VOICE.search(evidence.sentence) if "agency" in query.kinds and query.language == "zh" else None

@@ -195,6 +195,15 @@ def restated(question: str, sentence: str, language: str, under_heading: bool = 
     asked = _bigrams(_TITLED.sub(" ", question))  # the documents it names say nothing of what it asks
     parts = [(start, _clean(part, language)) for start, part in _parts(sentence, language)]
     parts = [(start, part) for start, part in parts if part and not _LINK.match(part)]
+    # A tier's condition stays with the figure it sets ("交易金额不足一万元的，处五万元以上…罚款"): that figure
+    # said without it misstates the rule.
+    tiered: list[tuple[int, str]] = []
+    for start, part in parts:
+        if tiered and _FIGURE.search(part) and re.search(r"的\s*$", tiered[-1][1]) and _FIGURE.search(tiered[-1][1]):
+            tiered[-1] = (tiered[-1][0], f"{tiered[-1][1]}，{part}")
+        else:
+            tiered.append((start, part))
+    parts = tiered
     answers = [(start, part) for start, part in parts if not _SCOPE.search(part)] or parts
     most = CAL.lead_under_heading_max if under_heading else CAL.lead_restated_max
     if sum(len(part) for _, part in answers) > most:

@@ -32,6 +32,20 @@ DATE = (r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年(?:\s*(?:\d{1,2}
 _CN_NUMERAL_BEFORE = r"(?<![\d第〇零一二两三四五六七八九十百千])"
 # Two dates joined as a span ("2024年8月3日至2024年9月1日", "自8月3日至9月1日", "从…起至…止").
 DATE_RANGE = rf"(?:{DATE})\s*(?:起)?\s*(?:至|到|—|–|~|－|-)\s*(?:{DATE})(?:\s*止)?"
+# Events whose time a question asks by naming them ("申报时间", "什么时候开始申报"), with the words a sentence
+# states each by: a date stated of something else (a quarter's output) is not when one applies.
+EVENT_WORDS = {"申报": ("申报", "申请", "受理"), "申请": ("申报", "申请", "受理"), "受理": ("申报", "申请", "受理"),
+               "报名": ("报名",), "施行": ("施行", "实施", "生效"), "实施": ("施行", "实施", "生效"),
+               "生效": ("施行", "实施", "生效"), "发布": ("发布", "印发", "出台", "公布"),
+               "印发": ("发布", "印发", "出台", "公布"), "出台": ("发布", "印发", "出台", "公布"), "公示": ("公示",)}
+_EVENT_TIME = re.compile(rf"({'|'.join(EVENT_WORDS)})的?(?:时间(?!表)|日期|截止)|(?:什么时候|何时|哪天)(?:开始|可以|能)?"
+                         rf"({'|'.join(EVENT_WORDS)})")
+
+
+def event_asked(question: str) -> str:
+    """The event whose time a question asks ("申报时间", "什么时候开始申报": 申报), one of `EVENT_WORDS`, or ""."""
+    match = _EVENT_TIME.search(fold(question))
+    return (match.group(1) or match.group(2)) if match else ""
 
 
 @dataclass(frozen=True)
@@ -235,6 +249,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "date", "日期或时间",
         re.compile(
             r"什么时候|啥时候|何时|几时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
+            # "申报时间": the time of an event named before it is when it happens
+            rf"|(?:{'|'.join(EVENT_WORDS)})的?时间(?!表)"
             r"|which year|what day|\bperiod\b|effective date|come into (?:force|effect)|came into (?:force|effect)|take effect|took effect"
             r"|(?:哪个|哪份|哪部|哪一个|谁)[^，。？?]{0,8}?(?:先|早|晚)(?:施行|生效|实施|印发|发布|出台|公布)"
         ),
@@ -289,7 +305,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         # "正式稿", "正式版" name a version ("征求意见稿和正式稿…各是…"), they do not ask whether it is issued.
         re.compile(r"正式(?!稿|版|文本)|生效|有效吗|还有效|印发了吗|(?:出来|出台|下发)了?(?:吗|没有?)|(?<![提支])出了(?:吗|没有?)|(?<![提支])出没出|发没发|定稿|现行"
                    r"|officially (?:issued|released|adopted)"
-                   r"|is it (?:official|final)|is it still a draft"),
+                   r"|is it (?:official|final)|is it still a draft"
+                   r"|^(?:is|are) (?:the |this |that )?[\w '’-]{0,60}?\b(?:final|official|finali[sz]ed|in force|in effect)\s*\??$"),
         re.compile(r"征求.{0,6}意见|印发|施行|审议通过|暂未开展|发布"),
         status_line=True,
     ),
@@ -589,6 +606,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # How a breach is punished, as a whole ("怎么处罚", "要负什么法律责任"): the sanctioning clause's sentences in
     # turn state the order, the fines and the graver case.
     AnswerType("penalty", "", re.compile(r"(?:怎么|咋|如何|怎样|什么|啥|哪些)(?:样的)?(?:处罚|惩罚|罚)|法律责任|会被罚"
+                                         r"|(?:违反|违规|违法)[^，。？?]{0,20}?(?:怎么|如何|会被?|要被?)(?:处理|处置|办)"
+                                         r"|(?:违反|违规|违法)[^，。？?]{0,20}?(?:什么|啥|哪些)后果"
                                          r"|what (?:are the |is the )?penalt|how (?:is|are|will) .{0,60}punished"),
                re.compile(r"责令|罚款|没收|警告|吊销|处分|拘留|予以处罚|依法处罚|追究.{0,4}责任|penalt|\bfined?\b"),
                quoting="more"),
@@ -674,7 +693,9 @@ DOCUMENT_FACTS = frozenset({"full_title", "issuer", "doc_number", "issued", "in_
 
 
 # How a breach is punished: "怎么罚", "最高罚多少", "要负什么法律责任", "what is the fine".
-PENALTY_ASKED = re.compile(r"罚|处分|法律责任|追责|penalt|\bfines?\b|punish|sanction|liabilit")
+# "违反了会怎么处理", "有什么后果": what befalls a breach, asked in everyday words.
+PENALTY_ASKED = re.compile(r"罚|处分|法律责任|追责|后果|(?:违反|违规|违法)[^，。？?]{0,20}?(?:怎么|如何|会被?|要被?)(?:处理|处置|办)"
+                           r"|penalt|\bfines?\b|punish|sanction|liabilit")
 
 # Who may apply and on what conditions: "申请条件", "要满足什么", "哪些企业可以申请", "who can apply".
 CONDITIONS_ASKED = re.compile(r"条件|门槛|资格|(?:要|需要?|得)满足|(?:什么|哪些|啥)要求|(?:谁|哪些|哪类|哪种|什么样?的?)"

@@ -16,6 +16,7 @@ from assistant.understanding.asks import (
     asked,
     choice_options,
     counted,
+    event_asked,
     lists_sorts,
     per_units,
     questions_in,
@@ -387,3 +388,24 @@ def test_whom_a_text_applies_to_is_no_validity() -> None:
     assert "validity" not in ask_types("只做内部研发的机构也适用吗")
     assert "validity" in ask_types("这个办法现在还适用吗")
     assert not CONDITIONS_ASKED.search(fold("这个项目能申请多少钱"))  # how much, not whether
+
+
+def test_the_event_whose_time_is_asked() -> None:
+    assert event_asked("扶持资金的申报时间") == "申报"
+    assert event_asked("什么时候开始申请") == "申请"
+    assert event_asked("这个条例施行日期是哪天") == "施行"
+    assert event_asked("申报时间表在哪看") == ""  # a timetable, not a time
+    assert event_asked("这个政策什么时候到期") == ""
+    assert "date" in ask_types("受理时间")
+
+
+def test_what_befalls_a_breach_asked_in_everyday_words_is_the_penalty() -> None:
+    for question in ("违反了这条会怎么处理", "违规收集数据有什么后果", "企业违法使用数据要被怎么办"):
+        assert "penalty" in ask_types(question), question
+    assert "penalty" not in ask_types("这条规定怎么理解")
+
+
+def test_an_english_question_whether_a_text_is_final_asks_its_standing() -> None:
+    assert wants_status_line("Is the district's implementation plan final?")
+    assert wants_status_line("Are these measures in force?")
+    assert not wants_status_line("What is the final version's document number?")

@@ -273,3 +273,12 @@ def test_who_holds_a_duty_is_only_a_sentence_naming_that_duty(policy_assistant: 
 def test_an_unstated_duty_is_refused_saying_which(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("数据条例由哪个部门负责解释")
     assert answer.refused and "没有载明由哪个部门负责解释" in answer.text
+
+
+def test_when_one_applies_is_not_a_date_stated_of_something_else(policy_assistant: PolicyAssistant) -> None:
+    texts = ["2031年一季度产业增加值约9亿元。", "根据《某区示范行动方案（2031—2032年）》制定本细则。"]
+    query = understand("扶持资金的申报时间", [], policy_assistant.retriever, policy_assistant.rules)
+    assert not supported(candidate_evidence(policy_assistant.retriever, query, _hits(policy_assistant, texts),
+                                            with_context=False))
+    assert "3月1日起受理申报" in _best(policy_assistant, "扶持资金的申报时间",
+                                      [*texts, "每年3月1日起受理申报。"])

@@ -341,3 +341,9 @@ def test_what_a_text_is_made_under_leads_with_the_titles_it_cites() -> None:
     sentence = "为了规范数据处理活动，根据《中华人民共和国数据安全法》《中华人民共和国个人信息保护法》等法律，制定本规定。"
     assert "《中华人民共和国数据安全法》" in lead("这个规定是根据哪些法律制定的", sentence)
     assert lead("What laws are these rules based on?", sentence).startswith("Based on")
+
+
+def test_a_restated_penalty_keeps_the_tier_its_fine_is_set_for() -> None:
+    sentence = "违反本规定交易数据的，由主管部门责令改正，交易金额不足五万元的，处一万元以上十万元以下罚款。"
+    text = lead("违规交易数据会怎么处理", sentence)
+    assert "交易金额不足五万元的，处一万元以上十万元以下罚款" in text

@@ -32,7 +32,8 @@ from assistant.titles import (
     ("请问那个暂行办法有几条", []),  # nor is one before it
     ("解释权这些内容放在细则哪一部分", []),  # what is put in a text is no part of its title
     ("华南那个新能源实施意见的文号", ["华南新能源实施意见"]),  # a kind the tokenizer cuts in two words (实施 + 意见)
-    ("做大模型要遵守哪些数据安全规定", []),  # which ones of a sort of rule: no one document's title
+    ("做大模型要遵守哪些数据安全规定", []),
+    ("服务提供者违反规定会怎么处理", []),  # a rule acted under (one word, 违反规定), no title  # which ones of a sort of rule: no one document's title
     ("跟这个有关的算力管理办法有哪些", []),
 ])
 def test_which_words_are_a_title(policy_assistant: PolicyAssistant, question: str, titles: list[str]) -> None:
