@@ -70,6 +70,7 @@ NEGATIVE_AMOUNT_TEXT = ("您提供的金额（{amounts}）是负数，无法测�
 _KIND_BEFORE_ARTICLE = re.compile(r"(条例|办法|细则|措施|规定|意见|方案|计划|法)第[一二三四五六七八九十百零〇两\d]+条")
 _DISTRICT = re.compile(r"区里|区级|龙岗|细则|longgang")  # 实施细则: the district's rules for its items
 _CITY = re.compile(r"市里|市级|深圳市|训力券|语料券|训练")
+_LEVEL_NAMED = re.compile(r"([区市])(?:里|级|一级|里面|政府)")
 
 
 def understand_message(res: Resources, message: str, history: list[Turn] | tuple[Turn, ...]) -> Query | Answer:
@@ -238,6 +239,10 @@ def items_in_scope(query: Query, rules: RuleSet) -> set[str] | None:
     that a follow-up changing one fact recomputes the same items)."""
     folded = " ".join([query.folded, *(fold(t.content) for t in query.history if t.role == "user")])
     district, city = bool(_DISTRICT.search(folded)), bool(_CITY.search(folded))
+    # "（我们在龙岗）…市里能补多少": the level the message itself names decides over the place said earlier.
+    level = _LEVEL_NAMED.findall(query.folded)
+    if len(set(level)) == 1:
+        district, city = level[0] == "区", level[0] == "市"
     if district == city:
         return None
     ids = {item.item_id for item in rules.items}

@@ -259,3 +259,12 @@ def test_a_follow_up_after_a_penalty_question_asks_the_penalty_again(policy_assi
     answer = policy_assistant.answer("那交易额超过一万元的情况呢", history)
     assert "二十万元以上一百万元以下" in answer.text
     assert [c.label for c in answer.citations] == ["第九十四条"]
+
+
+def test_the_level_a_follow_up_names_decides_over_the_place_said_earlier(policy_assistant: PolicyAssistant) -> None:
+    _, city = _converse(policy_assistant, "我们是家初创公司，在龙岗", "租算力训练模型花了3000万，市里能补多少")
+    assert {p["item_id"] for p in city.prechecks} == {"sz-training-voucher"}
+    assert _estimate(city, "sz-training-voucher") == 1000
+    _, district = _converse(policy_assistant, "我们是家初创公司，在龙岗", "租算力训练模型花了3000万，区里能补多少")
+    assert {p["item_id"] for p in district.prechecks} <= {i for i in ("lg-compute", "lg-model-dev")}
+    assert "sz-training-voucher" not in {p["item_id"] for p in district.prechecks}
