@@ -36,7 +36,7 @@ from assistant.precheck_service import (
     item_clauses,
 )
 from assistant.resources import Resources
-from assistant.support import Support, decide_support, earlier_version_support, outside_scope
+from assistant.support import Support, decide_support, earlier_version_support, outside_scope, refusal_title
 from assistant.tables import budgeted_items
 from assistant.titles import (
     EDITION_NOTE,
@@ -50,7 +50,7 @@ from assistant.understanding.asks import answer_pattern
 from assistant.understanding.intent import without_instructions
 from assistant.understanding.query import Query, item_text, understand
 from prechecks.rules import RuleSet
-from retrieval.articles import sanctions_of, with_sanctions
+from retrieval.articles import article_number, sanctions_of, with_sanctions
 from retrieval.currency import shipped_known_documents
 from retrieval.models import Corpus, Hit, final_version
 from retrieval.numerals import short_years
@@ -302,6 +302,20 @@ def support(res: Resources, query: Query, hits: list[Hit]) -> Support:
     articles = named_articles(res.corpus, query)
     if articles:
         return decide_support(res.retriever, query, hits, eligible=articles)
+    asked = [loc for loc in query.articles if article_number(loc) is not None] if not query.named_documents else []
+    if asked:
+        # An article asked of no document named ("What does article 10 say?"): that article of a held document,
+        # never a clause that only mentions the number ("10条申报项目").
+        kind = _KIND_BEFORE_ARTICLE.search(query.folded)
+        ids = [c.clause_id for c in res.corpus.clauses if c.kind == "article" and c.locator in asked
+               and (kind is None or EDITION_NOTE.sub("", res.corpus.documents[c.doc_id].title).endswith(kind.group(1)))]
+        if not ids:
+            return Support("no_such_article", note=f"所存文件中没有哪份文件有{asked[0]}，请说明是哪份文件的哪一条。")
+        decided = decide_support(res.retriever, query, with_clauses(res, ids, hits), eligible=set(ids))
+        if decided.answered:
+            return decided
+        titles = "、".join(dict.fromkeys(refusal_title(res.corpus.documents[i.split("#")[0]]) for i in ids))
+        return replace(decided, note=f"所存文件中有{asked[0]}的是{titles}，请说明问的是哪份文件的{asked[0]}。")
     if query.earlier_version:
         # Of the version a named document replaced, only what held texts say of it answers.
         return outside_scope(query) or earlier_version_support(res.corpus, query)

@@ -180,3 +180,14 @@ def test_an_article_of_a_kind_of_document_is_of_that_kind(policy_assistant: Poli
     answer = policy_assistant.answer(question)
     titles = {policy_assistant.retriever.corpus.documents[c.doc_id].title for c in answer.citations}
     assert titles and all(re.sub(r"（[^）]*）$", "", t).endswith(kind) for t in titles)
+
+
+def test_an_article_asked_of_no_named_document_is_only_that_article(policy_assistant: PolicyAssistant) -> None:
+    # Several held documents have an article 10; a clause mentioning "10条" is none of them.
+    answer = policy_assistant.answer("What does article 10 say?")
+    assert answer.refused and not answer.citations
+    assert "请说明问的是哪份文件的第十条" in answer.text and "《深圳经济特区数据条例》" in answer.text
+    named_loosely = policy_assistant.answer("What does article 10 of the generative AI rules say?")
+    assert [c.clause_id for c in named_loosely.citations] == ["cn-generative-ai-interim-measures-2023#第十条"]
+    none = policy_assistant.answer("第二百条讲什么")
+    assert none.refused and "没有哪份文件有第二百条" in none.text
