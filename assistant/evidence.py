@@ -582,9 +582,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             chosen = sum(any(w in read_window for w in words) for words in choices)
             if choices and (not chosen or (chosen > 1 and query.named_items)):
                 continue
-            if (duty and not any(w in read_window for w in duty)) or (event and not any(w in read_window for w in event)):
-                continue  # who interprets, asked: not who manages; when one applies: not when a quarter's output was
             cut = is_cut(clause, hit.doc, index, parts)
+            if not cut and ((duty and not any(w in read_window for w in duty))
+                            or (event and not any(w in read_window for w in event))):
+                continue  # who interprets, asked: not who manages; when one applies: not when a quarter's output was
             money_table = False
             if clause.kind == "table_row":
                 # The title speaks of the whole table ("未来三年所需资金测算表（万元）"), the cells of the row.
