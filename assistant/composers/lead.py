@@ -51,6 +51,8 @@ _TITLE_BRACKETS = re.compile(r"[《》〈〉]")
 _SUBJECT_MAX = 16
 _SAID_AS = {"money": "cap"}  # a kind asked -> the kind whose words state it better, when a clause has them
 _HOW_MANY = re.compile(r"多少|几|多大|多高|多长|多久|how (?:many|much)", re.IGNORECASE)
+# A sentence opening with a tier's condition that holds a figure ("交易金额一万元以上的，处…").
+_NEXT_TIER = re.compile(r"^[^，。；：]{0,30}[\d一二两三四五六七八九十百千万]+[^，。；：]{0,20}的，")
 _FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]")
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 # A rate raised for some applicants; a programme's whole yearly pool ("每年发放最高5亿元"), which is no
@@ -358,6 +360,12 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
     for candidate in (sentence, *following[:1]):
         lead = restated(question, candidate, language, under_heading=heading and candidate is not sentence)
         if lead and grounded_in(lead, quote):
+            # The next tier of the same rule ("交易金额一万元以上的，处…") is said with it: one tier alone is half
+            # the rule.
+            after = quoted[quoted.index(candidate) + 1] if candidate in quoted[:-1] else ""
+            tier = restated(question, after, language) if _NEXT_TIER.match(after) and _FIGURE.search(lead) else ""
+            if tier and _FIGURE.search(tier) and grounded_in(tier, quote):
+                lead = f"{lead[:-1]}；{tier}"
             return lead
     return ""
 

@@ -347,3 +347,11 @@ def test_a_restated_penalty_keeps_the_tier_its_fine_is_set_for() -> None:
     sentence = "违反本规定交易数据的，由主管部门责令改正，交易金额不足五万元的，处一万元以上十万元以下罚款。"
     text = lead("违规交易数据会怎么处理", sentence)
     assert "交易金额不足五万元的，处一万元以上十万元以下罚款" in text
+
+
+def test_a_restated_penalty_says_the_next_tier_of_the_same_rule_with_it() -> None:
+    quote = "违反本规定交易数据的，由主管部门责令改正，交易金额不足五万元的，处一万元以上十万元以下罚款；" \
+            "交易金额五万元以上的，处十万元以上五十万元以下罚款；情节严重的，吊销许可。"
+    first = "违反本规定交易数据的，由主管部门责令改正，交易金额不足五万元的，处一万元以上十万元以下罚款；"
+    text = lead("违规交易数据会怎么处理", first, quote=quote)
+    assert "交易金额不足五万元的，处一万元以上十万元以下罚款；交易金额五万元以上的，处十万元以上五十万元以下罚款" in text
