@@ -57,17 +57,26 @@
     root.querySelectorAll("#pa-chatbot button[aria-label^='Select example']").forEach(function (node) {
       node.setAttribute("aria-label", node.getAttribute("aria-label").replace(/^Select example (\d+):\s*/, "示例问题$1："));
     });
-    root.querySelectorAll(".toast-title, [data-testid='toast-body'] .toast-title").forEach(function (node) {
-      var value = node.textContent.trim();
-      if (LABELS[value]) node.textContent = LABELS[value];
+    relabelToasts(root);
+  }
+  // Toast titles ("Info") are relabelled inside the observer callback itself, before the browser
+  // paints, so no one ever sees or reads the English title. Only the title's text node changes:
+  // Gradio keeps an anchor beside it for the message count.
+  function relabelToasts(root) {
+    root.querySelectorAll(".toast-title").forEach(function (node) {
+      node.childNodes.forEach(function (child) {
+        var value = child.nodeType === Node.TEXT_NODE ? child.data.trim() : "";
+        if (LABELS[value]) child.data = LABELS[value] + " ";
+      });
     });
   }
   var relabelQueued = false;
-  new MutationObserver(function () {
-    if (relabelQueued) return;
+  new MutationObserver(function (mutations) {
+    relabelToasts(document.body);
+    if (relabelQueued || !mutations.some(function (m) { return m.type === "childList"; })) return;
     relabelQueued = true;
     setTimeout(function () { relabelQueued = false; relabel(document.body); }, 30);
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  }).observe(document.documentElement, { childList: true, characterData: true, subtree: true });
 
   function clauseOf(link) {
     if (link.dataset && link.dataset.clause) return link.dataset.clause;
