@@ -73,8 +73,9 @@ class Calibration:
     lead_part_max: int = 40
     lead_next_sentences: int = 2  # sentences after the answering one, quoted with it, a lead may draw on
     lead_restated_max: int = 70  # a sentence restated as the lead is cut to its parts nearest the question
-    # What a heading the question matched goes on to say ("（三）申报条件。项目单位是…") is its whole answer.
-    lead_under_heading_max: int = 110
+    # What a heading the question matched goes on to say ("（三）申报条件。项目单位是…"), or the sentence defining
+    # the term asked, is its whole answer, up to this long.
+    lead_whole_answer_max: int = 110
 
 
 CALIBRATION = Calibration()

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import split_sentences
-from assistant.definitions import defines
+from assistant.definitions import defined_term, defines
 from assistant.subject_terms import LATIN_WORD, VERSION_YEAR, Terms, question_terms
 from assistant.titles import EDITION_NOTE, char_pairs
 from assistant.understanding.asks import (
@@ -616,6 +616,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             row_asks = [(k - {"grant"} or {"money"}, u) for k, u in asks] if money_table else asks
             answered = frozenset(i for i, (k, u) in enumerate(row_asks)
                                  if standing_draft or states(stating, k, u, years, money_table, counted, sorts_of))
+            if "definition" in kinds and terms and defined_term(own) and not defines(own, terms, query.folded):
+                continue  # "本条例所称人工智能，是指…" defines no 人工智能伦理委员会: another term's definition
             if not cut and (not answered or (actuals and not _PAID_OUT.search(fold(window)))
                             or (conditions and not (_APPLICANTS.search(own) or CONDITIONS_ASKED.search(fold(own))))):
                 continue

@@ -18,8 +18,17 @@ from itertools import pairwise
 
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
+from assistant.definitions import defined_term
 from assistant.evidence import Tiers, asks_period, title_asked
-from assistant.understanding.asks import DATE, AnswerType, answer_type, counted, lists_sorts, sorts_asked
+from assistant.understanding.asks import (
+    DATE,
+    AnswerType,
+    answer_pattern,
+    answer_type,
+    counted,
+    lists_sorts,
+    sorts_asked,
+)
 from prechecks.numbers import read_amounts
 from retrieval.text import compact, fold
 
@@ -50,10 +59,9 @@ _EN_SENTENCE = re.compile(r"^\W*[A-Z](?:\S+\s+){5,}.*[.!?]\W*$", re.DOTALL)  # s
 _TITLE_BRACKETS = re.compile(r"[《》〈〉]")
 _SUBJECT_MAX = 16
 _SAID_AS = {"money": "cap"}  # a kind asked -> the kind whose words state it better, when a clause has them
-_HOW_MANY = re.compile(r"多少|几|多大|多高|多长|多久|how (?:many|much)", re.IGNORECASE)
+_HOW_MANY = re.compile(r"多少|(?<!哪)几|多大|多高|多长|多久|how (?:many|much)", re.IGNORECASE)
 # A sentence opening with a tier's condition that holds a figure ("交易金额一万元以上的，处…").
 _NEXT_TIER = re.compile(r"^[^，。；：]{0,30}[\d一二两三四五六七八九十百千万]+[^，。；：]{0,20}的，")
-_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]")
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 # A rate raised for some applicants; a programme's whole yearly pool ("每年发放最高5亿元"), which is no
 # applicant's amount unless the question asks about the pool.
@@ -62,6 +70,12 @@ _RAISED = re.compile(r"提高|上调|提升|放宽|increased? (?:to|the)|raised?
 _POOL = re.compile(r"发放|总额|总规模|规模|pool|in total", re.IGNORECASE)
 _POOL_ASKED = re.compile(r"发放|发多少|总额|总共|一共|规模|总量|一年发|每年发|pool|in total|altogether|each year|per year")
 _RANGE_AFTER = re.compile(rf"\s*(?:至|到|—|-|~|－)\s*(?:{DATE})")
+
+
+def _figured(text: str) -> bool:
+    """True when `text` states a figure ("30000P", "五万元", "十四周岁", "三类"); a numeral inside a word
+    ("一体化", "统一") states none."""
+    return bool(claims_of(text).values) or bool(answer_pattern("count").search(text))
 
 
 def _clean(part: str, language: str) -> str:
@@ -95,7 +109,7 @@ def _tier(sentence: str, left: int, language: str) -> tuple[int, str] | None:
     if not before:
         return None
     start, part = before[-1]
-    return (start, part) if _CONDITION.search(part.rstrip("，, ")) and _FIGURE.search(part) \
+    return (start, part) if _CONDITION.search(part.rstrip("，, ")) and _figured(part) \
         and not ARTICLE.search(part) else None
 
 
@@ -183,15 +197,16 @@ def _special_case(part: str, asked: set[str]) -> bool:
     return bool(raised and not (_bigrams(part[:raised.start()]) & asked))
 
 
-def restated(question: str, sentence: str, language: str, under_heading: bool = False) -> str:
+def restated(question: str, sentence: str, language: str, whole_answer: bool = False) -> str:
     """Without a figure, date or name to say: the answering sentence itself as the lead, in its own words,
     without the conditions it opens with; a long one cut to the parts that share most words with the
     question (an English one is said whole or not at all). "" when none does, or when the question asks
-    how many and no part has a figure. `under_heading`: the sentence is what the heading the question
-    matched ("（三）申报条件。") goes on to say, so its parts answer even sharing no word with the question."""
+    how many and no part has a figure. `whole_answer`: every part of the sentence answers, even sharing no
+    word with the question — what the heading the question matched ("（三）申报条件。") goes on to say, or
+    the sentence defining the term asked ("…，是指…的资金", whose last part names what the term is)."""
     if language == "en":  # whole or not at all: its parts ("and …") do not stand alone
         whole = _clean(sentence, language)
-        figured = not _HOW_MANY.search(question) or _FIGURE.search(whole)
+        figured = not _HOW_MANY.search(question) or _figured(whole)
         return f"{whole}." if figured and _EN_SENTENCE.search(sentence) and len(whole) <= CAL.lead_restated_max * 3 \
             else ""
     asked = _bigrams(_TITLED.sub(" ", question))  # the documents it names say nothing of what it asks
@@ -201,25 +216,26 @@ def restated(question: str, sentence: str, language: str, under_heading: bool = 
     # said without it misstates the rule.
     tiered: list[tuple[int, str]] = []
     for start, part in parts:
-        if tiered and _FIGURE.search(part) and re.search(r"的\s*$", tiered[-1][1]) and _FIGURE.search(tiered[-1][1]):
+        if tiered and _figured(part) and re.search(r"的\s*$", tiered[-1][1]) and _figured(tiered[-1][1]):
             tiered[-1] = (tiered[-1][0], f"{tiered[-1][1]}，{part}")
         else:
             tiered.append((start, part))
     parts = tiered
     answers = [(start, part) for start, part in parts if not _SCOPE.search(part)] or parts
-    most = CAL.lead_under_heading_max if under_heading else CAL.lead_restated_max
+    most = CAL.lead_whole_answer_max if whole_answer else CAL.lead_restated_max
+    how_many = bool(_HOW_MANY.search(question))
     if sum(len(part) for _, part in answers) > most:
-        ranked = sorted(answers, key=lambda p: -len(_bigrams(p[1]) & asked))
+        # asked how many or how much, the part stating a figure comes before parts that only share words
+        ranked = sorted(answers, key=lambda p: (how_many and not _figured(p[1]), -len(_bigrams(p[1]) & asked)))
         kept: list[tuple[int, str]] = []
         for start, part in ranked:
-            if (under_heading or _bigrams(part) & asked) and sum(len(p) for _, p in kept) + len(part) <= most:
+            if (whole_answer or _bigrams(part) & asked) and sum(len(p) for _, p in kept) + len(part) <= most:
                 kept.append((start, part))
         answers = sorted(kept)
-    how_many = bool(_HOW_MANY.search(question))
-    if how_many and not any(_FIGURE.search(p) for _, p in answers) and any(_FIGURE.search(p) for _, p in parts) \
+    if how_many and not any(_figured(p) for _, p in answers) and any(_figured(p) for _, p in parts) \
             and sum(len(p) for _, p in parts) <= CAL.lead_restated_max:
         answers = parts  # the figure asked is in the condition ("处理未满十四周岁的未成年人个人数据的")
-    if not answers or (how_many and not any(_FIGURE.search(p) for _, p in answers)):
+    if not answers or (how_many and not any(_figured(p) for _, p in answers)):
         return ""
     if sum(len(p) for _, p in answers) < _MIN_RESTATED:
         return ""
@@ -357,14 +373,16 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
         return lead
     # A sentence too short to say anything ("（三）申报条件。") heads what the next one says.
     heading = len(_clean(sentence, language)) < _MIN_RESTATED
+    defining = any(t.name == "definition" for t in types)
     for candidate in (sentence, *following[:1]):
-        lead = restated(question, candidate, language, under_heading=heading and candidate is not sentence)
+        whole = (heading and candidate is not sentence) or (defining and bool(defined_term(candidate)))
+        lead = restated(question, candidate, language, whole_answer=whole)
         if lead and grounded_in(lead, quote):
             # The next tier of the same rule ("交易金额一万元以上的，处…") is said with it: one tier alone is half
             # the rule.
             after = quoted[quoted.index(candidate) + 1] if candidate in quoted[:-1] else ""
-            tier = restated(question, after, language) if _NEXT_TIER.match(after) and _FIGURE.search(lead) else ""
-            if tier and _FIGURE.search(tier) and grounded_in(tier, quote):
+            tier = restated(question, after, language) if _NEXT_TIER.match(after) and _figured(lead) else ""
+            if tier and _figured(tier) and grounded_in(tier, quote):
                 lead = f"{lead[:-1]}；{tier}"
             return lead
     return ""

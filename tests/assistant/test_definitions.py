@@ -26,6 +26,13 @@ def test_a_definition_of_the_term_asked_outranks_one_of_a_longer_term() -> None:
     assert defines("不予开放的星火数据，是指涉及国家安全的数据。", ["星火数据"], question) < 0.5
 
 
+def test_a_term_named_only_as_the_start_of_a_longer_name_is_not_the_term_asked() -> None:
+    sentence = "本办法所称星火数据，是指由公共机构产生的数据。"
+    assert defines(sentence, ["星火数据"], fold("星火数据委员会是指什么")) == 0.0
+    assert defines(sentence, ["星火数据"], fold("星火数据这个词是指什么")) == 1.0
+    assert defines(sentence, ["星火数据"], fold("“星火数据”指的是啥")) == 1.0
+
+
 def test_the_clause_defining_the_term_asked_is_found_beside_the_hits(policy_assistant: PolicyAssistant) -> None:
     corpus = policy_assistant.corpus
     hits = policy_assistant.retriever.search("什么叫公共数据", k=5)

@@ -263,6 +263,28 @@ def test_a_how_many_question_keeps_the_figure_its_condition_states() -> None:
     assert "十六周岁" in lead("多大年龄以下的用户要家长同意", sentence)
 
 
+def test_a_how_much_question_keeps_the_part_stating_the_figure_over_parts_sharing_more_words() -> None:
+    # "一体化" holds a numeral but states no figure; the target that does must be in the lead.
+    sentence = ("扩大城市一体化算力服务平台和区域算力统筹平台的调度规模，加快推进区域算力统筹平台建设运营，"
+                "2031年年底前调度规模达5000P。")
+    text = lead("区域算力统筹平台年底调度规模要到多少", sentence)
+    assert "5000P" in text
+
+
+def test_a_which_question_is_no_how_many_question() -> None:
+    # "哪几类" asks which kinds; the sentence naming them is restated, with or without a count.
+    sentence = "星火数据按照使用条件分为自由使用、申请使用和禁止使用三类。"
+    assert "自由使用、申请使用和禁止使用" in lead("星火数据分成哪几类", sentence)
+    assert "三类" in lead("星火数据分成几类", sentence)
+
+
+def test_a_definition_is_restated_whole_with_the_kind_of_thing_it_ends_on() -> None:
+    sentence = ("第二条 本办法所称星火专项资金（以下简称专项资金），是指为支持示范区各项事业发展，按照本办法规定的程序设立，"
+                "由区级财政安排预算，由主管部门负责管理，具有专门用途和绩效目标的资金。")
+    text = lead("星火专项资金是啥意思", sentence)
+    assert text.startswith("本办法所称星火专项资金") and "具有专门用途和绩效目标的资金" in text
+
+
 def test_a_sentence_introducing_a_list_leads_with_the_items_it_introduces() -> None:
     sentence = "《示范办法》共十二条，主要包括以下三个方面："
     items = ["（一）总体要求。", "（二）支持方向。", "（三）保障措施。"]
