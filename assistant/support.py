@@ -70,6 +70,7 @@ Reason = Literal[
     "newer_not_held",  # the document that says it reports a newer version that is not held
     "claim_not_held",  # the question reports a version no held document is
     "figure_not_held",  # the question reports a figure no held document states ("听说上限涨到X了")
+    "future_not_stated",  # it asks whether something goes on in a year later than any the held texts speak of
     "document_not_held",  # the question names by title a document that is not held
     "out_of_scope",
     "instruction_only",  # the message was only instructions to the assistant
@@ -119,7 +120,7 @@ class Support:
     def about_unheld(self) -> bool:
         """True when the question is about something no held document is (a document, a reported figure):
         nothing held answers it, not even an article or a table cell of the same number."""
-        return self.reason in ("claim_not_held", "figure_not_held", "document_not_held")
+        return self.reason in ("claim_not_held", "figure_not_held", "document_not_held", "future_not_stated")
 
     @property
     def outside(self) -> bool:
@@ -596,6 +597,7 @@ def _only_listed(query: Query, evidence: list[Evidence]) -> str:
 
 
 _YEAR_ASKED = re.compile(r"(?<!\d)(20\d{2})\s*年")
+_YEAR_WORD = re.compile(r"\b(20\d{2})\b")  # "in 2028"
 _TABLE_YEAR = re.compile(r"｜(20\d{2})年：")
 
 
@@ -611,6 +613,30 @@ def _year_not_tabled(retriever: Retriever, query: Query, evidence: list[Evidence
     if not tabled or asked & tabled:
         return ""
     return f"所存《{doc.short_title}》的测算表按年份列出数字，其中没有所问年份的数字。"
+
+
+# Whether something goes on in a year to come ("2027年还会继续发吗", "明年会不会再出"): a plan no text has yet.
+_WILL_CONTINUE = re.compile(r"还会|会不会|会继续|(?:还|再)(?:发|给|有|出|补|办|搞)(?:吗|么|不)|继续(?:发|给|有|出|实施|执行|补|支持|搞|办)"
+                            r"|是否(?:还|仍|继续)?会|还有没有|还能不能|will .{0,60}\b(?:continue|still|again)\b")
+
+
+def _future_year_unstated(retriever: Retriever, query: Query, evidence: list[Evidence]) -> str:
+    """The note when a question asks whether something goes on in a year ("2027年还会继续发算力补贴吗") later than
+    every year the answering documents speak of: they state no plan for it, and the measure they describe is no
+    answer to whether it continues then."""
+    written = _YEAR_ASKED if query.language == "zh" else _YEAR_WORD
+    asked = set(written.findall(query.folded)) - retriever.named_years(query.text)
+    if not asked or not _WILL_CONTINUE.search(query.folded):
+        return ""
+    corpus = retriever.corpus
+    docs = {e.hit.doc.doc_id: e.hit.doc for e in evidence[:3]}
+    spoken = set().union(*(_document_years(doc) | {y for c in corpus.doc_clauses(doc_id)
+                                                  for y in years_about(fold(c.text))}
+                           for doc_id, doc in docs.items()))
+    later = sorted(y for y in asked if not spoken or int(y) > max(int(s) for s in spoken))
+    if not later:
+        return ""
+    return f"所存政策文件没有载明{'、'.join(f'{y}年' for y in later)}的安排，无法确认届时是否继续实施，请以主管部门届时发布的通知为准。"
 
 
 def _described(phrase: str, sentence: str) -> bool:
@@ -733,6 +759,9 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
             and not any(label in e.sentence for e in evidence for label in divisions):
         # "解读里第八章讲了什么": a text about a document speaks of a chapter by naming it; its other sentences do not.
         return Support("not_held", note=f"所存《{evidence[0].hit.doc.short_title}》中没有找到对{'、'.join(divisions)}的说明。")
+    future = _future_year_unstated(retriever, query, evidence)
+    if future:
+        return Support("future_not_stated", note=future)
     listed = _only_listed(query, evidence) or _year_not_tabled(retriever, query, evidence)
     if listed:
         return Support("not_held", note=listed)

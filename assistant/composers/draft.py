@@ -190,8 +190,8 @@ def add_lead(draft: Draft, query: Query, evidence: Evidence, corpus: Corpus | No
     # Several questions ("每年发多少，比例和上限呢"): each one's lead, from the quote answering them all.
     status_said = standing or query.wants_status_line
     questions = query.questions if not status_said else ()
-    leads = [lead_in_quote(q, asked(q), query.language, quote, evidence.hit.doc.language, query.text)
-             for q in questions] if len(questions) > 1 else []
+    leads = [lead_in_quote(q, asked(q), query.language, quote, evidence.hit.doc.language, query.text,
+                           evidence.sentence.strip()) for q in questions] if len(questions) > 1 else []
     said = list(dict.fromkeys(filter(None, leads)))
     # One question's lead that another's restates in full is said once.
     said = [a for a in said if not any(a != b and a.rstrip("。.") in b for b in said)]

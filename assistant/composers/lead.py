@@ -389,9 +389,10 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
 
 
 def lead_in_quote(question: str, types: Sequence[AnswerType], language: str, quote: str, clause_language: str,
-                  message: str = "") -> str:
+                  message: str = "", answering: str = "") -> str:
     """The lead of one question of several (`message`) from the quote that answers them all: the fact it asks,
-    from the first sentence stating it; else the sentence sharing most of its words, restated; "" if none."""
+    from the first sentence stating it; else the sentence chosen to answer the message (`answering`) when it
+    shares words with this question, or the sentence sharing most of its words, restated; "" if none."""
     quoted = [p.strip() for p in split_sentences(quote) if p.strip()]
     # "文号是多少" alone does not say whose number: the message does ("是根据哪个行动方案起草的？文号是多少").
     whose = message if message and any(t.name == "doc_number" for t in types) else question
@@ -401,7 +402,10 @@ def lead_in_quote(question: str, types: Sequence[AnswerType], language: str, quo
     if stated or not quoted:
         return stated
     asked = _bigrams(question)
-    closest = max(quoted, key=lambda sentence: len(_bigrams(sentence) & asked))
+    # (the answering sentence was chosen on the whole message's subject, not on shared character pairs, which
+    # a programme's name repeated in its yearly pool would win: "语料券对买的语料有什么要求")
+    closest = answering if answering in quoted and _bigrams(answering) & asked \
+        else max(quoted, key=lambda sentence: len(_bigrams(sentence) & asked))
     return lead_sentence(question, types, language, closest, quote, clause_language)
 
 

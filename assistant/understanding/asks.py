@@ -203,10 +203,15 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "standard", "扶持标准",
         # (of support: a fine's "罚款标准" is asked of the penalty clause)
         re.compile(r"怎么补|如何补|按什么(?:标准|比例)(?:补|给|资助|扶持)|(?:补贴|扶持|资助|奖励|支持)(?:的)?(?:具体|详细)?标准"
+                   # "有什么具体补贴": the support itself, in figures, not that some support exists
+                   r"|(?:什么|哪些|啥)(?:样的)?具体的?(?:补贴|补助|扶持|资助|奖励)|具体(?:有)?(?:什么|哪些|啥)(?:补贴|补助|扶持|资助|奖励)"
                    r"|(?:补贴|扶持|资助|奖励)(?:是)?怎么算|how (?:is|are) (?:the )?(?:subsid|grant|support|voucher).{0,40}calculated"
                    r"|what is the (?:subsidy|support|funding) standard"),
-        # a rate, or an amount granted ("给予最高200万元资助"), not a yearly pool ("每年发放最高5000万元语料券")
-        re.compile(r"\d+(?:\.\d+)?\s*%|百分之|一次性|million|给予[^，。；]{0,10}万元|最高[^，。；]{0,6}万元(?:的)?(?:资助|补贴|奖励|扶持)"),
+        # a rate of support ("按合同金额的30%"), not of growth ("产业规模年均增长超20%"), or an amount granted
+        # ("给予最高200万元资助"), not a yearly pool ("每年发放最高5000万元语料券")
+        re.compile(r"(?:按|资助|补贴|补助|奖励|扶持|比例)[^。；]{0,30}?\d+(?:\.\d+)?\s*%"
+                   r"|\d+(?:\.\d+)?\s*%[^。；]{0,20}?(?:资助|补贴|补助|奖励|扶持)|\d+(?:\.\d+)?\s*% of|百分之|一次性|million"
+                   r"|给予[^，。；]{0,10}万元|最高[^，。；]{0,6}万元(?:的)?(?:资助|补贴|奖励|扶持)"),
     ),
     # What something costs (not whether it is charged: "收费吗"): a grant's amount is no price.
     AnswerType(
@@ -334,7 +339,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # How to apply or get something done: a step, a channel, a submission — who qualifies is no procedure.
     AnswerType(
         "procedure", "申报流程或办理方式",
-        re.compile(r"流程|步骤|手续|(?:怎么|如何|怎样|咋)(?:申报|申请|办理|领取?|报名|兑现|拿到)|申报方式|申请方式"
+        re.compile(r"流程|步骤|手续(?!费)|(?:怎么|如何|怎样|咋)(?:申报|申请|办理|领取?|报名|兑现|拿到)|申报方式|申请方式"
                    r"|how (?:do|can|should) (?:i|we|you|a company|companies|enterprises) (?:apply|claim|get)"
                    r"|application (?:process|procedure)|how to (?:apply|claim)"),
         re.compile(r"申报|申请|提交|受理|审核|审批|报送|办理|登录|填报|窗口|流程|程序|核准|评审|兑付|拨付|手续|备案|登记"

@@ -10,7 +10,14 @@ import pytest
 
 from assistant.claims import claims_of, facts_of
 from assistant.composers.draft import conversions
-from assistant.composers.lead import excluded_case, grounded_in, lead_sentence, past_validity, question_subject
+from assistant.composers.lead import (
+    excluded_case,
+    grounded_in,
+    lead_in_quote,
+    lead_sentence,
+    past_validity,
+    question_subject,
+)
 from assistant.understanding.asks import asked
 from assistant.understanding.query import is_english
 
@@ -283,6 +290,15 @@ def test_a_definition_is_restated_whole_with_the_kind_of_thing_it_ends_on() -> N
                 "由区级财政安排预算，由主管部门负责管理，具有专门用途和绩效目标的资金。")
     text = lead("星火专项资金是啥意思", sentence)
     assert text.startswith("本办法所称星火专项资金") and "具有专门用途和绩效目标的资金" in text
+
+
+def test_one_question_of_several_is_led_by_the_answering_sentence_not_by_the_pool_naming_the_programme() -> None:
+    quote = ("每年发放最高3000万元“星火券”，促进星火共享。"
+             "对通过交易平台购买非关联方星火数据的企业，按合同金额的20%给予资助。")
+    answering = "对通过交易平台购买非关联方星火数据的企业，按合同金额的20%给予资助。"
+    question = "星火券对买的星火数据有什么要求"
+    text = lead_in_quote(question, asked(question), "zh", quote, "zh", f"{question}？随便买都算吗？", answering)
+    assert "交易平台购买非关联方星火数据" in text and "3000万元" not in text
 
 
 def test_a_sentence_introducing_a_list_leads_with_the_items_it_introduces() -> None:

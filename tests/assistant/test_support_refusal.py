@@ -60,6 +60,7 @@ _CORPUS = Corpus(documents={_DOC.doc_id: _DOC}, clauses=_CLAUSES, fingerprint="t
     ("评审委员会都有哪些委员", "person"),
     ("这个条例是依据哪些法律制定的", "basis"),
     ("What is the legal basis of the plan?", "basis"),
+    ("园区对入驻团队有什么具体补贴", "standard"),
 ])
 def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
     assert kind in ask_types(question)
@@ -88,6 +89,11 @@ def test_what_a_body_does_is_not_who_is_in_it() -> None:
     assert "person" not in ask_types("评审委员会有哪些职责")
 
 
+def test_a_fee_charged_is_no_procedure_asked() -> None:
+    assert "procedure" not in ask_types("平台说查询要收手续费，这合理吗")
+    assert "procedure" in ask_types("办理备案要走什么手续")
+
+
 def test_whether_something_is_charged_asks_no_price() -> None:
     assert "price" not in ask_types("公共数据开放收费吗？")
     assert "price" not in ask_types("小微企业有哪些收费减免？")
@@ -106,6 +112,9 @@ def test_a_budget_question_is_not_a_grant_question() -> None:
     ("推动算力中心互联互通。", "quantity", False),
     ("按采购金额的20%给予补贴。", "support_ratio", True),
     ("产业规模年均增长超20%。", "support_ratio", False),  # a percentage, but no support paid
+    ("按合同金额的30%给予资助。", "standard", True),
+    ("granted support equivalent to 30% of its expenses", "standard", True),
+    ("产业规模年均增长超20%。", "standard", False),  # a growth target states no support standard
     ("算力服务收费为8元/卡时。", "price", True),
     ("算力服务按每卡时8元收费。", "price", True),
     ("开放公共数据不得收取任何费用。", "price", True),  # that nothing is charged answers what it costs
@@ -189,6 +198,16 @@ def test_refusals_say_why(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("深圳市的“元宇宙券”怎么申请？")
     assert answer.refused and not answer.citations
     assert "“元宇宙券”" in answer.text and "没有出现" in answer.text
+
+
+def test_whether_support_goes_on_in_a_year_no_held_text_speaks_of_is_not_answered_from_todays_rule(
+        policy_assistant: PolicyAssistant) -> None:
+    for question in ("2031年训力券还会继续发吗", "Will the training voucher still be issued in 2031?"):
+        answer = policy_assistant.answer(question)
+        assert answer.refused and not answer.citations, question
+        assert "没有载明2031年的安排" in answer.text
+    answer = policy_assistant.answer("训力券最高补多少")  # today's rule, asked without a year to come
+    assert not answer.refused and answer.citations
 
 
 def test_a_held_voucher_is_still_answered(policy_assistant: PolicyAssistant) -> None:
