@@ -293,7 +293,8 @@ def test_a_definition_is_restated_whole_with_the_kind_of_thing_it_ends_on() -> N
 
 
 def test_one_question_of_several_is_led_by_the_answering_sentence_not_by_the_pool_naming_the_programme() -> None:
-    quote = ("每年发放最高3000万元“星火券”，促进星火共享。"
+    # (the pool sentence shares more of the question's character pairs than the sentence that answers)
+    quote = ("每年发放最高3000万元“星火券”，促进星火数据的开放共享和交易，星火券对数据有要求。"
              "对通过交易平台购买非关联方星火数据的企业，按合同金额的20%给予资助。")
     answering = "对通过交易平台购买非关联方星火数据的企业，按合同金额的20%给予资助。"
     question = "星火券对买的星火数据有什么要求"
