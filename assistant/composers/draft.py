@@ -438,14 +438,29 @@ def add_prechecks(draft: Draft, checks: list[ChatPrecheck], language: str = "zh"
     draft.caveats += sorted(caveats)
 
 
-def add_eligibility(draft: Draft, checks: list[EligibilityCheck]) -> None:
-    """Per condition set, the verdict first: the conditions the stated facts fail, or that the person may
-    apply (if the conditions still to confirm are met), then the conditions met."""
+def _stating_sentences(corpus: Corpus, citation: Citation) -> Citation:
+    """`citation` quoting the whole sentences its words stand in ("…具有独立法人资格且符合要求的法人企业…"),
+    not only the words of the condition."""
+    clause = corpus.clause(citation.clause_id)
+    if clause is None:
+        return citation
+    parts = [p.strip() for p in citation.quote.split("……")]
+    whole = [s.strip() for s in sentences(clause.text) if any(p and p in s for p in parts)]
+    return cite(clause, corpus.documents[clause.doc_id], "……".join(dict.fromkeys(whole))) if whole else citation
+
+
+def add_eligibility(draft: Draft, checks: list[EligibilityCheck], corpus: Corpus) -> None:
+    """Per condition set, the verdict first: the conditions the stated facts fail, with the words of the
+    clauses stating them, or that the person may apply (if the conditions still to confirm are met), then the
+    conditions met."""
     draft.lines.append("按您提供的信息对照申报条件：")
     for check in checks:
         markers = "".join(draft.marker(c) for c in cited_once((*check.reasons, *check.to_confirm)))
         if check.failed:
             draft.lines.append(f"· {check.title}：不符合申报条件{_because(check.failed)}{markers}")
+            # The words of the condition failed, as the clause states them: what a person is told they miss.
+            stating = (_stating_sentences(corpus, c) for c in cited_once(check.failed))
+            draft.lines += [f"  根据{c.display}{draft.marker(c)}：“{c.quote}”" for c in stating]
             continue
         met = "；".join(r.text.removeprefix(MET_PREFIX) for r in check.reasons if r.kind == "met")
         unknown = "；".join(r.text.removeprefix(MET_PREFIX) for r in check.to_confirm)

@@ -63,10 +63,10 @@ def prechecks(_res: Resources, context: Context, draft: Draft) -> Step:
     return NEXT
 
 
-def eligibility(_res: Resources, context: Context, draft: Draft) -> Step:
+def eligibility(res: Resources, context: Context, draft: Draft) -> Step:
     """Without an amount to compute: whether the person may apply at all."""
     if context.eligibility and not context.checks:
-        add_eligibility(draft, context.eligibility)
+        add_eligibility(draft, context.eligibility, res.corpus)
     return NEXT
 
 

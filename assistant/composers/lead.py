@@ -403,8 +403,9 @@ def lead_in_quote(question: str, types: Sequence[AnswerType], language: str, quo
         return stated
     asked = _bigrams(question)
     # (the answering sentence was chosen on the whole message's subject, not on shared character pairs, which
-    # a programme's name repeated in its yearly pool would win: "语料券对买的语料有什么要求")
-    closest = answering if answering in quoted and _bigrams(answering) & asked \
+    # a programme's name repeated in its yearly pool would win: "语料券对买的语料有什么要求"; a how-much
+    # question of several, "一年发多少", asks the figure of the sentence sharing its words)
+    closest = answering if answering in quoted and _bigrams(answering) & asked and not _HOW_MANY.search(question) \
         else max(quoted, key=lambda sentence: len(_bigrams(sentence) & asked))
     return lead_sentence(question, types, language, closest, quote, clause_language)
 

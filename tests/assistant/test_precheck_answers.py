@@ -87,15 +87,17 @@ def test_caveats_are_a_list(rules: RuleSet, corpus: Corpus) -> None:
 
 def test_eligibility_verdict_first(rules: RuleSet, corpus: Corpus) -> None:
     draft = Draft()
-    add_eligibility(draft, chat_eligibility(rules, corpus, {"registered_in_longgang": False}, {"lg-compute"}))
+    add_eligibility(draft, chat_eligibility(rules, corpus, {"registered_in_longgang": False}, {"lg-compute"}), corpus)
     assert draft.lines[1].startswith("· 龙岗区申报条件：不符合申报条件，因为不满足“在龙岗区行政区域内依法登记注册”")
+    # then the whole sentence stating the condition, as the clause words it
+    assert draft.lines[2].startswith("  根据《") and "项目单位是在龙岗区行政区域内依法登记注册、具有独立法人资格" in draft.lines[2]
     draft = Draft()
-    add_eligibility(draft, chat_eligibility(rules, corpus, {"registered_in_longgang": True}, {"lg-compute"}))
+    add_eligibility(draft, chat_eligibility(rules, corpus, {"registered_in_longgang": True}, {"lg-compute"}), corpus)
     # A met condition with the others unknown: a conditional yes, naming what is still to be met.
     assert draft.lines[1].startswith("· 龙岗区申报条件：可以申请，前提是还满足：")
     assert "已符合：在龙岗区行政区域内依法登记注册" in draft.lines[1]
     draft = Draft()
-    add_eligibility(draft, chat_eligibility(rules, corpus, {}, {"lg-compute"}))
+    add_eligibility(draft, chat_eligibility(rules, corpus, {}, {"lg-compute"}), corpus)
     assert draft.lines[1].startswith("· 龙岗区申报条件：还需确认：")
 
 
