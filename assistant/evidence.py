@@ -379,11 +379,20 @@ def answers_every_part(evidence: list[Evidence]) -> bool:
     return said >= set(range(evidence[0].asked_parts))
 
 
-def supported(candidates: list[Evidence]) -> list[Evidence]:
+_ENGLISH_TEXT = re.compile(r"英文|english")  # a text named by its language: "英文版", "English version"
+
+
+def supported(candidates: list[Evidence], query: Query | None = None) -> list[Evidence]:
     """The candidates that support an answer: complete sentences above the calibrated thresholds, which
-    share more of the question's subject than its jurisdiction."""
+    share more of the question's subject than its jurisdiction. A sentence of an English text shares no word
+    with a Chinese question: of the English text the question names as such, one stating every kind of fact
+    asked supports it too ("英文版序言里说依据哪两份行动方案" and "In accordance with … Action Plan …")."""
+    def across_languages(e: Evidence) -> bool:
+        return query is not None and bool(query.kinds) and query.language == "zh" and e.hit.doc.language == "en" \
+            and _ENGLISH_TEXT.search(query.folded) is not None and e.hit.doc.doc_id in query.documents \
+            and e.asked_parts > 0 and len(e.parts) == e.asked_parts
     return [e for e in candidates if not e.cut_off and e.subject > CAL.subject_threshold
-            and (e.coverage >= CAL.support_threshold or e.score >= CAL.score_threshold)]
+            and (e.coverage >= CAL.support_threshold or e.score >= CAL.score_threshold or across_languages(e))]
 
 
 _JURISDICTION = re.compile(r"[\u4e00-\u9fff]{2}[省市区]")

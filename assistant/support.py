@@ -704,7 +704,7 @@ def decide_support(retriever: Retriever, query: Query, hits: list[Hit], *,
     unnamed = unheld_named_document(corpus, query)
     if unnamed:
         return Support("not_held", note=unnamed)
-    evidence, unheld = _unheld_document(corpus, query, supported(candidates))
+    evidence, unheld = _unheld_document(corpus, query, supported(candidates, query))
     if unheld:
         return Support("not_held", note=unheld)
     if not answers_every_part(evidence):

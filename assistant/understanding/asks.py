@@ -419,7 +419,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "materials", "所需材料",
         re.compile(r"(?:什么|哪些|准备|提交|提供|带).{0,4}(?:材料|资料)|(?:材料|资料)[^，。？?]{0,6}(?:哪些|什么|啥)"
-                   r"|(?:what|which) (?:materials|documents|papers) (?:are|do|should|must|to)|materials? (?:required|needed)"
+                   # (not the documents a text is based on: "what documents are the measures based on")
+                   r"|(?:what|which) (?:materials|documents|papers) (?:are|do|should|must|to)(?![^?]{0,80}\bbased on)|materials? (?:required|needed)"
                    r"|application (?:materials|documents)|supporting documents"),
         # Materials named as what to hand in, not the word: "提交相关材料" or "…和证明材料" says that some
         # are needed, not which; "按服务合同金额的50%" names a contract, not a document to submit.
@@ -445,7 +446,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "full_title", "文件名称",
         re.compile(r"(?:是|叫)(?:个|一个)?(?:什么|啥|哪个|哪一个|哪份|哪一份)(?:文件|文|政策)|全称|全名|完整(?:名称|标题)"
-                   r"|(?:what|which) document|full (?:title|name)"),
+                   r"|(?:what|which) document\b|full (?:title|name)"),
         re.compile(r"《[^》]{4,}》"),
     ),
     # Which text a formulation comes from ("“一超多强”是哪个文件提出的", "出自哪里"): the held clauses containing it
@@ -583,7 +584,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "basis", "制定依据",
         re.compile(r"(?:制定|起草|编制|出台)依据|法律依据|政策依据|上位法|依据(?:是|有)(?:什么|哪些)|(?:依据|根据)的(?:文件|法律|法规)|引用(?:了)?[^，。？?]{0,4}?(?:哪个|哪些|什么|哪几个)(?:文件|法律|法规|政策)"
-                   r"|(?:依据|根据|按照)(?:的是)?(?:什么|哪些|哪个|哪几)(?:个|部|份)?(?:文件|法律|法规|政策|规定|条例|精神|制定|出台)"
+                   r"|(?:依据|根据|按照)(?:的是)?(?:什么|哪些|哪个|哪几|哪[两三四五六七八九十\d]+)(?:个|部|份)?(?:文件|法律|法规|政策|规定|条例|精神|制定|出台|行动方案|方案|计划|办法|措施|意见)"
                    r"|(?:依据|根据)的是(?:什么|哪些|哪个|哪几|哪一?版)[^，。？?]{0,16}(?:办法|措施|意见|方案|计划|细则|条例|文号|文件)"
                    r"|legal basis|based on (?:what|which)|in accordance with (?:what|which)"
                    r"|(?:what|which) (?:laws?|documents?|regulations?|policies)\b.{0,80}\b(?:based on|made under)\b"

@@ -61,6 +61,7 @@ _CORPUS = Corpus(documents={_DOC.doc_id: _DOC}, clauses=_CLAUSES, fingerprint="t
     ("这个条例是依据哪些法律制定的", "basis"),
     ("What is the legal basis of the plan?", "basis"),
     ("园区对入驻团队有什么具体补贴", "standard"),
+    ("这份计划是依据哪两份行动方案制定的", "basis"),
 ])
 def test_what_a_paraphrased_question_asks_for(question: str, kind: str) -> None:
     assert kind in ask_types(question)
@@ -87,6 +88,20 @@ def test_a_standard_asked_is_no_basis() -> None:
 
 def test_what_a_body_does_is_not_who_is_in_it() -> None:
     assert "person" not in ask_types("评审委员会有哪些职责")
+
+
+def test_the_documents_a_text_is_based_on_are_no_materials_to_hand_in() -> None:
+    kinds = ask_types("What documents are the district measures based on?")
+    assert "basis" in kinds and "materials" not in kinds and "full_title" not in kinds
+    assert "materials" in ask_types("What documents are required for the application?")
+
+
+def test_a_chinese_question_on_the_english_text_it_names_is_answered_by_the_sentence_stating_the_fact(
+        policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗人工智能若干措施的英文版是根据哪几份文件制定的")
+    assert not answer.refused and [c.clause_id for c in answer.citations] == ["lg-ai-measures-en#序言"]
+    # without naming the English text, no such sentence stands in for what was asked
+    assert policy_assistant.answer("龙岗若干措施修订版（2026年）里算力扶持最高是多少？").refused
 
 
 def test_a_fee_charged_is_no_procedure_asked() -> None:
