@@ -200,9 +200,10 @@ def compare(res: Resources, query: Query) -> tuple[Evidence, ...]:
     # "各是哪天" of two documents is each one's date (document facts); "各多少" of two support items, each one's.
     documents = compared_documents(res.corpus, set(query.documents)) if "compare" in asks else []
     broken: list[Evidence] = []
+    searched: dict[str, list[Evidence]] = {}
     for doc_id in documents:
         hits = res.retriever.search(query.text, k=CAL.retrieve_k, filters=SearchFilters(doc_ids=frozenset({doc_id})))
-        candidates = candidate_evidence(res.retriever, query, hits, with_context=False)
+        candidates = searched[doc_id] = candidate_evidence(res.retriever, query, hits, with_context=False)
         evidence = supported(candidates)
         if evidence:
             found.append(evidence[0])
@@ -211,10 +212,29 @@ def compare(res: Resources, query: Query) -> tuple[Evidence, ...]:
     # A version's article held only in part ("第二条…〔以下原文未收录〕") is set beside the other version's article of
     # the same number as far as it is held: what differs may be in the part held.
     found += [b for b in broken if any(f.hit.clause.label == b.hit.clause.label for f in found)]
+    found = _parallel_articles(found, searched)
     found.sort(key=lambda e: documents.index(e.hit.doc.doc_id))
     if len(found) < 2:  # no two named documents answer: the support items named, each from its own clauses
         found = list(_compared_items(res, query))
     return tuple(found) if len(found) >= 2 else ()
+
+
+_ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条$")
+
+
+def _parallel_articles(found: list[Evidence], searched: dict[str, list[Evidence]]) -> list[Evidence]:
+    """Versions compared are set side by side at the same article: where the best-found sentence is of an
+    article ("第二条"), another version's preamble or other article found for it gives way to that version's
+    article of the same number, when the search found it (held whole or in part)."""
+    articles = [e for e in found if _ARTICLE_LABEL.match(e.hit.clause.label)]
+    if not articles:
+        return found
+    anchor = max(articles, key=lambda e: e.score).hit.clause.label
+    out = []
+    for e in found:
+        same = [c for c in searched.get(e.hit.doc.doc_id, []) if c.hit.clause.label == anchor]
+        out.append(same[0] if e.hit.clause.label != anchor and same else e)
+    return out
 
 
 def _compared_items(res: Resources, query: Query) -> list[Evidence]:

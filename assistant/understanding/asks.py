@@ -307,8 +307,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # Whether a document is in force is stated by words of issuing, consulting or coming into force.
     AnswerType(
         "status", "印发或施行情况",
-        # "正式稿", "正式版" name a version ("征求意见稿和正式稿…各是…"), they do not ask whether it is issued.
-        re.compile(r"正式(?!稿|版|文本)|生效|有效吗|还有效|印发了吗|(?:出来|出台|下发)了?(?:吗|没有?)|(?<![提支])出了(?:吗|没有?)|(?<![提支])出没出|发没发|定稿|现行"
+        # "正式稿", "正式版", "正式印发的版本" name a version ("征求意见稿和正式稿…各是…"), they do not ask whether it
+        # is issued.
+        re.compile(r"正式(?!稿|版|文本|(?:印发|发布|出台)的?(?:版本|稿|文本|那版|那个|那份))|生效|有效吗|还有效|印发了吗|(?:出来|出台|下发)了?(?:吗|没有?)|(?<![提支])出了(?:吗|没有?)|(?<![提支])出没出|发没发|定稿|现行"
                    r"|officially (?:issued|released|adopted)"
                    r"|is it (?:official|final)|is it still a draft"
                    r"|^(?:is|are) (?:the |this |that )?[\w '’-]{0,60}?\b(?:final|official|finali[sz]ed|in force|in effect)\s*\??$"),

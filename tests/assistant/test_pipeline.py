@@ -191,3 +191,26 @@ def test_an_article_asked_of_no_named_document_is_only_that_article(policy_assis
     assert [c.clause_id for c in named_loosely.citations] == ["cn-generative-ai-interim-measures-2023#第十条"]
     none = policy_assistant.answer("第二百条讲什么")
     assert none.refused and "没有哪份文件有第二百条" in none.text
+
+
+def test_versions_compared_are_set_side_by_side_at_the_same_article() -> None:
+    from assistant.evidence import Evidence
+    from retrieval.models import Clause, DocumentMeta, Hit
+
+    def doc(doc_id: str, status: str) -> DocumentMeta:
+        return DocumentMeta(doc_id=doc_id, title=f"示例办法{doc_id}", short_title="示例办法", issuer="某区",
+                            level="district", doc_type="measures", status=status, language="zh",
+                            completeness="partial", source="test")
+
+    def said(doc_id: str, label: str, text: str, score: float, status: str = "official") -> Evidence:
+        clause = Clause(f"{doc_id}#{label}", doc_id, label, "article" if label != "序言" else "preamble", (), text, 0)
+        return Evidence(Hit(clause=clause, doc=doc(doc_id, status), score=1.0), text, score, 0.5)
+
+    final = said("final", "第二条", "第二条 本办法所称星火资金，是指用于支持制造领域的资金。", 1.1)
+    draft_preamble = said("draft", "序言", "现面向社会公开征求意见。", 0.6, "draft-for-comment")
+    draft_article = said("draft", "第二条", "第二条 本办法所称星火资金，是指用于支持制造和农业", 0.3, "draft-for-comment")
+    found = pipeline._parallel_articles([draft_preamble, final], {"draft": [draft_preamble, draft_article],
+                                                                  "final": [final]})
+    assert [e.hit.clause.label for e in found] == ["第二条", "第二条"]
+    # without that article among what was found for the other version, its own best sentence stays
+    assert pipeline._parallel_articles([draft_preamble, final], {"draft": [draft_preamble]})[0] is draft_preamble
