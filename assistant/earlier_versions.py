@@ -19,7 +19,7 @@ from retrieval.models import Corpus, Hit
 from retrieval.text import compact, fold
 
 # Words for the version a text replaced: "旧版", "老办法", "上一版", "原来那版", "它替代的…".
-_EARLIER = re.compile(r"旧版|老版|旧的(?:那版|版本|办法)|老(?:的)?办法|旧办法|上一版|前一版|上(?:一)?个版本|之前的?(?:那一?版|版本)"
+_EARLIER = re.compile(r"旧版|老版|旧的?(?:那版|版本|办法|文件|文号|那份|那个)|老(?:的)?办法|旧办法|上一版|前一版|上(?:一)?个版本|之前的?(?:那一?版|版本)"
                       r"|原来的?(?:那版|版本|办法)|原来(?:那个|那份|那部)|原(?:办法|版本)|(?:替代|取代|代替)的(?:是|那个|那版|旧|老|原|上一)"
                       r"|\b(?:previous|old|older|earlier|former|prior) (?:version|edition|measures|rules)\b")
 # A year said of a version: "2021年那个1号文", "2022年的那版", "2021年的1号文" (a document by its year and number).

@@ -292,14 +292,22 @@ def precheck(res: Resources, query: Query, hits: list[Hit]) -> Assessment | Answ
     if facts.negative_amounts:
         return Answer(text=NEGATIVE_AMOUNT_TEXT.format(amounts="、".join(facts.negative_amounts)),
                       citations=[], refused=True, intent=intent)
-    # A follow-up naming no item ("高校能申请这个吗") is about the items its conversation named.
-    scope = set(query.named_items or items) or items_in_scope(query, res.rules)
+    # A follow-up naming no item ("高校能申请这个吗") is about the items its conversation named; so is a yes/no
+    # question asked after an item was ("…语料券怎么补？" then "我们是大学的实验室，也能申请吗"), unlike one asking
+    # which items there are ("能申请哪些").
+    scope = set(query.named_items or items) \
+        or (set(query.earlier_items) if _ASKS_WHETHER_ELIGIBLE.search(query.folded) else set()) \
+        or items_in_scope(query, res.rules)
     checks = chat_precheck(res.rules, res.corpus, {**facts.profile, "activities": items}, scope)
     if checks and intent == "policy":
         intent = "mixed"
     eligibility = chat_eligibility(res.rules, res.corpus, facts.profile, scope) \
         if not checks and intent == "mixed" else []
     return Assessment(intent, checks, eligibility)
+
+
+_ASKS_WHETHER_ELIGIBLE = re.compile(r"^(?!.*(?:哪|什么|啥|多少))(?=.*(?:能|可以|可不可以|能不能|够)(?:申请|申报|拿|领|享受))"
+                                    r".*(?:吗|么|不|没)\W*$")
 
 
 def _items_amounted(rules: RuleSet, query: Query) -> tuple[str, ...]:

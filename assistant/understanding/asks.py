@@ -253,7 +253,10 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "date", "日期或时间",
         re.compile(
-            r"什么时候|啥时候|何时|几时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|\bwhen\b|what date"
+            r"什么时候|啥时候|何时|几时|哪天|哪一天|几号(?!文)|截止|日期|期限|有效期|哪一年|哪年|几月|what date"
+            # "when" that asks ("When is…", "by when"), not one that sets a case ("what must it do when it finds…")
+            r"|^\W*when\b|\bwhen (?:is|was|are|were|does|do|did|will|would|should|shall|can|could|must|may)\b"
+            r"|\b(?:by|until|till|from|since|and|or) when\b|\bwhen\W*$"
             # "申报时间": the time of an event named before it is when it happens
             rf"|(?:{'|'.join(EVENT_WORDS)})的?时间(?!表)"
             r"|which year|what day|\bperiod\b|effective date|come into (?:force|effect)|came into (?:force|effect)|take effect|took effect"

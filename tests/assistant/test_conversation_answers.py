@@ -27,6 +27,14 @@ def test_a_follow_up_naming_no_item_checks_the_item_talked_about(policy_assistan
     assert "训力券" in answer.text and "语料券" not in answer.text.split("以上内容仅供参考")[0]
 
 
+def test_whether_we_may_apply_after_an_item_was_asked_about_checks_that_item(policy_assistant: PolicyAssistant) -> None:
+    _, answer = _converse(policy_assistant, "深圳语料券补贴比例多少", "我们是高校的课题组，也可以申请不？")
+    said = answer.text.split("以上内容仅供参考")[0]
+    assert "语料券" in said and "训力券" not in said and "不符合" in said
+    _, answer = _converse(policy_assistant, "深圳语料券补贴比例多少", "我们是高校的课题组，能申请哪些？")
+    assert "训力券" in answer.text  # asked which, every item in scope is checked
+
+
 def test_facts_from_two_turns_then_how_much_then_what_if(policy_assistant: PolicyAssistant) -> None:
     answers = _converse(policy_assistant,
                         "我们是一家有限公司，注册、纳税、统计都在龙岗",

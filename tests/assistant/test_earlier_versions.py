@@ -15,6 +15,7 @@ from assistant.service import PolicyAssistant
     ("上一版是哪年出的", True),
     ("原来那版办法的文号", True),
     ("那之前那一版是什么时候出的", True),
+    ("它替代的是哪份？旧的文号是多少", True),
     ("老版本什么时候到期", True),
     ("What was the previous version's document number?", True),
     ("新版什么时候印发", False),

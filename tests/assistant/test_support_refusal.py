@@ -104,6 +104,12 @@ def test_a_chinese_question_on_the_english_text_it_names_is_answered_by_the_sent
     assert policy_assistant.answer("龙岗若干措施修订版（2026年）里算力扶持最高是多少？").refused
 
 
+def test_when_that_sets_a_case_asks_no_date() -> None:
+    assert "date" not in ask_types("What must an operator do when it finds a data leak?")
+    assert "date" in ask_types("When does the plan take effect?")
+    assert "date" in ask_types("By when must we apply?")
+
+
 def test_a_fee_charged_is_no_procedure_asked() -> None:
     assert "procedure" not in ask_types("平台说查询要收手续费，这合理吗")
     assert "procedure" in ask_types("办理备案要走什么手续")
