@@ -306,6 +306,9 @@ ACTUALS = re.compile(r"实际(?:拨付|发放|支出|到账|兑现|使用|拿到
                       r"|(?:实际|累计|一共|总共|去年|今年|最后|最终)[^，。？?、]{0,8}(?:发了|发放了|发出了?|拨付了|兑现了)"
                       r"[^，。？?、]{0,6}(?:多少|几)"
                       r"|(?:多少|几)家(?:企业|单位|公司)?(?:拿到|获得|领到|申请到)|actually (?:paid|disbursed|granted|issued)"
+                      # what one firm has received ("华为一共拿过多少扶持资金"), not what one may get ("能拿多少")
+                      r"|(?:拿|领|获得|得到|收到)(?:了|过|到了)[^，,。？?、;；]{0,12}?多少"
+                      r"|how much (?:\w+ ){0,6}(?:has|have|had) (?:\w+ ){0,4}(?:received|got(?:ten)?)"
                       # who was paid: "给了哪些企业", "哪些公司拿到了"
                       r"|(?:给了|给到了|发给了|拨给了)哪些(?:企业|单位|公司)|哪些(?:企业|单位|公司)(?:拿到|获得|领到)了"
                       r"|how many (?:companies|firms|enterprises) (?:got|received|have received)")

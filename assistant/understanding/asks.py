@@ -186,6 +186,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "money", "金额",
         re.compile(
             r"多少钱|多少万|补多少|能补(?!哪|什么)|能拿(?!哪|什么)|拿多少|给多少|罚款.{0,8}多少|罚多少|罚几"
+            r"|(?<![申上填汇呈])报(?:销)?多少"  # "能给报多少": reimbursed
             r"|多少元|几万|(?:资助|补贴|补助|扶持)(?:的)?(?:金额|额度)?(?:是|有|为)?多少"
             r"|(?:收入|营收|资产|费用|奖励)多少|多少以[上下]|面额|额度|how much"
             r"|what (?:is|was|are) the (?:\w+[ -]){0,4}(?:funding|budget|amount|cost|fine)s?\b"
@@ -226,7 +227,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # What one applicant gets: a budget table's district totals for an item never answer it.
     AnswerType(
         "grant", "扶持金额",
-        re.compile(r"能补(?!哪|什么)|补多少|能拿(?!哪|什么)|拿多少|资助多少|补贴多少|给多少|扶持多少|能申请多少|能领多少"),
+        # ("能报多少", "给报多少": reimbursed, as people say of a subsidy; not 申报, 上报, 填报)
+        re.compile(r"能补(?!哪|什么)|补多少|能拿(?!哪|什么)|拿多少|资助多少|补贴多少|给多少|扶持多少|能申请多少|能领多少"
+                   r"|(?<![申上填汇呈])报(?:销)?多少"),
         re.compile(r"(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:万元|亿元|元|万|亿)|million yuan|%|百分之"),
     ),
     # A day of the week ("每周几开会"): "每周召开" says how often, not which day.

@@ -28,3 +28,9 @@ def test_a_requirement_no_clause_mentions_is_unstated(policy_assistant: PolicyAs
     assert unstated_requirement(policy_assistant.retriever, "是不是要求企业在本区纳税？", [clause, conditions]) == ()
     # A user's word for a policy word counts as the policy word ("交税" is 纳税地 in the texts).
     assert unstated_requirement(policy_assistant.retriever, "必须在本区交税吗", [conditions]) == ()
+
+
+def test_the_channel_and_the_seller_are_named_in_the_texts_words(policy_assistant: PolicyAssistant) -> None:
+    clause = "对通过交易平台购买非关联方星火数据的企业，按合同金额的20%给予资助。"
+    assert unstated_requirement(policy_assistant.retriever, "买星火数据对购买渠道和卖方有什么要求？", [clause]) == ()
+    assert "注册资本" in unstated_requirement(policy_assistant.retriever, "买星火数据对卖方的注册资本有什么要求？", [clause])

@@ -104,6 +104,12 @@ def test_a_chinese_question_on_the_english_text_it_names_is_answered_by_the_sent
     assert policy_assistant.answer("龙岗若干措施修订版（2026年）里算力扶持最高是多少？").refused
 
 
+def test_what_one_firm_has_received_is_no_amount_a_policy_states(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("那家做芯片的公司去年在龙岗拿到了多少算力补贴")
+    assert answer.refused and not answer.citations and "实际发放" in answer.text
+    assert "grant" in ask_types("算力花了不少钱，这边能给报多少")  # reimbursed: what may be granted
+
+
 def test_when_that_sets_a_case_asks_no_date() -> None:
     assert "date" not in ask_types("What must an operator do when it finds a data leak?")
     assert "date" in ask_types("When does the plan take effect?")
