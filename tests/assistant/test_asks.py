@@ -341,7 +341,7 @@ def test_a_destination_states_where_to_file() -> None:
     assert answer_pattern("channel").search(fold("请将修改意见以信函形式反馈至区工信局。"))
 
 
-@pytest.mark.parametrize("question", ["哪些类型的单位可以申报", "什么性质的机构能申请", "哪种企业可以申报"])
+@pytest.mark.parametrize("question", ["哪些类型的单位可以申报", "什么性质的机构能申请", "哪种企业可以申报", "哪几类单位能申报"])
 def test_who_may_apply_asked_by_kind_of_applicant(question: str) -> None:
     assert CONDITIONS_ASKED.search(question)
 
