@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from assistant.calibration import CALIBRATION as CAL
-from assistant.claims import split_sentences
+from assistant.claims import ENUMERATOR, split_sentences
 from assistant.definitions import defined_term, defines
 from assistant.subject_terms import LATIN_WORD, VERSION_YEAR, Terms, question_terms
 from assistant.titles import EDITION_NOTE, char_pairs
@@ -429,6 +429,15 @@ def _focus(candidates: list[Evidence], keep) -> list[Evidence]:
     """The candidates `keep` accepts, when there are any; otherwise all of them."""
     kept = [e for e in candidates if keep(e)]
     return kept or candidates
+
+
+def heading_line(sentence: str) -> bool:
+    """True for an enumerated heading said as a sentence ("（三）锚定重点发力方向。"): short, one phrase after its
+    enumerator; it names what the sentences after it state."""
+    text = sentence.strip()
+    enumerator = ENUMERATOR.match(text)
+    rest = text[enumerator.end():] if enumerator else ""
+    return bool(rest) and len(text) < CAL.short_sentence and not re.search(r"[，,；;：:]", rest)
 
 
 def _is_heading(parts: list[str], index: int) -> bool:

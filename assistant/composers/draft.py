@@ -16,7 +16,7 @@ from assistant.areas import other_level_note
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ENUMERATOR
 from assistant.composers.lead import excluded_case, lead_in_quote, lead_sentence, past_validity
-from assistant.evidence import Evidence, draft_standing_asked, sentences
+from assistant.evidence import Evidence, draft_standing_asked, heading_line, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
 from assistant.understanding.asks import asked, lists_sorts, sorts_asked
@@ -100,7 +100,8 @@ def quote_for(evidence: Evidence, query: Query) -> str:
     if len(text) <= CAL.short_clause or (several and len(text) <= CAL.long_quote):
         return re.sub(r"\s*\n\s*", " ", text).strip()
     parts = sentences(text)
-    end = evidence.index + (3 if several else 1)
+    # an enumerated heading ("（三）锚定…方向。") says nothing alone: the sentence after it is quoted with it
+    end = evidence.index + (3 if several else 2 if heading_line(parts[evidence.index]) else 1)
     while end < len(parts) and (_QUALIFIES.match(parts[end]) or (
             parts[end - 1].rstrip().endswith("；") and _ANOTHER_CASE.match(parts[end])
             and sum(len(p) for p in parts[evidence.start:end + 1]) <= CAL.long_quote)):

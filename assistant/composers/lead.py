@@ -19,7 +19,7 @@ from itertools import pairwise
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ARTICLE, ENUMERATOR, claims_of, facts_of, split_sentences
 from assistant.definitions import defined_term
-from assistant.evidence import Tiers, asks_period, title_asked
+from assistant.evidence import Tiers, asks_period, heading_line, title_asked
 from assistant.understanding.asks import (
     DATE,
     AnswerType,
@@ -371,10 +371,14 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
         return ""
     if items and language == "zh" and (lead := listed(sentence, items, quote)):
         return lead
-    # A sentence too short to say anything ("（三）申报条件。") heads what the next one says.
-    heading = len(_clean(sentence, language)) < _MIN_RESTATED
+    # A sentence too short to say anything ("（三）申报条件。"), or a heading that only repeats what the question asks
+    # about ("重点发力方向有哪些" and "（三）锚定重点发力方向。"), heads what the next one says: that one is restated.
+    # (A heading naming something of its own, "(二)打造大湾区智能算力枢纽。", is itself an answer.)
+    named = _bigrams(_clean(sentence, language))
+    heading = len(_clean(sentence, language)) < _MIN_RESTATED or (
+        heading_line(sentence) and bool(following) and len(named & _bigrams(question)) >= len(named) / 2)
     defining = any(t.name == "definition" for t in types)
-    for candidate in (sentence, *following[:1]):
+    for candidate in (following[:1] if heading and following else (sentence, *following[:1])):
         whole = (heading and candidate is not sentence) or (defining and bool(defined_term(candidate)))
         lead = restated(question, candidate, language, whole_answer=whole)
         if lead and grounded_in(lead, quote):

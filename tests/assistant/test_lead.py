@@ -302,6 +302,14 @@ def test_one_question_of_several_is_led_by_the_answering_sentence_not_by_the_poo
     assert "交易平台购买非关联方星火数据" in text and "3000万元" not in text
 
 
+def test_a_heading_repeating_what_is_asked_is_not_the_lead_but_one_naming_an_item_is() -> None:
+    quote = "（三）锚定星火重点发力方向。本措施聚焦两大发力方向：一是聚焦视觉模型，二是聚焦算力供给。"
+    text = lead("星火重点发力方向有哪些", "（三）锚定星火重点发力方向。", quote=quote)
+    assert "视觉模型" in text
+    quote = "(二)打造大湾区星火智能算力枢纽。加快实施算力网络研究项目。"
+    assert "打造大湾区星火智能算力枢纽" in lead("强化算力集群供给包括哪几项", "(二)打造大湾区星火智能算力枢纽。", quote=quote)
+
+
 def test_a_sentence_introducing_a_list_leads_with_the_items_it_introduces() -> None:
     sentence = "《示范办法》共十二条，主要包括以下三个方面："
     items = ["（一）总体要求。", "（二）支持方向。", "（三）保障措施。"]
