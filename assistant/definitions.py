@@ -42,9 +42,9 @@ def defines(sentence: str, terms: list[str], question: str) -> float:
     term = defined_term(sentence)
     if not term:
         return 0.0
-    if names_term(compact(question), term):
-        return 1.0
     asked = compact(question)
+    if names_term(asked, term):
+        return 1.0
     # (a term the question writes only as the start of a longer name is not asked: "人工智能伦理委员会")
     return max((len(t) / len(term) for t in terms if t and t in term and (t not in asked or names_term(asked, t))),
                default=0.0)

@@ -46,7 +46,7 @@ from assistant.titles import (
     named_by_version_only,
     narrowed_by_title_words,
 )
-from assistant.understanding.asks import answer_pattern
+from assistant.understanding.asks import WHETHER_ELIGIBLE_ASKED, answer_pattern
 from assistant.understanding.intent import without_instructions
 from assistant.understanding.query import Query, item_text, understand
 from prechecks.rules import RuleSet
@@ -219,14 +219,11 @@ def compare(res: Resources, query: Query) -> tuple[Evidence, ...]:
     return tuple(found) if len(found) >= 2 else ()
 
 
-_ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条$")
-
-
 def _parallel_articles(found: list[Evidence], searched: dict[str, list[Evidence]]) -> list[Evidence]:
     """Versions compared are set side by side at the same article: where the best-found sentence is of an
     article ("第二条"), another version's preamble or other article found for it gives way to that version's
     article of the same number, when the search found it (held whole or in part)."""
-    articles = [e for e in found if _ARTICLE_LABEL.match(e.hit.clause.label)]
+    articles = [e for e in found if e.hit.clause.kind == "article"]
     if not articles:
         return found
     anchor = max(articles, key=lambda e: e.score).hit.clause.label
@@ -296,7 +293,7 @@ def precheck(res: Resources, query: Query, hits: list[Hit]) -> Assessment | Answ
     # question asked after an item was ("…语料券怎么补？" then "我们是大学的实验室，也能申请吗"), unlike one asking
     # which items there are ("能申请哪些").
     scope = set(query.named_items or items) \
-        or (set(query.earlier_items) if _ASKS_WHETHER_ELIGIBLE.search(query.folded) else set()) \
+        or (set(query.earlier_items) if WHETHER_ELIGIBLE_ASKED.search(query.folded) else set()) \
         or items_in_scope(query, res.rules)
     checks = chat_precheck(res.rules, res.corpus, {**facts.profile, "activities": items}, scope)
     if checks and intent == "policy":
@@ -304,10 +301,6 @@ def precheck(res: Resources, query: Query, hits: list[Hit]) -> Assessment | Answ
     eligibility = chat_eligibility(res.rules, res.corpus, facts.profile, scope) \
         if not checks and intent == "mixed" else []
     return Assessment(intent, checks, eligibility)
-
-
-_ASKS_WHETHER_ELIGIBLE = re.compile(r"^(?!.*(?:哪|什么|啥|多少))(?=.*(?:能|可以|可不可以|能不能|够)(?:申请|申报|拿|领|享受))"
-                                    r".*(?:吗|么|不|没)\W*$")
 
 
 def _items_amounted(rules: RuleSet, query: Query) -> tuple[str, ...]:

@@ -374,8 +374,9 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
     # A sentence too short to say anything ("（三）申报条件。"), or a heading that only repeats what the question asks
     # about ("重点发力方向有哪些" and "（三）锚定重点发力方向。"), heads what the next one says: that one is restated.
     # (A heading naming something of its own, "(二)打造大湾区智能算力枢纽。", is itself an answer.)
-    named = _bigrams(_clean(sentence, language))
-    heading = len(_clean(sentence, language)) < _MIN_RESTATED or (
+    said = _clean(sentence, language)
+    named = _bigrams(said)
+    heading = len(said) < _MIN_RESTATED or (
         heading_line(sentence) and bool(following) and len(named & _bigrams(question)) >= len(named) / 2)
     defining = any(t.name == "definition" for t in types)
     for candidate in (following[:1] if heading and following else (sentence, *following[:1])):

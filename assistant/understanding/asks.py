@@ -710,6 +710,11 @@ DOCUMENT_FACTS = frozenset({"full_title", "issuer", "doc_number", "issued", "in_
 PENALTY_ASKED = re.compile(r"罚|处分|法律责任|追责|后果|(?:违反|违规|违法)[^，。？?]{0,20}?(?:怎么|如何|会被?|要被?)(?:处理|处置|办)"
                            r"|penalt|\bfines?\b|punish|sanction|liabilit")
 
+# Whether the person may apply, asked yes or no ("我们是高校，也能申请吗", "能领不"), not which items there are
+# ("能申请哪些") or how much ("能拿多少"): of a whole message, which names no item.
+WHETHER_ELIGIBLE_ASKED = re.compile(r"^(?!.*(?:哪|什么|啥|多少))(?=.*(?:能|可以|可不可以|能不能|够)(?:申请|申报|拿|领|享受))"
+                                    r".*(?:吗|么|不|没)\W*$")
+
 # Who may apply and on what conditions: "申请条件", "要满足什么", "哪些企业可以申请", "who can apply".
 CONDITIONS_ASKED = re.compile(r"条件|门槛|资格|(?:要|需要?|得)满足|(?:什么|哪些|啥)要求|(?:谁|哪些|哪几?类|哪几?种|什么样?的?)"
                               r"(?:类型|种类|性质)?的?(?:(?:企业|单位|公司|主体|机构)(?:可以|能|能够|可)?|(?:可以|能|能够|可))(?:申请|申报)"
