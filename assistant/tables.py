@@ -83,8 +83,8 @@ class TableAnswer:
     text: str
     rows: tuple[TableRow, ...]
     formulas: tuple[str, ...] = ()
-    whole_table: bool = False  # the answer reads the table as a whole: cite it once, by its first row
     noun: str = ""  # what a list of the table's names lists ("项目")
+    whole: Clause | None = None  # the table as printed, when the answer reads it as a whole: cited once
 
 
 def parse_row(clause: Clause) -> TableRow:
@@ -201,7 +201,8 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
         if noun and re.search(rf"{re.escape(noun)}(?:$|[^\u4e00-\u9fff]|[有是都呢吗包分可能需列一共总])", folded) \
                 and not re.search(rf"有什么(?!{re.escape(noun)}|[呢吗啊呀])[\u4e00-\u9fff]", folded):
             names = "、".join(r.name for r in rows)
-            return TableAnswer(f"{rows[0].title}所列{noun}有：{names}。", tuple(rows), whole_table=True, noun=noun)
+            whole = corpus.clause(_table_id(rows[0].clause.clause_id)) or rows[0].clause
+            return TableAnswer(f"{rows[0].title}所列{noun}有：{names}。", tuple(rows), noun=noun, whole=whole)
     return None
 
 
@@ -209,7 +210,7 @@ def count_stated(corpus: Corpus, table: TableAnswer) -> tuple[Clause, str, str] 
     """Of a table's names listed whole, the sentence of its document that says how many there are ("详述人工智能算力
     扶持等10条申报项目…"), with its clause and the words stating the count ("10条申报项目"); None when no sentence
     states that count of that noun."""
-    if not (table.whole_table and table.noun):
+    if not (table.whole and table.noun):
         return None
     count = len(table.rows)
     stating = re.compile(rf"(?<![\d.])(?:{count}|{arabic_to_chinese(count)})\s*[条项个类种][^，。；,;]{{0,6}}?{table.noun}")

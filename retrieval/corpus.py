@@ -174,7 +174,7 @@ def load_document(path: Path) -> tuple[DocumentMeta, ParsedBody]:
     parsed = parse_body(doc.doc_id, body, language=doc.language)
     if not parsed.clauses:
         raise CorpusError(path, "正文为空 (empty body)")
-    for clause in (*parsed.clauses, *parsed.titles):  # text addressed to the assistant is not policy text: refuse the file
+    for clause in (*parsed.clauses, *parsed.titles, *parsed.tables):  # text addressed to the assistant is not policy text: refuse the file
         found = injection_text(clause.text)
         if found:
             raise CorpusError(path, f"条款 {clause.label} 含有疑似提示注入的文字“{found}”，不是政策原文应有的内容；"
@@ -191,6 +191,7 @@ def load_corpus(corpus_dir: CorpusDirs) -> Corpus:
     documents: dict[str, DocumentMeta] = {}
     clauses: list[Clause] = []
     titles: list[Clause] = []
+    tables: list[Clause] = []
     for path in files:
         doc, parsed = load_document(path)
         if doc.doc_id in documents:
@@ -198,6 +199,8 @@ def load_corpus(corpus_dir: CorpusDirs) -> Corpus:
         documents[doc.doc_id] = doc
         clauses.extend(parsed.clauses)
         titles.extend(parsed.titles)
+        tables.extend(parsed.tables)
     # A part's bare title is cited when the title is what is asked, never searched: the words of a title are
     # the subject of the clauses under it, which answer.
-    return Corpus(documents=documents, clauses=tuple(clauses), fingerprint=fingerprint(files), titles=tuple(titles))
+    return Corpus(documents=documents, clauses=tuple(clauses), fingerprint=fingerprint(files), titles=tuple(titles),
+                  tables=tuple(tables))

@@ -37,7 +37,7 @@ from retrieval.embeddings import Embedder, VectorCache
 from retrieval.lexicon import Lexicon, Tokenizer
 from retrieval.models import Clause, Corpus, DocumentMeta
 
-FORMAT_VERSION = 4  # bump when parsing, tokenisation, chunking or what a build stores changes
+FORMAT_VERSION = 5  # bump when parsing, tokenisation, chunking or what a build stores changes
 CHUNK_CHARS = 320
 CHUNK_OVERLAP = 60
 VECTOR_CACHE = "vectors.sqlite3"
@@ -128,6 +128,7 @@ def _corpus_to_json(corpus: Corpus) -> dict[str, object]:
         "documents": [asdict(d) for d in corpus.documents.values()],
         "clauses": [asdict(c) for c in corpus.clauses],
         "titles": [asdict(c) for c in corpus.titles],
+        "tables": [asdict(c) for c in corpus.tables],
     }
 
 
@@ -136,9 +137,9 @@ def _corpus_from_json(data: dict) -> Corpus:
     docs = {d["doc_id"]: DocumentMeta(**{**d, **{k: tuple(d.get(k, ())) for k in ("gaps", "supersedes",
                                                                                  "superseded_by")}})
             for d in data["documents"]}
-    clauses, titles = (tuple(Clause(**{**c, "heading_path": tuple(c["heading_path"])}) for c in data[key])
-                       for key in ("clauses", "titles"))
-    return Corpus(documents=docs, clauses=clauses, fingerprint=data["fingerprint"], titles=titles)
+    clauses, titles, tables = (tuple(Clause(**{**c, "heading_path": tuple(c["heading_path"])}) for c in data[key])
+                               for key in ("clauses", "titles", "tables"))
+    return Corpus(documents=docs, clauses=clauses, fingerprint=data["fingerprint"], titles=titles, tables=tables)
 
 
 @contextmanager

@@ -15,7 +15,7 @@ DocType = Literal[
     "opinions", "notice", "explanation", "interpretation",
 ]
 DocStatus = Literal["official", "draft-for-comment", "expired"]
-ClauseKind = Literal["preamble", "section", "article", "item", "table_row"]
+ClauseKind = Literal["preamble", "section", "article", "item", "table_row", "table"]
 
 GAP_MARKER = "〔以下原文未收录〕"
 # A table row's clause ends with the row as the document prints it ("| 1 | 名称 | 12000 |"), after its cells read
@@ -69,7 +69,7 @@ class DocumentMeta:
 
 @dataclass(frozen=True)
 class Clause:
-    """One citable unit: an article, a numbered item, a section lead, a preamble or a table row."""
+    """One citable unit: an article, a numbered item, a section lead, a preamble, a table row or a whole table."""
 
     clause_id: str  # "{doc_id}#{locator}"
     doc_id: str
@@ -168,9 +168,12 @@ class Corpus:
     clauses: tuple[Clause, ...]  # what is searched and read
     fingerprint: str
     titles: tuple[Clause, ...] = ()  # parts' bare titles ("一、丰富生态要素供给"): cited, not searched
+    # Whole tables ("表1", as printed): cited by an answer that reads every row (a list of the table's names),
+    # not searched: each row is searched as its own clause.
+    tables: tuple[Clause, ...] = ()
 
     def clause(self, clause_id: str) -> Clause | None:
-        """The clause (or part title) with this id, or None."""
+        """The clause (or part title, or whole table) with this id, or None."""
         return self._by_id.get(clause_id)
 
     def title_clause(self, doc_id: str, heading: str) -> Clause | None:
@@ -185,7 +188,7 @@ class Corpus:
     def _by_id(self) -> dict[str, Clause]:
         cached = self.__dict__.get("_by_id_cache")
         if cached is None:
-            cached = {c.clause_id: c for c in (*self.clauses, *self.titles)}
+            cached = {c.clause_id: c for c in (*self.clauses, *self.titles, *self.tables)}
             object.__setattr__(self, "_by_id_cache", cached)
         return cached
 

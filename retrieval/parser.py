@@ -45,6 +45,7 @@ class ParsedBody:
     clauses: list[Clause]
     gaps: tuple[int, ...]  # positions in `clauses`
     titles: tuple[Clause, ...] = ()  # "一、丰富生态要素供给": each with the ordinal of the first clause under it
+    tables: tuple[Clause, ...] = ()  # each table whole, as printed, with the ordinal of its first row
 
 
 @dataclass
@@ -64,6 +65,7 @@ class _State:
     doc_id: str
     clauses: list[Clause] = field(default_factory=list)
     titles: list[Clause] = field(default_factory=list)
+    tables: list[Clause] = field(default_factory=list)
     gaps: list[int] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
     chapter: str | None = None
@@ -101,15 +103,16 @@ class _State:
             self.emit(self.open.locator, self.open.kind, self.open.heading_path, "\n".join(self.open.lines))
         elif self.open is not None and self.open.titled:  # a bare title heads its own division, as its items'
             title = self.open.lines[0]
-            self.emit(self.open.locator, self.open.kind, (*self.open.heading_path, title), title, title=True)
+            self.emit(self.open.locator, self.open.kind, (*self.open.heading_path, title), title, into=self.titles)
         self.open = None
 
     def emit(self, locator: str, kind: ClauseKind, heading_path: tuple[str, ...], text: str,
-             title: bool = False) -> None:
+             into: list[Clause] | None = None) -> None:
+        """Add a clause (or, `into` another list, a title or a whole table), numbered by the clauses before it."""
         count = self.seen.get(locator, 0) + 1
         self.seen[locator] = count
         unique = locator if count == 1 else f"{locator}~{count}"
-        (self.titles if title else self.clauses).append(Clause(
+        (self.clauses if into is None else into).append(Clause(
             clause_id=f"{self.doc_id}#{unique}", doc_id=self.doc_id, locator=unique, kind=kind,
             heading_path=heading_path, text=text, ordinal=len(self.clauses)))
 
@@ -139,7 +142,7 @@ def _split_cells(row: str) -> list[str]:
 
 
 def _emit_table(state: _State, rows: list[str]) -> None:
-    """One clause per data row; each carries the table title and the header of every cell."""
+    """One clause per data row, each carrying the table title and the header of every cell; and the table whole."""
     interrupted = state.open or state.resume  # two tables in a row interrupt the same clause
     state.close()
     state.table_count += 1
@@ -148,6 +151,8 @@ def _emit_table(state: _State, rows: list[str]) -> None:
     title = state.table_title or f"表{state.table_count}"
     match = _TABLE_TITLE.match(title)
     table_no = match.group(1) if match else str(state.table_count)
+    printed = "\n".join(r.strip() for r in rows)
+    state.emit(f"表{table_no}", "table", state.path(), f"{title}\n{printed}", into=state.tables)
     for index, row in enumerate(body, start=1):
         cells = _split_cells(row)
         key = next((c for c in cells if c), str(index))
@@ -249,4 +254,5 @@ def parse_body(doc_id: str, body: str, language: str = "zh") -> ParsedBody:
             _read_outline_line(state, line, english)
         i += 1
     state.close()
-    return ParsedBody(clauses=state.clauses, gaps=tuple(state.gaps), titles=tuple(state.titles))
+    return ParsedBody(clauses=state.clauses, gaps=tuple(state.gaps), titles=tuple(state.titles),
+                      tables=tuple(state.tables))

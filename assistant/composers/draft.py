@@ -336,10 +336,10 @@ def _items_under(corpus: Corpus, section: Clause) -> list[Clause]:
 
 
 def add_table(draft: Draft, table: TableAnswer, docs: dict[str, DocumentMeta], note: str = "") -> None:
-    """A computed table answer, citing every row it uses (a whole-table answer: the table once), and the
+    """A computed table answer, citing every row it uses (a whole-table answer: the table), and the
     note on what its figures are (a budget table's: district totals, not one applicant's amount)."""
-    cited = table.rows[:1] if table.whole_table else table.rows
-    markers = "".join(draft.marker(cite(r.clause, docs[r.clause.doc_id])) for r in cited)
+    cited = [table.whole] if table.whole else [r.clause for r in table.rows]
+    markers = "".join(draft.marker(cite(clause, docs[clause.doc_id])) for clause in cited)
     draft.lines.append(f"{table.text}{markers}")
     if note:
         draft.lines.append(note)

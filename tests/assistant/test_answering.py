@@ -198,8 +198,11 @@ def test_list_question_reads_the_whole_table(policy_assistant: PolicyAssistant) 
     for item in ("人工智能算力扶持", "具身智能机器人应用扶持", "重大活动项目扶持"):
         assert item in answer.text
     assert "总计" not in answer.text.split("。")[0]
-    # The table once; before it, the sentence of the same text stating how many there are ("10条申报项目").
-    assert [c.clause_id for c in answer.citations if "#表1/" in c.clause_id] == ["lg-ai-rules-explainer#表1/1"]
+    # The table whole, as printed (no one row of it); before it, the sentence of the same text stating how many
+    # there are ("10条申报项目").
+    assert [c.clause_id for c in answer.citations if "#表1" in c.clause_id] == ["lg-ai-rules-explainer#表1"]
+    table = next(c for c in answer.citations if c.clause_id == "lg-ai-rules-explainer#表1")
+    assert "| 序号 | 项目名称 |" in table.quote and "产业空间租金扶持 | 400 | 500 | 800" in table.quote
     assert answer.text.startswith("据《实施细则起草说明》，共10条申报项目[1]：")
     assert all(c.doc_id == "lg-ai-rules-explainer" for c in answer.citations)
 
