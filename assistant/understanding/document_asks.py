@@ -15,7 +15,9 @@ from retrieval.text import fold
 _CONSULTATION = re.compile(r"(?:征求|征询|征集)\S{0,4}?意见(?!稿)|意见(?:征集|反馈|征求)|反馈意见|提(?:交)?意见"
                            r"|反馈(?:的)?(?:截止|期限|时间|日期)|意见(?!稿)[^，。？?]{0,6}(?:截止|期限)"
                            r"|意见(?!稿).{0,4}(?:提|交|发|寄)"
-                           r"|public comments?|comment period|consultation")
+                           r"|public comments?|comment period|consultation"
+                           r"|\b(?:send|submit|give|make|provide|file)\w*\s+(?:\w+\s+)?(?:comments?|feedback)\b"
+                           r"|\b(?:comments?|feedback) (?:on|about)\b")
 # "征求意见的通知", "8月征求意见的那版": the consultation names a notice or a version, not a time asked.
 _NOTICE_NAME = re.compile(r"(?:征求|征询|征集)[^，。？?]{0,12}?意见的?(?:通知|那一?版|版本)")
 _TIME_KINDS = frozenset({"date", "day", "deadline", "period", "duration"})  # "给了多长时间提意见": its period

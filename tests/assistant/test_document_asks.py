@@ -19,6 +19,10 @@ def test_a_time_asked_about_a_consultation_is_its_comment_period() -> None:
     assert asks_comment_period("这个征求意见稿反馈截止日期是哪天")  # feedback on a draft is the consultation's
     assert asks_comment_period("先锋城市措施意见稿啥时候截止")  # a draft closes only as a consultation does
     assert asks_comment_period("公开征求意见给了多长时间")  # how long it ran is its period too
+    # English: sending comments or feedback on a draft is taking part in its consultation.
+    assert asks_comment_period("Until what date can people submit their comments on the draft?")
+    assert asks_comment_period("By when should feedback on the draft measures be sent?")
+    assert not asks_comment_period("When was the draft published?")
 
 
 def test_how_to_send_comments_is_asked() -> None:
