@@ -182,9 +182,12 @@ def newer_version_held(corpus: Corpus, doc: DocumentMeta) -> bool:
 
 def article_lookups(corpus: Corpus, query: Query) -> list[ArticleLookup]:
     """The articles the query names, looked up in each document it names (the search tab's rule), or, for a
-    follow-up naming none ("第十二条呢"), in each document its earlier turns named."""
+    follow-up naming none ("第十二条呢"), in each document its earlier turns named; not in a document named only
+    as what the article cites ("A第一条引用的B": A's article 1)."""
+    named = set(query.named_documents)
+    owners = (named - query.cited_by_article) or named
     return [find_article(corpus.documents[d], corpus.doc_clauses(d), locator)
-            for d in sorted(query.named_documents) for locator in query.articles]
+            for d in sorted(owners) for locator in query.articles]
 
 
 _YEARS_IN_TITLE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")

@@ -46,6 +46,9 @@ _EMBED_CHARS = 512  # e5-small reads 512 tokens; longer queries are cut for the 
 QUERY_CACHE_SIZE = 4096  # query vectors kept (1.5 KB each at 384 dimensions)
 
 _ARTICLE_REF = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*条")
+# "第一条引用的《…》", "第三条里提到的…办法": a document named as what an article cites, not the one it is in.
+_CITED_BY_ARTICLE = re.compile(r"第\s*[一二三四五六七八九十百零〇两\d]+\s*条(?:中|里|里面|中间)?所?"
+                               r"(?:引用|援引|引|提到|提及|依据|根据|所称|列明|指向|写)了?的?(?:是|为)?\s*《?$")
 _WORDLIKE = re.compile(r"[\w]", re.UNICODE)
 # Markup pasted into a question ("<p>", "</script>") carries no meaning; "营收<1000万" is no tag.
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?\s*>")
@@ -218,6 +221,18 @@ class Retriever:
     def document_names_in(self, query: str) -> list[str]:
         """The document names (titles, short titles, aliases, numbers) a query uses, folded."""
         return self._names_in(fold(query))
+
+    def cited_by_article(self, query: str) -> set[str]:
+        """doc_ids a query names only as what an article cites ("A第一条引用的B"): B is not where that article is
+        looked up (A is); empty when such a document is also named otherwise."""
+        folded = doc_number_form(fold(query))
+        cited: set[str] = set()
+        other: set[str] = set()
+        for name in self._names_in(folded):
+            starts = [m.start() for m in re.finditer(re.escape(name), folded)]
+            where = cited if all(_CITED_BY_ARTICLE.search(folded, 0, start) for start in starts) else other
+            where.update(self._doc_names[name])
+        return cited - other
 
     def documents_named(self, query: str) -> set[str]:
         """doc_ids of the documents a query names (by title, short title or a known alias)."""

@@ -143,6 +143,8 @@ class Query:
     earlier_version: str = ""
     # A follow-up asking nothing of its own ("那语料券呢") asks what its earlier turns asked.
     asks_inherited: bool = False
+    # Documents named only as what an article cites ("第一条引用的区级财政专项资金管理办法"): not the article's.
+    cited_by_article: frozenset[str] = frozenset()
 
     @property
     def followup_text(self) -> str:
@@ -299,4 +301,5 @@ def understand(text: str, history: list[Turn] | tuple[Turn, ...], retriever: Ret
                             and (found := tuple(rules.match_items(item_text(t.content))))), ()),
         own_case=own,
         choices=choice_options(text),
+        cited_by_article=frozenset(retriever.cited_by_article(text)) if articles else frozenset(),
     )

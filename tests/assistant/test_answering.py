@@ -556,3 +556,11 @@ def test_how_far_a_partial_copy_reaches_is_grounded_in_its_structure(policy_assi
     answer = policy_assistant.answer(question)
     assert answer.refused and "1.(2)" in answer.text
     assert grounded(answer, question, corpus=policy_assistant.corpus) == []
+
+
+def test_an_article_is_looked_up_in_the_document_it_belongs_to_not_one_it_cites(policy_assistant: PolicyAssistant,
+                                                                                ) -> None:
+    answer = policy_assistant.answer("工信专项资金管理办法2026年版第一条里依据的区级财政专项资金管理办法是哪一版？")
+    cited = [c.clause_id for c in answer.citations]
+    assert "lg-itc-fund-measures-2026#第一条" in cited
+    assert not any(c.startswith("lg-fiscal-special-fund-measures-2024#") for c in cited)

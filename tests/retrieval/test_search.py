@@ -304,6 +304,17 @@ def test_a_document_is_named_by_its_number_in_any_brackets(retriever: Retriever)
         assert retriever.document_mentions(question) == {"lg-fiscal-special-fund-measures-2024": 1}
 
 
+def test_a_document_an_article_cites_is_not_the_articles_document(retriever: Retriever) -> None:
+    # "A第一条引用的B": B is what A's article 1 cites; A's article is the one looked up.
+    fiscal = "lg-fiscal-special-fund-measures-2024"
+    assert retriever.cited_by_article("工信专项资金管理办法第一条里依据的区级财政专项资金管理办法是哪年的") == {fiscal}
+    assert retriever.cited_by_article("工信专项资金管理办法第一条引用了《区级财政专项资金管理办法》吗") == {fiscal}
+    # Named on its own as well, or before the article: it may be the article's document.
+    assert retriever.cited_by_article("区级财政专项资金管理办法第一条写了什么") == set()
+    assert retriever.cited_by_article("区级财政专项资金管理办法第一条，和工信专项资金管理办法第一条引用的区级财政专项资金管理办法") \
+        == set()
+
+
 def test_a_short_title_is_named_without_its_place(retriever: Retriever) -> None:
     assert retriever.document_mentions("广东通用人工智能实施意见的文号") == {"gd-general-ai-opinions-2023": 1}
 
