@@ -185,7 +185,8 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
     """"有哪些扶持项目": the names of the rows of a table in a retrieved document, when the question
     asks for a list of what the table's name column holds (项目名称 -> 项目)."""
     folded = query.folded
-    if not (_LIST.search(folded) or query.quoting & {"more", "each"}) or query.asks_conditions:
+    listing = bool(_LIST.search(folded) or query.quoting & {"more", "each"})
+    if query.asks_conditions:
         return None  # "哪些单位可以申报…项目" asks who may apply, not what the table lists
     tables: dict[tuple[str, str], Clause] = {}  # (doc, table) -> its first row
     for doc_id in dict.fromkeys(h.clause.doc_id for h in hits):
@@ -196,9 +197,13 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
         rows = [r for r in table_of(corpus, clause) if r.name not in _TOTAL_NAMES]
         header = next((h for h, _ in rows[0].cells if h in _NAME_HEADERS), "") if rows else ""
         noun = header.removesuffix("名称")
+        # "那十个项目叫什么": what the rows are called, asked with their number, is the list too.
+        counted = bool(noun) and re.search(rf"{_count_of(rows)}[^，。？?]{{0,6}}?{re.escape(noun)}", folded) is not None
+        if not (listing or counted):
+            continue
         # The noun asked for ends its phrase: "哪些项目", "项目有哪些", not "项目单位"; and what is listed is
         # that noun: "申报项目，纳税有什么要求" lists requirements, not the table's projects.
-        if noun and re.search(rf"{re.escape(noun)}(?:$|[^\u4e00-\u9fff]|[有是都呢吗包分可能需列一共总])", folded) \
+        if noun and re.search(rf"{re.escape(noun)}(?:$|[^\u4e00-\u9fff]|[有是都呢吗包分可能需列一共总具叫])", folded) \
                 and not re.search(rf"有什么(?!{re.escape(noun)}|[呢吗啊呀])[\u4e00-\u9fff]", folded):
             names = "、".join(r.name for r in rows)
             whole = corpus.clause(_table_id(rows[0].clause.clause_id)) or rows[0].clause
@@ -212,8 +217,7 @@ def count_stated(corpus: Corpus, table: TableAnswer) -> tuple[Clause, str, str] 
     states that count of that noun."""
     if not (table.whole and table.noun):
         return None
-    count = len(table.rows)
-    stating = re.compile(rf"(?<![\d.])(?:{count}|{arabic_to_chinese(count)})\s*[条项个类种][^，。；,;]{{0,6}}?{table.noun}")
+    stating = re.compile(rf"{_count_of(table.rows)}[^，。；,;]{{0,6}}?{table.noun}")
     for clause in corpus.doc_clauses(table.rows[0].clause.doc_id):
         if clause.kind != "table_row":
             for sentence in sentences(clause.text):
@@ -221,6 +225,17 @@ def count_stated(corpus: Corpus, table: TableAnswer) -> tuple[Clause, str, str] 
                 if match:
                     return clause, sentence, match.group(0)
     return None
+
+
+def _count_of(rows: Iterable[TableRow]) -> str:
+    """The pattern of the number of rows with a measure word: "10条", "十个"."""
+    count = len(list(rows))
+    return rf"(?<![\d.])(?:{count}|{arabic_to_chinese(count)})\s*[条项个类种]"
+
+
+def count_said(query: Query, table: TableAnswer) -> bool:
+    """True when the question itself says how many the table lists ("哪10个项目"): no need to say it back."""
+    return re.search(_count_of(table.rows), query.folded) is not None
 
 
 _YEAR_WRITTEN = re.compile(r"(?<!\d)20\d{2}\s*年")

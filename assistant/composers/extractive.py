@@ -22,7 +22,7 @@ from assistant.models import Answer
 from assistant.precheck_service import item_clauses
 from assistant.resources import Resources
 from assistant.support import refusal_title
-from assistant.tables import answer_from_table, budget_note, count_stated, list_from_table
+from assistant.tables import answer_from_table, budget_note, count_said, count_stated, list_from_table
 from retrieval.models import Hit, cite
 
 Strategy = Callable[[Resources, Context, Draft], Step]
@@ -88,8 +88,9 @@ def table_names(res: Resources, context: Context, draft: Draft) -> Step:
     if table is None:
         return NEXT
     # How many there are, as the document says it, before the list ("共10条申报项目" is the text's, not a count of
-    # rows); asked what a table lists ("测算表里列了哪些"), the table alone answers.
-    stated = None if "表" in context.query.folded else count_stated(res.corpus, table)
+    # rows); asked what a table lists ("测算表里列了哪些"), or with the count said ("哪10个"), the table alone answers.
+    said = "表" in context.query.folded or count_said(context.query, table)
+    stated = None if said else count_stated(res.corpus, table)
     if stated is not None:
         clause, sentence, count = stated
         doc = res.corpus.documents[clause.doc_id]

@@ -207,6 +207,12 @@ def test_list_question_reads_the_whole_table(policy_assistant: PolicyAssistant) 
     assert all(c.doc_id == "lg-ai-rules-explainer" for c in answer.citations)
 
 
+def test_a_list_asked_with_its_count_is_not_told_the_count_back(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("龙岗AI细则里那十个扶持项目具体叫什么？")
+    assert "重大活动项目扶持" in answer.text
+    assert [c.clause_id for c in answer.citations] == ["lg-ai-rules-explainer#表1"]
+
+
 @pytest.mark.parametrize("question", ["龙岗AI政策一共有哪几个扶持项目，列出来看看", "把龙岗人工智能政策的扶持项目列一下"])
 def test_a_list_asked_by_count_or_by_listing_reads_the_whole_table(policy_assistant: PolicyAssistant,
                                                                    question: str) -> None:
