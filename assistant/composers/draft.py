@@ -15,7 +15,7 @@ from datetime import date
 from assistant.areas import other_level_note
 from assistant.calibration import CALIBRATION as CAL
 from assistant.claims import ENUMERATOR
-from assistant.composers.lead import excluded_case, lead_in_quote, lead_sentence, past_validity
+from assistant.composers.lead import excluded_case, figure_restated, lead_in_quote, lead_sentence, past_validity
 from assistant.evidence import Evidence, draft_standing_asked, heading_line, sentences
 from assistant.precheck_service import MET_PREFIX, ChatPrecheck, EligibilityCheck
 from assistant.tables import TableAnswer
@@ -249,7 +249,8 @@ def add_compared_lead(draft: Draft, query: Query, compared: list[Evidence], labe
         if len({d.groups() for d in days}) == 1:
             dated.append((tuple(int(x) for x in days[0].groups()), days[0][0], label))
         lead = lead_sentence(query.text, query.asks, query.language, evidence.sentence, quote,
-                             evidence.hit.doc.language, restate=False)
+                             evidence.hit.doc.language, restate=False) \
+            or figure_restated(query.text, query.asks, query.language, evidence.sentence, quote, evidence.hit.doc.language)
         if not lead:
             return
         # A Chinese template lead names the question's subject first ("X：最高…"): the label names each instead.

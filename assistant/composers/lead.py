@@ -393,6 +393,16 @@ def lead_sentence(question: str, types: Sequence[AnswerType], language: str, sen
     return ""
 
 
+def figure_restated(question: str, types: Sequence[AnswerType], language: str, sentence: str, quote: str,
+                    clause_language: str) -> str:
+    """Of a how-much question, the answering sentence restated when what is kept of it states a figure; "" else.
+    What a side-by-side lead says of each where no template reads the figure ("每年分别发放多少训力券和语料券")."""
+    if not _HOW_MANY.search(fold(question)):
+        return ""
+    lead = lead_sentence(question, types, language, sentence, quote, clause_language)
+    return lead if _figured(lead) else ""
+
+
 def lead_in_quote(question: str, types: Sequence[AnswerType], language: str, quote: str, clause_language: str,
                   message: str = "", answering: str = "") -> str:
     """The lead of one question of several (`message`) from the quote that answers them all: the fact it asks,

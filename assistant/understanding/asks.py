@@ -481,8 +481,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # How many: chapters, articles, items, enterprises.
     AnswerType(
         "count", "数量",
-        # "几个亿", "多少个亿" ask an amount in 亿, not a count; "几个点", percentage points; "前几章", the first few.
-        re.compile(r"(?<![哪第前])几(?:[章条项家类种款名次]|个(?![亿万千百点]))|多少[章条项家类种款人名次]|多少个(?!工作日|月|亿|万)"
+        # "几个亿", "多少个亿" ask an amount in 亿, not a count; "几个点", percentage points; "前几章", the first few;
+        # "多少人工智能…" asks how much of something artificial-intelligence, not how many people.
+        re.compile(r"(?<![哪第前])几(?:[章条项家类种款名次]|个(?![亿万千百点]))|多少(?:[章条项家类种款名次]|人(?!工))|多少个(?!工作日|月|亿|万)"
                    r"|how many(?! (?:years|months|days|weeks|working days))"),
         re.compile(
             r"(?<![第\d一二两三四五六七八九十百千])(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
@@ -629,7 +630,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType("several", "", re.compile(r"[？?][^？?]*[\u4e00-\u9fffA-Za-z][^？?]*(?:[？?]|(?:呢|吗|么|多少|几)\s*$)"),
                None, quoting="more"),
     # Several things, each: quote the next best clauses too.
-    AnswerType("each", "", re.compile(r"分别|各[是有最自多为能]|几种|每种|每一种"), None, quoting="each"),
+    # "各发多少", "各补多少": each one's grant, asked with the verb of granting after 各.
+    AnswerType("each", "", re.compile(r"分别|各[是有最自多为能发补给拿领]|几种|每种|每一种"), None, quoting="each"),
 )
 _BY_NAME = {t.name: t for t in ANSWER_TYPES}
 _PER_UNIT = re.compile(r"每(平方米|平米|平|月|年|人|台|家|个|项|小时|卡)")

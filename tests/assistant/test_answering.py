@@ -570,3 +570,10 @@ def test_an_article_is_looked_up_in_the_document_it_belongs_to_not_one_it_cites(
     cited = [c.clause_id for c in answer.citations]
     assert "lg-itc-fund-measures-2026#第一条" in cited
     assert not any(c.startswith("lg-fiscal-special-fund-measures-2024#") for c in cited)
+
+
+def test_how_much_of_two_items_leads_with_each_ones_figure(policy_assistant: PolicyAssistant) -> None:
+    answer = policy_assistant.answer("训力券和语料券一年分别发放多少？")
+    lead = answer.text.split("根据", 1)[0]
+    assert "5亿元" in lead and "5000万元" in lead
+    assert grounded(answer, "训力券和语料券一年分别发放多少？", []) == []

@@ -201,6 +201,18 @@ def test_how_many_hundred_millions_asks_an_amount_not_a_count() -> None:
     assert "count" in ask_types("一共有几个项目")
 
 
+def test_each_ones_grant_is_asked_with_the_verb_after_each() -> None:
+    names = {t.name for t in asked("这两种券每年各发多少")}
+    assert "each" in names and "quantity" in names
+    assert "each" in {t.name for t in asked("两个项目各补多少钱")}
+    assert "each" not in {t.name for t in asked("各区有没有类似政策")}
+
+
+def test_how_much_artificial_intelligence_asks_no_head_count() -> None:
+    assert "count" not in ask_types("要建成多少人工智能产业空间")  # 人工智能, not 多少人
+    assert "count" in ask_types("需要多少人参加评审")
+
+
 def test_two_questions_in_one_message_quote_more() -> None:
     assert "more" in quoting("采购要预留多少份额？其中小微企业占多少？")
     assert "more" in quoting("采购要预留多少份额？小微企业的呢")  # the second without its question mark
