@@ -504,7 +504,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     # Whether two supports can be combined: only a sentence about combining answers it.
     AnswerType(
         "stacking", "能否叠加",
-        re.compile(r"叠加|同时(?:享受|申请|申报|拿|领|获得)|重复(?:享受|申请|资助|支持)|兼得|一起(?:申请|拿|享受)|都申请"
+        # "拿了训力券，还能再申请…吗": support for what was already supported, asked as applying again.
+        re.compile(r"叠加|同时(?:享受|申请|申报|拿|领|获得)|重复(?:享受|申请|申报|资助|支持)|兼得|一起(?:申请|拿|享受)|都申请"
+                   r"|(?:拿|领|获得|享受)(?:了|过)[^，。？?]{1,20}?还(?:能|可以)再?(?:申请|申报|拿|领|享受)"
                    r"|\bstack|\bcombined?\b|apply for both|at the same time"),
         re.compile(r"叠加|重复|同时|兼得|就高|不得同时|同一项目|不再|\bcombin|\bsame project"),
     ),

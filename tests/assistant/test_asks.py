@@ -208,6 +208,12 @@ def test_each_ones_grant_is_asked_with_the_verb_after_each() -> None:
     assert "each" not in {t.name for t in asked("各区有没有类似政策")}
 
 
+def test_applying_again_for_what_was_supported_asks_whether_supports_stack() -> None:
+    assert "stacking" in ask_types("同一个项目拿了市里的补贴，还能再申请区里的吗")
+    assert "stacking" in ask_types("这个补贴能重复申报吗")
+    assert "stacking" not in ask_types("去年没申请上，今年还能再申请吗")
+
+
 def test_how_much_artificial_intelligence_asks_no_head_count() -> None:
     assert "count" not in ask_types("要建成多少人工智能产业空间")  # 人工智能, not 多少人
     assert "count" in ask_types("需要多少人参加评审")
