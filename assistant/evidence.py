@@ -74,6 +74,9 @@ DUTIES = {"解释": ("解释",), "受理": ("受理",), "审核": ("审核", "�
 _RIGHT_HELD = re.compile(r"(解释|审批|审核)权(?:归|属于|在|由)")
 _WHO_DOES = re.compile(r"(?:谁|哪个部门|哪些部门|什么部门|哪个单位|哪个机构)(?:来|负责|可以|能|会|去)?"
                        r"(?!负责|管理|牵头|主管)([\u4e00-\u9fff]{2})")
+# "主管部门是哪个", "牵头单位是谁": who holds a role; a sentence designating it ("A是…主管部门", "主管部门为A") says,
+# one where the role only acts ("市产业主管部门应当编制…") does not.
+_ROLE_ASKED = re.compile(r"([\u4e00-\u9fff]{0,4}(?:部门|单位|机构|机关))(?:是|为)?(?:哪个|哪家|哪一个|哪些|谁|什么)")
 # A question about what there is now is answered by a sentence stating what is, not by a target set for later.
 # "有几种，分别是啥": the things themselves are asked too; a sentence listing them answers how many.
 _WHICH_TOO = re.compile(r"分别是|分别有|分别叫|是哪(?:几|些)|有哪(?:几|些)|都是|都有|是什么|是啥|叫什么")
@@ -544,6 +547,8 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
     row_asked = number_value(ordinal.group(1)) if ordinal else None
     # The act whose agent is asked ("谁来设立", "哪个部门负责审核"): its sentence names who does it.
     acted = (m.group(1) if (m := _WHO_DOES.search(query.folded)) else "") if "agency" in kinds else ""
+    role = (m.group(1)[-4:] if (m := _ROLE_ASKED.search(query.folded)) else "") if "agency" in kinds else ""
+    designates = re.compile(rf"是[^，。；,;]{{0,30}}{role}|{role}(?:是|为)") if len(role) == 4 else None
     duty = DUTIES.get(asked_duty(query), ())
     event = EVENT_WORDS.get(event_asked(query.text), ()) if "date" in kinds else ()
     out: list[Evidence] = []
@@ -679,6 +684,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 score += CAL.ordinal_row_bonus  # "第二个项目": the row a numbered table gives that number
             if acted and acted in own:
                 score += CAL.form_bonus  # "谁来设立": the sentence saying who sets it up, not who runs it after
+            if designates is not None and role in fold(own):
+                # "主管部门是哪个": the sentence saying which body it is, not one where the role only acts.
+                score += CAL.definition_bonus if designates.search(fold(own)) else -CAL.definition_bonus
             if "agency" in kinds and not _AGENT.search(own) and not re.search(_ORG, own):
                 score -= CAL.form_bonus  # who acts: a sentence naming no department ("…科研机构、高校等") says not
             if query.asks_conditions and _QUALIFICATIONS.search(own):

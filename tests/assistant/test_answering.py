@@ -577,3 +577,11 @@ def test_how_much_of_two_items_leads_with_each_ones_figure(policy_assistant: Pol
     lead = answer.text.split("根据", 1)[0]
     assert "5亿元" in lead and "5000万元" in lead
     assert grounded(answer, "训力券和语料券一年分别发放多少？", []) == []
+
+
+@pytest.mark.parametrize("question", ["深圳人工智能产业归哪个部门主管？主管部门是哪个", "AI条例规定的主管部门是谁"])
+def test_who_holds_a_role_is_answered_by_the_sentence_designating_it(policy_assistant: PolicyAssistant,
+                                                                     question: str) -> None:
+    answer = policy_assistant.answer(question)
+    assert answer.text.startswith("市工业和信息化部门是人工智能产业主管部门")
+    assert [c.clause_id for c in answer.citations] == ["sz-ai-industry-regulation-2022#第六条"]
