@@ -43,6 +43,9 @@ _STANDARD_ASKED = re.compile(r"怎么补|如何补|怎么算|怎么给|按什么
 _BUDGET = re.compile(r"预算|测算|经费|资金表|安排|表\s*\d"
                      r"|(?:区里|市里|区级|市级|政府|财政)[^，。？?]{0,4}?(?:拿|出|花|投|掏)[^，。？?]{0,3}?(?:多少|几)")
 _LIST = re.compile(r"有什么|都有|清单")  # besides what asks for a list (the "list" answer type)
+# What a question asks the names of: the words after 哪些/什么 ("哪些材料", "有什么扶持项目"; "" at its end).
+_WHAT_ASKED = re.compile(r"(?:哪些|哪几[个类项种条]?|什么|啥)([^，,。？?！!；;\s]*)")
+_HOW_OR_WHICH = re.compile(r"怎么|怎样|如何|还是")  # how it is done, or which of two: no list of names
 _NAME_HEADERS = ("项目名称", "名称", "项目")
 _TOTAL_NAMES = ("总计", "合计")
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -200,6 +203,12 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
         # "那十个项目叫什么": what the rows are called, asked with their number, is the list too.
         counted = bool(noun) and re.search(rf"{_count_of(rows)}[^，。？?]{{0,6}}?{re.escape(noun)}", folded) is not None
         if not (listing or counted):
+            continue
+        # The names asked for are the table's ("有哪些扶持项目", "项目有哪些"), not something said of them ("申报项目
+        # 要交哪些材料", "项目是怎么审核的？核准还是评审").
+        what = [m.group(1) for m in _WHAT_ASKED.finditer(folded)]
+        if (what and not any(noun in w or not re.match(r"[\u4e00-\u9fff]", w) for w in what)) \
+                or (not what and _HOW_OR_WHICH.search(folded)):
             continue
         # The noun asked for ends its phrase: "哪些项目", "项目有哪些", not "项目单位"; and what is listed is
         # that noun: "申报项目，纳税有什么要求" lists requirements, not the table's projects.

@@ -221,6 +221,13 @@ def test_a_list_asked_by_count_or_by_listing_reads_the_whole_table(policy_assist
         assert item in answer.text
 
 
+@pytest.mark.parametrize("question", ["龙岗AI细则的项目申报要准备哪些材料？", "龙岗AI细则的项目是怎么审的，核准还是评审？"])
+def test_a_table_is_not_listed_for_what_is_asked_of_its_items(policy_assistant: PolicyAssistant, question: str) -> None:
+    answer = policy_assistant.answer(question)
+    assert "所列项目有" not in answer.text
+    assert not any("#表1" in c.clause_id for c in answer.citations)
+
+
 def test_a_table_is_not_listed_for_a_question_about_applicants(policy_assistant: PolicyAssistant) -> None:
     answer = policy_assistant.answer("龙岗AI扶持的项目单位需要是什么性质的单位")
     assert "所列项目有" not in answer.text
