@@ -215,7 +215,7 @@ def _lookup(question: str) -> tuple[Draft, object]:
                             per_units=frozenset(per_units(question)),
                             documents={"t-reg": 1}, named_documents={"t-reg": 1},
                             articles=tuple(locators_in(question)), language="zh", folded=fold(question),
-                            asks_penalty=False)
+                            asks_penalty=False, cited_by_article=frozenset())
     context = Context(query=query, hits=[], support=Support("not_held"), intent="policy")  # type: ignore[arg-type]
     draft = Draft()
     return draft, article_lookup(SimpleNamespace(corpus=CORPUS), context, draft)  # type: ignore[arg-type]
