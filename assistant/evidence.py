@@ -577,9 +577,10 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             own = without_titles(sentence, titles)
             if not own.strip():
                 continue  # the document's own title line
+            own_folded = fold(own)
             if whole_count and _CHAPTER_HEAD.match(own):
                 continue  # "第一章总则,共4条": one chapter's count, not the document's
-            if kinds & _FIGURES and _CAPTION.match(fold(own)):
+            if kinds & _FIGURES and _CAPTION.match(own_folded):
                 continue  # a table's caption ("表1 …测算表（万元）") names a unit, not a figure
             if not purpose_asked and _PURPOSE.search(own):
                 continue  # "为加强…管理，根据…，制定本办法": why the text was made, shares every word of its subject
@@ -645,7 +646,7 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             if "definition" in kinds and terms and defined_term(own) and not defines(own, terms, query.folded):
                 continue  # "本条例所称人工智能，是指…" defines no 人工智能伦理委员会: another term's definition
             if not cut and (not answered or (actuals and not _PAID_OUT.search(fold(window)))
-                            or (conditions and not (_APPLICANTS.search(own) or CONDITIONS_ASKED.search(fold(own))))):
+                            or (conditions and not (_APPLICANTS.search(own) or CONDITIONS_ASKED.search(own_folded)))):
                 continue
             # A short line stating a fact under its clause's heading ("一、征求意见时间" / "2024年8月3日至…") states
             # it about the heading.
@@ -684,9 +685,9 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
                 score += CAL.ordinal_row_bonus  # "第二个项目": the row a numbered table gives that number
             if acted and acted in own:
                 score += CAL.form_bonus  # "谁来设立": the sentence saying who sets it up, not who runs it after
-            if designates is not None and role in fold(own):
+            if designates is not None and role in own_folded:
                 # "主管部门是哪个": the sentence saying which body it is, not one where the role only acts.
-                score += CAL.definition_bonus if designates.search(fold(own)) else -CAL.definition_bonus
+                score += CAL.definition_bonus if designates.search(own_folded) else -CAL.definition_bonus
             if "agency" in kinds and not _AGENT.search(own) and not re.search(_ORG, own):
                 score -= CAL.form_bonus  # who acts: a sentence naming no department ("…科研机构、高校等") says not
             if query.asks_conditions and _QUALIFICATIONS.search(own):
@@ -699,11 +700,11 @@ def candidate_evidence(retriever: Retriever, query: Query, hits: list[Hit], *, w
             score += CAL.tier_weight * tiers.match(own)
             # The question's own wording, word for word, marks the sentence it paraphrases.
             score += CAL.phrase_weight * min(1.0, _common_run(asked_text, read) / CAL.phrase_chars)
-            if present and _TARGET.search(fold(own)):
+            if present and _TARGET.search(own_folded):
                 score -= CAL.target_penalty  # "争取到2026年新增…" is a target, not what there is now
-            if "issued" in kinds and _ISSUE_DATE.search(fold(own)):
+            if "issued" in kinds and _ISSUE_DATE.search(own_folded):
                 score += CAL.definition_bonus  # the signature date or "发布日期" line dates the document
-            if "status" in query.kinds and query.kinds <= STANDING and answer_pattern("status").search(fold(own)):
+            if "status" in query.kinds and query.kinds <= STANDING and answer_pattern("status").search(own_folded):
                 score += CAL.definition_bonus  # whether a text is in force: the sentence putting it out or in force
             coverage = 0.5 * sentence_cov + 0.5 * clause_cov
             # A document the question names is its subject: any of its sentences shares it.

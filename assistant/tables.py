@@ -8,7 +8,7 @@ whole district, never what one applicant gets: every figure read from it is labe
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -215,7 +215,7 @@ def list_from_table(query: Query, hits: list[Hit], corpus: Corpus) -> TableAnswe
         if noun and re.search(rf"{re.escape(noun)}(?:$|[^\u4e00-\u9fff]|[有是都呢吗包分可能需列一共总具叫])", folded) \
                 and not re.search(rf"有什么(?!{re.escape(noun)}|[呢吗啊呀])[\u4e00-\u9fff]", folded):
             names = "、".join(r.name for r in rows)
-            whole = corpus.clause(_table_id(rows[0].clause.clause_id)) or rows[0].clause
+            whole = corpus.clause(_table_id(rows[0].clause.clause_id)) or rows[0].clause  # a corpus without tables whole
             return TableAnswer(f"{rows[0].title}所列{noun}有：{names}。", tuple(rows), noun=noun, whole=whole)
     return None
 
@@ -236,9 +236,9 @@ def count_stated(corpus: Corpus, table: TableAnswer) -> tuple[Clause, str, str] 
     return None
 
 
-def _count_of(rows: Iterable[TableRow]) -> str:
+def _count_of(rows: Sequence[TableRow]) -> str:
     """The pattern of the number of rows with a measure word: "10条", "十个"."""
-    count = len(list(rows))
+    count = len(rows)
     return rf"(?<![\d.])(?:{count}|{arabic_to_chinese(count)})\s*[条项个类种]"
 
 
